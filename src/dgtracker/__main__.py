@@ -1,0 +1,3 @@
+from dgtracker.cli import main
+
+main()

@@ -1,0 +1,284 @@
+"""Changes to a record: each checks the rules, then changes the record in memory.
+
+Callable from Python without the CLI; the CLI only parses input and saves the result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from dgtracker.dates import When, format_day
+from dgtracker.errors import Refused
+from dgtracker.model import (
+    Candidate,
+    Event,
+    Milestone,
+    MilestoneChange,
+    Record,
+    candidate_id,
+    when_spec,
+)
+
+
+def _suggest(wanted: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.5)
+    return f"Did you mean {' or '.join(close)}?" if close else None
+
+
+def find_candidate(record: Record, wanted: str) -> Candidate:
+    wanted = wanted.strip().lower()
+    for candidate in record.candidates:
+        if candidate.id == wanted:
+            return candidate
+    hint = _suggest(wanted, (c.id for c in record.candidates))
+    raise Refused(
+        f"No candidate with id '{wanted}'.",
+        hint=hint or "Run 'dgtracker candidates' to list the ids.",
+    )
+
+
+def find_milestone(record: Record, wanted: str) -> Milestone:
+    for milestone in record.milestones:
+        if milestone.id == wanted:
+            return milestone
+    hint = _suggest(wanted, (m.id for m in record.milestones))
+    raise Refused(
+        f"No milestone with id '{wanted}'.",
+        hint=hint or "Run 'dgtracker milestone list' to list the ids.",
+    )
+
+
+def _check_stage(record: Record, stage_id: str) -> None:
+    if record.stage(stage_id) is None:
+        hint = _suggest(stage_id, (s.id for s in record.stages))
+        raise Refused(
+            f"'{stage_id}' is not a stage of this campaign.",
+            hint=(hint + " " if hint else "")
+            + f"Stages: {', '.join(s.id for s in record.stages)}.",
+        )
+
+
+def _not_in_future(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise Refused(
+            f"The {what} date {format_day(day)} is after today ({format_day(today)}).",
+            hint="Record changes once they have happened.",
+        )
+
+
+def add_candidate(
+    record: Record,
+    *,
+    name: str,
+    by: str,
+    today: date,
+    now: datetime,
+    email: str | None = None,
+    phone: str | None = None,
+    source: str | None = None,
+    applied: date | None = None,
+    stage: str | None = None,
+    note: str | None = None,
+    allow_duplicate_email: bool = False,
+) -> Candidate:
+    stage = stage or record.stages[0].id
+    _check_stage(record, stage)
+    if applied is not None:
+        _not_in_future(applied, today, "applied")
+    if email and not allow_duplicate_email:
+        wanted = email.casefold()
+        for other in record.candidates:
+            if other.email and other.email.casefold() == wanted:
+                raise Refused(
+                    f"A candidate with that email is already in the record ({other.id}).",
+                    hint="Use --allow-duplicate-email if this really is another person.",
+                )
+    taken = {c.id for c in record.candidates}
+    number = record.next_candidate_number
+    while candidate_id(number) in taken:
+        number += 1
+    record.next_candidate_number = number + 1
+    candidate = Candidate(
+        id=candidate_id(number),
+        name=name,
+        stage=stage,
+        email=email or None,
+        phone=phone or None,
+        source=source or None,
+        applied=applied,
+        history=[
+            Event(
+                at=now, on=applied or today, by=by, action="added", stage=stage, note=note or None
+            )
+        ],
+    )
+    record.candidates.append(candidate)
+    return candidate
+
+
+def move(
+    record: Record,
+    wanted: str,
+    stage_id: str,
+    *,
+    by: str,
+    today: date,
+    now: datetime,
+    on: date | None = None,
+    note: str | None = None,
+    reason: str | None = None,
+    rank: int | None = None,
+    reinstate: bool = False,
+) -> Candidate:
+    candidate = find_candidate(record, wanted)
+    _check_stage(record, stage_id)
+    target = record.stage(stage_id)
+    current = record.stage(candidate.stage)
+    assert target is not None
+    on = on or today
+    _not_in_future(on, today, "move")
+    if stage_id == candidate.stage:
+        raise Refused(f"{candidate.id} is already at '{stage_id}'.")
+    if target.needs_reason and not reason:
+        raise Refused(
+            f"Moving {candidate.id} to '{stage_id}' needs a reason.",
+            hint="Add --reason TEXT (it is kept in the candidate's history).",
+        )
+    if current is not None and current.kind != "active" and not reinstate:
+        raise Refused(
+            f"{candidate.id} is at '{current.id}', an outcome; moving them on reinstates them.",
+            hint="Add --reinstate to confirm (and --reason to say why).",
+        )
+    since = candidate.stage_since()
+    if since is not None and on < since:
+        raise Refused(
+            f"{candidate.id} entered '{candidate.stage}' on {format_day(since)}; "
+            f"a move cannot be dated earlier ({format_day(on)}).",
+        )
+    if rank is not None and stage_id != "reserve" and target.kind != "outcome":
+        raise Refused("--rank is the place in merit order on the reserve list.")
+    candidate.history.append(
+        Event(
+            at=now,
+            on=on,
+            by=by,
+            action="moved",
+            stage=stage_id,
+            from_stage=candidate.stage,
+            note=note or None,
+            reason=reason or None,
+        )
+    )
+    candidate.stage = stage_id
+    candidate.rank = rank
+    return candidate
+
+
+def add_note(
+    record: Record, wanted: str, text: str, *, by: str, today: date, now: datetime
+) -> Candidate:
+    candidate = find_candidate(record, wanted)
+    candidate.history.append(Event(at=now, on=today, by=by, action="note", note=text))
+    return candidate
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    return _SLUG_RE.sub("-", text.lower()).strip("-")[:40] or "milestone"
+
+
+def add_milestone(
+    record: Record,
+    title: str,
+    when: When,
+    *,
+    by: str,
+    now: datetime,
+    milestone_id: str | None = None,
+    remind_days: tuple[int, ...] | None = None,
+) -> Milestone:
+    taken = {m.id for m in record.milestones}
+    if milestone_id:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", milestone_id):
+            raise Refused(
+                f"'{milestone_id}' is not a usable id.",
+                hint="Use lower-case letters, digits and hyphens (at most 40).",
+            )
+        if milestone_id in taken:
+            raise Refused(f"There is already a milestone with id '{milestone_id}'.")
+        new_id = milestone_id
+    else:
+        base = new_id = slug(title)
+        count = 2
+        while new_id in taken:
+            new_id, count = f"{base}-{count}", count + 1
+    milestone = Milestone(
+        id=new_id,
+        title=title,
+        when=when,
+        remind_days=remind_days,
+        history=[MilestoneChange(at=now, by=by, change="added", after=when_spec(when))],
+    )
+    record.milestones.insert(_date_order_position(record.milestones, when), milestone)
+    return milestone
+
+
+def _date_order_position(milestones: list[Milestone], when: When) -> int:
+    """Just after the last milestone dated on or before `when`; tbc ones go at the end."""
+    if when.start is None:
+        return len(milestones)
+    position = None
+    for index, other in enumerate(milestones):
+        start = other.when.start
+        if start is not None and start <= when.start:
+            position = index + 1
+        elif start is not None and position is None:
+            return index
+    return len(milestones) if position is None else position
+
+
+def mark_done(
+    record: Record, wanted: str, *, on: date, today: date, by: str, now: datetime
+) -> Milestone:
+    milestone = find_milestone(record, wanted)
+    _not_in_future(on, today, "done")
+    if milestone.done:
+        raise Refused(f"'{milestone.id}' was already marked done on {format_day(milestone.done)}.")
+    milestone.done = on
+    milestone.history.append(MilestoneChange(at=now, by=by, change="done", after=on.isoformat()))
+    return milestone
+
+
+def reschedule(
+    record: Record,
+    wanted: str,
+    when: When,
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+) -> Milestone:
+    milestone = find_milestone(record, wanted)
+    if when == milestone.when:
+        raise Refused(f"'{milestone.id}' is already set for {when_spec(when)}.")
+    milestone.history.append(
+        MilestoneChange(
+            at=now,
+            by=by,
+            change="rescheduled",
+            before=when_spec(milestone.when),
+            after=when_spec(when),
+            reason=reason or None,
+        )
+    )
+    milestone.when = when
+    if milestone.done:
+        # A rescheduled milestone is open again: it has not happened on the new date yet.
+        milestone.history.append(MilestoneChange(at=now, by=by, change="reopened"))
+        milestone.done = None
+    return milestone

@@ -1,0 +1,180 @@
+"""Tables for people: the status dashboard, candidate lists and histories.
+
+Every piece of user text goes through `safe()`, which makes control, bidi and zero-width
+characters visible and wraps it in a rich Text, so that it is never read as markup.
+Colour is rich's to decide: none when stdout is not a terminal or NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from dgtracker.dates import format_day, format_when
+from dgtracker.model import Candidate, Record
+from dgtracker.text import visible
+from dgtracker.views import (
+    DONE,
+    OVERDUE,
+    TBC,
+    TODAY,
+    UNDER_WAY,
+    active_stage_ids,
+    days_in_stage,
+    milestone_views,
+    pipeline,
+    stage_title,
+)
+
+_STATE_STYLE = {
+    DONE: "green",
+    OVERDUE: "bold red",
+    TODAY: "bold yellow",
+    UNDER_WAY: "bold yellow",
+    TBC: "dim",
+}
+
+
+def make_console() -> Console:
+    return Console(highlight=False, emoji=False, soft_wrap=False)
+
+
+def safe(value: str | None, style: str = "") -> Text:
+    return Text(visible(value or ""), style=style)
+
+
+def _table(title: str | None = None) -> Table:
+    return Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, expand=False
+    )
+
+
+def render_status(console: Console, record: Record, today: date) -> None:
+    campaign = record.campaign
+    heading = Text(visible(campaign.title), style="bold")
+    console.print(heading)
+    facts = [campaign.organisation, campaign.grade, campaign.salary]
+    line = " · ".join(visible(fact) for fact in facts if fact)
+    if line:
+        console.print(Text(line))
+    console.print(Text(f"As of {format_day(today)}", style="dim"))
+    console.print()
+    render_milestones(console, record, today, title="Milestones")
+    console.print()
+    render_pipeline(console, record)
+
+
+def render_milestones(
+    console: Console, record: Record, today: date, title: str | None, show_ids: bool = False
+) -> None:
+    table = _table(title)
+    table.add_column("", no_wrap=True, width=1)
+    if show_ids:
+        table.add_column("Id", no_wrap=True, style="dim")
+    table.add_column("Milestone", ratio=3, overflow="fold")
+    table.add_column("When", ratio=2, overflow="fold")
+    table.add_column("Countdown", ratio=2, overflow="fold")
+    for view in milestone_views(record, today):
+        style = "bold cyan" if view.is_next else _STATE_STYLE.get(view.state, "")
+        marker = "▶" if view.is_next else ("✓" if view.state == DONE else "")
+        when = view.milestone.when
+        cells = [Text(marker, style=style)]
+        if show_ids:
+            cells.append(safe(view.milestone.id))
+        cells += [
+            safe(view.milestone.title, "bold" if view.is_next else ""),
+            Text("tbc", style="dim") if when.is_tbc else safe(format_when(when)),
+            Text(view.countdown, style=style),
+        ]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def render_pipeline(console: Console, record: Record) -> None:
+    counts = pipeline(record)
+    active = active_stage_ids(record)
+    table = _table("Pipeline")
+    table.add_column("Stage", overflow="fold")
+    table.add_column("Candidates", justify="right")
+    for stage in record.stages:
+        count = counts[stage.id]
+        label = safe(stage.title, "" if stage.kind == "active" else "italic")
+        table.add_row(label, Text(str(count), style="" if count else "dim"))
+    in_process = sum(n for stage_id, n in counts.items() if stage_id in active)
+    table.add_section()
+    table.add_row(Text("Still in the process", style="bold"), Text(str(in_process), style="bold"))
+    table.add_row(Text("All candidates"), Text(str(len(record.candidates))))
+    console.print(table)
+
+
+def render_candidates(
+    console: Console, record: Record, candidates: list[Candidate], today: date
+) -> None:
+    if not candidates:
+        console.print("No candidates match.")
+        return
+    table = _table()
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Name", ratio=3, overflow="fold")
+    table.add_column("Stage", ratio=2, overflow="fold")
+    table.add_column("Days", justify="right", no_wrap=True)
+    table.add_column("Applied", no_wrap=True)
+    table.add_column("Email", ratio=3, overflow="fold")
+    for candidate in candidates:
+        days = days_in_stage(candidate, today)
+        table.add_row(
+            Text(candidate.id),
+            safe(candidate.name),
+            safe(stage_title(record, candidate.stage)),
+            Text("" if days is None else str(days)),
+            Text(candidate.applied.isoformat() if candidate.applied else ""),
+            safe(candidate.email),
+        )
+    console.print(table)
+    console.print(Text(f"{len(candidates)} candidate(s)", style="dim"))
+
+
+def render_candidate(console: Console, record: Record, candidate: Candidate, today: date) -> None:
+    console.print(Text.assemble((candidate.id, "bold"), "  ", safe(candidate.name, "bold")))
+    facts = _table()
+    facts.add_column("Field", style="dim", no_wrap=True)
+    facts.add_column("Value", overflow="fold")
+    days = days_in_stage(candidate, today)
+    stage = stage_title(record, candidate.stage)
+    in_stage = "" if days is None else f" ({days} days)"
+    facts.add_row("Stage", Text(visible(stage) + in_stage))
+    if candidate.rank is not None:
+        facts.add_row("Reserve rank", Text(str(candidate.rank)))
+    for label, value in (
+        ("Email", candidate.email),
+        ("Phone", candidate.phone),
+        ("Source", candidate.source),
+        ("Applied", format_day(candidate.applied) if candidate.applied else None),
+    ):
+        facts.add_row(label, safe(value or "—"))
+    console.print(facts)
+    history = _table("History")
+    history.add_column("On", no_wrap=True)
+    history.add_column("What", ratio=2, overflow="fold")
+    history.add_column("By", overflow="fold")
+    history.add_column("Note / reason", ratio=3, overflow="fold")
+    for event in candidate.history:
+        if event.action == "moved":
+            before = stage_title(record, event.from_stage or "")
+            what = f"{before} → {stage_title(record, event.stage or '')}"
+        elif event.action == "added":
+            what = f"added at {stage_title(record, event.stage or '')}"
+        else:
+            what = event.action
+        detail = " — ".join(part for part in (event.reason, event.note) if part)
+        history.add_row(
+            event.on.isoformat(),
+            safe(what),
+            safe(event.by),
+            Text(visible(detail, keep_newlines=True)),
+        )
+    console.print(history)

@@ -1,0 +1,307 @@
+"""Reading and writing the record file, safely.
+
+Every change is a read-modify-write under an exclusive lock. A save writes a temp file
+in the same directory, fsyncs it, checks that it parses back to exactly what was meant,
+renames it over the record and fsyncs the directory: a reader sees the old record or the
+new one, never a mix, and a failed save leaves the original byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dgtracker.errors import InvalidRecord, RecordError
+from dgtracker.model import Record, record_from_data, record_to_data
+
+NEW_FILE_MODE = 0o600  # records hold personal data
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+_WRITE_FAILURES = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EIO: "the disk reported an input/output error",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission was denied",
+    errno.EPERM: "permission was denied",
+    errno.EFBIG: "the file would be larger than the system allows",
+}
+
+
+def real_path(path: Path) -> Path:
+    """The file a (possibly symlinked) record path really names; writes go there."""
+    return Path(os.path.realpath(path))
+
+
+def lock_path(path: Path) -> Path:
+    target = real_path(path)
+    return target.with_name(f".{target.name}.lock")
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}.tmp-"
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        raise RecordError(
+            f"No record at {path}.",
+            hint="Create one with 'dgtracker init', or choose another with --file PATH "
+            "or DGTRACKER_FILE.",
+        ) from None
+    except IsADirectoryError:
+        raise RecordError(f"{path} is a folder, not a record file.") from None
+    except OSError as error:
+        raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RecordError(
+            f"{path} is not UTF-8 text (byte {error.start} cannot be read).",
+            hint="Save the file as UTF-8 and try again.",
+        ) from None
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    import tomli
+
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        raise RecordError(
+            f"{path} is not valid TOML: {error}.",
+            hint="Fix the file by hand at that line and column; nothing was written.",
+        ) from None
+
+
+def load(path: Path) -> Record:
+    """Read and check the record; refuse one that breaks any rule."""
+    data = parse_toml(read_text(path), path)
+    record, problems = record_from_data(data)
+    if record is None:
+        raise InvalidRecord(str(path), problems)
+    return record
+
+
+def problems_in(path: Path) -> list[str]:
+    """Every problem in the record at `path` (syntax or schema); empty when valid."""
+    try:
+        data = parse_toml(read_text(path), path)
+    except RecordError as error:
+        return [error.message]
+    return record_from_data(data)[1]
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+def serialise(record: Record) -> tuple[str, dict[str, Any]]:
+    import tomli_w
+
+    data = record_to_data(record)
+    return tomli_w.dumps(data), data
+
+
+def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
+    """Refuse to save text that does not parse back to exactly what was meant."""
+    import tomli
+
+    try:
+        parsed = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        raise RecordError(
+            f"Refused to save {path}: the new record would not be valid TOML ({error}).",
+            hint="Nothing was written. This is a bug in dgtracker: please report it.",
+        ) from None
+    if parsed != meant:
+        raise RecordError(
+            f"Refused to save {path}: the new record would not read back as written.",
+            hint="Nothing was written. This is a bug in dgtracker: please report it.",
+        )
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a directory to fsync it
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _failure(error: OSError, path: Path) -> RecordError:
+    why = _WRITE_FAILURES.get(error.errno or 0) or (error.strerror or str(error))
+    return RecordError(
+        f"Could not save {path}: {why}.",
+        hint="The record was left exactly as it was; nothing was changed.",
+    )
+
+
+def write_text_atomically(path: Path, text: str, mode: int | None = None) -> None:
+    """Replace `path` with `text`, or leave it untouched; no temp file is left behind.
+
+    `mode` defaults to the existing file's permissions, else 0600.
+    """
+    target = real_path(path)
+    directory = target.parent
+    if mode is None:
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = NEW_FILE_MODE
+    temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{secrets.token_hex(4)}"
+    payload = text.encode("utf-8")
+    try:
+        fd = os.open(
+            temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), NEW_FILE_MODE
+        )
+    except OSError as error:
+        raise _failure(error, path) from None
+    try:
+        try:
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            # One fsync, never retried: after a failed fsync the kernel may have dropped
+            # the dirty pages, so a second call could "succeed" over lost data.
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if mode != NEW_FILE_MODE:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except OSError as error:
+        _remove_quietly(temp)
+        raise _failure(error, path) from None
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    try:
+        _fsync_directory(directory)
+    except OSError as error:
+        raise RecordError(
+            f"Saved {path}, but the system could not confirm that it reached the disk "
+            f"({error.strerror or error}).",
+            hint="Run 'dgtracker check' to confirm the record.",
+        ) from None
+
+
+def _remove_quietly(path: Path) -> None:
+    with suppress(OSError):
+        os.unlink(path)
+
+
+def tidy_leftovers(path: Path) -> list[Path]:
+    """Remove temp files left by a save that was killed part-way (call under the lock)."""
+    target = real_path(path)
+    prefix = _temp_prefix(target)
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name.startswith(prefix):
+            _remove_quietly(Path(entry.path))
+            removed.append(Path(entry.path))
+    return removed
+
+
+def save(path: Path, record: Record) -> None:
+    """Write the record safely (call under the lock)."""
+    text, meant = serialise(record)
+    _verify(text, meant, path)
+    write_text_atomically(path, text)
+
+
+def backup(path: Path) -> Path:
+    """Copy the current record beside it, 0600, under a name that is never reused."""
+    target = real_path(path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    copy = target.with_name(f"{target.name}.bak-{stamp}-{secrets.token_hex(2)}")
+    write_text_atomically(copy, read_text(target), mode=NEW_FILE_MODE)
+    return copy
+
+
+def backups_of(path: Path) -> list[Path]:
+    target = real_path(path)
+    return sorted(target.parent.glob(f"{target.name}.bak-*"))
+
+
+# --- locking -----------------------------------------------------------------------
+
+
+def lock_timeout() -> float:
+    raw = os.environ.get("DGTRACKER_LOCK_TIMEOUT", "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the record's exclusive lock; the kernel frees it if this process dies."""
+    from filelock import FileLock, Timeout
+
+    lock_file = lock_path(path)
+    lock = FileLock(str(lock_file), timeout=lock_timeout(), mode=NEW_FILE_MODE)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RecordError(
+            f"The record is locked by another dgtracker command ({lock_file}).",
+            hint=f"Waited {lock_timeout():g} s. Try again in a moment; "
+            "set DGTRACKER_LOCK_TIMEOUT to wait longer.",
+        ) from None
+    except OSError as error:
+        raise RecordError(
+            f"Cannot lock the record: {error.strerror or error} ({lock_file}).",
+            hint="Check that the record's folder is writable.",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def updating(path: Path) -> Iterator[Record]:
+    """Lock, load, let the caller change the record, then save it; save nothing on error."""
+    with locked(path):
+        tidy_leftovers(path)
+        record = load(path)
+        yield record
+        save(path, record)
+
+
+def create(path: Path, record: Record, keep_backup: bool) -> Path | None:
+    """Write a new record at `path`; an existing one is first backed up if asked."""
+    directory = real_path(path).parent
+    if not directory.is_dir():
+        raise RecordError(
+            f"Cannot create {path}: the folder {directory} does not exist.",
+            hint="Create the folder first, or choose another path with --file.",
+        )
+    with locked(path):
+        tidy_leftovers(path)
+        saved = backup(path) if keep_backup and real_path(path).exists() else None
+        save(path, record)
+    return saved

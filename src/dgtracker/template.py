@@ -1,0 +1,64 @@
+"""New records: the DHSC Director General campaign, or a blank campaign of the same shape.
+
+Only public facts go here: no people, and no dates that have not been announced
+("to be confirmed" until the campaign team knows them).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dgtracker.actions import slug
+from dgtracker.dates import When
+from dgtracker.model import Campaign, Milestone, Record, default_stages
+
+DHSC_TITLE = "Director General for Technology, Digital and Data"
+
+
+def _tbc(milestone_id: str, title: str) -> Milestone:
+    return Milestone(milestone_id, title, When())
+
+
+def dhsc_campaign() -> Record:
+    return Record(
+        campaign=Campaign(
+            id="dhsc-dg-tdd-2026",
+            title=DHSC_TITLE,
+            organisation="Department of Health and Social Care",
+            grade="Senior Civil Service pay band 3 (Director General)",
+            salary="up to £285,000",
+            description="Final panel chaired by a Civil Service Commissioner.",
+        ),
+        stages=default_stages(),
+        milestones=[
+            Milestone("closing", "Applications close", When(date(2026, 2, 9), date(2026, 2, 9))),
+            _tbc("sift", "Sift and longlist"),
+            _tbc("shortlist", "Shortlist meeting"),
+            _tbc("assessment", "Staff engagement exercise and leadership assessment"),
+            Milestone(
+                "interviews",
+                "Final interviews (panel chaired by a Civil Service Commissioner)",
+                When(date(2026, 3, 1), date(2026, 3, 10), None, "early March 2026"),
+            ),
+            _tbc("ministers", "Ministerial consultation"),
+            _tbc("offer", "Offer"),
+            _tbc("checks", "Pre-employment checks and vetting"),
+            _tbc("appointment", "Appointment announced"),
+        ],
+    )
+
+
+def blank_campaign(title: str, closes: When, organisation: str = "") -> Record:
+    return Record(
+        campaign=Campaign(id=slug(title), title=title, organisation=organisation),
+        stages=default_stages(),
+        milestones=[
+            Milestone("closing", "Applications close", closes),
+            _tbc("sift", "Sift and longlist"),
+            _tbc("shortlist", "Shortlist meeting"),
+            _tbc("assessment", "Assessment"),
+            _tbc("interviews", "Final interviews"),
+            _tbc("offer", "Offer"),
+            _tbc("appointment", "Appointment announced"),
+        ],
+    )

@@ -1,0 +1,113 @@
+"""Every test drives the real CLI against a record in a temp folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import tomli
+from typer.testing import CliRunner
+
+from dgtracker.cli import app
+
+AS_OF = "2026-02-02"  # a Monday, a week before the DHSC campaign closes
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never see the developer's record, date, terminal width or colour settings."""
+    for name in (
+        "DGTRACKER_FILE",
+        "DGTRACKER_TODAY",
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "DGTRACKER_LOCK_TIMEOUT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("USER", "tester")
+    monkeypatch.setenv("LOGNAME", "tester")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def record_path(tmp_path: Path) -> Path:
+    return tmp_path / "campaign.toml"
+
+
+class Cli:
+    """Runs dgtracker in-process through typer's CliRunner, with a fixed file and date."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, as_of: str | None = AS_OF, input: str | None = None):
+        prefix = ["--file", str(self.path)]
+        if as_of:
+            prefix += ["--as-of", as_of]
+        return self.runner.invoke(app, [*prefix, *args], input=input)
+
+    def ok(self, *args: str, as_of: str | None = AS_OF) -> str:
+        result = self(*args, as_of=as_of)
+        assert result.exit_code == 0, (result.exit_code, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        return result.stdout
+
+    def data(self) -> dict:
+        return tomli.loads(self.path.read_text(encoding="utf-8"))
+
+    def candidate(self, cid: str) -> dict:
+        return next(c for c in self.data()["candidates"] if c["id"] == cid)
+
+
+@pytest.fixture
+def cli(record_path: Path) -> Cli:
+    """A CLI with a fresh DHSC record."""
+    runner = Cli(record_path)
+    runner.ok("init")
+    return runner
+
+
+@pytest.fixture
+def bare_cli(record_path: Path) -> Cli:
+    """A CLI whose record does not exist yet."""
+    return Cli(record_path)
+
+
+def installed_dgtracker() -> str:
+    """The console script installed beside this interpreter (the venv's bin folder)."""
+    folder = Path(sys.executable).parent
+    for name in ("dgtracker", "dgtracker.exe"):
+        if (folder / name).exists():
+            return str(folder / name)
+    found = shutil.which("dgtracker")
+    assert found, "dgtracker is not installed in this environment"
+    return found
+
+
+@pytest.fixture
+def run() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed dgtracker as a separate process."""
+
+    def _run(
+        *args: str, env: dict[str, str] | None = None, timeout: float = 60, **kwargs
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        return subprocess.run(
+            [installed_dgtracker(), *args],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            encoding="utf-8",
+            **kwargs,
+        )
+
+    return _run

@@ -1,0 +1,175 @@
+"""The candidate pipeline through the CLI: what is printed and what lands in the file."""
+
+import json
+
+
+def test_add_candidate_prints_the_id_and_records_everything(cli) -> None:
+    out = cli.ok(
+        "add-candidate",
+        "Ada Lovelace",
+        "--email",
+        "ada@example.org",
+        "--phone",
+        "+44 20 7946 0000",
+        "--source",
+        "advert",
+        "--applied",
+        "30/01/2026",
+        "--note",
+        "Strong on data",
+        "--by",
+        "panel-sec",
+    )
+    assert out.strip() == "c001"
+    saved = cli.candidate("c001")
+    assert saved["name"] == "Ada Lovelace"
+    assert saved["email"] == "ada@example.org"
+    assert saved["phone"] == "+44 20 7946 0000"
+    assert saved["source"] == "advert"
+    assert str(saved["applied"]) == "2026-01-30"
+    assert saved["stage"] == "applied"
+    [event] = saved["history"]
+    assert event["action"] == "added" and event["by"] == "panel-sec"
+    assert event["note"] == "Strong on data" and str(event["on"]) == "2026-01-30"
+    assert cli.data()["next_candidate_number"] == 2
+
+
+def test_by_defaults_to_the_user(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    assert cli.candidate("c001")["history"][0]["by"] == "tester"
+
+
+def test_ids_are_never_reused(cli) -> None:
+    assert cli.ok("add-candidate", "A").strip() == "c001"
+    assert cli.ok("add-candidate", "B").strip() == "c002"
+    data = cli.path.read_text(encoding="utf-8")
+    # Someone deletes c002 by hand: its id is still not handed out again.
+    start = data.index('[[candidates]]\nid = "c002"')
+    cli.path.write_text(data[:start], encoding="utf-8")
+    assert cli.ok("add-candidate", "C").strip() == "c003"
+
+
+def test_duplicate_email_is_refused_unless_allowed(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org")
+    before = cli.path.read_bytes()
+    result = cli("add-candidate", "Ada L", "--email", "ADA@example.org")
+    assert result.exit_code == 1
+    assert "already in the record (c001)" in result.output
+    assert cli.path.read_bytes() == before
+    cli.ok("add-candidate", "Ada L", "--email", "ada@example.org", "--allow-duplicate-email")
+    assert len(cli.data()["candidates"]) == 2
+
+
+def test_bad_input_is_refused_and_nothing_changes(cli) -> None:
+    before = cli.path.read_bytes()
+    for args, why in [
+        (("add-candidate", "X", "--email", "not-an-email"), "does not look like an email"),
+        (("add-candidate", "X", "--applied", "31/02/2026"), "no day 31"),
+        (("add-candidate", "X", "--applied", "tomorrow"), "after today"),
+        (("add-candidate", "X", "--stage", "shortlistt"), "Did you mean shortlist"),
+        (("add-candidate", "   "), "cannot be empty"),
+    ]:
+        result = cli(*args)
+        assert result.exit_code == 1, args
+        assert why in result.output, (args, result.output)
+    assert cli.path.read_bytes() == before
+
+
+def test_candidates_table_filters_and_json(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org", "--applied", "2026-01-20")
+    cli.ok("add-candidate", "Grace Hopper")
+    cli.ok("add-candidate", "Alan Turing")
+    cli.ok("move", "c002", "longlist")
+    cli.ok("move", "c003", "withdrawn", "--reason", "Took another post")
+    table = cli.ok("candidates")
+    for text in ("c001", "Ada Lovelace", "Grace Hopper", "Longlist (sift)", "3 candidate(s)"):
+        assert text in table
+    only = cli.ok("candidates", "--stage", "longlist")
+    assert "Grace Hopper" in only and "Ada Lovelace" not in only
+    active = cli.ok("candidates", "--active")
+    assert "Alan Turing" not in active and "Ada Lovelace" in active
+    listed = json.loads(cli.ok("candidates", "--json"))
+    assert [c["id"] for c in listed] == ["c001", "c002", "c003"]
+    assert listed[0] == {
+        "id": "c001",
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "phone": None,
+        "source": None,
+        "applied": "2026-01-20",
+        "stage": "applied",
+        "stage_title": "Applied",
+        "stage_since": "2026-01-20",
+        "days_in_stage": 13,
+        "rank": None,
+        "notes": [],
+    }
+    assert cli("candidates", "--stage", "nope").exit_code == 1
+
+
+def test_show_with_history(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20")
+    cli.ok("move", "c001", "longlist", "--on", "2026-01-28", "--note", "Clear sift")
+    cli.ok("note", "c001", "Referee contacted", "--by", "hrbp")
+    detail = json.loads(cli.ok("show", "c001", "--json"))
+    assert detail["stage"] == "longlist" and detail["days_in_stage"] == 5
+    assert detail["notes"] == ["Clear sift", "Referee contacted"]
+    history = detail["history"]
+    assert [h["action"] for h in history] == ["added", "moved", "note"]
+    assert history[1] == {
+        "at": history[1]["at"],
+        "on": "2026-01-28",
+        "by": "tester",
+        "action": "moved",
+        "stage": "longlist",
+        "from_stage": "applied",
+        "note": "Clear sift",
+        "reason": None,
+    }
+    assert history[2]["by"] == "hrbp"
+    shown = cli.ok("show", "c001")
+    for text in (
+        "Ada Lovelace",
+        "Longlist (sift) (5 days)",
+        "Applied → Longlist (sift)",
+        "Referee contacted",
+        "hrbp",
+    ):
+        assert text in shown
+
+
+def test_unknown_id_suggests_the_nearest(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    result = cli("show", "c01")
+    assert result.exit_code == 1
+    assert "No candidate with id 'c01'" in result.output and "c001" in result.output
+
+
+def test_move_rules(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20")
+    result = cli("move", "c001", "rejected")
+    assert result.exit_code == 1 and "needs a reason" in result.output
+    out = cli.ok("move", "c001", "rejected", "--reason", "Did not meet the criteria")
+    assert "Applied to Not progressed" in out
+    result = cli("move", "c001", "shortlist")
+    assert result.exit_code == 1 and "--reinstate" in result.output
+    cli.ok("move", "c001", "shortlist", "--reinstate", "--reason", "Panel review")
+    saved = cli.candidate("c001")
+    assert saved["stage"] == "shortlist"
+    assert [e.get("stage") for e in saved["history"]] == ["applied", "rejected", "shortlist"]
+    assert saved["history"][1]["reason"] == "Did not meet the criteria"
+    result = cli("move", "c001", "shortlist")
+    assert result.exit_code == 1 and "already at" in result.output
+    result = cli("move", "c001", "interview", "--on", "2026-01-01")
+    assert result.exit_code == 1 and "cannot be dated earlier" in result.output
+    cli.ok("move", "c001", "reserve", "--rank", "1")
+    assert cli.candidate("c001")["rank"] == 1
+
+
+def test_history_is_append_only(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    first = cli.candidate("c001")["history"]
+    cli.ok("move", "c001", "longlist")
+    cli.ok("note", "c001", "Second thoughts")
+    after = cli.candidate("c001")["history"]
+    assert after[: len(first)] == first and len(after) == 3

@@ -1,0 +1,68 @@
+"""Hand-edited records: problems are listed with where they are, and never written over."""
+
+import pytest
+
+
+def _edit(cli, old: str, new: str) -> bytes:
+    text = cli.path.read_text(encoding="utf-8")
+    assert old in text
+    cli.path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return cli.path.read_bytes()
+
+
+def test_valid_record(cli) -> None:
+    out = cli.ok("check")
+    assert "is valid" in out and "9 milestone(s)" in out
+
+
+def test_invalid_toml_names_line_and_column(cli) -> None:
+    broken = _edit(cli, 'title = "Applications close"', 'title = "Applications close')
+    result = cli("check")
+    assert result.exit_code == 3
+    assert "line" in result.output and "column" in result.output
+    result = cli("add-candidate", "Ada")
+    assert result.exit_code == 3 and "not valid TOML" in result.output
+    assert cli.path.read_bytes() == broken
+
+
+def test_every_schema_problem_is_listed(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("add-candidate", "Grace Hopper")
+    _edit(cli, 'stage = "applied"', 'stage = "aplied"')
+    _edit(cli, 'id = "c002"', 'id = "c001"')
+    _edit(cli, "date = 2026-02-09", 'date = "9th Feb"')
+    _edit(cli, 'title = "Sift and longlist"\n', 'colour = "red"\n')
+    before = cli.path.read_bytes()
+    result = cli("check")
+    assert result.exit_code == 3
+    out = result.output
+    assert "candidates[0] (c001).stage: unknown stage 'aplied'" in out
+    assert "duplicate candidate id 'c001'" in out
+    assert "milestones[0] (closing).date: expected a date (2026-02-09), found text" in out
+    assert "milestones[1] (sift): unknown field 'colour'" in out
+    assert "milestones[1] (sift): missing field 'title'" in out
+    assert "5 problem(s)" in out
+    for command in (("status",), ("move", "c001", "longlist"), ("note", "c001", "x")):
+        result = cli(*command)
+        assert result.exit_code == 3, command
+        assert "dgtracker check" in result.output
+    assert cli.path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ("schema = 1", "schema = 9", "version 9 is not supported"),
+        ('timezone = "Europe/London"', 'timezone = "Mars/Olympus"', "unknown time zone"),
+        ('kind = "outcome"', 'kind = "maybe"', "'maybe' is not one of"),
+    ],
+)
+def test_more_schema_problems(cli, old, new, why) -> None:
+    _edit(cli, old, new)
+    result = cli("check")
+    assert result.exit_code == 3 and why in result.output
+
+
+def test_check_on_missing_record(bare_cli) -> None:
+    result = bare_cli("check")
+    assert result.exit_code == 3 and "No record" in result.output

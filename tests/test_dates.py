@@ -1,0 +1,102 @@
+"""Dates typed by people: accepted shapes, and refusals that explain themselves."""
+
+from datetime import date, time
+
+import pytest
+
+from dgtracker.dates import When, format_day, format_when, parse_date, parse_when
+from dgtracker.errors import Refused
+
+TODAY = date(2026, 2, 2)  # Monday
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-02-09", date(2026, 2, 9)),
+        ("09/02/2026", date(2026, 2, 9)),
+        ("9/2/2026", date(2026, 2, 9)),
+        ("9 Feb 2026", date(2026, 2, 9)),
+        ("9 February", date(2026, 2, 9)),
+        ("9th February 2026", date(2026, 2, 9)),
+        ("Mon 9 Feb 2026", date(2026, 2, 9)),
+        ("today", TODAY),
+        ("Tomorrow", date(2026, 2, 3)),
+        ("yesterday", date(2026, 2, 1)),
+        ("monday", date(2026, 2, 9)),  # the next one, not today
+        ("fri", date(2026, 2, 6)),
+        ("+7d", date(2026, 2, 9)),
+        ("-2w", date(2026, 1, 19)),
+        ("+1m", date(2026, 3, 2)),
+    ],
+)
+def test_accepted_dates(typed: str, expected: date) -> None:
+    assert parse_date(typed, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("31/02/2026", "February 2026 has no day 31"),
+        ("2026-02-30", "February 2026 has no day 30"),
+        ("13/13/2026", "no month 13"),
+        ("02/09", "Cannot read"),
+        ("Tue 9 Feb 2026", "is a Monday"),
+        ("next week sometime", "Cannot read"),
+        ("", "Cannot read"),
+    ],
+)
+def test_refused_dates(typed: str, why: str) -> None:
+    with pytest.raises(Refused) as caught:
+        parse_date(typed, TODAY)
+    assert why in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("early March 2026", When(date(2026, 3, 1), date(2026, 3, 10), None, "early March 2026")),
+        ("mid March 2026", When(date(2026, 3, 11), date(2026, 3, 20), None, "mid March 2026")),
+        ("late Feb 2026", When(date(2026, 2, 21), date(2026, 2, 28), None, "late February 2026")),
+        (
+            "late February 2028",
+            When(date(2028, 2, 21), date(2028, 2, 29), None, "late February 2028"),
+        ),
+        ("w/c 2 March 2026", When(date(2026, 3, 2), date(2026, 3, 8), None, "w/c 2 March 2026")),
+        ("March 2026", When(date(2026, 3, 1), date(2026, 3, 31), None, "March 2026")),
+        ("2026-03-02..2026-03-06", When(date(2026, 3, 2), date(2026, 3, 6))),
+        ("2 Mar 2026 to 6 Mar 2026", When(date(2026, 3, 2), date(2026, 3, 6))),
+        ("tbc", When()),
+        ("To be confirmed", When()),
+        ("2026-02-09 14:00", When(date(2026, 2, 9), date(2026, 2, 9), time(14, 0))),
+        ("9 Feb 2026 at 23:55", When(date(2026, 2, 9), date(2026, 2, 9), time(23, 55))),
+        ("9 Feb", When(date(2026, 2, 9), date(2026, 2, 9))),
+    ],
+)
+def test_milestone_schedules(typed: str, expected: When) -> None:
+    assert parse_when(typed, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("w/c 3 March 2026", "starts on a Monday"),
+        ("2026-03-06..2026-03-02", "ends before it starts"),
+        ("2026-02-09 25:00", "not a time of day"),
+        ("31/02/2026", "no day 31"),
+        ("soonish", "Cannot read"),
+    ],
+)
+def test_refused_schedules(typed: str, why: str) -> None:
+    with pytest.raises(Refused) as caught:
+        parse_when(typed, TODAY)
+    assert why in caught.value.message
+
+
+def test_formats_read_the_same_in_every_locale() -> None:
+    assert format_day(date(2026, 2, 9)) == "Mon 9 Feb 2026"
+    assert format_when(When(date(2026, 3, 1), date(2026, 3, 10), None, "early March 2026")) == (
+        "early March 2026 (1–10 Mar)"
+    )
+    assert format_when(When(date(2026, 2, 28), date(2026, 3, 3))) == "Sat 28 Feb – Tue 3 Mar 2026"
+    assert format_when(When()) == "to be confirmed"

@@ -1,0 +1,47 @@
+"""The README and CI agree, and every command is documented and has help text."""
+
+import re
+from pathlib import Path
+
+import typer.main
+
+from dgtracker.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section)
+
+
+def test_quick_start_has_exactly_two_commands() -> None:
+    commands = _quick_start_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith("dgtracker status")
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert _quick_start_commands()[1] in ci.splitlines()
+
+
+def _all_commands() -> dict[str, object]:
+    group = typer.main.get_command(app)
+    found = {}
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(command, "commands", None)
+        if sub:
+            for sub_name, sub_command in sub.items():
+                found[f"{name} {sub_name}"] = sub_command
+        else:
+            found[name] = command
+    return found
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    for name, command in _all_commands().items():
+        assert getattr(command, "help", None), f"{name} has no help text"
+        assert f"`{name}" in README, f"{name} is not documented in the README"

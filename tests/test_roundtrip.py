@@ -1,0 +1,169 @@
+"""Any record the model accepts survives save -> load unchanged (property-based)."""
+
+from __future__ import annotations
+
+import string
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import tomli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dgtracker import storage
+from dgtracker.dates import When
+from dgtracker.model import (
+    Campaign,
+    Candidate,
+    Event,
+    Milestone,
+    MilestoneChange,
+    Record,
+    default_stages,
+    record_from_data,
+)
+
+STAGES = [stage.id for stage in default_stages()]
+# Printable text without the characters the record refuses (controls, bidi, zero-width).
+safe_text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp"),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+note_text = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")) | st.just("\n"),
+        min_size=1,
+        max_size=60,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+# Offsets down to the second: TOML cannot write those, so the store must normalise them.
+offsets = st.integers(min_value=-86399, max_value=86399).map(
+    lambda seconds: timezone(timedelta(seconds=seconds))
+)
+moments = st.builds(
+    lambda day, seconds, micro, zone: (
+        datetime.combine(day, time(0), tzinfo=zone) + timedelta(seconds=seconds, microseconds=micro)
+    ),
+    days,
+    st.integers(0, 86399),
+    st.integers(0, 999_999),
+    offsets | st.just(UTC),
+)
+
+
+@st.composite
+def whens(draw: st.DrawFn) -> When:
+    kind = draw(st.sampled_from(["tbc", "date", "time", "window"]))
+    if kind == "tbc":
+        return When()
+    start = draw(days)
+    if kind == "date":
+        return When(start, start)
+    if kind == "time":
+        return When(start, start, time(draw(st.integers(0, 23)), draw(st.integers(0, 59))))
+    end = start + timedelta(days=draw(st.integers(1, 30)))
+    return When(start, end, None, draw(st.none() | safe_text))
+
+
+events = st.builds(
+    Event,
+    at=moments,
+    on=days,
+    by=safe_text,
+    action=st.sampled_from(["added", "moved", "note", "edited", "purged"]),
+    stage=st.none() | st.sampled_from(STAGES),
+    from_stage=st.none() | st.sampled_from(STAGES),
+    note=st.none() | note_text,
+    reason=st.none() | note_text,
+)
+emails = st.builds(
+    lambda local, domain: f"{local}@{domain}.org",
+    st.text(string.ascii_letters + string.digits + "._+-", min_size=1, max_size=10),
+    st.text(string.ascii_lowercase, min_size=1, max_size=10),
+)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> Record:
+    count = draw(st.integers(0, 5))
+    candidates = [
+        Candidate(
+            id=f"c{index + 1:03d}",
+            name=draw(safe_text),
+            stage=draw(st.sampled_from(STAGES)),
+            email=draw(st.none() | emails),
+            phone=draw(
+                st.none()
+                | st.text("0123456789 +", min_size=1, max_size=15).map(str.strip).filter(bool)
+            ),
+            source=draw(st.none() | safe_text),
+            applied=draw(st.none() | days),
+            rank=draw(st.none() | st.integers(1, 50)),
+            history=draw(st.lists(events, max_size=4)),
+        )
+        for index in range(count)
+    ]
+    milestone_count = draw(st.integers(0, 4))
+    milestones = [
+        Milestone(
+            id=f"m{index}",
+            title=draw(safe_text),
+            when=draw(whens()),
+            done=draw(st.none() | days),
+            remind_days=draw(st.none() | st.lists(st.integers(0, 60), max_size=4).map(tuple)),
+            history=[
+                MilestoneChange(
+                    at=draw(moments),
+                    by=draw(safe_text),
+                    change="rescheduled",
+                    before="tbc",
+                    after=draw(st.none() | safe_text),
+                    reason=draw(st.none() | note_text),
+                )
+            ],
+        )
+        for index in range(milestone_count)
+    ]
+    return Record(
+        campaign=Campaign(id="x", title=draw(safe_text), organisation=draw(safe_text)),
+        stages=default_stages(),
+        milestones=milestones,
+        candidates=candidates,
+        next_candidate_number=count + 1,
+    )
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records())
+def test_serialised_record_loads_back_unchanged(record: Record) -> None:
+    text, _ = storage.serialise(record)
+    loaded, problems = record_from_data(tomli.loads(text))
+    assert problems == []
+    # Moments are stored in UTC to the second: compare them the same way.
+    for candidate in record.candidates:
+        for event in candidate.history:
+            event.at = event.at.astimezone(UTC).replace(microsecond=0)
+    for milestone in record.milestones:
+        for change in milestone.history:
+            change.at = change.at.astimezone(UTC).replace(microsecond=0)
+    assert loaded == record
+    assert loaded is not None and storage.serialise(loaded)[0] == text  # same data, same bytes
+
+
+@settings(max_examples=50, deadline=None)
+@given(records())
+def test_saved_file_loads_back_unchanged(tmp_path_factory, record: Record) -> None:
+    path: Path = tmp_path_factory.mktemp("rt") / "campaign.toml"
+    storage.save(path, record)
+    assert storage.load(path) == storage.load(path)
+    assert storage.serialise(storage.load(path))[0] == path.read_text(encoding="utf-8")

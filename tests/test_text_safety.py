@@ -1,0 +1,66 @@
+"""Text people typed is shown as text: no markup, no control bytes reach the terminal."""
+
+import json
+import re
+
+import pytest
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_markup_in_a_name_is_stored_and_shown_literally(cli) -> None:
+    name = "[bold red]Eve[/bold red] [link=https://evil.example]x[/link]"
+    cli.ok("add-candidate", name)
+    assert cli.candidate("c001")["name"] == name
+    assert name in cli.ok("show", "c001")
+    table = cli.ok("candidates")
+    assert "[bold red]Eve" in table
+    assert json.loads(cli.ok("show", "c001", "--json"))["name"] == name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Eve\x1b[31mRed",
+        "Eve\x1b]8;;https://evil.example\x07x",
+        "Eve\rMallory",
+        "Eve\x00",
+        "Eve\u202eevoL",
+        "Eve\u200bLovelace",
+        "Eve\x9b31m",
+    ],
+)
+def test_control_and_invisible_characters_are_refused_in_names(cli, name) -> None:
+    before = cli.path.read_bytes()
+    result = cli("add-candidate", name)
+    assert result.exit_code == 1
+    assert "hidden or control character" in result.output
+    assert not CONTROL.search(result.output)
+    assert cli.path.read_bytes() == before
+
+
+def test_hand_edited_control_characters_never_reach_the_terminal(cli) -> None:
+    cli.ok("add-candidate", "Eve")
+    text = cli.path.read_text(encoding="utf-8")
+    cli.path.write_text(
+        text.replace('name = "Eve"', 'name = "Eve\\u001b[31m\\u202e"'), encoding="utf-8"
+    )
+    result = cli("check")
+    assert result.exit_code == 3
+    assert not CONTROL.search(result.output)
+    assert "U+001B" in result.output
+
+
+def test_notes_keep_lines_but_not_escapes(cli) -> None:
+    cli.ok("add-candidate", "Eve")
+    cli.ok("note", "c001", "Line one\r\nLine two")
+    assert cli.candidate("c001")["history"][-1]["note"] == "Line one\nLine two"
+    result = cli("note", "c001", "bad\x1b[2J")
+    assert result.exit_code == 1
+
+
+def test_length_limits_are_enforced(cli) -> None:
+    result = cli("add-candidate", "x" * 1_000_000)
+    assert result.exit_code == 1 and "the limit is 200" in result.output
+    result = cli("add-candidate", "Eve", "--note", "y" * 10_001)
+    assert result.exit_code == 1 and "the limit is 10,000" in result.output
