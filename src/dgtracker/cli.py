@@ -76,17 +76,17 @@ class Settings:
             raise
 
 
-def _settings(ctx: typer.Context) -> Settings:
+def settings_of(ctx: typer.Context) -> Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _user(by: str | None) -> str:
+def user_name(by: str | None) -> str:
     if by:
         return clean_field("by", by)
     import getpass
@@ -143,10 +143,10 @@ def main_options(
     ctx.obj = Settings(file=file or None, as_of=as_of or None)
 
 
-def _load(ctx: typer.Context) -> tuple[Record, date]:
+def load_record(ctx: typer.Context) -> tuple[Record, date]:
     from dgtracker import storage
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     record = storage.load(settings.path)
     return record, settings.today(record.campaign.timezone)
 
@@ -157,7 +157,7 @@ def _load(ctx: typer.Context) -> tuple[Record, date]:
 @app.command()
 def where(ctx: typer.Context) -> None:
     """Print the path of the record in use."""
-    path = _settings(ctx).path
+    path = settings_of(ctx).path
     typer.echo(str(path.absolute()))
 
 
@@ -184,7 +184,7 @@ def init(
     from dgtracker import storage, template
     from dgtracker.dates import When, parse_when
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     path = settings.path
     if path.exists() and not force:
         raise Refused(
@@ -213,7 +213,7 @@ def check(ctx: typer.Context) -> None:
     from dgtracker import storage
     from dgtracker.text import visible
 
-    path = _settings(ctx).path
+    path = settings_of(ctx).path
     if not path.exists():
         storage.read_text(path)  # raises the standard "no record" error
     problems = storage.problems_in(path)
@@ -235,7 +235,7 @@ def check(ctx: typer.Context) -> None:
 @app.command()
 def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     """The dashboard: milestones with countdowns, and the pipeline."""
-    record, today = _load(ctx)
+    record, today = load_record(ctx)
     if json:
         from dgtracker.output import print_json
         from dgtracker.views import status_json
@@ -261,7 +261,7 @@ def candidates(
     """List candidates."""
     from dgtracker.views import active_stage_ids
 
-    record, today = _load(ctx)
+    record, today = load_record(ctx)
     chosen = record.candidates
     if stage is not None:
         if record.stage(stage) is None:
@@ -293,7 +293,7 @@ def show(
     """One candidate, with their full history."""
     from dgtracker.actions import find_candidate
 
-    record, today = _load(ctx)
+    record, today = load_record(ctx)
     candidate = find_candidate(record, candidate_id)
     if json:
         from dgtracker.output import print_json
@@ -309,13 +309,13 @@ def show(
 # --- changing ---------------------------------------------------------------------
 
 
-def _update(ctx: typer.Context) -> Any:
+def updating_record(ctx: typer.Context) -> Any:
     from dgtracker import storage
 
-    return storage.updating(_settings(ctx).path)
+    return storage.updating(settings_of(ctx).path)
 
 
-def _typed_date(value: str | None, today: date, option: str) -> date | None:
+def typed_date(value: str | None, today: date, option: str) -> date | None:
     if value is None:
         return None
     from dgtracker.dates import parse_date
@@ -357,15 +357,15 @@ def add_candidate(
 
     name = clean_field("name", name)
     email, phone = _text("email", email), _text("phone", phone)
-    source, note, who = _text("source", source), _text("note", note), _user(by)
-    with _update(ctx) as record:
-        today = _settings(ctx).today(record.campaign.timezone)
+    source, note, who = _text("source", source), _text("note", note), user_name(by)
+    with updating_record(ctx) as record:
+        today = settings_of(ctx).today(record.campaign.timezone)
         candidate = add(
             record,
             by=who,
             today=today,
-            now=_now(),
-            applied=_typed_date(applied, today, "--applied") or today,
+            now=now_utc(),
+            applied=typed_date(applied, today, "--applied") or today,
             stage=stage,
             allow_duplicate_email=allow_duplicate_email,
             name=name,
@@ -404,17 +404,17 @@ def move(
     from dgtracker.dates import format_day
     from dgtracker.views import stage_title
 
-    note_text, reason_text, who = _text("note", note), _text("reason", reason), _user(by)
-    with _update(ctx) as record:
-        today = _settings(ctx).today(record.campaign.timezone)
-        when = _typed_date(on, today, "--on") or today
+    note_text, reason_text, who = _text("note", note), _text("reason", reason), user_name(by)
+    with updating_record(ctx) as record:
+        today = settings_of(ctx).today(record.campaign.timezone)
+        when = typed_date(on, today, "--on") or today
         candidate = move_candidate(
             record,
             candidate_id,
             stage,
             by=who,
             today=today,
-            now=_now(),
+            now=now_utc(),
             on=when,
             note=note_text,
             reason=reason_text,
@@ -439,12 +439,12 @@ def note(
     """Add a note to a candidate's history."""
     from dgtracker.actions import add_note
 
-    cleaned, who = clean_field("note", text), _user(by)
+    cleaned, who = clean_field("note", text), user_name(by)
     if not cleaned:
         raise Refused("The note is empty.")
-    with _update(ctx) as record:
-        today = _settings(ctx).today(record.campaign.timezone)
-        candidate = add_note(record, candidate_id, cleaned, by=who, today=today, now=_now())
+    with updating_record(ctx) as record:
+        today = settings_of(ctx).today(record.campaign.timezone)
+        candidate = add_note(record, candidate_id, cleaned, by=who, today=today, now=now_utc())
     typer.echo(f"Noted on {candidate.id}.")
 
 
@@ -454,7 +454,7 @@ def note(
 @milestone_app.command("list")
 def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Every milestone with its date or window and countdown."""
-    record, today = _load(ctx)
+    record, today = load_record(ctx)
     if json:
         from dgtracker.output import print_json
         from dgtracker.views import milestone_json, milestone_views
@@ -511,15 +511,15 @@ def milestone_add(
     from dgtracker.actions import add_milestone
     from dgtracker.dates import format_when
 
-    cleaned, who, days = clean_field("title", title), _user(by), _remind_days(remind)
-    with _update(ctx) as record:
-        today = _settings(ctx).today(record.campaign.timezone)
+    cleaned, who, days = clean_field("title", title), user_name(by), _remind_days(remind)
+    with updating_record(ctx) as record:
+        today = settings_of(ctx).today(record.campaign.timezone)
         milestone = add_milestone(
             record,
             cleaned,
             _when(when, today),
             by=who,
-            now=_now(),
+            now=now_utc(),
             milestone_id=milestone_id,
             remind_days=days,
         )
@@ -539,11 +539,11 @@ def milestone_done(
     from dgtracker.actions import mark_done
     from dgtracker.dates import format_day
 
-    who = _user(by)
-    with _update(ctx) as record:
-        today = _settings(ctx).today(record.campaign.timezone)
-        when = _typed_date(on, today, "--on") or today
-        milestone = mark_done(record, milestone_id, on=when, today=today, by=who, now=_now())
+    who = user_name(by)
+    with updating_record(ctx) as record:
+        today = settings_of(ctx).today(record.campaign.timezone)
+        when = typed_date(on, today, "--on") or today
+        milestone = mark_done(record, milestone_id, on=when, today=today, by=who, now=now_utc())
     typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
 
 
@@ -559,14 +559,17 @@ def milestone_reschedule(
     from dgtracker.actions import reschedule
     from dgtracker.dates import format_when
 
-    reason_text, who = _text("reason", reason), _user(by)
-    with _update(ctx) as record:
-        today = _settings(ctx).today(record.campaign.timezone)
+    reason_text, who = _text("reason", reason), user_name(by)
+    with updating_record(ctx) as record:
+        today = settings_of(ctx).today(record.campaign.timezone)
         milestone = reschedule(
-            record, milestone_id, _when(when, today), by=who, now=_now(), reason=reason_text
+            record, milestone_id, _when(when, today), by=who, now=now_utc(), reason=reason_text
         )
     typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.")
 
+
+# Commands defined in their own modules register themselves on `app` when imported.
+from dgtracker import cli_exchange, cli_privacy, cli_reminders  # noqa: E402, F401
 
 # --- entry point ------------------------------------------------------------------
 

@@ -1,0 +1,3 @@
+"""Commands for the daily reminder job: `remind` and `cron`."""
+
+from __future__ import annotations
