@@ -173,3 +173,18 @@ def test_history_is_append_only(cli) -> None:
     cli.ok("note", "c001", "Second thoughts")
     after = cli.candidate("c001")["history"]
     assert after[: len(first)] == first and len(after) == 3
+
+
+def test_candidate_table_fits_60_columns(cli, monkeypatch) -> None:
+    cli.ok(
+        "add-candidate",
+        "Dr Ada Augusta King-Noel, Countess of Lovelace",
+        "--email",
+        "ada.lovelace@analytical-engines.example.org",
+    )
+    monkeypatch.setenv("COLUMNS", "60")
+    out = cli.ok("candidates")
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "c001" in out and "Lovelace" in out
+    shown = cli.ok("show", "c001")
+    assert max(len(line) for line in shown.splitlines()) <= 60

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dgtracker import __version__
-from dgtracker.errors import RECORD_UNUSABLE, RecordError, Refused
+from dgtracker.errors import RECORD_UNUSABLE, Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def init(
         bool, typer.Option("--force", help="Replace an existing record, keeping a backup.")
     ] = False,
 ) -> None:
-    """Create a new record (the DHSC campaign template by default)."""
+    """Create a new record (the DHSC campaign by default)."""
     from dgtracker import storage, template
     from dgtracker.dates import When, parse_when
 
@@ -209,7 +209,7 @@ def init(
 
 @app.command()
 def check(ctx: typer.Context) -> None:
-    """Check the record; list every problem with where it is (exit 3 when invalid)."""
+    """Validate the record; list every problem (exit 3 if any)."""
     from dgtracker import storage
     from dgtracker.text import visible
 
@@ -234,7 +234,7 @@ def check(ctx: typer.Context) -> None:
 
 @app.command()
 def status(ctx: typer.Context, json: JsonFlag = False) -> None:
-    """The dashboard: milestones with countdowns, and the pipeline."""
+    """The dashboard: milestones, countdowns and pipeline."""
     record, today = load_record(ctx)
     if json:
         from dgtracker.output import print_json
@@ -399,7 +399,7 @@ def move(
     ] = False,
     by: ByOption = None,
 ) -> None:
-    """Move a candidate to another stage (recorded in their history)."""
+    """Move a candidate to another stage."""
     from dgtracker.actions import move as move_candidate
     from dgtracker.dates import format_day
     from dgtracker.views import stage_title
@@ -578,8 +578,6 @@ def main() -> None:
     """Console entry point: typer handles dgtracker's own errors; this catches the rest."""
     try:
         app()
-    except RecordError:
-        raise
     except Exception as error:  # never show a traceback to a user
         if os.environ.get("DGTRACKER_DEBUG"):
             raise

@@ -117,23 +117,27 @@ def render_candidates(
     if not candidates:
         console.print("No candidates match.")
         return
+    wide = console.width >= 80  # below that, names and stages need the room
     table = _table()
     table.add_column("Id", no_wrap=True)
     table.add_column("Name", ratio=3, overflow="fold")
     table.add_column("Stage", ratio=2, overflow="fold")
     table.add_column("Days", justify="right", no_wrap=True)
-    table.add_column("Applied", no_wrap=True)
-    table.add_column("Email", ratio=3, overflow="fold")
+    if wide:
+        table.add_column("Applied", no_wrap=True)
+        table.add_column("Email", ratio=3, overflow="fold")
     for candidate in candidates:
         days = days_in_stage(candidate, today)
-        table.add_row(
+        cells = [
             Text(candidate.id),
             safe(candidate.name),
             safe(stage_title(record, candidate.stage)),
             Text("" if days is None else str(days)),
-            Text(candidate.applied.isoformat() if candidate.applied else ""),
-            safe(candidate.email),
-        )
+        ]
+        if wide:
+            cells.append(Text(candidate.applied.isoformat() if candidate.applied else ""))
+            cells.append(safe(candidate.email))
+        table.add_row(*cells)
     console.print(table)
     console.print(Text(f"{len(candidates)} candidate(s)", style="dim"))
 
