@@ -188,3 +188,13 @@ def test_candidate_table_fits_60_columns(cli, monkeypatch) -> None:
     assert "c001" in out and "Lovelace" in out
     shown = cli.ok("show", "c001")
     assert max(len(line) for line in shown.splitlines()) <= 60
+
+
+def test_reserve_list_in_merit_order(cli) -> None:
+    for name in ("First Added", "Second Added", "Third Added"):
+        cli.ok("add-candidate", name)
+    cli.ok("move", "c001", "reserve", "--rank", "3")
+    cli.ok("move", "c002", "reserve")
+    cli.ok("move", "c003", "reserve", "--rank", "1")
+    listed = json.loads(cli.ok("candidates", "--stage", "reserve", "--json"))
+    assert [(c["id"], c["rank"]) for c in listed] == [("c003", 1), ("c001", 3), ("c002", None)]

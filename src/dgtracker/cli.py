@@ -270,6 +270,8 @@ def candidates(
                 hint=f"Stages: {', '.join(s.id for s in record.stages)}.",
             )
         chosen = [c for c in chosen if c.stage == stage]
+        if stage == "reserve":  # the reserve list is read in merit order
+            chosen.sort(key=lambda c: (c.rank is None, c.rank or 0))
     if active:
         in_process = active_stage_ids(record)
         chosen = [c for c in chosen if c.stage in in_process]
