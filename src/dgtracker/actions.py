@@ -83,7 +83,9 @@ def add_candidate(
     stage: str | None = None,
     note: str | None = None,
     allow_duplicate_email: bool = False,
+    taken: set[str] | None = None,
 ) -> Candidate:
+    """Add a candidate. `taken`: the ids in use, kept up to date by a caller adding many."""
     stage = stage or record.stages[0].id
     _check_stage(record, stage)
     if applied is not None:
@@ -96,7 +98,8 @@ def add_candidate(
                     f"A candidate with that email is already in the record ({other.id}).",
                     hint="Use --allow-duplicate-email if this really is another person.",
                 )
-    taken = {c.id for c in record.candidates}
+    if taken is None:
+        taken = {c.id for c in record.candidates}
     number = record.next_candidate_number
     while candidate_id(number) in taken:
         number += 1
@@ -116,6 +119,7 @@ def add_candidate(
         ],
     )
     record.candidates.append(candidate)
+    taken.add(candidate.id)
     return candidate
 
 

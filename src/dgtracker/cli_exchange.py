@@ -1,3 +1,260 @@
 """Commands that exchange data with calendars and spreadsheets: `export` and `import`."""
 
 from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dgtracker.cli import (
+    ByOption,
+    app,
+    load_record,
+    now_utc,
+    settings_of,
+    updating_record,
+    user_name,
+)
+from dgtracker.errors import RecordError, Refused
+
+if TYPE_CHECKING:
+    from dgtracker.model import Candidate, Record
+    from dgtracker.spreadsheet import ImportPlan
+
+EXPORT_FILE_MODE = 0o600  # exports hold personal data
+
+export_app = typer.Typer(
+    help="Write the record for calendars (ics), spreadsheets (csv) or scripts (json).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(export_app, name="export")
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="Write to this file (created with mode 0600) instead of standard output.",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")]
+
+
+# --- export -----------------------------------------------------------------------
+
+
+@export_app.command("ics")
+def export_ics(ctx: typer.Context, output: OutputOption = None, force: ForceOption = False) -> None:
+    """Milestones as calendar events (iCalendar), with reminders as alarms."""
+    from dgtracker.calendar_export import calendar_bytes
+
+    record, _ = load_record(ctx)
+    dated = sum(1 for milestone in record.milestones if milestone.when.start is not None)
+    left_out = len(record.milestones) - dated
+    summary = f"{dated} event(s)" + (f"; {left_out} to be confirmed left out" if left_out else "")
+    deliver(ctx, calendar_bytes(record), output, force, summary)
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom/--no-bom", help="Start with the byte-order mark Excel needs."),
+    ] = True,
+) -> None:
+    """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
+    from dgtracker.spreadsheet import candidates_csv
+
+    record, today = load_record(ctx)
+    text = candidates_csv(record, today, bom=bom)
+    deliver(ctx, text.encode("utf-8"), output, force, f"{len(record.candidates)} candidate(s)")
+
+
+@export_app.command("json")
+def export_json(
+    ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
+) -> None:
+    """The whole record as JSON (the documented contract)."""
+    from dgtracker.output import json_text
+    from dgtracker.views import record_json
+
+    record, today = load_record(ctx)
+    text = json_text(record_json(record, today)) + "\n"
+    summary = f"{len(record.candidates)} candidate(s), {len(record.milestones)} milestone(s)"
+    deliver(ctx, text.encode("utf-8"), output, force, summary)
+
+
+def deliver(
+    ctx: typer.Context, data: bytes, output: Path | None, force: bool, summary: str
+) -> None:
+    """Send an export to standard output, or to a new file named by -o."""
+    if output is None or str(output) == "-":
+        write_stdout(data)
+        return
+    from dgtracker.storage import real_path
+
+    if real_path(output) == real_path(settings_of(ctx).path):
+        raise Refused(f"{output} is the record itself.", hint="Choose another path with -o.")
+    write_export(output, data, force)
+    typer.echo(f"Wrote {output}: {summary}.")
+
+
+def write_stdout(data: bytes) -> None:
+    """Exact bytes (BOM, CRLF) where stdout allows, whatever the terminal's encoding."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        from dgtracker.output import write
+
+        write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def write_export(path: Path, data: bytes, force: bool) -> None:
+    """Create `path` with mode 0600 whatever the umask; replace a file only with --force."""
+    if force:
+        from dgtracker.storage import write_text_atomically
+
+        try:
+            write_text_atomically(path, data.decode("utf-8"), mode=EXPORT_FILE_MODE)
+        except RecordError as error:
+            raise Refused(error.message, hint="Check the path and try again.") from None
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        # O_EXCL: never replace a file (or follow a symlink) that appeared meanwhile.
+        fd = os.open(path, flags, EXPORT_FILE_MODE)
+    except FileExistsError:
+        raise Refused(
+            f"{path} already exists.",
+            hint="Add --force to replace it, or choose another path with -o.",
+        ) from None
+    except OSError as error:
+        raise Refused(f"Cannot create {path}: {error.strerror or error}.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise Refused(
+            f"Could not write {path}: {error.strerror or error}.",
+            hint="The partly written file was removed.",
+        ) from None
+
+
+# --- import -----------------------------------------------------------------------
+
+
+@app.command("import")
+def import_csv(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE.csv", help="A spreadsheet saved as CSV (UTF-8)."),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Update candidates whose email is already in the record."),
+    ] = False,
+    by: ByOption = None,
+) -> None:
+    """Add candidates from a spreadsheet (CSV): every row, or none if any row is bad."""
+    from dgtracker.spreadsheet import apply_import, decode, plan_import
+
+    text = decode(_read_bytes(file), str(file))
+    if dry_run:
+        record, today = load_record(ctx)
+        _show_plan(plan_import(text, str(file), record, today, update), record)
+        return
+    who = user_name(by)
+    with updating_record(ctx) as record:  # one lock and one save for the whole file
+        today = settings_of(ctx).today(record.campaign.timezone)
+        plan = plan_import(text, str(file), record, today, update)
+        added = apply_import(record, plan, by=who, today=today, now=now_utc())
+    _report(plan, added, update)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise Refused(f"No file at {path}.") from None
+    except IsADirectoryError:
+        raise Refused(f"{path} is a folder, not a CSV file.") from None
+    except OSError as error:
+        raise Refused(f"Cannot read {path}: {error.strerror or error}.") from None
+
+
+def _report(plan: ImportPlan, added: list[Candidate], update: bool) -> None:
+    from dgtracker.spreadsheet import SKIP, UPDATE
+
+    for outcome in plan.outcomes:
+        row, existing = outcome.row, outcome.existing
+        if outcome.action == UPDATE and existing:
+            typer.echo(f"line {row.line}: updated {existing.id}: {outcome.detail}")
+        elif outcome.action == SKIP and existing:
+            typer.echo(f"line {row.line}: skipped {row.email} ({existing.id}): {outcome.detail}")
+    ids = f" ({added[0].id}–{added[-1].id})" if len(added) > 1 else ""
+    ids = f" ({added[0].id})" if len(added) == 1 else ids
+    skipped = plan.count(SKIP)
+    typer.echo(
+        f"Added {len(added)} candidate(s){ids}; updated {plan.count(UPDATE)}; skipped {skipped}."
+        + (" Use --update to update those already in the record." if skipped and not update else "")
+    )
+    if plan.ignored_columns:
+        typer.echo(f"Columns not imported: {', '.join(plan.ignored_columns)}.")
+
+
+def _show_plan(plan: ImportPlan, record: Record) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from dgtracker.render import make_console, safe
+    from dgtracker.spreadsheet import ADD, SKIP, UPDATE
+    from dgtracker.text import visible
+
+    console = make_console()
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
+    table.add_column("Line", no_wrap=True, justify="right")
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Name / email", ratio=3, overflow="fold")
+    table.add_column("Stage", ratio=1, overflow="fold")
+    table.add_column("Detail", ratio=2, overflow="fold")
+    for outcome in plan.outcomes:
+        row, existing = outcome.row, outcome.existing
+        stage = existing.stage if existing else (row.stage or record.stages[0].id)
+        who = safe(row.name)
+        if row.email:
+            who.append("\n" + visible(row.email), style="dim")
+        table.add_row(
+            Text(str(row.line)),
+            Text(f"{outcome.action} {existing.id}" if existing else outcome.action),
+            who,
+            safe(stage),
+            safe(outcome.detail),
+        )
+    if plan.outcomes:
+        console.print(table)
+    console.print(
+        Text(
+            f"Would add {plan.count(ADD)}, update {plan.count(UPDATE)} and skip "
+            f"{plan.count(SKIP)}. Nothing was written."
+        )
+    )
+    if plan.ignored_columns:
+        console.print(safe(f"Columns not imported: {', '.join(plan.ignored_columns)}."))

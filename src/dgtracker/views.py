@@ -12,7 +12,16 @@ from datetime import date
 from typing import Any
 
 from dgtracker.dates import format_day, format_when
-from dgtracker.model import Candidate, Event, Milestone, Record, Stage, when_spec
+from dgtracker.model import (
+    DEFAULT_REMINDER_DAYS,
+    Candidate,
+    Event,
+    Milestone,
+    MilestoneChange,
+    Record,
+    Stage,
+    when_spec,
+)
 
 # Milestone states, part of the JSON contract.
 DONE, TBC, UPCOMING, TODAY, UNDER_WAY, OVERDUE = (
@@ -189,6 +198,50 @@ def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> 
     detail = candidate_json(candidate, record, today)
     detail["history"] = [event_json(event) for event in candidate.history]
     return detail
+
+
+def milestone_change_json(change: MilestoneChange) -> dict[str, Any]:
+    return {
+        "at": change.at.isoformat(),
+        "by": change.by,
+        "change": change.change,
+        "before": change.before,
+        "after": change.after,
+        "reason": change.reason,
+    }
+
+
+def stage_json(stage: Stage) -> dict[str, Any]:
+    return {
+        "id": stage.id,
+        "title": stage.title,
+        "kind": stage.kind,
+        "needs_reason": stage.needs_reason,
+        "limit_days": stage.limit_days,
+    }
+
+
+def reminder_days(milestone: Milestone) -> tuple[int, ...]:
+    """The days before a milestone to remind on: its own list, else the default."""
+    if milestone.remind_days is None:
+        return DEFAULT_REMINDER_DAYS
+    return milestone.remind_days
+
+
+def record_json(record: Record, today: date) -> dict[str, Any]:
+    """The whole record (`export json`): `status --json` plus everything behind it."""
+    whole = status_json(record, today)
+    whole["campaign"]["description"] = record.campaign.description or None
+    whole["retention"] = {
+        "anonymise_after_months": record.retention.anonymise_after_months,
+        "reserve_months": record.retention.reserve_months,
+    }
+    whole["stages"] = [stage_json(stage) for stage in record.stages]
+    for milestone, shown in zip(record.milestones, whole["milestones"], strict=True):
+        shown["remind_days"] = list(reminder_days(milestone))
+        shown["history"] = [milestone_change_json(change) for change in milestone.history]
+    whole["candidates"] = [candidate_detail_json(c, record, today) for c in record.candidates]
+    return whole
 
 
 def stage_title(record: Record, stage_id: str) -> str:
