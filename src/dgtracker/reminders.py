@@ -1,0 +1,226 @@
+"""What needs attention on a given day: the reminders behind `dgtracker remind`.
+
+Pure functions of a record, "today" and the options; they decide, and leave printing to
+cli_reminders.py. Every message shows user text through `visible`, because the output
+is read in a terminal or a cron mail.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from dgtracker.dates import format_day, format_when
+from dgtracker.model import DEFAULT_REMINDER_DAYS, Candidate, Milestone, Record
+from dgtracker.text import visible
+
+# Reminder kinds, part of the `remind --json` contract.
+MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE = (
+    "milestone",
+    "overdue",
+    "tbc",
+    "stage_limit",
+    "reserve",
+)
+# Among reminders due on the same day, the more pressing kind comes first.
+_KIND_ORDER = (OVERDUE, STAGE_LIMIT, RESERVE, TBC, MILESTONE)
+
+DEFAULT_STAGE_LIMIT_DAYS = 21  # for an active stage without its own limit_days
+RESERVE_STAGE = "reserve"
+RESERVE_REMINDER_DAYS = (30, 14, 7, 3, 1, 0)  # days before the reserve list expires
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    kind: str
+    subject: str  # a milestone id, a candidate id, or "reserve"
+    due: date
+    days: int  # from today to `due`; negative once past
+    message: str
+
+
+def due_reminders(record: Record, today: date, within: int | None = None) -> list[Reminder]:
+    """The reminders due today, most urgent first.
+
+    Without `within`, an upcoming date is reminded on its reminder days only; with it,
+    everything due in the next `within` days is listed (a weekly digest). Anything past
+    due is reminded every day until it is dealt with.
+    """
+    found = [
+        *_milestone_reminders(record, today, within),
+        *_tbc_reminders(record, today),
+        *_stage_limit_reminders(record, today, within),
+        *_reserve_reminders(record, today, within),
+    ]
+    # sorted() is stable: reminders of the same day and kind stay in record order.
+    return sorted(found, key=lambda r: (r.days, _KIND_ORDER.index(r.kind)))
+
+
+def reminders_json(reminders: list[Reminder]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": r.kind,
+            "subject": r.subject,
+            "due": r.due.isoformat(),
+            "days": r.days,
+            "message": r.message,
+        }
+        for r in reminders
+    ]
+
+
+def _wanted(days: int, reminder_days: Collection[int], within: int | None) -> bool:
+    if days < 0:
+        return True  # past due: every day until it is dealt with
+    if within is not None:
+        return days <= within
+    return days in reminder_days
+
+
+def _in_days(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def _ago(days: int) -> str:
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+# --- milestones ---------------------------------------------------------------------
+
+
+def _milestone_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
+    for milestone in record.milestones:
+        start, end = milestone.when.start, milestone.when.end
+        if milestone.done or start is None or end is None:
+            continue
+        title, when = visible(milestone.title), visible(format_when(milestone.when))
+        if end < today:
+            days = (end - today).days
+            ended = "ended" if milestone.when.is_window else "was due"
+            message = f"{title} {ended} {_ago(-days)} ({when}) and is not marked done"
+            yield Reminder(OVERDUE, milestone.id, end, days, message)
+        elif today <= start:
+            days = (start - today).days
+            remind_days = milestone.remind_days
+            if remind_days is None:
+                remind_days = DEFAULT_REMINDER_DAYS
+            if _wanted(days, remind_days, within):
+                message = f"{title} {_in_days(days)} ({when})"
+                yield Reminder(MILESTONE, milestone.id, start, days, message)
+        elif within is not None:
+            # Under way inside its window: only a digest mentions it, counting to the end.
+            days = (end - today).days
+            if days <= within:
+                message = f"{title} under way, ends {_in_days(days)} ({when})"
+                yield Reminder(MILESTONE, milestone.id, end, days, message)
+
+
+def _passed_on(milestone: Milestone, today: date) -> date | None:
+    """The day a milestone counts as passed (marked done, or its end gone by), or None."""
+    days = []
+    if milestone.done is not None and milestone.done <= today:
+        days.append(milestone.done)
+    if milestone.when.end is not None and milestone.when.end < today:
+        days.append(milestone.when.end)
+    return min(days) if days else None
+
+
+def _tbc_reminders(record: Record, today: date) -> Iterator[Reminder]:
+    """A date still to be confirmed once the milestone before it has passed."""
+    for before, milestone in zip(record.milestones, record.milestones[1:], strict=False):
+        if not milestone.when.is_tbc or milestone.done:
+            continue
+        passed = _passed_on(before, today)
+        if passed is None:
+            continue
+        how = f"done {format_day(passed)}" if before.done == passed else format_day(passed)
+        message = (
+            f"{visible(milestone.title)}: date still to be confirmed, and "
+            f"{visible(before.title)} has passed ({how})"
+        )
+        yield Reminder(TBC, milestone.id, passed, (passed - today).days, message)
+
+
+# --- candidates ---------------------------------------------------------------------
+
+
+def _stage_limit_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
+    """Candidates at an active stage longer than its limit; a digest adds those about to be."""
+    for candidate in record.candidates:
+        stage = record.stage(candidate.stage)
+        since = candidate.stage_since()
+        if stage is None or stage.kind != "active" or since is None:
+            continue
+        limit = stage.limit_days or DEFAULT_STAGE_LIMIT_DAYS
+        limit_day = since + timedelta(days=limit)
+        days = (limit_day - today).days
+        if not _wanted(days, (), within):
+            continue
+        who, at = visible(f"{candidate.id} {candidate.name}"), visible(stage.title)
+        in_stage = (today - since).days
+        if days < 0:
+            message = f"{who} has been at {at} for {in_stage} days (limit {limit})"
+        else:
+            message = (
+                f"{who} reaches the {limit}-day limit at {at} {_in_days(days)} "
+                f"({in_stage} days so far)"
+            )
+        yield Reminder(STAGE_LIMIT, candidate.id, limit_day, days, message)
+
+
+def appointment_date(record: Record) -> date | None:
+    """When the post was filled: the latest day someone entered an appointed stage; else
+    the day the "appointment" milestone was marked done (the rule privacy.py also uses)."""
+    appointed = {stage.id for stage in record.stages if stage.kind == "appointed"}
+    days = [
+        event.on
+        for candidate in record.candidates
+        for event in candidate.history
+        if event.action in {"added", "moved"} and event.stage in appointed
+    ]
+    if days:
+        return max(days)
+    return next((m.done for m in record.milestones if m.id == "appointment"), None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it is shorter (31 Jan + 1)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _on_reserve(record: Record) -> list[Candidate]:
+    """Reserve-list candidates in merit order; those whose data was purged are gone."""
+    waiting = [
+        c
+        for c in record.candidates
+        if c.stage == RESERVE_STAGE and not any(e.action == "purged" for e in c.history)
+    ]
+    return sorted(waiting, key=lambda c: (c.rank is None, c.rank or 0, c.id))
+
+
+def _reserve_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
+    waiting = _on_reserve(record)
+    appointed_on = appointment_date(record)
+    if not waiting or appointed_on is None:
+        return
+    expires = add_months(appointed_on, record.retention.reserve_months)
+    days = (expires - today).days
+    if not _wanted(days, RESERVE_REMINDER_DAYS, within):
+        return
+    ids = visible(", ".join(c.id for c in waiting))
+    when = format_day(expires)
+    if days < 0:
+        message = f"Reserve list places expired {_ago(-days)} ({when}): {ids}"
+    else:
+        message = f"Reserve list places expire {_in_days(days)} ({when}): {ids}"
+    yield Reminder(RESERVE, RESERVE_STAGE, expires, days, message)
