@@ -9,15 +9,15 @@ new one, never a mix, and a failed save leaves the original byte-for-byte as it 
 from __future__ import annotations
 
 import errno
+import gc
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dgtracker.errors import InvalidRecord, RecordError
+from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.model import Record, record_from_data, record_to_data
 
 NEW_FILE_MODE = 0o600  # records hold personal data
@@ -81,15 +81,31 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise RecordError(
-            f"{path} is not valid TOML: {error}.",
+            f"{path} is not valid TOML: {_where(error)}.",
             hint="Fix the file by hand at that line and column; nothing was written.",
         ) from None
 
 
+def _where(error: Exception) -> str:
+    """The parser's message with its line and column, even at the end of the file."""
+    line, column = getattr(error, "lineno", None), getattr(error, "colno", None)
+    if line is None or column is None:  # tomli before 2.1 has them in the message only
+        return str(error)
+    return f"{getattr(error, 'msg', error)} (at line {line}, column {column})"
+
+
 def load(path: Path) -> Record:
     """Read and check the record; refuse one that breaks any rule."""
-    data = parse_toml(read_text(path), path)
-    record, problems = record_from_data(data)
+    text = read_text(path)
+    # A large record is hundreds of thousands of new objects and no reference cycles:
+    # the cycle collector would scan them again and again while they are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        record, problems = record_from_data(parse_toml(text, path))
+    finally:
+        if collecting:
+            gc.enable()
     if record is None:
         raise InvalidRecord(str(path), problems)
     return record
@@ -165,7 +181,7 @@ def write_text_atomically(path: Path, text: str, mode: int | None = None) -> Non
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
             mode = NEW_FILE_MODE
-    temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{secrets.token_hex(4)}"
+    temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}"
     payload = text.encode("utf-8")
     try:
         fd = os.open(
@@ -208,17 +224,23 @@ def _remove_quietly(path: Path) -> None:
         os.unlink(path)
 
 
+def _is_leftover(name: str, target: Path) -> bool:
+    """A temp file of the record, or of one of its backups (they hold personal data too)."""
+    if name.startswith(_temp_prefix(target)):
+        return True
+    return name.startswith(f".{target.name}.bak-") and ".tmp-" in name
+
+
 def tidy_leftovers(path: Path) -> list[Path]:
     """Remove temp files left by a save that was killed part-way (call under the lock)."""
     target = real_path(path)
-    prefix = _temp_prefix(target)
     removed = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:
         return []
     for entry in entries:
-        if entry.name.startswith(prefix):
+        if _is_leftover(entry.name, target):
             _remove_quietly(Path(entry.path))
             removed.append(Path(entry.path))
     return removed
@@ -235,7 +257,7 @@ def backup(path: Path) -> Path:
     """Copy the current record beside it, 0600, under a name that is never reused."""
     target = real_path(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    copy = target.with_name(f"{target.name}.bak-{stamp}-{secrets.token_hex(2)}")
+    copy = target.with_name(f"{target.name}.bak-{stamp}-{os.urandom(2).hex()}")
     write_text_atomically(copy, read_text(target), mode=NEW_FILE_MODE)
     return copy
 
@@ -243,6 +265,18 @@ def backup(path: Path) -> Path:
 def backups_of(path: Path) -> list[Path]:
     target = real_path(path)
     return sorted(target.parent.glob(f"{target.name}.bak-*"))
+
+
+def write_private_file(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write an export holding personal data: mode 0600, never replacing a file unasked."""
+    if not overwrite and os.path.lexists(path):
+        raise Refused(
+            f"{path} already exists.", hint="Add --force to replace it, or choose another path."
+        )
+    directory = real_path(path).parent
+    if not directory.is_dir():
+        raise Refused(f"Cannot write {path}: the folder {directory} does not exist.")
+    write_text_atomically(path, text, mode=NEW_FILE_MODE)
 
 
 # --- locking -----------------------------------------------------------------------
@@ -256,26 +290,77 @@ def lock_timeout() -> float:
         return DEFAULT_LOCK_TIMEOUT
 
 
+def _locked_out(lock_file: Path, timeout: float) -> RecordError:
+    return RecordError(
+        f"The record is locked by another dgtracker command ({lock_file}).",
+        hint=f"Waited {timeout:g} s. Try again in a moment; "
+        "set DGTRACKER_LOCK_TIMEOUT to wait longer.",
+    )
+
+
+def _cannot_lock(error: OSError, lock_file: Path) -> RecordError:
+    return RecordError(
+        f"Cannot lock the record: {error.strerror or error} ({lock_file}).",
+        hint="Check that the record's folder is writable.",
+    )
+
+
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold the record's exclusive lock; the kernel frees it if this process dies."""
+    lock_file = lock_path(path)
+    if os.name == "nt":
+        with _windows_lock(lock_file):
+            yield
+        return
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, NEW_FILE_MODE)
+    except OSError as error:
+        raise _cannot_lock(error, lock_file) from None
+    try:  # closing the file releases the lock
+        _wait_for_flock(fd, lock_file, lock_timeout())
+        yield
+    finally:
+        os.close(fd)
+
+
+def _wait_for_flock(fd: int, lock_file: Path, timeout: float) -> None:
+    """Take flock on `fd`, trying again until `timeout` seconds have passed.
+
+    A try is one system call, so hundreds of commands can wait at once without starving
+    the one holding the lock (filelock's polling costs about ten times as much).
+    """
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                raise _cannot_lock(error, lock_file) from None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _locked_out(lock_file, timeout)
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.05)
+
+
+@contextmanager
+def _windows_lock(lock_file: Path) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
-    lock_file = lock_path(path)
-    lock = FileLock(str(lock_file), timeout=lock_timeout(), mode=NEW_FILE_MODE)
+    timeout = lock_timeout()
+    lock = FileLock(str(lock_file), timeout=timeout, mode=NEW_FILE_MODE)
     try:
         lock.acquire()
     except Timeout:
-        raise RecordError(
-            f"The record is locked by another dgtracker command ({lock_file}).",
-            hint=f"Waited {lock_timeout():g} s. Try again in a moment; "
-            "set DGTRACKER_LOCK_TIMEOUT to wait longer.",
-        ) from None
+        raise _locked_out(lock_file, timeout) from None
     except OSError as error:
-        raise RecordError(
-            f"Cannot lock the record: {error.strerror or error} ({lock_file}).",
-            hint="Check that the record's folder is writable.",
-        ) from None
+        raise _cannot_lock(error, lock_file) from None
     try:
         yield
     finally:

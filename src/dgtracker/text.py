@@ -11,13 +11,20 @@ import unicodedata
 
 from dgtracker.errors import Refused
 
-# Characters that can disguise a name: bidi overrides/isolates and zero-width characters.
+# Characters that can hide or disguise text (Unicode categories Cf, Zl, Zp and Cs):
+# bidi overrides and isolates, zero-width characters, the soft hyphen, tag characters
+# (which can smuggle invisible text), line/paragraph separators, and lone surrogates
+# (bytes on the command line that were not UTF-8). Written as ranges so that showing
+# text stays fast; `_hidden_by_category` catches any that later Unicode versions add.
 _INVISIBLE = (
-    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
 )
 _CONTROL_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 _CONTROL_BUT_NEWLINE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 # Field length limits, in characters (documented in the README).
 LIMITS = {
@@ -42,6 +49,25 @@ def _escape_char(match: re.Match[str]) -> str:
     return f"<U+{ord(char):04X}>"
 
 
+def _hidden_by_category(value: str, keep_newlines: bool) -> str | None:
+    """The first hidden character the ranges above miss (a newer Unicode), or None."""
+    if value.isascii():
+        return None
+    for char in value:
+        if unicodedata.category(char) in _HIDDEN_CATEGORIES and not (
+            keep_newlines and char in "\n\t"
+        ):
+            return char
+    return None
+
+
+def _describe_char(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if "\ud800" <= char <= "\udfff":
+        return f"{code}, from bytes that are not UTF-8 text"
+    return f"{code} {unicodedata.name(char, 'control character')}"
+
+
 def visible(value: str, keep_newlines: bool = False) -> str:
     """Return `value` with every control, bidi and zero-width character shown as <U+XXXX>."""
     pattern = _CONTROL_BUT_NEWLINE_RE if keep_newlines else _CONTROL_RE
@@ -53,16 +79,16 @@ def visible(value: str, keep_newlines: bool = False) -> str:
 def clean_field(field: str, value: str) -> str:
     """Check a typed value for `field`; return it (trimmed) or refuse it with a reason."""
     label = field.replace("_", " ")
-    if field in MULTILINE:
+    multiline = field in MULTILINE
+    if multiline:
         value = value.replace("\r\n", "\n")
-        bad = _CONTROL_BUT_NEWLINE_RE.search(value.replace("\t", " "))
+        found = _CONTROL_BUT_NEWLINE_RE.search(value.replace("\t", " "))
     else:
-        bad = _CONTROL_RE.search(value)
+        found = _CONTROL_RE.search(value)
+    bad = found.group() if found else _hidden_by_category(value, keep_newlines=multiline)
     if bad:
-        code = f"U+{ord(bad.group()):04X}"
-        name = unicodedata.name(bad.group(), "control character")
         raise Refused(
-            f"The {label} contains a hidden or control character ({code} {name}).",
+            f"The {label} contains a hidden or control character ({_describe_char(bad)}).",
             hint="Type the text again without it; such characters can disguise text.",
         )
     value = value.strip()
@@ -72,7 +98,11 @@ def clean_field(field: str, value: str) -> str:
             f"The {label} is {len(value):,} characters long; the limit is {limit:,}.",
         )
     if field == "email" and value and not _EMAIL_RE.match(value):
-        raise Refused(f"'{visible(value)}' does not look like an email address.")
+        # The value is not echoed: a record's stored emails must not leak into messages.
+        raise Refused(
+            f"The {label} does not look like an email address.",
+            hint="Give one address such as name@example.org.",
+        )
     if field in {"name", "title"} and not value:
         raise Refused(f"The {label} cannot be empty.")
     return value

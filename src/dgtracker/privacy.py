@@ -1,0 +1,181 @@
+"""Candidates' personal data (UK GDPR): when it is due for anonymising, and how.
+
+Pure decisions on a record and a day; the `purge` and `export-subject` commands
+(cli_privacy.py) do the reading, writing and showing.
+
+The retention policy lives in the record (`[retention]`): the personal data of those
+who were not appointed is anonymised `anonymise_after_months` after the campaign's
+outcome; people on the reserve list keep theirs while their place lasts
+(`reserve_months`, if that is longer). Anonymising keeps what the statistics need (the
+stage history, dates, the outcome, the rank) and removes what identifies the person.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from dgtracker.model import Candidate, Event, Record
+
+APPOINTMENT_MILESTONE = "appointment"
+RESERVE_STAGE = "reserve"
+_BACKUP_STAMP_RE = re.compile(r"\.bak-(\d{8})T\d{6}Z")
+
+
+def anonymised_name(candidate_id: str) -> str:
+    return f"Anonymised ({candidate_id})"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 Aug + 6 months = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def outcome_date(record: Record) -> date | None:
+    """When the campaign reached its outcome: the latest day someone entered an appointed
+    stage, else the day the 'appointment' milestone was marked done; None if neither."""
+    appointed = {stage.id for stage in record.stages if stage.kind == "appointed"}
+    days = [
+        event.on
+        for candidate in record.candidates
+        for event in candidate.history
+        if event.action in {"added", "moved"} and event.stage in appointed
+    ]
+    if days:
+        return max(days)
+    for milestone in record.milestones:
+        if milestone.id == APPOINTMENT_MILESTONE and milestone.done is not None:
+            return milestone.done
+    return None
+
+
+def backup_date(file_name: str) -> date | None:
+    """The day a dgtracker backup was made, from its name (campaign.toml.bak-20260302T…)."""
+    match = _BACKUP_STAMP_RE.search(file_name)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match[1], "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def is_appointed(record: Record, candidate: Candidate) -> bool:
+    stage = record.stage(candidate.stage)
+    return stage is not None and stage.kind == "appointed"
+
+
+def retention_months(record: Record, candidate: Candidate) -> int:
+    """How long after the outcome a candidate who was not appointed keeps their data."""
+    months = record.retention.anonymise_after_months
+    if candidate.stage == RESERVE_STAGE:
+        months = max(months, record.retention.reserve_months)
+    return months
+
+
+def anonymise_on(record: Record, candidate: Candidate, outcome: date | None) -> date | None:
+    """The day the candidate's data is due to go; None when appointed or no outcome yet."""
+    if outcome is None or is_appointed(record, candidate):
+        return None
+    return add_months(outcome, retention_months(record, candidate))
+
+
+def personal_data_held(candidate: Candidate) -> list[str]:
+    """What identifies the person, as field names and counts (never the values)."""
+    held = []
+    if candidate.name != anonymised_name(candidate.id):
+        held.append("name")
+    held += [
+        label
+        for label, value in (
+            ("email", candidate.email),
+            ("phone", candidate.phone),
+            ("source", candidate.source),
+        )
+        if value
+    ]
+    notes = sum(1 for event in candidate.history if event.note)
+    reasons = sum(1 for event in candidate.history if event.reason and event.action != "purged")
+    held += [_count(notes, "note"), _count(reasons, "reason")] if notes or reasons else []
+    return [item for item in held if item]
+
+
+def _count(number: int, noun: str) -> str:
+    if not number:
+        return ""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A candidate whose personal data is to go, and why."""
+
+    candidate: Candidate
+    held: list[str]
+    why: str
+
+
+def due_for_retention(record: Record, today: date, outcome: date | None) -> list[Due]:
+    """Candidates not appointed whose retention period after `outcome` has ended by today."""
+    due = []
+    for candidate in record.candidates:
+        held = personal_data_held(candidate)
+        on = anonymise_on(record, candidate, outcome)
+        if held and on is not None and on <= today:
+            months = retention_months(record, candidate)
+            why = f"Personal data removed: {months} months after the outcome on {outcome}"
+            due.append(Due(candidate, held, why))
+    return due
+
+
+def due_on_request(candidate: Candidate) -> list[Due]:
+    """An erasure request: the person's data goes whatever the dates."""
+    held = personal_data_held(candidate)
+    return [Due(candidate, held, "Personal data erased on request")] if held else []
+
+
+def same_person(one: Candidate, other: Candidate) -> bool:
+    """The same id and the same name or email: how a person is found in a backup."""
+    if one.id != other.id:
+        return False
+    if one.email and other.email and one.email.casefold() == other.email.casefold():
+        return True
+    return one.name == other.name and one.name != anonymised_name(one.id)
+
+
+def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: datetime) -> None:
+    """Remove what identifies the person; keep stages, dates and rank; say that it happened."""
+    candidate.name = anonymised_name(candidate.id)
+    candidate.email = candidate.phone = candidate.source = None
+    for event in candidate.history:
+        event.note = None
+        if event.action != "purged":
+            event.reason = None
+    candidate.history.append(Event(at=now, on=today, by=by, action="purged", reason=why))
+
+
+def subject_access_json(record: Record, candidate: Candidate, today: date) -> dict[str, Any]:
+    """Everything the record holds about one person (a subject access request)."""
+    from dgtracker.views import candidate_detail_json
+
+    campaign = record.campaign
+    due = anonymise_on(record, candidate, outcome_date(record))
+    return {
+        "as_of": today.isoformat(),
+        "campaign": {
+            "id": campaign.id,
+            "title": campaign.title,
+            "organisation": campaign.organisation or None,
+        },
+        "candidate": candidate_detail_json(candidate, record, today),
+        "retention": {
+            "anonymise_after_months": retention_months(record, candidate),
+            "appointed": is_appointed(record, candidate),
+            "anonymise_on": due.isoformat() if due and personal_data_held(candidate) else None,
+        },
+    }
