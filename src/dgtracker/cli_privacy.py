@@ -48,7 +48,8 @@ def _load_backups(path: Path) -> list[tuple[Path, Record]]:
 def _retention_plans(
     path: Path, record: Record, backups: list[tuple[Path, Record]], today: date
 ) -> list[_Plan]:
-    from dgtracker.privacy import backup_date, due_for_retention, outcome_date
+    from dgtracker.privacy import backup_date, due_for_retention
+    from dgtracker.views import outcome_date
 
     # A backup is a finished record: with no outcome of its own, it ended when it was made.
     plans = [
@@ -96,7 +97,8 @@ def _describe(plans: list[_Plan], verb: str) -> list[str]:
 
 def _nothing_due(record: Record, today: date, wanted: str | None) -> str:
     from dgtracker.dates import format_day
-    from dgtracker.privacy import anonymise_on, outcome_date, personal_data_held
+    from dgtracker.privacy import anonymise_on, personal_data_held
+    from dgtracker.views import outcome_date
 
     if wanted is not None:
         return f"Nothing to erase: {wanted.strip().lower()} holds no personal data."

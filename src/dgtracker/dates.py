@@ -109,7 +109,8 @@ def _refuse(text: str, what: str, accepted: str) -> Refused:
     return Unreadable(f"Cannot read '{text}' as {what}.", hint=f"Accepted: {accepted}.")
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day (31 Aug + 6 months = 28 Feb)."""
     from dateutil.relativedelta import relativedelta
 
     result: date = day + relativedelta(months=months)
@@ -157,7 +158,7 @@ def parse_date(text: str, today: date) -> date:
             return today + timedelta(days=amount)
         if unit == "w":
             return today + timedelta(weeks=amount)
-        return _add_months(today, amount * (12 if unit == "y" else 1))
+        return add_months(today, amount * (12 if unit == "y" else 1))
     if match := _NEXT_WEEKDAY.match(raw):
         ahead = (_WEEKDAY_NUMBER[match[1].lower()] - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)

@@ -12,46 +12,21 @@ stage history, dates, the outcome, the rank) and removes what identifies the per
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from dgtracker.dates import add_months
 from dgtracker.model import Candidate, Event, Record
+from dgtracker.views import outcome_date
 
-APPOINTMENT_MILESTONE = "appointment"
 RESERVE_STAGE = "reserve"
 _BACKUP_STAMP_RE = re.compile(r"\.bak-(\d{8})T\d{6}Z")
 
 
 def anonymised_name(candidate_id: str) -> str:
     return f"Anonymised ({candidate_id})"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day (31 Aug + 6 months = 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def outcome_date(record: Record) -> date | None:
-    """When the campaign reached its outcome: the latest day someone entered an appointed
-    stage, else the day the 'appointment' milestone was marked done; None if neither."""
-    appointed = {stage.id for stage in record.stages if stage.kind == "appointed"}
-    days = [
-        event.on
-        for candidate in record.candidates
-        for event in candidate.history
-        if event.action in {"added", "moved"} and event.stage in appointed
-    ]
-    if days:
-        return max(days)
-    for milestone in record.milestones:
-        if milestone.id == APPOINTMENT_MILESTONE and milestone.done is not None:
-            return milestone.done
-    return None
 
 
 def backup_date(file_name: str) -> date | None:

@@ -7,15 +7,15 @@ is read in a terminal or a cron mail.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from dgtracker.dates import format_day, format_when
+from dgtracker.dates import add_months, format_day, format_when
 from dgtracker.model import DEFAULT_REMINDER_DAYS, Candidate, Milestone, Record
 from dgtracker.text import visible
+from dgtracker.views import outcome_date
 
 # Reminder kinds, part of the `remind --json` contract.
 MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE = (
@@ -175,29 +175,6 @@ def _stage_limit_reminders(record: Record, today: date, within: int | None) -> I
         yield Reminder(STAGE_LIMIT, candidate.id, limit_day, days, message)
 
 
-def appointment_date(record: Record) -> date | None:
-    """When the post was filled: the latest day someone entered an appointed stage; else
-    the day the "appointment" milestone was marked done (the rule privacy.py also uses)."""
-    appointed = {stage.id for stage in record.stages if stage.kind == "appointed"}
-    days = [
-        event.on
-        for candidate in record.candidates
-        for event in candidate.history
-        if event.action in {"added", "moved"} and event.stage in appointed
-    ]
-    if days:
-        return max(days)
-    return next((m.done for m in record.milestones if m.id == "appointment"), None)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it is shorter (31 Jan + 1)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
 def _on_reserve(record: Record) -> list[Candidate]:
     """Reserve-list candidates in merit order; those whose data was purged are gone."""
     waiting = [
@@ -210,7 +187,7 @@ def _on_reserve(record: Record) -> list[Candidate]:
 
 def _reserve_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
     waiting = _on_reserve(record)
-    appointed_on = appointment_date(record)
+    appointed_on = outcome_date(record)
     if not waiting or appointed_on is None:
         return
     expires = add_months(appointed_on, record.retention.reserve_months)

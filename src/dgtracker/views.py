@@ -108,6 +108,28 @@ def active_stage_ids(record: Record) -> set[str]:
     return {stage.id for stage in record.stages if stage.kind == "active"}
 
 
+APPOINTMENT_MILESTONE = "appointment"
+
+
+def outcome_date(record: Record) -> date | None:
+    """When the campaign reached its outcome: the latest day someone entered an appointed
+    stage, else the day the "appointment" milestone was marked done; None if neither.
+    Reserve-list expiry and the retention policy both count from it."""
+    appointed = {stage.id for stage in record.stages if stage.kind == "appointed"}
+    days = [
+        event.on
+        for candidate in record.candidates
+        for event in candidate.history
+        if event.action in {"added", "moved"} and event.stage in appointed
+    ]
+    if days:
+        return max(days)
+    for milestone in record.milestones:
+        if milestone.id == APPOINTMENT_MILESTONE and milestone.done is not None:
+            return milestone.done
+    return None
+
+
 def days_in_stage(candidate: Candidate, today: date) -> int | None:
     since = candidate.stage_since()
     return None if since is None else (today - since).days
