@@ -64,3 +64,15 @@ def test_length_limits_are_enforced(cli) -> None:
     assert result.exit_code == 1 and "the limit is 200" in result.output
     result = cli("add-candidate", "Eve", "--note", "y" * 10_001)
     assert result.exit_code == 1 and "the limit is 10,000" in result.output
+
+
+def test_json_escapes_hidden_characters_from_hand_edited_fields(cli) -> None:
+    text = cli.path.read_text(encoding="utf-8")
+    hidden = "\\u2028\\U000E0041\\u202E"  # line separator, a tag character, bidi override
+    cli.path.write_text(
+        text.replace('salary = "up to', f'salary = "{hidden}up to'), encoding="utf-8"
+    )
+    out = cli.ok("status", "--json")
+    assert not re.search("[\u2028\u202e\U000e0041]", out)
+    assert "\\u2028\\udb40\\udc41\\u202e" in out
+    assert json.loads(out)["campaign"]["salary"].startswith("\u2028\U000e0041\u202e")

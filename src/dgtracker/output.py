@@ -11,13 +11,19 @@ import re
 import sys
 from typing import Any
 
-# JSON already escapes C0 controls; C1 controls and bidi/zero-width characters would
-# otherwise pass through raw when the output is shown in a terminal.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c]")
+from dgtracker.text import INVISIBLE
+
+# JSON already escapes C0 controls; C1 controls and characters that hide or disguise
+# text (the same set that text.py refuses) would otherwise reach a terminal raw.
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{INVISIBLE}]")
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells characters beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def json_text(value: Any) -> str:
