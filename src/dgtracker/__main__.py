@@ -1,3 +1,27 @@
-from dgtracker.cli import main
+"""The `dgtracker` command and `python -m dgtracker`.
 
-main()
+`dgtracker --version` is answered here, before the command line (typer and every
+command) is loaded: it is what scripts and installers run to check the tool.
+"""
+
+import gc
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        from dgtracker import __version__
+
+        sys.stdout.write(f"dgtracker {__version__}\n")
+        return
+    # One command per process, and what it builds (the record above all) holds no
+    # reference cycles: the cycle collector would only scan the same objects again and
+    # again, up to a tenth of a command's time. The memory is the system's at exit.
+    gc.disable()
+    from dgtracker.cli import main as run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,8 @@ live in actions.py, files in storage.py, and output in render.py / output.py.
 Heavy modules (rich, dateutil, tomli_w) are imported inside the commands that need them.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads every command's annotations
+# at each start-up, and string annotations would be compiled and evaluated each time.
 
 import os
 import sys
@@ -143,7 +144,7 @@ def main_options(
     ctx.obj = Settings(file=file or None, as_of=as_of or None)
 
 
-def load_record(ctx: typer.Context) -> tuple[Record, date]:
+def load_record(ctx: typer.Context) -> "tuple[Record, date]":
     from dgtracker import storage
 
     settings = settings_of(ctx)
@@ -580,6 +581,8 @@ def main() -> None:
     """Console entry point: typer handles dgtracker's own errors; this catches the rest."""
     try:
         app()
+    except SystemExit as done:  # how typer ends every command, with its exit code
+        _leave(done.code)
     except Exception as error:  # never show a traceback to a user
         if os.environ.get("DGTRACKER_DEBUG"):
             raise
@@ -589,3 +592,23 @@ def main() -> None:
             "  Please report this; set DGTRACKER_DEBUG=1 to see the details.\n"
         )
         sys.exit(70)
+
+
+def _leave(code: object) -> None:
+    """Exit as soon as the output is flushed, without tearing the interpreter down.
+
+    Tear-down frees every object one at a time (a large record is hundreds of thousands)
+    and can take longer than the command; the system reclaims the memory at once. Files
+    and the record's lock are closed by the time a command returns.
+    """
+    if code is None:
+        code = 0
+    if not isinstance(code, int):
+        raise SystemExit(code)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:  # a closed pipe, say: the usual exit reports it as before
+        raise SystemExit(code) from None
+    os._exit(code)

@@ -1,0 +1,550 @@
+"""Time dgtracker's commands as whole processes, at several record sizes.
+
+    .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--runs 5] [--output PATH]
+
+For each size it builds a record through dgtracker's own code (the DHSC template, model
+objects and storage.save) in benchmarks/work/, runs each command once to warm up and then
+--runs times, and reports the median wall and CPU time and the peak memory of each process,
+with ratios to the bare interpreter (`python -c pass`) and to Taskwarrior's `task list` on the
+same number of items (when `task` is installed). The Markdown table goes to --output
+(benchmarks/results.md by default; notes from its "## What changed" section onward are
+kept) and to stdout.
+
+It is a benchmark, not a test: nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dgtracker.model import Candidate, Record
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"  # git-ignored scratch folder
+DEFAULT_OUTPUT = HERE / "results.md"
+AS_OF = "2026-02-02"
+NOTES_HEADING = "## What changed"
+
+# Targets from the issue (median wall ms; peak MB), on a 2-core machine.
+READ_TARGET_MS = {1_000: 100, 10_000: 600}
+WRITE_TARGET_MS = {1_000: 150, 10_000: 1_000}
+PEAK_TARGET_MB = {1_000: 60, 10_000: 150}
+START_TARGET_MS = 80
+
+
+# --- measuring one process ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Timing:
+    median_ms: float  # wall time
+    cpu_ms: float  # user + system time: less disturbed by other work on the machine
+    peak_mb: float | None
+    exit_code: int
+    error: str = ""
+
+
+def _gnu_time() -> str | None:
+    """GNU time, whose child is forked from a small process: its peak memory is exact."""
+    program = shutil.which("time") or "/usr/bin/time"
+    try:
+        done = subprocess.run(
+            [program, "-f", "%M", "true"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return program if done.returncode == 0 and done.stderr.strip().isdigit() else None
+
+
+GNU_TIME = _gnu_time()
+
+
+def _maxrss_mb(maxrss: int) -> float:
+    # ru_maxrss is in kilobytes on Linux and in bytes on macOS.
+    return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+
+
+def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float, float | None]:
+    """Wall ms, CPU ms and peak memory (MB) of one run, output discarded.
+
+    The peak from wait4 is an upper bound: a child started with vfork counts this
+    (larger) process's memory until it execs. peak_memory() gives the exact figure.
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    if not hasattr(os, "wait4"):
+        proc.wait()
+        return (time.perf_counter() - start) * 1000, float("nan"), None
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = (time.perf_counter() - start) * 1000
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, (usage.ru_utime + usage.ru_stime) * 1000, _maxrss_mb(usage.ru_maxrss)
+
+
+def peak_memory(argv: Sequence[str], env: dict[str, str]) -> float | None:
+    """Peak resident memory (MB) of one run, measured by GNU time."""
+    if GNU_TIME is None:
+        return None
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as out:
+        subprocess.run(
+            [GNU_TIME, "-f", "%M", "-o", out.name, *argv],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        kilobytes = out.read().strip().splitlines()
+    return int(kilobytes[-1]) / 1024 if kilobytes and kilobytes[-1].isdigit() else None
+
+
+def measure(
+    argv: Sequence[str],
+    env: dict[str, str],
+    runs: int,
+    before_each: Callable[[], None] | None = None,
+) -> Timing:
+    """Warm up once (checking the output), then time `runs` runs; `before_each` is not timed."""
+    if before_each:
+        before_each()
+    warm = subprocess.run(argv, capture_output=True, text=True, env=env, errors="replace")
+    error = ""
+    if warm.returncode != 0:
+        lines = (warm.stderr or warm.stdout).strip().splitlines()
+        error = lines[0] if lines else ""
+    walls, cpus, peaks = [], [], []
+    for _ in range(runs):
+        if before_each:
+            before_each()
+        wall, cpu, peak = run_once(argv, env)
+        walls.append(wall)
+        cpus.append(cpu)
+        if peak is not None:
+            peaks.append(peak)
+    if before_each:
+        before_each()
+    exact = peak_memory(argv, env)
+    return Timing(
+        median_ms=statistics.median(walls),
+        cpu_ms=statistics.median(cpus),
+        peak_mb=exact if exact is not None else (max(peaks) if peaks else None),
+        exit_code=warm.returncode,
+        error=error,
+    )
+
+
+# --- the records -------------------------------------------------------------------
+
+
+def build_record(size: int) -> Record:
+    """The DHSC campaign with `size` candidates, each with five history events."""
+    from dgtracker.template import dhsc_campaign
+
+    record = dhsc_campaign()
+    for number in range(1, size + 1):
+        record.candidates.append(_candidate(number))
+    record.next_candidate_number = size + 1
+    return record
+
+
+def _candidate(number: int) -> Candidate:
+    """Five events (added, three moves and a note) ending at one of five stages."""
+    from dgtracker.model import Candidate, Event, candidate_id
+
+    applied = date(2026, 1, 5) + timedelta(days=number % 10)
+
+    def on(offset: int) -> date:
+        return applied + timedelta(days=offset)
+
+    def at(offset: int) -> datetime:
+        day = on(offset)
+        return datetime(day.year, day.month, day.day, 9, number % 60, tzinfo=UTC)
+
+    stage, reason = ENDINGS[number % len(ENDINGS)]
+    history = [
+        Event(at(0), on(0), "panel-sec", "added", stage="applied"),
+        Event(at(3), on(3), "panel-sec", "moved", stage="longlist", from_stage="applied"),
+        Event(at(4), on(4), "chair", "note",
+              note="Strong record of leading digital change; referees to be contacted."),
+        Event(at(6), on(6), "panel-sec", "moved", stage="shortlist", from_stage="longlist"),
+        Event(at(8), on(8), "chair", "moved", stage=stage, from_stage="shortlist",
+              reason=reason),
+    ]  # fmt: skip
+    return Candidate(
+        id=candidate_id(number),
+        name=f"Candidate {number}",
+        stage=stage,
+        email=f"candidate{number}@example.org",
+        phone=f"+44 20 7946 {number % 10_000:04d}",
+        source="advert" if number % 3 else "search firm",
+        applied=applied,
+        history=history,
+    )
+
+
+# Where candidates end up, by number modulo 5: (stage, reason).
+ENDINGS = (
+    ("assessment", None),
+    ("rejected", "Did not meet the essential criteria."),
+    ("withdrawn", "Accepted another post."),
+    ("interview", None),
+    ("interview", None),
+)
+
+
+def write_record(size: int, folder: Path) -> Path:
+    from dgtracker import storage
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "campaign.toml"
+    storage.save(path, build_record(size))
+    return path
+
+
+def someone_at_interview(size: int) -> str:
+    """A candidate at the interview stage near the middle of the record (the move target)."""
+    from dgtracker.model import candidate_id
+
+    number = max(1, size // 2)
+    while number % len(ENDINGS) not in (3, 4):
+        number += 1
+    return candidate_id(number if number <= size else 3)
+
+
+# --- which commands exist ----------------------------------------------------------
+
+
+@functools.cache
+def _commands_in_help(argv: tuple[str, ...]) -> frozenset[str]:
+    done = subprocess.run([*argv, "--help"], capture_output=True, text=True, env=base_env())
+    if done.returncode != 0:
+        return frozenset()
+    found, inside = set(), False
+    for line in done.stdout.splitlines():
+        if line.rstrip().endswith("Commands:"):
+            inside = True
+        elif inside and line.startswith("  ") and line.strip():
+            found.add(line.split()[0])
+        elif inside and line.strip() and not line.startswith(" "):
+            inside = False
+    return frozenset(found)
+
+
+def command_exists(program: str, words: Sequence[str]) -> bool:
+    """True when `dgtracker WORD ... --help` lists each word (e.g. export, then csv)."""
+    prefix = [program]
+    for word in words:
+        if word not in _commands_in_help(tuple(prefix)):
+            return False
+        prefix.append(word)
+    return True
+
+
+# --- Taskwarrior, the native baseline ----------------------------------------------
+
+
+def taskwarrior_setup(size: int, env: dict[str, str]) -> dict[str, str] | None:
+    """A throw-away Taskwarrior database with `size` pending tasks; None without `task`."""
+    task = shutil.which("task")
+    if task is None:
+        return None
+    folder = WORK / f"task-{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "data").mkdir(parents=True)
+    rc = folder / "taskrc"
+    rc.write_text(
+        f"data.location={folder / 'data'}\nconfirmation=off\nverbose=nothing\n"
+        "hooks=off\nnews.version=99.0.0\n",
+        encoding="utf-8",
+    )
+    task_env = {**env, "TASKRC": str(rc), "TASKDATA": str(folder / "data")}
+    entry = "20260105T090000Z"
+    tasks = [
+        {"uuid": str(uuid.uuid4()), "description": f"Candidate {n} follow-up",
+         "status": "pending", "entry": entry, "project": "dgtdd"}
+        for n in range(1, size + 1)
+    ]  # fmt: skip
+    dump = folder / "tasks.json"
+    dump.write_text(json.dumps(tasks), encoding="utf-8")
+    done = subprocess.run([task, "import", str(dump)], capture_output=True, text=True, env=task_env)
+    if done.returncode != 0:
+        print(f"Taskwarrior import failed; skipping it: {done.stderr.strip()}", file=sys.stderr)
+        return None
+    return task_env
+
+
+def taskwarrior_version() -> str | None:
+    task = shutil.which("task")
+    if task is None:
+        return None
+    done = subprocess.run([task, "--version"], capture_output=True, text=True)
+    return done.stdout.strip() or None
+
+
+# --- the machine -------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def machine_lines() -> list[str]:
+    task = taskwarrior_version()
+    return [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- CPU: {cpu_model()}, {os.cpu_count()} core(s); {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({sys.executable})",
+        f"- dgtracker {package_version('dgtracker')}, typer {package_version('typer')}, "
+        f"rich {package_version('rich')}, tomli {package_version('tomli')}, "
+        f"tomli-w {package_version('tomli-w')}",
+        f"- Taskwarrior: {task or 'not installed (the task column is left empty)'}",
+    ]
+
+
+# --- the table ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Row:
+    label: str
+    timing: Timing | None  # None: the command does not exist (yet)
+    target_ms: int | None = None
+    target_mb: int | None = None
+
+
+def _ratio(value: float, base: Timing | None) -> str:
+    if base is None or base.median_ms <= 0:
+        return "—"
+    return f"×{value / base.median_ms:.1f}"
+
+
+def _verdict(row: Row) -> str:
+    timing = row.timing
+    if timing is None or (row.target_ms is None and row.target_mb is None):
+        return ""
+    gaps = []
+    if row.target_ms is not None and timing.median_ms > row.target_ms:
+        gaps.append(f"{timing.median_ms - row.target_ms:+.0f} ms")
+    if row.target_mb is not None and timing.peak_mb is not None and timing.peak_mb > row.target_mb:
+        gaps.append(f"{timing.peak_mb - row.target_mb:+.0f} MB")
+    return "over: " + ", ".join(gaps) if gaps else "met"
+
+
+def _target(row: Row) -> str:
+    parts = []
+    if row.target_ms is not None:
+        parts.append(f"≤ {row.target_ms} ms")
+    if row.target_mb is not None:
+        parts.append(f"≤ {row.target_mb} MB")
+    return ", ".join(parts) or "—"
+
+
+def table(rows: list[Row], python: Timing, task: Timing | None) -> list[str]:
+    lines = [
+        "| command | median ms | × python | × task list | CPU ms | peak MB | target | result |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        t = row.timing
+        if t is None:
+            lines.append(f"| `{row.label}` | n/a | | | | | {_target(row)} | not built yet |")
+            continue
+        peak = f"{t.peak_mb:.0f}" if t.peak_mb is not None else "—"
+        verdict = _verdict(row)
+        if t.exit_code != 0:
+            verdict = f"exit {t.exit_code}: {t.error}".replace("|", "/")
+        lines.append(
+            f"| `{row.label}` | {t.median_ms:.0f} | {_ratio(t.median_ms, python)} | "
+            f"{_ratio(t.median_ms, task)} | {t.cpu_ms:.0f} | {peak} | {_target(row)} | {verdict} |"
+        )
+    return lines
+
+
+# --- the run -----------------------------------------------------------------------
+
+
+def base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DGTRACKER_")}
+    env["COLUMNS"] = "100"  # the same table layout whatever terminal runs the benchmark
+    env.pop("FORCE_COLOR", None)
+    # Use cached bytecode, as an installed dgtracker does (pip compiles it at install).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def dgtracker_program() -> str:
+    folder = Path(sys.executable).parent
+    for name in ("dgtracker", "dgtracker.exe"):
+        if (folder / name).exists():
+            return str(folder / name)
+    found = shutil.which("dgtracker")
+    if not found:
+        sys.exit("dgtracker is not installed beside this interpreter; run pip install . first.")
+    return found
+
+
+# (label, command words, arguments, writes?) — "export csv" and "remind" are picked up
+# automatically once `dgtracker --help` lists them.
+Command = tuple[str, list[str], list[str], bool]
+
+
+def size_commands(size: int) -> list[Command]:
+    someone = someone_at_interview(size)
+    return [
+        ("status", ["status"], [], False),
+        ("status --json", ["status"], ["--json"], False),
+        ("candidates", ["candidates"], [], False),
+        ("candidates --json", ["candidates"], ["--json"], False),
+        (f"show {someone}", ["show"], [someone], False),
+        ("remind", ["remind"], [], False),
+        ("export csv", ["export", "csv"], [], False),
+        ("add-candidate", ["add-candidate"], ["Benchmark Person", "--email",
+                          "bench@example.org", "--note", "Added by the benchmark."], True),
+        (f"move {someone} preferred", ["move"], [someone, "preferred", "--note",
+                                       "Moved by the benchmark."], True),
+    ]  # fmt: skip
+
+
+def run_size(size: int, program: str, env: dict[str, str], runs: int, python: Timing) -> list[str]:
+    folder = WORK / f"dgtracker-{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    pristine = write_record(size, folder)
+    working = folder / "working.toml"
+    shutil.copyfile(pristine, working)
+    print(
+        f"{size:,} candidates: record built in {time.perf_counter() - started:.1f} s "
+        f"({pristine.stat().st_size / 1e6:.1f} MB)",
+        file=sys.stderr,
+    )
+
+    def fresh_copy() -> None:
+        shutil.copyfile(pristine, working)
+
+    task_env = taskwarrior_setup(size, env)
+    task = measure([shutil.which("task") or "task", "list"], task_env, runs) if task_env else None
+    rows = []
+    for label, words, arguments, writes in size_commands(size):
+        timing = None
+        if command_exists(program, words):
+            argv = [program, "--file", str(working), "--as-of", AS_OF, *words, *arguments]
+            timing = measure(argv, env, runs, fresh_copy if writes else None)
+        targets = WRITE_TARGET_MS if writes else READ_TARGET_MS
+        rows.append(Row(label, timing, targets.get(size), PEAK_TARGET_MB.get(size)))
+        shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
+        print(f"  {label}: {shown}", file=sys.stderr)
+    if task:
+        rows.append(Row("task list (Taskwarrior)", task))
+    fresh_copy()
+    size_mb = pristine.stat().st_size / 1e6
+    heading = f"### {size:,} candidates ({size_mb:.1f} MB record, {size * 5:,} history events)"
+    return ["", heading, "", *table(rows, python, task)]
+
+
+def startup(program: str, env: dict[str, str], runs: int) -> tuple[Timing, list[str]]:
+    python = measure([sys.executable, "-c", "pass"], env, runs)
+    rows = [
+        Row("python -c pass", python),
+        Row("python -c 'import typer'", measure([sys.executable, "-c", "import typer"], env, runs)),
+        Row("dgtracker --version", measure([program, "--version"], env, runs), START_TARGET_MS),
+        Row("dgtracker --help", measure([program, "--help"], env, runs), START_TARGET_MS),
+    ]
+    print(f"  start-up: python {python.median_ms:.0f} ms", file=sys.stderr)
+    return python, ["", "### Start-up (no record read)", "", *table(rows, python, None)]
+
+
+def kept_notes(output: Path) -> list[str]:
+    """The hand-written notes from NOTES_HEADING onward, kept across runs."""
+    try:
+        text = output.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    at = text.find(NOTES_HEADING)
+    return ["", text[at:].rstrip()] if at >= 0 else []
+
+
+def report(sections: list[str], args: argparse.Namespace) -> list[str]:
+    command = f"benchmarks/run.py --sizes {args.sizes} --runs {args.runs}"
+    return [
+        "# dgtracker benchmark results",
+        "",
+        f"Written by `{command}`: each figure is the median wall time of {args.runs} "
+        "run(s) of a whole process after one warm-up run, and its peak resident memory. "
+        "Ratios compare with the bare interpreter (`python -c pass`) and with Taskwarrior's "
+        "`task list` on the same number of items. CPU ms is the median user + system time, "
+        "which other work on the machine disturbs less than wall time. Peak memory is "
+        + (
+            "measured by GNU time."
+            if GNU_TIME
+            else "an upper bound from wait4 (GNU time is not installed)."
+        )
+        + " Write commands start from a fresh copy of the record before each run (the copy "
+        "is not timed), so the record does not grow. Each record has the DHSC milestones "
+        "and candidates with five history events each (added, three moves, a note).",
+        "",
+        "## Machine",
+        "",
+        *machine_lines(),
+        *sections,
+    ]
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="Candidates per record.")
+    parser.add_argument("--runs", type=int, default=5, help="Timed runs per command.")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown file.")
+    args = parser.parse_args(argv)
+    args.size_list = [int(part.replace("_", "")) for part in args.sizes.split(",") if part]
+    if args.runs < 1 or not args.size_list or min(args.size_list) < 5:
+        parser.error("give at least one run, and sizes of at least 5 candidates")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    program, env = dgtracker_program(), base_env()
+    WORK.mkdir(exist_ok=True)
+    python, sections = startup(program, env, args.runs)
+    for size in args.size_list:
+        sections += run_size(size, program, env, args.runs, python)
+    lines = [*report(sections, args), *kept_notes(args.output)]
+    text = "\n".join(lines) + "\n"
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
