@@ -1,7 +1,5 @@
 """Commands that exchange data with calendars and spreadsheets: `export` and `import`."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
@@ -199,7 +197,7 @@ def _read_bytes(path: Path) -> bytes:
         raise Refused(f"Cannot read {path}: {error.strerror or error}.") from None
 
 
-def _report(plan: ImportPlan, added: list[Candidate], update: bool) -> None:
+def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
     from dgtracker.spreadsheet import SKIP, UPDATE
 
     for outcome in plan.outcomes:
@@ -219,7 +217,7 @@ def _report(plan: ImportPlan, added: list[Candidate], update: bool) -> None:
         typer.echo(f"Columns not imported: {', '.join(plan.ignored_columns)}.")
 
 
-def _show_plan(plan: ImportPlan, record: Record) -> None:
+def _show_plan(plan: "ImportPlan", record: "Record") -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text

@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dgtracker.cli import ByOption, app, load_record, now_utc, settings_of, user_name
 from dgtracker.errors import RecordError, Refused
-from dgtracker.model import Candidate, Record
-from dgtracker.privacy import Due
 from dgtracker.text import visible
+
+if TYPE_CHECKING:  # loaded by the commands that need them, not at start-up
+    from dgtracker.model import Candidate, Record
+    from dgtracker.privacy import Due
 
 
 @dataclass(slots=True)

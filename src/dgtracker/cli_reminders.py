@@ -4,8 +4,6 @@
 nothing is due: cron mails any output, and silence means no mail.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from pathlib import Path
