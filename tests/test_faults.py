@@ -185,20 +185,21 @@ def test_the_file_size_limit(cli, run) -> None:
 
 # --- locks ------------------------------------------------------------------------
 
+# Another dgtracker process holding the record's lock, as a long save would.
 HOLD_THE_LOCK = """
 import sys, time
-from filelock import FileLock
-lock = FileLock(sys.argv[1])
-lock.acquire()
-print("locked", flush=True)
-time.sleep(120)
+from pathlib import Path
+from dgtracker.storage import locked
+with locked(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(120)
 """
 
 
 @contextmanager
 def lock_held_by_another_process(record: Path) -> Iterator[subprocess.Popen[str]]:
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK, str(storage.lock_path(record))],
+        [sys.executable, "-c", HOLD_THE_LOCK, str(record)],
         stdout=subprocess.PIPE,
         text=True,
     )
