@@ -198,3 +198,29 @@ def test_reserve_list_in_merit_order(cli) -> None:
     cli.ok("move", "c003", "reserve", "--rank", "1")
     listed = json.loads(cli.ok("candidates", "--stage", "reserve", "--json"))
     assert [(c["id"], c["rank"]) for c in listed] == [("c003", 1), ("c001", 3), ("c002", None)]
+
+
+def test_stages_can_be_typed_by_title_in_any_case(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--stage", "Longlist (sift)")
+    cli.ok("move", "c001", "SHORTLIST")
+    assert cli.candidate("c001")["stage"] == "shortlist"
+    listed = json.loads(cli.ok("candidates", "--stage", "Shortlist", "--json"))
+    assert [c["id"] for c in listed] == ["c001"]
+    result = cli("move", "c001", "Reserv list")
+    assert result.exit_code == 1 and "Did you mean" in result.output
+
+
+def test_reserve_places_can_be_changed_but_not_shared(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("add-candidate", "Grace Hopper")
+    cli.ok("move", "c001", "reserve")
+    out = cli.ok("move", "c001", "reserve", "--rank", "2")
+    assert "c001 is now place 2 on the list." in out
+    saved = cli.candidate("c001")
+    assert saved["rank"] == 2 and saved["stage"] == "reserve"
+    assert saved["history"][-1]["action"] == "edited"
+    assert saved["history"][-1]["note"] == "Merit order: no place → place 2"
+    before = cli.path.read_bytes()
+    result = cli("move", "c002", "reserve", "--rank", "2")
+    assert result.exit_code == 1 and "already c001's" in result.output
+    assert cli.path.read_bytes() == before

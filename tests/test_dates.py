@@ -40,7 +40,8 @@ def test_accepted_dates(typed: str, expected: date) -> None:
         ("31/02/2026", "February 2026 has no day 31"),
         ("2026-02-30", "February 2026 has no day 30"),
         ("13/13/2026", "no month 13"),
-        ("02/09", "Cannot read"),
+        ("02/09", "needs the year in full"),
+        ("2/9/26", "needs the year in full"),
         ("Tue 9 Feb 2026", "is a Monday"),
         ("next week sometime", "Cannot read"),
         ("", "Cannot read"),
@@ -100,3 +101,21 @@ def test_formats_read_the_same_in_every_locale() -> None:
     )
     assert format_when(When(date(2026, 2, 28), date(2026, 3, 3))) == "Sat 28 Feb – Tue 3 Mar 2026"
     assert format_when(When()) == "to be confirmed"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("03-02-2026", date(2026, 2, 3)),
+        ("2026/02/03", date(2026, 2, 3)),
+        ("3.2.2026", date(2026, 2, 3)),
+    ],
+)
+def test_more_accepted_day_first_and_year_first_forms(typed: str, expected: date) -> None:
+    assert parse_date(typed, TODAY) == expected
+
+
+def test_windows_across_a_month_end_read_correctly() -> None:
+    assert (
+        format_when(parse_when("w/c 23 Feb 2026", TODAY)) == "w/c 23 February 2026 (23 Feb–1 Mar)"
+    )

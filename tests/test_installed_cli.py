@@ -53,3 +53,11 @@ def test_unexpected_errors_are_reported_without_a_traceback(run, tmp_path) -> No
     assert result.returncode == 70
     assert "unexpected internal error (KeyError)" in result.stderr
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+def test_a_global_option_after_the_command_gets_a_hint(run, tmp_path) -> None:
+    result = run("status", "--as-of", "2026-02-02")
+    assert result.returncode == 2
+    assert "--as-of is a global option: it goes before the command" in result.stderr
+    result = run("--file", str(tmp_path / "x.toml"), "note", "c001", "--file")
+    assert result.returncode == 2 and "--file is a global option" in result.stderr

@@ -156,3 +156,16 @@ def test_existing_mode_is_kept(cli) -> None:
     os.chmod(cli.path, 0o640)
     cli.ok("add-candidate", "Grace Hopper")
     assert stat.S_IMODE(cli.path.stat().st_mode) == 0o640
+
+
+def test_first_init_makes_the_data_folder(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from dgtracker.cli import app
+
+    result = CliRunner().invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    record = tmp_path / "data" / "campaign.toml"
+    assert record.exists()
+    if os.name == "posix":
+        assert stat.S_IMODE(record.parent.stat().st_mode) == 0o700

@@ -323,3 +323,10 @@ def test_hand_edited_hostile_text_never_reaches_the_terminal(cli) -> None:
         as_json = cli.ok("remind", "--json", as_of=as_of)
         assert "\x1b" not in as_json and "\u202e" not in as_json
         assert json.loads(as_json)
+
+
+def test_a_digest_never_hides_todays_reminders(cli) -> None:
+    daily = cli.ok("remind", as_of="2026-01-26")
+    assert "Applications close in 14 days" in daily
+    digest = cli.ok("remind", "--within", "7", as_of="2026-01-26")
+    assert "Applications close in 14 days" in digest

@@ -51,14 +51,18 @@ def find_milestone(record: Record, wanted: str) -> Milestone:
     )
 
 
-def _check_stage(record: Record, stage_id: str) -> None:
-    if record.stage(stage_id) is None:
-        hint = _suggest(stage_id, (s.id for s in record.stages))
-        raise Refused(
-            f"'{stage_id}' is not a stage of this campaign.",
-            hint=(hint + " " if hint else "")
-            + f"Stages: {', '.join(s.id for s in record.stages)}.",
-        )
+def resolve_stage(record: Record, typed: str) -> str:
+    """The id of the stage a person typed: its id or its title, in any case."""
+    wanted = typed.strip().casefold()
+    for stage in record.stages:
+        if wanted in (stage.id.casefold(), stage.title.casefold()):
+            return stage.id
+    names = [s.id for s in record.stages] + [s.title for s in record.stages]
+    hint = _suggest(typed.strip(), names)
+    raise Refused(
+        f"'{typed}' is not a stage of this campaign.",
+        hint=(hint + " " if hint else "") + f"Stages: {', '.join(s.id for s in record.stages)}.",
+    )
 
 
 def _not_in_future(day: date, today: date, what: str) -> None:
@@ -86,8 +90,7 @@ def add_candidate(
     taken: set[str] | None = None,
 ) -> Candidate:
     """Add a candidate. `taken`: the ids in use, kept up to date by a caller adding many."""
-    stage = stage or record.stages[0].id
-    _check_stage(record, stage)
+    stage = resolve_stage(record, stage) if stage else record.stages[0].id
     if applied is not None:
         _not_in_future(applied, today, "applied")
     if email and not allow_duplicate_email:
@@ -138,13 +141,19 @@ def move(
     reinstate: bool = False,
 ) -> Candidate:
     candidate = find_candidate(record, wanted)
-    _check_stage(record, stage_id)
+    stage_id = resolve_stage(record, stage_id)
     target = record.stage(stage_id)
     current = record.stage(candidate.stage)
     assert target is not None
     on = on or today
     _not_in_future(on, today, "move")
+    if rank is not None and stage_id != "reserve" and target.kind != "outcome":
+        raise Refused("--rank is the place in merit order on the reserve list.")
+    if rank is not None:
+        _check_rank_free(record, candidate, stage_id, rank)
     if stage_id == candidate.stage:
+        if rank is not None and rank != candidate.rank:
+            return _rerank(candidate, rank, by=by, on=on, now=now, reason=reason)
         raise Refused(f"{candidate.id} is already at '{stage_id}'.")
     if target.needs_reason and not reason:
         raise Refused(
@@ -162,8 +171,6 @@ def move(
             f"{candidate.id} entered '{candidate.stage}' on {format_day(since)}; "
             f"a move cannot be dated earlier ({format_day(on)}).",
         )
-    if rank is not None and stage_id != "reserve" and target.kind != "outcome":
-        raise Refused("--rank is the place in merit order on the reserve list.")
     candidate.history.append(
         Event(
             at=now,
@@ -177,6 +184,36 @@ def move(
         )
     )
     candidate.stage = stage_id
+    candidate.rank = rank
+    return candidate
+
+
+def _check_rank_free(record: Record, candidate: Candidate, stage_id: str, rank: int) -> None:
+    for other in record.candidates:
+        if other is not candidate and other.stage == stage_id and other.rank == rank:
+            raise Refused(
+                f"Place {rank} on the list is already {other.id}'s.",
+                hint=f"Give {other.id} another place first: dgtracker move {other.id} "
+                f"{stage_id} --rank N",
+            )
+
+
+def _rerank(
+    candidate: Candidate, rank: int, *, by: str, on: date, now: datetime, reason: str | None
+) -> Candidate:
+    """A new place in merit order for someone already on the list."""
+    before = "no place" if candidate.rank is None else f"place {candidate.rank}"
+    candidate.history.append(
+        Event(
+            at=now,
+            on=on,
+            by=by,
+            action="edited",
+            stage=candidate.stage,
+            note=f"Merit order: {before} → place {rank}",
+            reason=reason or None,
+        )
+    )
     candidate.rank = rank
     return candidate
 
@@ -233,17 +270,13 @@ def add_milestone(
 
 
 def _date_order_position(milestones: list[Milestone], when: When) -> int:
-    """Just after the last milestone dated on or before `when`; tbc ones go at the end."""
-    if when.start is None:
-        return len(milestones)
-    position = None
-    for index, other in enumerate(milestones):
-        start = other.when.start
-        if start is not None and start <= when.start:
-            position = index + 1
-        elif start is not None and position is None:
-            return index
-    return len(milestones) if position is None else position
+    """Just before the first milestone dated later; at the end if none is, or if `when`
+    is tbc. Milestones still to be confirmed keep their place in the process."""
+    if when.start is not None:
+        for index, other in enumerate(milestones):
+            if other.when.start is not None and other.when.start > when.start:
+                return index
+    return len(milestones)
 
 
 def mark_done(

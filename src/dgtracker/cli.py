@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dgtracker import __version__
-from dgtracker.errors import RECORD_UNUSABLE, Refused
+from dgtracker.errors import RECORD_UNUSABLE, USAGE, Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -220,7 +220,8 @@ def check(ctx: typer.Context) -> None:
     problems = storage.problems_in(path)
     if problems:
         for problem in problems:
-            typer.echo(f"{path}: {visible(problem)}")
+            shown = visible(problem)
+            typer.echo(shown if shown.startswith(str(path)) else f"{path}: {shown}")
         typer.echo(f"{len(problems)} problem(s) found.")
         raise typer.Exit(RECORD_UNUSABLE)
     record = storage.load(path)
@@ -265,11 +266,9 @@ def candidates(
     record, today = load_record(ctx)
     chosen = record.candidates
     if stage is not None:
-        if record.stage(stage) is None:
-            raise Refused(
-                f"'{stage}' is not a stage of this campaign.",
-                hint=f"Stages: {', '.join(s.id for s in record.stages)}.",
-            )
+        from dgtracker.actions import resolve_stage
+
+        stage = resolve_stage(record, stage)
         chosen = [c for c in chosen if c.stage == stage]
         if stage == "reserve":  # the reserve list is read in merit order
             chosen.sort(key=lambda c: (c.rank is None, c.rank or 0))
@@ -424,11 +423,14 @@ def move(
             rank=rank,
             reinstate=reinstate,
         )
-        before = candidate.history[-1].from_stage or ""
-        moved = (
-            f"{candidate.id} moved from {stage_title(record, before)} to "
-            f"{stage_title(record, stage)} on {format_day(when)}."
-        )
+        last = candidate.history[-1]
+        if last.action == "edited":  # a new place on the reserve list
+            moved = f"{candidate.id} is now place {candidate.rank} on the list."
+        else:
+            moved = (
+                f"{candidate.id} moved from {stage_title(record, last.from_stage or '')} to "
+                f"{stage_title(record, candidate.stage)} on {format_day(when)}."
+            )
     typer.echo(moved)
 
 
@@ -582,6 +584,11 @@ def main() -> None:
     try:
         app()
     except SystemExit as done:  # how typer ends every command, with its exit code
+        if done.code == USAGE and (option := misplaced_global_option(sys.argv[1:])):
+            sys.stderr.write(
+                f"  {option} is a global option: it goes before the command, as in\n"
+                f"  dgtracker {option} ... status\n"
+            )
         _leave(done.code)
     except Exception as error:  # never show a traceback to a user
         if os.environ.get("DGTRACKER_DEBUG"):
@@ -592,6 +599,25 @@ def main() -> None:
             "  Please report this; set DGTRACKER_DEBUG=1 to see the details.\n"
         )
         sys.exit(70)
+
+
+GLOBAL_OPTIONS = ("--file", "-f", "--as-of")
+
+
+def misplaced_global_option(argv: list[str]) -> str | None:
+    """A global option typed after the command (a common slip), or None."""
+    command_seen, skip_value = False, False
+    for arg in argv:
+        if skip_value:
+            skip_value = False
+        elif command_seen:
+            if arg.split("=", 1)[0] in GLOBAL_OPTIONS:
+                return arg.split("=", 1)[0]
+        elif arg in GLOBAL_OPTIONS:
+            skip_value = True
+        elif not arg.startswith("-"):
+            command_seen = True
+    return None
 
 
 def _leave(code: object) -> None:

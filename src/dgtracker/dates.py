@@ -26,7 +26,10 @@ _WEEKDAY_NUMBER.update({abbr.lower(): i for i, abbr in enumerate(WEEKDAYS)})
 _MONTH_RE = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAY_NUMBER, key=len, reverse=True))
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
+_SHORT_YEAR = re.compile(r"^\d{1,2}([/.-])\d{1,2}\1\d{2}$")
+_NO_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
 _DAY_MONTH = re.compile(
     rf"^(?:(?:{_WEEKDAY_RE}),?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?$",
     re.IGNORECASE,
@@ -43,8 +46,8 @@ _RANGE = re.compile(r"^(.+?)\s*(?:\.\.|\bto\b|–|—)\s*(.+)$", re.IGNORECASE)
 _TBC = {"tbc", "tba", "to be confirmed", "unknown"}
 
 ACCEPTED_DATES = (
-    "2026-02-09, 09/02/2026 (day first), 9 Feb 2026, 9 February, today, tomorrow, "
-    "yesterday, a weekday name (the next one), +7d, -2w, +1m"
+    "2026-02-09, 09/02/2026 (day first), 9 Feb 2026, Mon 9 Feb 2026, 9 February, today, "
+    "tomorrow, yesterday, a weekday name (the next one), +7d, -2w, +1m, +1y"
 )
 ACCEPTED_WHEN = (
     f"a date ({ACCEPTED_DATES}), a date and time (2026-02-09 14:00), "
@@ -91,9 +94,11 @@ def format_when(when: When) -> str:
         return "to be confirmed"
     if when.is_window:
         if when.label:
-            days = f"{when.start.day}–{when.end.day} {MONTHS[when.end.month - 1]}"
-            if when.start.month != when.end.month:
-                days = f"{when.start.day} {MONTHS[when.start.month - 1]}–{days}"
+            end = f"{when.end.day} {MONTHS[when.end.month - 1]}"
+            if when.start.month == when.end.month:
+                days = f"{when.start.day}–{end}"
+            else:
+                days = f"{when.start.day} {MONTHS[when.start.month - 1]}–{end}"
             return f"{when.label} ({days})"
         return format_span(when.start, when.end)
     if when.time is not None:
@@ -117,7 +122,7 @@ def add_months(day: date, months: int) -> date:
     return result
 
 
-def _build(year: int, month: int, day: int, text: str) -> date:
+def _build(year: int, month: int, day: int, text: str, day_first: bool = False) -> date:
     try:
         return date(year, month, day)
     except ValueError:
@@ -127,7 +132,7 @@ def _build(year: int, month: int, day: int, text: str) -> date:
             why = f"there is no month {month}"
         raise Refused(
             f"'{text}' is not a real date: {why}.",
-            hint="Dates are read day first: 09/02/2026 is 9 February 2026.",
+            hint="Dates are read day first: 09/02/2026 is 9 February 2026." if day_first else None,
         ) from None
 
 
@@ -145,7 +150,14 @@ def parse_date(text: str, today: date) -> date:
         year, month, day = (int(part) for part in raw.split("-"))
         return _build(year, month, day, raw)
     if match := _DAY_FIRST.match(raw):
-        return _build(int(match[3]), int(match[2]), int(match[1]), raw)
+        return _build(int(match[4]), int(match[3]), int(match[1]), raw, day_first=True)
+    if match := _YEAR_FIRST.match(raw):
+        return _build(int(match[1]), int(match[3]), int(match[4]), raw)
+    if _SHORT_YEAR.match(raw) or _NO_YEAR.match(raw):
+        raise Refused(
+            f"'{raw}' needs the year in full, as in 09/02/2026.",
+            hint="A two-digit or missing year could mean more than one date.",
+        )
     if match := _DAY_MONTH.match(raw):
         year = int(match[3]) if match[3] else today.year
         result = _build(year, _MONTH_NUMBER[match[2].lower()], int(match[1]), raw)

@@ -75,9 +75,8 @@ def reminders_json(reminders: list[Reminder]) -> list[dict[str, Any]]:
 def _wanted(days: int, reminder_days: Collection[int], within: int | None) -> bool:
     if days < 0:
         return True  # past due: every day until it is dealt with
-    if within is not None:
-        return days <= within
-    return days in reminder_days
+    # A digest adds the days ahead; it never hides what today's reminder days would show.
+    return days in reminder_days or (within is not None and days <= within)
 
 
 def _in_days(days: int) -> str:

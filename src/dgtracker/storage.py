@@ -380,11 +380,13 @@ def updating(path: Path) -> Iterator[Record]:
 def create(path: Path, record: Record, keep_backup: bool) -> Path | None:
     """Write a new record at `path`; an existing one is first backed up if asked."""
     directory = real_path(path).parent
-    if not directory.is_dir():
+    try:  # a first `init` makes the default data/ folder; private, like the record
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
         raise RecordError(
-            f"Cannot create {path}: the folder {directory} does not exist.",
-            hint="Create the folder first, or choose another path with --file.",
-        )
+            f"Cannot create the folder {directory}: {error.strerror or error}.",
+            hint="Create the folder yourself, or choose another path with --file.",
+        ) from None
     with locked(path):
         tidy_leftovers(path)
         saved = backup(path) if keep_backup and real_path(path).exists() else None
