@@ -63,7 +63,7 @@ def record(tmp_path: Path, run) -> Path:
                 "passed (Mon 9 Feb 2026)",
                 "c002 Grace Hopper has been at Applied for 26 days (limit 21)",
                 "Final interviews (panel chaired by a Civil Service Commissioner) in 14 days "
-                "(early March 2026 (1–10 Mar))",
+                "(early March 2026, 1–10 Mar)",
             ],
         ),
     ],

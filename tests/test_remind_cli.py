@@ -92,7 +92,7 @@ def test_window_reminders_count_to_its_start(cli) -> None:
         cli.ok("milestone", "done", tbc, as_of="2026-02-12")
     assert _remind(cli, as_of="2026-02-22") == [
         "Final interviews (panel chaired by a Civil Service Commissioner) in 7 days "
-        "(early March 2026 (1–10 Mar))"
+        "(early March 2026, 1–10 Mar)"
     ]
     assert cli.ok("remind", as_of="2026-03-03") == ""  # under way
     [overdue] = _remind_json(cli, as_of="2026-03-12")[:1]
@@ -243,7 +243,7 @@ def test_within_lists_everything_in_the_coming_days(cli) -> None:
     assert _remind(cli, "--within", "5", as_of="2026-02-03") == []
     assert _remind(cli, "--within", "10", as_of="2026-02-20")[-1] == (
         "Final interviews (panel chaired by a Civil Service Commissioner) in 9 days "
-        "(early March 2026 (1–10 Mar))"
+        "(early March 2026, 1–10 Mar)"
     )
     under_way = _remind_json(cli, "--within", "7", as_of="2026-03-04")
     assert {key: under_way[-1][key] for key in ("kind", "subject", "due", "days")} == {

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
-from dgtracker.dates import format_day, format_when
+from dgtracker.dates import format_day, format_when, format_when_inline
 from dgtracker.model import Milestone, Record
 from dgtracker.views import reminder_days
 
@@ -108,7 +108,7 @@ def _alarm(milestone: Milestone, days_before: int) -> Alarm:
 def alarm_text(milestone: Milestone, days_before: int) -> str:
     soon = {0: "today", 1: "tomorrow"}.get(days_before, f"in {days_before} days")
     starts = "starts " if milestone.when.is_window else ""
-    return f"{milestone.title} {starts}{soon} ({format_when(milestone.when)})"
+    return f"{milestone.title} {starts}{soon} ({format_when_inline(milestone.when)})"
 
 
 def _add_time_zone(calendar: Calendar, record: Record) -> None:

@@ -89,17 +89,27 @@ def format_span(start: date, end: date) -> str:
     return f"{first} – {format_day(end)}"
 
 
+def _window_days(start: date, end: date) -> str:
+    """1–10 Mar; 23 Feb–1 Mar."""
+    last = f"{end.day} {MONTHS[end.month - 1]}"
+    if start.month == end.month:
+        return f"{start.day}–{last}"
+    return f"{start.day} {MONTHS[start.month - 1]}–{last}"
+
+
+def format_when_inline(when: When) -> str:
+    """As format_when, but without brackets, for text that is itself in brackets."""
+    if when.label and when.is_window and when.start and when.end:
+        return f"{when.label}, {_window_days(when.start, when.end)}"
+    return format_when(when)
+
+
 def format_when(when: When) -> str:
     if when.start is None or when.end is None:
         return "to be confirmed"
     if when.is_window:
         if when.label:
-            end = f"{when.end.day} {MONTHS[when.end.month - 1]}"
-            if when.start.month == when.end.month:
-                days = f"{when.start.day}–{end}"
-            else:
-                days = f"{when.start.day} {MONTHS[when.start.month - 1]}–{end}"
-            return f"{when.label} ({days})"
+            return f"{when.label} ({_window_days(when.start, when.end)})"
         return format_span(when.start, when.end)
     if when.time is not None:
         return f"{format_day(when.start)} {when.time:%H:%M}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from dgtracker.dates import add_months, format_day, format_when
+from dgtracker.dates import add_months, format_day, format_when_inline
 from dgtracker.model import DEFAULT_REMINDER_DAYS, Candidate, Milestone, Record
 from dgtracker.text import visible
 from dgtracker.views import outcome_date
@@ -99,7 +99,7 @@ def _milestone_reminders(record: Record, today: date, within: int | None) -> Ite
         start, end = milestone.when.start, milestone.when.end
         if milestone.done or start is None or end is None:
             continue
-        title, when = visible(milestone.title), visible(format_when(milestone.when))
+        title, when = visible(milestone.title), visible(format_when_inline(milestone.when))
         if end < today:
             days = (end - today).days
             ended = "ended" if milestone.when.is_window else "was due"
