@@ -1,6 +1,5 @@
 """Commands that exchange data with calendars and spreadsheets: `export` and `import`."""
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,13 +15,12 @@ from dgtracker.cli import (
     updating_record,
     user_name,
 )
-from dgtracker.errors import RecordError, Refused
+from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
     from dgtracker.model import Candidate, Record
     from dgtracker.spreadsheet import ImportPlan
 
-EXPORT_FILE_MODE = 0o600  # exports hold personal data
 
 export_app = typer.Typer(
     help="Write the record for calendars (ics), spreadsheets (csv) or scripts (json).",
@@ -98,11 +96,9 @@ def deliver(
     if output is None or str(output) == "-":
         write_stdout(data)
         return
-    from dgtracker.storage import real_path
+    from dgtracker.storage import write_export
 
-    if real_path(output) == real_path(settings_of(ctx).path):
-        raise Refused(f"{output} is the record itself.", hint="Choose another path with -o.")
-    write_export(output, data, force)
+    write_export(output, data.decode("utf-8"), force=force, record_path=settings_of(ctx).path)
     typer.echo(f"Wrote {output}: {summary}.")
 
 
@@ -117,38 +113,6 @@ def write_stdout(data: bytes) -> None:
     sys.stdout.flush()
     buffer.write(data)
     buffer.flush()
-
-
-def write_export(path: Path, data: bytes, force: bool) -> None:
-    """Create `path` with mode 0600 whatever the umask; replace a file only with --force."""
-    if force:
-        from dgtracker.storage import write_text_atomically
-
-        try:
-            write_text_atomically(path, data.decode("utf-8"), mode=EXPORT_FILE_MODE)
-        except RecordError as error:
-            raise Refused(error.message, hint="Check the path and try again.") from None
-        return
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        # O_EXCL: never replace a file (or follow a symlink) that appeared meanwhile.
-        fd = os.open(path, flags, EXPORT_FILE_MODE)
-    except FileExistsError:
-        raise Refused(
-            f"{path} already exists.",
-            hint="Add --force to replace it, or choose another path with -o.",
-        ) from None
-    except OSError as error:
-        raise Refused(f"Cannot create {path}: {error.strerror or error}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError as error:
-        path.unlink(missing_ok=True)
-        raise Refused(
-            f"Could not write {path}: {error.strerror or error}.",
-            hint="The partly written file was removed.",
-        ) from None
 
 
 # --- import -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dgtracker.cli import ByOption, app, load_record, now_utc, settings_of, user_name
-from dgtracker.errors import RecordError, Refused
+from dgtracker.errors import RecordError
 from dgtracker.text import visible
 
 if TYPE_CHECKING:  # loaded by the commands that need them, not at start-up
@@ -199,11 +199,7 @@ def export_subject(
     if output is None:
         write(text)
         return
-    from dgtracker import storage
+    from dgtracker.storage import write_export
 
-    if storage.real_path(output) == storage.real_path(settings_of(ctx).path):
-        raise Refused(
-            f"{visible(str(output))} is the record itself.", hint="Choose another path with -o."
-        )
-    storage.write_private_file(output, text, overwrite=force)
+    write_export(output, text, force=force, record_path=settings_of(ctx).path)
     typer.echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")

@@ -267,15 +267,21 @@ def backups_of(path: Path) -> list[Path]:
     return sorted(target.parent.glob(f"{target.name}.bak-*"))
 
 
-def write_private_file(path: Path, text: str, *, overwrite: bool) -> None:
-    """Write an export holding personal data: mode 0600, never replacing a file unasked."""
-    if not overwrite and os.path.lexists(path):
+def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> None:
+    """Write an export holding personal data (mode 0600), safely like the record itself.
+
+    Refuses to replace an existing file unless `force`, and never writes over the record.
+    """
+    if real_path(path) == real_path(record_path):
+        raise Refused(f"{path} is the record itself.", hint="Choose another path with -o.")
+    if not force and os.path.lexists(path):
         raise Refused(
-            f"{path} already exists.", hint="Add --force to replace it, or choose another path."
+            f"{path} already exists.",
+            hint="Add --force to replace it, or choose another path with -o.",
         )
     directory = real_path(path).parent
     if not directory.is_dir():
-        raise Refused(f"Cannot write {path}: the folder {directory} does not exist.")
+        raise Refused(f"Cannot create {path}: the folder {directory} does not exist.")
     write_text_atomically(path, text, mode=NEW_FILE_MODE)
 
 
