@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from dgtracker.errors import Refused
 
@@ -241,11 +241,3 @@ def parse_when(text: str, today: date) -> When:
     except Unreadable:
         raise _refuse(text, "a milestone date", ACCEPTED_WHEN) from None
     return When(day, day)
-
-
-def days_between(first: date, second: date) -> int:
-    return (second - first).days
-
-
-def combine_local(day: date, at: time | None) -> datetime:
-    return datetime.combine(day, at or time(0, 0))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeGuard
 
-from dgtracker.dates import When, format_when
+from dgtracker.dates import When
 from dgtracker.text import problems_in_text
 
 SCHEMA_VERSION = 1
@@ -722,7 +722,3 @@ def _candidate_data(candidate: Candidate) -> dict[str, Any]:
             for event in candidate.history
         ]
     return table
-
-
-def describe_when(when: When) -> str:
-    return format_when(when)

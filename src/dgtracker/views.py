@@ -20,7 +20,6 @@ from dgtracker.model import (
     MilestoneChange,
     Record,
     Stage,
-    when_spec,
 )
 
 # Milestone states, part of the JSON contract.
@@ -269,7 +268,3 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
 def stage_title(record: Record, stage_id: str) -> str:
     stage: Stage | None = record.stage(stage_id)
     return stage.title if stage else stage_id
-
-
-def schedule_text(milestone: Milestone) -> str:
-    return when_spec(milestone.when)
