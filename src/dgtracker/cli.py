@@ -217,14 +217,13 @@ def check(ctx: typer.Context) -> None:
     path = settings_of(ctx).path
     if not path.exists():
         storage.read_text(path)  # raises the standard "no record" error
-    problems = storage.problems_in(path)
-    if problems:
+    record, problems = storage.examine(path)
+    if record is None:
         for problem in problems:
             shown = visible(problem)
             typer.echo(shown if shown.startswith(str(path)) else f"{path}: {shown}")
         typer.echo(f"{len(problems)} problem(s) found.")
         raise typer.Exit(RECORD_UNUSABLE)
-    record = storage.load(path)
     typer.echo(
         f"{path} is valid: {len(record.candidates)} candidate(s), "
         f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."

@@ -111,13 +111,19 @@ def load(path: Path) -> Record:
     return record
 
 
-def problems_in(path: Path) -> list[str]:
-    """Every problem in the record at `path` (syntax or schema); empty when valid."""
+def examine(path: Path) -> tuple[Record | None, list[str]]:
+    """The record at `path` with every problem in it (syntax or schema); no record when
+    there are problems."""
     try:
         data = parse_toml(read_text(path), path)
     except RecordError as error:
-        return [error.message]
-    return record_from_data(data)[1]
+        return None, [error.message]
+    return record_from_data(data)
+
+
+def problems_in(path: Path) -> list[str]:
+    """Every problem in the record at `path`; empty when valid."""
+    return examine(path)[1]
 
 
 # --- writing -----------------------------------------------------------------------
