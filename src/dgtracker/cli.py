@@ -22,6 +22,8 @@ from dgtracker.errors import RECORD_UNUSABLE, USAGE, Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from dgtracker.model import Record
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
@@ -197,7 +199,9 @@ def init(
             raise Refused("--closes and --organisation go with --title.")
         record = template.dhsc_campaign()
     else:
-        today = settings.today("Europe/London")
+        from dgtracker.model import DEFAULT_TIMEZONE
+
+        today = settings.today(DEFAULT_TIMEZONE)
         closing = parse_when(closes, today) if closes else When()
         record = template.blank_campaign(
             clean_field("title", title), closing, clean_field("organisation", organisation)
@@ -310,7 +314,8 @@ def show(
 # --- changing ---------------------------------------------------------------------
 
 
-def updating_record(ctx: typer.Context) -> Any:
+def updating_record(ctx: typer.Context) -> "AbstractContextManager[Record]":
+    """Lock the record, load it, and save it when the block ends without an error."""
     from dgtracker import storage
 
     return storage.updating(settings_of(ctx).path)
