@@ -6,11 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import tomli
 from typer.testing import CliRunner
 
 from dgtracker.cli import app
@@ -60,7 +60,7 @@ class Cli:
         return result.stdout
 
     def data(self) -> dict:
-        return tomli.loads(self.path.read_text(encoding="utf-8"))
+        return tomllib.loads(self.path.read_text(encoding="utf-8"))
 
     def candidate(self, cid: str) -> dict:
         return next(c for c in self.data()["candidates"] if c["id"] == cid)

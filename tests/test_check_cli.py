@@ -25,6 +25,18 @@ def test_invalid_toml_names_line_and_column(cli) -> None:
     assert cli.path.read_bytes() == broken
 
 
+def test_impossible_date_is_named_with_its_place(cli) -> None:
+    text = cli.path.read_text(encoding="utf-8")
+    line = text[: text.index("date = 2026-02-09")].count("\n") + 1
+    broken = _edit(cli, "date = 2026-02-09", "date = 2026-13-09")
+    result = cli("check")
+    assert result.exit_code == 3
+    assert f"invalid date, expected month between 01 and 12 (at line {line}, column 8)" in (
+        result.output
+    )
+    assert cli.path.read_bytes() == broken
+
+
 def test_every_schema_problem_is_listed(cli) -> None:
     cli.ok("add-candidate", "Ada Lovelace")
     cli.ok("add-candidate", "Grace Hopper")

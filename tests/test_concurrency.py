@@ -11,10 +11,10 @@ import json
 import os
 import subprocess
 import threading
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomli
 from tests.conftest import AS_OF, installed_dgtracker
 
 
@@ -51,8 +51,8 @@ class Readers:
         while not self.done.is_set():
             text = self.record.read_bytes().decode("utf-8")
             try:
-                self.counts.append(len(tomli.loads(text)["candidates"]))
-            except (tomli.TOMLDecodeError, KeyError, UnicodeDecodeError) as error:
+                self.counts.append(len(tomllib.loads(text)["candidates"]))
+            except (tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError) as error:
                 self.failures.append(f"direct read: {error}")
             self.done.wait(0.02)  # leave the cores to the writers
 

@@ -6,9 +6,9 @@ import json
 import os
 import shutil
 import stat
+import tomllib
 
 import pytest
-import tomli
 from tests.one_command import reuse_one_command
 
 OUTCOME = "2026-03-20"  # the day c001 is appointed
@@ -180,7 +180,7 @@ def test_backups_made_by_dgtracker_are_purged_too(cli) -> None:
     out = cli.ok("purge", as_of="2026-09-20")
     assert out.count("Anonymised 2 candidate(s) in") == 2
     for backup in (with_outcome, by_init):
-        data = tomli.loads(backup.read_text(encoding="utf-8"))
+        data = tomllib.loads(backup.read_text(encoding="utf-8"))
         assert _by_id(data)["c002"]["name"] == "Anonymised (c002)"
         assert _by_id(data)["c001"]["name"] == "Ada Lovelace"
         if os.name == "posix":

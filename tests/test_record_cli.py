@@ -3,10 +3,10 @@
 import os
 import stat
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomli
 
 from dgtracker import __version__
 
@@ -147,7 +147,7 @@ def test_symlinked_record_is_updated_through_the_link(tmp_path: Path) -> None:
     linked = Cli(link)
     linked.ok("add-candidate", "Grace Hopper")
     assert link.is_symlink()
-    data = tomli.loads(real.read_text(encoding="utf-8"))
+    data = tomllib.loads(real.read_text(encoding="utf-8"))
     assert [c["name"] for c in data["candidates"]] == ["Grace Hopper"]
 
 

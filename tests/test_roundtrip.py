@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import string
+import tomllib
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,7 +147,7 @@ def records(draw: st.DrawFn) -> Record:
 @given(records())
 def test_serialised_record_loads_back_unchanged(record: Record) -> None:
     text, _ = storage.serialise(record)
-    loaded, problems = record_from_data(tomli.loads(text))
+    loaded, problems = record_from_data(tomllib.loads(text))
     assert problems == []
     # Moments are stored in UTC to the second: compare them the same way.
     for candidate in record.candidates:

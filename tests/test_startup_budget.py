@@ -12,13 +12,13 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli
 from tests.conftest import AS_OF
 
 from dgtracker import __version__, model
@@ -192,7 +192,7 @@ CHANGES: dict[str, Callable[[dict[str, Any]], None]] = {
 def test_fast_reading_agrees_with_the_full_check(cli, monkeypatch, change) -> None:
     cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org", "--applied", "20/1/2026")
     cli.ok("move", "c001", "longlist", "--note", "Strong sift")
-    data = tomli.loads(cli.path.read_text(encoding="utf-8"))
+    data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
     change(data)
     fast = model.record_from_data(copy.deepcopy(data))
     monkeypatch.setattr(model, "_plain_candidate", lambda *args: None)
@@ -206,7 +206,7 @@ def test_fast_reading_agrees_with_the_full_check(cli, monkeypatch, change) -> No
 def test_a_valid_candidate_takes_the_fast_path(cli) -> None:
     cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org", "--note", "CV in")
     cli.ok("move", "c001", "rejected", "--reason", "Did not meet the criteria")
-    data = tomli.loads(cli.path.read_text(encoding="utf-8"))
+    data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
     stage_ids = {stage["id"] for stage in data["stages"]}
     record, problems = model.record_from_data(copy.deepcopy(data))
     assert record is not None and problems == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -75,23 +76,27 @@ def read_text(path: Path) -> str:
 
 
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
-    import tomli
+    import rtoml
 
     try:
-        return tomli.loads(text)
-    except tomli.TOMLDecodeError as error:
+        return rtoml.loads(text)
+    except rtoml.TomlParsingError as error:
         raise RecordError(
             f"{path} is not valid TOML: {_where(error)}.",
             hint="Fix the file by hand at that line and column; nothing was written.",
         ) from None
 
 
+_PLACE = re.compile(r"^(?P<what>.*?) at line (?P<line>\d+) column (?P<column>\d+)$", re.DOTALL)
+
+
 def _where(error: Exception) -> str:
-    """The parser's message with its line and column, even at the end of the file."""
-    line, column = getattr(error, "lineno", None), getattr(error, "colno", None)
-    if line is None or column is None:  # tomli before 2.1 has them in the message only
-        return str(error)
-    return f"{getattr(error, 'msg', error)} (at line {line}, column {column})"
+    """The parser's message, with its line and column set apart: "... (at line 3, column 7)"."""
+    message = str(error).strip()
+    place = _PLACE.match(message)
+    if place is None:
+        return message
+    return f"{place['what']} (at line {place['line']}, column {place['column']})"
 
 
 def load(path: Path) -> Record:
@@ -138,11 +143,11 @@ def serialise(record: Record) -> tuple[str, dict[str, Any]]:
 
 def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
     """Refuse to save text that does not parse back to exactly what was meant."""
-    import tomli
+    import rtoml
 
     try:
-        parsed = tomli.loads(text)
-    except tomli.TOMLDecodeError as error:
+        parsed = rtoml.loads(text)
+    except rtoml.TomlParsingError as error:
         raise RecordError(
             f"Refused to save {path}: the new record would not be valid TOML ({error}).",
             hint="Nothing was written. This is a bug in dgtracker: please report it.",
