@@ -1,0 +1,96 @@
+"""The record's text as a top part and one piece per candidate.
+
+tomli-w writes each candidate as a piece that starts with a `[[candidates]]` line, so the
+record's text splits at those lines. A top part that parses on its own to a table with no
+candidates, and pieces that each parse on their own to exactly one candidate table, parse
+together to the same data as the whole text: each piece starts a new element of the
+`candidates` array and can refer to nothing before it, and a piece holding anything else
+(another top-level key or table) is refused.
+
+So a read parses the pieces (faster than one large document), and a save parses again only
+what it wrote anew: the top part and each candidate that changed keep their check that the
+text reads back as meant, while every other candidate keeps its text, byte for byte, and
+with it any comments added by hand. Text that does not split this way (a hand-made layout,
+Windows line ends) is parsed, and then written, whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+HEADER = "[[candidates]]\n"
+_SEPARATOR = "\n" + HEADER
+
+Table = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each candidate's text is: its id -> (what its piece parsed to, the piece)."""
+
+    pieces: dict[str, tuple[Table, str]]
+
+
+def parse_in_pieces(text: str, loads: Callable[[str], Table]) -> tuple[Table, Layout] | None:
+    """The record's data and its layout, or None when the text does not split into a top
+    part and one piece per candidate (parse it whole instead; any error is found there)."""
+    top_text, *piece_texts = text.split(_SEPARATOR)
+    try:
+        top = loads(top_text)
+        if not piece_texts:
+            return top, Layout({})
+        if "candidates" in top:
+            return None
+        candidates: list[Table] = []
+        pieces: dict[str, tuple[Table, str]] = {}
+        for piece in piece_texts:
+            candidate = _only_candidate(loads(HEADER + piece))
+            if candidate is None:
+                return None
+            candidates.append(candidate)
+            cid = candidate.get("id")
+            if type(cid) is str:
+                pieces[cid] = (candidate, piece)
+    except ValueError:  # the parsers' errors are ValueErrors; the whole text names the place
+        return None
+    top["candidates"] = candidates
+    return top, Layout(pieces)
+
+
+def _only_candidate(parsed: Table) -> Table | None:
+    candidates = parsed.get("candidates")
+    if len(parsed) != 1 or type(candidates) is not list or len(candidates) != 1:
+        return None
+    candidate = candidates[0]
+    return candidate if type(candidate) is dict else None
+
+
+def text_keeping_unchanged(
+    meant: Table,
+    layout: Layout,
+    dumps: Callable[[Table], str],
+    loads: Callable[[str], Table],
+) -> str | None:
+    """The text for `meant`, keeping the piece of each candidate whose data is unchanged
+    and writing the rest with `dumps`, each new part checked to read back as meant.
+    None when that cannot be done (write the whole record instead)."""
+    candidates = meant["candidates"]
+    if not candidates:  # tomli-w writes an empty list as `candidates = []` in the top part
+        return None
+    top = {key: value for key, value in meant.items() if key != "candidates"}
+    top_text = dumps(top)
+    if loads(top_text) != top:
+        return None
+    parts = [top_text]
+    for candidate in candidates:
+        old = layout.pieces.get(candidate["id"])
+        if old is not None and old[0] == candidate:
+            parts.append(old[1])
+            continue
+        text = dumps({"candidates": [candidate]})
+        if not text.startswith(HEADER) or _only_candidate(loads(text)) != candidate:
+            return None
+        parts.append(text.removeprefix(HEADER))
+    return _SEPARATOR.join(parts)

@@ -1,0 +1,164 @@
+"""A save rewrites only the candidates it changed; everything else keeps its text.
+
+The record is read a candidate at a time and a save checks again only what it wrote anew
+(record_text.py). These tests check, through the CLI and with the standard tomllib as an
+independent parser, that what lands in the file is exactly the record meant.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import rtoml
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.test_roundtrip import STAGES, records, safe_text
+
+from dgtracker import storage
+from dgtracker.model import Candidate, candidate_id, record_to_data
+from dgtracker.record_text import parse_in_pieces, text_keeping_unchanged
+
+
+def _with_three(cli) -> None:
+    for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing"):
+        cli.ok("add-candidate", name, "--email", f"{name.split()[0].lower()}@example.org")
+
+
+def _piece(text: str, cid: str) -> str:
+    """The text of one candidate, from its [[candidates]] line to the next one."""
+    start = text.index(f'[[candidates]]\nid = "{cid}"')
+    end = text.find("\n[[candidates]]\n", start)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_a_move_rewrites_only_the_candidate_moved(cli) -> None:
+    _with_three(cli)
+    before = cli.path.read_text(encoding="utf-8")
+    cli.ok("move", "c002", "longlist", "--note", "Strong application.")
+    after = cli.path.read_text(encoding="utf-8")
+    assert _piece(after, "c001") == _piece(before, "c001")
+    assert _piece(after, "c003") == _piece(before, "c003")
+    assert _piece(after, "c002") != _piece(before, "c002")
+    assert cli.candidate("c002")["stage"] == "longlist"
+    assert cli.candidate("c002")["history"][-1]["note"] == "Strong application."
+    # The file is exactly what writing the whole record would give.
+    assert after == storage.serialise(storage.load(cli.path))[0]
+
+
+def test_comments_added_by_hand_survive_in_candidates_not_changed(cli) -> None:
+    _with_three(cli)
+    text = cli.path.read_text(encoding="utf-8")
+    text = text.replace('id = "c001"\n', 'id = "c001"\n# referee: Prof. Babbage, by phone\n')
+    cli.path.write_text(text, encoding="utf-8")
+    cli.ok("move", "c003", "longlist")
+    cli.ok("add-candidate", "Katherine Johnson")
+    saved = cli.path.read_text(encoding="utf-8")
+    assert "# referee: Prof. Babbage, by phone\n" in saved
+    assert [c["id"] for c in cli.data()["candidates"]] == ["c001", "c002", "c003", "c004"]
+    assert cli.candidate("c003")["stage"] == "longlist"
+    assert cli.ok("check")
+
+
+def test_a_changed_candidate_is_written_in_the_usual_layout(cli) -> None:
+    _with_three(cli)
+    text = cli.path.read_text(encoding="utf-8")
+    text = text.replace('name = "Grace Hopper"', 'name   =   "Grace Hopper"   # hand-aligned')
+    cli.path.write_text(text, encoding="utf-8")
+    cli.ok("note", "c002", "Called to confirm availability.")
+    saved = cli.path.read_text(encoding="utf-8")
+    assert "hand-aligned" not in saved and 'name = "Grace Hopper"\n' in saved
+    assert saved == storage.serialise(storage.load(cli.path))[0]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # Windows line ends: the text does not split at [[candidates]] lines.
+        lambda text: text.replace("\n", "\r\n"),
+        # A candidate table header written another (valid) way.
+        lambda text: text.replace('[[candidates]]\nid = "c002"', '[[ candidates ]]\nid = "c002"'),
+        # A note, as a multi-line string, that holds a line like a candidate's header.
+        lambda text: (
+            text
+            + "\n[[candidates.history]]\nat = 2026-01-05T09:00:00Z\non = 2026-01-05\n"
+            + 'by = "chair"\naction = "note"\n'
+            + "note = '''\nPasted minutes:\n[[candidates]]\nid = \"c999\"\n'''\n"
+        ),
+    ],
+    ids=["crlf", "spaced-header", "header-inside-a-note"],
+)
+def test_records_laid_out_by_hand_are_read_and_written_whole(cli, edit) -> None:
+    _with_three(cli)
+    text = edit(cli.path.read_text(encoding="utf-8"))
+    cli.path.write_bytes(text.encode("utf-8"))
+    meant = tomllib.loads(text)
+    assert [c["id"] for c in meant["candidates"]] == ["c001", "c002", "c003"]
+    assert "Alan Turing" in cli.ok("candidates")
+    cli.ok("move", "c001", "longlist")
+    saved = cli.data()
+    meant["candidates"][0]["stage"] = "longlist"
+    assert [c["id"] for c in saved["candidates"]] == ["c001", "c002", "c003"]
+    for old, new in zip(meant["candidates"], saved["candidates"], strict=True):
+        assert new["stage"] == old["stage"] and new["name"] == old["name"]
+        assert new["history"][: len(old["history"])] == old["history"]
+    assert cli.path.read_text(encoding="utf-8") == storage.serialise(storage.load(cli.path))[0]
+
+
+def test_a_piece_that_reaches_outside_its_candidate_is_not_trusted(cli) -> None:
+    _with_three(cli)
+    text = cli.path.read_text(encoding="utf-8")
+    # Valid TOML whole, but this [retention] belongs to no candidate.
+    text = text.replace("[retention]\nanonymise_after_months = 6\nreserve_months = 12\n", "")
+    text += "\n[retention]\nanonymise_after_months = 3\nreserve_months = 12\n"
+    cli.path.write_text(text, encoding="utf-8")
+    assert parse_in_pieces(text, rtoml.loads) is None
+    cli.ok("move", "c002", "longlist")
+    assert cli.data()["retention"]["anonymise_after_months"] == 3
+    assert cli.candidate("c003") == tomllib.loads(text)["candidates"][2]
+
+
+def test_a_part_that_would_not_read_back_is_not_kept() -> None:
+    """If the writer's text for a changed part read back differently, the whole record is
+    written the usual way (and checked) instead."""
+    history = '\n[[candidates.history]]\nat = 2026-01-05T09:00:00Z\naction = "added"\n'
+    text = f'[campaign]\nid = "x"\n\n[[candidates]]\nid = "c001"\nname = "A"\n{history}'
+    data, layout = parse_in_pieces(text, rtoml.loads)
+    meant = {**data, "candidates": [{**data["candidates"][0], "name": "B"}]}
+
+    def lossy_dumps(table: dict) -> str:
+        return tomli_w.dumps(table).replace('"B"', '"b"')
+
+    assert text_keeping_unchanged(meant, layout, lossy_dumps, rtoml.loads) is None
+    assert text_keeping_unchanged(meant, layout, tomli_w.dumps, rtoml.loads) == (
+        tomli_w.dumps(meant)
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records(), st.data())
+def test_any_change_saves_the_same_bytes_as_writing_the_whole_record(
+    tmp_path_factory, record, data
+) -> None:
+    path: Path = tmp_path_factory.mktemp("pieces") / "campaign.toml"
+    storage.save(path, record)
+    loaded, layout = storage.load_with_layout(path)
+    change = data.draw(st.sampled_from(["add", "rename", "move", "drop"]))
+    if change == "add" or not loaded.candidates:
+        number = loaded.next_candidate_number
+        loaded.candidates.append(Candidate(candidate_id(number), data.draw(safe_text), "applied"))
+        loaded.next_candidate_number = number + 1
+    else:
+        chosen = data.draw(st.sampled_from(loaded.candidates))
+        if change == "rename":
+            chosen.name = data.draw(safe_text)
+        elif change == "move":
+            chosen.stage = data.draw(st.sampled_from(STAGES))
+        else:
+            loaded.candidates.remove(chosen)
+    storage.save(path, loaded, layout)
+    saved = path.read_text(encoding="utf-8")
+    assert tomllib.loads(saved) == tomllib.loads(tomli_w.dumps(record_to_data(loaded)))
+    assert saved == storage.serialise(storage.load(path))[0]
