@@ -77,7 +77,10 @@ def text_keeping_unchanged(
     and writing the rest with `dumps`, each new part checked to read back as meant.
     None when that cannot be done (write the whole record instead)."""
     candidates = meant["candidates"]
-    if not candidates:  # tomli-w writes an empty list as `candidates = []` in the top part
+    # tomli-w writes the candidates as [[candidates]] tables only when one of them is too
+    # long for an inline table; one with a history always is (an event alone is ~80 wide).
+    # Otherwise (no candidates, or none with a history) the whole list goes inline.
+    if not any(candidate.get("history") for candidate in candidates):
         return None
     top = {key: value for key, value in meant.items() if key != "candidates"}
     top_text = dumps(top)

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dgtracker.dates import format_day, format_when
+from dgtracker.list_layout import Column, list_lines
 from dgtracker.model import Candidate, Record
 from dgtracker.text import visible
 from dgtracker.views import (
@@ -114,31 +115,33 @@ def render_pipeline(console: Console, record: Record) -> None:
 def render_candidates(
     console: Console, record: Record, candidates: list[Candidate], today: date
 ) -> None:
+    """One row a candidate: laid out by list_layout, as a list can run to thousands."""
     if not candidates:
         console.print("No candidates match.")
         return
     wide = console.width >= 80  # below that, names and stages need the room
-    table = _table()
-    table.add_column("Id", no_wrap=True)
-    table.add_column("Name", ratio=3, overflow="fold")
-    table.add_column("Stage", ratio=2, overflow="fold")
-    table.add_column("Days", justify="right", no_wrap=True)
+    columns = [Column("Id"), Column("Name", flexible=True), Column("Stage", flexible=True)]
+    columns.append(Column("Days", right=True))
     if wide:
-        table.add_column("Applied", no_wrap=True)
-        table.add_column("Email", ratio=3, overflow="fold")
+        columns += [Column("Applied"), Column("Email", flexible=True)]
+    titles = {stage.id: visible(stage.title) for stage in record.stages}
+    rows = []
     for candidate in candidates:
         days = days_in_stage(candidate, today)
-        cells = [
-            Text(candidate.id),
-            safe(candidate.name),
-            safe(stage_title(record, candidate.stage)),
-            Text("" if days is None else str(days)),
+        row = [
+            candidate.id,
+            visible(candidate.name),
+            titles.get(candidate.stage) or visible(candidate.stage),
+            "" if days is None else str(days),
         ]
         if wide:
-            cells.append(Text(candidate.applied.isoformat() if candidate.applied else ""))
-            cells.append(safe(candidate.email))
-        table.add_row(*cells)
-    console.print(table)
+            row.append(candidate.applied.isoformat() if candidate.applied else "")
+            row.append(visible(candidate.email or ""))
+        rows.append(row)
+    header, rule, *lines = list_lines(columns, rows, console.width)
+    console.print(Text(header, style="bold"), soft_wrap=True)
+    console.print(Text(rule), soft_wrap=True)
+    console.print(Text("\n".join(lines)), soft_wrap=True)
     console.print(Text(f"{len(candidates)} candidate(s)", style="dim"))
 
 
