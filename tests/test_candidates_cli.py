@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_add_candidate_prints_the_id_and_records_everything(cli) -> None:
     out = cli.ok(
@@ -224,3 +226,36 @@ def test_reserve_places_can_be_changed_but_not_shared(cli) -> None:
     result = cli("move", "c002", "reserve", "--rank", "2")
     assert result.exit_code == 1 and "already c001's" in result.output
     assert cli.path.read_bytes() == before
+
+
+def _cells_wide(line: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(line)
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 100, 200])
+def test_candidate_list_folds_long_text_within_its_column(cli, monkeypatch, columns) -> None:
+    email = "ada.lovelace@analytical-engines.example.org"
+    cli.ok("add-candidate", "Ada Augusta King-Noel, Countess of Lovelace", "--email", email)
+    cli.ok("add-candidate", "山田 花子 (Hanako Yamada)", "--email", "hanako@example.jp")
+    cli.ok("add-candidate", "Grace Hopper")
+    cli.ok("move", "c003", "withdrawn", "--reason", "Took another post")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = cli.ok("candidates").splitlines()
+    assert lines[0].split() == ["Id", "Name", "Stage", "Days"] + (
+        ["Applied", "Email"] if columns >= 80 else []
+    )
+    assert set(lines[1].strip()) == {"─"}
+    assert all(_cells_wide(line) <= columns and line == line.rstrip() for line in lines)
+    assert lines[-1] == "3 candidate(s)"
+    # Each row starts with its id; the lines under it (folded text) start blank.
+    rows = [index for index, line in enumerate(lines) if line[:5].strip().startswith("c00")]
+    assert [lines[i].split()[0] for i in rows] == ["c001", "c002", "c003"]
+    if columns >= 80:  # the email is all there, folded or not, in its own column
+        start = lines[0].index("Email")
+        first_rows = lines[rows[0] : rows[1]]
+        assert "".join(line[start:].strip() for line in first_rows) == email
+    if columns >= 200:
+        assert len(lines) == 2 + 3 + 1  # header, rule, one line a candidate, the count
+        assert "Withdrawn" in lines[4] and lines[4].split()[-1] == "2026-02-02"
