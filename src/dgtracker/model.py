@@ -8,7 +8,7 @@ records, so that the same record always becomes the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeGuard
 
 from dgtracker.dates import When
@@ -18,6 +18,7 @@ SCHEMA_VERSION = 1
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_REMINDER_DAYS = (14, 7, 3, 1, 0)
 STAGE_KINDS = ("active", "appointed", "outcome")
+_NO_OFFSET = timedelta(0)
 
 
 @dataclass(slots=True)
@@ -619,6 +620,8 @@ def _plain_candidate(table: Any, stage_ids: set[str]) -> Candidate | None:
 
 def _utc(moment: datetime) -> datetime:
     """Store moments in UTC, to the second: TOML cannot write offsets with seconds."""
+    if not moment.microsecond and moment.utcoffset() == _NO_OFFSET:
+        return moment  # already so (as read from the record): written the same
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
@@ -706,19 +709,19 @@ def _candidate_data(candidate: Candidate) -> dict[str, Any]:
     table["stage"] = candidate.stage
     _put(table, "rank", candidate.rank)
     if candidate.history:
-        table["history"] = [
-            _drop_none(
-                {
-                    "at": _utc(event.at),
-                    "on": event.on,
-                    "by": event.by,
-                    "action": event.action,
-                    "stage": event.stage,
-                    "from_stage": event.from_stage,
-                    "note": event.note,
-                    "reason": event.reason,
-                }
-            )
-            for event in candidate.history
-        ]
+        table["history"] = [_event_data(event) for event in candidate.history]
+    return table
+
+
+def _event_data(event: Event) -> dict[str, Any]:
+    # Built key by key, not filtered afterwards: a large record has tens of thousands.
+    table = {"at": _utc(event.at), "on": event.on, "by": event.by, "action": event.action}
+    if event.stage is not None:
+        table["stage"] = event.stage
+    if event.from_stage is not None:
+        table["from_stage"] = event.from_stage
+    if event.note is not None:
+        table["note"] = event.note
+    if event.reason is not None:
+        table["reason"] = event.reason
     return table
