@@ -398,3 +398,14 @@ def test_every_invisible_or_control_character_is_refused_and_shown_escaped() -> 
         with pytest.raises(Refused):
             clean_field("name", f"a{char}b")
         assert visible(char) == f"<U+{ord(char):04X}>"
+
+
+def test_a_raw_delete_character_in_ascii_output_is_escaped_in_json(cli) -> None:
+    """All-ASCII JSON skips the escaping pass, except for DEL, the one ASCII character in it."""
+    cli.ok("add-candidate", "Ada Lovelace")
+    text = cli.path.read_text(encoding="utf-8")
+    cli.path.write_text(text.replace('by = "tester"', 'by = "tes\\u007fter"', 1), encoding="utf-8")
+    for view in (("show", "c001", "--json"), ("candidates", "--json"), ("status", "--json")):
+        out = cli.ok(*view)
+        assert "\x7f" not in out
+    assert "tes\\u007fter" in cli.ok("show", "c001", "--json")

@@ -28,6 +28,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def json_text(value: Any, indent: int | None = 2) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if text.isascii() and "\x7f" not in text:  # DEL is the only ASCII character to escape
+        return text
     return _UNSAFE_IN_JSON.sub(_escape, text)
 
 
