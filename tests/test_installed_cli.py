@@ -61,3 +61,11 @@ def test_a_global_option_after_the_command_gets_a_hint(run, tmp_path) -> None:
     assert "--as-of is a global option: it goes before the command" in result.stderr
     result = run("--file", str(tmp_path / "x.toml"), "note", "c001", "--file")
     assert result.returncode == 2 and "--file is a global option" in result.stderr
+
+
+def test_no_global_option_hint_when_the_command_itself_is_unknown(run, tmp_path) -> None:
+    # As from `--file *.toml` matching two files: the second path stands where the command goes.
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    result = run("--file", str(first), str(second), "--as-of", "2026-02-02", "status")
+    assert result.returncode == 2 and "No such command" in result.stderr
+    assert "global option" not in result.stderr

@@ -609,7 +609,11 @@ GLOBAL_OPTIONS = ("--file", "-f", "--as-of")
 
 
 def misplaced_global_option(argv: list[str]) -> str | None:
-    """A global option typed after the command (a common slip), or None."""
+    """A global option typed after the command (a common slip), or None.
+
+    None too when the word in the command's place is no command: then something else went
+    wrong (two paths after --file, from a pattern such as *.toml, say).
+    """
     command_seen, skip_value = False, False
     for arg in argv:
         if skip_value:
@@ -620,8 +624,17 @@ def misplaced_global_option(argv: list[str]) -> str | None:
         elif arg in GLOBAL_OPTIONS:
             skip_value = True
         elif not arg.startswith("-"):
+            if arg not in _command_names():
+                return None
             command_seen = True
     return None
+
+
+def _command_names() -> set[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return set(getattr(group, "commands", {}))
 
 
 def _leave(code: object) -> None:
