@@ -259,3 +259,15 @@ def test_candidate_list_folds_long_text_within_its_column(cli, monkeypatch, colu
     if columns >= 200:
         assert len(lines) == 2 + 3 + 1  # header, rule, one line a candidate, the count
         assert "Withdrawn" in lines[4] and lines[4].split()[-1] == "2026-02-02"
+
+
+def test_absurd_numbers_are_refused_before_anything_is_written(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    before = cli.path.read_bytes()
+    huge = "1" + "0" * 40  # more than TOML's 64-bit integers can hold
+    result = cli("move", "c001", "reserve", "--rank", huge)
+    assert result.exit_code == 2 and "10000" in result.output
+    result = cli("milestone", "add", "Briefing", "2026-02-20", "--remind", f"7,{huge}")
+    assert result.exit_code == 1 and "at most 3,650 days" in result.output
+    assert "internal error" not in result.output
+    assert cli.path.read_bytes() == before

@@ -162,3 +162,28 @@ def test_any_change_saves_the_same_bytes_as_writing_the_whole_record(
     saved = path.read_text(encoding="utf-8")
     assert tomllib.loads(saved) == tomllib.loads(tomli_w.dumps(record_to_data(loaded)))
     assert saved == storage.serialise(storage.load(path))[0]
+
+
+def test_a_part_that_is_not_toml_at_all_is_refused_as_before() -> None:
+    """A value TOML cannot hold (an integer beyond 64 bits) fails the piece's check; the
+    whole record is then written the usual way, whose check says why and writes nothing."""
+    history = '\n[[candidates.history]]\nat = 2026-01-05T09:00:00Z\naction = "added"\n'
+    text = f'[campaign]\nid = "x"\n\n[[candidates]]\nid = "c001"\nname = "A"\n{history}'
+    data, layout = parse_in_pieces(text, rtoml.loads)
+    meant = {**data, "candidates": [{**data["candidates"][0], "rank": 10**50}]}
+    assert text_keeping_unchanged(meant, layout, tomli_w.dumps, rtoml.loads) is None
+
+
+def test_moments_in_a_zone_with_summer_time_are_saved_in_utc(tmp_path, cli) -> None:
+    """A time in the hour the clocks go back is +00:00 in London, but only a fixed offset is
+    kept as it is: this one is written in UTC, and reads back equal."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    _with_three(cli)
+    record, layout = storage.load_with_layout(cli.path)
+    after_the_change = datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=ZoneInfo("Europe/London"))
+    record.candidates[0].history[0].at = after_the_change
+    storage.save(cli.path, record, layout)
+    saved = cli.candidate("c001")["history"][0]["at"]
+    assert saved == after_the_change.astimezone(UTC) and saved.tzinfo == UTC

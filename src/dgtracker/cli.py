@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dgtracker.model import Record
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
+MAX_REMIND_DAYS = 3_650  # ten years: more is a slip (and would overflow TOML's integers)
 
 app = typer.Typer(
     name="dgtracker",
@@ -398,7 +399,9 @@ def move(
     ] = None,
     rank: Annotated[
         int | None,
-        typer.Option(min=1, help="Place in merit order on the reserve list.", show_default=False),
+        typer.Option(
+            min=1, max=10_000, help="Place in merit order on the reserve list.", show_default=False
+        ),
     ] = None,
     reinstate: Annotated[
         bool, typer.Option("--reinstate", help="Confirm moving someone out of an outcome.")
@@ -490,6 +493,8 @@ def _remind_days(value: str | None) -> tuple[int, ...] | None:
         raise Refused(f"--remind '{value}': give whole days before, such as 14,7,1,0.") from None
     if any(day < 0 for day in days):
         raise Refused("--remind: days before cannot be negative.")
+    if any(day > MAX_REMIND_DAYS for day in days):
+        raise Refused(f"--remind: give at most {MAX_REMIND_DAYS:,} days before.")
     return days
 
 

@@ -620,8 +620,11 @@ def _plain_candidate(table: Any, stage_ids: set[str]) -> Candidate | None:
 
 def _utc(moment: datetime) -> datetime:
     """Store moments in UTC, to the second: TOML cannot write offsets with seconds."""
-    if not moment.microsecond and moment.utcoffset() == _NO_OFFSET:
-        return moment  # already so (as read from the record): written the same
+    # Already so, as read from the record: kept as it is, so that a save finds unchanged
+    # data identical. Only for a fixed offset (dst() is None): a zone with summer time can
+    # also be at +00:00, yet its times in a clock change never compare equal to UTC ones.
+    if not moment.microsecond and moment.dst() is None and moment.utcoffset() == _NO_OFFSET:
+        return moment
     return moment.astimezone(UTC).replace(microsecond=0)
 
 

@@ -11,7 +11,8 @@ So a read parses the pieces (faster than one large document), and a save parses 
 what it wrote anew: the top part and each candidate that changed keep their check that the
 text reads back as meant, while every other candidate keeps its text, byte for byte, and
 with it any comments added by hand. Text that does not split this way (a hand-made layout,
-Windows line ends) is parsed, and then written, whole.
+Windows line ends) is parsed whole, and has no candidate text to keep: it is written out
+again whole, in tomli-w's layout.
 """
 
 from __future__ import annotations
@@ -84,16 +85,19 @@ def text_keeping_unchanged(
         return None
     top = {key: value for key, value in meant.items() if key != "candidates"}
     top_text = dumps(top)
-    if loads(top_text) != top:
-        return None
     parts = [top_text]
-    for candidate in candidates:
-        old = layout.pieces.get(candidate["id"])
-        if old is not None and old[0] == candidate:
-            parts.append(old[1])
-            continue
-        text = dumps({"candidates": [candidate]})
-        if not text.startswith(HEADER) or _only_candidate(loads(text)) != candidate:
+    try:
+        if loads(top_text) != top:
             return None
-        parts.append(text.removeprefix(HEADER))
+        for candidate in candidates:
+            old = layout.pieces.get(candidate["id"])
+            if old is not None and old[0] == candidate:
+                parts.append(old[1])
+                continue
+            text = dumps({"candidates": [candidate]})
+            if not text.startswith(HEADER) or _only_candidate(loads(text)) != candidate:
+                return None
+            parts.append(text.removeprefix(HEADER))
+    except ValueError:  # not TOML at all: writing it whole reports why, and writes nothing
+        return None
     return _SEPARATOR.join(parts)
