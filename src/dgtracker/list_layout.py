@@ -31,6 +31,9 @@ def list_lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: 
     lines = [_line([column.header for column in columns], columns, widths), EDGE + "─" * rule_width]
     for row in rows:
         folded = [_fold(text, size) for text, size in zip(row, widths, strict=True)]
+        if all(len(parts) == 1 for parts in folded):  # the usual row: one line
+            lines.append(_line(row, columns, widths))
+            continue
         for index in range(max(len(parts) for parts in folded)):
             cells = [parts[index] if index < len(parts) else "" for parts in folded]
             lines.append(_line(cells, columns, widths))
@@ -91,6 +94,9 @@ def _fold(text: str, width: int) -> list[str]:
 def _line(cells: Sequence[str], columns: Sequence[Column], widths: Sequence[int]) -> str:
     parts = []
     for text, column, width in zip(cells, columns, widths, strict=True):
-        fill = " " * (width - (len(text) if text.isascii() else cell_len(text)))
+        if text.isascii():  # a character is a cell: let str pad it
+            parts.append(text.rjust(width) if column.right else text.ljust(width))
+            continue
+        fill = " " * (width - cell_len(text))
         parts.append(fill + text if column.right else text + fill)
     return (EDGE + GAP.join(parts)).rstrip()

@@ -70,6 +70,8 @@ def _describe_char(char: str) -> str:
 
 def visible(value: str, keep_newlines: bool = False) -> str:
     """Return `value` with every control, bidi and zero-width character shown as <U+XXXX>."""
+    if value.isprintable():  # no character below is printable: the usual case, at once
+        return value
     pattern = _CONTROL_BUT_NEWLINE_RE if keep_newlines else _CONTROL_RE
     if keep_newlines:
         value = value.replace("\t", "    ")
