@@ -30,7 +30,7 @@ def list_lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: 
     rule_width = sum(widths) + len(GAP) * (len(widths) - 1)
     lines = [_line([column.header for column in columns], columns, widths), EDGE + "─" * rule_width]
     for row in rows:
-        folded = [_fold(text, size) for text, size in zip(row, widths, strict=True)]
+        folded = [fold(text, size) for text, size in zip(row, widths, strict=True)]
         if all(len(parts) == 1 for parts in folded):  # the usual row: one line
             lines.append(_line(row, columns, widths))
             continue
@@ -71,7 +71,7 @@ def _common_cap(sizes: list[int], room: int) -> int:
     return sizes[-1]
 
 
-def _fold(text: str, width: int) -> list[str]:
+def fold(text: str, width: int) -> list[str]:
     """Text in lines of at most `width` cells: broken at spaces, and inside a word only
     when the word alone is too long (as rich's "fold" does)."""
     if (len(text) if text.isascii() else cell_len(text)) <= width:

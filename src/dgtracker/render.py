@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dgtracker.dates import format_day, format_when
-from dgtracker.list_layout import Column, list_lines
+from dgtracker.list_layout import Column, fold, list_lines
 from dgtracker.model import Candidate, Record
 from dgtracker.text import visible
 from dgtracker.views import (
@@ -142,7 +142,10 @@ def render_candidates(
     console.print(Text(header, style="bold"), soft_wrap=True)
     console.print(Text(rule), soft_wrap=True)
     console.print(Text("\n".join(lines)), soft_wrap=True)
-    console.print(Text(f"{len(candidates)} candidate(s)", style="dim"))
+    footer = f"{len(candidates)} candidate(s)"
+    if not wide:
+        footer += "; Applied and Email need 80 columns (--json has every field)"
+    console.print(Text("\n".join(fold(footer, console.width)), style="dim"), soft_wrap=True)
 
 
 def render_candidate(console: Console, record: Record, candidate: Candidate, today: date) -> None:
