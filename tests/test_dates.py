@@ -4,7 +4,8 @@ from datetime import date, time
 
 import pytest
 
-from dgtracker.dates import When, format_day, format_when, parse_date, parse_when
+from dgtracker.date_input import parse_date, parse_when
+from dgtracker.dates import When, format_day, format_when
 from dgtracker.errors import Refused
 
 TODAY = date(2026, 2, 2)  # Monday

@@ -99,8 +99,18 @@ def test_commands_for_scripts_draw_no_tables(run, record, words) -> None:
     names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
     for module in TABLES:
         assert module not in names, f"{' '.join(words)} imported {module}"
-    for heavy in ("tomli_w", "dateutil", "icalendar"):
+    for heavy in ("tomli_w", "dateutil", "icalendar", "dgtracker.date_input"):
         assert not loaded(names, heavy), f"{' '.join(words)} imported {heavy}"
+
+
+def test_only_a_typed_date_loads_the_date_parser(run, record) -> None:
+    """--as-of as scripts give it (2026-02-02) needs no parser; '2 Feb 2026' does."""
+    iso = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "status", "--json")
+    assert "dgtracker.date_input" not in iso
+    typed = imported_modules(run, "--file", str(record), "--as-of", "2 Feb 2026", "status")
+    assert "dgtracker.date_input" in typed
+    done = run("--file", str(record), "--as-of", "2026-02-30", "status")
+    assert done.returncode == 1 and "February 2026 has no day 30" in done.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The dgtracker command line: parse what was typed, call the model, show the result.
 
-Commands stay thin: dates and text are checked on the way in (dates.py, text.py), rules
+Commands stay thin: dates and text are checked on the way in (date_input.py, text.py), rules
 live in actions.py, files in storage.py, and output in render.py / output.py.
 Heavy modules (rich, dateutil, tomli_w) are imported inside the commands that need them.
 """
@@ -9,7 +9,9 @@ Heavy modules (rich, dateutil, tomli_w) are imported inside the commands that ne
 # at each start-up, and string annotations would be compiled and evaluated each time.
 
 import os
+import re
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from dgtracker.model import Record
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 MAX_REMIND_DAYS = 3_650  # ten years: more is a slip (and would overflow TOML's integers)
 
 app = typer.Typer(
@@ -68,11 +71,14 @@ class Settings:
     def today(self, timezone: str) -> date:
         from zoneinfo import ZoneInfo
 
-        from dgtracker.dates import parse_date
-
         real_today = datetime.now(ZoneInfo(timezone)).date()
         if not self.as_of:
             return real_today
+        if _ISO_DAY.fullmatch(self.as_of):  # as scripts and cron give it: no parser needed
+            with suppress(ValueError):
+                return date.fromisoformat(self.as_of)
+        from dgtracker.date_input import parse_date
+
         try:
             return parse_date(self.as_of, real_today)
         except Refused as error:
@@ -186,7 +192,8 @@ def init(
 ) -> None:
     """Create a new record (the DHSC campaign by default)."""
     from dgtracker import storage, template
-    from dgtracker.dates import When, parse_when
+    from dgtracker.date_input import parse_when
+    from dgtracker.dates import When
 
     settings = settings_of(ctx)
     path = settings.path
@@ -325,7 +332,7 @@ def updating_record(ctx: typer.Context) -> "AbstractContextManager[Record]":
 def typed_date(value: str | None, today: date, option: str) -> date | None:
     if value is None:
         return None
-    from dgtracker.dates import parse_date
+    from dgtracker.date_input import parse_date
 
     try:
         return parse_date(value, today)
@@ -479,7 +486,7 @@ def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
 
 def _when(value: str, today: date) -> Any:
-    from dgtracker.dates import parse_when
+    from dgtracker.date_input import parse_when
 
     return parse_when(value, today)
 

@@ -144,7 +144,7 @@ def candidate_id(number: int) -> str:
 
 
 def when_spec(when: When) -> str:
-    """A schedule as text that `dates.parse_when` reads back to the same schedule."""
+    """A schedule as text that `date_input.parse_when` reads back to the same schedule."""
     if when.start is None or when.end is None:
         return "tbc"
     if when.time is not None:

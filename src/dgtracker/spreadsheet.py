@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dgtracker.actions import add_candidate
-from dgtracker.dates import parse_date
+from dgtracker.date_input import parse_date
 from dgtracker.errors import Refused
 from dgtracker.model import Candidate, Event, Record
 from dgtracker.text import clean_field
