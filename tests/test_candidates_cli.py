@@ -234,37 +234,56 @@ def _cells_wide(line: str) -> int:
     return cell_len(line)
 
 
-@pytest.mark.parametrize("columns", [40, 60, 80, 100, 200])
-def test_candidate_list_folds_long_text_within_its_column(cli, monkeypatch, columns) -> None:
+def _three_with_long_text(cli) -> str:
     email = "ada.lovelace@analytical-engines.example.org"
     cli.ok("add-candidate", "Ada Augusta King-Noel, Countess of Lovelace", "--email", email)
     cli.ok("add-candidate", "山田 花子 (Hanako Yamada)", "--email", "hanako@example.jp")
     cli.ok("add-candidate", "Grace Hopper")
     cli.ok("move", "c003", "withdrawn", "--reason", "Took another post")
+    return email
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 100, 200])
+def test_candidate_list_fits_the_terminal_and_never_splits_an_email(
+    cli, monkeypatch, columns
+) -> None:
+    email = _three_with_long_text(cli)
     monkeypatch.setenv("COLUMNS", str(columns))
     lines = cli.ok("candidates").splitlines()
-    assert lines[0].split() == ["Id", "Name", "Stage", "Days"] + (
-        ["Applied", "Email"] if columns >= 80 else []
-    )
+    header = lines[0].split()
+    assert header[:4] == ["Id", "Name", "Stage", "Days"]
+    assert set(header[4:]) <= {"Applied", "Email"}
     assert set(lines[1].strip()) == {"─"}
     assert all(_cells_wide(line) <= columns and line == line.rstrip() for line in lines)
-    if columns >= 80:
-        assert lines[-1] == "3 candidate(s)"
-    else:  # the columns left out are named, folded to fit like the rest
-        start = next(i for i, line in enumerate(lines) if line.startswith("3 cand"))
-        footer = " ".join(lines[start:])
-        hint = "Applied and Email need 80 columns (--json has every field)"
-        assert footer == f"3 candidate(s); {hint}"
-    # Each row starts with its id; the lines under it (folded text) start blank.
-    rows = [index for index, line in enumerate(lines) if line[:5].strip().startswith("c00")]
+    rows = [index for index, line in enumerate(lines) if line[:6].strip().startswith("c00")]
     assert [lines[i].split()[0] for i in rows] == ["c001", "c002", "c003"]
-    if columns >= 80:  # the email is all there, folded or not, in its own column
-        start = lines[0].index("Email")
-        first_rows = lines[rows[0] : rows[1]]
-        assert "".join(line[start:].strip() for line in first_rows) == email
+    # A name that does not fit is folded within its column, and is all there.
+    name_at = lines[0].index("Name")
+    name_end = lines[0].index("Stage")
+    first = "".join(line[name_at:name_end].strip() + " " for line in lines[rows[0] : rows[1]])
+    assert " ".join(first.split()) == "Ada Augusta King-Noel, Countess of Lovelace"
+    # An optional column is shown whole on one line, or left out and named below.
+    footer = " ".join(lines[rows[-1] + 1 :])
+    assert footer.startswith("3 candidate(s)")
+    if "Email" in header:
+        assert email in lines[rows[0]]
+    else:
+        assert "Email" in footer and "--json has every field" in footer
     if columns >= 200:
+        assert header == ["Id", "Name", "Stage", "Days", "Applied", "Email"]
         assert len(lines) == 2 + 3 + 1  # header, rule, one line a candidate, the count
         assert "Withdrawn" in lines[4] and lines[4].split()[-1] == "2026-02-02"
+
+
+def test_candidate_list_in_a_pipe_keeps_each_candidate_on_one_line(cli, monkeypatch) -> None:
+    """A pipe has no width: every column, one line a candidate, for grep and friends."""
+    email = _three_with_long_text(cli)
+    monkeypatch.delenv("COLUMNS")
+    lines = cli.ok("candidates").splitlines()
+    assert lines[0].split() == ["Id", "Name", "Stage", "Days", "Applied", "Email"]
+    assert len(lines) == 2 + 3 + 1
+    assert email in lines[2] and "Ada Augusta King-Noel, Countess of Lovelace" in lines[2]
+    assert all(line == line.rstrip() for line in lines)
 
 
 def test_absurd_numbers_are_refused_before_anything_is_written(cli) -> None:

@@ -3,7 +3,8 @@
 rich's Table measures and renders every cell through several layers, about a millisecond
 a row: seconds for a list of thousands of candidates. This lays out the same look (a bold
 header, a rule, columns three spaces apart, long text folded within its column) as plain
-strings, in one pass over the rows. Pure: no console, no colour.
+strings, in one pass over the rows; a column that is only nice to have is left out, rather
+than split, when it does not fit. Pure: no console, no colour.
 """
 
 from __future__ import annotations
@@ -22,42 +23,81 @@ class Column:
     header: str
     flexible: bool = False  # may be narrowed, its text folded, when the line is too long
     right: bool = False  # aligned right (numbers)
+    optional: int = 0  # 0: always shown; else only when it fits whole (1 is tried first)
 
 
-def list_lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[str]:
-    """The header, a rule and each row, as lines no wider than `width` where possible."""
-    widths = _widths(columns, rows, width)
-    rule_width = sum(widths) + len(GAP) * (len(widths) - 1)
-    lines = [_line([column.header for column in columns], columns, widths), EDGE + "─" * rule_width]
-    for row in rows:
+@dataclass(frozen=True)
+class Layout:
+    lines: list[str]  # the header, a rule and each row
+    left_out: list[str]  # the optional columns there was no room for, in their order
+    full_width: int  # how wide a line with every column whole would be
+
+
+def lay_out(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None) -> Layout:
+    """The list as lines no wider than `width` where possible (None: as wide as it takes).
+
+    Optional columns are shown only where they fit whole, so that an address is never
+    split; what must be shown is folded within its column when the line is too long.
+    """
+    natural = _natural_widths(columns, rows)
+    full_width = _line_width(natural)
+    shown = _shown(columns, natural, width)
+    kept = [columns[index] for index in shown]
+    widths = _fitted([natural[index] for index in shown], kept, width)
+    rule = EDGE + "─" * (_line_width(widths) - 2 * len(EDGE))
+    lines = [_line([column.header for column in kept], kept, widths), rule]
+    for full_row in rows:
+        row = [full_row[index] for index in shown]
         folded = [fold(text, size) for text, size in zip(row, widths, strict=True)]
         if all(len(parts) == 1 for parts in folded):  # the usual row: one line
-            lines.append(_line(row, columns, widths))
+            lines.append(_line(row, kept, widths))
             continue
         for index in range(max(len(parts) for parts in folded)):
             cells = [parts[index] if index < len(parts) else "" for parts in folded]
-            lines.append(_line(cells, columns, widths))
-    return lines
+            lines.append(_line(cells, kept, widths))
+    left_out = [column.header for index, column in enumerate(columns) if index not in shown]
+    return Layout(lines, left_out, full_width)
 
 
-def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Each column as wide as its widest cell; when the line is then too long, the widest
-    flexible columns are narrowed to one common width, so short ones stay whole."""
+def _natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column as wide as its widest cell (or its header)."""
     widths = [cell_len(column.header) for column in columns]
     for row in rows:
         for index, text in enumerate(row):
             size = len(text) if text.isascii() else cell_len(text)
             if size > widths[index]:
                 widths[index] = size
-    room = width - 2 * len(EDGE) - len(GAP) * (len(columns) - 1)
+    return widths
+
+
+def _line_width(widths: Sequence[int]) -> int:
+    return 2 * len(EDGE) + sum(widths) + len(GAP) * (len(widths) - 1)
+
+
+def _shown(columns: Sequence[Column], natural: Sequence[int], width: int | None) -> list[int]:
+    """The indexes of the columns to show: every required one, then each optional one, in
+    its turn, that fits whole beside them."""
+    shown = [index for index, column in enumerate(columns) if not column.optional]
+    optional = sorted(
+        (column.optional, index) for index, column in enumerate(columns) if column.optional
+    )
+    for _, index in optional:
+        trial = sorted([*shown, index])
+        if width is None or _line_width([natural[i] for i in trial]) <= width:
+            shown = trial
+    return shown
+
+
+def _fitted(widths: list[int], columns: Sequence[Column], width: int | None) -> list[int]:
+    """When the line is too long, the widest flexible columns are narrowed to one common
+    width, so short ones stay whole."""
     flexible = [index for index, column in enumerate(columns) if column.flexible]
-    if sum(widths) <= room or not flexible:
+    if width is None or _line_width(widths) <= width or not flexible:
         return widths
+    room = width - _line_width(widths) + sum(widths)
     left = room - sum(size for index, size in enumerate(widths) if index not in flexible)
     cap = _common_cap(sorted(widths[index] for index in flexible), left)
-    for index in flexible:
-        widths[index] = min(widths[index], cap)
-    return widths
+    return [min(size, cap) if index in flexible else size for index, size in enumerate(widths)]
 
 
 def _common_cap(sizes: list[int], room: int) -> int:

@@ -7,6 +7,7 @@ Colour is rich's to decide: none when stdout is not a terminal or NO_COLOR is se
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from rich import box
@@ -15,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dgtracker.dates import format_day, format_when
-from dgtracker.list_layout import Column, fold, list_lines
+from dgtracker.list_layout import Column, fold, lay_out
 from dgtracker.model import Candidate, Record
 from dgtracker.text import visible
 from dgtracker.views import (
@@ -119,32 +120,40 @@ def render_candidates(
     if not candidates:
         console.print("No candidates match.")
         return
-    wide = console.width >= 80  # below that, names and stages need the room
-    columns = [Column("Id"), Column("Name", flexible=True), Column("Stage", flexible=True)]
-    columns.append(Column("Days", right=True))
-    if wide:
-        columns += [Column("Applied"), Column("Email", flexible=True)]
+    columns = [
+        Column("Id"),
+        Column("Name", flexible=True),
+        Column("Stage", flexible=True),
+        Column("Days", right=True),
+        Column("Applied", optional=2),
+        Column("Email", optional=1),
+    ]
     titles = {stage.id: visible(stage.title) for stage in record.stages}
     rows = []
     for candidate in candidates:
         days = days_in_stage(candidate, today)
-        row = [
-            candidate.id,
-            visible(candidate.name),
-            titles.get(candidate.stage) or visible(candidate.stage),
-            "" if days is None else str(days),
-        ]
-        if wide:
-            row.append(candidate.applied.isoformat() if candidate.applied else "")
-            row.append(visible(candidate.email or ""))
-        rows.append(row)
-    header, rule, *lines = list_lines(columns, rows, console.width)
+        rows.append(
+            [
+                candidate.id,
+                visible(candidate.name),
+                titles.get(candidate.stage) or visible(candidate.stage),
+                "" if days is None else str(days),
+                candidate.applied.isoformat() if candidate.applied else "",
+                visible(candidate.email or ""),
+            ]
+        )
+    # A terminal (or COLUMNS) sets the width; a pipe has none, so each row stays one line.
+    width = console.width if console.is_terminal or os.environ.get("COLUMNS") else None
+    layout = lay_out(columns, rows, width)
+    header, rule, *lines = layout.lines
     console.print(Text(header, style="bold"), soft_wrap=True)
     console.print(Text(rule), soft_wrap=True)
     console.print(Text("\n".join(lines)), soft_wrap=True)
     footer = f"{len(candidates)} candidate(s)"
-    if not wide:
-        footer += "; Applied and Email need 80 columns (--json has every field)"
+    if layout.left_out:
+        missing = " and ".join(layout.left_out)
+        needs = "need" if len(layout.left_out) > 1 else "needs"
+        footer += f"; {missing} {needs} {layout.full_width} columns (--json has every field)"
     console.print(Text("\n".join(fold(footer, console.width)), style="dim"), soft_wrap=True)
 
 
