@@ -59,8 +59,10 @@ def test_a_global_option_after_the_command_gets_a_hint(run, tmp_path) -> None:
     result = run("status", "--as-of", "2026-02-02")
     assert result.returncode == 2
     assert "--as-of is a global option: it goes before the command" in result.stderr
+    assert "dgtracker --as-of ... status ..." in result.stderr
     result = run("--file", str(tmp_path / "x.toml"), "note", "c001", "--file")
     assert result.returncode == 2 and "--file is a global option" in result.stderr
+    assert "dgtracker --file ... note ..." in result.stderr
 
 
 def test_no_global_option_hint_when_the_command_itself_is_unknown(run, tmp_path) -> None:

@@ -600,10 +600,11 @@ def main() -> None:
     try:
         app()
     except SystemExit as done:  # how typer ends every command, with its exit code
-        if done.code == USAGE and (option := misplaced_global_option(sys.argv[1:])):
+        if done.code == USAGE and (slip := misplaced_global_option(sys.argv[1:])):
+            option, command = slip
             sys.stderr.write(
                 f"  {option} is a global option: it goes before the command, as in\n"
-                f"  dgtracker {option} ... status\n"
+                f"  dgtracker {option} ... {command} ...\n"
             )
         _leave(done.code)
     except Exception as error:  # never show a traceback to a user
@@ -620,25 +621,26 @@ def main() -> None:
 GLOBAL_OPTIONS = ("--file", "-f", "--as-of")
 
 
-def misplaced_global_option(argv: list[str]) -> str | None:
-    """A global option typed after the command (a common slip), or None.
+def misplaced_global_option(argv: list[str]) -> tuple[str, str] | None:
+    """A global option typed after the command (a common slip), with the command; or None.
 
     None too when the word in the command's place is no command: then something else went
     wrong (two paths after --file, from a pattern such as *.toml, say).
     """
-    command_seen, skip_value = False, False
+    command = None
+    skip_value = False
     for arg in argv:
         if skip_value:
             skip_value = False
-        elif command_seen:
+        elif command is not None:
             if arg.split("=", 1)[0] in GLOBAL_OPTIONS:
-                return arg.split("=", 1)[0]
+                return arg.split("=", 1)[0], command
         elif arg in GLOBAL_OPTIONS:
             skip_value = True
         elif not arg.startswith("-"):
             if arg not in _command_names():
                 return None
-            command_seen = True
+            command = arg
     return None
 
 
