@@ -388,7 +388,7 @@ def table(rows: list[Row], python: Timing, task: Timing | None) -> list[str]:
     scale = machine_scale(python)
     lines = [
         "| command | median ms | × python | × task list | CPU ms | peak MB | target | result "
-        f"| target × {scale:.1f} (this machine) |",
+        f"| target × {scale:.2f} (this machine) |",
         "|---|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for row in rows:
@@ -527,8 +527,9 @@ def report(sections: list[str], args: argparse.Namespace) -> list[str]:
             else "an upper bound from wait4 (GNU time is not installed)."
         )
         + " The last column scales each time target to this machine: the target times "
-        f"(`python -c pass` here ÷ {REFERENCE_PYTHON_MS} ms, the issue's figure for the "
-        "machine the targets were set on); memory targets are not scaled."
+        f"`python -c pass` here ÷ {REFERENCE_PYTHON_MS} ms, which is how long it takes on the "
+        "machine the targets were set on (memory targets are not scaled). Targets are set "
+        "for 1,000 and 10,000 candidates only."
         + " Write commands start from a fresh copy of the record before each run (the copy "
         "is not timed), so the record does not grow. Each record has the DHSC milestones "
         "and candidates with five history events each (added, three moves, a note).",
