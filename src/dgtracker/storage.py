@@ -1,9 +1,11 @@
 """Reading and writing the record file, safely.
 
-Every change is a read-modify-write under an exclusive lock. A save writes a temp file
-in the same directory, fsyncs it, checks that it parses back to exactly what was meant,
-renames it over the record and fsyncs the directory: a reader sees the old record or the
-new one, never a mix, and a failed save leaves the original byte-for-byte as it was.
+Every change is a read-modify-write under an exclusive lock. A save first checks that its
+text parses back to exactly what was meant (each part it wrote anew, when it keeps the
+text of unchanged candidates: record_text.py), then writes a temp file in the same
+directory, fsyncs it, renames it over the record and fsyncs the directory: a reader sees
+the old record or the new one, never a mix, and a failed save leaves the original
+byte-for-byte as it was.
 """
 
 from __future__ import annotations
