@@ -64,10 +64,15 @@ def _natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]]) ->
     widths = [cell_len(column.header) for column in columns]
     for row in rows:
         for index, text in enumerate(row):
-            size = len(text) if text.isascii() else cell_len(text)
+            size = _cells(text)
             if size > widths[index]:
                 widths[index] = size
     return widths
+
+
+def _cells(text: str) -> int:
+    """How many terminal cells `text` takes (an ASCII character is one)."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def _line_width(widths: Sequence[int]) -> int:
@@ -94,9 +99,9 @@ def _fitted(widths: list[int], columns: Sequence[Column], width: int | None) -> 
     flexible = [index for index, column in enumerate(columns) if column.flexible]
     if width is None or _line_width(widths) <= width or not flexible:
         return widths
-    room = width - _line_width(widths) + sum(widths)
-    left = room - sum(size for index, size in enumerate(widths) if index not in flexible)
-    cap = _common_cap(sorted(widths[index] for index in flexible), left)
+    flexible_widths = sorted(widths[index] for index in flexible)
+    left = width - _line_width(widths) + sum(flexible_widths)  # the room they may share
+    cap = _common_cap(flexible_widths, left)
     return [min(size, cap) if index in flexible else size for index, size in enumerate(widths)]
 
 
@@ -114,7 +119,7 @@ def _common_cap(sizes: list[int], room: int) -> int:
 def fold(text: str, width: int) -> list[str]:
     """Text in lines of at most `width` cells: broken at spaces, and inside a word only
     when the word alone is too long (as rich's "fold" does)."""
-    if (len(text) if text.isascii() else cell_len(text)) <= width:
+    if _cells(text) <= width:
         return [text]
     lines: list[str] = []
     line = ""
@@ -134,9 +139,6 @@ def fold(text: str, width: int) -> list[str]:
 def _line(cells: Sequence[str], columns: Sequence[Column], widths: Sequence[int]) -> str:
     parts = []
     for text, column, width in zip(cells, columns, widths, strict=True):
-        if text.isascii():  # a character is a cell: let str pad it
-            parts.append(text.rjust(width) if column.right else text.ljust(width))
-            continue
-        fill = " " * (width - cell_len(text))
+        fill = " " * (width - _cells(text))
         parts.append(fill + text if column.right else text + fill)
     return (EDGE + GAP.join(parts)).rstrip()

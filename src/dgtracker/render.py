@@ -128,7 +128,8 @@ def render_candidates(
         Column("Applied", optional=2),
         Column("Email", optional=1),
     ]
-    titles = {stage.id: visible(stage.title) for stage in record.stages}
+    # views.stage_title, looked up once per stage rather than once per row
+    titles = {stage.id: visible(stage_title(record, stage.id)) for stage in record.stages}
     rows = []
     for candidate in candidates:
         days = days_in_stage(candidate, today)
