@@ -9,7 +9,6 @@ Heavy modules (rich, dateutil, tomli_w) are imported inside the commands that ne
 # at each start-up, and string annotations would be compiled and evaluated each time.
 
 import os
-import re
 import sys
 from contextlib import suppress
 from dataclasses import dataclass
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from dgtracker.model import Record
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 MAX_REMIND_DAYS = 3_650  # ten years: more is a slip (and would overflow TOML's integers)
 
 app = typer.Typer(
@@ -71,10 +69,12 @@ class Settings:
     def today(self, timezone: str) -> date:
         from zoneinfo import ZoneInfo
 
+        from dgtracker.dates import ISO_DAY
+
         real_today = datetime.now(ZoneInfo(timezone)).date()
         if not self.as_of:
             return real_today
-        if _ISO_DAY.fullmatch(self.as_of):  # as scripts and cron give it: no parser needed
+        if ISO_DAY.fullmatch(self.as_of):  # as scripts and cron give it: no parser needed
             with suppress(ValueError):
                 return date.fromisoformat(self.as_of)
         from dgtracker.date_input import parse_date

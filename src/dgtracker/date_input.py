@@ -12,7 +12,15 @@ import calendar
 import re
 from datetime import date, time, timedelta
 
-from dgtracker.dates import MONTH_NAMES, MONTHS, WEEKDAYS, When, add_months, format_day
+from dgtracker.dates import (
+    ISO_DAY,
+    MONTH_NAMES,
+    MONTHS,
+    WEEKDAYS,
+    When,
+    add_months,
+    format_day,
+)
 from dgtracker.errors import Refused
 
 _MONTH_NUMBER = {name.lower(): i + 1 for i, name in enumerate(MONTH_NAMES)}
@@ -23,7 +31,6 @@ _WEEKDAY_NUMBER.update({abbr.lower(): i for i, abbr in enumerate(WEEKDAYS)})
 
 _MONTH_RE = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAY_NUMBER, key=len, reverse=True))
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
 _YEAR_FIRST = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
 _SHORT_YEAR = re.compile(r"^\d{1,2}([/.-])\d{1,2}\1\d{2}$")
@@ -86,7 +93,7 @@ def parse_date(text: str, today: date) -> date:
         return today + timedelta(days=1)
     if lowered == "yesterday":
         return today - timedelta(days=1)
-    if _ISO.match(raw):
+    if ISO_DAY.fullmatch(raw):
         year, month, day = (int(part) for part in raw.split("-"))
         return _build(year, month, day, raw)
     if match := _DAY_FIRST.match(raw):
@@ -160,7 +167,7 @@ def parse_when(text: str, today: date) -> When:
         if end < start:
             raise Refused(f"'{raw}': the window ends before it starts.")
         return When(start, end)
-    if (match := _TIME.match(raw)) and not _ISO.match(raw):
+    if (match := _TIME.match(raw)) and not ISO_DAY.fullmatch(raw):
         day = parse_date(match[1], today)
         hour, minute = int(match[2]), int(match[3])
         if hour > 23 or minute > 59:

@@ -7,12 +7,14 @@ Reading what people type is date_input.py's job, loaded only by commands that ta
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, time
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = tuple(calendar.month_name)[1:]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # the shape of 2026-02-09 (use fullmatch)
 
 
 @dataclass(frozen=True, slots=True)
