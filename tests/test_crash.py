@@ -27,11 +27,12 @@ CRASHING_DGTRACKER = r"""
 import os, signal, sys
 from datetime import datetime, timezone
 
-import dgtracker.cli as cli
+import dgtracker.cli.context as context
+from dgtracker.cli import main
 from dgtracker import storage
 
 point, argv = sys.argv[1], sys.argv[2:]
-cli.now_utc = lambda: datetime(2026, 2, 2, 9, 30, tzinfo=timezone.utc)
+context.now_utc = lambda: datetime(2026, 2, 2, 9, 30, tzinfo=timezone.utc)
 real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
 
 
@@ -72,7 +73,7 @@ os.write, os.fsync, os.replace = write, fsync, replace
 if point == "naive":
     storage.write_text_atomically = naive_write
 sys.argv = ["dgtracker", *argv]
-cli.main()
+main()
 """
 
 COMMANDS = {

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from tests.test_roundtrip import STAGES, records, safe_text
 
 from dgtracker import storage
-from dgtracker.model import Candidate, candidate_id, record_to_data
+from dgtracker.model import Candidate, candidate_id
 from dgtracker.record_text import parse_in_pieces, text_keeping_unchanged
+from dgtracker.serialise import record_to_data
 
 
 def _with_three(cli) -> None:

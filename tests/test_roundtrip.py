@@ -20,8 +20,8 @@ from dgtracker.model import (
     MilestoneChange,
     Record,
     default_stages,
-    record_from_data,
 )
+from dgtracker.schema import record_from_data
 
 STAGES = [stage.id for stage in default_stages()]
 # Printable text without the characters the record refuses (controls, bidi, zero-width).

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from tests.conftest import AS_OF
 
-from dgtracker import __version__, model
+from dgtracker import __version__, schema
 from dgtracker.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,10 +48,9 @@ def loaded(names: set[str], package: str) -> list[str]:
 
 
 def command_exists(name: str) -> bool:
-    return any(
-        (info.name or getattr(info.callback, "__name__", "")) == name
-        for info in app.registered_commands
-    )
+    import typer.main
+
+    return name in typer.main.get_command(app).commands  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -204,10 +203,10 @@ def test_fast_reading_agrees_with_the_full_check(cli, monkeypatch, change) -> No
     cli.ok("move", "c001", "longlist", "--note", "Strong sift")
     data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
     change(data)
-    fast = model.record_from_data(copy.deepcopy(data))
-    monkeypatch.setattr(model, "_plain_candidate", lambda *args: None)
-    monkeypatch.setattr(model, "_plain_event", lambda *args: None)
-    full = model.record_from_data(copy.deepcopy(data))
+    fast = schema.record_from_data(copy.deepcopy(data))
+    monkeypatch.setattr(schema, "_plain_candidate", lambda *args: None)
+    monkeypatch.setattr(schema, "_plain_event", lambda *args: None)
+    full = schema.record_from_data(copy.deepcopy(data))
     assert fast == full
     if change is not CHANGES["valid as it is"]:
         assert full[0] is None and full[1], "the change should make the record invalid"
@@ -218,6 +217,6 @@ def test_a_valid_candidate_takes_the_fast_path(cli) -> None:
     cli.ok("move", "c001", "rejected", "--reason", "Did not meet the criteria")
     data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
     stage_ids = {stage["id"] for stage in data["stages"]}
-    record, problems = model.record_from_data(copy.deepcopy(data))
+    record, problems = schema.record_from_data(copy.deepcopy(data))
     assert record is not None and problems == []
-    assert model._plain_candidate(_candidate(data), stage_ids) == record.candidates[0]
+    assert schema._plain_candidate(_candidate(data), stage_ids) == record.candidates[0]

@@ -13,11 +13,15 @@ from datetime import date, datetime
 from dgtracker.dates import When, format_day
 from dgtracker.errors import Refused
 from dgtracker.model import (
+    RESERVE_STAGE,
+    Action,
     Candidate,
     Event,
     Milestone,
     MilestoneChange,
+    MilestoneChangeKind,
     Record,
+    StageKind,
     candidate_id,
     when_spec,
 )
@@ -117,7 +121,12 @@ def add_candidate(
         applied=applied,
         history=[
             Event(
-                at=now, on=applied or today, by=by, action="added", stage=stage, note=note or None
+                at=now,
+                on=applied or today,
+                by=by,
+                action=Action.ADDED,
+                stage=stage,
+                note=note or None,
             )
         ],
     )
@@ -147,7 +156,7 @@ def move(
     assert target is not None
     on = on or today
     _not_in_future(on, today, "move")
-    if rank is not None and stage_id != "reserve" and target.kind != "outcome":
+    if rank is not None and stage_id != RESERVE_STAGE and target.kind != StageKind.OUTCOME:
         raise Refused("--rank is the place in merit order on the reserve list.")
     if rank is not None:
         _check_rank_free(record, candidate, stage_id, rank)
@@ -160,7 +169,7 @@ def move(
             f"Moving {candidate.id} to '{stage_id}' needs a reason.",
             hint="Add --reason TEXT (it is kept in the candidate's history).",
         )
-    if current is not None and current.kind != "active" and not reinstate:
+    if current is not None and current.kind != StageKind.ACTIVE and not reinstate:
         raise Refused(
             f"{candidate.id} is at '{current.id}', an outcome; moving them on reinstates them.",
             hint="Add --reinstate to confirm (and --reason to say why).",
@@ -176,7 +185,7 @@ def move(
             at=now,
             on=on,
             by=by,
-            action="moved",
+            action=Action.MOVED,
             stage=stage_id,
             from_stage=candidate.stage,
             note=note or None,
@@ -208,7 +217,7 @@ def _rerank(
             at=now,
             on=on,
             by=by,
-            action="edited",
+            action=Action.EDITED,
             stage=candidate.stage,
             note=f"Merit order: {before} → place {rank}",
             reason=reason or None,
@@ -222,7 +231,7 @@ def add_note(
     record: Record, wanted: str, text: str, *, by: str, today: date, now: datetime
 ) -> Candidate:
     candidate = find_candidate(record, wanted)
-    candidate.history.append(Event(at=now, on=today, by=by, action="note", note=text))
+    candidate.history.append(Event(at=now, on=today, by=by, action=Action.NOTE, note=text))
     return candidate
 
 
@@ -263,7 +272,9 @@ def add_milestone(
         title=title,
         when=when,
         remind_days=remind_days,
-        history=[MilestoneChange(at=now, by=by, change="added", after=when_spec(when))],
+        history=[
+            MilestoneChange(at=now, by=by, change=MilestoneChangeKind.ADDED, after=when_spec(when))
+        ],
     )
     record.milestones.insert(_date_order_position(record.milestones, when), milestone)
     return milestone
@@ -287,7 +298,9 @@ def mark_done(
     if milestone.done:
         raise Refused(f"'{milestone.id}' was already marked done on {format_day(milestone.done)}.")
     milestone.done = on
-    milestone.history.append(MilestoneChange(at=now, by=by, change="done", after=on.isoformat()))
+    milestone.history.append(
+        MilestoneChange(at=now, by=by, change=MilestoneChangeKind.DONE, after=on.isoformat())
+    )
     return milestone
 
 
@@ -307,7 +320,7 @@ def reschedule(
         MilestoneChange(
             at=now,
             by=by,
-            change="rescheduled",
+            change=MilestoneChangeKind.RESCHEDULED,
             before=when_spec(milestone.when),
             after=when_spec(when),
             reason=reason or None,
@@ -316,6 +329,8 @@ def reschedule(
     milestone.when = when
     if milestone.done:
         # A rescheduled milestone is open again: it has not happened on the new date yet.
-        milestone.history.append(MilestoneChange(at=now, by=by, change="reopened"))
+        milestone.history.append(
+            MilestoneChange(at=now, by=by, change=MilestoneChangeKind.REOPENED)
+        )
         milestone.done = None
     return milestone

@@ -14,7 +14,6 @@ from icalendar import Alarm, Calendar, Event
 
 from dgtracker.dates import format_day, format_when, format_when_inline
 from dgtracker.model import Milestone, Record
-from dgtracker.views import reminder_days
 
 PRODUCT_ID = "-//dgtracker//dgtracker//EN"
 REMIND_AT = time(9, 0)  # alarms go off at the start of the working day, not at midnight
@@ -59,7 +58,7 @@ def _event(record: Record, milestone: Milestone) -> Event:
     # Milestones mark the diary; they should not block time as busy.
     event.add("transp", "TRANSPARENT")
     if not milestone.done:  # reminders for something already done help nobody
-        for days in sorted(set(reminder_days(milestone)), reverse=True):
+        for days in sorted(set(milestone.reminder_days), reverse=True):
             event.add_component(_alarm(milestone, days))
     return event
 

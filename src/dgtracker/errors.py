@@ -1,37 +1,31 @@
 """Every failure a user can meet, each with its own exit code.
 
-The classes derive from click's ClickException, so that typer prints the message and
-exits with the code both when installed and under a test runner — never a traceback.
+Plain exceptions: the rules, the record and the files raise them, and the command line
+(cli/app.py) turns them into a message on stderr and the exit code, in one place.
 """
 
 from __future__ import annotations
-
-import sys
-from typing import IO, Any
-
-from typer._click.exceptions import ClickException
 
 # Exit codes, documented in the README.
 OK = 0
 REFUSED = 1
 USAGE = 2
 RECORD_UNUSABLE = 3
+INTERNAL = 70  # a bug: the command line says so, without a traceback
 
 
-class DgError(ClickException):
+class DgError(Exception):
+    """A failure with a message for the user, a hint on what to do, and an exit code."""
+
     exit_code = REFUSED
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
+        self.message = message
         self.hint = hint
 
-    def show(self, file: IO[Any] | None = None) -> None:
-        from dgtracker.text import visible
-
-        out = file or sys.stderr
-        out.write(f"dgtracker: {visible(self.message, keep_newlines=True)}\n")
-        if self.hint:
-            out.write(f"  {visible(self.hint, keep_newlines=True)}\n")
+    def __str__(self) -> str:
+        return self.message
 
 
 class Refused(DgError):

@@ -1,7 +1,7 @@
 """Candidates' personal data (UK GDPR): when it is due for anonymising, and how.
 
-Pure decisions on a record and a day; the `purge` and `export-subject` commands
-(cli_privacy.py) do the reading, writing and showing.
+Pure decisions on records and a day: who is due, and a purge's plan for the record and
+each of its backups. api.purge does the reading and writing; the CLI the showing.
 
 The retention policy lives in the record (`[retention]`): the personal data of those
 who were not appointed is anonymised `anonymise_after_months` after the campaign's
@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from dgtracker.dates import add_months
-from dgtracker.model import Candidate, Event, Record
+from dgtracker.dates import add_months, format_day
+from dgtracker.model import RESERVE_STAGE, Action, Candidate, Event, Record, StageKind
+from dgtracker.text import visible
 from dgtracker.views import outcome_date
 
-RESERVE_STAGE = "reserve"
 _BACKUP_STAMP_RE = re.compile(r"\.bak-(\d{8})T\d{6}Z")
 
 
@@ -42,7 +43,7 @@ def backup_date(file_name: str) -> date | None:
 
 def is_appointed(record: Record, candidate: Candidate) -> bool:
     stage = record.stage(candidate.stage)
-    return stage is not None and stage.kind == "appointed"
+    return stage is not None and stage.kind == StageKind.APPOINTED
 
 
 def retention_months(record: Record, candidate: Candidate) -> int:
@@ -75,7 +76,9 @@ def personal_data_held(candidate: Candidate) -> list[str]:
         if value
     ]
     notes = sum(1 for event in candidate.history if event.note)
-    reasons = sum(1 for event in candidate.history if event.reason and event.action != "purged")
+    reasons = sum(
+        1 for event in candidate.history if event.reason and event.action != Action.PURGED
+    )
     held += [_count(notes, "note"), _count(reasons, "reason")] if notes or reasons else []
     return [item for item in held if item]
 
@@ -129,24 +132,20 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
     candidate.email = candidate.phone = candidate.source = None
     for event in candidate.history:
         event.note = None
-        if event.action != "purged":
+        if event.action != Action.PURGED:
             event.reason = None
-    candidate.history.append(Event(at=now, on=today, by=by, action="purged", reason=why))
+    candidate.history.append(Event(at=now, on=today, by=by, action=Action.PURGED, reason=why))
 
 
 def subject_access_json(record: Record, candidate: Candidate, today: date) -> dict[str, Any]:
     """Everything the record holds about one person (a subject access request)."""
-    from dgtracker.views import candidate_detail_json
+    from dgtracker.contract import campaign_json, candidate_detail_json
 
-    campaign = record.campaign
     due = anonymise_on(record, candidate, outcome_date(record))
+    campaign = campaign_json(record.campaign)
     return {
         "as_of": today.isoformat(),
-        "campaign": {
-            "id": campaign.id,
-            "title": campaign.title,
-            "organisation": campaign.organisation or None,
-        },
+        "campaign": {key: campaign[key] for key in ("id", "title", "organisation")},
         "candidate": candidate_detail_json(candidate, record, today),
         "retention": {
             "anonymise_after_months": retention_months(record, candidate),
@@ -154,3 +153,74 @@ def subject_access_json(record: Record, candidate: Candidate, today: date) -> di
             "anonymise_on": due.isoformat() if due and personal_data_held(candidate) else None,
         },
     }
+
+
+# --- a purge's plan: the record and each backup dgtracker made of it -----------------
+
+
+@dataclass(slots=True)
+class FilePlan:
+    """What a purge would do to one file."""
+
+    path: Path
+    record: Record
+    due: list[Due]
+
+
+def retention_plans(
+    path: Path, record: Record, backups: list[tuple[Path, Record]], today: date
+) -> list[FilePlan]:
+    """Who is due under the retention policy, in each backup and then the record itself."""
+    # A backup is a finished record: with no outcome of its own, it ended when it was made.
+    plans = [
+        FilePlan(
+            b_path,
+            b_record,
+            due_for_retention(b_record, today, outcome_date(b_record) or backup_date(b_path.name)),
+        )
+        for b_path, b_record in backups
+    ]
+    plans.append(FilePlan(path, record, due_for_retention(record, today, outcome_date(record))))
+    return plans
+
+
+def erasure_plans(
+    path: Path, person: Candidate, record: Record, backups: list[tuple[Path, Record]]
+) -> list[FilePlan]:
+    """One person erased on request, in each backup that holds them and in the record."""
+    plans = []
+    for b_path, b_record in backups:
+        found = [c for c in b_record.candidates if same_person(person, c)]
+        plans.append(FilePlan(b_path, b_record, [d for c in found for d in due_on_request(c)]))
+    plans.append(FilePlan(path, record, due_on_request(person)))
+    return plans
+
+
+def describe_plans(plans: list[FilePlan], verb: str) -> list[str]:
+    """Ids and field names only: never the personal data itself."""
+    lines = []
+    for plan in plans:
+        if plan.due:
+            lines.append(f"{verb} {len(plan.due)} candidate(s) in {visible(str(plan.path))}:")
+            lines += [f"  {d.candidate.id}  {', '.join(d.held)}" for d in plan.due]
+    return lines
+
+
+def nothing_due(record: Record, today: date, erasing: str | None) -> str:
+    """Why a purge found nothing to do, and when the next is due."""
+    if erasing is not None:
+        return f"Nothing to erase: {erasing} holds no personal data."
+    outcome = outcome_date(record)
+    if outcome is None:
+        return (
+            "Nothing to purge: the campaign has no outcome yet (no one appointed, and the "
+            "'appointment' milestone not marked done)."
+        )
+    upcoming = [
+        on
+        for c in record.candidates
+        if personal_data_held(c) and (on := anonymise_on(record, c, outcome)) is not None
+    ]
+    if not upcoming:
+        return "Nothing to purge: no one who was not appointed holds personal data."
+    return f"Nothing to purge yet: the next is due on {format_day(min(upcoming))}."

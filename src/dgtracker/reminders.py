@@ -1,7 +1,7 @@
 """What needs attention on a given day: the reminders behind `dgtracker remind`.
 
 Pure functions of a record, "today" and the options; they decide, and leave printing to
-cli_reminders.py. Every message shows user text through `visible`, because the output
+cli/reminders.py. Every message shows user text through `visible`, because the output
 is read in a terminal or a cron mail.
 """
 
@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from dgtracker.dates import add_months, format_day, format_when_inline
-from dgtracker.model import DEFAULT_REMINDER_DAYS, Candidate, Milestone, Record
+from dgtracker.model import RESERVE_STAGE, Milestone, Record, StageKind
 from dgtracker.text import visible
-from dgtracker.views import outcome_date
+from dgtracker.views import outcome_date, reserve_list
 
 # Reminder kinds, part of the `remind --json` contract.
 MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE = (
@@ -29,7 +29,6 @@ MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE = (
 _KIND_ORDER = (OVERDUE, STAGE_LIMIT, RESERVE, TBC, MILESTONE)
 
 DEFAULT_STAGE_LIMIT_DAYS = 21  # for an active stage without its own limit_days
-RESERVE_STAGE = "reserve"
 RESERVE_REMINDER_DAYS = (30, 14, 7, 3, 1, 0)  # days before the reserve list expires
 
 
@@ -107,10 +106,7 @@ def _milestone_reminders(record: Record, today: date, within: int | None) -> Ite
             yield Reminder(OVERDUE, milestone.id, end, days, message)
         elif today <= start:
             days = (start - today).days
-            remind_days = milestone.remind_days
-            if remind_days is None:
-                remind_days = DEFAULT_REMINDER_DAYS
-            if _wanted(days, remind_days, within):
+            if _wanted(days, milestone.reminder_days, within):
                 message = f"{title} {_in_days(days)} ({when})"
                 yield Reminder(MILESTONE, milestone.id, start, days, message)
         elif within is not None:
@@ -155,7 +151,7 @@ def _stage_limit_reminders(record: Record, today: date, within: int | None) -> I
     for candidate in record.candidates:
         stage = record.stage(candidate.stage)
         since = candidate.stage_since()
-        if stage is None or stage.kind != "active" or since is None:
+        if stage is None or stage.kind != StageKind.ACTIVE or since is None:
             continue
         limit = stage.limit_days or DEFAULT_STAGE_LIMIT_DAYS
         limit_day = since + timedelta(days=limit)
@@ -174,18 +170,8 @@ def _stage_limit_reminders(record: Record, today: date, within: int | None) -> I
         yield Reminder(STAGE_LIMIT, candidate.id, limit_day, days, message)
 
 
-def _on_reserve(record: Record) -> list[Candidate]:
-    """Reserve-list candidates in merit order; those whose data was purged are gone."""
-    waiting = [
-        c
-        for c in record.candidates
-        if c.stage == RESERVE_STAGE and not any(e.action == "purged" for e in c.history)
-    ]
-    return sorted(waiting, key=lambda c: (c.rank is None, c.rank or 0, c.id))
-
-
 def _reserve_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
-    waiting = _on_reserve(record)
+    waiting = reserve_list(record)
     appointed_on = outcome_date(record)
     if not waiting or appointed_on is None:
         return

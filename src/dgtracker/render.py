@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -17,7 +18,7 @@ from rich.text import Text
 
 from dgtracker.dates import format_day, format_when
 from dgtracker.list_layout import Column, fold, lay_out
-from dgtracker.model import Candidate, Record
+from dgtracker.model import Action, Candidate, Record, StageKind
 from dgtracker.text import visible
 from dgtracker.views import (
     DONE,
@@ -31,6 +32,9 @@ from dgtracker.views import (
     pipeline,
     stage_title,
 )
+
+if TYPE_CHECKING:
+    from dgtracker.spreadsheet import ImportPlan
 
 _STATE_STYLE = {
     DONE: "green",
@@ -104,7 +108,7 @@ def render_pipeline(console: Console, record: Record) -> None:
     table.add_column("Candidates", justify="right")
     for stage in record.stages:
         count = counts[stage.id]
-        label = safe(stage.title, "" if stage.kind == "active" else "italic")
+        label = safe(stage.title, "" if stage.kind == StageKind.ACTIVE else "italic")
         table.add_row(label, Text(str(count), style="" if count else "dim"))
     in_process = sum(n for stage_id, n in counts.items() if stage_id in active)
     table.add_section()
@@ -183,10 +187,10 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
     history.add_column("By", overflow="fold")
     history.add_column("Note / reason", ratio=3, overflow="fold")
     for event in candidate.history:
-        if event.action == "moved":
+        if event.action == Action.MOVED:
             before = stage_title(record, event.from_stage or "")
             what = f"{before} → {stage_title(record, event.stage or '')}"
-        elif event.action == "added":
+        elif event.action == Action.ADDED:
             what = f"added at {stage_title(record, event.stage or '')}"
         else:
             what = event.action
@@ -198,3 +202,38 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
             Text(visible(detail, keep_newlines=True)),
         )
     console.print(history)
+
+
+def render_import_plan(console: Console, plan: ImportPlan, record: Record) -> None:
+    """What `import --dry-run` would do, a row for each line of the file."""
+    from dgtracker.spreadsheet import ADD, SKIP, UPDATE
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
+    table.add_column("Line", no_wrap=True, justify="right")
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Name / email", ratio=3, overflow="fold")
+    table.add_column("Stage", ratio=1, overflow="fold")
+    table.add_column("Detail", ratio=2, overflow="fold")
+    for outcome in plan.outcomes:
+        row, existing = outcome.row, outcome.existing
+        stage = existing.stage if existing else (row.stage or record.stages[0].id)
+        who = safe(row.name)
+        if row.email:
+            who.append("\n" + visible(row.email), style="dim")
+        table.add_row(
+            Text(str(row.line)),
+            Text(f"{outcome.action} {existing.id}" if existing else outcome.action),
+            who,
+            safe(stage),
+            safe(outcome.detail),
+        )
+    if plan.outcomes:
+        console.print(table)
+    console.print(
+        Text(
+            f"Would add {plan.count(ADD)}, update {plan.count(UPDATE)} and skip "
+            f"{plan.count(SKIP)}. Nothing was written."
+        )
+    )
+    if plan.ignored_columns:
+        console.print(safe(f"Columns not imported: {', '.join(plan.ignored_columns)}."))

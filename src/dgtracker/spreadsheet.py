@@ -16,7 +16,7 @@ from datetime import date, datetime
 from dgtracker.actions import add_candidate
 from dgtracker.date_input import parse_date
 from dgtracker.errors import Refused
-from dgtracker.model import Candidate, Event, Record
+from dgtracker.model import Action, Candidate, Event, Record
 from dgtracker.text import clean_field
 from dgtracker.views import days_in_stage
 
@@ -398,7 +398,7 @@ def _update(
             at=now,
             on=today,
             by=by,
-            action="edited",
+            action=Action.EDITED,
             reason=f"Updated by import: {', '.join(changes)}",
         )
     )

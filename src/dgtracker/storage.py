@@ -21,11 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.errors import InvalidRecord, RecordError, Refused
-from dgtracker.model import Record, record_from_data, record_to_data
+from dgtracker.locking import lock_path as lock_path  # re-exported: where the lock is
+from dgtracker.locking import locked as locked  # re-exported: how commands hold it
+from dgtracker.locking import real_path
+from dgtracker.model import Record
 from dgtracker.record_text import Layout, parse_in_pieces, text_keeping_unchanged
+from dgtracker.schema import record_from_data
+from dgtracker.serialise import record_to_data
 
 NEW_FILE_MODE = 0o600  # records hold personal data
-DEFAULT_LOCK_TIMEOUT = 10.0
 
 _WRITE_FAILURES = {
     errno.ENOSPC: "the disk is full",
@@ -36,16 +40,6 @@ _WRITE_FAILURES = {
     errno.EPERM: "permission was denied",
     errno.EFBIG: "the file would be larger than the system allows",
 }
-
-
-def real_path(path: Path) -> Path:
-    """The file a (possibly symlinked) record path really names; writes go there."""
-    return Path(os.path.realpath(path))
-
-
-def lock_path(path: Path) -> Path:
-    target = real_path(path)
-    return target.with_name(f".{target.name}.lock")
 
 
 def _temp_prefix(target: Path) -> str:
@@ -332,94 +326,6 @@ def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> No
     if not directory.is_dir():
         raise Refused(f"Cannot create {path}: the folder {directory} does not exist.")
     write_text_atomically(path, text, mode=NEW_FILE_MODE)
-
-
-# --- locking -----------------------------------------------------------------------
-
-
-def lock_timeout() -> float:
-    raw = os.environ.get("DGTRACKER_LOCK_TIMEOUT", "")
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_LOCK_TIMEOUT
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
-
-
-def _locked_out(lock_file: Path, timeout: float) -> RecordError:
-    return RecordError(
-        f"The record is locked by another dgtracker command ({lock_file}).",
-        hint=f"Waited {timeout:g} s. Try again in a moment; "
-        "set DGTRACKER_LOCK_TIMEOUT to wait longer.",
-    )
-
-
-def _cannot_lock(error: OSError, lock_file: Path) -> RecordError:
-    return RecordError(
-        f"Cannot lock the record: {error.strerror or error} ({lock_file}).",
-        hint="Check that the record's folder is writable.",
-    )
-
-
-@contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold the record's exclusive lock; the kernel frees it if this process dies."""
-    lock_file = lock_path(path)
-    if os.name == "nt":
-        with _windows_lock(lock_file):
-            yield
-        return
-    try:
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, NEW_FILE_MODE)
-    except OSError as error:
-        raise _cannot_lock(error, lock_file) from None
-    try:  # closing the file releases the lock
-        _wait_for_flock(fd, lock_file, lock_timeout())
-        yield
-    finally:
-        os.close(fd)
-
-
-def _wait_for_flock(fd: int, lock_file: Path, timeout: float) -> None:
-    """Take flock on `fd`, trying again until `timeout` seconds have passed.
-
-    A try is one system call, so hundreds of commands can wait at once without starving
-    the one holding the lock (filelock's polling costs about ten times as much).
-    """
-    import fcntl
-    import time
-
-    deadline = time.monotonic() + timeout
-    pause = 0.001
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except OSError as error:
-            if error.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
-                raise _cannot_lock(error, lock_file) from None
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise _locked_out(lock_file, timeout)
-        time.sleep(min(pause, left))
-        pause = min(pause * 2, 0.05)
-
-
-@contextmanager
-def _windows_lock(lock_file: Path) -> Iterator[None]:
-    from filelock import FileLock, Timeout
-
-    timeout = lock_timeout()
-    lock = FileLock(str(lock_file), timeout=timeout, mode=NEW_FILE_MODE)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise _locked_out(lock_file, timeout) from None
-    except OSError as error:
-        raise _cannot_lock(error, lock_file) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @contextmanager

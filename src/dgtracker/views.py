@@ -1,7 +1,7 @@
 """What is true on a given day: milestone states, countdowns, the pipeline.
 
 Pure functions of a record and "today"; they decide, and leave showing to render.py
-(tables) and the JSON contract (the `*_json` functions below).
+(tables) and contract.py (the JSON contract).
 """
 
 from __future__ import annotations
@@ -9,17 +9,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from dgtracker.dates import format_day, format_when
+from dgtracker.dates import format_day
 from dgtracker.model import (
-    DEFAULT_REMINDER_DAYS,
+    ENTERS_STAGE,
+    RESERVE_STAGE,
+    Action,
     Candidate,
-    Event,
     Milestone,
-    MilestoneChange,
     Record,
     Stage,
+    StageKind,
 )
 
 # Milestone states, part of the JSON contract.
@@ -104,7 +104,7 @@ def pipeline(record: Record) -> dict[str, int]:
 
 
 def active_stage_ids(record: Record) -> set[str]:
-    return {stage.id for stage in record.stages if stage.kind == "active"}
+    return {stage.id for stage in record.stages if stage.kind == StageKind.ACTIVE}
 
 
 APPOINTMENT_MILESTONE = "appointment"
@@ -114,12 +114,12 @@ def outcome_date(record: Record) -> date | None:
     """When the campaign reached its outcome: the latest day someone entered an appointed
     stage, else the day the "appointment" milestone was marked done; None if neither.
     Reserve-list expiry and the retention policy both count from it."""
-    appointed = {stage.id for stage in record.stages if stage.kind == "appointed"}
+    appointed = {stage.id for stage in record.stages if stage.kind == StageKind.APPOINTED}
     days = [
         event.on
         for candidate in record.candidates
         for event in candidate.history
-        if event.action in {"added", "moved"} and event.stage in appointed
+        if event.action in ENTERS_STAGE and event.stage in appointed
     ]
     if days:
         return max(days)
@@ -134,137 +134,39 @@ def days_in_stage(candidate: Candidate, today: date) -> int | None:
     return None if since is None else (today - since).days
 
 
-# --- the JSON contract (documented in the README; fields are only ever added) -------
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def milestone_json(view: MilestoneView) -> dict[str, Any]:
-    milestone = view.milestone
-    when = milestone.when
-    return {
-        "id": milestone.id,
-        "title": milestone.title,
-        "start": _iso(when.start),
-        "end": _iso(when.end),
-        "time": when.time.strftime("%H:%M") if when.time else None,
-        "label": when.label,
-        "when": format_when(when),
-        "days_until": view.days_until,
-        "state": view.state,
-        "countdown": view.countdown,
-        "next": view.is_next,
-        "done": _iso(milestone.done),
-    }
-
-
-def status_json(record: Record, today: date) -> dict[str, Any]:
-    views = milestone_views(record, today)
-    counts = pipeline(record)
-    active = active_stage_ids(record)
-    following = next((v.milestone.id for v in views if v.is_next), None)
-    campaign = record.campaign
-    return {
-        "as_of": today.isoformat(),
-        "campaign": {
-            "id": campaign.id,
-            "title": campaign.title,
-            "organisation": campaign.organisation or None,
-            "grade": campaign.grade or None,
-            "salary": campaign.salary or None,
-            "timezone": campaign.timezone,
-        },
-        "next_milestone": following,
-        "milestones": [milestone_json(view) for view in views],
-        "pipeline": counts,
-        "candidates_total": len(record.candidates),
-        "active_total": sum(n for stage, n in counts.items() if stage in active),
-    }
-
-
-def candidate_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
-    stage = record.stage(candidate.stage)
-    return {
-        "id": candidate.id,
-        "name": candidate.name,
-        "email": candidate.email,
-        "phone": candidate.phone,
-        "source": candidate.source,
-        "applied": _iso(candidate.applied),
-        "stage": candidate.stage,
-        "stage_title": stage.title if stage else None,
-        "stage_since": _iso(candidate.stage_since()),
-        "days_in_stage": days_in_stage(candidate, today),
-        "rank": candidate.rank,
-        "notes": candidate.notes,
-    }
-
-
-def event_json(event: Event) -> dict[str, Any]:
-    return {
-        "at": event.at.isoformat(),
-        "on": event.on.isoformat(),
-        "by": event.by,
-        "action": event.action,
-        "stage": event.stage,
-        "from_stage": event.from_stage,
-        "note": event.note,
-        "reason": event.reason,
-    }
-
-
-def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
-    detail = candidate_json(candidate, record, today)
-    detail["history"] = [event_json(event) for event in candidate.history]
-    return detail
-
-
-def milestone_change_json(change: MilestoneChange) -> dict[str, Any]:
-    return {
-        "at": change.at.isoformat(),
-        "by": change.by,
-        "change": change.change,
-        "before": change.before,
-        "after": change.after,
-        "reason": change.reason,
-    }
-
-
-def stage_json(stage: Stage) -> dict[str, Any]:
-    return {
-        "id": stage.id,
-        "title": stage.title,
-        "kind": stage.kind,
-        "needs_reason": stage.needs_reason,
-        "limit_days": stage.limit_days,
-    }
-
-
-def reminder_days(milestone: Milestone) -> tuple[int, ...]:
-    """The days before a milestone to remind on: its own list, else the default."""
-    if milestone.remind_days is None:
-        return DEFAULT_REMINDER_DAYS
-    return milestone.remind_days
-
-
-def record_json(record: Record, today: date) -> dict[str, Any]:
-    """The whole record (`export json`): `status --json` plus everything behind it."""
-    whole = status_json(record, today)
-    whole["campaign"]["description"] = record.campaign.description or None
-    whole["retention"] = {
-        "anonymise_after_months": record.retention.anonymise_after_months,
-        "reserve_months": record.retention.reserve_months,
-    }
-    whole["stages"] = [stage_json(stage) for stage in record.stages]
-    for milestone, shown in zip(record.milestones, whole["milestones"], strict=True):
-        shown["remind_days"] = list(reminder_days(milestone))
-        shown["history"] = [milestone_change_json(change) for change in milestone.history]
-    whole["candidates"] = [candidate_detail_json(c, record, today) for c in record.candidates]
-    return whole
-
-
 def stage_title(record: Record, stage_id: str) -> str:
     stage: Stage | None = record.stage(stage_id)
     return stage.title if stage else stage_id
+
+
+def merit_order(candidates: list[Candidate]) -> list[Candidate]:
+    """The reserve list's order: by rank, those without one after, then by id."""
+    return sorted(candidates, key=lambda c: (c.rank is None, c.rank or 0, c.id))
+
+
+def reserve_list(record: Record) -> list[Candidate]:
+    """Who is on the reserve list, in merit order; those whose data was purged are gone."""
+    return merit_order(
+        [
+            c
+            for c in record.candidates
+            if c.stage == RESERVE_STAGE and not any(e.action == Action.PURGED for e in c.history)
+        ]
+    )
+
+
+def select_candidates(record: Record, *, stage: str | None, active: bool) -> list[Candidate]:
+    """The candidates a list asks for: at one stage (the reserve list in merit order),
+    still in the process, or all, in record order."""
+    chosen = record.candidates
+    if stage is not None:
+        from dgtracker.actions import resolve_stage
+
+        stage = resolve_stage(record, stage)
+        chosen = [c for c in chosen if c.stage == stage]
+        if stage == RESERVE_STAGE:
+            chosen = merit_order(chosen)
+    if active:
+        in_process = active_stage_ids(record)
+        chosen = [c for c in chosen if c.stage in in_process]
+    return chosen

@@ -6,40 +6,27 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dgtracker.cli import (
+from dgtracker.cli.context import (
     ByOption,
-    app,
+    ForceOption,
+    OutputOption,
+    changing,
     load_record,
-    now_utc,
-    settings_of,
-    updating_record,
-    user_name,
+    record_path,
 )
 from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
-    from dgtracker.model import Candidate, Record
+    from dgtracker.model import Candidate
     from dgtracker.spreadsheet import ImportPlan
 
-
+commands = typer.Typer()  # import
 export_app = typer.Typer(
+    name="export",
     help="Write the record for calendars (ics), spreadsheets (csv) or scripts (json).",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(export_app, name="export")
-
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="PATH",
-        help="Write to this file (created with mode 0600) instead of standard output.",
-        show_default=False,
-    ),
-]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")]
 
 
 # --- export -----------------------------------------------------------------------
@@ -80,8 +67,8 @@ def export_json(
     ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
 ) -> None:
     """The whole record as JSON (the documented contract)."""
+    from dgtracker.contract import record_json
     from dgtracker.output import json_text
-    from dgtracker.views import record_json
 
     record, today = load_record(ctx)
     text = json_text(record_json(record, today)) + "\n"
@@ -98,7 +85,7 @@ def deliver(
         return
     from dgtracker.storage import write_export
 
-    write_export(output, data.decode("utf-8"), force=force, record_path=settings_of(ctx).path)
+    write_export(output, data.decode("utf-8"), force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: {summary}.")
 
 
@@ -118,7 +105,7 @@ def write_stdout(data: bytes) -> None:
 # --- import -----------------------------------------------------------------------
 
 
-@app.command("import")
+@commands.command("import")
 def import_csv(
     ctx: typer.Context,
     file: Annotated[
@@ -139,14 +126,15 @@ def import_csv(
 
     text = decode(_read_bytes(file), str(file))
     if dry_run:
+        from dgtracker.render import make_console, render_import_plan
+
         record, today = load_record(ctx)
-        _show_plan(plan_import(text, str(file), record, today, update), record)
-        return
-    who = user_name(by)
-    with updating_record(ctx) as record:  # one lock and one save for the whole file
-        today = settings_of(ctx).today(record.campaign.timezone)
         plan = plan_import(text, str(file), record, today, update)
-        added = apply_import(record, plan, by=who, today=today, now=now_utc())
+        render_import_plan(make_console(), plan, record)
+        return
+    with changing(ctx, by) as change:  # one lock and one save for the whole file
+        plan = plan_import(text, str(file), change.record, change.today, update)
+        added = apply_import(change.record, plan, by=change.by, today=change.today, now=change.now)
     _report(plan, added, update)
 
 
@@ -179,44 +167,3 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
     )
     if plan.ignored_columns:
         typer.echo(f"Columns not imported: {', '.join(plan.ignored_columns)}.")
-
-
-def _show_plan(plan: "ImportPlan", record: "Record") -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    from dgtracker.render import make_console, safe
-    from dgtracker.spreadsheet import ADD, SKIP, UPDATE
-    from dgtracker.text import visible
-
-    console = make_console()
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
-    table.add_column("Line", no_wrap=True, justify="right")
-    table.add_column("Action", no_wrap=True)
-    table.add_column("Name / email", ratio=3, overflow="fold")
-    table.add_column("Stage", ratio=1, overflow="fold")
-    table.add_column("Detail", ratio=2, overflow="fold")
-    for outcome in plan.outcomes:
-        row, existing = outcome.row, outcome.existing
-        stage = existing.stage if existing else (row.stage or record.stages[0].id)
-        who = safe(row.name)
-        if row.email:
-            who.append("\n" + visible(row.email), style="dim")
-        table.add_row(
-            Text(str(row.line)),
-            Text(f"{outcome.action} {existing.id}" if existing else outcome.action),
-            who,
-            safe(stage),
-            safe(outcome.detail),
-        )
-    if plan.outcomes:
-        console.print(table)
-    console.print(
-        Text(
-            f"Would add {plan.count(ADD)}, update {plan.count(UPDATE)} and skip "
-            f"{plan.count(SKIP)}. Nothing was written."
-        )
-    )
-    if plan.ignored_columns:
-        console.print(safe(f"Columns not imported: {', '.join(plan.ignored_columns)}."))

@@ -11,14 +11,16 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli import JsonFlag, app, load_record, settings_of
+from dgtracker.cli.context import JsonFlag, load_record, record_path
 from dgtracker.errors import Refused
+
+commands = typer.Typer()
 
 DEFAULT_CRON_TIME = "07:30"
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-@app.command()
+@commands.command()
 def remind(
     ctx: typer.Context,
     json: JsonFlag = False,
@@ -45,7 +47,7 @@ def remind(
         write("".join(f"{reminder.message}\n" for reminder in reminders))
 
 
-@app.command()
+@commands.command()
 def cron(
     ctx: typer.Context,
     at: Annotated[
@@ -59,7 +61,7 @@ def cron(
     from dgtracker import storage
 
     hour, minute = _clock(at)
-    path = settings_of(ctx).path.absolute()
+    path = record_path(ctx).absolute()
     storage.load(path)  # a line for a missing or broken record would only mail errors
     command = [*_this_dgtracker(), "--file", str(path), "remind"]
     typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")

@@ -1,0 +1,139 @@
+"""dgtracker as a Python library: open a record, read what is true on a day, change it.
+
+The command line is a thin layer over this module and the ones it names; a script can do
+everything the CLI does without it::
+
+    from datetime import UTC, date, datetime
+    from dgtracker import actions, api, contract
+
+    record = api.open_record("data/campaign.toml")             # checked, never locked
+    print(contract.status_json(record, date(2026, 2, 2)))       # the JSON contract
+    with api.changing("data/campaign.toml") as record:          # locked, saved at the end
+        actions.move(record, "c001", "longlist", by="ada",
+                     today=date(2026, 2, 2), now=datetime.now(UTC))
+
+Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
+lock; a block that raises saves nothing), and `purge(path, ...)`. Beside it:
+- `dgtracker.actions`: every change and its rules (add_candidate, move, add_note,
+  add_milestone, mark_done, reschedule, find_candidate, resolve_stage);
+- `dgtracker.views`: what is true on a day (milestone_views, pipeline, outcome_date,
+  reserve_list, select_candidates);
+- `dgtracker.contract`: the documented JSON (status_json, candidate_json, record_json, …);
+- `dgtracker.reminders.due_reminders(record, today)`: what `remind` prints;
+- `dgtracker.model`: the record's objects, and `dgtracker.errors`: every failure, each
+  with an `exit_code` and a `hint`.
+This module loads the others only when called, so the CLI pays for what a command uses.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dgtracker.errors import RecordError
+
+if TYPE_CHECKING:
+    from dgtracker.model import Record
+    from dgtracker.privacy import FilePlan
+
+__all__ = ["PurgeResult", "changing", "open_record", "purge"]
+
+
+def open_record(path: str | os.PathLike[str]) -> Record:
+    """The record at `path`, checked against every rule (RecordError if it breaks one)."""
+    from dgtracker import storage
+
+    return storage.load(Path(path))
+
+
+@contextmanager
+def changing(path: str | os.PathLike[str]) -> Iterator[Record]:
+    """Lock the record, load it, yield it to be changed, and save it safely at the end."""
+    from dgtracker import storage
+
+    with storage.updating(Path(path)) as record:
+        yield record
+
+
+@dataclass(slots=True)
+class PurgeResult:
+    """What a purge did (or, with dry_run, would do): a line per file and person."""
+
+    lines: list[str]
+    record: Record
+
+
+def purge(
+    path: str | os.PathLike[str],
+    *,
+    today: date | Callable[[str], date] | None = None,
+    by: str,
+    now: datetime,
+    candidate: str | None = None,
+    dry_run: bool = False,
+) -> PurgeResult:
+    """Anonymise what the retention policy says is due (or one person, `candidate`), in the
+    record and every backup dgtracker made of it; backups first, the record last.
+
+    `today`: the day to judge by, or a function of the campaign's time zone that gives it
+    (None: today there). A backup that cannot be read stops the purge before anything
+    changes.
+    """
+    from dgtracker import actions, privacy, storage
+
+    record_file = Path(path)
+
+    def plan() -> tuple[Record, date, list[FilePlan]]:
+        record = storage.load(record_file)
+        zone = record.campaign.timezone
+        day = today if isinstance(today, date) else (today or _today_in)(zone)
+        backups = _load_backups(record_file)
+        if candidate is None:
+            return record, day, privacy.retention_plans(record_file, record, backups, day)
+        person = actions.find_candidate(record, candidate)
+        return record, day, privacy.erasure_plans(record_file, person, record, backups)
+
+    if dry_run:  # reads only: saves are atomic, so no lock is needed
+        record, day, plans = plan()
+        lines = privacy.describe_plans(plans, "Would anonymise")
+        lines += ["Nothing was changed (--dry-run)."] if lines else []
+    else:
+        with storage.locked(record_file):
+            storage.tidy_leftovers(record_file)
+            record, day, plans = plan()
+            lines = privacy.describe_plans(plans, "Anonymised")
+            for file_plan in plans:  # the record itself last
+                if file_plan.due:
+                    for due in file_plan.due:
+                        privacy.anonymise(due.candidate, why=due.why, by=by, today=day, now=now)
+                    storage.save(file_plan.path, file_plan.record)
+    if not lines:
+        erasing = actions.find_candidate(record, candidate).id if candidate else None
+        lines = [privacy.nothing_due(record, day, erasing)]
+    return PurgeResult(lines, record)
+
+
+def _today_in(timezone: str) -> date:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def _load_backups(path: Path) -> list[tuple[Path, Record]]:
+    from dgtracker import storage
+
+    loaded = []
+    for backup in storage.backups_of(path):
+        try:
+            loaded.append((backup, storage.load(backup)))
+        except RecordError as error:
+            raise RecordError(
+                f"A backup cannot be read, so it cannot be purged: {error.message}",
+                hint="Fix or delete that backup, then run purge again; nothing was changed.",
+            ) from None
+    return loaded

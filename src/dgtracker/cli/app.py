@@ -1,0 +1,190 @@
+"""The `dgtracker` command: the global options, every command gathered, and how failures
+end (a message and an exit code, never a traceback).
+
+Each topic module (records, reading, candidates, milestones, reminders, exchange,
+privacy) holds its own commands; this module only gathers them.
+"""
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from dgtracker import __version__
+from dgtracker.cli.candidates import commands as candidate_commands
+from dgtracker.cli.context import Settings
+from dgtracker.cli.exchange import commands as import_commands
+from dgtracker.cli.exchange import export_app
+from dgtracker.cli.milestones import commands as milestone_commands
+from dgtracker.cli.privacy import commands as privacy_commands
+from dgtracker.cli.reading import commands as reading_commands
+from dgtracker.cli.records import commands as record_commands
+from dgtracker.cli.reminders import commands as reminder_commands
+from dgtracker.errors import INTERNAL, USAGE, DgError
+
+
+def show_error(error: DgError) -> None:
+    """The one place a failure reaches the user: its message and what to do, escaped."""
+    from dgtracker.text import visible
+
+    sys.stderr.write(f"dgtracker: {visible(error.message, keep_newlines=True)}\n")
+    if error.hint:
+        sys.stderr.write(f"  {visible(error.hint, keep_newlines=True)}\n")
+
+
+class Commands(TyperGroup):
+    """The root command group: dgtracker's own failures become their exit codes here."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DgError as error:
+            show_error(error)
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    name="dgtracker",
+    cls=Commands,
+    help="Track a senior recruitment campaign — milestones and candidates — in one TOML record.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+for group in (
+    record_commands,
+    reading_commands,
+    candidate_commands,
+    milestone_commands,
+    reminder_commands,
+    import_commands,
+    export_app,
+    privacy_commands,
+):
+    app.add_typer(group)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dgtracker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            "-f",
+            envvar="DGTRACKER_FILE",
+            show_default=False,
+            help="The record to use (default: data/campaign.toml here).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            envvar="DGTRACKER_TODAY",
+            show_default=False,
+            help="Act as if today were this date (for example 2026-02-02).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track a senior recruitment campaign in one plain-text TOML record.
+
+    Global options go before the command: dgtracker --as-of 2026-02-02 status
+    """
+    ctx.obj = Settings(file=file or None, as_of=as_of or None)
+
+
+# --- entry point ------------------------------------------------------------------
+
+
+def main() -> None:
+    """Console entry point: typer handles dgtracker's own errors; this catches the rest."""
+    try:
+        app()
+    except SystemExit as done:  # how typer ends every command, with its exit code
+        if done.code == USAGE and (slip := misplaced_global_option(sys.argv[1:])):
+            option, command = slip
+            sys.stderr.write(
+                f"  {option} is a global option: it goes before the command, as in\n"
+                f"  dgtracker {option} ... {command} ...\n"
+            )
+        _leave(done.code)
+    except Exception as error:  # never show a traceback to a user
+        if os.environ.get("DGTRACKER_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"dgtracker: unexpected internal error ({type(error).__name__}).\n"
+            "  The record is as it was before this command, or fully saved by it.\n"
+            "  Please report this; set DGTRACKER_DEBUG=1 to see the details.\n"
+        )
+        sys.exit(INTERNAL)
+
+
+GLOBAL_OPTIONS = ("--file", "-f", "--as-of")
+
+
+def misplaced_global_option(argv: list[str]) -> tuple[str, str] | None:
+    """A global option typed after the command (a common slip), with the command; or None.
+
+    None too when the word in the command's place is no command: then something else went
+    wrong (two paths after --file, from a pattern such as *.toml, say).
+    """
+    command = None
+    skip_value = False
+    for arg in argv:
+        if skip_value:
+            skip_value = False
+        elif command is not None:
+            if arg.split("=", 1)[0] in GLOBAL_OPTIONS:
+                return arg.split("=", 1)[0], command
+        elif arg in GLOBAL_OPTIONS:
+            skip_value = True
+        elif not arg.startswith("-"):
+            if arg not in _command_names():
+                return None
+            command = arg
+    return None
+
+
+def _command_names() -> set[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return set(getattr(group, "commands", {}))
+
+
+def _leave(code: object) -> None:
+    """Exit as soon as the output is flushed, without tearing the interpreter down.
+
+    Tear-down frees every object one at a time (a large record is hundreds of thousands)
+    and can take longer than the command; the system reclaims the memory at once. Files
+    and the record's lock are closed by the time a command returns.
+    """
+    if code is None:
+        code = 0
+    if not isinstance(code, int):
+        raise SystemExit(code)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:  # a closed pipe, say: the usual exit reports it as before
+        raise SystemExit(code) from None
+    os._exit(code)

@@ -1,0 +1,154 @@
+"""The `milestone` commands: list, add, done and reschedule."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dgtracker.cli.context import (
+    ByOption,
+    JsonFlag,
+    changing,
+    load_record,
+    optional_text,
+    typed_date,
+)
+from dgtracker.errors import Refused
+from dgtracker.text import clean_field
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from dgtracker.dates import When
+
+MAX_REMIND_DAYS = 3_650  # ten years: more is a slip (and would overflow TOML's integers)
+
+commands = typer.Typer(
+    name="milestone",
+    help="List, add, complete and reschedule milestones.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+MilestoneId = Annotated[str, typer.Argument(metavar="ID", help="The milestone's id.")]
+
+
+@commands.command("list")
+def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """Every milestone with its date or window and countdown."""
+    record, today = load_record(ctx)
+    if json:
+        from dgtracker.contract import milestone_json
+        from dgtracker.output import print_json
+        from dgtracker.views import milestone_views
+
+        print_json([milestone_json(view) for view in milestone_views(record, today)])
+        return
+    from dgtracker.render import make_console, render_milestones
+
+    render_milestones(make_console(), record, today, title=None, show_ids=True)
+
+
+def _when(value: str, today: "date") -> "When":
+    from dgtracker.date_input import parse_when
+
+    return parse_when(value, today)
+
+
+def _remind_days(value: str | None) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    try:
+        days = tuple(sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        raise Refused(f"--remind '{value}': give whole days before, such as 14,7,1,0.") from None
+    if any(day < 0 for day in days):
+        raise Refused("--remind: days before cannot be negative.")
+    if any(day > MAX_REMIND_DAYS for day in days):
+        raise Refused(f"--remind: give at most {MAX_REMIND_DAYS:,} days before.")
+    return days
+
+
+@commands.command("add")
+def milestone_add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What happens.")],
+    when: Annotated[
+        str,
+        typer.Argument(
+            metavar="WHEN",
+            help="A date, date and time, window (early March 2026, w/c 2 March 2026) or tbc.",
+        ),
+    ],
+    milestone_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Id (default: made from the title).", show_default=False),
+    ] = None,
+    remind: Annotated[
+        str | None,
+        typer.Option(
+            help="Reminder days before, comma-separated (default 14,7,3,1,0).", show_default=False
+        ),
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Add a milestone."""
+    from dgtracker.actions import add_milestone
+    from dgtracker.dates import format_when
+
+    cleaned, days = clean_field("title", title), _remind_days(remind)
+    with changing(ctx, by) as change:
+        milestone = add_milestone(
+            change.record,
+            cleaned,
+            _when(when, change.today),
+            by=change.by,
+            now=change.now,
+            milestone_id=milestone_id,
+            remind_days=days,
+        )
+    typer.echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
+
+
+@commands.command("done")
+def milestone_done(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    on: Annotated[
+        str | None, typer.Option(help="When it was done (default: today).", show_default=False)
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Mark a milestone done."""
+    from dgtracker.actions import mark_done
+    from dgtracker.dates import format_day
+
+    with changing(ctx, by) as change:
+        when = typed_date(on, change.today, "--on") or change.today
+        milestone = mark_done(
+            change.record, milestone_id, on=when, today=change.today, by=change.by, now=change.now
+        )
+    typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
+
+
+@commands.command("reschedule")
+def milestone_reschedule(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    when: Annotated[str, typer.Argument(metavar="WHEN", help="The new date, window or tbc.")],
+    reason: Annotated[str | None, typer.Option(help="Why it moved.", show_default=False)] = None,
+    by: ByOption = None,
+) -> None:
+    """Move a milestone to a new date or window (the old one stays in its history)."""
+    from dgtracker.actions import reschedule
+    from dgtracker.dates import format_when
+
+    reason_text = optional_text("reason", reason)
+    with changing(ctx, by) as change:
+        milestone = reschedule(
+            change.record,
+            milestone_id,
+            _when(when, change.today),
+            by=change.by,
+            now=change.now,
+            reason=reason_text,
+        )
+    typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.")

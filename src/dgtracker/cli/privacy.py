@@ -1,0 +1,86 @@
+"""Commands for personal data (UK GDPR): `purge` and `export-subject`.
+
+Nothing here prints personal data: people are named by id, data by field name.
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dgtracker.cli.context import (
+    ByOption,
+    CandidateId,
+    load_record,
+    now_utc,
+    record_path,
+    settings_of,
+    user_name,
+)
+from dgtracker.text import visible
+
+commands = typer.Typer()
+
+
+@commands.command()
+def purge(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be removed; change nothing.")
+    ] = False,
+    candidate: Annotated[
+        str | None,
+        typer.Option(
+            "--candidate",
+            metavar="ID",
+            help="Erase this person's data now, on request, whatever the dates.",
+            show_default=False,
+        ),
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Anonymise personal data as the retention policy says (here and in backups)."""
+    from dgtracker import api
+
+    done = api.purge(
+        record_path(ctx),
+        today=settings_of(ctx).today,
+        by=user_name(by),
+        now=now_utc(),
+        candidate=candidate,
+        dry_run=dry_run,
+    )
+    typer.echo("\n".join(done.lines))
+
+
+@commands.command("export-subject")
+def export_subject(
+    ctx: typer.Context,
+    candidate_id: CandidateId,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write to this file (created with mode 0600) instead of printing.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+) -> None:
+    """Everything held about one person, as JSON (a subject access request)."""
+    from dgtracker.actions import find_candidate
+    from dgtracker.output import json_text, write
+    from dgtracker.privacy import subject_access_json
+
+    record, today = load_record(ctx)
+    person = find_candidate(record, candidate_id)
+    text = json_text(subject_access_json(record, person, today)) + "\n"
+    if output is None:
+        write(text)
+        return
+    from dgtracker.storage import write_export
+
+    write_export(output, text, force=force, record_path=record_path(ctx))
+    typer.echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")

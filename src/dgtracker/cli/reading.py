@@ -1,0 +1,69 @@
+"""Commands that read the record: `status`, `candidates` and `show`."""
+
+from typing import Annotated
+
+import typer
+
+from dgtracker.cli.context import CandidateId, JsonFlag, load_record
+
+commands = typer.Typer()
+
+
+@commands.command()
+def status(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """The dashboard: milestones, countdowns and pipeline."""
+    record, today = load_record(ctx)
+    if json:
+        from dgtracker.contract import status_json
+        from dgtracker.output import print_json
+
+        print_json(status_json(record, today))
+        return
+    from dgtracker.render import make_console, render_status
+
+    render_status(make_console(), record, today)
+
+
+@commands.command()
+def candidates(
+    ctx: typer.Context,
+    stage: Annotated[
+        str | None, typer.Option(help="Only candidates at this stage.", show_default=False)
+    ] = None,
+    active: Annotated[
+        bool, typer.Option("--active", help="Only candidates still in the process.")
+    ] = False,
+    json: JsonFlag = False,
+) -> None:
+    """List candidates."""
+    from dgtracker.views import select_candidates
+
+    record, today = load_record(ctx)
+    chosen = select_candidates(record, stage=stage, active=active)
+    if json:
+        from dgtracker.contract import candidate_json
+        from dgtracker.output import print_json
+
+        print_json([candidate_json(c, record, today) for c in chosen])
+        return
+    from dgtracker.render import make_console, render_candidates
+
+    render_candidates(make_console(), record, chosen, today)
+
+
+@commands.command()
+def show(ctx: typer.Context, candidate_id: CandidateId, json: JsonFlag = False) -> None:
+    """One candidate, with their full history."""
+    from dgtracker.actions import find_candidate
+
+    record, today = load_record(ctx)
+    candidate = find_candidate(record, candidate_id)
+    if json:
+        from dgtracker.contract import candidate_detail_json
+        from dgtracker.output import print_json
+
+        print_json(candidate_detail_json(candidate, record, today))
+        return
+    from dgtracker.render import make_console, render_candidate
+
+    render_candidate(make_console(), record, candidate, today)

@@ -1,0 +1,88 @@
+"""Commands about the record file itself: `where`, `init` and `check`."""
+
+from typing import Annotated
+
+import typer
+
+from dgtracker.cli.context import record_path, settings_of
+from dgtracker.errors import RECORD_UNUSABLE, Refused
+from dgtracker.text import clean_field
+
+commands = typer.Typer()
+
+
+@commands.command()
+def where(ctx: typer.Context) -> None:
+    """Print the path of the record in use."""
+    typer.echo(str(record_path(ctx).absolute()))
+
+
+@commands.command()
+def init(
+    ctx: typer.Context,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            help="Another campaign's title (default: the DHSC Director General campaign).",
+            show_default=False,
+        ),
+    ] = None,
+    closes: Annotated[
+        str | None,
+        typer.Option(help="Closing date for applications (with --title).", show_default=False),
+    ] = None,
+    organisation: Annotated[str, typer.Option(help="Organisation (with --title).")] = "",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing record, keeping a backup.")
+    ] = False,
+) -> None:
+    """Create a new record (the DHSC campaign by default)."""
+    from dgtracker import storage, template
+    from dgtracker.date_input import parse_when
+    from dgtracker.dates import When
+
+    settings = settings_of(ctx)
+    path = settings.path
+    if path.exists() and not force:
+        raise Refused(
+            f"A record already exists at {path}.",
+            hint="Use --force to replace it (a backup is kept), or --file to choose another path.",
+        )
+    if title is None:
+        if closes is not None or organisation:
+            raise Refused("--closes and --organisation go with --title.")
+        record = template.dhsc_campaign()
+    else:
+        from dgtracker.model import DEFAULT_TIMEZONE
+
+        today = settings.today(DEFAULT_TIMEZONE)
+        closing = parse_when(closes, today) if closes else When()
+        record = template.blank_campaign(
+            clean_field("title", title), closing, clean_field("organisation", organisation)
+        )
+    saved = storage.create(path, record, keep_backup=force)
+    if saved is not None:
+        typer.echo(f"Kept the old record as {saved}")
+    typer.echo(f"Created {path} ({record.campaign.title}).")
+
+
+@commands.command()
+def check(ctx: typer.Context) -> None:
+    """Validate the record; list every problem (exit 3 if any)."""
+    from dgtracker import storage
+    from dgtracker.text import visible
+
+    path = record_path(ctx)
+    if not path.exists():
+        storage.read_text(path)  # raises the standard "no record" error
+    record, problems = storage.examine(path)
+    if record is None:
+        for problem in problems:
+            shown = visible(problem)
+            typer.echo(shown if shown.startswith(str(path)) else f"{path}: {shown}")
+        typer.echo(f"{len(problems)} problem(s) found.")
+        raise typer.Exit(RECORD_UNUSABLE)
+    typer.echo(
+        f"{path} is valid: {len(record.candidates)} candidate(s), "
+        f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."
+    )

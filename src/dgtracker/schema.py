@@ -1,0 +1,360 @@
+"""The record read from TOML data: every rule (rules.py) checked in one pass, and every
+problem listed with where it is.
+
+Tables that keep every rule are built straight away; any other is checked field by
+field with the same rules, to say what is wrong. serialise.py writes a record back.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from dgtracker.dates import When
+from dgtracker.model import (
+    DEFAULT_TIMEZONE,
+    SCHEMA_VERSION,
+    Action,
+    Campaign,
+    Candidate,
+    Event,
+    Milestone,
+    MilestoneChange,
+    MilestoneChangeKind,
+    Record,
+    Retention,
+    Stage,
+    StageKind,
+)
+from dgtracker.rules import (
+    ACTIONS,
+    CAMPAIGN,
+    CANDIDATE,
+    CHANGES,
+    EVENT,
+    KINDS,
+    MILESTONE,
+    MILESTONE_CHANGE,
+    RETENTION,
+    STAGE,
+    TOP,
+    Checker,
+    keeps_rules,
+    text_id,
+)
+
+# --- TOML data -> objects ----------------------------------------------------------
+
+
+def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
+    """Build a Record from parsed TOML; return it with every problem found (none: valid)."""
+    check = Checker()
+    top = check.fields(data, TOP, "record")
+    schema = top["schema"]
+    if schema is not None and schema != SCHEMA_VERSION:
+        check.note(
+            f"record.schema: version {schema} is not supported (this dgtracker reads "
+            f"version {SCHEMA_VERSION})"
+        )
+    campaign = _campaign(check, data.get("campaign"))
+    retention = _retention(check, data.get("retention", {}))
+    stages = _stages(check, data.get("stages"))
+    check.stage_ids = frozenset(stage.id for stage in stages)
+    milestones = _milestones(check, data.get("milestones", []))
+    candidates, highest = _candidates(check, data.get("candidates", []))
+    next_number = top["next_candidate_number"] or 1
+    if check.problems or campaign is None:
+        return None, check.problems
+    record = Record(
+        campaign=campaign,
+        stages=stages,
+        milestones=milestones,
+        candidates=candidates,
+        retention=retention,
+        next_candidate_number=max(next_number, highest + 1),
+    )
+    return record, []
+
+
+def _campaign(check: Checker, raw: Any) -> Campaign | None:
+    if raw is None:
+        check.note("record: missing table [campaign]")
+        return None
+    table = check.table(raw, "campaign")
+    if table is None:
+        return None
+    got = check.fields(table, CAMPAIGN, "campaign")
+    zone = got["timezone"] or DEFAULT_TIMEZONE
+    if not _known_timezone(zone):
+        check.note(f"campaign.timezone: unknown time zone '{zone}'")
+    return Campaign(
+        id=got["id"] or "",
+        title=got["title"] or "",
+        organisation=got["organisation"] or "",
+        grade=got["grade"] or "",
+        salary=got["salary"] or "",
+        timezone=zone,
+        description=got["description"] or "",
+    )
+
+
+def _known_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
+
+
+def _retention(check: Checker, raw: Any) -> Retention:
+    table = check.table(raw, "retention")
+    if table is None:
+        return Retention()
+    got = check.fields(table, RETENTION, "retention")
+    for key, value in got.items():
+        if value is not None and value < 0:
+            check.note(f"retention.{key}: must not be negative")
+    months, reserve = got["anonymise_after_months"], got["reserve_months"]
+    return Retention(
+        anonymise_after_months=6 if months is None else months,
+        reserve_months=12 if reserve is None else reserve,
+    )
+
+
+def _stages(check: Checker, raw: Any) -> list[Stage]:
+    if raw is None:
+        check.note("record: missing the stage list ([[stages]])")
+        return []
+    if not isinstance(raw, list) or not raw:
+        check.note("stages: expected a non-empty list of [[stages]] tables")
+        return []
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        where = f"stages[{index}]"
+        table = check.table(item, where)
+        if table is None:
+            continue
+        stage_id = text_id(table)
+        where = f"stages[{index}] ({stage_id})" if stage_id else where
+        got = check.fields(table, STAGE, where)
+        if stage_id in seen:
+            check.note(f"{where}: duplicate stage id '{stage_id}'")
+        seen.add(stage_id)
+        limit = got["limit_days"]
+        if limit is not None and limit < 1:
+            check.note(f"{where}.limit_days: must be at least 1")
+        stages.append(
+            Stage(
+                id=got["id"] or "",
+                title=got["title"] or stage_id,
+                kind=KINDS[got["kind"] or StageKind.ACTIVE],
+                needs_reason=bool(got["needs_reason"]),
+                limit_days=limit,
+            )
+        )
+    return stages
+
+
+def _when(check: Checker, table: dict[str, Any], got: dict[str, Any], where: str) -> When:
+    day, at, start, end = got["date"], got["at"], got["start"], got["end"]
+    given = [name for name in ("date", "at", "start", "tbc") if name in table]
+    if len(given) != 1:
+        check.note(
+            f"{where}: give exactly one of 'date', 'at', 'start' and 'end', or 'tbc = true'"
+            + (f" (found {', '.join(given)})" if given else "")
+        )
+        return When()
+    if given == ["tbc"] and got["tbc"] is False:
+        check.note(f"{where}.tbc: give a date instead of 'tbc = false'")
+    if at is not None:
+        if at.tzinfo is not None:
+            check.note(
+                f"{where}.at: write a local time without an offset (the campaign's time zone "
+                "applies)"
+            )
+        return When(at.date(), at.date(), time(at.hour, at.minute))
+    if day is not None:
+        return When(day, day)
+    if start is not None:
+        if end is None:
+            check.note(f"{where}: a window needs an 'end' date as well as 'start'")
+            return When()
+        if end < start:
+            check.note(f"{where}: the window ends before it starts")
+        return When(start, end, None, got["label"])
+    return When()
+
+
+def _milestones(check: Checker, raw: Any) -> list[Milestone]:
+    if not isinstance(raw, list):
+        check.note("milestones: expected a list of [[milestones]] tables")
+        return []
+    milestones: list[Milestone] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        where = f"milestones[{index}]"
+        table = check.table(item, where)
+        if table is None:
+            continue
+        milestone_id = text_id(table)
+        where = f"milestones[{index}] ({milestone_id})" if milestone_id else where
+        got = check.fields(table, MILESTONE, where)
+        if milestone_id in seen:
+            check.note(f"{where}: duplicate milestone id '{milestone_id}'")
+        seen.add(milestone_id)
+        remind = got["remind_days"]
+        if remind is not None and not all(type(d) is int and d >= 0 for d in remind):
+            check.note(f"{where}.remind_days: expected a list of whole days >= 0")
+            remind = None
+        milestones.append(
+            Milestone(
+                id=got["id"] or "",
+                title=got["title"] or "",
+                when=_when(check, table, got, where),
+                done=got["done"],
+                remind_days=tuple(remind) if remind is not None else None,
+                history=_milestone_history(check, got["history"] or [], where),
+            )
+        )
+    return milestones
+
+
+def _milestone_history(check: Checker, raw: list[Any], where: str) -> list[MilestoneChange]:
+    history = []
+    for index, item in enumerate(raw):
+        h_where = f"{where}.history[{index}]"
+        table = check.table(item, h_where)
+        if table is None:
+            continue
+        got = check.fields(table, MILESTONE_CHANGE, h_where)
+        history.append(
+            MilestoneChange(
+                at=got["at"] or datetime(1970, 1, 1, tzinfo=UTC),
+                by=got["by"] or "",
+                change=CHANGES.get(got["change"] or "", MilestoneChangeKind.ADDED),
+                before=got["before"],
+                after=got["after"],
+                reason=got["reason"],
+            )
+        )
+    return history
+
+
+def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
+    if not isinstance(raw, list):
+        check.note("candidates: expected a list of [[candidates]] tables")
+        return [], 0
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    highest = 0
+    stage_ids = check.stage_ids
+    for index, item in enumerate(raw):
+        plain = _plain_candidate(item, stage_ids)
+        if plain is not None and plain.id not in seen:
+            seen.add(plain.id)
+            highest = max(highest, _id_number(plain.id))
+            candidates.append(plain)
+            continue
+        where = f"candidates[{index}]"
+        table = check.table(item, where)
+        if table is None:
+            continue
+        cid = text_id(table)
+        where = f"candidates[{index}] ({cid})" if cid else where
+        got = check.fields(table, CANDIDATE, where)
+        if cid in seen:
+            check.note(f"{where}: duplicate candidate id '{cid}'")
+        seen.add(cid)
+        highest = max(highest, _id_number(cid))
+        candidates.append(
+            Candidate(
+                id=got["id"] or "",
+                name=got["name"] or "",
+                stage=got["stage"] or "",
+                email=got["email"],
+                phone=got["phone"],
+                source=got["source"],
+                applied=got["applied"],
+                rank=got["rank"],
+                history=_events(check, got["history"] or [], where),
+            )
+        )
+    return candidates, highest
+
+
+def _id_number(cid: str) -> int:
+    """The number in an id such as c042 (0 for any other id)."""
+    return int(cid[1:]) if cid[:1] == "c" and cid[1:].isdigit() else 0
+
+
+def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
+    events = []
+    for index, item in enumerate(raw):
+        plain = _plain_event(item, check.stage_ids)
+        if plain is not None:
+            events.append(plain)
+            continue
+        e_where = f"{where}.history[{index}]"
+        table = check.table(item, e_where)
+        if table is None:
+            continue
+        got = check.fields(table, EVENT, e_where)
+        events.append(
+            Event(
+                at=got["at"] or datetime(1970, 1, 1, tzinfo=UTC),
+                on=got["on"] or date(1970, 1, 1),
+                by=got["by"] or "",
+                action=ACTIONS.get(got["action"] or "", Action.NOTE),
+                stage=got["stage"],
+                from_stage=got["from_stage"],
+                note=got["note"],
+                reason=got["reason"],
+            )
+        )
+    return events
+
+
+# The fast path: a table that keeps every rule (checked by the same Field descriptions)
+# is built at once; None sends it through the checks above, which say what is wrong.
+
+
+def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
+    if not keeps_rules(table, EVENT, stage_ids):
+        return None
+    get = table.get
+    return Event(
+        get("at"),
+        get("on"),
+        get("by"),
+        ACTIONS[get("action")],
+        get("stage"),
+        get("from_stage"),
+        get("note"),
+        get("reason"),
+    )
+
+
+def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
+    if not keeps_rules(table, CANDIDATE, stage_ids):
+        return None
+    get = table.get
+    history = []
+    for item in get("history") or ():
+        event = _plain_event(item, stage_ids)
+        if event is None:
+            return None
+        history.append(event)
+    return Candidate(
+        get("id"),
+        get("name"),
+        get("stage"),
+        get("email"),
+        get("phone"),
+        get("source"),
+        get("applied"),
+        get("rank"),
+        history,
+    )

@@ -1,0 +1,124 @@
+"""A record as TOML data, in a fixed order of keys and records, so that the same record
+always becomes the same bytes (storage.py writes them; schema.py reads them back).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dgtracker.model import Candidate, Event, Milestone, Record, Stage
+
+_NO_OFFSET = timedelta(0)
+
+
+def _utc(moment: datetime) -> datetime:
+    """Store moments in UTC, to the second: TOML cannot write offsets with seconds."""
+    # Already so, as read from the record: kept as it is, so that a save finds unchanged
+    # data identical. Only for a fixed offset (dst() is None): a zone with summer time can
+    # also be at +00:00, yet its times in a clock change never compare equal to UTC ones.
+    if not moment.microsecond and moment.dst() is None and moment.utcoffset() == _NO_OFFSET:
+        return moment
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _put(table: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        table[key] = value
+
+
+def record_to_data(record: Record) -> dict[str, Any]:
+    campaign = record.campaign
+    data: dict[str, Any] = {
+        "schema": record.schema,
+        "next_candidate_number": record.next_candidate_number,
+        "campaign": {
+            "id": campaign.id,
+            "title": campaign.title,
+            "organisation": campaign.organisation,
+            "grade": campaign.grade,
+            "salary": campaign.salary,
+            "timezone": campaign.timezone,
+            "description": campaign.description,
+        },
+        "retention": {
+            "anonymise_after_months": record.retention.anonymise_after_months,
+            "reserve_months": record.retention.reserve_months,
+        },
+        "stages": [_stage_data(stage) for stage in record.stages],
+        "milestones": [_milestone_data(m) for m in record.milestones],
+        "candidates": [_candidate_data(c) for c in record.candidates],
+    }
+    return data
+
+
+def _stage_data(stage: Stage) -> dict[str, Any]:
+    table: dict[str, Any] = {"id": stage.id, "title": stage.title, "kind": stage.kind}
+    if stage.needs_reason:
+        table["needs_reason"] = True
+    _put(table, "limit_days", stage.limit_days)
+    return table
+
+
+def _milestone_data(milestone: Milestone) -> dict[str, Any]:
+    table: dict[str, Any] = {"id": milestone.id, "title": milestone.title}
+    when = milestone.when
+    if when.start is None or when.end is None:
+        table["tbc"] = True
+    elif when.time is not None:
+        table["at"] = datetime.combine(when.start, when.time)
+    elif when.start == when.end:
+        table["date"] = when.start
+    else:
+        table["start"] = when.start
+        table["end"] = when.end
+        _put(table, "label", when.label)
+    _put(table, "done", milestone.done)
+    if milestone.remind_days is not None:
+        table["remind_days"] = list(milestone.remind_days)
+    if milestone.history:
+        table["history"] = [
+            _drop_none(
+                {
+                    "at": _utc(change.at),
+                    "by": change.by,
+                    "change": change.change,
+                    "before": change.before,
+                    "after": change.after,
+                    "reason": change.reason,
+                }
+            )
+            for change in milestone.history
+        ]
+    return table
+
+
+def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in table.items() if value is not None}
+
+
+def _candidate_data(candidate: Candidate) -> dict[str, Any]:
+    table: dict[str, Any] = {"id": candidate.id, "name": candidate.name}
+    _put(table, "email", candidate.email)
+    _put(table, "phone", candidate.phone)
+    _put(table, "source", candidate.source)
+    _put(table, "applied", candidate.applied)
+    table["stage"] = candidate.stage
+    _put(table, "rank", candidate.rank)
+    if candidate.history:
+        table["history"] = [_event_data(event) for event in candidate.history]
+    return table
+
+
+def _event_data(event: Event) -> dict[str, Any]:
+    # Built key by key, not filtered afterwards: a large record has tens of thousands.
+    table = {"at": _utc(event.at), "on": event.on, "by": event.by, "action": event.action}
+    if event.stage is not None:
+        table["stage"] = event.stage
+    if event.from_stage is not None:
+        table["from_stage"] = event.from_stage
+    if event.note is not None:
+        table["note"] = event.note
+    if event.reason is not None:
+        table["reason"] = event.reason
+    return table
