@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from dgtracker.cli import app
@@ -41,7 +42,29 @@ def _all_commands() -> dict[str, object]:
     return found
 
 
-def test_every_command_has_help_and_is_in_the_readme() -> None:
-    for name, command in _all_commands().items():
-        assert getattr(command, "help", None), f"{name} has no help text"
-        assert f"`{name}" in README, f"{name} is not documented in the README"
+COMMANDS = _all_commands()
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_command_has_help_and_is_in_the_readme(name: str) -> None:
+    assert getattr(COMMANDS[name], "help", None), f"{name} has no help text"
+    assert f"`{name}" in README, f"{name} is not documented in the README"
+
+
+def _layout_section() -> str:
+    return README.split("### How the code is laid out", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_layout_in_the_readme_matches_the_tree() -> None:
+    package = ROOT / "src" / "dgtracker"
+    modules = {
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if p.name != "__init__.py" and "__pycache__" not in p.parts
+    }
+    listed = re.findall(r"^- `([\w/]+\.py)` — ", _layout_section(), re.M)
+    assert len(listed) == len(set(listed)), "a module is listed twice"
+    assert set(listed) == modules, (
+        f"missing from the README: {sorted(modules - set(listed))}; "
+        f"no longer in the tree: {sorted(set(listed) - modules)}"
+    )

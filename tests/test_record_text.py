@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import rtoml
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tests.test_roundtrip import STAGES, records, safe_text
 
@@ -138,7 +138,6 @@ def test_a_part_that_would_not_read_back_is_not_kept() -> None:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records(), st.data())
 def test_any_change_saves_the_same_bytes_as_writing_the_whole_record(
     tmp_path_factory, record, data

@@ -7,7 +7,7 @@ import tomllib
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dgtracker import storage
@@ -143,7 +143,6 @@ def records(draw: st.DrawFn) -> Record:
     )
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records())
 def test_serialised_record_loads_back_unchanged(record: Record) -> None:
     text, _ = storage.serialise(record)
@@ -160,7 +159,6 @@ def test_serialised_record_loads_back_unchanged(record: Record) -> None:
     assert loaded is not None and storage.serialise(loaded)[0] == text  # same data, same bytes
 
 
-@settings(max_examples=50, deadline=None)
 @given(records())
 def test_saved_file_loads_back_unchanged(tmp_path_factory, record: Record) -> None:
     path: Path = tmp_path_factory.mktemp("rt") / "campaign.toml"

@@ -9,7 +9,7 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--version"]:
+    if sys.argv[1:] in (["--version"], ["-V"]):
         from dgtracker import __version__
 
         sys.stdout.write(f"dgtracker {__version__}\n")

@@ -66,6 +66,7 @@ class PurgeResult:
 
     lines: list[str]
     record: Record
+    plans: list[FilePlan]
 
 
 def purge(
@@ -115,7 +116,7 @@ def purge(
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
-    return PurgeResult(lines, record)
+    return PurgeResult(lines, record, plans)
 
 
 def _today_in(timezone: str) -> date:

@@ -8,7 +8,7 @@ this module only spells it out.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dgtracker.dates import format_when
 from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record, Stage
@@ -19,6 +19,9 @@ from dgtracker.views import (
     milestone_views,
     pipeline,
 )
+
+if TYPE_CHECKING:
+    from dgtracker.privacy import FilePlan
 
 
 def _iso(value: date | None) -> str | None:
@@ -143,3 +146,31 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
     whole["candidates"] = [candidate_detail_json(c, record, today) for c in record.candidates]
     return whole
+
+
+def check_json(path: str, record: Record | None, problems: list[str]) -> dict[str, Any]:
+    """`check --json`: whether the record keeps every rule, and each problem found."""
+    return {
+        "path": path,
+        "valid": record is not None,
+        "problems": problems,
+        "candidates": len(record.candidates) if record else None,
+        "milestones": len(record.milestones) if record else None,
+        "stages": len(record.stages) if record else None,
+    }
+
+
+def purge_json(plans: list[FilePlan], dry_run: bool) -> dict[str, Any]:
+    """`purge --json`: per file, who is (or would be) anonymised and which fields; never
+    the values."""
+    return {
+        "dry_run": dry_run,
+        "files": [
+            {
+                "path": str(plan.path),
+                "candidates": [{"id": d.candidate.id, "fields": d.held} for d in plan.due],
+            }
+            for plan in plans
+            if plan.due
+        ],
+    }

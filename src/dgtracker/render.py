@@ -45,8 +45,15 @@ _STATE_STYLE = {
 }
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader left (`| head`): let the command line end quietly (cli/app.py),
+        rather than rich's exit 1, which would read as a refusal."""
+        raise BrokenPipeError
+
+
 def make_console() -> Console:
-    return Console(highlight=False, emoji=False, soft_wrap=False)
+    return _Console(highlight=False, emoji=False, soft_wrap=False)
 
 
 def safe(value: str | None, style: str = "") -> Text:

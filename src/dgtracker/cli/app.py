@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from dgtracker import __version__
 from dgtracker.cli.candidates import commands as candidate_commands
-from dgtracker.cli.context import Settings
+from dgtracker.cli.context import COMPLETE_VAR, Settings
 from dgtracker.cli.exchange import commands as import_commands
 from dgtracker.cli.exchange import export_app
 from dgtracker.cli.milestones import commands as milestone_commands
@@ -23,6 +23,7 @@ from dgtracker.cli.privacy import commands as privacy_commands
 from dgtracker.cli.reading import commands as reading_commands
 from dgtracker.cli.records import commands as record_commands
 from dgtracker.cli.reminders import commands as reminder_commands
+from dgtracker.cli.shell import commands as shell_commands
 from dgtracker.errors import INTERNAL, USAGE, DgError
 
 
@@ -35,6 +36,9 @@ def show_error(error: DgError) -> None:
         sys.stderr.write(f"  {visible(error.hint, keep_newlines=True)}\n")
 
 
+CLOSED_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE (128 + 13)
+
+
 class Commands(TyperGroup):
     """The root command group: dgtracker's own failures become their exit codes here."""
 
@@ -44,14 +48,26 @@ class Commands(TyperGroup):
         except DgError as error:
             show_error(error)
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:  # `dgtracker candidates | head -1`: the reader has gone
+            _silence_stdout()
+            raise typer.Exit(CLOSED_PIPE) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at nothing, so that flushing at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's buffer)
+        pass
 
 
 app = typer.Typer(
     name="dgtracker",
     cls=Commands,
     help="Track a senior recruitment campaign — milestones and candidates — in one TOML record.",
-    add_completion=False,
-    no_args_is_help=True,
+    add_completion=False,  # `dgtracker completion SHELL` instead: nothing added to start-up
+    invoke_without_command=True,  # no command: the help, exit 0 (main_options)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -65,6 +81,7 @@ for group in (
     import_commands,
     export_app,
     privacy_commands,
+    shell_commands,
 ):
     app.add_typer(group)
 
@@ -100,7 +117,11 @@ def main_options(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
         ),
     ] = False,
 ) -> None:
@@ -108,6 +129,14 @@ def main_options(
 
     Global options go before the command: dgtracker --as-of 2026-02-02 status
     """
+    if ctx.invoked_subcommand is None:  # `dgtracker` alone: say what it can do
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+    if as_of is not None and not as_of.strip():
+        from dgtracker.errors import Refused
+
+        show_error(Refused("--as-of / DGTRACKER_TODAY is empty.", hint="Give a date."))
+        raise typer.Exit(Refused.exit_code)
     ctx.obj = Settings(file=file or None, as_of=as_of or None)
 
 
@@ -116,8 +145,12 @@ def main_options(
 
 def main() -> None:
     """Console entry point: typer handles dgtracker's own errors; this catches the rest."""
+    if COMPLETE_VAR in os.environ:  # a shell asking for completions: typer's shell classes
+        from typer.completion import completion_init  # type: ignore[attr-defined]
+
+        completion_init()
     try:
-        app()
+        app(prog_name="dgtracker", complete_var=COMPLETE_VAR)
     except SystemExit as done:  # how typer ends every command, with its exit code
         if done.code == USAGE and (slip := misplaced_global_option(sys.argv[1:])):
             option, command = slip
@@ -185,6 +218,8 @@ def _leave(code: object) -> None:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
-    except Exception:  # a closed pipe, say: the usual exit reports it as before
+    except BrokenPipeError:  # the reader left before the last of the output
+        os._exit(CLOSED_PIPE)
+    except Exception:  # any other failure to flush: the usual exit reports it
         raise SystemExit(code) from None
     os._exit(code)

@@ -4,19 +4,37 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import ByOption, CandidateId, changing, optional_text, typed_date
+from dgtracker.cli.context import (
+    ByOption,
+    CandidateId,
+    Command,
+    changing,
+    example,
+    optional_text,
+    typed_date,
+)
 from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
 commands = typer.Typer()
 
 
-@commands.command("add-candidate")
+@commands.command(
+    "add-candidate",
+    cls=Command,
+    epilog=example(
+        'dgtracker add-candidate "Ada Lovelace" --email ada@example.org --source advert'
+    ),
+)
 def add_candidate(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The candidate's full name.")],
-    email: Annotated[str | None, typer.Option(show_default=False)] = None,
-    phone: Annotated[str | None, typer.Option(show_default=False)] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Email address (one a candidate).", show_default=False)
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option(help="Phone number, as written.", show_default=False)
+    ] = None,
     source: Annotated[
         str | None,
         typer.Option(help="Where they came from (advert, search firm, …).", show_default=False),
@@ -60,7 +78,13 @@ def add_candidate(
     typer.echo(candidate.id)
 
 
-@commands.command()
+@commands.command(
+    cls=Command,
+    epilog=example(
+        'dgtracker move c001 longlist --note "Strong sift"',
+        'dgtracker move c002 rejected --reason "Did not meet the essential criteria"',
+    ),
+)
 def move(
     ctx: typer.Context,
     candidate_id: CandidateId,
@@ -68,7 +92,9 @@ def move(
     on: Annotated[
         str | None, typer.Option(help="When it happened (default: today).", show_default=False)
     ] = None,
-    note: Annotated[str | None, typer.Option(show_default=False)] = None,
+    note: Annotated[
+        str | None, typer.Option(help="A note kept with the move.", show_default=False)
+    ] = None,
     reason: Annotated[
         str | None,
         typer.Option(help="Why (needed for rejected and withdrawn).", show_default=False),
@@ -118,7 +144,7 @@ def move(
     typer.echo(moved)
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example('dgtracker note c001 "References received"'))
 def note(
     ctx: typer.Context,
     candidate_id: CandidateId,

@@ -12,9 +12,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from dgtracker.errors import Refused
 from dgtracker.text import clean_field
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from dgtracker.model import Record
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
+COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions
 
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print JSON (the documented contract) instead of a table.")
@@ -150,3 +152,16 @@ def typed_date(value: str | None, today: date, option: str) -> date | None:
     except Refused as error:
         error.message = f"{option}: {error.message}"
         raise
+
+
+class Command(TyperCommand):
+    """A command whose usage line names its arguments plainly: `move [OPTIONS] ID STAGE`
+    (typer would write `{ID} {STAGE}`)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [piece.strip("{}") for piece in super().collect_usage_pieces(ctx)]
+
+
+def example(*lines: str) -> str:
+    """The help's closing example: kept as written (click rewraps other paragraphs)."""
+    return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)

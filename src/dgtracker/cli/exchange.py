@@ -8,9 +8,11 @@ import typer
 
 from dgtracker.cli.context import (
     ByOption,
+    Command,
     ForceOption,
     OutputOption,
     changing,
+    example,
     load_record,
     record_path,
 )
@@ -32,7 +34,7 @@ export_app = typer.Typer(
 # --- export -----------------------------------------------------------------------
 
 
-@export_app.command("ics")
+@export_app.command("ics", cls=Command, epilog=example("dgtracker export ics -o dg-tdd.ics"))
 def export_ics(ctx: typer.Context, output: OutputOption = None, force: ForceOption = False) -> None:
     """Milestones as calendar events (iCalendar), with reminders as alarms."""
     from dgtracker.calendar_export import calendar_bytes
@@ -44,7 +46,7 @@ def export_ics(ctx: typer.Context, output: OutputOption = None, force: ForceOpti
     deliver(ctx, calendar_bytes(record), output, force, summary)
 
 
-@export_app.command("csv")
+@export_app.command("csv", cls=Command, epilog=example("dgtracker export csv -o candidates.csv"))
 def export_csv(
     ctx: typer.Context,
     output: OutputOption = None,
@@ -62,7 +64,7 @@ def export_csv(
     deliver(ctx, text.encode("utf-8"), output, force, f"{len(record.candidates)} candidate(s)")
 
 
-@export_app.command("json")
+@export_app.command("json", cls=Command, epilog=example("dgtracker export json > record.json"))
 def export_json(
     ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
 ) -> None:
@@ -105,7 +107,9 @@ def write_stdout(data: bytes) -> None:
 # --- import -----------------------------------------------------------------------
 
 
-@commands.command("import")
+@commands.command(
+    "import", cls=Command, epilog=example("dgtracker import applicants.csv --dry-run")
+)
 def import_csv(
     ctx: typer.Context,
     file: Annotated[

@@ -6,8 +6,10 @@ import typer
 
 from dgtracker.cli.context import (
     ByOption,
+    Command,
     JsonFlag,
     changing,
+    example,
     load_record,
     optional_text,
     typed_date,
@@ -31,7 +33,7 @@ commands = typer.Typer(
 MilestoneId = Annotated[str, typer.Argument(metavar="ID", help="The milestone's id.")]
 
 
-@commands.command("list")
+@commands.command("list", cls=Command, epilog=example("dgtracker milestone list"))
 def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Every milestone with its date or window and countdown."""
     record, today = load_record(ctx)
@@ -67,7 +69,11 @@ def _remind_days(value: str | None) -> tuple[int, ...] | None:
     return days
 
 
-@commands.command("add")
+@commands.command(
+    "add",
+    cls=Command,
+    epilog=example('dgtracker milestone add "Panel briefing" "w/c 23 February 2026" --remind 7,1'),
+)
 def milestone_add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="What happens.")],
@@ -108,7 +114,9 @@ def milestone_add(
     typer.echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
 
 
-@commands.command("done")
+@commands.command(
+    "done", cls=Command, epilog=example("dgtracker milestone done closing --on 9/2/2026")
+)
 def milestone_done(
     ctx: typer.Context,
     milestone_id: MilestoneId,
@@ -129,7 +137,13 @@ def milestone_done(
     typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
 
 
-@commands.command("reschedule")
+@commands.command(
+    "reschedule",
+    cls=Command,
+    epilog=example(
+        'dgtracker milestone reschedule interviews "w/c 2 March 2026" --reason "Panel diary"'
+    ),
+)
 def milestone_reschedule(
     ctx: typer.Context,
     milestone_id: MilestoneId,

@@ -11,6 +11,9 @@ import typer
 from dgtracker.cli.context import (
     ByOption,
     CandidateId,
+    Command,
+    JsonFlag,
+    example,
     load_record,
     now_utc,
     record_path,
@@ -22,7 +25,7 @@ from dgtracker.text import visible
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example("dgtracker purge --dry-run"))
 def purge(
     ctx: typer.Context,
     dry_run: Annotated[
@@ -38,6 +41,7 @@ def purge(
         ),
     ] = None,
     by: ByOption = None,
+    json: JsonFlag = False,
 ) -> None:
     """Anonymise personal data as the retention policy says (here and in backups)."""
     from dgtracker import api
@@ -50,10 +54,20 @@ def purge(
         candidate=candidate,
         dry_run=dry_run,
     )
+    if json:
+        from dgtracker.contract import purge_json
+        from dgtracker.output import print_json
+
+        print_json(purge_json(done.plans, dry_run))
+        return
     typer.echo("\n".join(done.lines))
 
 
-@commands.command("export-subject")
+@commands.command(
+    "export-subject",
+    cls=Command,
+    epilog=example("dgtracker export-subject c002 -o c002-subject-access.json"),
+)
 def export_subject(
     ctx: typer.Context,
     candidate_id: CandidateId,

@@ -4,12 +4,12 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import CandidateId, JsonFlag, load_record
+from dgtracker.cli.context import CandidateId, Command, JsonFlag, example, load_record
 
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example("dgtracker --as-of 2026-02-02 status"))
 def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     """The dashboard: milestones, countdowns and pipeline."""
     record, today = load_record(ctx)
@@ -24,7 +24,7 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     render_status(make_console(), record, today)
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example("dgtracker candidates --active"))
 def candidates(
     ctx: typer.Context,
     stage: Annotated[
@@ -51,7 +51,7 @@ def candidates(
     render_candidates(make_console(), record, chosen, today)
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example("dgtracker show c001"))
 def show(ctx: typer.Context, candidate_id: CandidateId, json: JsonFlag = False) -> None:
     """One candidate, with their full history."""
     from dgtracker.actions import find_candidate

@@ -4,20 +4,26 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import record_path, settings_of
+from dgtracker.cli.context import Command, JsonFlag, example, record_path, settings_of
 from dgtracker.errors import RECORD_UNUSABLE, Refused
 from dgtracker.text import clean_field
 
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example("dgtracker where"))
 def where(ctx: typer.Context) -> None:
     """Print the path of the record in use."""
     typer.echo(str(record_path(ctx).absolute()))
 
 
-@commands.command()
+@commands.command(
+    cls=Command,
+    epilog=example(
+        "dgtracker --file ~/campaigns/dg-tdd.toml init",
+        'dgtracker -f cio.toml init --title "Chief Information Officer" --closes 2026-04-30',
+    ),
+)
 def init(
     ctx: typer.Context,
     title: Annotated[
@@ -66,8 +72,8 @@ def init(
     typer.echo(f"Created {path} ({record.campaign.title}).")
 
 
-@commands.command()
-def check(ctx: typer.Context) -> None:
+@commands.command(cls=Command, epilog=example("dgtracker check"))
+def check(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Validate the record; list every problem (exit 3 if any)."""
     from dgtracker import storage
     from dgtracker.text import visible
@@ -76,6 +82,14 @@ def check(ctx: typer.Context) -> None:
     if not path.exists():
         storage.read_text(path)  # raises the standard "no record" error
     record, problems = storage.examine(path)
+    if json:
+        from dgtracker.contract import check_json
+        from dgtracker.output import print_json
+
+        print_json(check_json(str(path), record, problems))
+        if record is None:
+            raise typer.Exit(RECORD_UNUSABLE)
+        return
     if record is None:
         for problem in problems:
             shown = visible(problem)

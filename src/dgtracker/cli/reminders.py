@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import JsonFlag, load_record, record_path
+from dgtracker.cli.context import Command, JsonFlag, example, load_record, record_path
 from dgtracker.errors import Refused
 
 commands = typer.Typer()
@@ -20,7 +20,7 @@ DEFAULT_CRON_TIME = "07:30"
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example("dgtracker remind --within 7"))
 def remind(
     ctx: typer.Context,
     json: JsonFlag = False,
@@ -47,7 +47,7 @@ def remind(
         write("".join(f"{reminder.message}\n" for reminder in reminders))
 
 
-@commands.command()
+@commands.command(cls=Command, epilog=example("dgtracker cron --at 08:00"))
 def cron(
     ctx: typer.Context,
     at: Annotated[
