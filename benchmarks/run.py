@@ -6,9 +6,12 @@ For each size it builds a record through dgtracker's own code (the DHSC template
 objects and storage.save) in benchmarks/work/, runs each command once to warm up and then
 --runs times, and reports the median wall and CPU time and the peak memory of each process,
 with ratios to the bare interpreter (`python -c pass`) and to Taskwarrior's `task list` on the
-same number of items (when `task` is installed). The Markdown table goes to --output
-(benchmarks/results.md by default; notes from its "## What changed" section onward are
-kept) and to stdout.
+same number of items (when `task` is installed). Each timed run of a command is paired with
+a run of `python -c pass` just before it, and the ratio is the median of those paired
+ratios, with their range: a machine that is busier in one run than another moves both
+figures of a pair together, so the ratio stays put where an unpaired one would not. The
+Markdown table goes to --output (benchmarks/results.md by default; notes from its
+"## What changed" section onward are kept) and to stdout.
 
 It is a benchmark, not a test: nothing here asserts a timing.
 """
@@ -62,6 +65,13 @@ class Timing:
     peak_mb: float | None
     exit_code: int
     error: str = ""
+    # The median of the paired ratios (this run ÷ `python -c pass` just before it), and
+    # the lowest and highest of them.
+    ratio: float | None = None
+    ratio_range: tuple[float, float] | None = None
+
+
+BASELINE = (sys.executable, "-c", "pass")
 
 
 def _gnu_time() -> str | None:
@@ -122,7 +132,8 @@ def measure(
     runs: int,
     before_each: Callable[[], None] | None = None,
 ) -> Timing:
-    """Warm up once (checking the output), then time `runs` runs; `before_each` is not timed."""
+    """Warm up once (checking the output), then time `runs` runs, each paired with a run of
+    the bare interpreter just before it; `before_each` is not timed."""
     if before_each:
         before_each()
     warm = subprocess.run(argv, capture_output=True, text=True, env=env, errors="replace")
@@ -130,11 +141,13 @@ def measure(
     if warm.returncode != 0:
         lines = (warm.stderr or warm.stdout).strip().splitlines()
         error = lines[0] if lines else ""
-    walls, cpus, peaks = [], [], []
+    walls, cpus, peaks, ratios = [], [], [], []
     for _ in range(runs):
         if before_each:
             before_each()
+        baseline_wall, _, _ = run_once(BASELINE, env)
         wall, cpu, peak = run_once(argv, env)
+        ratios.append(wall / baseline_wall)
         walls.append(wall)
         cpus.append(cpu)
         if peak is not None:
@@ -148,6 +161,8 @@ def measure(
         peak_mb=exact if exact is not None else (max(peaks) if peaks else None),
         exit_code=warm.returncode,
         error=error,
+        ratio=statistics.median(ratios),
+        ratio_range=(min(ratios), max(ratios)),
     )
 
 
@@ -352,6 +367,14 @@ def _ratio(value: float, base: Timing | None) -> str:
     return f"×{value / base.median_ms:.1f}"
 
 
+def _paired(timing: Timing) -> str:
+    """The median paired ratio to `python -c pass`, with its range."""
+    if timing.ratio is None or timing.ratio_range is None:
+        return "—"
+    low, high = timing.ratio_range
+    return f"×{timing.ratio:.1f} ({low:.1f}–{high:.1f})"
+
+
 def _verdict(row: Row, scale: float = 1.0) -> str:
     timing = row.timing
     if timing is None or (row.target_ms is None and row.target_mb is None):
@@ -365,9 +388,14 @@ def _verdict(row: Row, scale: float = 1.0) -> str:
 
 
 def _scaled(row: Row, scale: float) -> str:
-    if row.timing is None or row.target_ms is None:
+    """The time target scaled to this machine by the paired ratio: within it when the
+    command takes at most target ÷ REFERENCE_PYTHON_MS times `python -c pass` here."""
+    timing = row.timing
+    if timing is None or row.target_ms is None or timing.ratio is None:
         return ""
-    return f"≤ {row.target_ms * scale:.0f} ms: {_verdict(row, scale)}"
+    allowed = row.target_ms / REFERENCE_PYTHON_MS
+    verdict = "met" if timing.ratio <= allowed else f"over by ×{timing.ratio - allowed:.1f}"
+    return f"≤ ×{allowed:.0f} python: {verdict}"
 
 
 def _target(row: Row) -> str:
@@ -387,8 +415,8 @@ def machine_scale(python: Timing) -> float:
 def table(rows: list[Row], python: Timing, task: Timing | None) -> list[str]:
     scale = machine_scale(python)
     lines = [
-        "| command | median ms | × python | × task list | CPU ms | peak MB | target | result "
-        f"| target × {scale:.2f} (this machine) |",
+        "| command | median ms | × python (paired, range) | × task list | CPU ms | peak MB "
+        f"| target | result | target scaled (python here: ×{scale:.2f} the reference) |",
         "|---|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for row in rows:
@@ -401,7 +429,7 @@ def table(rows: list[Row], python: Timing, task: Timing | None) -> list[str]:
         if t.exit_code != 0:
             verdict, scaled = f"exit {t.exit_code}: {t.error}".replace("|", "/"), ""
         lines.append(
-            f"| `{row.label}` | {t.median_ms:.0f} | {_ratio(t.median_ms, python)} | "
+            f"| `{row.label}` | {t.median_ms:.0f} | {_paired(t)} | "
             f"{_ratio(t.median_ms, task)} | {t.cpu_ms:.0f} | {peak} | {_target(row)} | {verdict} "
             f"| {scaled} |"
         )
@@ -518,18 +546,21 @@ def report(sections: list[str], args: argparse.Namespace) -> list[str]:
         "",
         f"Written by `{command}`: each figure is the median wall time of {args.runs} "
         "run(s) of a whole process after one warm-up run, and its peak resident memory. "
-        "Ratios compare with the bare interpreter (`python -c pass`) and with Taskwarrior's "
-        "`task list` on the same number of items. CPU ms is the median user + system time, "
+        "Each run is paired with a run of the bare interpreter (`python -c pass`) just before "
+        "it; the × python column is the median of those paired ratios, with their range. "
+        "× task list compares with Taskwarrior's `task list` on the same number of items. "
+        "CPU ms is the median user + system time, "
         "which other work on the machine disturbs less than wall time. Peak memory is "
         + (
             "measured by GNU time."
             if GNU_TIME
             else "an upper bound from wait4 (GNU time is not installed)."
         )
-        + " The last column scales each time target to this machine: the target times "
-        f"`python -c pass` here ÷ {REFERENCE_PYTHON_MS} ms, which is how long it takes on the "
-        "machine the targets were set on (memory targets are not scaled). Targets are set "
-        "for 1,000 and 10,000 candidates only."
+        + " The last column scales each time target to this machine through the paired "
+        f"ratio: a target of T ms is met when the command takes at most T ÷ "
+        f"{REFERENCE_PYTHON_MS} times `python -c pass` ({REFERENCE_PYTHON_MS} ms is how long "
+        "that takes on the machine the targets were set on; memory targets are not scaled). "
+        "Targets are set for 1,000 and 10,000 candidates only."
         + " Write commands start from a fresh copy of the record before each run (the copy "
         "is not timed), so the record does not grow. Each record has the DHSC milestones "
         "and candidates with five history events each (added, three moves, a note).",
