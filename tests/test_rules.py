@@ -1,0 +1,69 @@
+"""Each rule is stated once (rules.py) and every way of reading a record applies it: the
+fast path (compile_rules) gives the same answers as asking each Field (keeps_rules), and
+a rule added in one place is enforced by loading and by `check` alike."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dgtracker import rules, schema, storage
+
+STAGES = frozenset({"applied", "longlist", "rejected"})
+
+# Values of every type TOML gives, including the ones that break each rule.
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from(["", "applied", "nowhere", "moved", "ada@example.org", "not-an-email"]),
+    st.sampled_from(["Ada\u202eLovelace", "ok\x1b[2J", "x" * 10_001, "  ", "Ada Lovelace"]),
+    st.just(date(2026, 2, 2)),
+    st.sampled_from([datetime(2026, 2, 2, 9), datetime(2026, 2, 2, 9, tzinfo=UTC)]),
+    st.just([]),
+)
+
+
+def tables(fields: rules.Fields) -> st.SearchStrategy[object]:
+    keys = st.sampled_from([*fields, "unknown"])
+    return st.one_of(
+        st.dictionaries(keys, values, max_size=len(fields) + 1), st.none(), st.just("moved")
+    )
+
+
+@pytest.mark.parametrize("name", ["CANDIDATE", "EVENT", "STAGE", "MILESTONE", "MILESTONE_CHANGE"])
+@given(data=st.data())
+def test_the_fast_path_answers_as_each_field_does(name: str, data: st.DataObject) -> None:
+    fields = getattr(rules, name)
+    table = data.draw(tables(fields))
+    fast = rules.compile_rules(fields)(table, STAGES)
+    assert (fast is not None) == rules.keeps_rules(table, fields, STAGES)
+    if fast is not None:
+        assert isinstance(table, dict)
+        assert fast == tuple(table.get(key) for key in fields)
+
+
+def test_a_rule_added_once_is_enforced_by_loading_and_by_check(cli, monkeypatch) -> None:
+    """Give `source` a text rule it does not have today (one Field), and both the fast
+    load and the full check refuse a record that breaks it; with the rule taken away
+    again, the same record loads."""
+    cli.ok("add-candidate", "Ada Lovelace", "--source", "x" * 150)
+    data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
+    assert schema.record_from_data(copy.deepcopy(data))[0] is not None
+
+    strict = dict(rules.CANDIDATE, source=rules.Field(str, text="phone"))  # at most 40
+    monkeypatch.setattr(schema, "CANDIDATE", strict)
+    monkeypatch.setattr(schema, "_READ_CANDIDATE", rules.compile_rules(strict))
+    assert schema._plain_candidate(data["candidates"][0], STAGES) is None  # fast path: no
+    record, problems = schema.record_from_data(copy.deepcopy(data))
+    assert record is None
+    assert problems == [
+        "candidates[0] (c001).source: The phone is 150 characters long; the limit is 40."
+    ]
+    assert storage.problems_in(cli.path) == problems  # what `check` lists
+    assert cli("check").exit_code == 3
