@@ -12,6 +12,7 @@ from typing import Any
 
 from dgtracker.dates import format_when
 from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record, Stage
+from dgtracker.panel_contract import marks_json, slots_json
 from dgtracker.views import (
     MilestoneView,
     active_stage_ids,
@@ -105,6 +106,8 @@ def event_json(event: Event) -> dict[str, Any]:
 def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
     detail = candidate_json(candidate, record, today)
     detail["history"] = [event_json(event) for event in candidate.history]
+    detail["marks"] = marks_json(candidate)
+    detail["slots"] = slots_json(candidate)
     return detail
 
 

@@ -259,17 +259,20 @@ class ReservePlace:
 
 
 def reserve_plan(record: Record, stage_id: str) -> list[ReservePlace]:
-    """The appointable candidates not appointed (nor withdrawn or turned down), in merit
-    order, with their new places on the reserve list, after any place held by others."""
-    rows = [r for r in merit(record, stage_id) if r.appointable]
+    """The appointable candidates still waiting at the stage (or already on the reserve
+    list), in merit order, with their places on the reserve list, after any place held by
+    others."""
+    order = {stage.id: index for index, stage in enumerate(record.stages)}
     chosen = []
-    for row in rows:
+    for row in merit(record, stage_id):
         stage = record.stage(row.candidate.stage)
-        if stage is None or stage.kind == StageKind.APPOINTED:
+        if not row.appointable or stage is None:
             continue
-        if stage.kind == StageKind.OUTCOME and stage.id != RESERVE_STAGE:
-            continue
-        chosen.append(row)
+        # Someone already taken further (preferred, offer) or appointed is not in reserve;
+        # nor is anyone who withdrew or was not progressed.
+        waiting = stage.kind == StageKind.ACTIVE and order[stage.id] <= order[stage_id]
+        if waiting or stage.id == RESERVE_STAGE:
+            chosen.append(row)
     ids = {row.candidate.id for row in chosen}
     held = [c.rank or 0 for c in record.candidates if c.stage == RESERVE_STAGE and c.id not in ids]
     start = max(held, default=0)

@@ -30,13 +30,15 @@ def _say(console: Console, text: str, style: str = "") -> None:
     console.print(Text("\n".join(fold(text, console.width)), style=style), soft_wrap=True)
 
 
-def _print_table(console: Console, columns: Sequence[Column], rows: list[list[str]]) -> None:
+def _print_table(console: Console, columns: Sequence[Column], rows: list[list[str]]) -> list[str]:
+    """Print the rows; return the optional columns left out for want of room."""
     layout = lay_out(columns, rows, _width(console))
     header, rule, *lines = layout.lines
     console.print(Text(header, style="bold"), soft_wrap=True)
     console.print(Text(rule), soft_wrap=True)
     if lines:
         console.print(Text("\n".join(lines)), soft_wrap=True)
+    return layout.left_out
 
 
 def render_criteria(console: Console, record: Record) -> None:
@@ -162,26 +164,36 @@ def render_reserve_plan(
         _say(console, "Nothing was changed (--dry-run).", "dim")
 
 
-def render_agenda(console: Console, day: date, items: list[AgendaItem]) -> None:
+def render_agenda(console: Console, record: Record, day: date, items: list[AgendaItem]) -> None:
     _say(console, f"Agenda for {format_day(day)}", "bold")
+    if record.panel:
+        members = ", ".join(f"{visible(m.name)} ({m.role})" for m in record.panel)
+        _say(console, f"Panel: {members}", "dim")
     if not items:
         _say(console, "No slots booked on this day.")
         return
     rows = [
         [
             f"{item.slot.at:%H:%M}–{item.slot.end:%H:%M}",
-            f"{item.candidate.id} {visible(item.candidate.name)}",
-            item.assessment,
+            item.candidate.id,
+            visible(item.candidate.name),
+            item.slot.assessment,
             visible(item.slot.where or "—"),
-            visible(item.panel),
+            visible(", ".join(item.absent)),
         ]
         for item in items
     ]
     columns = [
         Column("Time"),
-        Column("Candidate", flexible=True),
-        Column("Assessment", flexible=True),
+        Column("Id"),
+        Column("Name", flexible=True),
+        Column("Stage", optional=1),
         Column("Where", flexible=True),
-        Column("Panel", flexible=True),
+        Column("Not sitting", flexible=True),
     ]
-    _print_table(console, columns, rows)
+    left_out = _print_table(console, columns, rows)
+    stages = sorted({item.slot.assessment for item in items})
+    if left_out:
+        _say(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")
+    if any(item.absent for item in items):
+        _say(console, "Not sitting: a declared conflict of interest.", "dim")

@@ -83,12 +83,11 @@ def book(
 class AgendaItem:
     candidate: Candidate
     slot: Slot
-    assessment: str  # the stage's title
-    panel: str  # who sits: the panel, less anyone conflicted
+    absent: list[str]  # panel members who do not sit for this candidate (a conflict)
 
 
 def sitting(record: Record, candidate: Candidate) -> str:
-    """The panel for a candidate: members who mark, less any with a conflict (named)."""
+    """The panel for a candidate: every member, less any with a conflict (named)."""
     if not record.panel:
         return "—"
     marking = [m for m in record.panel if not m.conflicted(candidate.id)]
@@ -102,9 +101,8 @@ def agenda(record: Record, day: date) -> list[AgendaItem]:
     for candidate in record.candidates:
         for slot in candidate.slots:
             if slot.at.date() == day:
-                stage = record.stage(slot.assessment)
-                title = stage.title if stage else slot.assessment
-                items.append(AgendaItem(candidate, slot, title, sitting(record, candidate)))
+                absent = [m.name for m in record.panel if m.conflicted(candidate.id)]
+                items.append(AgendaItem(candidate, slot, absent))
     return sorted(items, key=lambda item: (item.slot.at, item.candidate.id))
 
 
@@ -113,15 +111,22 @@ def slot_reminders(
 ) -> Iterator[tuple[str, date, int, str]]:
     """(subject, day, days ahead, message) for each slot tomorrow (or within a digest)."""
     last = today + timedelta(days=max(1, within or 1))
-    for candidate in record.candidates:
-        for slot in candidate.slots:
-            day = slot.at.date()
-            if today < day <= last:
-                days = (day - today).days
-                when = "tomorrow" if days == 1 else f"in {days} days"
-                where = f" ({visible(slot.where)})" if slot.where else ""
-                message = (
-                    f"{candidate.id} {visible(candidate.name)}: {slot.assessment} {when} at "
-                    f"{slot.at:%H:%M}{where}"
-                )
-                yield candidate.id, day, days, message
+    coming = sorted(
+        (
+            (slot.at, candidate.id, candidate, slot)
+            for candidate in record.candidates
+            for slot in candidate.slots
+            if today < slot.at.date() <= last
+        ),
+        key=lambda item: item[:2],
+    )
+    for _, _, candidate, slot in coming:
+        day = slot.at.date()
+        days = (day - today).days
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        where = f" ({visible(slot.where)})" if slot.where else ""
+        message = (
+            f"{candidate.id} {visible(candidate.name)}: {slot.assessment} {when} at "
+            f"{slot.at:%H:%M}{where}"
+        )
+        yield candidate.id, day, days, message

@@ -106,7 +106,7 @@ def agenda(
                     "name": item.candidate.name,
                     "assessment": item.slot.assessment,
                     "where": item.slot.where,
-                    "panel": item.panel,
+                    "absent": item.absent,
                 }
                 for item in items
             ]
@@ -115,4 +115,4 @@ def agenda(
     from dgtracker.panel_render import render_agenda
     from dgtracker.render import make_console
 
-    render_agenda(make_console(), wanted, items)
+    render_agenda(make_console(), record, wanted, items)
