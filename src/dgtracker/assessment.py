@@ -48,20 +48,29 @@ def assessed_at(record: Record, stage_id: str) -> list[Criterion]:
 
 def reached(record: Record, candidate: Candidate, stage_id: str) -> bool:
     """Whether the candidate is at the stage or got past it (their history says so)."""
-    order = {stage.id: index for index, stage in enumerate(record.stages)}
-    wanted = order.get(stage_id)
-    if wanted is None:
-        return False
-    entered = {e.stage for e in candidate.history if e.action in ENTERS_STAGE and e.stage}
-    entered.add(candidate.stage)
-    if stage_id in entered:
-        return True
-    for stage_entered in entered:
-        stage = record.stage(stage_entered)
-        later = order.get(stage_entered, -1) >= wanted
-        if later and stage is not None and stage.kind != StageKind.OUTCOME:
+    return _Progress(record, stage_id).reached(candidate)
+
+
+class _Progress:
+    """Who reached a stage, with the stage order worked out once for a whole list."""
+
+    def __init__(self, record: Record, stage_id: str) -> None:
+        self.stage_id = stage_id
+        wanted = next((i for i, s in enumerate(record.stages) if s.id == stage_id), None)
+        # The stages that mean the candidate got there: it, and any later stage that is
+        # not an outcome (an outcome, such as rejected, can follow any stage).
+        self.there = {
+            stage.id
+            for index, stage in enumerate(record.stages)
+            if wanted is not None
+            and (stage.id == stage_id or (index >= wanted and stage.kind != StageKind.OUTCOME))
+        }
+
+    def reached(self, candidate: Candidate) -> bool:
+        there = self.there
+        if candidate.stage in there:
             return True
-    return False
+        return any(e.stage in there for e in candidate.history if e.action in ENTERS_STAGE)
 
 
 def default_assessment(record: Record) -> str | None:
@@ -116,10 +125,11 @@ def merit(record: Record, stage_id: str) -> list[MeritRow]:
     """Every candidate who reached the stage or has marks there: the ranked (appointable,
     in merit order), then those below the bar, then those with marks missing."""
     criteria = assessed_at(record, stage_id)
+    progress = _Progress(record, stage_id)
     rows = [
         _row(record, candidate, stage_id, criteria)
         for candidate in record.candidates
-        if reached(record, candidate, stage_id)
+        if progress.reached(candidate)
         or any(sheet.assessment == stage_id for sheet in candidate.marks)
     ]
     ranked = sorted(
