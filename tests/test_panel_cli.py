@@ -360,3 +360,29 @@ def test_marks_and_slots_in_export_subject_and_purge(marked) -> None:
     assert ada["marks"][0]["scores"] == {"leadership": 5} and "evidence" not in ada["marks"][0]
     assert "family" not in marked.path.read_text(encoding="utf-8")
     assert ada["slots"][0]["at"].isoformat() == "2026-02-03T10:00:00"
+
+
+def test_export_json_holds_the_criteria_and_the_panel(marked) -> None:
+    whole = json.loads(marked.ok("export", "json"))
+    assert [c["id"] for c in whole["criteria"]] == list(CRITERIA)
+    assert whole["panel"][1] == {
+        "name": "Kim Lee",
+        "role": "adviser",
+        "marks": False,
+        "conflicts": [],
+    }
+    assert whole["candidates"][0]["marks"] == [] and whole["candidates"][0]["slots"] == []
+
+
+def test_a_hand_edited_mark_for_an_unknown_criterion_is_reported(marked) -> None:
+    marked.ok("score", "c001", "interview", "leadership=5", "--member", "Dame Sue Owen")
+    text = marked.path.read_text(encoding="utf-8")
+    marked.path.write_text(text.replace("leadership = 5", "charisma = 5"), encoding="utf-8")
+    result = marked("check")
+    assert result.exit_code == 3
+    assert "marks for unknown criteria charisma" in result.output
+    marked.path.write_text(
+        text.replace('member = "Dame Sue Owen"', 'member = "Nobody"'), encoding="utf-8"
+    )
+    result = marked("merit")
+    assert result.exit_code == 3 and "who is not on the panel" in result.stderr

@@ -12,7 +12,7 @@ from typing import Any
 
 from dgtracker.dates import format_when
 from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record, Stage
-from dgtracker.panel_contract import marks_json, slots_json
+from dgtracker.panel_contract import criterion_json, marks_json, member_json, slots_json
 from dgtracker.views import (
     MilestoneView,
     active_stage_ids,
@@ -141,6 +141,8 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
         "reserve_months": record.retention.reserve_months,
     }
     whole["stages"] = [stage_json(stage) for stage in record.stages]
+    whole["criteria"] = [criterion_json(criterion) for criterion in record.criteria]
+    whole["panel"] = [member_json(member) for member in record.panel]
     for milestone, shown in zip(record.milestones, whole["milestones"], strict=True):
         shown["remind_days"] = list(milestone.reminder_days)
         shown["history"] = [milestone_change_json(change) for change in milestone.history]

@@ -54,6 +54,7 @@ def book(
     stage_id = resolve_stage(record, assessment)
     if minutes < 1:
         raise Refused("A slot lasts at least one minute.")
+    where = where or None
     earlier = next((s for s in candidate.slots if s.assessment == stage_id), None)
     slot = Slot(
         stage_id, at, minutes, where, now, 0 if earlier is None else earlier.rescheduled + 1
