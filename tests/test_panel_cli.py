@@ -176,6 +176,7 @@ def test_a_whole_dg_tdd_panel(dg) -> None:
     assert "SUMMARY:Final interview: c005" in ics and "Candidate 5" not in ics
     assert "DTSTART:20260303T090000Z" in ics  # 09:00 in London in March is UTC
     assert "LOCATION:Room 4.12" in ics and "SEQUENCE:1" in ics
+    assert "Helen Ward" not in ics and "conflict" not in ics.lower()
     named = dg("export", "ics", "--slots", "--with-names").stdout
     assert "SUMMARY:Final interview: c005 Candidate 5" in named
     assert "c005" not in dg("export", "ics").stdout  # slots only when asked

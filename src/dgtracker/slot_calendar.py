@@ -1,10 +1,10 @@
 """Candidates' slots as calendar events, for `export ics --slots`.
 
 Calendars get shared, so a slot's title names the candidate by id only, unless the user
-asks for names. Times go out in UTC (no time-zone table needed); UIDs are stable and
-SEQUENCE counts the moves, so that a calendar importing the file again updates a moved
-slot rather than adding a copy. Like calendar_export.py, the events depend only on the
-record, never on the clock.
+asks for names, and nothing says who on the panel has declared a conflict. Times go out
+in UTC (no time-zone table needed); UIDs are stable and SEQUENCE counts the moves, so that
+a calendar importing the file again updates a moved slot rather than adding a copy. Like
+calendar_export.py, the events depend only on the record, never on the clock.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from icalendar import Event
 
 from dgtracker.model import Record
-from dgtracker.slots import sitting
 
 NO_CHANGE_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -39,8 +38,6 @@ def slot_events(record: Record, *, with_names: bool = False) -> list[Event]:
             event.add("dtend", slot.end.replace(tzinfo=zone).astimezone(UTC))
             if slot.where:
                 event.add("location", slot.where)
-            event.add(
-                "description", f"{record.campaign.title}\nPanel: {sitting(record, candidate)}"
-            )
+            event.add("description", record.campaign.title)
             events.append(event)
     return events
