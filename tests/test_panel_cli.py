@@ -344,6 +344,7 @@ def test_marks_and_slots_in_export_subject_and_purge(marked) -> None:
         "Spoke about her family's illness.",
     )
     marked.ok("schedule", "c001", "interview", "2026-02-03 10:00", "--where", "Room 1")
+    marked.ok("panel", "conflict", "Dame Sue Owen", "c001", "--note", "Her sister-in-law")
     subject = json.loads(marked.ok("export-subject", "c001"))["candidate"]
     assert subject["marks"][0]["evidence"] == "Spoke about her family's illness."
     assert subject["slots"] == [
@@ -359,7 +360,9 @@ def test_marks_and_slots_in_export_subject_and_purge(marked) -> None:
     marked.ok("purge", "--candidate", "c001")
     ada = marked.candidate("c001")
     assert ada["marks"][0]["scores"] == {"leadership": 5} and "evidence" not in ada["marks"][0]
-    assert "family" not in marked.path.read_text(encoding="utf-8")
+    saved = marked.path.read_text(encoding="utf-8")
+    assert "family" not in saved and "sister-in-law" not in saved
+    assert marked.data()["panel"]["members"][0]["conflicts"] == [{"candidate": "c001"}]
     assert ada["slots"][0]["at"].isoformat() == "2026-02-03T10:00:00"
 
 

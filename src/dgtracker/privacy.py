@@ -142,6 +142,14 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
     candidate.history.append(Event(at=now, on=today, by=by, action=Action.PURGED, reason=why))
 
 
+def anonymise_conflicts(record: Record, candidate_id: str) -> None:
+    """A declared conflict stays (the panel's record), without its note about the person."""
+    for member in record.panel:
+        conflict = member.conflicted(candidate_id)
+        if conflict is not None:
+            conflict.note = None
+
+
 def subject_access_json(record: Record, candidate: Candidate, today: date) -> dict[str, Any]:
     """Everything the record holds about one person (a subject access request)."""
     from dgtracker.contract import campaign_json, candidate_detail_json
