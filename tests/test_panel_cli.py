@@ -390,3 +390,30 @@ def test_a_hand_edited_mark_for_an_unknown_criterion_is_reported(marked) -> None
     )
     result = marked("merit")
     assert result.exit_code == 3 and "who is not on the panel" in result.stderr
+
+
+def test_slot_refusals_and_an_allowed_overlap(marked) -> None:
+    marked.ok("schedule", "c001", "interview", "3/3/2026 10:00", "--minutes", "90")
+    before = marked.path.read_bytes()
+    for args, reason in (
+        (["c002", "interview", "2026-03-03"], "needs a day and a time of day"),
+        (["c002", "interview", "2026-03-03 11:00"], "overlaps c001's interview slot"),
+        (["c001", "interview", "2026-03-03 10:00", "--minutes", "90"], "already booked"),
+    ):
+        result = marked("schedule", *args)
+        assert result.exit_code == 1 and reason in result.stderr, result.output
+        assert marked.path.read_bytes() == before
+    marked.ok("schedule", "c002", "interview", "2026-03-03 11:00", "--allow-overlap")
+    assert [s["at"].isoformat() for s in marked.candidate("c002")["slots"]] == [
+        "2026-03-03T11:00:00"
+    ]
+    assert "No slots booked" in marked.ok("agenda", "2026-03-04")
+
+
+def test_reserve_and_merit_say_what_is_missing(bare_cli) -> None:
+    bare_cli.ok("init", "--title", "Director, Data", "--closes", "2026-02-09")
+    result = bare_cli("merit")
+    assert result.exit_code == 1 and "No criteria are set" in result.stderr
+    result = bare_cli("reserve")
+    assert result.exit_code == 1 and "--from-merit" in result.stderr
+    assert "criteria" not in bare_cli.data() and "panel" not in bare_cli.data()
