@@ -529,6 +529,64 @@ def startup(program: str, env: dict[str, str], runs: int) -> tuple[Timing, list[
     return python, ["", "### Start-up (no record read)", "", *table(rows, python, None)]
 
 
+# --- the panel's merit order (issue 13) ----------------------------------------------
+# A separate block: one record of PANEL_SIZE candidates at interview, each marked on the
+# DHSC example criteria (six) by PANEL_MEMBERS members and agreed, with a history event
+# for each set of marks; `merit` must stay within PANEL_TARGET_MS.
+
+PANEL_SIZE = 1_000
+PANEL_MEMBERS = ("Dame Sue Owen", "Raj Patel", "Helen Ward", "Amira Khan")
+PANEL_TARGET_MS = 300
+
+
+def build_panel_record(size: int = PANEL_SIZE) -> Record:
+    from dgtracker.model import Event, Marks, PanelMember, PanelRole
+
+    record = build_record(size)
+    record.panel = [PanelMember(name, PanelRole.MEMBER) for name in PANEL_MEMBERS]
+    criteria = [c.id for c in record.criteria if "interview" in c.assess]
+    stamp = datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
+    for number, candidate in enumerate(record.candidates):
+        candidate.stage = "interview"
+        candidate.history[-1].stage, candidate.history[-1].reason = "interview", None
+        agreed = {c: 4 + (number * 7 + index * 3) % 4 for index, c in enumerate(criteria)}
+        if number % 10 == 0:  # one in ten below the bar on one criterion
+            agreed[criteria[number % len(criteria)]] = 3
+        for member_index, member in enumerate((*PANEL_MEMBERS, None)):
+            scores = dict(agreed)
+            if member is not None:
+                first = criteria[member_index % len(criteria)]
+                scores[first] = max(1, scores[first] - (number + member_index) % 3)
+            candidate.marks.append(Marks("interview", member, scores, None))
+            candidate.history.append(
+                Event(stamp, stamp.date(), "panel-sec", "scored", note="Interview marks")
+            )
+    return record
+
+
+def panel_section(program: str, env: dict[str, str], runs: int, python: Timing) -> list[str]:
+    from dgtracker import storage
+
+    folder = WORK / "dgtracker-panel"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    path = folder / "campaign.toml"
+    storage.save(path, build_panel_record())
+    rows = []
+    for label, arguments in (("merit interview", ["interview"]), ("merit --json", ["--json"])):
+        argv = [program, "--file", str(path), "--as-of", "2026-03-04", "merit", *arguments]
+        timing = measure(argv, env, runs) if command_exists(program, ["merit"]) else None
+        rows.append(Row(label, timing, PANEL_TARGET_MS))
+        shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
+        print(f"  panel: {label}: {shown}", file=sys.stderr)
+    members = len(PANEL_MEMBERS)
+    heading = (
+        f"### Merit order: {PANEL_SIZE:,} candidates × 6 criteria × {members} members "
+        f"({path.stat().st_size / 1e6:.1f} MB record)"
+    )
+    return ["", heading, "", *table(rows, python, None)]
+
+
 def kept_notes(output: Path) -> list[str]:
     """The hand-written notes from NOTES_HEADING onward, kept across runs."""
     try:
@@ -591,6 +649,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     python, sections = startup(program, env, args.runs)
     for size in args.size_list:
         sections += run_size(size, program, env, args.runs, python)
+    sections += panel_section(program, env, args.runs, python)
     lines = [*report(sections, args), *kept_notes(args.output)]
     text = "\n".join(lines) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)

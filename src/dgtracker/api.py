@@ -112,6 +112,7 @@ def purge(
                 if file_plan.due:
                     for due in file_plan.due:
                         privacy.anonymise(due.candidate, why=due.why, by=by, today=day, now=now)
+                        privacy.anonymise_conflicts(file_plan.record, due.candidate.id)
                     storage.save(file_plan.path, file_plan.record)
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None

@@ -7,6 +7,7 @@ events (stable UIDs, SEQUENCE and DTSTAMP) rather than adding copies.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,8 +28,9 @@ def milestone_uid(record: Record, milestone: Milestone) -> str:
     return f"{milestone.id}@{record.campaign.id}.dgtracker"
 
 
-def calendar_bytes(record: Record) -> bytes:
-    """The milestones that have a date, as an iCalendar file (CRLF line ends, folded)."""
+def calendar_bytes(record: Record, extra: Iterable[Event] = ()) -> bytes:
+    """The milestones that have a date, as an iCalendar file (CRLF line ends, folded);
+    `extra`: more events to include (candidates' slots, from slot_calendar.py)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -38,6 +40,8 @@ def calendar_bytes(record: Record) -> bytes:
     for milestone in record.milestones:
         if milestone.when.start is not None:
             calendar.add_component(_event(record, milestone))
+    for event in extra:
+        calendar.add_component(event)
     _add_time_zone(calendar, record)
     data: bytes = calendar.to_ical()
     return data

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from dgtracker.dates import format_when
 from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record, Stage
+from dgtracker.panel_contract import criterion_json, marks_json, member_json, slots_json
 from dgtracker.views import (
     MilestoneView,
     active_stage_ids,
@@ -108,6 +109,8 @@ def event_json(event: Event) -> dict[str, Any]:
 def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
     detail = candidate_json(candidate, record, today)
     detail["history"] = [event_json(event) for event in candidate.history]
+    detail["marks"] = marks_json(candidate)
+    detail["slots"] = slots_json(candidate)
     return detail
 
 
@@ -141,6 +144,8 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
         "reserve_months": record.retention.reserve_months,
     }
     whole["stages"] = [stage_json(stage) for stage in record.stages]
+    whole["criteria"] = [criterion_json(criterion) for criterion in record.criteria]
+    whole["panel"] = [member_json(member) for member in record.panel]
     for milestone, shown in zip(record.milestones, whole["milestones"], strict=True):
         shown["remind_days"] = list(milestone.reminder_days)
         shown["history"] = [milestone_change_json(change) for change in milestone.history]

@@ -6,7 +6,7 @@ schema.py maps these to and from TOML data and states the rules every record kee
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from dgtracker.dates import When
@@ -33,6 +33,8 @@ class Action(StrEnum):
     NOTE = "note"
     EDITED = "edited"
     PURGED = "purged"
+    SCORED = "scored"  # a panel member's marks, or the panel's agreed marks
+    SCHEDULED = "scheduled"  # an assessment slot booked or moved
 
 
 class MilestoneChangeKind(StrEnum):
@@ -42,6 +44,26 @@ class MilestoneChangeKind(StrEnum):
     RESCHEDULED = "rescheduled"
     DONE = "done"
     REOPENED = "reopened"
+
+
+class CriterionKind(StrEnum):
+    """The Success Profiles element a criterion belongs to."""
+
+    BEHAVIOUR = "behaviour"
+    EXPERIENCE = "experience"
+    TECHNICAL = "technical"
+    STRENGTH = "strength"
+    ABILITY = "ability"
+
+
+class PanelRole(StrEnum):
+    """A panel member's part: the chair (a Civil Service Commissioner) and members mark;
+    an adviser advises and does not mark."""
+
+    CHAIR = "chair"
+    MEMBER = "member"
+    INDEPENDENT = "independent"
+    ADVISER = "adviser"
 
 
 # The events that put a candidate at a stage.
@@ -106,6 +128,33 @@ class Event:
 
 
 @dataclass(slots=True)
+class Marks:
+    """One panel member's marks for a candidate at one assessment, or (member None) the
+    panel's agreed, moderated marks: criterion id -> mark."""
+
+    assessment: str  # a stage id
+    member: str | None
+    scores: dict[str, int] = field(default_factory=dict)
+    evidence: str | None = None
+
+
+@dataclass(slots=True)
+class Slot:
+    """A candidate's booked time at one assessment (local time in the campaign's zone)."""
+
+    assessment: str  # a stage id
+    at: datetime  # naive: the campaign's time zone applies
+    minutes: int = 60
+    where: str | None = None
+    booked: datetime | None = None  # when this booking was last made (UTC)
+    rescheduled: int = 0  # how many times it was moved (the calendar's SEQUENCE)
+
+    @property
+    def end(self) -> datetime:
+        return self.at + timedelta(minutes=self.minutes)
+
+
+@dataclass(slots=True)
 class Candidate:
     id: str
     name: str
@@ -116,6 +165,8 @@ class Candidate:
     applied: date | None = None
     rank: int | None = None  # merit order on the reserve list
     history: list[Event] = field(default_factory=list)
+    marks: list[Marks] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
 
     @property
     def notes(self) -> list[str]:
@@ -136,6 +187,40 @@ class Retention:
 
 
 @dataclass(slots=True)
+class Criterion:
+    """What the panel marks: a Success Profiles element, its scale and the bar to meet."""
+
+    id: str
+    title: str
+    kind: CriterionKind
+    low: int = 1
+    high: int = 7
+    bar: int = 4
+    assess: tuple[str, ...] = ()  # the stage ids at which it is marked
+    weight: int = 1
+    lead: bool = False  # breaks ties in merit order (lead criteria in record order)
+
+
+@dataclass(slots=True)
+class Conflict:
+    candidate: str  # a candidate id
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class PanelMember:
+    name: str
+    role: PanelRole = PanelRole.MEMBER
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def conflicted(self, candidate_id: str) -> Conflict | None:
+        for conflict in self.conflicts:
+            if conflict.candidate == candidate_id:
+                return conflict
+        return None
+
+
+@dataclass(slots=True)
 class Record:
     campaign: Campaign
     stages: list[Stage]
@@ -144,6 +229,8 @@ class Record:
     retention: Retention = field(default_factory=Retention)
     next_candidate_number: int = 1
     schema: int = SCHEMA_VERSION
+    criteria: list[Criterion] = field(default_factory=list)
+    panel: list[PanelMember] = field(default_factory=list)
 
     def stage(self, stage_id: str) -> Stage | None:
         for stage in self.stages:

@@ -7,7 +7,8 @@ The retention policy lives in the record (`[retention]`): the personal data of t
 who were not appointed is anonymised `anonymise_after_months` after the campaign's
 outcome; people on the reserve list keep theirs while their place lasts
 (`reserve_months`, if that is longer). Anonymising keeps what the statistics need (the
-stage history, dates, the outcome, the rank) and removes what identifies the person.
+stage history, dates, the outcome, the rank, the panel's marks and slots) and removes what
+identifies the person (the panel's evidence among it).
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def personal_data_held(candidate: Candidate) -> list[str]:
         1 for event in candidate.history if event.reason and event.action != Action.PURGED
     )
     held += [_count(notes, "note"), _count(reasons, "reason")] if notes or reasons else []
+    evidence = sum(1 for sheet in candidate.marks if sheet.evidence)
+    held += [f"{evidence} evidence"] if evidence else []
     return [item for item in held if item]
 
 
@@ -134,7 +137,17 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
         event.note = None
         if event.action != Action.PURGED:
             event.reason = None
+    for sheet in candidate.marks:  # the marks stay, for the statistics
+        sheet.evidence = None
     candidate.history.append(Event(at=now, on=today, by=by, action=Action.PURGED, reason=why))
+
+
+def anonymise_conflicts(record: Record, candidate_id: str) -> None:
+    """A declared conflict stays (the panel's record), without its note about the person."""
+    for member in record.panel:
+        conflict = member.conflicted(candidate_id)
+        if conflict is not None:
+            conflict.note = None
 
 
 def subject_access_json(record: Record, candidate: Candidate, today: date) -> dict[str, Any]:

@@ -25,8 +25,9 @@ MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE = (
     "stage_limit",
     "reserve",
 )
+SLOT = "slot"  # a candidate's assessment slot tomorrow (slots.py)
 # Among reminders due on the same day, the more pressing kind comes first.
-_KIND_ORDER = (OVERDUE, STAGE_LIMIT, RESERVE, TBC, MILESTONE)
+_KIND_ORDER = (OVERDUE, STAGE_LIMIT, RESERVE, TBC, SLOT, MILESTONE)
 
 DEFAULT_STAGE_LIMIT_DAYS = 21  # for an active stage without its own limit_days
 RESERVE_REMINDER_DAYS = (30, 14, 7, 3, 1, 0)  # days before the reserve list expires
@@ -53,6 +54,7 @@ def due_reminders(record: Record, today: date, within: int | None = None) -> lis
         *_tbc_reminders(record, today),
         *_stage_limit_reminders(record, today, within),
         *_reserve_reminders(record, today, within),
+        *_slot_reminders(record, today, within),
     ]
     # sorted() is stable: reminders of the same day and kind stay in record order.
     return sorted(found, key=lambda r: (r.days, _KIND_ORDER.index(r.kind)))
@@ -186,3 +188,10 @@ def _reserve_reminders(record: Record, today: date, within: int | None) -> Itera
     else:
         message = f"Reserve list places expire {_in_days(days)} ({when}): {ids}"
     yield Reminder(RESERVE, RESERVE_STAGE, expires, days, message)
+
+
+def _slot_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
+    from dgtracker.slots import slot_reminders
+
+    for subject, day, days, message in slot_reminders(record, today, within):
+        yield Reminder(SLOT, subject, day, days, message)

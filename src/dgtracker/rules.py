@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from dgtracker.model import Action, MilestoneChangeKind, StageKind
+from dgtracker.model import Action, CriterionKind, MilestoneChangeKind, PanelRole, StageKind
 from dgtracker.text import problems_in_text
 
 _KIND_NAMES = {
@@ -69,6 +69,8 @@ Fields = Mapping[str, Field]
 ACTIONS = {action.value: action for action in Action}
 CHANGES = {change.value: change for change in MilestoneChangeKind}
 KINDS = {kind.value: kind for kind in StageKind}
+CRITERION_KINDS = {kind.value: kind for kind in CriterionKind}
+ROLES = {role.value: role for role in PanelRole}
 
 TOP = {
     "schema": Field(int, required=True),
@@ -76,6 +78,8 @@ TOP = {
     "campaign": Field(dict),
     "retention": Field(dict),
     "stages": Field(list),
+    "criteria": Field(list),
+    "panel": Field(dict),
     "milestones": Field(list),
     "candidates": Field(list),
 }
@@ -127,6 +131,8 @@ CANDIDATE = {
     "stage": Field(str, required=True, choices=STAGE_ID, noun="stage"),
     "rank": Field(int),
     "history": Field(list),
+    "marks": Field(list),
+    "slots": Field(list),
 }
 EVENT = {
     "at": Field(datetime, required=True, aware=True),
@@ -137,6 +143,40 @@ EVENT = {
     "from_stage": Field(str, choices=STAGE_ID, noun="stage"),
     "note": Field(str, text="note"),
     "reason": Field(str, text="reason"),
+}
+
+# The panel's work (assessment.py decides with it; panel_schema.py reads it).
+CRITERION = {
+    "id": Field(str, required=True),
+    "title": Field(str, required=True, text="title"),
+    "kind": Field(str, required=True, choices=tuple(CRITERION_KINDS)),
+    "scale": Field(list),  # [lowest, highest] whole numbers
+    "bar": Field(int),
+    "assess": Field(list),  # stage ids
+    "weight": Field(int),
+    "lead": Field(bool),
+}
+PANEL = {"members": Field(list)}
+PANEL_MEMBER = {
+    "name": Field(str, required=True, text="name"),
+    "role": Field(str, choices=tuple(ROLES)),
+    "conflicts": Field(list),
+}
+CONFLICT = {"candidate": Field(str, required=True), "note": Field(str, text="note")}
+MARKS = {
+    "assessment": Field(str, required=True, choices=STAGE_ID, noun="stage"),
+    "member": Field(str, text="name"),
+    "agreed": Field(bool),
+    "scores": Field(dict, required=True),
+    "evidence": Field(str, text="evidence"),
+}
+SLOT = {
+    "assessment": Field(str, required=True, choices=STAGE_ID, noun="stage"),
+    "at": Field(datetime, required=True),
+    "minutes": Field(int),
+    "where": Field(str, text="where"),
+    "booked": Field(datetime, aware=True),
+    "rescheduled": Field(int),
 }
 
 

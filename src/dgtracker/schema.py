@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from dgtracker import panel_schema
 from dgtracker.dates import When
 from dgtracker.model import (
     DEFAULT_TIMEZONE,
@@ -64,6 +65,8 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     retention = _retention(check, data.get("retention", {}))
     stages = _stages(check, data.get("stages"))
     check.stage_ids = frozenset(stage.id for stage in stages)
+    criteria = panel_schema.criteria(check, data.get("criteria"))
+    panel = panel_schema.panel(check, data.get("panel"))
     milestones = _milestones(check, data.get("milestones", []))
     candidates, highest = _candidates(check, data.get("candidates", []))
     next_number = top["next_candidate_number"] or 1
@@ -76,8 +79,11 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         candidates=candidates,
         retention=retention,
         next_candidate_number=max(next_number, highest + 1),
+        criteria=criteria,
+        panel=panel,
     )
-    return record, []
+    problems = panel_schema.reference_problems(record)
+    return (None, problems) if problems else (record, [])
 
 
 def _campaign(check: Checker, raw: Any) -> Campaign | None:
@@ -284,6 +290,8 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
                 applied=got["applied"],
                 rank=got["rank"],
                 history=_events(check, got["history"] or [], where),
+                marks=panel_schema.marks(check, got["marks"] or [], where),
+                slots=panel_schema.slots(check, got["slots"] or [], where),
             )
         )
     return candidates, highest
@@ -337,11 +345,17 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
     values = _READ_CANDIDATE(table, stage_ids)
     if values is None:
         return None
-    cid, name, email, phone, source, applied, stage, rank, raw_history = values
+    cid, name, email, phone, source, applied, stage, rank, raw_history, raw_marks, raw_slots = (
+        values
+    )
     history = []
     for item in raw_history or ():
         event = _plain_event(item, stage_ids)
         if event is None:
             return None
         history.append(event)
-    return Candidate(cid, name, stage, email, phone, source, applied, rank, history)
+    marks = panel_schema.plain_marks(raw_marks or (), stage_ids)
+    slots = panel_schema.plain_slots(raw_slots or (), stage_ids)
+    if marks is None or slots is None:
+        return None
+    return Candidate(cid, name, stage, email, phone, source, applied, rank, history, marks, slots)

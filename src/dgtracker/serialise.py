@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dgtracker.model import Candidate, Event, Milestone, Record, Stage
+from dgtracker.model import (
+    Candidate,
+    Criterion,
+    Event,
+    Marks,
+    Milestone,
+    PanelMember,
+    Record,
+    Slot,
+    Stage,
+)
 
 _NO_OFFSET = timedelta(0)
 
@@ -46,10 +56,40 @@ def record_to_data(record: Record) -> dict[str, Any]:
             "reserve_months": record.retention.reserve_months,
         },
         "stages": [_stage_data(stage) for stage in record.stages],
-        "milestones": [_milestone_data(m) for m in record.milestones],
-        "candidates": [_candidate_data(c) for c in record.candidates],
     }
+    # The panel's tables only once there is something in them: a record without them
+    # keeps the bytes it always had.
+    if record.criteria:
+        data["criteria"] = [_criterion_data(c) for c in record.criteria]
+    if record.panel:
+        data["panel"] = {"members": [_member_data(m) for m in record.panel]}
+    data["milestones"] = [_milestone_data(m) for m in record.milestones]
+    data["candidates"] = [_candidate_data(c) for c in record.candidates]
     return data
+
+
+def _criterion_data(criterion: Criterion) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "id": criterion.id,
+        "title": criterion.title,
+        "kind": criterion.kind,
+        "scale": [criterion.low, criterion.high],
+        "bar": criterion.bar,
+        "assess": list(criterion.assess),
+        "weight": criterion.weight,
+    }
+    if criterion.lead:
+        table["lead"] = True
+    return table
+
+
+def _member_data(member: PanelMember) -> dict[str, Any]:
+    table: dict[str, Any] = {"name": member.name, "role": member.role}
+    if member.conflicts:
+        table["conflicts"] = [
+            _drop_none({"candidate": c.candidate, "note": c.note}) for c in member.conflicts
+        ]
+    return table
 
 
 def _stage_data(stage: Stage) -> dict[str, Any]:
@@ -107,6 +147,31 @@ def _candidate_data(candidate: Candidate) -> dict[str, Any]:
     _put(table, "rank", candidate.rank)
     if candidate.history:
         table["history"] = [_event_data(event) for event in candidate.history]
+    if candidate.marks:
+        table["marks"] = [_marks_data(sheet) for sheet in candidate.marks]
+    if candidate.slots:
+        table["slots"] = [_slot_data(slot) for slot in candidate.slots]
+    return table
+
+
+def _marks_data(sheet: Marks) -> dict[str, Any]:
+    table: dict[str, Any] = {"assessment": sheet.assessment}
+    if sheet.member is None:
+        table["agreed"] = True
+    else:
+        table["member"] = sheet.member
+    table["scores"] = dict(sheet.scores)
+    _put(table, "evidence", sheet.evidence)
+    return table
+
+
+def _slot_data(slot: Slot) -> dict[str, Any]:
+    table: dict[str, Any] = {"assessment": slot.assessment, "at": slot.at, "minutes": slot.minutes}
+    _put(table, "where", slot.where)
+    if slot.booked is not None:
+        table["booked"] = _utc(slot.booked)
+    if slot.rescheduled:
+        table["rescheduled"] = slot.rescheduled
     return table
 
 

@@ -10,13 +10,51 @@ from datetime import date
 
 from dgtracker.actions import slug
 from dgtracker.dates import When
-from dgtracker.model import Campaign, Milestone, Record, default_stages
+from dgtracker.model import (
+    Campaign,
+    Criterion,
+    CriterionKind,
+    Milestone,
+    Record,
+    default_stages,
+)
 
 DHSC_TITLE = "Director General for Technology, Digital and Data"
 
 
 def _tbc(milestone_id: str, title: str) -> Milestone:
     return Milestone(milestone_id, title, When())
+
+
+def dhsc_criteria() -> list[Criterion]:
+    """Example criteria for a DG TDD post, in the shape of the Success Profiles (an
+    example to adapt: the campaign's published candidate pack is what counts)."""
+    behaviour, experience, technical = (
+        CriterionKind.BEHAVIOUR,
+        CriterionKind.EXPERIENCE,
+        CriterionKind.TECHNICAL,
+    )
+    sift, assessment, interview = "longlist", "assessment", "interview"
+    return [
+        Criterion(
+            "transformation",
+            "Leading digital and data transformation at scale",
+            experience,
+            assess=(sift, interview),
+            weight=2,
+        ),
+        Criterion(
+            "data-strategy",
+            "Data and technology strategy for health and care",
+            technical,
+            assess=(sift, interview),
+            lead=True,
+        ),
+        Criterion("big-picture", "Seeing the Big Picture", behaviour, assess=(interview,)),
+        Criterion("leadership", "Leadership", behaviour, assess=(assessment, interview)),
+        Criterion("communicating", "Communicating and Influencing", behaviour, assess=(interview,)),
+        Criterion("delivering", "Delivering at Pace", behaviour, assess=(interview,)),
+    ]
 
 
 def dhsc_campaign() -> Record:
@@ -45,6 +83,7 @@ def dhsc_campaign() -> Record:
             _tbc("checks", "Pre-employment checks and vetting"),
             _tbc("appointment", "Appointment announced"),
         ],
+        criteria=dhsc_criteria(),
     )
 
 

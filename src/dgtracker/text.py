@@ -37,9 +37,11 @@ LIMITS = {
     "note": 10_000,
     "reason": 2_000,
     "by": 100,
+    "evidence": 10_000,
+    "where": 200,
 }
-# Fields that may hold several lines (a pasted note, a reason).
-MULTILINE = {"note", "reason"}
+# Fields that may hold several lines (a pasted note, a reason, a panel's evidence).
+MULTILINE = {"note", "reason", "evidence"}
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -2,7 +2,7 @@
 end (a message and an exit code, never a traceback).
 
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
-privacy) holds its own commands; this module only gathers them.
+privacy, panel, slots) holds its own commands; this module only gathers them.
 """
 
 import os
@@ -19,11 +19,14 @@ from dgtracker.cli.context import COMPLETE_VAR, Settings
 from dgtracker.cli.exchange import commands as import_commands
 from dgtracker.cli.exchange import export_app
 from dgtracker.cli.milestones import commands as milestone_commands
+from dgtracker.cli.panel import commands as panel_commands
+from dgtracker.cli.panel import criteria_app, panel_app
 from dgtracker.cli.privacy import commands as privacy_commands
 from dgtracker.cli.reading import commands as reading_commands
 from dgtracker.cli.records import commands as record_commands
 from dgtracker.cli.reminders import commands as reminder_commands
 from dgtracker.cli.shell import commands as shell_commands
+from dgtracker.cli.slots import commands as slot_commands
 from dgtracker.errors import INTERNAL, USAGE, DgError
 
 
@@ -81,6 +84,10 @@ for group in (
     import_commands,
     export_app,
     privacy_commands,
+    criteria_app,
+    panel_app,
+    panel_commands,
+    slot_commands,
     shell_commands,
 ):
     app.add_typer(group)

@@ -34,8 +34,22 @@ export_app = typer.Typer(
 # --- export -----------------------------------------------------------------------
 
 
-@export_app.command("ics", cls=Command, epilog=example("dgtracker export ics -o dg-tdd.ics"))
-def export_ics(ctx: typer.Context, output: OutputOption = None, force: ForceOption = False) -> None:
+@export_app.command(
+    "ics",
+    cls=Command,
+    epilog=example("dgtracker export ics -o dg-tdd.ics", "dgtracker export ics --slots"),
+)
+def export_ics(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    slots: Annotated[
+        bool, typer.Option("--slots", help="Add candidates' slots (titled by candidate id).")
+    ] = False,
+    with_names: Annotated[
+        bool, typer.Option("--with-names", help="Name candidates in slot titles too.")
+    ] = False,
+) -> None:
     """Milestones as calendar events (iCalendar), with reminders as alarms."""
     from dgtracker.calendar_export import calendar_bytes
 
@@ -43,7 +57,13 @@ def export_ics(ctx: typer.Context, output: OutputOption = None, force: ForceOpti
     dated = sum(1 for milestone in record.milestones if milestone.when.start is not None)
     left_out = len(record.milestones) - dated
     summary = f"{dated} event(s)" + (f"; {left_out} to be confirmed left out" if left_out else "")
-    deliver(ctx, calendar_bytes(record), output, force, summary)
+    extra = []
+    if slots:
+        from dgtracker.slot_calendar import slot_events
+
+        extra = slot_events(record, with_names=with_names)
+        summary += f"; {len(extra)} slot(s)"
+    deliver(ctx, calendar_bytes(record, extra), output, force, summary)
 
 
 @export_app.command("csv", cls=Command, epilog=example("dgtracker export csv -o candidates.csv"))

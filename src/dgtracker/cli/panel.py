@@ -1,0 +1,446 @@
+"""Commands for the panel's work: `criteria ...`, `panel ...`, `score`, `merit` and
+`reserve --from-merit`."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dgtracker.cli.context import (
+    ByOption,
+    CandidateId,
+    Command,
+    JsonFlag,
+    changing,
+    example,
+    load_record,
+    optional_text,
+)
+from dgtracker.errors import Refused
+from dgtracker.text import clean_field
+
+if TYPE_CHECKING:
+    from dgtracker.assessment import MeritRow
+    from dgtracker.model import Record
+
+commands = typer.Typer()
+criteria_app = typer.Typer(
+    name="criteria",
+    help="The criteria the panel marks against (Success Profiles), their scale and bar.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+panel_app = typer.Typer(
+    name="panel",
+    help="The panel: its members, their roles and declared conflicts of interest.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+AssessmentArg = Annotated[
+    str, typer.Argument(metavar="ASSESSMENT", help="The stage marked (interview, assessment, …).")
+]
+KindOption = Annotated[
+    str,
+    typer.Option(
+        "--kind", help="behaviour, experience, technical, strength or ability.", show_default=False
+    ),
+]
+ScaleOption = Annotated[
+    str | None, typer.Option("--scale", metavar="LOW-HIGH", help="The marks (default 1-7).")
+]
+BarOption = Annotated[
+    int | None, typer.Option("--bar", help="The mark to meet (default 4).", show_default=False)
+]
+AssessOption = Annotated[
+    str | None,
+    typer.Option(
+        "--assess",
+        metavar="STAGE,STAGE",
+        help="The stages at which it is marked (stage ids).",
+        show_default=False,
+    ),
+]
+WeightOption = Annotated[
+    int | None,
+    typer.Option("--weight", help="Weight in the total (default 1).", show_default=False),
+]
+
+
+def _scale(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    if text is None:
+        return default
+    low, sep, high = text.partition("-")
+    if not sep or not low.strip().isdigit() or not high.strip().isdigit():
+        raise Refused(f"--scale '{text}' is not a range.", hint="Give LOW-HIGH, such as 1-7.")
+    return int(low), int(high)
+
+
+def _assess(record: "Record", text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    from dgtracker.panel_actions import stage_ids
+
+    return stage_ids(record, [part for part in text.split(",") if part.strip()])
+
+
+@criteria_app.command(
+    "add",
+    cls=Command,
+    epilog=example(
+        'dgtracker criteria add leadership "Leadership" --kind behaviour --assess interview',
+    ),
+)
+def criteria_add(
+    ctx: typer.Context,
+    criterion_id: Annotated[str, typer.Argument(metavar="ID", help="A short id (leadership).")],
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="The criterion as published.")],
+    kind: KindOption,
+    scale: ScaleOption = None,
+    bar: BarOption = None,
+    assess: AssessOption = None,
+    weight: WeightOption = None,
+    lead: Annotated[bool, typer.Option("--lead", help="Break ties in merit order.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Add a criterion."""
+    from dgtracker.panel_actions import add_criterion, new_criterion
+
+    title = clean_field("title", title)
+    with changing(ctx, by) as change:
+        criterion = new_criterion(
+            criterion_id.strip(),
+            title,
+            kind,
+            scale=_scale(scale, (1, 7)),
+            bar=4 if bar is None else bar,
+            assess=_assess(change.record, assess) or (),
+            weight=1 if weight is None else weight,
+            lead=lead,
+        )
+        add_criterion(change.record, criterion)
+    typer.echo(f"Added criterion {criterion.id}.")
+
+
+@criteria_app.command(
+    "list",
+    cls=Command,
+    epilog=example(
+        "dgtracker criteria list --json",
+    ),
+)
+def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """List the criteria."""
+    record, _ = load_record(ctx)
+    if json:
+        from dgtracker.output import print_json
+        from dgtracker.panel_contract import criterion_json
+
+        print_json([criterion_json(c) for c in record.criteria])
+        return
+    from dgtracker.panel_render import render_criteria
+    from dgtracker.render import make_console
+
+    render_criteria(make_console(), record)
+
+
+@criteria_app.command(
+    "change",
+    cls=Command,
+    epilog=example(
+        'dgtracker criteria change leadership --title "Leadership (SCS)"',
+    ),
+)
+def criteria_change(
+    ctx: typer.Context,
+    criterion_id: Annotated[str, typer.Argument(metavar="ID", help="The criterion's id.")],
+    title: Annotated[str | None, typer.Option(help="A new title.", show_default=False)] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="A new kind (behaviour, experience, technical, strength, ability).",
+            show_default=False,
+        ),
+    ] = None,
+    scale: ScaleOption = None,
+    bar: BarOption = None,
+    assess: AssessOption = None,
+    weight: WeightOption = None,
+    lead: Annotated[
+        bool | None, typer.Option("--lead/--no-lead", help="Break ties.", show_default=False)
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Change a criterion (once marked, only what leaves marks and merit order alone)."""
+    from dgtracker.panel_actions import change_criterion, find_criterion, new_criterion
+
+    new_title = optional_text("title", title)
+    with changing(ctx, by) as change:
+        old = find_criterion(change.record, criterion_id)
+        changed = new_criterion(
+            old.id,
+            new_title or old.title,
+            kind or old.kind,
+            scale=_scale(scale, (old.low, old.high)),
+            bar=old.bar if bar is None else bar,
+            assess=_assess(change.record, assess) or old.assess,
+            weight=old.weight if weight is None else weight,
+            lead=old.lead if lead is None else lead,
+        )
+        change_criterion(change.record, criterion_id, changed)
+    typer.echo(f"Changed criterion {old.id}.")
+
+
+@criteria_app.command(
+    "remove",
+    cls=Command,
+    epilog=example(
+        "dgtracker criteria remove leadership",
+    ),
+)
+def criteria_remove(
+    ctx: typer.Context,
+    criterion_id: Annotated[str, typer.Argument(metavar="ID", help="The criterion's id.")],
+    by: ByOption = None,
+) -> None:
+    """Remove a criterion that has no marks."""
+    from dgtracker.panel_actions import remove_criterion
+
+    with changing(ctx, by) as change:
+        gone = remove_criterion(change.record, criterion_id)
+    typer.echo(f"Removed criterion {gone.id}.")
+
+
+# --- the panel -----------------------------------------------------------------------
+
+
+@panel_app.command(
+    "add",
+    cls=Command,
+    epilog=example(
+        'dgtracker panel add "Dame Jo Bloggs" --role chair',
+    ),
+)
+def panel_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The member's name.")],
+    role: Annotated[
+        str,
+        typer.Option(help="chair (the Commissioner), member, independent or adviser (no marks)."),
+    ] = "member",
+    by: ByOption = None,
+) -> None:
+    """Add a panel member."""
+    from dgtracker.model import PanelRole
+    from dgtracker.panel_actions import add_member
+
+    name = clean_field("name", name)
+    try:
+        panel_role = PanelRole(role.strip().lower())
+    except ValueError:
+        raise Refused(
+            f"'{role}' is not a panel role.",
+            hint=f"Roles: {', '.join(r.value for r in PanelRole)}.",
+        ) from None
+    with changing(ctx, by) as change:
+        add_member(change.record, name, panel_role)
+    typer.echo(f"Added {name} to the panel ({panel_role}).")
+
+
+@panel_app.command(
+    "list",
+    cls=Command,
+    epilog=example(
+        "dgtracker panel list",
+    ),
+)
+def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """List the panel, with declared conflicts."""
+    record, _ = load_record(ctx)
+    if json:
+        from dgtracker.output import print_json
+        from dgtracker.panel_contract import member_json
+
+        print_json([member_json(m) for m in record.panel])
+        return
+    from dgtracker.panel_render import render_panel
+    from dgtracker.render import make_console
+
+    render_panel(make_console(), record)
+
+
+@panel_app.command(
+    "conflict",
+    cls=Command,
+    epilog=example(
+        'dgtracker panel conflict "Sam Lee" c004 --note "Former line manager"',
+    ),
+)
+def panel_conflict(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The panel member's name.")],
+    candidate_id: CandidateId,
+    note: Annotated[
+        str | None, typer.Option(help="The conflict, as declared.", show_default=False)
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Declare a member's conflict of interest with a candidate (their marks are refused)."""
+    from dgtracker.panel_actions import declare_conflict
+
+    note_text = optional_text("note", note)
+    with changing(ctx, by) as change:
+        member = declare_conflict(change.record, name, candidate_id, note_text)
+    typer.echo(f"Recorded {member.name}'s conflict with {candidate_id.strip().lower()}.")
+
+
+# --- marks and merit -----------------------------------------------------------------
+
+
+def _scores(typed: list[str]) -> dict[str, int]:
+    scores: dict[str, int] = {}
+    for item in typed:
+        name, sep, value = item.partition("=")
+        value = value.strip()
+        if not sep or not name.strip() or not value.lstrip("-").isdigit():
+            raise Refused(
+                f"'{item}' is not a mark.", hint="Give CRITERION=N, such as leadership=5."
+            )
+        scores[name.strip()] = int(value)
+    return scores
+
+
+@commands.command(
+    cls=Command,
+    epilog=example(
+        'dgtracker score c001 interview leadership=6 big-picture=5 --member "Sam Lee"',
+        "dgtracker score c001 interview leadership=6 big-picture=5 --agreed",
+    ),
+)
+def score(
+    ctx: typer.Context,
+    candidate_id: CandidateId,
+    assessment: AssessmentArg,
+    marks: Annotated[
+        list[str], typer.Argument(metavar="CRITERION=N...", help="The marks, such as leadership=5.")
+    ],
+    member: Annotated[
+        str | None, typer.Option(help="The panel member marking.", show_default=False)
+    ] = None,
+    agreed: Annotated[
+        bool, typer.Option("--agreed", help="The panel's agreed (moderated) marks.")
+    ] = False,
+    evidence: Annotated[
+        str | None, typer.Option(help="The evidence behind the marks.", show_default=False)
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Record a panel member's marks (or the agreed marks) for a candidate."""
+    from dgtracker.panel_actions import score as record_marks
+
+    if agreed == (member is not None):
+        raise Refused("Say whose marks these are: --member NAME, or --agreed.")
+    scores = _scores(marks)
+    evidence_text = optional_text("evidence", evidence)
+    with changing(ctx, by) as change:
+        candidate = record_marks(
+            change.record,
+            candidate_id,
+            assessment,
+            scores,
+            member=member,
+            evidence=evidence_text,
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    typer.echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
+
+
+@commands.command(
+    cls=Command,
+    epilog=example(
+        "dgtracker merit interview",
+    ),
+)
+def merit(
+    ctx: typer.Context,
+    assessment: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ASSESSMENT]", help="The stage (default: the latest with agreed marks)."
+        ),
+    ] = None,
+    json: JsonFlag = False,
+) -> None:
+    """The merit order from the panel's agreed marks: appointable candidates first."""
+    record, _ = load_record(ctx)
+    stage_id, rows = _merit(record, assessment)
+    if json:
+        from dgtracker.output import print_json
+        from dgtracker.panel_contract import merit_json
+
+        print_json(merit_json(rows))
+        return
+    from dgtracker.assessment import assessed_at
+    from dgtracker.panel_render import render_merit
+    from dgtracker.render import make_console
+
+    render_merit(make_console(), record, stage_id, assessed_at(record, stage_id), rows)
+
+
+def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRow]]":
+    from dgtracker.actions import resolve_stage
+    from dgtracker.assessment import default_assessment, merit
+
+    stage_id = resolve_stage(record, assessment) if assessment else default_assessment(record)
+    if stage_id is None:
+        raise Refused(
+            "No criteria are set, so there is no merit order.",
+            hint="Add criteria with 'dgtracker criteria add'.",
+        )
+    return stage_id, merit(record, stage_id)
+
+
+@commands.command(
+    cls=Command,
+    epilog=example(
+        "dgtracker reserve --from-merit interview --dry-run",
+    ),
+)
+def reserve(
+    ctx: typer.Context,
+    assessment: Annotated[
+        str | None,
+        typer.Argument(metavar="[ASSESSMENT]", help="The stage whose merit order to use."),
+    ] = None,
+    from_merit: Annotated[
+        bool,
+        typer.Option("--from-merit", help="Build the reserve list from the merit order."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan; change nothing.")
+    ] = False,
+    by: ByOption = None,
+) -> None:
+    """Put the appointable candidates not appointed on the reserve list, in merit order."""
+    from dgtracker.panel_actions import apply_reserve, reserve_plan
+    from dgtracker.panel_render import render_reserve_plan
+    from dgtracker.render import make_console
+
+    if not from_merit:
+        raise Refused(
+            "Say where the reserve list comes from: --from-merit.",
+            hint="To place one candidate by hand: dgtracker move ID reserve --rank N",
+        )
+    if dry_run:
+        record, _ = load_record(ctx)
+        stage_id, _rows = _merit(record, assessment)
+        render_reserve_plan(make_console(), reserve_plan(record, stage_id), stage_id, True)
+        return
+    with changing(ctx, by) as change:
+        stage_id, _rows = _merit(change.record, assessment)
+        plan = reserve_plan(change.record, stage_id)
+        done = apply_reserve(
+            change.record, plan, stage_id, by=change.by, today=change.today, now=change.now
+        )
+    render_reserve_plan(make_console(), done, stage_id, False)

@@ -1,0 +1,130 @@
+"""Commands for candidates' slots: `schedule` and `agenda`."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+
+from dgtracker.cli.context import (
+    ByOption,
+    CandidateId,
+    Command,
+    JsonFlag,
+    changing,
+    example,
+    load_record,
+    optional_text,
+    typed_date,
+)
+from dgtracker.errors import Refused
+
+commands = typer.Typer()
+
+
+def _moment(text: str, today: date) -> datetime:
+    from dgtracker.date_input import parse_when
+
+    try:
+        when = parse_when(text.replace("T", " ", 1) if text[:4].isdigit() else text, today)
+    except Refused as error:
+        error.message = f"WHEN: {error.message}"
+        raise
+    if when.start is None or when.time is None or when.start != when.end:
+        raise Refused(
+            f"WHEN '{text}' needs a day and a time of day.",
+            hint="Give it as 2026-03-02 10:00 (the campaign's time zone).",
+        )
+    return datetime.combine(when.start, when.time)
+
+
+@commands.command(
+    cls=Command,
+    epilog=example(
+        'dgtracker schedule c001 interview "2026-03-03 10:00" --minutes 90 --where "Room 4"',
+    ),
+)
+def schedule(
+    ctx: typer.Context,
+    candidate_id: CandidateId,
+    assessment: Annotated[
+        str, typer.Argument(metavar="ASSESSMENT", help="The stage (interview, assessment, …).")
+    ],
+    when: Annotated[
+        str, typer.Argument(metavar="WHEN", help="Day and time, such as '2026-03-02 10:00'.")
+    ],
+    minutes: Annotated[int, typer.Option(min=1, max=24 * 60, help="How long it lasts.")] = 60,
+    where: Annotated[
+        str | None, typer.Option(help="The room or call link.", show_default=False)
+    ] = None,
+    allow_overlap: Annotated[
+        bool,
+        typer.Option("--allow-overlap", help="Book even if it overlaps another slot."),
+    ] = False,
+    by: ByOption = None,
+) -> None:
+    """Book (or move) a candidate's interview or assessment slot."""
+    from dgtracker.slots import book
+
+    place = optional_text("where", where)
+    with changing(ctx, by) as change:
+        candidate, earlier = book(
+            change.record,
+            candidate_id,
+            assessment,
+            _moment(when, change.today),
+            minutes=minutes,
+            where=place,
+            allow_overlap=allow_overlap,
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+        slot = candidate.slots[-1]
+    moved = f" (was {earlier.at:%Y-%m-%d %H:%M})" if earlier else ""
+    typer.echo(
+        f"Booked {candidate.id} for {slot.assessment} at {slot.at:%Y-%m-%d %H:%M}, "
+        f"{slot.minutes} minutes{moved}."
+    )
+
+
+@commands.command(
+    cls=Command,
+    epilog=example(
+        "dgtracker agenda 2026-03-03",
+    ),
+)
+def agenda(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None, typer.Argument(metavar="[DAY]", help="The day (default: today).")
+    ] = None,
+    json: JsonFlag = False,
+) -> None:
+    """A day's slots: time, candidate, assessment, where, and who sits on the panel."""
+    from dgtracker.slots import agenda as day_agenda
+
+    record, today = load_record(ctx)
+    wanted = typed_date(day, today, "DAY") or today
+    items = day_agenda(record, wanted)
+    if json:
+        from dgtracker.output import print_json
+
+        print_json(
+            [
+                {
+                    "start": item.slot.at.isoformat(timespec="minutes"),
+                    "end": item.slot.end.isoformat(timespec="minutes"),
+                    "id": item.candidate.id,
+                    "name": item.candidate.name,
+                    "assessment": item.slot.assessment,
+                    "where": item.slot.where,
+                    "absent": item.absent,
+                }
+                for item in items
+            ]
+        )
+        return
+    from dgtracker.panel_render import render_agenda
+    from dgtracker.render import make_console
+
+    render_agenda(make_console(), record, wanted, items)
