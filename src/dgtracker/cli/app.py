@@ -2,7 +2,7 @@
 end (a message and an exit code, never a traceback).
 
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
-privacy) holds its own commands; this module only gathers them.
+privacy, report) holds its own commands; this module only gathers them.
 """
 
 import os
@@ -23,6 +23,7 @@ from dgtracker.cli.privacy import commands as privacy_commands
 from dgtracker.cli.reading import commands as reading_commands
 from dgtracker.cli.records import commands as record_commands
 from dgtracker.cli.reminders import commands as reminder_commands
+from dgtracker.cli.report import commands as report_commands
 from dgtracker.errors import INTERNAL, USAGE, DgError
 
 
@@ -65,6 +66,7 @@ for group in (
     import_commands,
     export_app,
     privacy_commands,
+    report_commands,
 ):
     app.add_typer(group)
 

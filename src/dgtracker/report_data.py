@@ -1,0 +1,308 @@
+"""What the campaign report shows, as plain data: the timeline, the funnel, the candidates
+(for a panel) and the competition record (for the Civil Service Commission).
+
+Pure functions of a record and a day. Drawing is charts_svg.py's and terminal_charts.py's
+job; the page is report_page.py's. Nothing here returns a candidate's name, email or phone
+unless the caller asks for the panel's table, which is the only place they belong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from dgtracker.dates import When, format_when
+from dgtracker.model import (
+    ENTERS_STAGE,
+    RESERVE_STAGE,
+    Action,
+    Candidate,
+    Milestone,
+    MilestoneChangeKind,
+    Record,
+    StageKind,
+)
+from dgtracker.views import DONE, OVERDUE, TBC, milestone_state, stage_title
+
+# --- the timeline ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    id: str
+    title: str
+    when: When  # as planned now
+    state: str  # views' milestone states: done, tbc, upcoming, today, under_way, overdue
+    done: date | None
+    first_planned: When  # as first planned (the same as `when` if never moved)
+    earlier: tuple[Span, ...] = ()  # every schedule it had before the current one
+
+    @property
+    def current(self) -> Span | None:
+        if self.when.start is None or self.when.end is None:
+            return None
+        return Span(self.when.start, self.when.end)
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.earlier)
+
+
+def _schedule(spec: str | None, today: date) -> When:
+    """A schedule written in a milestone's history (model.when_spec), read back."""
+    if not spec:
+        return When()
+    from dgtracker.date_input import parse_when
+    from dgtracker.errors import Refused
+
+    try:
+        return parse_when(spec, today)
+    except Refused:  # a history entry written by hand: show the milestone without it
+        return When()
+
+
+def is_shown(milestone: Milestone) -> bool:
+    """False for a removed milestone (kept in the record as a tombstone once removal lands)."""
+    return getattr(milestone, "removed", None) is None
+
+
+def timeline(record: Record, today: date) -> list[TimelineItem]:
+    items = []
+    for milestone in record.milestones:
+        if not is_shown(milestone):
+            continue
+        state, _ = milestone_state(milestone, today)
+        earlier: list[Span] = []
+        first: When | None = None
+        for change in milestone.history:
+            if change.change == MilestoneChangeKind.ADDED and first is None:
+                first = _schedule(change.after, today)
+            elif change.change == MilestoneChangeKind.RESCHEDULED:
+                before = _schedule(change.before, today)
+                first = before if first is None else first
+                if before.start is not None and before.end is not None:
+                    earlier.append(Span(before.start, before.end))
+        items.append(
+            TimelineItem(
+                milestone.id,
+                milestone.title,
+                milestone.when,
+                state,
+                milestone.done,
+                milestone.when if first is None else first,
+                tuple(earlier),
+            )
+        )
+    return items
+
+
+def timeline_range(items: list[TimelineItem], today: date) -> tuple[date, date]:
+    """The first and last day the timeline has to show (today included)."""
+    days = [today]
+    for item in items:
+        for span in (item.current, *item.earlier):
+            if span is not None:
+                days += [span.start, span.end]
+        if item.done is not None:
+            days.append(item.done)
+    return min(days), max(days)
+
+
+def describe(item: TimelineItem) -> str:
+    """The timeline item in words, for text alternatives and tables."""
+    parts = [f"{item.title}: {format_when(item.when)}"]
+    if item.moved:
+        parts.append(f"first planned {format_when(item.first_planned)}")
+        parts.append(f"moved {len(item.earlier)} time(s)")
+    if item.state == DONE and item.done is not None:
+        parts.append(f"done {item.done.isoformat()}")
+    elif item.state == OVERDUE:
+        parts.append("overdue, not marked done")
+    elif item.state == TBC:
+        parts.append("date to be confirmed")
+    return "; ".join(parts)
+
+
+# --- the funnel --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FunnelStage:
+    id: str
+    title: str
+    reached: int = 0
+    here_now: int = 0
+    left: Counter[str] = field(default_factory=Counter)  # outcome stage title -> how many
+    reasons: Counter[str] = field(default_factory=Counter)  # "Withdrawn: reason" -> how many
+
+    @property
+    def left_total(self) -> int:
+        return sum(self.left.values())
+
+
+def _path(candidate: Candidate) -> list[str]:
+    """The stages the candidate entered, in order (from the history, else the stage now)."""
+    stages = [e.stage for e in candidate.history if e.action in ENTERS_STAGE and e.stage]
+    if not stages or stages[-1] != candidate.stage:
+        stages.append(candidate.stage)
+    return stages
+
+
+def funnel(record: Record) -> list[FunnelStage]:
+    """For each stage of the process (active stages, then appointment): how many reached
+    it, how many are there now, and how many left from it to which outcome and why."""
+    order = [s for s in record.stages if s.kind != StageKind.OUTCOME]
+    position = {stage.id: i for i, stage in enumerate(order)}
+    rows = [FunnelStage(stage.id, stage.title) for stage in order]
+    for candidate in record.candidates:
+        path = _path(candidate)
+        furthest = max((position[s] for s in path if s in position), default=-1)
+        for row in rows[: furthest + 1]:
+            row.reached += 1
+        if candidate.stage in position:
+            rows[position[candidate.stage]].here_now += 1
+            continue
+        if furthest < 0:
+            continue
+        row = rows[furthest]
+        outcome = stage_title(record, candidate.stage)
+        row.left[outcome] += 1
+        reason = leaving_reason(candidate)
+        if reason:
+            row.reasons[f"{outcome}: {reason}"] += 1
+    return rows
+
+
+def leaving_reason(candidate: Candidate) -> str | None:
+    """The reason given when the candidate entered the stage they are at now."""
+    for event in reversed(candidate.history):
+        if event.action in ENTERS_STAGE:
+            return event.reason
+    return None
+
+
+def furthest_stage(record: Record, candidate: Candidate) -> str:
+    """The id of the furthest stage of the process the candidate reached."""
+    order = [s.id for s in record.stages if s.kind != StageKind.OUTCOME]
+    reached = [s for s in _path(candidate) if s in order]
+    return max(reached, key=order.index) if reached else candidate.stage
+
+
+# --- the competition record (for the Commission) -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CompetitionRow:
+    """One candidate, from application to outcome, with nothing that identifies them."""
+
+    id: str
+    applied: date | None
+    furthest: str  # stage title
+    outcome: str  # "Appointed", "Reserve list (rank 2)", "Not progressed", "In process"
+    outcome_on: date | None
+    reason: str  # scrubbed of names, emails and phone numbers
+    path: str  # "Applied → Longlist (sift) → Withdrawn"
+
+
+_EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
+_PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+REMOVED = "[removed]"
+
+
+def scrubber(record: Record) -> re.Pattern[str] | None:
+    """A pattern that finds any candidate's name, any word of it, their email or phone."""
+    words: set[str] = set()
+    for candidate in record.candidates:
+        for value in (candidate.name, candidate.email, candidate.phone):
+            if value:
+                words.add(value)
+                words.update(part for part in re.split(r"[\s,.]+", value) if len(part) > 1)
+    if not words:
+        return None
+    ordered = sorted(words, key=len, reverse=True)
+    alternatives = "|".join(re.escape(word) for word in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def scrub(text: str | None, names: re.Pattern[str] | None) -> str:
+    """Free text with every candidate's name, email and phone number taken out."""
+    if not text:
+        return ""
+    text = _EMAIL.sub(REMOVED, text)
+    text = _PHONE.sub(REMOVED, text)
+    return names.sub(REMOVED, text) if names is not None else text
+
+
+def competition_record(record: Record) -> list[CompetitionRow]:
+    names = scrubber(record)
+    rows = []
+    for candidate in record.candidates:
+        stage = record.stage(candidate.stage)
+        kind = stage.kind if stage else StageKind.ACTIVE
+        title = stage_title(record, candidate.stage)
+        if kind == StageKind.ACTIVE:
+            outcome = "In process"
+        elif candidate.stage == RESERVE_STAGE and candidate.rank is not None:
+            outcome = f"{title} (rank {candidate.rank})"
+        else:
+            outcome = title
+        entered = candidate.stage_since()
+        path = " → ".join(stage_title(record, s) for s in _path(candidate))
+        rows.append(
+            CompetitionRow(
+                candidate.id,
+                candidate.applied,
+                stage_title(record, furthest_stage(record, candidate)),
+                outcome,
+                None if kind == StageKind.ACTIVE else entered,
+                scrub(leaving_reason(candidate), names) if kind != StageKind.ACTIVE else "",
+                path,
+            )
+        )
+    return rows
+
+
+# --- the change trail --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrailRow:
+    by: str
+    what: str
+    count: int
+    first: date
+    last: date
+
+
+def change_trail(record: Record) -> list[TrailRow]:
+    """Who changed what and when, summarised: one row for each person and kind of change."""
+    seen: dict[tuple[str, str], list[date]] = {}
+    for candidate in record.candidates:
+        for event in candidate.history:
+            what = _CANDIDATE_CHANGES.get(event.action, str(event.action))
+            seen.setdefault((event.by, what), []).append(event.at.date())
+    for milestone in record.milestones:
+        for change in milestone.history:
+            what = f"milestone {change.change}"
+            seen.setdefault((change.by, what), []).append(change.at.date())
+    return sorted(
+        (TrailRow(by, what, len(days), min(days), max(days)) for (by, what), days in seen.items()),
+        key=lambda row: (row.first, row.by, row.what),
+    )
+
+
+_CANDIDATE_CHANGES = {
+    Action.ADDED: "candidate added",
+    Action.MOVED: "candidate moved",
+    Action.NOTE: "note written",
+    Action.EDITED: "candidate details edited",
+    Action.PURGED: "personal data removed",
+}
