@@ -283,7 +283,9 @@ class TrailRow:
 
 
 def change_trail(record: Record) -> list[TrailRow]:
-    """Who changed what and when, summarised: one row for each person and kind of change."""
+    """Who changed what and when, summarised: one row for each person and kind of change.
+    A name that is also a candidate's (or holds an email or phone number) is removed."""
+    names = scrubber(record)
     seen: dict[tuple[str, str], list[date]] = {}
     for candidate in record.candidates:
         for event in candidate.history:
@@ -294,7 +296,10 @@ def change_trail(record: Record) -> list[TrailRow]:
             what = f"milestone {change.change}"
             seen.setdefault((change.by, what), []).append(change.at.date())
     return sorted(
-        (TrailRow(by, what, len(days), min(days), max(days)) for (by, what), days in seen.items()),
+        (
+            TrailRow(scrub(by, names), what, len(days), min(days), max(days))
+            for (by, what), days in seen.items()
+        ),
         key=lambda row: (row.first, row.by, row.what),
     )
 
