@@ -74,7 +74,9 @@ def is_shown(milestone: Milestone) -> bool:
     return getattr(milestone, "removed", None) is None
 
 
-def timeline(record: Record, today: date) -> list[TimelineItem]:
+def timeline(record: Record, today: date, with_history: bool = True) -> list[TimelineItem]:
+    """The milestones as the timeline shows them; `with_history` False leaves out the
+    earlier schedules (reading them back needs date_input, which `status` does without)."""
     items = []
     for milestone in record.milestones:
         if not is_shown(milestone):
@@ -82,7 +84,7 @@ def timeline(record: Record, today: date) -> list[TimelineItem]:
         state, _ = milestone_state(milestone, today)
         earlier: list[Span] = []
         first: When | None = None
-        for change in milestone.history:
+        for change in milestone.history if with_history else ():
             if change.change == MilestoneChangeKind.ADDED and first is None:
                 first = _schedule(change.after, today)
             elif change.change == MilestoneChangeKind.RESCHEDULED:
