@@ -96,12 +96,14 @@ def render_timeline(console: Console, record: Record, today: date, plain: bool) 
         return
     console.print()
     console.print(Text("Timeline", style="italic"))
-    for line in lines:
-        text = Text(line.text)
-        if console.is_terminal and not console.no_color:
+    text = Text("\n".join(line.text for line in lines))
+    if console.is_terminal and not console.no_color:
+        offset = 0
+        for line in lines:
             for start, end, style in line.styles:
-                text.stylize(style, start, end)
-        console.print(text, no_wrap=True, overflow="crop")
+                text.stylize(style, offset + start, offset + end)
+            offset += len(line.text) + 1
+    console.print(text, no_wrap=True, overflow="crop")
 
 
 def render_milestones(

@@ -164,22 +164,30 @@ def funnel(record: Record) -> list[FunnelStage]:
     order = [s for s in record.stages if s.kind != StageKind.OUTCOME]
     position = {stage.id: i for i, stage in enumerate(order)}
     rows = [FunnelStage(stage.id, stage.title) for stage in order]
+    furthest_count = [0] * (len(order) + 1)  # index 0: reached none of them
+    entering = (Action.ADDED, Action.MOVED)  # compared by identity: run for every event
     for candidate in record.candidates:
-        path = _path(candidate)
-        furthest = max((position[s] for s in path if s in position), default=-1)
-        for row in rows[: furthest + 1]:
-            row.reached += 1
-        if candidate.stage in position:
-            rows[position[candidate.stage]].here_now += 1
-            continue
-        if furthest < 0:
-            continue
-        row = rows[furthest]
-        outcome = stage_title(record, candidate.stage)
-        row.left[outcome] += 1
-        reason = leaving_reason(candidate)
-        if reason:
-            row.reasons[f"{outcome}: {reason}"] += 1
+        furthest = position.get(candidate.stage, -1)
+        for event in candidate.history:
+            action = event.action
+            if action is entering[0] or action is entering[1]:
+                at = position.get(event.stage, -1) if event.stage else -1
+                furthest = at if at > furthest else furthest
+        furthest_count[furthest + 1] += 1
+        here = position.get(candidate.stage)
+        if here is not None:
+            rows[here].here_now += 1
+        elif furthest >= 0:
+            row = rows[furthest]
+            outcome = stage_title(record, candidate.stage)
+            row.left[outcome] += 1
+            reason = leaving_reason(candidate)
+            if reason:
+                row.reasons[f"{outcome}: {reason}"] += 1
+    reached = 0
+    for index in range(len(order) - 1, -1, -1):
+        reached += furthest_count[index + 1]
+        rows[index].reached = reached
     return rows
 
 
