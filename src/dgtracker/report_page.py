@@ -18,6 +18,7 @@ from dgtracker.charts_svg import funnel_svg, timeline_svg
 from dgtracker.dates import format_day, format_when
 from dgtracker.model import Record
 from dgtracker.report_data import (
+    Scrubber,
     change_trail,
     competition_record,
     funnel,
@@ -78,8 +79,9 @@ def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
     if audience == PANEL:
         context["candidates"] = panel_rows(record, today)
     else:
-        context["competition"] = competition_record(record)
-        context["trail"] = change_trail(record)
+        scrub = Scrubber(record)
+        context["competition"] = competition_record(record, scrub)
+        context["trail"] = change_trail(record, scrub)
     return context
 
 
