@@ -122,7 +122,7 @@ def _item(item: TimelineItem, scale: _Scale, y: int) -> list[str]:
                 f'rx="3" fill="{colour}"/>'
             )
             end_x = x2 + 4
-    if item.moved:
+    if item.earlier:
         words.append("moved")
     if item.state == DONE and item.done is not None:
         x = scale.x(item.done)

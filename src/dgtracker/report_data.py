@@ -43,7 +43,8 @@ class TimelineItem:
     state: str  # views' milestone states: done, tbc, upcoming, today, under_way, overdue
     done: date | None
     first_planned: When  # as first planned (the same as `when` if never moved)
-    earlier: tuple[Span, ...] = ()  # every schedule it had before the current one
+    earlier: tuple[Span, ...] = ()  # every dated schedule it had before the current one
+    reschedules: int = 0
 
     @property
     def current(self) -> Span | None:
@@ -53,7 +54,7 @@ class TimelineItem:
 
     @property
     def moved(self) -> bool:
-        return bool(self.earlier)
+        return self.reschedules > 0
 
 
 def _schedule(spec: str | None, today: date) -> When:
@@ -84,12 +85,14 @@ def timeline(record: Record, today: date, with_history: bool = True) -> list[Tim
         state, _ = milestone_state(milestone, today)
         earlier: list[Span] = []
         first: When | None = None
+        reschedules = 0
         for change in milestone.history if with_history else ():
             if change.change == MilestoneChangeKind.ADDED and first is None:
                 first = _schedule(change.after, today)
             elif change.change == MilestoneChangeKind.RESCHEDULED:
                 before = _schedule(change.before, today)
                 first = before if first is None else first
+                reschedules += 1
                 if before.start is not None and before.end is not None:
                     earlier.append(Span(before.start, before.end))
         items.append(
@@ -101,6 +104,7 @@ def timeline(record: Record, today: date, with_history: bool = True) -> list[Tim
                 milestone.done,
                 milestone.when if first is None else first,
                 tuple(earlier),
+                reschedules,
             )
         )
     return items
@@ -123,7 +127,7 @@ def describe(item: TimelineItem) -> str:
     parts = [f"{item.title}: {format_when(item.when)}"]
     if item.moved:
         parts.append(f"first planned {format_when(item.first_planned)}")
-        parts.append(f"moved {len(item.earlier)} time(s)")
+        parts.append(f"moved {item.reschedules} time(s)")
     if item.state == DONE and item.done is not None:
         parts.append(f"done {item.done.isoformat()}")
     elif item.state == OVERDUE:
