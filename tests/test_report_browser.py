@@ -96,6 +96,26 @@ def test_screenshot_shows_the_page_and_both_charts(browser, panel_page, tmp_path
 HEADER_WORDS = {"Candidate", "Applied", "Furthest", "stage", "Outcome", "on", "Reason", "Route"}
 
 
+def test_at_200_percent_zoom_the_page_reflows(cli, browser, panel_page, tmp_path) -> None:
+    """640 CSS pixels drawn at scale 2 (a 1280-pixel window at 200%): nothing reaches into
+    the page's right margin, so no line of text runs off the side, even a long one."""
+    from PIL import Image
+
+    long_email = "a.very.long.address.with.no.spaces@an-equally-long-example-domain.org"
+    cli.ok("add-candidate", "Wolfeschlegelsteinhausenbergerdorff" * 3, "--email", long_email)
+    cli.ok("report", "-o", str(panel_page), "--force")
+
+    shot = tmp_path / "zoomed.png"
+    headless(browser, tmp_path, f"--screenshot={shot}", "--window-size=640,3000",
+             "--force-device-scale-factor=2", "--hide-scrollbars", panel_page.as_uri())  # fmt: skip
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1280, 6000)
+    margin = image.crop((1280 - 32, 0, 1280, 6000))  # the body's right padding is 40 pixels
+    assert margin.getcolors() == [(32 * 6000, (255, 255, 255))]
+    text = image.crop((0, 0, 1280 - 32, 6000)).getcolors(maxcolors=1 << 20)
+    assert text is not None and len(text) > 20  # and the page is there
+
+
 def test_print_to_pdf_keeps_rows_whole_and_repeats_headers(cli, browser, poppler, tmp_path) -> None:
     for n in range(70):
         cli.ok("add-candidate", f"Person {n}", "--applied", "2026-01-19")
