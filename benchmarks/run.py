@@ -509,12 +509,38 @@ def run_size(size: int, program: str, env: dict[str, str], runs: int, python: Ti
         rows.append(Row(label, timing, targets.get(size), PEAK_TARGET_MB.get(size)))
         shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
         print(f"  {label}: {shown}", file=sys.stderr)
+    rows += report_rows(size, program, env, runs, working)  # the `report` block below
     if task:
         rows.append(Row("task list (Taskwarrior)", task))
     fresh_copy()
     size_mb = pristine.stat().st_size / 1e6
     heading = f"### {size:,} candidates ({size_mb:.1f} MB record, {size * 5:,} history events)"
     return ["", heading, "", *table(rows, python, task)]
+
+
+# --- the campaign report (`report`), its own block ---------------------------------
+
+# The issue's target for the report page: at most 1 s at 1,000 candidates.
+REPORT_TARGET_MS = {1_000: 1_000}
+
+
+def report_rows(
+    size: int, program: str, env: dict[str, str], runs: int, working: Path
+) -> list[Row]:
+    """`report` for a panel and for the Commission, written to a file (replaced each run)."""
+    rows = []
+    for audience in ("panel", "commission"):
+        label = f"report --for {audience}"
+        timing = None
+        if command_exists(program, ["report"]):
+            page = working.with_name(f"report-{audience}.html")
+            argv = [program, "--file", str(working), "--as-of", AS_OF, "report",
+                    "--for", audience, "-o", str(page), "--force"]  # fmt: skip
+            timing = measure(argv, env, runs)
+        rows.append(Row(label, timing, REPORT_TARGET_MS.get(size), PEAK_TARGET_MB.get(size)))
+        shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
+        print(f"  {label}: {shown}", file=sys.stderr)
+    return rows
 
 
 def startup(program: str, env: dict[str, str], runs: int) -> tuple[Timing, list[str]]:

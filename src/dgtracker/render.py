@@ -77,8 +77,40 @@ def render_status(console: Console, record: Record, today: date) -> None:
     console.print(Text(f"As of {format_day(today)}", style="dim"))
     console.print()
     render_milestones(console, record, today, title="Milestones")
+    plain = plain_glyphs(console)
+    render_timeline(console, record, today, plain)
     console.print()
-    render_pipeline(console, record)
+    render_pipeline(console, record, plain)
+
+
+def plain_glyphs(console: Console) -> bool:
+    """ASCII charts when piped, under NO_COLOR, or where the console cannot show more."""
+    return (
+        not console.is_terminal
+        or console.no_color
+        or not console.encoding.lower().startswith("utf")
+    )
+
+
+def render_timeline(console: Console, record: Record, today: date, plain: bool) -> None:
+    """The dated milestones across the weeks (terminal_charts draws it)."""
+    from dgtracker.report_data import timeline
+    from dgtracker.terminal_charts import timeline_strip
+
+    items = timeline(record, today, with_history=False)
+    lines = timeline_strip(items, today, console.width, plain)
+    if not lines:
+        return
+    console.print()
+    console.print(Text("Timeline", style="italic"))
+    text = Text("\n".join(line.text for line in lines))
+    if console.is_terminal and not console.no_color:
+        offset = 0
+        for line in lines:
+            for start, end, style in line.styles:
+                text.stylize(style, offset + start, offset + end)
+            offset += len(line.text) + 1
+    console.print(text, no_wrap=True, overflow="crop")
 
 
 def render_milestones(
@@ -107,16 +139,32 @@ def render_milestones(
     console.print(table)
 
 
-def render_pipeline(console: Console, record: Record) -> None:
+def render_pipeline(console: Console, record: Record, plain: bool = True) -> None:
+    """How many are at each stage now and how many reached it, with the funnel's bars."""
+    from dgtracker.report_data import funnel
+    from dgtracker.terminal_charts import funnel_bar
+
     counts = pipeline(record)
     active = active_stage_ids(record)
+    reached = {stage.id: stage.reached for stage in funnel(record)}
+    most = max([*reached.values(), *counts.values(), 0])
+    bar_width = max(6, min(30, console.width - 48))
     table = _table("Pipeline")
     table.add_column("Stage", overflow="fold")
     table.add_column("Candidates", justify="right")
+    table.add_column("Reached", justify="right")
+    table.add_column("", no_wrap=True, width=bar_width)
     for stage in record.stages:
         count = counts[stage.id]
         label = safe(stage.title, "" if stage.kind == StageKind.ACTIVE else "italic")
-        table.add_row(label, Text(str(count), style="" if count else "dim"))
+        if stage.id in reached:  # a stage of the process: the funnel's bar
+            got = reached[stage.id]
+            bar = Text(funnel_bar(got, most, bar_width, plain), style="cyan")
+            reached_text = Text(str(got), style="" if got else "dim")
+        else:  # an outcome: those who left to it
+            bar = Text(funnel_bar(count, most, bar_width, plain, gone=True), style="magenta")
+            reached_text = Text("")
+        table.add_row(label, Text(str(count), style="" if count else "dim"), reached_text, bar)
     in_process = sum(n for stage_id, n in counts.items() if stage_id in active)
     table.add_section()
     table.add_row(Text("Still in the process", style="bold"), Text(str(in_process), style="bold"))

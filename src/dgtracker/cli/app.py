@@ -2,7 +2,8 @@
 end (a message and an exit code, never a traceback).
 
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
-privacy, panel, slots) holds its own commands; this module only gathers them.
+privacy, panel, slots, report, shell) holds its own commands; this module only gathers
+them.
 """
 
 import os
@@ -25,6 +26,7 @@ from dgtracker.cli.privacy import commands as privacy_commands
 from dgtracker.cli.reading import commands as reading_commands
 from dgtracker.cli.records import commands as record_commands
 from dgtracker.cli.reminders import commands as reminder_commands
+from dgtracker.cli.report import commands as report_commands
 from dgtracker.cli.shell import commands as shell_commands
 from dgtracker.cli.slots import commands as slot_commands
 from dgtracker.errors import INTERNAL, USAGE, DgError
@@ -88,6 +90,7 @@ for group in (
     panel_app,
     panel_commands,
     slot_commands,
+    report_commands,
     shell_commands,
 ):
     app.add_typer(group)

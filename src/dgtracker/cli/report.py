@@ -1,0 +1,75 @@
+"""The `report` command: the campaign as one HTML page (or PDF) for a panel or the Commission."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dgtracker.cli.context import (
+    Command,
+    ForceOption,
+    OutputOption,
+    example,
+    load_record,
+    record_path,
+)
+
+commands = typer.Typer()
+
+
+class Audience(StrEnum):
+    PANEL = "panel"
+    COMMISSION = "commission"
+
+
+@commands.command(
+    cls=Command,
+    epilog=example(
+        "dgtracker report -o dg-tdd-report.html",
+        "dgtracker report --for commission -o competition-record.html --pdf competition.pdf",
+    ),
+)
+def report(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    audience: Annotated[
+        Audience,
+        typer.Option(
+            "--for",
+            help="panel: with the candidates' names; commission: the competition record, "
+            "by candidate id only, with the change trail.",
+        ),
+    ] = Audience.PANEL,
+    force: ForceOption = False,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            metavar="FILE",
+            show_default=False,
+            help="Also print the page to this PDF file, through a headless Chromium or Chrome.",
+        ),
+    ] = None,
+) -> None:
+    """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
+    from dgtracker.report_page import render_report
+
+    record, today = load_record(ctx)
+    html = render_report(record, today, audience.value)
+    if pdf is not None:
+        from dgtracker.browser import print_to_pdf
+
+        print_to_pdf(html, pdf, force=force, record_path=record_path(ctx))
+        typer.echo(f"Wrote {pdf}: the {audience.value} report as of {today.isoformat()}.")
+        if output is None:
+            return
+    if output is None or str(output) == "-":
+        from dgtracker.output import write
+
+        write(html)
+        return
+    from dgtracker.storage import write_export
+
+    write_export(output, html, force=force, record_path=record_path(ctx))
+    typer.echo(f"Wrote {output}: the {audience.value} report as of {today.isoformat()}.")
