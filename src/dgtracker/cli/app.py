@@ -2,8 +2,8 @@
 end (a message and an exit code, never a traceback).
 
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
-privacy, panel, slots, report, shell) holds its own commands; this module only gathers
-them.
+privacy, panel, merit, slots, report, shell) holds its own commands; this module only
+gathers them.
 """
 
 import os
@@ -19,8 +19,8 @@ from dgtracker.cli.candidates import commands as candidate_commands
 from dgtracker.cli.context import COMPLETE_VAR, Settings
 from dgtracker.cli.exchange import commands as import_commands
 from dgtracker.cli.exchange import export_app
+from dgtracker.cli.merit import commands as merit_commands
 from dgtracker.cli.milestones import commands as milestone_commands
-from dgtracker.cli.panel import commands as panel_commands
 from dgtracker.cli.panel import criteria_app, panel_app
 from dgtracker.cli.privacy import commands as privacy_commands
 from dgtracker.cli.reading import commands as reading_commands
@@ -88,7 +88,7 @@ for group in (
     privacy_commands,
     criteria_app,
     panel_app,
-    panel_commands,
+    merit_commands,
     slot_commands,
     report_commands,
     shell_commands,

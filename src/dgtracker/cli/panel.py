@@ -1,5 +1,5 @@
-"""Commands for the panel's work: `criteria ...`, `panel ...`, `score`, `merit` and
-`reserve --from-merit`."""
+"""Commands for the panel itself: `criteria ...` (what it marks against) and `panel ...`
+(its members and their declared conflicts). Marks and merit order: cli/merit.py."""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,10 +19,8 @@ from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
-    from dgtracker.assessment import MeritRow
     from dgtracker.model import Record
 
-commands = typer.Typer()
 criteria_app = typer.Typer(
     name="criteria",
     help="The criteria the panel marks against (Success Profiles), their scale and bar.",
@@ -294,153 +292,3 @@ def panel_conflict(
 
 
 # --- marks and merit -----------------------------------------------------------------
-
-
-def _scores(typed: list[str]) -> dict[str, int]:
-    scores: dict[str, int] = {}
-    for item in typed:
-        name, sep, value = item.partition("=")
-        value = value.strip()
-        if not sep or not name.strip() or not value.lstrip("-").isdigit():
-            raise Refused(
-                f"'{item}' is not a mark.", hint="Give CRITERION=N, such as leadership=5."
-            )
-        scores[name.strip()] = int(value)
-    return scores
-
-
-@commands.command(
-    cls=Command,
-    epilog=example(
-        'dgtracker score c001 interview leadership=6 big-picture=5 --member "Sam Lee"',
-        "dgtracker score c001 interview leadership=6 big-picture=5 --agreed",
-    ),
-)
-def score(
-    ctx: typer.Context,
-    candidate_id: CandidateId,
-    assessment: AssessmentArg,
-    marks: Annotated[
-        list[str], typer.Argument(metavar="CRITERION=N...", help="The marks, such as leadership=5.")
-    ],
-    member: Annotated[
-        str | None, typer.Option(help="The panel member marking.", show_default=False)
-    ] = None,
-    agreed: Annotated[
-        bool, typer.Option("--agreed", help="The panel's agreed (moderated) marks.")
-    ] = False,
-    evidence: Annotated[
-        str | None, typer.Option(help="The evidence behind the marks.", show_default=False)
-    ] = None,
-    by: ByOption = None,
-) -> None:
-    """Record a panel member's marks (or the agreed marks) for a candidate."""
-    from dgtracker.panel_actions import score as record_marks
-
-    if agreed == (member is not None):
-        raise Refused("Say whose marks these are: --member NAME, or --agreed.")
-    scores = _scores(marks)
-    evidence_text = optional_text("evidence", evidence)
-    with changing(ctx, by) as change:
-        candidate = record_marks(
-            change.record,
-            candidate_id,
-            assessment,
-            scores,
-            member=member,
-            evidence=evidence_text,
-            by=change.by,
-            today=change.today,
-            now=change.now,
-        )
-    typer.echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
-
-
-@commands.command(
-    cls=Command,
-    epilog=example(
-        "dgtracker merit interview",
-    ),
-)
-def merit(
-    ctx: typer.Context,
-    assessment: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[ASSESSMENT]", help="The stage (default: the latest with agreed marks)."
-        ),
-    ] = None,
-    json: JsonFlag = False,
-) -> None:
-    """The merit order from the panel's agreed marks: appointable candidates first."""
-    record, _ = load_record(ctx)
-    stage_id, rows = _merit(record, assessment)
-    if json:
-        from dgtracker.output import print_json
-        from dgtracker.panel_contract import merit_json
-
-        print_json(merit_json(rows))
-        return
-    from dgtracker.assessment import assessed_at
-    from dgtracker.panel_render import render_merit
-    from dgtracker.render import make_console
-
-    render_merit(make_console(), record, stage_id, assessed_at(record, stage_id), rows)
-
-
-def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRow]]":
-    from dgtracker.actions import resolve_stage
-    from dgtracker.assessment import default_assessment, merit
-
-    stage_id = resolve_stage(record, assessment) if assessment else default_assessment(record)
-    if stage_id is None:
-        raise Refused(
-            "No criteria are set, so there is no merit order.",
-            hint="Add criteria with 'dgtracker criteria add'.",
-        )
-    return stage_id, merit(record, stage_id)
-
-
-@commands.command(
-    cls=Command,
-    epilog=example(
-        "dgtracker reserve --from-merit interview --dry-run",
-    ),
-)
-def reserve(
-    ctx: typer.Context,
-    assessment: Annotated[
-        str | None,
-        typer.Argument(metavar="[ASSESSMENT]", help="The stage whose merit order to use."),
-    ] = None,
-    from_merit: Annotated[
-        bool,
-        typer.Option("--from-merit", help="Build the reserve list from the merit order."),
-    ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the plan; change nothing.")
-    ] = False,
-    by: ByOption = None,
-) -> None:
-    """Put the appointable candidates not appointed on the reserve list, in merit order."""
-    from dgtracker.panel_actions import apply_reserve, reserve_plan
-    from dgtracker.panel_render import render_reserve_plan
-    from dgtracker.render import make_console
-
-    if not from_merit:
-        raise Refused(
-            "Say where the reserve list comes from: --from-merit.",
-            hint="To place one candidate by hand: dgtracker move ID reserve --rank N",
-        )
-    if dry_run:
-        record, _ = load_record(ctx)
-        stage_id, _rows = _merit(record, assessment)
-        render_reserve_plan(make_console(), reserve_plan(record, stage_id), stage_id, True)
-        return
-    with changing(ctx, by) as change:
-        stage_id, _rows = _merit(change.record, assessment)
-        plan = reserve_plan(change.record, stage_id)
-        done = apply_reserve(
-            change.record, plan, stage_id, by=change.by, today=change.today, now=change.now
-        )
-    render_reserve_plan(make_console(), done, stage_id, False)
