@@ -143,3 +143,20 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
     whole["candidates"] = [candidate_detail_json(c, record, today) for c in record.candidates]
     return whole
+
+
+def moves_json(moved: list[Candidate], *, dry_run: bool) -> dict[str, Any]:
+    """What a `move` of several people did (or, dry_run, would do): a line for each."""
+    moves = []
+    for candidate in moved:
+        last = candidate.history[-1]
+        moves.append(
+            {
+                "id": candidate.id,
+                "name": candidate.name,
+                "from": last.from_stage,
+                "to": candidate.stage,
+                "on": last.on.isoformat(),
+            }
+        )
+    return {"dry_run": dry_run, "count": len(moves), "moves": moves}
