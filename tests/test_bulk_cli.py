@@ -144,3 +144,63 @@ def test_an_except_outside_the_selection_is_refused(field) -> None:
     ranked = dgtracker("move", "c001", "c002", "reserve", "--rank", "1")
     assert ranked.returncode == 1 and "one at a time" in ranked.stderr
     assert path.read_bytes() == before
+
+
+def test_a_sift_sheet_of_31_rows_is_one_import(field, tmp_path) -> None:
+    """The panel secretary's sheet names people by id or by email alone: no name column."""
+    path, dgtracker = field
+    rows = ["id,email,stage,reason"]
+    for n in range(1, FIELD + 1):
+        who = f"c{n:03d}," if n % 2 else f",Applicant{n}@example.org"  # ids, or emails
+        outcome = "Longlist (sift)," if n <= 8 else "rejected,Not longlisted"
+        rows.append(f"{who},{outcome}")
+    sheet = tmp_path / "sift.csv"
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = dgtracker("import", str(sheet), "--update", "--by", "panel-sec")
+    assert done.returncode == 0, done.stderr
+    assert "line 2: updated c001: moved to longlist" in done.stdout
+    assert "line 11: updated c010: moved to rejected" in done.stdout
+    assert done.stdout.splitlines()[-1] == "Added 0 candidate(s); updated 31; skipped 0."
+    pipeline = json.loads(dgtracker("status", "--json").stdout)["pipeline"]
+    assert (pipeline["applied"], pipeline["longlist"], pipeline["rejected"]) == (0, 8, 23)
+    for cid, person in candidates(path).items():
+        _added, moved = person["history"]  # one event each: the move, nothing else
+        assert (moved["action"], moved["from_stage"], moved["by"]) == (
+            "moved",
+            "applied",
+            "panel-sec",
+        )
+        assert moved.get("reason") == (None if int(cid[1:]) <= 8 else "Not longlisted")
+        assert person["name"] == f"Applicant {int(cid[1:])}"  # no name column: names kept
+
+
+def test_a_sift_sheet_with_bad_rows_changes_nothing(field, tmp_path) -> None:
+    path, dgtracker = field
+    assert dgtracker("move", "c004", "longlist").returncode == 0
+    before = path.read_bytes()
+    sheet = tmp_path / "sift.csv"
+    sheet.write_text(
+        "id,stage,reason\n"
+        "c001,longlist,\n"
+        "c002,rejected,\n"  # a reason is needed
+        "c404,rejected,Not longlisted\n"  # nobody has this id
+        "c003,rejected,Not longlisted\n"
+        "c003,longlist,\n"  # the same person twice
+        "c005,nowhere,\n",
+        encoding="utf-8",
+    )
+    done = dgtracker("import", str(sheet), "--update")
+    assert done.returncode == 1
+    assert "sift.csv: 4 bad row(s); nothing was imported." in done.stderr
+    for expected in (
+        "line 3: Moving c002 to 'rejected' needs a reason.",
+        "line 4: no candidate has the id 'c404'.",
+        "line 6: c003 is on line 5 too.",
+        "line 7: 'nowhere' is not a stage of this campaign",
+    ):
+        assert expected in done.stderr, expected
+    assert path.read_bytes() == before
+    plain = dgtracker("import", str(sheet))  # without --update a sheet needs names
+    assert plain.returncode == 1 and "no column for the candidate's name" in plain.stderr
+    assert "--update" in plain.stderr
+    assert path.read_bytes() == before

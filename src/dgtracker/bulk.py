@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields, replace
 from datetime import date, datetime
 
 from dgtracker.actions import find_candidate, move, resolve_stage
 from dgtracker.errors import Refused
 from dgtracker.model import Candidate, Record
+from dgtracker.progress import Walk, quietly
 
 
 def move_many(
@@ -31,7 +32,7 @@ def move_many(
     note: str | None = None,
     reason: str | None = None,
     reinstate: bool = False,
-    each: Callable[[Sequence[str]], Iterable[str]] = iter,
+    each: Walk = quietly,
 ) -> list[Candidate]:
     """Move every candidate in `wanted` to one stage, or none of them.
 
@@ -43,9 +44,9 @@ def move_many(
     twice = sorted(one for one, times in Counter(ids).items() if times > 1)
     if twice:
         raise Refused(f"Named more than once: {', '.join(twice)}.", hint="Name each person once.")
-    working = _working_copy(record)
+    working = working_copy(record)
     moved, problems = [], []
-    for one in each(ids):
+    for one in each(ids, "Moving"):
         try:
             moved.append(
                 move(
@@ -84,7 +85,7 @@ def _refuse_all(problems: list[Refused], asked: int) -> Refused:
     )
 
 
-def _working_copy(record: Record) -> Record:
+def working_copy(record: Record) -> Record:
     """A copy of the record that changes cannot reach through: each candidate copied with
     its own history list (events are never changed once written, so they are shared)."""
     candidates = [replace(one, history=list(one.history)) for one in record.candidates]

@@ -11,13 +11,24 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol, TypeVar
 
 PROGRESS_MIN = 2_000
 _BATCH = 256  # items between updates of the count
 
 T = TypeVar("T")
+
+
+class Walk(Protocol):
+    """How long work goes through its items: quietly, or with a bar (`tracked`)."""
+
+    def __call__(self, items: Sequence[T], what: str) -> Iterable[T]: ...
+
+
+def quietly(items: Sequence[T], what: str) -> Iterable[T]:
+    """The items as they are: no bar."""
+    return items
 
 
 def threshold() -> int:
@@ -32,8 +43,9 @@ def shown(total: int) -> bool:
     return total >= threshold() and sys.stderr.isatty()
 
 
-def tracked(items: Iterable[T], total: int, what: str) -> Iterator[T]:
+def tracked(items: Sequence[T], what: str) -> Iterator[T]:
     """The items, one by one, with a bar on the terminal while they are worked through."""
+    total = len(items)
     if not shown(total):
         yield from items
         return

@@ -190,7 +190,7 @@ def move(
             note=note_text,
             reason=reason_text,
             reinstate=reinstate,
-            each=lambda items: tracked(items, len(items), "Moving"),
+            each=tracked,
         )
 
     if dry_run:

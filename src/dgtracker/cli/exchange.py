@@ -132,9 +132,12 @@ def import_csv(
         plan = plan_import(text, str(file), record, today, update)
         render_import_plan(make_console(), plan, record)
         return
+    from dgtracker.progress import tracked
+
     with changing(ctx, by) as change:  # one lock and one save for the whole file
-        plan = plan_import(text, str(file), change.record, change.today, update)
-        added = apply_import(change.record, plan, by=change.by, today=change.today, now=change.now)
+        record, today = change.record, change.today
+        plan = plan_import(text, str(file), record, today, update, each=tracked)
+        added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=tracked)
     _report(plan, added, update)
 
 
