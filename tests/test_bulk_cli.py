@@ -204,3 +204,105 @@ def test_a_sift_sheet_with_bad_rows_changes_nothing(field, tmp_path) -> None:
     assert plain.returncode == 1 and "no column for the candidate's name" in plain.stderr
     assert "--update" in plain.stderr
     assert path.read_bytes() == before
+
+
+# --- progress on long work -----------------------------------------------------------
+
+
+def run_with_stderr_on_a_pty(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """Run the installed dgtracker with stderr on a pseudo-terminal: (exit, stdout, what the
+    terminal received)."""
+    import os
+    import select
+    import subprocess
+
+    from conftest import installed_dgtracker
+
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [installed_dgtracker(), *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env={**os.environ, **env},
+    )
+    os.close(slave)
+    received = bytearray()
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other end closed: the process has ended
+                chunk = b""
+            if not chunk:
+                break
+            received += chunk
+        elif proc.poll() is not None:
+            break
+    stdout = proc.stdout.read().decode() if proc.stdout else ""
+    os.close(master)
+    return proc.wait(timeout=60), stdout, received.decode(errors="replace")
+
+
+@pytest.fixture
+def big_sheet(tmp_path) -> Path:
+    sheet = tmp_path / "applicants.csv"
+    rows = [f"Person {n},person{n}@example.org" for n in range(1, 301)]
+    sheet.write_text("name,email\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return sheet
+
+
+def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe(run, tmp_path, big_sheet) -> None:
+    terminal = {"TERM": "xterm-256color", "COLUMNS": "100", "DGTRACKER_PROGRESS_MIN": "100"}
+    shown = tmp_path / "shown.toml"
+    piped = tmp_path / "piped.toml"
+    for path in (shown, piped):
+        assert run("--file", str(path), "init").returncode == 0
+    args = ["--as-of", AS_OF, "import", str(big_sheet)]
+    code, stdout, on_terminal = run_with_stderr_on_a_pty(["--file", str(shown), *args], terminal)
+    assert code == 0
+    assert stdout.splitlines()[-1] == "Added 300 candidate(s) (c001–c300); updated 0; skipped 0."
+    for seen in ("Checking rows", "Importing", "Saving", "300/300"):
+        assert seen in on_terminal, (seen, on_terminal[-500:])
+
+    on_a_pipe = run("--file", str(piped), *args, env=terminal)
+    assert on_a_pipe.returncode == 0 and on_a_pipe.stderr == ""
+    assert on_a_pipe.stdout == stdout
+    assert len(candidates(piped)) == len(candidates(shown)) == 300
+
+    # On a terminal, but less work than the threshold: no bar either.
+    quiet_env = {**terminal, "DGTRACKER_PROGRESS_MIN": "1000"}
+    code, _, quiet = run_with_stderr_on_a_pty(
+        ["--file", str(shown), "--as-of", AS_OF, "move", "--from", "applied", "longlist", "--yes"],
+        quiet_env,
+    )
+    assert code == 0 and quiet == ""
+
+
+def test_bulk_moves_exports_and_purges_show_progress_on_a_terminal(
+    run, tmp_path, big_sheet
+) -> None:
+    terminal = {"TERM": "xterm-256color", "COLUMNS": "100", "DGTRACKER_PROGRESS_MIN": "100"}
+    path = tmp_path / "campaign.toml"
+    assert run("--file", str(path), "init").returncode == 0
+    assert run("--file", str(path), "--as-of", AS_OF, "import", str(big_sheet)).returncode == 0
+    base = ["--file", str(path), "--as-of", AS_OF]
+    assert run(*base, "move", "c001", "appointed").returncode == 0  # the campaign's outcome
+    cases = [
+        (
+            ["move", "--from", "applied", "rejected", "--reason", "Not longlisted", "--yes"],
+            "Moving",
+        ),
+        (["export", "csv", "-o", str(tmp_path / "out.csv")], "Exporting"),
+        (["export", "json", "-o", str(tmp_path / "out.json")], "Exporting"),
+        (["--as-of", "2027-01-01", "purge"], "Anonymising"),
+    ]
+    for words, seen in cases:
+        code, _, on_terminal = run_with_stderr_on_a_pty([*base, *words], terminal)
+        assert code == 0, (words, on_terminal[-500:])
+        assert seen in on_terminal and "Reading" in on_terminal, (words, on_terminal[-500:])
+    people = candidates(path)
+    del people["c001"]  # appointed: kept
+    assert len(people) == 299 and all(p["stage"] == "rejected" for p in people.values())
+    assert all(p["name"] == f"Anonymised ({cid})" for cid, p in people.items())

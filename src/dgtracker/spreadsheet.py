@@ -76,12 +76,13 @@ def candidate_row(candidate: Candidate, today: date) -> list[str]:
     return [neutralise(cell) for cell in cells]
 
 
-def candidates_csv(record: Record, today: date, bom: bool = True) -> str:
+def candidates_csv(record: Record, today: date, bom: bool = True, each: Walk = quietly) -> str:
     """Every candidate as CSV text with CRLF line ends, as RFC 4180 and Excel expect."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(candidate_row(candidate, today) for candidate in record.candidates)
+    rows = each(record.candidates, "Exporting")
+    writer.writerows(candidate_row(candidate, today) for candidate in rows)
     return (BOM if bom else "") + out.getvalue()
 
 

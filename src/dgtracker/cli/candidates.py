@@ -198,7 +198,7 @@ def move(
         change = Change(record, today, now_utc(), user_name(by))
         _show_moves(change, move_them(change), json_output, dry_run=True)
         return
-    with changing(ctx, by) as change:
+    with changing(ctx, by, progress=True) as change:
         moved = move_them(change)
     _show_moves(change, moved, json_output, dry_run=False)
 

@@ -41,6 +41,7 @@ def purge(
 ) -> None:
     """Anonymise personal data as the retention policy says (here and in backups)."""
     from dgtracker import api
+    from dgtracker.progress import tracked
 
     done = api.purge(
         record_path(ctx),
@@ -49,6 +50,7 @@ def purge(
         now=now_utc(),
         candidate=candidate,
         dry_run=dry_run,
+        each=tracked,
     )
     typer.echo("\n".join(done.lines))
 
