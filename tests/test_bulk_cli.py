@@ -306,3 +306,31 @@ def test_bulk_moves_exports_and_purges_show_progress_on_a_terminal(
     del people["c001"]  # appointed: kept
     assert len(people) == 299 and all(p["stage"] == "rejected" for p in people.values())
     assert all(p["name"] == f"Anonymised ({cid})" for cid, p in people.items())
+
+
+def test_an_import_dry_run_shows_the_first_rows_all_of_them_or_json(run, tmp_path) -> None:
+    path = tmp_path / "campaign.toml"
+    sheet = tmp_path / "applicants.csv"
+    rows = [f"Person {n},person{n}@example.org" for n in range(1, 26)]
+    sheet.write_text("name,email,notes\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run("--file", str(path), "init").returncode == 0
+    before = path.read_bytes()
+    base = ["--file", str(path), "--as-of", AS_OF, "import", str(sheet), "--dry-run"]
+    short = run(*base)
+    assert short.returncode == 0, short.stderr
+    assert "Person 20" in short.stdout and "Person 21" not in short.stdout
+    assert (
+        "… and 5 more row(s): --all lists every row, --json gives them to scripts." in short.stdout
+    )
+    assert "Would add 25, update 0 and skip 0. Nothing was written." in short.stdout
+    every = run(*base, "--all").stdout.splitlines()
+    assert every[0] == "line 2: add Person 1 <person1@example.org> at applied"
+    assert every[24] == "line 26: add Person 25 <person25@example.org> at applied"
+    assert every[25] == "Would add 25, update 0 and skip 0. Nothing was written."
+    plan = json.loads(run(*base, "--json").stdout)
+    assert (plan["dry_run"], plan["add"], plan["ignored_columns"]) == (True, 25, ["notes"])
+    assert [row["line"] for row in plan["rows"]] == list(range(2, 27))
+    assert plan["rows"][0]["name"] == "Person 1" and plan["rows"][0]["stage"] == "applied"
+    assert path.read_bytes() == before
+    real = run("--file", str(path), "import", str(sheet), "--json")
+    assert real.returncode == 1 and "--dry-run" in real.stderr
