@@ -245,6 +245,10 @@ def run_with_stderr_on_a_pty(argv: list[str], env: dict[str, str]) -> tuple[int,
     return proc.wait(timeout=60), stdout, received.decode(errors="replace")
 
 
+# Work of 100 items or more counts as long, and shows its bar at once (not after 0.5 s).
+SMALL_IS_LONG = {"DGTRACKER_PROGRESS_MIN": "100", "DGTRACKER_PROGRESS_AFTER": "0"}
+
+
 @pytest.fixture
 def big_sheet(tmp_path) -> Path:
     sheet = tmp_path / "applicants.csv"
@@ -254,7 +258,7 @@ def big_sheet(tmp_path) -> Path:
 
 
 def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe(run, tmp_path, big_sheet) -> None:
-    terminal = {"TERM": "xterm-256color", "COLUMNS": "100", "DGTRACKER_PROGRESS_MIN": "100"}
+    terminal = {"TERM": "xterm-256color", "COLUMNS": "100", **SMALL_IS_LONG}
     shown = tmp_path / "shown.toml"
     piped = tmp_path / "piped.toml"
     for path in (shown, piped):
@@ -271,19 +275,21 @@ def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe(run, tmp_path, big_shee
     assert on_a_pipe.stdout == stdout
     assert len(candidates(piped)) == len(candidates(shown)) == 300
 
-    # On a terminal, but less work than the threshold: no bar either.
-    quiet_env = {**terminal, "DGTRACKER_PROGRESS_MIN": "1000"}
-    code, _, quiet = run_with_stderr_on_a_pty(
-        ["--file", str(shown), "--as-of", AS_OF, "move", "--from", "applied", "longlist", "--yes"],
-        quiet_env,
-    )
-    assert code == 0 and quiet == ""
+    # On a terminal, but fewer items than the threshold, or work that ends within half a
+    # second (the default delay): no bar.
+    base = ["--file", str(shown), "--as-of", AS_OF, "move", "--yes", "--from"]
+    for env, words in (
+        ({"DGTRACKER_PROGRESS_MIN": "1000"}, ["applied", "longlist"]),
+        ({"DGTRACKER_PROGRESS_AFTER": "0.5"}, ["longlist", "shortlist"]),
+    ):
+        code, _, quiet = run_with_stderr_on_a_pty([*base, *words], {**terminal, **env})
+        assert code == 0 and quiet == "", quiet
 
 
 def test_bulk_moves_exports_and_purges_show_progress_on_a_terminal(
     run, tmp_path, big_sheet
 ) -> None:
-    terminal = {"TERM": "xterm-256color", "COLUMNS": "100", "DGTRACKER_PROGRESS_MIN": "100"}
+    terminal = {"TERM": "xterm-256color", "COLUMNS": "100", **SMALL_IS_LONG}
     path = tmp_path / "campaign.toml"
     assert run("--file", str(path), "init").returncode == 0
     assert run("--file", str(path), "--as-of", AS_OF, "import", str(big_sheet)).returncode == 0
