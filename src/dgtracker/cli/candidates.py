@@ -194,7 +194,7 @@ def move(
         )
 
     if dry_run:
-        record, today = load_record(ctx)
+        record, today = load_record(ctx, progress=True)
         change = Change(record, today, now_utc(), user_name(by))
         _show_moves(change, move_them(change), json_output, dry_run=True)
         return

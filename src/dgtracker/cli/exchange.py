@@ -133,14 +133,14 @@ def import_csv(
 
     if json_output and not dry_run:
         raise Refused("--json describes a dry run.", hint="Add --dry-run.")
-    text = decode(_read_bytes(file), str(file))
-    if dry_run:
-        record, today = load_record(ctx)
-        plan = plan_import(text, str(file), record, today, update)
-        _show_plan(plan, record, json_output, every_row)
-        return
     from dgtracker.progress import tracked
 
+    text = decode(_read_bytes(file), str(file))
+    if dry_run:
+        record, today = load_record(ctx, progress=True)
+        plan = plan_import(text, str(file), record, today, update, each=tracked)
+        _show_plan(plan, record, json_output, every_row)
+        return
     with changing(ctx, by, progress=True) as change:  # one lock and one save for the file
         record, today = change.record, change.today
         plan = plan_import(text, str(file), record, today, update, each=tracked)
