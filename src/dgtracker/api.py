@@ -16,6 +16,8 @@ Here: `open_record(path)` and `changing(path)` (the record, read, or changed und
 lock; a block that raises saves nothing), and `purge(path, ...)`. Beside it:
 - `dgtracker.actions`: every change and its rules (add_candidate, move, add_note,
   add_milestone, mark_done, reschedule, find_candidate, resolve_stage);
+- `dgtracker.bulk`: one decision for many candidates, all or none (move_many,
+  at_stage_except);
 - `dgtracker.views`: what is true on a day (milestone_views, pipeline, outcome_date,
   reserve_list, select_candidates);
 - `dgtracker.contract`: the documented JSON (status_json, candidate_json, record_json, …);
