@@ -140,7 +140,9 @@ def test_an_except_outside_the_selection_is_refused(field) -> None:
     assert "No candidate with id 'c404'." in done.stderr
     assert path.read_bytes() == before
     both = dgtracker("move", "c001", "--from", "applied", "longlist")
-    assert both.returncode == 1 and "not both" in both.stderr
+    assert both.returncode == 2 and "not both" in both.stderr
+    alone = dgtracker("move", "c001", "--except", "c002", "longlist")
+    assert alone.returncode == 2 and "--except leaves people out of a --from" in alone.stderr
     ranked = dgtracker("move", "c001", "c002", "reserve", "--rank", "1")
     assert ranked.returncode == 1 and "one at a time" in ranked.stderr
     assert path.read_bytes() == before

@@ -135,22 +135,19 @@ def move(
     by: ByOption = None,
 ) -> None:
     """Move one or more candidates to another stage (all of them, or none)."""
-    from dgtracker.model import Candidate
-
     *ids, stage = ids_then_stage
     out = [one for text in leaving_out or [] for one in text.split(",") if one.strip()]
-    if from_stage is None and (out or not ids):
-        raise Refused(
+    if from_stage is None and (out or not ids):  # usage errors (exit 2), as click's are
+        raise typer.BadParameter(
             "--except leaves people out of a --from selection."
             if out
-            else "Name the candidates to move, then the stage.",
-            hint="dgtracker move c001 c002 longlist, or: dgtracker move --from applied "
-            "--except c003 rejected --reason TEXT",
+            else "name the candidates to move, then the stage (or use --from STAGE).",
+            param_hint="'ID... STAGE'",
         )
     if from_stage is not None and ids:
-        raise Refused(
-            "Name ids or choose them with --from, not both.",
-            hint="To leave some people out of a --from selection, use --except ID,ID.",
+        raise typer.BadParameter(
+            "name ids or choose them with --from, not both (--except ID,ID leaves some out).",
+            param_hint="'ID... STAGE'",
         )
     if rank is not None and (from_stage is not None or len(ids) > 1):
         raise Refused("--rank is one person's place on the reserve list; move them one at a time.")
@@ -174,7 +171,7 @@ def move(
             )
         return selected
 
-    def move_them(change: Change) -> list[Candidate]:
+    def move_them(change: Change) -> "list[Candidate]":
         from dgtracker.bulk import move_many
         from dgtracker.progress import tracked
 
