@@ -4,7 +4,7 @@ Shown on standard error when it is a terminal, for work of at least PROGRESS_MIN
 (DGTRACKER_PROGRESS_MIN overrides it) that is still running after PROGRESS_AFTER seconds
 and not about to end (DGTRACKER_PROGRESS_AFTER overrides it). Short work never loads rich
 for it, and on a pipe, in a file or under cron nothing is shown or loaded. The bar is
-redrawn at most ten times a second and counted in batches, so long work is no more than a
+redrawn five times a second and counted in batches, so long work is no more than a
 few percent slower for it.
 """
 
@@ -86,7 +86,7 @@ def _tracked(items: Sequence[T], what: str) -> Iterator[T]:
         TimeRemainingColumn(),
     )
     console = Console(stderr=True, highlight=False, emoji=False)
-    with Progress(*columns, console=console, transient=True, refresh_per_second=10) as bar:
+    with Progress(*columns, console=console, transient=True, refresh_per_second=5) as bar:
         task = bar.add_task(what, total=total, completed=done, rate="")
         for item in rest:
             yield item
