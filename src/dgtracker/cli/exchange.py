@@ -131,8 +131,8 @@ def import_csv(
     """Add candidates from a spreadsheet (CSV): every row, or none if any row is bad."""
     from dgtracker.spreadsheet import apply_import, decode, plan_import
 
-    if json_output and not dry_run:
-        raise Refused("--json describes a dry run.", hint="Add --dry-run.")
+    if (json_output or every_row) and not dry_run:
+        raise Refused("--json and --all describe a dry run.", hint="Add --dry-run.")
     from dgtracker.progress import tracked
 
     text = decode(_read_bytes(file), str(file))
