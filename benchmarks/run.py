@@ -436,6 +436,75 @@ def table(rows: list[Row], python: Timing, task: Timing | None) -> list[str]:
     return lines
 
 
+# --- work in bulk: import, import --dry-run and one move of many (issue 16) --------------
+
+BULK_MOVE_TARGET_MS = 300  # 500 people moved in one `move` at 1,000 candidates
+DEFAULT_IMPORT_ROWS = "10000,100000"
+
+
+def applicants_csv(rows: int, folder: Path) -> Path:
+    """A spreadsheet of `rows` new applicants, as a job site exports it."""
+    sheet = folder / f"applicants-{rows}.csv"
+    lines = ["name,email,phone,source,applied"]
+    lines += [
+        f"Applicant {n},applicant{n}@example.org,+44 20 7946 {n % 10_000:04d},advert,2026-01-20"
+        for n in range(1, rows + 1)
+    ]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return sheet
+
+
+def bulk_section(
+    program: str, env: dict[str, str], runs: int, import_rows: list[int], move_size: int
+) -> list[str]:
+    """`import` and `import --dry-run` of new applicants into an empty record, and one
+    `move` of half the candidates of a record of `move_size`."""
+    from dgtracker import storage
+    from dgtracker.template import dhsc_campaign
+
+    folder = WORK / "bulk"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    empty, working = folder / "empty.toml", folder / "working.toml"
+    storage.save(empty, dhsc_campaign())
+    rows: list[Row] = []
+    for count in import_rows:
+        sheet = applicants_csv(count, folder)
+        for label, extra in (("import", []), ("import --dry-run", ["--dry-run"])):
+            argv = [program, "--file", str(working), "--as-of", AS_OF, "import", str(sheet), *extra]
+            timing = measure(argv, env, runs, lambda: shutil.copyfile(empty, working))
+            rows.append(Row(f"{label} ({count:,} rows)", timing))
+            print(f"  {label} {count:,} rows: {timing.median_ms:.0f} ms", file=sys.stderr)
+    pristine = write_record(move_size, folder / "move")
+    ids = [
+        c.id for c in build_record(move_size).candidates if c.stage in ("assessment", "interview")
+    ]
+    ids = ids[: move_size // 2]
+    argv = [
+        program,
+        "--file",
+        str(working),
+        "--as-of",
+        AS_OF,
+        "move",
+        *ids,
+        "rejected",
+        "--reason",
+        "Not shortlisted (benchmark).",
+    ]
+    timing = measure(argv, env, runs, lambda: shutil.copyfile(pristine, working))
+    label = f"move {len(ids):,} ids rejected ({move_size:,} candidates)"
+    rows.append(Row(label, timing, BULK_MOVE_TARGET_MS))
+    print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
+    python = measure([sys.executable, "-c", "pass"], env, runs)
+    return [
+        "",
+        "### Work in bulk (imports into an empty record; one move of many)",
+        "",
+        *table(rows, python, None),
+    ]
+
+
 # --- the run -----------------------------------------------------------------------
 
 
@@ -661,10 +730,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="100,1000,10000", help="Candidates per record.")
     parser.add_argument("--runs", type=int, default=5, help="Timed runs per command.")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown file.")
+    parser.add_argument(
+        "--import-rows",
+        help=f"Rows per imported sheet (default {DEFAULT_IMPORT_ROWS}, or the --sizes given).",
+    )
+    parser.add_argument(
+        "--move-size",
+        type=int,
+        help="Candidates in the record of the bulk move (default 1000, or the smallest size).",
+    )
     args = parser.parse_args(argv)
+    sizes_given = args.sizes != parser.get_default("sizes")  # a quick run stays quick
+    rows = args.import_rows or (args.sizes if sizes_given else DEFAULT_IMPORT_ROWS)
+    args.import_row_list = [int(part.replace("_", "")) for part in rows.split(",") if part]
     args.size_list = [int(part.replace("_", "")) for part in args.sizes.split(",") if part]
     if args.runs < 1 or not args.size_list or min(args.size_list) < 5:
         parser.error("give at least one run, and sizes of at least 5 candidates")
+    args.move_size = args.move_size or (min(args.size_list) if sizes_given else 1_000)
     return args
 
 
@@ -676,6 +758,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for size in args.size_list:
         sections += run_size(size, program, env, args.runs, python)
     sections += panel_section(program, env, args.runs, python)
+    sections += bulk_section(program, env, args.runs, args.import_row_list, args.move_size)
     lines = [*report(sections, args), *kept_notes(args.output)]
     text = "\n".join(lines) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)

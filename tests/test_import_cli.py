@@ -119,7 +119,7 @@ def test_update_changes_the_given_fields_and_records_an_edit(cli, tmp_path) -> N
         + "Grace Hopper,grace@example.org,,,,\r\n"  # nothing new
     )
     out = cli.ok("import", str(_write(tmp_path / "people.csv", text)), "--update", "--by", "sec")
-    assert "line 2: updated c001: name, phone; stage left at applied" in out
+    assert "line 2: updated c001: name, phone, moved to shortlist" in out
     assert "line 3: skipped grace@example.org (c002): up to date" in out
     ada = cli.candidate("c001")
     assert (ada["name"], ada["email"], ada["phone"]) == (
@@ -127,8 +127,9 @@ def test_update_changes_the_given_fields_and_records_an_edit(cli, tmp_path) -> N
         "ada@example.org",
         "020 7946 0000",
     )
-    assert ada["source"] == "advert" and ada["stage"] == "applied"
-    edit = ada["history"][-1]
+    assert ada["source"] == "advert" and ada["stage"] == "shortlist"  # moved, as `move` would
+    edit, moved = ada["history"][-2:]
+    assert (moved["action"], moved["from_stage"], moved["by"]) == ("moved", "applied", "sec")
     assert edit["action"] == "edited" and edit["by"] == "sec"
     assert edit["reason"] == "Updated by import: name, phone"
     assert len(cli.candidate("c002")["history"]) == 1

@@ -80,16 +80,16 @@ def _completions(env: dict[str, str]) -> str:
 @pytest.mark.parametrize(
     ("shell", "env", "expected"),
     [
-        ("zsh", {"_TYPER_COMPLETE_ARGS": "dgtracker mo"}, '"move":"Move a candidate'),
+        ("zsh", {"_TYPER_COMPLETE_ARGS": "dgtracker mo"}, '"move":"Move'),
         (
             "fish",
             {"_TYPER_COMPLETE_ARGS": "dgtracker mo", "_TYPER_COMPLETE_FISH_ACTION": "get-args"},
-            "move\tMove a candidate",
+            "move\tMove",
         ),
         (
             "powershell",
             {"_TYPER_COMPLETE_ARGS": "dgtracker mo", "_TYPER_COMPLETE_WORD_TO_COMPLETE": "mo"},
-            "move:::Move a candidate",
+            "move:::Move",
         ),
     ],
 )

@@ -16,6 +16,8 @@ Here: `open_record(path)` and `changing(path)` (the record, read, or changed und
 lock; a block that raises saves nothing), and `purge(path, ...)`. Beside it:
 - `dgtracker.actions`: every change and its rules (add_candidate, move, add_note,
   add_milestone, mark_done, reschedule, find_candidate, resolve_stage);
+- `dgtracker.bulk`: one decision for many candidates, all or none (move_many,
+  at_stage_except);
 - `dgtracker.views`: what is true on a day (milestone_views, pipeline, outcome_date,
   reserve_list, select_candidates);
 - `dgtracker.contract`: the documented JSON (status_json, candidate_json, record_json, …);
@@ -40,6 +42,7 @@ from dgtracker.errors import RecordError
 if TYPE_CHECKING:
     from dgtracker.model import Record
     from dgtracker.privacy import FilePlan
+    from dgtracker.progress import Walk
 
 __all__ = ["PurgeResult", "changing", "open_record", "purge"]
 
@@ -77,20 +80,24 @@ def purge(
     now: datetime,
     candidate: str | None = None,
     dry_run: bool = False,
+    each: Walk | None = None,
 ) -> PurgeResult:
     """Anonymise what the retention policy says is due (or one person, `candidate`), in the
     record and every backup dgtracker made of it; backups first, the record last.
 
     `today`: the day to judge by, or a function of the campaign's time zone that gives it
     (None: today there). A backup that cannot be read stops the purge before anything
-    changes.
+    changes. `each` walks the work (progress.tracked shows a bar on a terminal).
     """
     from dgtracker import actions, privacy, storage
+    from dgtracker.progress import quietly
+
+    walk = each or quietly
 
     record_file = Path(path)
 
     def plan() -> tuple[Record, date, list[FilePlan]]:
-        record = storage.load(record_file)
+        record = storage.load(record_file, walk)
         zone = record.campaign.timezone
         day = today if isinstance(today, date) else (today or _today_in)(zone)
         backups = _load_backups(record_file)
@@ -110,7 +117,7 @@ def purge(
             lines = privacy.describe_plans(plans, "Anonymised")
             for file_plan in plans:  # the record itself last
                 if file_plan.due:
-                    for due in file_plan.due:
+                    for due in walk(file_plan.due, "Anonymising"):
                         privacy.anonymise(due.candidate, why=due.why, by=by, today=day, now=now)
                         privacy.anonymise_conflicts(file_plan.record, due.candidate.id)
                     storage.save(file_plan.path, file_plan.record)

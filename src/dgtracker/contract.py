@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dgtracker.dates import format_when
 from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record, Stage
 from dgtracker.panel_contract import criterion_json, marks_json, member_json, slots_json
+from dgtracker.progress import Walk, quietly
 from dgtracker.views import (
     MilestoneView,
     active_stage_ids,
@@ -23,6 +24,7 @@ from dgtracker.views import (
 
 if TYPE_CHECKING:
     from dgtracker.privacy import FilePlan
+    from dgtracker.spreadsheet import ImportPlan
 
 
 def _iso(value: date | None) -> str | None:
@@ -135,7 +137,7 @@ def stage_json(stage: Stage) -> dict[str, Any]:
     }
 
 
-def record_json(record: Record, today: date) -> dict[str, Any]:
+def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, Any]:
     """The whole record (`export json`): `status --json` plus everything behind it."""
     whole = status_json(record, today)
     whole["campaign"]["description"] = record.campaign.description or None
@@ -149,7 +151,8 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
     for milestone, shown in zip(record.milestones, whole["milestones"], strict=True):
         shown["remind_days"] = list(milestone.reminder_days)
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
-    whole["candidates"] = [candidate_detail_json(c, record, today) for c in record.candidates]
+    candidates = each(record.candidates, "Exporting")
+    whole["candidates"] = [candidate_detail_json(c, record, today) for c in candidates]
     return whole
 
 
@@ -178,4 +181,52 @@ def purge_json(plans: list[FilePlan], dry_run: bool) -> dict[str, Any]:
             for plan in plans
             if plan.due
         ],
+    }
+
+
+def moves_json(moved: list[Candidate], *, dry_run: bool) -> dict[str, Any]:
+    """What a `move` of several people did (or, dry_run, would do): a line for each."""
+    moves = []
+    for candidate in moved:
+        last = candidate.history[-1]
+        moves.append(
+            {
+                "id": candidate.id,
+                "name": candidate.name,
+                "from": last.from_stage,
+                "to": candidate.stage,
+                "on": last.on.isoformat(),
+            }
+        )
+    return {"dry_run": dry_run, "count": len(moves), "moves": moves}
+
+
+def import_plan_json(plan: ImportPlan, record: Record) -> dict[str, Any]:
+    """What `import --dry-run --json` says an import would do: counts, then every row."""
+    from dgtracker.spreadsheet import ADD, SKIP, UPDATE
+
+    rows = []
+    for outcome in plan.outcomes:
+        row, existing = outcome.row, outcome.existing
+        rows.append(
+            {
+                "line": row.line,
+                "action": outcome.action,
+                "id": existing.id if existing else None,
+                "name": row.name or (existing.name if existing else None),
+                "email": row.email,
+                "stage": existing.stage if existing else (row.stage or record.stages[0].id),
+                "move_to": outcome.move_to,
+                "reason": row.reason if outcome.move_to else None,
+                "changes": list(outcome.changes),
+                "detail": outcome.detail or None,
+            }
+        )
+    return {
+        "dry_run": True,
+        "add": plan.count(ADD),
+        "update": plan.count(UPDATE),
+        "skip": plan.count(SKIP),
+        "ignored_columns": plan.ignored_columns,
+        "rows": rows,
     }

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dgtracker.progress import Walk, quietly
+
 HEADER = "[[candidates]]\n"
 _SEPARATOR = "\n" + HEADER
 
@@ -34,7 +36,9 @@ class Layout:
     pieces: dict[str, tuple[Table, str]]
 
 
-def parse_in_pieces(text: str, loads: Callable[[str], Table]) -> tuple[Table, Layout] | None:
+def parse_in_pieces(
+    text: str, loads: Callable[[str], Table], each: Walk = quietly
+) -> tuple[Table, Layout] | None:
     """The record's data and its layout, or None when the text does not split into a top
     part and one piece per candidate (parse it whole instead; any error is found there)."""
     top_text, *piece_texts = text.split(_SEPARATOR)
@@ -46,7 +50,7 @@ def parse_in_pieces(text: str, loads: Callable[[str], Table]) -> tuple[Table, La
             return None
         candidates: list[Table] = []
         pieces: dict[str, tuple[Table, str]] = {}
-        for piece in piece_texts:
+        for piece in each(piece_texts, "Reading"):
             candidate = _only_candidate(loads(HEADER + piece))
             if candidate is None:
                 return None
@@ -73,6 +77,7 @@ def text_keeping_unchanged(
     layout: Layout,
     dumps: Callable[[Table], str],
     loads: Callable[[str], Table],
+    each: Walk = quietly,
 ) -> str | None:
     """The text for `meant`, keeping the piece of each candidate whose data is unchanged
     and writing the rest with `dumps`, each new part checked to read back as meant.
@@ -89,7 +94,7 @@ def text_keeping_unchanged(
     try:
         if loads(top_text) != top:
             return None
-        for candidate in candidates:
+        for candidate in each(candidates, "Saving"):
             old = layout.pieces.get(candidate["id"])
             if old is not None and old[0] == candidate:
                 parts.append(old[1])

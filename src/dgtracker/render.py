@@ -259,8 +259,14 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
     console.print(history)
 
 
-def render_import_plan(console: Console, plan: ImportPlan, record: Record) -> None:
-    """What `import --dry-run` would do, a row for each line of the file."""
+DRY_RUN_ROWS = 20  # rows an import's dry run shows in its table (--all: every row)
+
+
+def render_import_plan(
+    console: Console, plan: ImportPlan, record: Record, limit: int = DRY_RUN_ROWS
+) -> None:
+    """What `import --dry-run` would do: how many rows of each kind, the first `limit` rows
+    as a table (a table of 100,000 rows would cost more than the import itself)."""
     from dgtracker.spreadsheet import ADD, SKIP, UPDATE
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
@@ -269,10 +275,12 @@ def render_import_plan(console: Console, plan: ImportPlan, record: Record) -> No
     table.add_column("Name / email", ratio=3, overflow="fold")
     table.add_column("Stage", ratio=1, overflow="fold")
     table.add_column("Detail", ratio=2, overflow="fold")
-    for outcome in plan.outcomes:
+    for outcome in plan.outcomes[:limit]:
         row, existing = outcome.row, outcome.existing
         stage = existing.stage if existing else (row.stage or record.stages[0].id)
-        who = safe(row.name)
+        if outcome.move_to:
+            stage = f"{stage} → {outcome.move_to}"
+        who = safe(row.name or (existing.name if existing else ""))
         if row.email:
             who.append("\n" + visible(row.email), style="dim")
         table.add_row(
@@ -284,10 +292,17 @@ def render_import_plan(console: Console, plan: ImportPlan, record: Record) -> No
         )
     if plan.outcomes:
         console.print(table)
+    more = len(plan.outcomes) - limit
+    if more > 0:
+        console.print(
+            Text(
+                f"… and {more:,} more row(s): --all lists every row, --json gives them to scripts."
+            )
+        )
     console.print(
         Text(
-            f"Would add {plan.count(ADD)}, update {plan.count(UPDATE)} and skip "
-            f"{plan.count(SKIP)}. Nothing was written."
+            f"Would add {plan.count(ADD):,}, update {plan.count(UPDATE):,} and skip "
+            f"{plan.count(SKIP):,}. Nothing was written."
         )
     )
     if plan.ignored_columns:

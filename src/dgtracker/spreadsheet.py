@@ -11,12 +11,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
-from dgtracker.actions import add_candidate
+from dgtracker.actions import add_candidate, move
+from dgtracker.bulk import working_copy
 from dgtracker.date_input import parse_date
 from dgtracker.errors import Refused
 from dgtracker.model import Action, Candidate, Event, Record
+from dgtracker.progress import Walk, quietly
 from dgtracker.text import clean_field
 from dgtracker.views import days_in_stage
 
@@ -74,12 +76,13 @@ def candidate_row(candidate: Candidate, today: date) -> list[str]:
     return [neutralise(cell) for cell in cells]
 
 
-def candidates_csv(record: Record, today: date, bom: bool = True) -> str:
+def candidates_csv(record: Record, today: date, bom: bool = True, each: Walk = quietly) -> str:
     """Every candidate as CSV text with CRLF line ends, as RFC 4180 and Excel expect."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(candidate_row(candidate, today) for candidate in record.candidates)
+    rows = each(record.candidates, "Exporting")
+    writer.writerows(candidate_row(candidate, today) for candidate in rows)
     return (BOM if bom else "") + out.getvalue()
 
 
@@ -95,7 +98,10 @@ _HEADINGS = {
     "source": ("source",),
     "applied": ("applied", "dateapplied", "applieddate", "applicationdate", "appliedon"),
     "stage": ("stage",),
+    "id": ("id", "candidateid"),  # with --update only
+    "reason": ("reason",),  # with --update only
 }
+_UPDATE_ONLY = frozenset({"id", "reason"})
 _FIELD_OF = {alias: name for name, aliases in _HEADINGS.items() for alias in aliases}
 
 
@@ -151,11 +157,13 @@ class Columns:
     width: int  # how many columns the first line names
 
 
-def map_columns(header: list[str], name: str) -> Columns:
+def map_columns(header: list[str], name: str, update: bool = False) -> Columns:
     index: dict[str, int] = {}
     ignored: list[str] = []
     for position, heading in enumerate(header):
         found = _FIELD_OF.get(heading_key(heading))
+        if found in _UPDATE_ONLY and not update:
+            found = None
         if found is None:
             if heading.strip():
                 ignored.append(heading.strip())
@@ -167,11 +175,13 @@ def map_columns(header: list[str], name: str) -> Columns:
                 hint="Remove or rename one of them.",
             )
         index[found] = position
-    if "name" not in index and not {"first_name", "last_name"} <= index.keys():
+    named = "name" in index or {"first_name", "last_name"} <= index.keys()
+    if not named and not (update and index.keys() & {"id", "email"}):
         raise Refused(
             f"{name}: no column for the candidate's name.",
             hint="Name a column 'name' or 'full name' (or 'first name' and 'last name'). "
-            "Also recognised: email, phone, source, applied (date applied), stage.",
+            "Also recognised: email, phone, source, applied (date applied), stage. With "
+            "--update, rows may name people by id or email alone.",
         )
     return Columns(index, ignored, len(header))
 
@@ -190,6 +200,8 @@ class Row:
     source: str | None = None
     applied: date | None = None
     stage: str | None = None
+    id: str | None = None  # with --update: the candidate the row is about
+    reason: str | None = None  # with --update: why they move to the row's stage
 
 
 def _cell(cells: list[str], columns: Columns, wanted: str) -> str:
@@ -223,7 +235,7 @@ def check_row(
         return _cell(cells, columns, wanted)
 
     given = cell("name") or f"{cell('first_name')} {cell('last_name')}".strip()
-    name = text("name", given)
+    name = text("name", given) if given else None  # needed to add someone (see _outcome)
     row = Row(
         line=line,
         name=name or "",
@@ -232,6 +244,8 @@ def check_row(
         source=text("source", cell("source")),
         applied=_applied(cell("applied"), today, problems),
         stage=_stage(cell("stage"), _stage_ids(record), record, problems),
+        id=cell("id").lower() or None,
+        reason=text("reason", cell("reason")),
     )
     if any(extra.strip() for extra in cells[columns.width :]):
         problems.append("more cells than the first line has columns")
@@ -275,6 +289,7 @@ class Outcome:
     existing: Candidate | None = None  # the candidate already in the record with this email
     changes: tuple[str, ...] = ()  # the fields an update changes
     detail: str = ""
+    move_to: str | None = None  # the stage an update moves them to (with the row's reason)
 
 
 @dataclass(slots=True)
@@ -286,49 +301,74 @@ class ImportPlan:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
 
 
-def plan_import(text: str, name: str, record: Record, today: date, update: bool) -> ImportPlan:
+def plan_import(
+    text: str,
+    name: str,
+    record: Record,
+    today: date,
+    update: bool,
+    each: Walk = quietly,
+) -> ImportPlan:
     """Check every row and decide what happens to each; refuse the file if any row is bad."""
     header, table = read_table(text, name)
-    columns = map_columns(header, name)
-    by_email = _email_index(record)
+    columns = map_columns(header, name, update)
+    index = _Index(record)
     first_line_of: dict[str, int] = {}  # duplicates inside the file itself
     plan = ImportPlan(ignored_columns=columns.ignored)
-    problems: list[str] = []
-    for line, cells in table:
+    problems: list[tuple[int, str]] = []
+    for line, cells in each(table, "Checking rows"):
         row, row_problems = check_row(line, cells, columns, record, today)
         if row.email:
             first = first_line_of.setdefault(row.email.casefold(), line)
             if first != line:
                 row_problems.append(f"the same email as line {first}")
-        outcome = None if row_problems else _outcome(row, by_email, update, row_problems)
+        outcome = None if row_problems else _outcome(row, index, update, row_problems)
+        if outcome is not None and outcome.existing is not None and update:
+            first = first_line_of.setdefault(outcome.existing.id, line)
+            if first != line:
+                row_problems.append(f"{outcome.existing.id} is on line {first} too")
         if row_problems:
             reasons = "; ".join(problem.rstrip(".") for problem in row_problems)
-            problems.append(f"line {line}: {reasons}.")
+            problems.append((line, f"line {line}: {reasons}."))
         elif outcome is not None:
             plan.outcomes.append(outcome)
+    problems += _refused_moves(record, plan.outcomes, today)
     if problems:
         raise Refused(
             f"{name}: {len(problems)} bad row(s); nothing was imported.\n"
-            + "\n".join(f"  {problem}" for problem in problems),
+            + "\n".join(f"  {problem}" for _, problem in sorted(problems)),
             hint="Fix those rows and import again (--dry-run shows what would happen).",
         )
     return plan
 
 
-def _email_index(record: Record) -> dict[str, list[Candidate]]:
-    """Candidates by email, ignoring case: built once, so an import stays linear."""
-    index: dict[str, list[Candidate]] = {}
-    for candidate in record.candidates:
-        if candidate.email:
-            index.setdefault(candidate.email.casefold(), []).append(candidate)
-    return index
+class _Index:
+    """Candidates by id and by email (ignoring case): built once, so an import stays linear."""
+
+    def __init__(self, record: Record) -> None:
+        self.by_id = {candidate.id: candidate for candidate in record.candidates}
+        self.by_email: dict[str, list[Candidate]] = {}
+        for candidate in record.candidates:
+            if candidate.email:
+                self.by_email.setdefault(candidate.email.casefold(), []).append(candidate)
+
+    def matches(self, row: Row, problems: list[str]) -> list[Candidate]:
+        if row.id is None:
+            return self.by_email.get(row.email.casefold(), []) if row.email else []
+        found = self.by_id.get(row.id)
+        if found is None:
+            problems.append(f"no candidate has the id '{row.id}'")
+            return []
+        if row.email and row.email.casefold() != (found.email or "").casefold():
+            problems.append(f"the email is not {found.id}'s (emails are matched, not changed)")
+        return [found]
 
 
-def _outcome(
-    row: Row, by_email: dict[str, list[Candidate]], update: bool, problems: list[str]
-) -> Outcome:
-    matches = by_email.get(row.email.casefold(), []) if row.email else []
+def _outcome(row: Row, index: _Index, update: bool, problems: list[str]) -> Outcome:
+    matches = index.matches(row, problems)
     if not matches:
+        if not row.name and not problems:
+            problems.append("The name cannot be empty.")  # as add-candidate says it
         return Outcome(row, ADD)
     existing = matches[0]
     if not update:
@@ -337,27 +377,58 @@ def _outcome(
         ids = " and ".join(c.id for c in matches)
         problems.append(f"{len(matches)} candidates have this email ({ids}); update them by hand")
     changes = tuple(f for f in _UPDATABLE if _given_and_different(row, existing, f))
-    stage_note = ""
-    if row.stage is not None and row.stage != existing.stage:
-        stage_note = f"; stage left at {existing.stage} (use 'dgtracker move')"
-    if not changes:
-        return Outcome(row, SKIP, existing, detail=f"up to date{stage_note}")
-    return Outcome(row, UPDATE, existing, changes, f"{', '.join(changes)}{stage_note}")
+    move_to = row.stage if row.stage is not None and row.stage != existing.stage else None
+    if not changes and move_to is None:
+        return Outcome(row, SKIP, existing, detail="up to date")
+    detail = ", ".join([*changes, *([f"moved to {move_to}"] if move_to else [])])
+    return Outcome(row, UPDATE, existing, changes, detail, move_to)
 
 
 def _given_and_different(row: Row, candidate: Candidate, name: str) -> bool:
     """An empty cell leaves a field as it is; it never clears it."""
     value = getattr(row, name)
-    return value is not None and value != getattr(candidate, name)
+    return value not in (None, "") and value != getattr(candidate, name)
+
+
+def _refused_moves(record: Record, outcomes: list[Outcome], today: date) -> list[tuple[int, str]]:
+    """Each row whose move the rules refuse, with why: the moves tried, as `move` would make
+    them, on a working copy of the record."""
+    moving = [outcome for outcome in outcomes if outcome.move_to and outcome.existing]
+    if not moving:
+        return []
+    working, now = working_copy(record), datetime.combine(today, time(), UTC)
+    refused = []
+    for outcome in moving:
+        assert outcome.existing is not None and outcome.move_to is not None
+        try:
+            move(
+                working,
+                outcome.existing.id,
+                outcome.move_to,
+                by="",
+                today=today,
+                now=now,
+                reason=outcome.row.reason,
+            )
+        except Refused as error:
+            line = outcome.row.line
+            refused.append((line, f"line {line}: {error.message.rstrip('.')}."))
+    return refused
 
 
 def apply_import(
-    record: Record, plan: ImportPlan, *, by: str, today: date, now: datetime
+    record: Record,
+    plan: ImportPlan,
+    *,
+    by: str,
+    today: date,
+    now: datetime,
+    each: Walk = quietly,
 ) -> list[Candidate]:
     """Make the planned changes in memory; return the candidates added, in file order."""
     taken = {candidate.id for candidate in record.candidates}
     added = []
-    for outcome in plan.outcomes:
+    for outcome in each(plan.outcomes, "Importing"):
         row = outcome.row
         if outcome.action == ADD:
             # Duplicate emails were checked against the index above, once for the file.
@@ -379,6 +450,16 @@ def apply_import(
             )
         elif outcome.action == UPDATE and outcome.existing is not None:
             _update(outcome.existing, row, outcome.changes, by=by, today=today, now=now)
+            if outcome.move_to is not None:  # checked by _refused_moves: allowed
+                move(
+                    record,
+                    outcome.existing.id,
+                    outcome.move_to,
+                    by=by,
+                    today=today,
+                    now=now,
+                    reason=row.reason,
+                )
     return added
 
 
@@ -391,6 +472,8 @@ def _update(
     today: date,
     now: datetime,
 ) -> None:
+    if not changes:
+        return
     for name in changes:
         setattr(candidate, name, getattr(row, name))
     candidate.history.append(

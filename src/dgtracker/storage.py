@@ -25,6 +25,7 @@ from dgtracker.locking import lock_path as lock_path  # re-exported: where the l
 from dgtracker.locking import locked as locked  # re-exported: how commands hold it
 from dgtracker.locking import real_path
 from dgtracker.model import Record
+from dgtracker.progress import Walk, quietly
 from dgtracker.record_text import Layout, parse_in_pieces, text_keeping_unchanged
 from dgtracker.schema import record_from_data
 
@@ -95,12 +96,12 @@ def _where(error: Exception) -> str:
     return f"{place['what']} (at line {place['line']}, column {place['column']})"
 
 
-def load(path: Path) -> Record:
+def load(path: Path, each: Walk = quietly) -> Record:
     """Read and check the record; refuse one that breaks any rule."""
-    return load_with_layout(path)[0]
+    return load_with_layout(path, each)[0]
 
 
-def load_with_layout(path: Path) -> tuple[Record, Layout | None]:
+def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout | None]:
     """The record, and where each candidate's text is (None when the text is not laid out
     one piece per candidate)."""
     text = read_text(path)
@@ -109,7 +110,7 @@ def load_with_layout(path: Path) -> tuple[Record, Layout | None]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data, layout = parse_record_text(text, path)
+        data, layout = parse_record_text(text, path, each)
         record, problems = record_from_data(data)
     finally:
         if collecting:
@@ -119,12 +120,14 @@ def load_with_layout(path: Path) -> tuple[Record, Layout | None]:
     return record, layout
 
 
-def parse_record_text(text: str, path: Path) -> tuple[dict[str, Any], Layout | None]:
+def parse_record_text(
+    text: str, path: Path, each: Walk = quietly
+) -> tuple[dict[str, Any], Layout | None]:
     """What the record's text holds: parsed a candidate at a time when it is laid out as
     dgtracker writes it, else whole (which names the place of any syntax error)."""
     import rtoml
 
-    parsed = parse_in_pieces(text, rtoml.loads)
+    parsed = parse_in_pieces(text, rtoml.loads, each)
     if parsed is not None:
         return parsed
     return parse_toml(text, path), None
@@ -278,7 +281,7 @@ def tidy_leftovers(path: Path) -> list[Path]:
     return removed
 
 
-def save(path: Path, record: Record, layout: Layout | None = None) -> None:
+def save(path: Path, record: Record, layout: Layout | None = None, each: Walk = quietly) -> None:
     """Write the record safely (call under the lock).
 
     Given the `layout` of the text it was loaded from, each candidate whose data did not
@@ -292,7 +295,7 @@ def save(path: Path, record: Record, layout: Layout | None = None) -> None:
     meant = record_to_data(record)
     text = None
     if layout is not None:
-        text = text_keeping_unchanged(meant, layout, _dumps, rtoml.loads)
+        text = text_keeping_unchanged(meant, layout, _dumps, rtoml.loads, each)
     if text is None:
         text = _dumps(meant)
         _verify(text, meant, path)
@@ -332,13 +335,13 @@ def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> No
 
 
 @contextmanager
-def updating(path: Path) -> Iterator[Record]:
+def updating(path: Path, each: Walk = quietly) -> Iterator[Record]:
     """Lock, load, let the caller change the record, then save it; save nothing on error."""
     with locked(path):
         tidy_leftovers(path)
-        record, layout = load_with_layout(path)
+        record, layout = load_with_layout(path, each)
         yield record
-        save(path, record, layout)
+        save(path, record, layout, each)
 
 
 def create(path: Path, record: Record, keep_backup: bool) -> Path | None:

@@ -1,20 +1,28 @@
 """Commands that change candidates: `add-candidate`, `move` and `note`."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dgtracker.cli.context import (
     ByOption,
     CandidateId,
+    Change,
     Command,
+    JsonFlag,
     changing,
     example,
+    load_record,
+    now_utc,
     optional_text,
     typed_date,
+    user_name,
 )
 from dgtracker.errors import Refused
 from dgtracker.text import clean_field
+
+if TYPE_CHECKING:
+    from dgtracker.model import Candidate, Record
 
 commands = typer.Typer()
 
@@ -78,17 +86,28 @@ def add_candidate(
     typer.echo(candidate.id)
 
 
+IdsThenStage = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID... STAGE",
+        help="The candidates' ids, then the stage they move to (an id or title).",
+        show_default=False,
+    ),
+]
+ASK_YES_OVER = 10  # a selection of more people than this needs --yes
+
+
 @commands.command(
     cls=Command,
     epilog=example(
         'dgtracker move c001 longlist --note "Strong sift"',
         'dgtracker move c002 rejected --reason "Did not meet the essential criteria"',
+        'dgtracker move --from applied --except c021,c024 rejected --reason "Not longlisted"',
     ),
 )
 def move(
     ctx: typer.Context,
-    candidate_id: CandidateId,
-    stage: Annotated[str, typer.Argument(metavar="STAGE", help="The stage they move to.")],
+    ids_then_stage: IdsThenStage,
     on: Annotated[
         str | None, typer.Option(help="When it happened (default: today).", show_default=False)
     ] = None,
@@ -108,15 +127,117 @@ def move(
     reinstate: Annotated[
         bool, typer.Option("--reinstate", help="Confirm moving someone out of an outcome.")
     ] = False,
+    from_stage: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="STAGE",
+            help="Move everyone now at this stage (instead of naming ids).",
+            show_default=False,
+        ),
+    ] = None,
+    leaving_out: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--except",
+            metavar="ID,ID",
+            help="With --from: leave these people where they are.",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show who would move; change nothing.")
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help=f"Confirm a --from selection of more than {ASK_YES_OVER}."),
+    ] = False,
+    json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
-    """Move a candidate to another stage."""
+    """Move one or more candidates to another stage (all of them, or none)."""
+    *ids, stage = ids_then_stage
+    out = [one for text in leaving_out or [] for one in text.split(",") if one.strip()]
+    if from_stage is None and (out or not ids):  # usage errors (exit 2), as click's are
+        raise typer.BadParameter(
+            "--except leaves people out of a --from selection."
+            if out
+            else "name the candidates to move, then the stage (or use --from STAGE).",
+            param_hint="'ID... STAGE'",
+        )
+    if from_stage is not None and ids:
+        raise typer.BadParameter(
+            "name ids or choose them with --from, not both (--except ID,ID leaves some out).",
+            param_hint="'ID... STAGE'",
+        )
+    if rank is not None and (from_stage is not None or len(ids) > 1):
+        raise Refused("--rank is one person's place on the reserve list; move them one at a time.")
+    note_text, reason_text = optional_text("note", note), optional_text("reason", reason)
+    if from_stage is None and len(ids) == 1 and not (dry_run or json_output):
+        typer.echo(_move_one(ctx, ids[0], stage, on, note_text, reason_text, rank, reinstate, by))
+        return
+
+    def chosen(record: "Record") -> list[str]:
+        if from_stage is None:
+            return ids
+        from dgtracker.bulk import at_stage_except
+
+        selected = at_stage_except(record, from_stage, out)
+        if not selected:
+            raise Refused(f"Nobody is at '{from_stage}' (after --except); nothing was moved.")
+        if len(selected) > ASK_YES_OVER and not (yes or dry_run):
+            raise Refused(
+                f"This selection moves {len(selected)} people; nothing was moved.",
+                hint="See who with --dry-run, then add --yes to move them all.",
+            )
+        return selected
+
+    def move_them(change: Change) -> "list[Candidate]":
+        from dgtracker.bulk import move_many
+        from dgtracker.progress import tracked
+
+        wanted = chosen(change.record)
+        return move_many(
+            change.record,
+            wanted,
+            stage,
+            by=change.by,
+            today=change.today,
+            now=change.now,
+            on=typed_date(on, change.today, "--on"),
+            note=note_text,
+            reason=reason_text,
+            reinstate=reinstate,
+            each=tracked,
+        )
+
+    if dry_run:
+        record, today = load_record(ctx, progress=True)
+        change = Change(record, today, now_utc(), user_name(by))
+        _show_moves(change, move_them(change), json_output, dry_run=True)
+        return
+    with changing(ctx, by, progress=True) as change:
+        moved = move_them(change)
+    _show_moves(change, moved, json_output, dry_run=False)
+
+
+def _move_one(
+    ctx: typer.Context,
+    candidate_id: str,
+    stage: str,
+    on: str | None,
+    note: str | None,
+    reason: str | None,
+    rank: int | None,
+    reinstate: bool,
+    by: str | None,
+) -> str:
+    """One candidate's move, and the line that says what happened."""
     from dgtracker.actions import move as move_candidate
     from dgtracker.dates import format_day
     from dgtracker.model import Action
     from dgtracker.views import stage_title
 
-    note_text, reason_text = optional_text("note", note), optional_text("reason", reason)
     with changing(ctx, by) as change:
         record = change.record
         when = typed_date(on, change.today, "--on") or change.today
@@ -128,20 +249,56 @@ def move(
             today=change.today,
             now=change.now,
             on=when,
-            note=note_text,
-            reason=reason_text,
+            note=note,
+            reason=reason,
             rank=rank,
             reinstate=reinstate,
         )
         last = candidate.history[-1]
         if last.action == Action.EDITED:  # a new place on the reserve list
-            moved = f"{candidate.id} is now place {candidate.rank} on the list."
-        else:
-            moved = (
-                f"{candidate.id} moved from {stage_title(record, last.from_stage or '')} to "
-                f"{stage_title(record, candidate.stage)} on {format_day(when)}."
-            )
-    typer.echo(moved)
+            return f"{candidate.id} is now place {candidate.rank} on the list."
+        return (
+            f"{candidate.id} moved from {stage_title(record, last.from_stage or '')} to "
+            f"{stage_title(record, candidate.stage)} on {format_day(when)}."
+        )
+
+
+def _show_moves(
+    change: Change, moved: "list[Candidate]", json_output: bool, *, dry_run: bool
+) -> None:
+    """A line for each person moved (or who would be), then how many; or the JSON."""
+    from dgtracker.dates import format_day
+    from dgtracker.text import visible
+    from dgtracker.views import stage_title
+
+    record = change.record
+    if json_output:
+        from dgtracker.contract import moves_json
+        from dgtracker.output import print_json
+
+        print_json(moves_json(moved, dry_run=dry_run))
+        return
+    lines = []
+    for candidate in moved:
+        last = candidate.history[-1]
+        before = stage_title(record, last.from_stage or "")
+        lines.append(
+            f"{candidate.id} {visible(candidate.name)}: {before} → "
+            f"{stage_title(record, candidate.stage)}"
+            if dry_run
+            else f"{candidate.id} moved from {before} to {stage_title(record, candidate.stage)}"
+            f" on {format_day(last.on)}."
+        )
+    to = stage_title(record, moved[0].stage) if moved else ""
+    day = format_day(moved[0].history[-1].on) if moved else ""
+    lines.append(
+        f"Would move {len(moved)} candidate(s) to {to} on {day}. Nothing was changed (--dry-run)."
+        if dry_run
+        else f"Moved {len(moved)} candidate(s) to {to} on {day}."
+    )
+    from dgtracker.output import write
+
+    write("\n".join(lines) + "\n")
 
 
 @commands.command(cls=Command, epilog=example('dgtracker note c001 "References received"'))

@@ -22,6 +22,7 @@ from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
     from dgtracker.model import Record
+    from dgtracker.progress import Walk
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
 COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions
@@ -113,11 +114,12 @@ def optional_text(field: str, value: str | None) -> str | None:
     return clean_field(field, value) if value is not None else None
 
 
-def load_record(ctx: typer.Context) -> "tuple[Record, date]":
-    """The record in use (checked, never locked) and today for it."""
+def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, date]":
+    """The record in use (checked, never locked) and today for it. `progress`: show a bar
+    while a large record is read, on a terminal (progress.py)."""
     from dgtracker import storage
 
-    record = storage.load(record_path(ctx))
+    record = storage.load(record_path(ctx), _walk(progress))
     return record, today_for(ctx, record)
 
 
@@ -132,13 +134,20 @@ class Change:
 
 
 @contextmanager
-def changing(ctx: typer.Context, by: str | None) -> Iterator[Change]:
-    """Lock the record, load it, and save it when the block ends without an error."""
+def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iterator[Change]:
+    """Lock the record, load it, and save it when the block ends without an error.
+    `progress`: show a bar while a large record is read and saved, on a terminal."""
     from dgtracker import storage
 
     who = user_name(by)
-    with storage.updating(record_path(ctx)) as record:
+    with storage.updating(record_path(ctx), _walk(progress)) as record:
         yield Change(record, today_for(ctx, record), now_utc(), who)
+
+
+def _walk(progress: bool) -> "Walk":
+    from dgtracker.progress import quietly, tracked
+
+    return tracked if progress else quietly
 
 
 def typed_date(value: str | None, today: date, option: str) -> date | None:

@@ -10,6 +10,7 @@ from dgtracker.cli.context import (
     ByOption,
     Command,
     ForceOption,
+    JsonFlag,
     OutputOption,
     changing,
     example,
@@ -19,7 +20,7 @@ from dgtracker.cli.context import (
 from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
-    from dgtracker.model import Candidate
+    from dgtracker.model import Candidate, Record
     from dgtracker.spreadsheet import ImportPlan
 
 commands = typer.Typer()  # import
@@ -77,10 +78,11 @@ def export_csv(
     ] = True,
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
+    from dgtracker.progress import tracked
     from dgtracker.spreadsheet import candidates_csv
 
-    record, today = load_record(ctx)
-    text = candidates_csv(record, today, bom=bom)
+    record, today = load_record(ctx, progress=True)
+    text = candidates_csv(record, today, bom=bom, each=tracked)
     deliver(ctx, text.encode("utf-8"), output, force, f"{len(record.candidates)} candidate(s)")
 
 
@@ -91,9 +93,10 @@ def export_json(
     """The whole record as JSON (the documented contract)."""
     from dgtracker.contract import record_json
     from dgtracker.output import json_text
+    from dgtracker.progress import tracked
 
-    record, today = load_record(ctx)
-    text = json_text(record_json(record, today)) + "\n"
+    record, today = load_record(ctx, progress=True)
+    text = json_text(record_json(record, today, tracked)) + "\n"
     summary = f"{len(record.candidates)} candidate(s), {len(record.milestones)} milestone(s)"
     deliver(ctx, text.encode("utf-8"), output, force, summary)
 
@@ -143,23 +146,61 @@ def import_csv(
         bool,
         typer.Option("--update", help="Update candidates whose email is already in the record."),
     ] = False,
+    every_row: Annotated[
+        bool, typer.Option("--all", help="With --dry-run: list every row, not the first few.")
+    ] = False,
+    json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add candidates from a spreadsheet (CSV): every row, or none if any row is bad."""
     from dgtracker.spreadsheet import apply_import, decode, plan_import
 
+    if (json_output or every_row) and not dry_run:
+        raise Refused("--json and --all describe a dry run.", hint="Add --dry-run.")
+    from dgtracker.progress import tracked
+
     text = decode(_read_bytes(file), str(file))
     if dry_run:
-        from dgtracker.render import make_console, render_import_plan
-
-        record, today = load_record(ctx)
-        plan = plan_import(text, str(file), record, today, update)
-        render_import_plan(make_console(), plan, record)
+        record, today = load_record(ctx, progress=True)
+        plan = plan_import(text, str(file), record, today, update, each=tracked)
+        _show_plan(plan, record, json_output, every_row)
         return
-    with changing(ctx, by) as change:  # one lock and one save for the whole file
-        plan = plan_import(text, str(file), change.record, change.today, update)
-        added = apply_import(change.record, plan, by=change.by, today=change.today, now=change.now)
+    with changing(ctx, by, progress=True) as change:  # one lock and one save for the file
+        record, today = change.record, change.today
+        plan = plan_import(text, str(file), record, today, update, each=tracked)
+        added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=tracked)
     _report(plan, added, update)
+
+
+def _show_plan(plan: "ImportPlan", record: "Record", json_output: bool, every_row: bool) -> None:
+    """A dry run's plan: JSON, every row as a line (--all), or a short table for people."""
+    if json_output:
+        from dgtracker.contract import import_plan_json
+        from dgtracker.output import print_json
+
+        print_json(import_plan_json(plan, record))
+        return
+    if every_row:  # a line a row, written as it goes: cheap at any size, easy to grep
+        from dgtracker.output import write
+        from dgtracker.spreadsheet import ADD, SKIP, UPDATE
+        from dgtracker.text import visible
+
+        for outcome in plan.outcomes:
+            row, existing = outcome.row, outcome.existing
+            who = visible(row.name or (existing.name if existing else ""))
+            email = f" <{visible(row.email)}>" if row.email else ""
+            stage = existing.stage if existing else (row.stage or record.stages[0].id)
+            detail = f": {visible(outcome.detail)}" if outcome.detail else ""
+            action = f"{outcome.action} {existing.id}" if existing else outcome.action
+            write(f"line {row.line}: {action} {who}{email} at {stage}{detail}\n")
+        write(
+            f"Would add {plan.count(ADD):,}, update {plan.count(UPDATE):,} and skip "
+            f"{plan.count(SKIP):,}. Nothing was written.\n"
+        )
+        return
+    from dgtracker.render import make_console, render_import_plan
+
+    render_import_plan(make_console(), plan, record)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -45,6 +45,7 @@ def purge(
 ) -> None:
     """Anonymise personal data as the retention policy says (here and in backups)."""
     from dgtracker import api
+    from dgtracker.progress import tracked
 
     done = api.purge(
         record_path(ctx),
@@ -53,6 +54,7 @@ def purge(
         now=now_utc(),
         candidate=candidate,
         dry_run=dry_run,
+        each=tracked,
     )
     if json:
         from dgtracker.contract import purge_json
