@@ -8,7 +8,7 @@ this module only spells it out.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dgtracker.dates import format_when
 from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record, Stage
@@ -19,6 +19,9 @@ from dgtracker.views import (
     milestone_views,
     pipeline,
 )
+
+if TYPE_CHECKING:
+    from dgtracker.spreadsheet import ImportPlan
 
 
 def _iso(value: date | None) -> str | None:
@@ -143,3 +146,37 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
     whole["candidates"] = [candidate_detail_json(c, record, today) for c in record.candidates]
     return whole
+
+
+def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -> dict[str, Any]:
+    """What `import --dry-run --json` would do: every field each row would store."""
+    rows = []
+    for outcome in plan.outcomes:
+        row, existing = outcome.row, outcome.existing
+        applied = row.applied or (today if outcome.action == "add" else None)
+        rows.append(
+            {
+                "line": row.line,
+                "action": outcome.action,
+                "candidate": existing.id if existing else None,
+                "name": row.name,
+                "email": row.email,
+                "phone": row.phone,
+                "source": row.source,
+                "applied": applied.isoformat() if applied else None,
+                "applied_from_file": row.applied is not None,
+                "stage": existing.stage if existing else (row.stage or record.stages[0].id),
+                "note": row.note if outcome.action == "add" else None,
+                "changes": list(outcome.changes),
+                "detail": outcome.detail or None,
+            }
+        )
+    return {
+        "file": name,
+        "read_as": plan.read_as,
+        "notes": plan.notes,
+        "columns": plan.columns,
+        "ignored_columns": plan.ignored_columns,
+        "counts": {action: plan.count(action) for action in ("add", "update", "skip")},
+        "rows": rows,
+    }

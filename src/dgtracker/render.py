@@ -204,31 +204,45 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
     console.print(history)
 
 
-def render_import_plan(console: Console, plan: ImportPlan, record: Record) -> None:
-    """What `import --dry-run` would do, a row for each line of the file."""
+def render_import_plan(console: Console, plan: ImportPlan, record: Record, today: date) -> None:
+    """What `import --dry-run` would do: a row for each line, with every field it stores."""
     from dgtracker.spreadsheet import ADD, SKIP, UPDATE
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
     table.add_column("Line", no_wrap=True, justify="right")
     table.add_column("Action", no_wrap=True)
-    table.add_column("Name / email", ratio=3, overflow="fold")
+    table.add_column("Name, email, phone, source", min_width=18, overflow="fold")
     table.add_column("Stage", ratio=1, overflow="fold")
-    table.add_column("Detail", ratio=2, overflow="fold")
+    table.add_column("Applied", no_wrap=True)
+    table.add_column("Note / detail", ratio=2, overflow="fold")
     for outcome in plan.outcomes:
         row, existing = outcome.row, outcome.existing
         stage = existing.stage if existing else (row.stage or record.stages[0].id)
         who = safe(row.name)
-        if row.email:
-            who.append("\n" + visible(row.email), style="dim")
+        for extra in (row.email, row.phone, row.source):
+            if extra:
+                who.append("\n" + visible(extra), style="dim")
+        applied = Text(row.applied.isoformat() if row.applied else "")
+        if row.applied is None and outcome.action == ADD:
+            applied = Text(f"{today.isoformat()}\n(today)")
+        detail = [outcome.detail] if outcome.detail else []
+        if row.note and outcome.action == ADD:
+            detail.append(f"note: {row.note}")
         table.add_row(
             Text(str(row.line)),
             Text(f"{outcome.action} {existing.id}" if existing else outcome.action),
             who,
             safe(stage),
-            safe(outcome.detail),
+            applied,
+            safe("\n".join(detail)),
         )
     if plan.outcomes:
         console.print(table)
+    if plan.columns:
+        read = ", ".join(f"{heading} → {name}" for name, heading in plan.columns.items())
+        console.print(safe(f"Columns read ({plan.read_as}): {read}."))
+    for note in plan.notes:
+        console.print(safe(f"Note: {note}"))
     console.print(
         Text(
             f"Would add {plan.count(ADD)}, update {plan.count(UPDATE)} and skip "

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dgtracker.actions import add_candidate
-from dgtracker.date_input import parse_date
+from dgtracker.date_input import parse_cell_date
 from dgtracker.errors import Refused
 from dgtracker.model import Action, Candidate, Event, Record
+from dgtracker.table_files import Table, dates_in
 from dgtracker.text import clean_field
 from dgtracker.views import days_in_stage
 
@@ -86,60 +87,51 @@ def candidates_csv(record: Record, today: date, bom: bool = True) -> str:
 # --- import: reading the file ------------------------------------------------------
 
 # Heading names, compared lower-case with everything but letters and digits removed.
+# "mobile" is a second phone column: used when the phone is empty, else kept as a note.
 _HEADINGS = {
-    "name": ("name", "fullname", "candidatename"),
-    "first_name": ("firstname", "forename", "givenname"),
-    "last_name": ("lastname", "surname", "familyname"),
-    "email": ("email", "emailaddress"),
-    "phone": ("phone", "telephone", "phonenumber", "telephonenumber", "mobile", "tel"),
-    "source": ("source",),
-    "applied": ("applied", "dateapplied", "applieddate", "applicationdate", "appliedon"),
+    "name": ("name", "fullname", "candidatename", "applicantname", "candidate", "applicant"),
+    "first_name": ("firstname", "forename", "forenames", "givenname", "first"),
+    "last_name": ("lastname", "surname", "familyname", "last"),
+    "email": ("email", "emailaddress", "contactemail", "contactemailaddress", "personalemail"),
+    "phone": (
+        "phone", "telephone", "phonenumber", "telephonenumber", "tel", "contactnumber",
+        "contacttelephone", "contacttelephonenumber", "contactphone", "contactphonenumber",
+        "telephoneno", "phoneno", "daytimetelephone", "homephone", "workphone",
+    ),
+    "mobile": ("mobile", "mobilenumber", "mobilephone", "mobileno", "mobiletelephone", "cell"),
+    "source": ("source", "jobboard", "advertsource", "channel", "referralsource"),
+    "applied": (
+        "applied", "dateapplied", "applieddate", "applicationdate", "appliedon",
+        "datesubmitted", "submitted", "submitteddate", "submissiondate", "submittedon",
+        "applicationsubmitted", "applicationsubmitteddate", "datereceived", "received",
+        "applicationreceived", "applicationreceiveddate", "dateofapplication",
+    ),
     "stage": ("stage",),
-}
+    "notes": ("notes", "note", "comments", "comment", "remarks"),
+}  # fmt: skip
 _FIELD_OF = {alias: name for name, aliases in _HEADINGS.items() for alias in aliases}
+FIELDS = ("name", "first_name", "last_name", "email", "phone", "mobile", "source", "applied",
+          "stage", "notes")  # fmt: skip
+IGNORE = "-"  # --map "Heading=-": leave a column out on purpose
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """--map "Date Submitted=applied" options as {heading key: field (or IGNORE)}."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        heading, sep, wanted = pair.rpartition("=")
+        wanted = wanted.strip().casefold().replace(" ", "_")
+        if not sep or not heading.strip() or (wanted not in FIELDS and wanted != IGNORE):
+            raise Refused(
+                f"--map '{pair}' should be 'Column heading=field'.",
+                hint=f"Fields: {', '.join(FIELDS)}; or '-' to leave the column out.",
+            )
+        mapping[heading_key(heading)] = wanted
+    return mapping
 
 
 def heading_key(heading: str) -> str:
     return re.sub(r"[^a-z0-9]", "", heading.casefold())
-
-
-def decode(raw: bytes, name: str) -> str:
-    """CSV bytes as text: UTF-8, with or without the BOM Excel writes."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Refused(
-            f"{name} is not UTF-8 text (byte {error.start} cannot be read).",
-            hint="In Excel, save it as 'CSV UTF-8 (Comma delimited)'; in LibreOffice, choose "
-            "the UTF-8 character set.",
-        ) from None
-
-
-def _delimiter(text: str) -> str:
-    """Comma, or the semicolon or tab that some spreadsheets write instead."""
-    first_line = text.split("\n", 1)[0]
-    return next((mark for mark in ",;\t" if mark in first_line), ",")
-
-
-def read_table(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The heading row and the rows that hold anything, each with the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        header = next(reader, None)
-        line = reader.line_num + 1
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise Refused(
-            f"{name}, line {reader.line_num}: not readable as CSV ({error}).",
-            hint="Check the quotes on that line; nothing was imported.",
-        ) from None
-    if not header or not any(cell.strip() for cell in header):
-        raise Refused(f"{name} is empty: the first line should name the columns.")
-    return header, rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,28 +142,62 @@ class Columns:
     ignored: list[str]
     width: int  # how many columns the first line names
 
+    def named(self, header: list[str]) -> dict[str, str]:
+        return {wanted: header[position].strip() for wanted, position in self.index.items()}
 
-def map_columns(header: list[str], name: str) -> Columns:
+
+def _refuse_dates_left_out(table: Table, columns: Columns, name: str, today: date) -> None:
+    """Stop when a column of dates would be dropped: an applied date must never be guessed."""
+    # Our own export's "last change" and "outcome date" are known, and not for import.
+    own = {heading_key(heading) for heading in EXPORT_COLUMNS}
+    unknown = [heading for heading in columns.ignored if heading_key(heading) not in own]
+    left_out = dates_in(table, unknown, lambda cell: parse_cell_date(cell, today))
+    if not left_out:
+        return
+    first = left_out[0]
+    default = "" if "applied" in columns.index else (
+        " Without a date column every candidate would get today as their applied date."
+    )  # fmt: skip
+    raise Refused(
+        f"{name}: column(s) {', '.join(repr(h) for h in left_out)} hold dates but are not "
+        f"imported.{default}",
+        hint=f'Say what it holds with --map "{first}=applied", or leave it out with '
+        f'--map "{first}=-". Nothing was imported.',
+    )
+
+
+def map_columns(header: list[str], name: str, mapping: dict[str, str] | None = None) -> Columns:
     index: dict[str, int] = {}
     ignored: list[str] = []
+    mapping = mapping or {}
+    unused = set(mapping)
     for position, heading in enumerate(header):
-        found = _FIELD_OF.get(heading_key(heading))
-        if found is None:
-            if heading.strip():
+        key = heading_key(heading)
+        unused.discard(key)
+        found = mapping.get(key, _FIELD_OF.get(key))
+        if found is None or found == IGNORE:
+            if heading.strip() and found is None:
                 ignored.append(heading.strip())
             continue
         if found in index:
             raise Refused(
                 f"{name}: two columns give the {found.replace('_', ' ')} "
                 f"('{header[index[found]]}' and '{heading}').",
-                hint="Remove or rename one of them.",
+                hint=f'Leave one out with --map "{heading.strip()}=-".',
             )
         index[found] = position
+    if unused:
+        headings = ", ".join(sorted(unused))
+        raise Refused(
+            f"{name}: --map names a column the file does not have ({headings}).",
+            hint=f"The columns are: {', '.join(h.strip() for h in header if h.strip())}.",
+        )
     if "name" not in index and not {"first_name", "last_name"} <= index.keys():
         raise Refused(
             f"{name}: no column for the candidate's name.",
-            hint="Name a column 'name' or 'full name' (or 'first name' and 'last name'). "
-            "Also recognised: email, phone, source, applied (date applied), stage.",
+            hint="Name a column 'name' or 'full name' (or 'first name' and 'last name'), or "
+            'say which it is with --map "Heading=name". Also recognised: email, phone, '
+            "mobile, source, applied (date applied, date submitted), stage, notes.",
         )
     return Columns(index, ignored, len(header))
 
@@ -190,6 +216,7 @@ class Row:
     source: str | None = None
     applied: date | None = None
     stage: str | None = None
+    note: str | None = None  # from a Notes column: the note added with the candidate
 
 
 def _cell(cells: list[str], columns: Columns, wanted: str) -> str:
@@ -228,21 +255,29 @@ def check_row(
         line=line,
         name=name or "",
         email=text("email", cell("email")),
-        phone=text("phone", cell("phone")),
+        phone=text("phone", cell("phone") or cell("mobile")),
         source=text("source", cell("source")),
         applied=_applied(cell("applied"), today, problems),
         stage=_stage(cell("stage"), _stage_ids(record), record, problems),
+        note=text("note", _note(cell("notes"), cell("phone"), cell("mobile"))),
     )
     if any(extra.strip() for extra in cells[columns.width :]):
         problems.append("more cells than the first line has columns")
     return row, problems
 
 
+def _note(notes: str, phone: str, mobile: str) -> str:
+    """The Notes cell, and a mobile number that the phone column leaves no room for."""
+    if phone and mobile and mobile != phone:
+        return "\n".join(part for part in (notes, f"Mobile: {mobile}") if part)
+    return notes
+
+
 def _applied(value: str, today: date, problems: list[str]) -> date | None:
     if not value:
         return None
     try:
-        day = parse_date(value, today)
+        day = parse_cell_date(value, today)
     except Refused as error:
         problems.append(f"applied: {error.message}")
         return None
@@ -281,20 +316,35 @@ class Outcome:
 class ImportPlan:
     outcomes: list[Outcome] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the heading it came from
+    read_as: str = ""  # the encoding, or "Excel workbook"
+    notes: list[str] = field(default_factory=list)  # how the file was read, when a guess
 
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
 
 
-def plan_import(text: str, name: str, record: Record, today: date, update: bool) -> ImportPlan:
+def plan_import(
+    table: Table,
+    name: str,
+    record: Record,
+    today: date,
+    update: bool,
+    mapping: dict[str, str] | None = None,
+) -> ImportPlan:
     """Check every row and decide what happens to each; refuse the file if any row is bad."""
-    header, table = read_table(text, name)
-    columns = map_columns(header, name)
+    columns = map_columns(table.header, name, mapping)
+    _refuse_dates_left_out(table, columns, name, today)
     by_email = _email_index(record)
     first_line_of: dict[str, int] = {}  # duplicates inside the file itself
-    plan = ImportPlan(ignored_columns=columns.ignored)
+    plan = ImportPlan(
+        ignored_columns=columns.ignored,
+        columns=columns.named(table.header),
+        read_as=table.read_as,
+        notes=table.notes,
+    )
     problems: list[str] = []
-    for line, cells in table:
+    for line, cells in table.rows:
         row, row_problems = check_row(line, cells, columns, record, today)
         if row.email:
             first = first_line_of.setdefault(row.email.casefold(), line)
@@ -370,6 +420,7 @@ def apply_import(
                     source=row.source,
                     applied=row.applied or today,
                     stage=row.stage,
+                    note=row.note,
                     by=by,
                     today=today,
                     now=now,

@@ -9,6 +9,7 @@ import typer
 from dgtracker.cli.context import (
     ByOption,
     ForceOption,
+    JsonFlag,
     OutputOption,
     changing,
     load_record,
@@ -17,7 +18,9 @@ from dgtracker.cli.context import (
 from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
-    from dgtracker.model import Candidate
+    from datetime import date
+
+    from dgtracker.model import Candidate, Record
     from dgtracker.spreadsheet import ImportPlan
 
 commands = typer.Typer()  # import
@@ -110,41 +113,82 @@ def import_csv(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(metavar="FILE.csv", help="A spreadsheet saved as CSV (UTF-8)."),
+        typer.Argument(
+            metavar="FILE",
+            help="A CSV or tab-separated file, an Excel workbook (.xlsx), or - for standard input.",
+        ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+        bool, typer.Option("--dry-run", help="Show every field it would store; change nothing.")
     ] = False,
     update: Annotated[
         bool,
         typer.Option("--update", help="Update candidates whose email is already in the record."),
     ] = False,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="HEADING=FIELD",
+            help='Say what a column holds, e.g. --map "Date Submitted=applied"; '
+            '"HEADING=-" leaves it out. Repeatable.',
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="The text file's encoding (utf-8, utf-16, cp1252…); detected when left out.",
+            show_default=False,
+        ),
+    ] = None,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
-    """Add candidates from a spreadsheet (CSV): every row, or none if any row is bad."""
-    from dgtracker.spreadsheet import apply_import, decode, plan_import
+    """Add candidates from a spreadsheet (CSV or .xlsx): every row, or none if any is bad.
 
-    text = decode(_read_bytes(file), str(file))
+    Example: dgtracker import applicants.xlsx --map "Date Submitted=applied" --dry-run
+    """
+    from dgtracker.spreadsheet import apply_import, parse_mapping, plan_import
+    from dgtracker.table_files import read_table_file
+
+    name = "standard input" if str(file) == "-" else str(file)
+    table = read_table_file(_read_bytes(file), name, encoding)
+    columns = parse_mapping(mapping or [])
+    if json and not dry_run:
+        raise Refused("--json goes with --dry-run.", hint="Add --dry-run to see the plan as JSON.")
     if dry_run:
-        from dgtracker.render import make_console, render_import_plan
-
         record, today = load_record(ctx)
-        plan = plan_import(text, str(file), record, today, update)
-        render_import_plan(make_console(), plan, record)
+        plan = plan_import(table, name, record, today, update, columns)
+        _show_plan(plan, name, record, today, json)
         return
     with changing(ctx, by) as change:  # one lock and one save for the whole file
-        plan = plan_import(text, str(file), change.record, change.today, update)
+        plan = plan_import(table, name, change.record, change.today, update, columns)
         added = apply_import(change.record, plan, by=change.by, today=change.today, now=change.now)
     _report(plan, added, update)
 
 
+def _show_plan(plan: "ImportPlan", name: str, record: "Record", today: "date", json: bool) -> None:
+    if json:
+        from dgtracker.contract import import_plan_json
+        from dgtracker.output import print_json
+
+        print_json(import_plan_json(plan, name, record, today))
+        return
+    from dgtracker.render import make_console, render_import_plan
+
+    render_import_plan(make_console(), plan, record, today)
+
+
 def _read_bytes(path: Path) -> bytes:
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise Refused(f"No file at {path}.") from None
+        raise Refused(f"No file at {path}.", hint="Give - to read standard input.") from None
     except IsADirectoryError:
-        raise Refused(f"{path} is a folder, not a CSV file.") from None
+        raise Refused(f"{path} is a folder, not a spreadsheet file.") from None
     except OSError as error:
         raise Refused(f"Cannot read {path}: {error.strerror or error}.") from None
 
@@ -165,5 +209,7 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
         f"Added {len(added)} candidate(s){ids}; updated {plan.count(UPDATE)}; skipped {skipped}."
         + (" Use --update to update those already in the record." if skipped and not update else "")
     )
+    for note in plan.notes:
+        typer.echo(f"Note: {note}")
     if plan.ignored_columns:
         typer.echo(f"Columns not imported: {', '.join(plan.ignored_columns)}.")
