@@ -201,7 +201,7 @@ def cell_text(value: object) -> str:
 
 
 def dates_in(table: Table, headings: list[str], read_date: Callable[[str], object]) -> list[str]:
-    """Those of `headings` whose filled cells are mostly dates (digits needed: not "Monday")."""
+    """Those of `headings` whose filled cells are at least half dates ("Monday" is not)."""
     stripped = [heading.strip() for heading in table.header]
     found = []
     for heading in headings:
@@ -209,7 +209,7 @@ def dates_in(table: Table, headings: list[str], read_date: Callable[[str], objec
         cells = [c[position].strip() for _, c in table.rows if position < len(c)]
         cells = [cell for cell in cells if cell]
         dates = sum(1 for cell in cells if _is_date(cell, read_date))
-        if cells and dates * 2 > len(cells):
+        if cells and dates * 2 >= len(cells):
             found.append(heading)
     return found
 
