@@ -106,6 +106,7 @@ MILESTONE = {
     "label": Field(str),
     "tbc": Field(bool),
     "done": Field(date),
+    "removed": Field(date),
     "remind_days": Field(list),
     "history": Field(list),
 }

@@ -1,6 +1,7 @@
 """Commands that exchange data with calendars and spreadsheets: `export` and `import`."""
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,19 +33,44 @@ export_app = typer.Typer(
 )
 
 
+class Alarms(StrEnum):
+    ONE = "one"
+    ALL = "all"
+    NONE = "none"
+
+
 # --- export -----------------------------------------------------------------------
 
 
 @export_app.command("ics")
-def export_ics(ctx: typer.Context, output: OutputOption = None, force: ForceOption = False) -> None:
-    """Milestones as calendar events (iCalendar), with reminders as alarms."""
-    from dgtracker.calendar_export import calendar_bytes
+def export_ics(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    alarms: Annotated[
+        Alarms,
+        typer.Option(
+            "--alarms",
+            case_sensitive=False,
+            help="one: a single alarm before each event (Outlook takes no more); "
+            "all: one for each reminder day; none.",
+        ),
+    ] = Alarms.ONE,
+) -> None:
+    """Milestones as calendar events (iCalendar), with a reminder alarm.
+
+    Example: dgtracker export ics -o campaign.ics --alarms all
+    """
+    from dgtracker.calendar_export import calendar_bytes, is_cancelled, shown_when
 
     record, _ = load_record(ctx)
-    dated = sum(1 for milestone in record.milestones if milestone.when.start is not None)
-    left_out = len(record.milestones) - dated
-    summary = f"{dated} event(s)" + (f"; {left_out} to be confirmed left out" if left_out else "")
-    deliver(ctx, calendar_bytes(record), output, force, summary)
+    sent = [m for m in record.milestones if shown_when(m) is not None]
+    cancelled = sum(1 for milestone in sent if is_cancelled(milestone))
+    left_out = len(record.milestones) - len(sent)  # never dated
+    summary = f"{len(sent) - cancelled} event(s)"
+    summary += f"; {cancelled} cancelled (no longer dated)" if cancelled else ""
+    summary += f"; {left_out} never dated left out" if left_out else ""
+    deliver(ctx, calendar_bytes(record, alarms.value), output, force, summary)
 
 
 @export_app.command("csv")
