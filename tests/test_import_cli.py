@@ -35,7 +35,10 @@ def test_csv_round_trip_into_a_new_record(cli, tmp_path) -> None:
     other.ok("init")
     out = other.ok("import", str(exported))
     assert "Added 4 candidate(s) (c001–c004)" in out
-    assert "Columns not imported: id, days in stage, last change." in out
+    assert (
+        "Columns not imported: id, days in stage, last change, stage title, outcome, reason, "
+        "reserve rank, outcome date." in out
+    )
     assert _people(other) == _people(cli)
     zoe = other.candidate("c003")
     assert zoe["source"] == "search; firm" and str(zoe["applied"]) == "2026-01-09"

@@ -8,14 +8,13 @@ user is told and what lands in the record.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from conftest import Cli
+from libreoffice import CSV_UTF8_IN, convert, needs_libreoffice
 
 NAMES = ("Zoë Brontë", "Siân O'Connor")
 
@@ -257,32 +256,18 @@ def test_files_that_are_not_spreadsheets_are_refused_clearly(cli, tmp_path) -> N
         assert "Traceback" not in result.output
 
 
-SOFFICE = shutil.which("soffice")
+@pytest.fixture(scope="module")
+def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private LibreOffice profile, never the user's own."""
+    return tmp_path_factory.mktemp("libreoffice") / "profile"
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_an_xlsx_saved_by_libreoffice(cli, tmp_path) -> None:
+@needs_libreoffice
+def test_an_xlsx_saved_by_libreoffice(cli, tmp_path, lo_profile) -> None:
     source = tmp_path / "applicants.csv"
     source.write_text(SEARCH_FIRM, encoding="utf-8")
-    # Read as UTF-8 CSV (76) in English (UK) (2057), so 09-Jan-2026 becomes a typed date.
-    done = subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--headless",
-            "--infilter=CSV:44,34,76,1,,2057",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path / "out"),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    book = tmp_path / "out" / "applicants.xlsx"
-    assert book.exists(), done.stderr
+    # Read as UTF-8 in English (UK), so that 09-Jan-2026 becomes a typed date.
+    [book] = convert(lo_profile, [source], "xlsx", tmp_path / "out", infilter=CSV_UTF8_IN)
     out = cli.ok("import", str(book))
     assert "Added 2 candidate(s)" in out
     zoe, ada = _people(cli)

@@ -1,14 +1,12 @@
-"""Candidates to and from spreadsheets (CSV): the rows to export, and what an import does.
+"""Candidates from spreadsheets: which column is which, and what an import does.
 
-Pure logic: the CLI reads and writes the files. Exported cells that a spreadsheet would
-run as a formula are neutralised; an import checks every row first and reports every
-bad one, so that it adds all of the file or none of it.
+Pure logic: table_files.py reads the file, the CLI saves. An import checks every row first
+and reports every bad one, so that it adds all of the file or none of it. The export side
+(and the formula quotes an import takes off again) is in sheet_export.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,72 +15,9 @@ from dgtracker.actions import add_candidate
 from dgtracker.date_input import parse_cell_date
 from dgtracker.errors import Refused
 from dgtracker.model import Action, Candidate, Event, Record
+from dgtracker.sheet_export import EXPORT_COLUMNS, restore
 from dgtracker.table_files import Table, dates_in
 from dgtracker.text import clean_field
-from dgtracker.views import days_in_stage
-
-BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 only when it starts with this mark
-EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "email",
-    "phone",
-    "source",
-    "stage",
-    "applied",
-    "days in stage",
-    "last change",
-    "notes",
-)
-
-# --- export ------------------------------------------------------------------------
-
-# A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
-# (OWASP "CSV injection"). Quotes already in front are counted too, so that the import
-# can take exactly one quote off again.
-_FORMULA_START = re.compile("^'*[=+\\-@\t\r]")
-
-
-def neutralise(cell: str) -> str:
-    """Put a single quote before a cell a spreadsheet would treat as a formula."""
-    return "'" + cell if _FORMULA_START.match(cell) else cell
-
-
-def restore(cell: str) -> str:
-    """Undo `neutralise`: a phone "'+44 20 …" comes back as "+44 20 …"."""
-    return cell[1:] if cell.startswith("'") and _FORMULA_START.match(cell[1:]) else cell
-
-
-def last_change(candidate: Candidate) -> date | None:
-    return max((event.on for event in candidate.history), default=candidate.applied)
-
-
-def candidate_row(candidate: Candidate, today: date) -> list[str]:
-    days = days_in_stage(candidate, today)
-    changed = last_change(candidate)
-    cells = [
-        candidate.id,
-        candidate.name,
-        candidate.email or "",
-        candidate.phone or "",
-        candidate.source or "",
-        candidate.stage,
-        candidate.applied.isoformat() if candidate.applied else "",
-        "" if days is None else str(days),
-        changed.isoformat() if changed else "",
-        "\n".join(candidate.notes),  # one note a line inside the cell
-    ]
-    return [neutralise(cell) for cell in cells]
-
-
-def candidates_csv(record: Record, today: date, bom: bool = True) -> str:
-    """Every candidate as CSV text with CRLF line ends, as RFC 4180 and Excel expect."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(candidate_row(candidate, today) for candidate in record.candidates)
-    return (BOM if bom else "") + out.getvalue()
-
 
 # --- import: reading the file ------------------------------------------------------
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 commands = typer.Typer()  # import
 export_app = typer.Typer(
     name="export",
-    help="Write the record for calendars (ics), spreadsheets (csv) or scripts (json).",
+    help="Write the record for calendars (ics), spreadsheets (csv, xlsx) or scripts (json).",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -84,11 +84,31 @@ def export_csv(
     ] = True,
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
-    from dgtracker.spreadsheet import candidates_csv
+    from dgtracker.sheet_export import candidates_csv
 
     record, today = load_record(ctx)
     text = candidates_csv(record, today, bom=bom)
     deliver(ctx, text.encode("utf-8"), output, force, f"{len(record.candidates)} candidate(s)")
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
+) -> None:
+    """Candidates as an Excel workbook (.xlsx): typed dates, a frozen header, no formulas.
+
+    Example: dgtracker export xlsx -o candidates.xlsx
+    """
+    from dgtracker.workbook_export import candidates_xlsx
+
+    if (output is None or str(output) == "-") and sys.stdout.isatty():
+        raise Refused(
+            "A workbook is binary: it cannot be shown in the terminal.",
+            hint="Give a file name with -o, as in -o candidates.xlsx.",
+        )
+    record, today = load_record(ctx)
+    data = candidates_xlsx(record, today)
+    deliver(ctx, data, output, force, f"{len(record.candidates)} candidate(s)")
 
 
 @export_app.command("json")
@@ -114,7 +134,7 @@ def deliver(
         return
     from dgtracker.storage import write_export
 
-    write_export(output, data.decode("utf-8"), force=force, record_path=record_path(ctx))
+    write_export(output, data, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: {summary}.")
 
 
