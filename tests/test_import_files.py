@@ -180,7 +180,7 @@ def test_a_map_for_a_heading_the_file_lacks_is_refused(cli, tmp_path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("Name\nZoë\n", encoding="utf-8")
     result = cli("import", str(path), "--map", "Date Submitted=applied")
-    assert result.exit_code == 1 and "does not have" in result.output
+    assert result.exit_code == 1 and "does not have ('Date Submitted')" in result.output
     result = cli("import", str(path), "--map", "Name=shoe size")
     assert result.exit_code == 1 and "should be 'Column heading=field'" in result.output
 

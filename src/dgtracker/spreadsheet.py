@@ -51,7 +51,7 @@ IGNORE = "-"  # --map "Heading=-": leave a column out on purpose
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
-    """--map "Date Submitted=applied" options as {heading key: field (or IGNORE)}."""
+    """--map "Date Submitted=applied" options as {heading: field (or IGNORE)}."""
     mapping: dict[str, str] = {}
     for pair in pairs:
         heading, sep, wanted = pair.rpartition("=")
@@ -61,7 +61,7 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
                 f"--map '{pair}' should be 'Column heading=field'.",
                 hint=f"Fields: {', '.join(FIELDS)}; or '-' to leave the column out.",
             )
-        mapping[heading_key(heading)] = wanted
+        mapping[heading.strip()] = wanted
     return mapping
 
 
@@ -104,12 +104,12 @@ def _refuse_dates_left_out(table: Table, columns: Columns, name: str, today: dat
 def map_columns(header: list[str], name: str, mapping: dict[str, str] | None = None) -> Columns:
     index: dict[str, int] = {}
     ignored: list[str] = []
-    mapping = mapping or {}
-    unused = set(mapping)
+    by_key = {heading_key(heading): wanted for heading, wanted in (mapping or {}).items()}
+    unused = {heading_key(heading): heading for heading in mapping or {}}
     for position, heading in enumerate(header):
         key = heading_key(heading)
-        unused.discard(key)
-        found = mapping.get(key, _FIELD_OF.get(key))
+        unused.pop(key, None)
+        found = by_key.get(key, _FIELD_OF.get(key))
         if found is None or found == IGNORE:
             if heading.strip() and found is None:
                 ignored.append(heading.strip())
@@ -122,7 +122,7 @@ def map_columns(header: list[str], name: str, mapping: dict[str, str] | None = N
             )
         index[found] = position
     if unused:
-        headings = ", ".join(sorted(unused))
+        headings = ", ".join(f"'{heading}'" for heading in unused.values())
         raise Refused(
             f"{name}: --map names a column the file does not have ({headings}).",
             hint=f"The columns are: {', '.join(h.strip() for h in header if h.strip())}.",

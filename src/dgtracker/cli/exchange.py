@@ -228,6 +228,11 @@ def _show_plan(plan: "ImportPlan", name: str, record: "Record", today: "date", j
 
 def _read_bytes(path: Path) -> bytes:
     if str(path) == "-":
+        if sys.stdin.isatty():
+            raise Refused(
+                "import - reads the file from standard input, but that is the terminal.",
+                hint="Pipe a file in (some-command | dgtracker import -) or give its path.",
+            )
         return sys.stdin.buffer.read()
     try:
         return path.read_bytes()
