@@ -60,6 +60,8 @@ def test_a_milestone_moved_back_to_tbc_is_sent_cancelled_with_a_higher_sequence(
     assert (after["start"], after["end"]) == (date(2026, 2, 9), date(2026, 2, 10))  # last dates
     assert after["summary"] == "Applications close (date to be confirmed)"
     assert after["triggers"] == []  # no reminder for a cancelled event
+    out = cli.ok("export", "ics", "-o", str(cli.path.parent / "campaign.ics"))
+    assert "1 event(s); 1 cancelled (no longer dated); 7 never dated left out." in out
 
     cli.ok("milestone", "reschedule", "closing", "2026-02-16")
     again = _by_uid(_export(cli))[UID.format("closing")]

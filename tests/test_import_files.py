@@ -8,12 +8,13 @@ user is told and what lands in the record.
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from conftest import Cli, installed_dgtracker
 from libreoffice import CSV_UTF8_IN, convert, needs_libreoffice
 
 NAMES = ("Zoë Brontë", "Siân O'Connor")
@@ -190,6 +191,19 @@ def test_import_reads_standard_input(cli) -> None:
     assert result.exit_code == 0, result.output
     assert "Added 2 candidate(s)" in result.stdout
     assert [c["email"] for c in _people(cli)] == ["zoe@example.org", "ada@example.org"]
+
+
+def test_import_reads_a_real_pipe_into_the_installed_command(cli) -> None:
+    data = b"\xff\xfe" + "Name\tEmail\r\nZoë\tzoe@example.org\r\n".encode("utf-16-le")
+    done = subprocess.run(
+        [installed_dgtracker(), "--file", str(cli.path), "--as-of", "2026-02-02", "import", "-"],
+        input=data,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"Added 1 candidate(s) (c001)" in done.stdout
+    assert cli.data()["candidates"][0]["name"] == "Zoë"
 
 
 def test_dry_run_json_lists_every_field_it_would_store(cli, tmp_path) -> None:
