@@ -288,3 +288,28 @@ def test_an_xlsx_saved_by_libreoffice(cli, tmp_path, lo_profile) -> None:
     assert zoe["name"] == "Brontë, Zoë" and str(zoe["applied"]) == "2026-01-09"
     assert zoe["history"][0]["note"].startswith("Strong on data")
     assert ada["phone"] == "07700 900456" and str(ada["applied"]) == "2026-01-09"
+
+
+def test_utf16_without_a_mark_asks_for_the_encoding(cli, tmp_path) -> None:
+    path = tmp_path / "unmarked.txt"
+    path.write_bytes("Name\tEmail\r\nZoë\tzoe@example.org\r\n".encode("utf-16-le"))
+    result = cli("import", str(path))
+    assert result.exit_code == 1 and "--encoding utf-16-le" in result.output
+    assert _people(cli) == []
+    out = cli.ok("import", str(path), "--encoding", "utf-16-le")
+    assert "Added 1 candidate(s)" in out and _people(cli)[0]["name"] == "Zoë"
+
+
+def test_a_workbook_with_several_sheets_is_read_from_the_first_and_says_so(cli, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Applicants"
+    book.active.append(["Name", "Email"])
+    book.active.append(["Zoë Brontë", "zoe@example.org"])
+    book.create_sheet("Withdrawn").append(["Name", "Email"])
+    path = tmp_path / "two-sheets.xlsx"
+    book.save(path)
+    out = cli.ok("import", str(path), "--dry-run")
+    assert "has 2 sheets: read the first, 'Applicants'" in out
+    assert "Columns read (Excel workbook)" in out
