@@ -547,6 +547,30 @@ def size_commands(size: int) -> list[Command]:
                           "bench@example.org", "--note", "Added by the benchmark."], True),
         (f"move {someone} preferred", ["move"], [someone, "preferred", "--note",
                                        "Moved by the benchmark."], True),
+        *exchange_commands(),
+    ]  # fmt: skip
+
+
+# --- exchange (issue 15): workbook export, calendar export, an import checked -----------
+IMPORT_ROWS = 500  # a large job-site export
+
+
+def exchange_commands() -> list[Command]:
+    """export xlsx / ics, and `import --dry-run` of a job-site CSV (written once here)."""
+    sheet = WORK / "job-site-export.csv"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["Candidate Name,Email,Date Submitted,Contact Telephone Number,Mobile Number,Notes"]
+    lines += [
+        f"Applicant {n},applicant{n}@example.org,{1 + n % 28:02d}-Jan-26 09:{n % 60:02d},"
+        f"020 7946 {n:04d},07700 9{n:05d},Imported by the benchmark"
+        for n in range(IMPORT_ROWS)
+    ]
+    sheet.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
+    return [
+        ("export xlsx", ["export", "xlsx"], [], False),
+        ("export ics", ["export", "ics"], [], False),
+        (f"import --dry-run ({IMPORT_ROWS} rows)", ["import"],
+         [str(sheet), "--dry-run", "--json"], False),
     ]  # fmt: skip
 
 

@@ -120,6 +120,7 @@ def records(draw: st.DrawFn) -> Record:
             title=draw(safe_text),
             when=draw(whens()),
             done=draw(st.none() | days),
+            removed=draw(st.none() | days),
             remind_days=draw(st.none() | st.lists(st.integers(0, 60), max_size=4).map(tuple)),
             history=[
                 MilestoneChange(

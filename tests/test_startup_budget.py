@@ -27,7 +27,7 @@ from dgtracker.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 
 # Heavy modules that only some commands need.
-HEAVY_FOR_STARTUP = ("rich", "tomli_w", "dateutil", "icalendar")
+HEAVY_FOR_STARTUP = ("rich", "tomli_w", "dateutil", "icalendar", "openpyxl")
 TABLES = ("rich.console", "rich.table")
 
 

@@ -201,32 +201,38 @@ def moves_json(moved: list[Candidate], *, dry_run: bool) -> dict[str, Any]:
     return {"dry_run": dry_run, "count": len(moves), "moves": moves}
 
 
-def import_plan_json(plan: ImportPlan, record: Record) -> dict[str, Any]:
-    """What `import --dry-run --json` says an import would do: counts, then every row."""
-    from dgtracker.spreadsheet import ADD, SKIP, UPDATE
-
+def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -> dict[str, Any]:
+    """What `import --dry-run --json` would do: every field each row would store."""
     rows = []
     for outcome in plan.outcomes:
         row, existing = outcome.row, outcome.existing
+        applied = row.applied or (today if outcome.action == "add" else None)
         rows.append(
             {
                 "line": row.line,
                 "action": outcome.action,
-                "id": existing.id if existing else None,
+                "candidate": existing.id if existing else None,
                 "name": row.name or (existing.name if existing else None),
                 "email": row.email,
+                "phone": row.phone,
+                "source": row.source,
+                "applied": applied.isoformat() if applied else None,
+                "applied_from_file": row.applied is not None,
                 "stage": existing.stage if existing else (row.stage or record.stages[0].id),
+                "note": row.note if outcome.action == "add" else None,
                 "move_to": outcome.move_to,
-                "reason": row.reason if outcome.move_to else None,
+                "reason": outcome.row.reason if outcome.move_to else None,
                 "changes": list(outcome.changes),
                 "detail": outcome.detail or None,
             }
         )
     return {
         "dry_run": True,
-        "add": plan.count(ADD),
-        "update": plan.count(UPDATE),
-        "skip": plan.count(SKIP),
+        "file": name,
+        "read_as": plan.read_as,
+        "notes": plan.notes,
+        "columns": plan.columns,
         "ignored_columns": plan.ignored_columns,
+        "counts": {action: plan.count(action) for action in ("add", "update", "skip")},
         "rows": rows,
     }

@@ -178,3 +178,46 @@ def parse_when(text: str, today: date) -> When:
     except Unreadable:
         raise _refuse(text, "a milestone date", ACCEPTED_WHEN) from None
     return When(day, day)
+
+
+# --- dates in spreadsheet cells ------------------------------------------------------
+
+# A time after the date, as exports write it: "09/02/2026 14:32", "2026-02-09T14:32:00Z",
+# "2026-02-09 14:32:00.000+01:00", "9 Feb 2026 2:32 pm".
+_CELL_TIME = re.compile(
+    r"^(.*?\d)(?:T|\s+)(\d{1,2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?\s*"
+    r"(?:[ap]\.?m\.?)?\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE,
+)
+# "09-Feb-2026", "9-Feb-26", "09 Feb 26", "9/February/2026": Excel's and job sites' forms.
+_CELL_NAMED_MONTH = re.compile(rf"^(\d{{1,2}})[-\s/.]({_MONTH_RE})\.?[-\s/.](\d{{2}}|\d{{4}})$",
+                               re.IGNORECASE)  # fmt: skip
+_CELL_SHORT_YEAR = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})$")
+ACCEPTED_CELL_DATES = (
+    f"{ACCEPTED_DATES}; in a file also a date and time (09/02/2026 14:32, "
+    "2026-02-09T14:32:00Z; the time is dropped), 09-Feb-2026, 9-Feb-26 and 09/02/26 "
+    "(a two-digit year is 2000 + the year: 26 is 2026)"
+)
+
+
+def parse_cell_date(text: str, today: date) -> date:
+    """A date from a spreadsheet cell: what `parse_date` reads, plus the shapes exports use.
+
+    A time is dropped (the day written is the day kept, whatever zone follows), and a
+    two-digit year means 20YY: a file holds applications, never dates before 2000.
+    """
+    raw = " ".join(text.strip().split())
+    if (match := _CELL_TIME.match(raw)) and not ISO_DAY.fullmatch(raw):
+        hour, minute = int(match[2]), int(match[3])
+        if hour > 23 or minute > 59:
+            raise Refused(f"'{raw}': {match[2]}:{match[3]} is not a time of day.")
+        raw = match[1]
+    if match := _CELL_NAMED_MONTH.match(raw):
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+        return _build(year, _MONTH_NUMBER[match[2].lower()], int(match[1]), raw)
+    if match := _CELL_SHORT_YEAR.match(raw):
+        return _build(2000 + int(match[4]), int(match[3]), int(match[1]), raw, day_first=True)
+    try:
+        return parse_date(raw, today)
+    except Unreadable:
+        raise _refuse(text, "a date", ACCEPTED_CELL_DATES) from None

@@ -44,6 +44,7 @@ class MilestoneChangeKind(StrEnum):
     RESCHEDULED = "rescheduled"
     DONE = "done"
     REOPENED = "reopened"
+    REMOVED = "removed"
 
 
 class CriterionKind(StrEnum):
@@ -106,6 +107,7 @@ class Milestone:
     title: str
     when: When = field(default_factory=When)
     done: date | None = None
+    removed: date | None = None  # a tombstone: kept so that calendars hear of the removal
     remind_days: tuple[int, ...] | None = None  # None: the default days
     history: list[MilestoneChange] = field(default_factory=list)
 

@@ -263,32 +263,42 @@ DRY_RUN_ROWS = 20  # rows an import's dry run shows in its table (--all: every r
 
 
 def render_import_plan(
-    console: Console, plan: ImportPlan, record: Record, limit: int = DRY_RUN_ROWS
+    console: Console, plan: ImportPlan, record: Record, today: date, limit: int = DRY_RUN_ROWS
 ) -> None:
-    """What `import --dry-run` would do: how many rows of each kind, the first `limit` rows
-    as a table (a table of 100,000 rows would cost more than the import itself)."""
+    """What `import --dry-run` would do: how many rows of each kind, and the first `limit`
+    rows with every field they store (a table of 100,000 rows would cost more than the
+    import itself)."""
     from dgtracker.spreadsheet import ADD, SKIP, UPDATE
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
     table.add_column("Line", no_wrap=True, justify="right")
     table.add_column("Action", no_wrap=True)
-    table.add_column("Name / email", ratio=3, overflow="fold")
+    table.add_column("Name, email, phone, source", min_width=18, overflow="fold")
     table.add_column("Stage", ratio=1, overflow="fold")
-    table.add_column("Detail", ratio=2, overflow="fold")
+    table.add_column("Applied", no_wrap=True)
+    table.add_column("Note / detail", ratio=2, overflow="fold")
     for outcome in plan.outcomes[:limit]:
         row, existing = outcome.row, outcome.existing
         stage = existing.stage if existing else (row.stage or record.stages[0].id)
         if outcome.move_to:
             stage = f"{stage} → {outcome.move_to}"
         who = safe(row.name or (existing.name if existing else ""))
-        if row.email:
-            who.append("\n" + visible(row.email), style="dim")
+        for extra in (row.email, row.phone, row.source):
+            if extra:
+                who.append("\n" + visible(extra), style="dim")
+        applied = Text(row.applied.isoformat() if row.applied else "")
+        if row.applied is None and outcome.action == ADD:
+            applied = Text(f"{today.isoformat()}\n(today)")
+        detail = [outcome.detail] if outcome.detail else []
+        if row.note and outcome.action == ADD:
+            detail.append(f"note: {row.note}")
         table.add_row(
             Text(str(row.line)),
             Text(f"{outcome.action} {existing.id}" if existing else outcome.action),
             who,
             safe(stage),
-            safe(outcome.detail),
+            applied,
+            safe("\n".join(detail)),
         )
     if plan.outcomes:
         console.print(table)
@@ -299,6 +309,11 @@ def render_import_plan(
                 f"… and {more:,} more row(s): --all lists every row, --json gives them to scripts."
             )
         )
+    if plan.columns:
+        read = ", ".join(f"{heading} → {name}" for name, heading in plan.columns.items())
+        console.print(safe(f"Columns read ({plan.read_as}): {read}."))
+    for note in plan.notes:
+        console.print(safe(f"Note: {note}"))
     console.print(
         Text(
             f"Would add {plan.count(ADD):,}, update {plan.count(UPDATE):,} and skip "

@@ -110,6 +110,7 @@ MILESTONE = {
     "label": Field(str),
     "tbc": Field(bool),
     "done": Field(date),
+    "removed": Field(date),
     "remind_days": Field(list),
     "history": Field(list),
 }

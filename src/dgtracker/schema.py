@@ -225,6 +225,7 @@ def _milestones(check: Checker, raw: Any) -> list[Milestone]:
                 title=got["title"] or "",
                 when=_when(check, table, got, where),
                 done=got["done"],
+                removed=got["removed"],
                 remind_days=tuple(remind) if remind is not None else None,
                 history=_milestone_history(check, got["history"] or [], where),
             )

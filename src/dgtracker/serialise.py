@@ -114,6 +114,7 @@ def _milestone_data(milestone: Milestone) -> dict[str, Any]:
         table["end"] = when.end
         _put(table, "label", when.label)
     _put(table, "done", milestone.done)
+    _put(table, "removed", milestone.removed)
     if milestone.remind_days is not None:
         table["remind_days"] = list(milestone.remind_days)
     if milestone.history:

@@ -1,151 +1,77 @@
-"""Candidates to and from spreadsheets (CSV): the rows to export, and what an import does.
+"""Candidates from spreadsheets: which column is which, and what an import does.
 
-Pure logic: the CLI reads and writes the files. Exported cells that a spreadsheet would
-run as a formula are neutralised; an import checks every row first and reports every
-bad one, so that it adds all of the file or none of it.
+Pure logic: table_files.py reads the file, the CLI saves. An import checks every row first
+and reports every bad one, so that it adds all of the file or none of it. The export side
+(and the formula quotes an import takes off again) is in sheet_export.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from dgtracker.actions import add_candidate, move
 from dgtracker.bulk import working_copy
-from dgtracker.date_input import parse_date
+from dgtracker.date_input import parse_cell_date
 from dgtracker.errors import Refused
 from dgtracker.model import Action, Candidate, Event, Record
 from dgtracker.progress import Walk, quietly
+from dgtracker.sheet_export import EXPORT_COLUMNS, restore
+from dgtracker.table_files import Table, dates_in
 from dgtracker.text import clean_field
-from dgtracker.views import days_in_stage
-
-BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 only when it starts with this mark
-EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "email",
-    "phone",
-    "source",
-    "stage",
-    "applied",
-    "days in stage",
-    "last change",
-    "notes",
-)
-
-# --- export ------------------------------------------------------------------------
-
-# A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
-# (OWASP "CSV injection"). Quotes already in front are counted too, so that the import
-# can take exactly one quote off again.
-_FORMULA_START = re.compile("^'*[=+\\-@\t\r]")
-
-
-def neutralise(cell: str) -> str:
-    """Put a single quote before a cell a spreadsheet would treat as a formula."""
-    return "'" + cell if _FORMULA_START.match(cell) else cell
-
-
-def restore(cell: str) -> str:
-    """Undo `neutralise`: a phone "'+44 20 …" comes back as "+44 20 …"."""
-    return cell[1:] if cell.startswith("'") and _FORMULA_START.match(cell[1:]) else cell
-
-
-def last_change(candidate: Candidate) -> date | None:
-    return max((event.on for event in candidate.history), default=candidate.applied)
-
-
-def candidate_row(candidate: Candidate, today: date) -> list[str]:
-    days = days_in_stage(candidate, today)
-    changed = last_change(candidate)
-    cells = [
-        candidate.id,
-        candidate.name,
-        candidate.email or "",
-        candidate.phone or "",
-        candidate.source or "",
-        candidate.stage,
-        candidate.applied.isoformat() if candidate.applied else "",
-        "" if days is None else str(days),
-        changed.isoformat() if changed else "",
-        "\n".join(candidate.notes),  # one note a line inside the cell
-    ]
-    return [neutralise(cell) for cell in cells]
-
-
-def candidates_csv(record: Record, today: date, bom: bool = True, each: Walk = quietly) -> str:
-    """Every candidate as CSV text with CRLF line ends, as RFC 4180 and Excel expect."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    rows = each(record.candidates, "Exporting")
-    writer.writerows(candidate_row(candidate, today) for candidate in rows)
-    return (BOM if bom else "") + out.getvalue()
-
 
 # --- import: reading the file ------------------------------------------------------
 
 # Heading names, compared lower-case with everything but letters and digits removed.
+# "mobile" is a second phone column: used when the phone is empty, else kept as a note.
 _HEADINGS = {
-    "name": ("name", "fullname", "candidatename"),
-    "first_name": ("firstname", "forename", "givenname"),
-    "last_name": ("lastname", "surname", "familyname"),
-    "email": ("email", "emailaddress"),
-    "phone": ("phone", "telephone", "phonenumber", "telephonenumber", "mobile", "tel"),
-    "source": ("source",),
-    "applied": ("applied", "dateapplied", "applieddate", "applicationdate", "appliedon"),
+    "name": ("name", "fullname", "candidatename", "applicantname", "candidate", "applicant"),
+    "first_name": ("firstname", "forename", "forenames", "givenname", "first"),
+    "last_name": ("lastname", "surname", "familyname", "last"),
+    "email": ("email", "emailaddress", "contactemail", "contactemailaddress", "personalemail"),
+    "phone": (
+        "phone", "telephone", "phonenumber", "telephonenumber", "tel", "contactnumber",
+        "contacttelephone", "contacttelephonenumber", "contactphone", "contactphonenumber",
+        "telephoneno", "phoneno", "daytimetelephone", "homephone", "workphone",
+    ),
+    "mobile": ("mobile", "mobilenumber", "mobilephone", "mobileno", "mobiletelephone", "cell"),
+    "source": ("source", "jobboard", "advertsource", "channel", "referralsource"),
+    "applied": (
+        "applied", "dateapplied", "applieddate", "applicationdate", "appliedon",
+        "datesubmitted", "submitted", "submitteddate", "submissiondate", "submittedon",
+        "applicationsubmitted", "applicationsubmitteddate", "datereceived", "received",
+        "applicationreceived", "applicationreceiveddate", "dateofapplication",
+    ),
     "stage": ("stage",),
+    "notes": ("notes", "note", "comments", "comment", "remarks"),
     "id": ("id", "candidateid"),  # with --update only
     "reason": ("reason",),  # with --update only
-}
+}  # fmt: skip
 _UPDATE_ONLY = frozenset({"id", "reason"})
 _FIELD_OF = {alias: name for name, aliases in _HEADINGS.items() for alias in aliases}
+FIELDS = ("name", "first_name", "last_name", "email", "phone", "mobile", "source", "applied",
+          "stage", "notes", "id", "reason")  # fmt: skip
+IGNORE = "-"  # --map "Heading=-": leave a column out on purpose
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """--map "Date Submitted=applied" options as {heading: field (or IGNORE)}."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        heading, sep, wanted = pair.rpartition("=")
+        wanted = wanted.strip().casefold().replace(" ", "_")
+        if not sep or not heading.strip() or (wanted not in FIELDS and wanted != IGNORE):
+            raise Refused(
+                f"--map '{pair}' should be 'Column heading=field'.",
+                hint=f"Fields: {', '.join(FIELDS)}; or '-' to leave the column out.",
+            )
+        mapping[heading.strip()] = wanted
+    return mapping
 
 
 def heading_key(heading: str) -> str:
     return re.sub(r"[^a-z0-9]", "", heading.casefold())
-
-
-def decode(raw: bytes, name: str) -> str:
-    """CSV bytes as text: UTF-8, with or without the BOM Excel writes."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Refused(
-            f"{name} is not UTF-8 text (byte {error.start} cannot be read).",
-            hint="In Excel, save it as 'CSV UTF-8 (Comma delimited)'; in LibreOffice, choose "
-            "the UTF-8 character set.",
-        ) from None
-
-
-def _delimiter(text: str) -> str:
-    """Comma, or the semicolon or tab that some spreadsheets write instead."""
-    first_line = text.split("\n", 1)[0]
-    return next((mark for mark in ",;\t" if mark in first_line), ",")
-
-
-def read_table(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The heading row and the rows that hold anything, each with the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        header = next(reader, None)
-        line = reader.line_num + 1
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise Refused(
-            f"{name}, line {reader.line_num}: not readable as CSV ({error}).",
-            hint="Check the quotes on that line; nothing was imported.",
-        ) from None
-    if not header or not any(cell.strip() for cell in header):
-        raise Refused(f"{name} is empty: the first line should name the columns.")
-    return header, rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,32 +82,68 @@ class Columns:
     ignored: list[str]
     width: int  # how many columns the first line names
 
+    def named(self, header: list[str]) -> dict[str, str]:
+        return {wanted: header[position].strip() for wanted, position in self.index.items()}
 
-def map_columns(header: list[str], name: str, update: bool = False) -> Columns:
+
+def _refuse_dates_left_out(table: Table, columns: Columns, name: str, today: date) -> None:
+    """Stop when a column of dates would be dropped: an applied date must never be guessed."""
+    # Our own export's "last change" and "outcome date" are known, and not for import.
+    own = {heading_key(heading) for heading in EXPORT_COLUMNS}
+    unknown = [heading for heading in columns.ignored if heading_key(heading) not in own]
+    left_out = dates_in(table, unknown, lambda cell: parse_cell_date(cell, today))
+    if not left_out:
+        return
+    first = left_out[0]
+    default = "" if "applied" in columns.index else (
+        " Without a date column every candidate would get today as their applied date."
+    )  # fmt: skip
+    raise Refused(
+        f"{name}: column(s) {', '.join(repr(h) for h in left_out)} hold dates but are not "
+        f"imported.{default}",
+        hint=f'Say what it holds with --map "{first}=applied", or leave it out with '
+        f'--map "{first}=-". Nothing was imported.',
+    )
+
+
+def map_columns(
+    header: list[str], name: str, mapping: dict[str, str] | None = None, update: bool = False
+) -> Columns:
     index: dict[str, int] = {}
     ignored: list[str] = []
+    by_key = {heading_key(heading): wanted for heading, wanted in (mapping or {}).items()}
+    unused = {heading_key(heading): heading for heading in mapping or {}}
     for position, heading in enumerate(header):
-        found = _FIELD_OF.get(heading_key(heading))
+        key = heading_key(heading)
+        unused.pop(key, None)
+        found = by_key.get(key, _FIELD_OF.get(key))
         if found in _UPDATE_ONLY and not update:
             found = None
-        if found is None:
-            if heading.strip():
+        if found is None or found == IGNORE:
+            if heading.strip() and found is None:
                 ignored.append(heading.strip())
             continue
         if found in index:
             raise Refused(
                 f"{name}: two columns give the {found.replace('_', ' ')} "
                 f"('{header[index[found]]}' and '{heading}').",
-                hint="Remove or rename one of them.",
+                hint=f'Leave one out with --map "{heading.strip()}=-".',
             )
         index[found] = position
+    if unused:
+        headings = ", ".join(f"'{heading}'" for heading in unused.values())
+        raise Refused(
+            f"{name}: --map names a column the file does not have ({headings}).",
+            hint=f"The columns are: {', '.join(h.strip() for h in header if h.strip())}.",
+        )
     named = "name" in index or {"first_name", "last_name"} <= index.keys()
     if not named and not (update and index.keys() & {"id", "email"}):
         raise Refused(
             f"{name}: no column for the candidate's name.",
-            hint="Name a column 'name' or 'full name' (or 'first name' and 'last name'). "
-            "Also recognised: email, phone, source, applied (date applied), stage. With "
-            "--update, rows may name people by id or email alone.",
+            hint="Name a column 'name' or 'full name' (or 'first name' and 'last name'), or "
+            'say which it is with --map "Heading=name". Also recognised: email, phone, '
+            "mobile, source, applied (date applied, date submitted), stage, notes. With "
+            "--update, rows may name people by id or email alone (with stage and reason).",
         )
     return Columns(index, ignored, len(header))
 
@@ -200,6 +162,7 @@ class Row:
     source: str | None = None
     applied: date | None = None
     stage: str | None = None
+    note: str | None = None  # from a Notes column: the note added with the candidate
     id: str | None = None  # with --update: the candidate the row is about
     reason: str | None = None  # with --update: why they move to the row's stage
 
@@ -240,10 +203,11 @@ def check_row(
         line=line,
         name=name or "",
         email=text("email", cell("email")),
-        phone=text("phone", cell("phone")),
+        phone=text("phone", cell("phone") or cell("mobile")),
         source=text("source", cell("source")),
         applied=_applied(cell("applied"), today, problems),
         stage=_stage(cell("stage"), _stage_ids(record), record, problems),
+        note=text("note", _note(cell("notes"), cell("phone"), cell("mobile"))),
         id=cell("id").lower() or None,
         reason=text("reason", cell("reason")),
     )
@@ -252,11 +216,18 @@ def check_row(
     return row, problems
 
 
+def _note(notes: str, phone: str, mobile: str) -> str:
+    """The Notes cell, and a mobile number that the phone column leaves no room for."""
+    if phone and mobile and mobile != phone:
+        return "\n".join(part for part in (notes, f"Mobile: {mobile}") if part)
+    return notes
+
+
 def _applied(value: str, today: date, problems: list[str]) -> date | None:
     if not value:
         return None
     try:
-        day = parse_date(value, today)
+        day = parse_cell_date(value, today)
     except Refused as error:
         problems.append(f"applied: {error.message}")
         return None
@@ -296,27 +267,36 @@ class Outcome:
 class ImportPlan:
     outcomes: list[Outcome] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the heading it came from
+    read_as: str = ""  # the encoding, or "Excel workbook"
+    notes: list[str] = field(default_factory=list)  # how the file was read, when a guess
 
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
 
 
 def plan_import(
-    text: str,
+    table: Table,
     name: str,
     record: Record,
     today: date,
     update: bool,
+    mapping: dict[str, str] | None = None,
     each: Walk = quietly,
 ) -> ImportPlan:
     """Check every row and decide what happens to each; refuse the file if any row is bad."""
-    header, table = read_table(text, name)
-    columns = map_columns(header, name, update)
+    columns = map_columns(table.header, name, mapping, update)
+    _refuse_dates_left_out(table, columns, name, today)
     index = _Index(record)
     first_line_of: dict[str, int] = {}  # duplicates inside the file itself
-    plan = ImportPlan(ignored_columns=columns.ignored)
+    plan = ImportPlan(
+        ignored_columns=columns.ignored,
+        columns=columns.named(table.header),
+        read_as=table.read_as,
+        notes=table.notes,
+    )
     problems: list[tuple[int, str]] = []
-    for line, cells in each(table, "Checking rows"):
+    for line, cells in each(table.rows, "Checking rows"):
         row, row_problems = check_row(line, cells, columns, record, today)
         if row.email:
             first = first_line_of.setdefault(row.email.casefold(), line)
@@ -441,6 +421,7 @@ def apply_import(
                     source=row.source,
                     applied=row.applied or today,
                     stage=row.stage,
+                    note=row.note,
                     by=by,
                     today=today,
                     now=now,

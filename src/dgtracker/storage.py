@@ -204,8 +204,8 @@ def _failure(error: OSError, path: Path) -> RecordError:
     )
 
 
-def write_text_atomically(path: Path, text: str, mode: int | None = None) -> None:
-    """Replace `path` with `text`, or leave it untouched; no temp file is left behind.
+def write_text_atomically(path: Path, text: str | bytes, mode: int | None = None) -> None:
+    """Replace `path` with `text` (or bytes), or leave it untouched; no temp file is left behind.
 
     `mode` defaults to the existing file's permissions, else 0600.
     """
@@ -217,7 +217,7 @@ def write_text_atomically(path: Path, text: str, mode: int | None = None) -> Non
         except FileNotFoundError:
             mode = NEW_FILE_MODE
     temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}"
-    payload = text.encode("utf-8")
+    payload = text.encode("utf-8") if isinstance(text, str) else text
     try:
         fd = os.open(
             temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), NEW_FILE_MODE
@@ -316,7 +316,7 @@ def backups_of(path: Path) -> list[Path]:
     return sorted(target.parent.glob(f"{target.name}.bak-*"))
 
 
-def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> None:
+def write_export(path: Path, text: str | bytes, *, force: bool, record_path: Path) -> None:
     """Write an export holding personal data (mode 0600), safely like the record itself.
 
     Refuses to replace an existing file unless `force`, and never writes over the record.

@@ -1,6 +1,7 @@
 """Commands that exchange data with calendars and spreadsheets: `export` and `import`."""
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,16 +21,24 @@ from dgtracker.cli.context import (
 from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from dgtracker.model import Candidate, Record
     from dgtracker.spreadsheet import ImportPlan
 
 commands = typer.Typer()  # import
 export_app = typer.Typer(
     name="export",
-    help="Write the record for calendars (ics), spreadsheets (csv) or scripts (json).",
+    help="Write the record for calendars (ics), spreadsheets (csv, xlsx) or scripts (json).",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+
+class Alarms(StrEnum):
+    ONE = "one"
+    ALL = "all"
+    NONE = "none"
 
 
 # --- export -----------------------------------------------------------------------
@@ -38,7 +47,10 @@ export_app = typer.Typer(
 @export_app.command(
     "ics",
     cls=Command,
-    epilog=example("dgtracker export ics -o dg-tdd.ics", "dgtracker export ics --slots"),
+    epilog=example(
+        "dgtracker export ics -o dg-tdd.ics",
+        "dgtracker export ics -o panel.ics --slots --alarms all",
+    ),
 )
 def export_ics(
     ctx: typer.Context,
@@ -50,21 +62,33 @@ def export_ics(
     with_names: Annotated[
         bool, typer.Option("--with-names", help="Name candidates in slot titles too.")
     ] = False,
+    alarms: Annotated[
+        Alarms,
+        typer.Option(
+            "--alarms",
+            case_sensitive=False,
+            help="one: a single alarm before each event (Outlook takes no more); "
+            "all: one for each reminder day; none.",
+        ),
+    ] = Alarms.ONE,
 ) -> None:
-    """Milestones as calendar events (iCalendar), with reminders as alarms."""
-    from dgtracker.calendar_export import calendar_bytes
+    """Milestones as calendar events (iCalendar), with a reminder alarm."""
+    from dgtracker.calendar_export import calendar_bytes, is_cancelled, shown_when
 
     record, _ = load_record(ctx)
-    dated = sum(1 for milestone in record.milestones if milestone.when.start is not None)
-    left_out = len(record.milestones) - dated
-    summary = f"{dated} event(s)" + (f"; {left_out} to be confirmed left out" if left_out else "")
+    sent = [m for m in record.milestones if shown_when(m) is not None]
+    cancelled = sum(1 for milestone in sent if is_cancelled(milestone))
+    left_out = len(record.milestones) - len(sent)  # never dated
+    summary = f"{len(sent) - cancelled} event(s)"
+    summary += f"; {cancelled} cancelled (no longer dated)" if cancelled else ""
+    summary += f"; {left_out} never dated left out" if left_out else ""
     extra = []
     if slots:
         from dgtracker.slot_calendar import slot_events
 
         extra = slot_events(record, with_names=with_names)
         summary += f"; {len(extra)} slot(s)"
-    deliver(ctx, calendar_bytes(record, extra), output, force, summary)
+    deliver(ctx, calendar_bytes(record, alarms.value, extra), output, force, summary)
 
 
 @export_app.command("csv", cls=Command, epilog=example("dgtracker export csv -o candidates.csv"))
@@ -79,11 +103,28 @@ def export_csv(
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
     from dgtracker.progress import tracked
-    from dgtracker.spreadsheet import candidates_csv
+    from dgtracker.sheet_export import candidates_csv
 
     record, today = load_record(ctx, progress=True)
     text = candidates_csv(record, today, bom=bom, each=tracked)
     deliver(ctx, text.encode("utf-8"), output, force, f"{len(record.candidates)} candidate(s)")
+
+
+@export_app.command("xlsx", cls=Command, epilog=example("dgtracker export xlsx -o candidates.xlsx"))
+def export_xlsx(
+    ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
+) -> None:
+    """Candidates as an Excel workbook (.xlsx): typed dates, a frozen header, no formulas."""
+    from dgtracker.workbook_export import candidates_xlsx
+
+    if (output is None or str(output) == "-") and sys.stdout.isatty():
+        raise Refused(
+            "A workbook is binary: it cannot be shown in the terminal.",
+            hint="Give a file name with -o, as in -o candidates.xlsx.",
+        )
+    record, today = load_record(ctx)
+    data = candidates_xlsx(record, today)
+    deliver(ctx, data, output, force, f"{len(record.candidates)} candidate(s)")
 
 
 @export_app.command("json", cls=Command, epilog=example("dgtracker export json > record.json"))
@@ -110,7 +151,7 @@ def deliver(
         return
     from dgtracker.storage import write_export
 
-    write_export(output, data.decode("utf-8"), force=force, record_path=record_path(ctx))
+    write_export(output, data, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: {summary}.")
 
 
@@ -131,54 +172,85 @@ def write_stdout(data: bytes) -> None:
 
 
 @commands.command(
-    "import", cls=Command, epilog=example("dgtracker import applicants.csv --dry-run")
+    "import",
+    cls=Command,
+    epilog=example(
+        'dgtracker import applicants.xlsx --map "Date Submitted=applied" --dry-run',
+        "dgtracker import sift.csv --update",
+    ),
 )
 def import_csv(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(metavar="FILE.csv", help="A spreadsheet saved as CSV (UTF-8)."),
+        typer.Argument(
+            metavar="FILE",
+            help="A CSV or tab-separated file, an Excel workbook (.xlsx), or - for standard input.",
+        ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+        bool, typer.Option("--dry-run", help="Show every field it would store; change nothing.")
     ] = False,
     update: Annotated[
         bool,
         typer.Option("--update", help="Update candidates whose email is already in the record."),
     ] = False,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="HEADING=FIELD",
+            help='Say what a column holds, e.g. --map "Date Submitted=applied"; '
+            '"HEADING=-" leaves it out. Repeatable.',
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="The text file's encoding (utf-8, utf-16, cp1252…); detected when left out.",
+            show_default=False,
+        ),
+    ] = None,
     every_row: Annotated[
         bool, typer.Option("--all", help="With --dry-run: list every row, not the first few.")
     ] = False,
-    json_output: JsonFlag = False,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
-    """Add candidates from a spreadsheet (CSV): every row, or none if any row is bad."""
-    from dgtracker.spreadsheet import apply_import, decode, plan_import
-
-    if (json_output or every_row) and not dry_run:
-        raise Refused("--json and --all describe a dry run.", hint="Add --dry-run.")
+    """Add candidates from a spreadsheet (CSV or .xlsx): every row, or none if any is bad."""
     from dgtracker.progress import tracked
+    from dgtracker.spreadsheet import apply_import, parse_mapping, plan_import
+    from dgtracker.table_files import read_table_file
 
-    text = decode(_read_bytes(file), str(file))
+    if json and not dry_run:
+        raise Refused("--json goes with --dry-run.", hint="Add --dry-run to see the plan as JSON.")
+    if every_row and not dry_run:
+        raise Refused("--all goes with --dry-run.", hint="Add --dry-run to see every row.")
+    name = "standard input" if str(file) == "-" else str(file)
+    table = read_table_file(_read_bytes(file), name, encoding)
+    columns = parse_mapping(mapping or [])
     if dry_run:
         record, today = load_record(ctx, progress=True)
-        plan = plan_import(text, str(file), record, today, update, each=tracked)
-        _show_plan(plan, record, json_output, every_row)
+        plan = plan_import(table, name, record, today, update, columns, each=tracked)
+        _show_plan(plan, name, record, today, json, every_row)
         return
     with changing(ctx, by, progress=True) as change:  # one lock and one save for the file
         record, today = change.record, change.today
-        plan = plan_import(text, str(file), record, today, update, each=tracked)
+        plan = plan_import(table, name, record, today, update, columns, each=tracked)
         added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=tracked)
     _report(plan, added, update)
 
 
-def _show_plan(plan: "ImportPlan", record: "Record", json_output: bool, every_row: bool) -> None:
+def _show_plan(
+    plan: "ImportPlan", name: str, record: "Record", today: "date", json: bool, every_row: bool
+) -> None:
     """A dry run's plan: JSON, every row as a line (--all), or a short table for people."""
-    if json_output:
+    if json:
         from dgtracker.contract import import_plan_json
         from dgtracker.output import print_json
 
-        print_json(import_plan_json(plan, record))
+        print_json(import_plan_json(plan, name, record, today))
         return
     if every_row:  # a line a row, written as it goes: cheap at any size, easy to grep
         from dgtracker.output import write
@@ -200,16 +272,23 @@ def _show_plan(plan: "ImportPlan", record: "Record", json_output: bool, every_ro
         return
     from dgtracker.render import make_console, render_import_plan
 
-    render_import_plan(make_console(), plan, record)
+    render_import_plan(make_console(), plan, record, today)
 
 
 def _read_bytes(path: Path) -> bytes:
+    if str(path) == "-":
+        if sys.stdin.isatty():
+            raise Refused(
+                "import - reads the file from standard input, but that is the terminal.",
+                hint="Pipe a file in (some-command | dgtracker import -) or give its path.",
+            )
+        return sys.stdin.buffer.read()
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise Refused(f"No file at {path}.") from None
+        raise Refused(f"No file at {path}.", hint="Give - to read standard input.") from None
     except IsADirectoryError:
-        raise Refused(f"{path} is a folder, not a CSV file.") from None
+        raise Refused(f"{path} is a folder, not a spreadsheet file.") from None
     except OSError as error:
         raise Refused(f"Cannot read {path}: {error.strerror or error}.") from None
 
@@ -230,5 +309,7 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
         f"Added {len(added)} candidate(s){ids}; updated {plan.count(UPDATE)}; skipped {skipped}."
         + (" Use --update to update those already in the record." if skipped and not update else "")
     )
+    for note in plan.notes:
+        typer.echo(f"Note: {note}")
     if plan.ignored_columns:
         typer.echo(f"Columns not imported: {', '.join(plan.ignored_columns)}.")

@@ -1,0 +1,317 @@
+"""`import` with files as Excel, LibreOffice and job sites write them, through the CLI.
+
+Each file is built here byte for byte as the program writes it (the encoding, BOM, line
+ends and delimiter are the point of each test), then imported; the test checks what the
+user is told and what lands in the record.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli, installed_dgtracker
+from libreoffice import CSV_UTF8_IN, convert, needs_libreoffice
+
+NAMES = ("Zoë Brontë", "Siân O'Connor")
+
+
+def _people(cli: Cli) -> list[dict]:
+    return cli.data().get("candidates", [])
+
+
+def _summary(cli: Cli) -> list[tuple]:
+    return [
+        (c["name"], c.get("email"), c.get("phone"), str(c.get("applied")), c["stage"])
+        for c in _people(cli)
+    ]
+
+
+def _rows(sep: str, eol: str = "\r\n") -> str:
+    return (
+        eol.join(
+            [
+                sep.join(["Name", "Email", "Date applied"]),
+                sep.join([NAMES[0], "zoe@example.org", "09/01/2026"]),
+                sep.join([NAMES[1], "sian@example.org", "30/01/2026"]),
+            ]
+        )
+        + eol
+    )
+
+
+EXPECTED = [
+    (NAMES[0], "zoe@example.org", None, "2026-01-09", "applied"),
+    (NAMES[1], "sian@example.org", None, "2026-01-30", "applied"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "read_as"),
+    [
+        # Excel "CSV (Comma delimited)" on Windows: Windows-1252, no BOM.
+        ("excel-csv", _rows(",").encode("cp1252"), "Windows-1252"),
+        # Excel "CSV UTF-8 (Comma delimited)": UTF-8 with a BOM.
+        ("excel-csv-utf8", b"\xef\xbb\xbf" + _rows(",").encode("utf-8"), "UTF-8"),
+        # Excel "Unicode Text": UTF-16 little-endian with a BOM, tab-separated.
+        ("excel-unicode-text", b"\xff\xfe" + _rows("\t").encode("utf-16-le"), "UTF-16"),
+        # LibreOffice with ";" as the field delimiter, LF line ends.
+        ("libreoffice-semicolon", _rows(";", "\n").encode("utf-8"), "UTF-8"),
+    ],
+)
+def test_files_as_excel_and_libreoffice_write_them(cli, tmp_path, label, data, read_as) -> None:
+    path = tmp_path / f"{label}.csv"
+    path.write_bytes(data)
+    dry = json.loads(cli.ok("import", str(path), "--dry-run", "--json"))
+    assert dry["read_as"] == read_as
+    assert [row["name"] for row in dry["rows"]] == list(NAMES)
+    out = cli.ok("import", str(path))
+    assert "Added 2 candidate(s) (c001–c002)" in out
+    assert ("Windows-1252" in out) == (read_as == "Windows-1252")  # a guess is said so
+    assert _summary(cli) == EXPECTED
+
+
+def test_the_sniffer_splits_a_semicolon_file_whose_heading_holds_a_quoted_comma(
+    cli, tmp_path
+) -> None:
+    path = tmp_path / "libreoffice.csv"
+    path.write_text(
+        '"Surname, forename";Email;Date applied\nBrontë, Zoë;zoe@example.org;09/01/2026\n',
+        encoding="utf-8",
+    )
+    out = cli.ok("import", str(path), "--map", "Surname, forename=name")
+    assert "Added 1 candidate(s)" in out
+    assert _summary(cli) == [("Brontë, Zoë", "zoe@example.org", None, "2026-01-09", "applied")]
+
+
+def test_an_encoding_can_be_given(cli, tmp_path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("Name,Email\nZoë,zoe@example.org\n".encode("latin-1"))
+    out = cli.ok("import", str(path), "--encoding", "latin-1")
+    assert "Windows-1252" not in out and cli.data()["candidates"][0]["name"] == "Zoë"
+    result = cli("import", str(path), "--encoding", "klingon")
+    assert result.exit_code == 1 and "'klingon' is not an encoding" in result.output
+
+
+# A Civil Service Jobs-like export: an applicant number, names split, a date-time.
+CIVIL_SERVICE_JOBS = (
+    "Applicant ID,First Name,Last Name,Email Address,Telephone Number,"
+    "Application Submitted Date,Application Status\r\n"
+    "100234,Zoë,Brontë,zoe@example.org,020 7946 0000,09/01/2026 14:32,Submitted\r\n"
+    "100239,Ada,Lovelace,ada@example.org,,2026-01-30T09:05:00Z,Submitted\r\n"
+)
+# A search firm's longlist: two phone columns, notes, and "9-Jan-26" dates.
+SEARCH_FIRM = (
+    "Candidate Name,Current Position,Current Employer,Date Submitted,"
+    "Contact Telephone Number,Mobile Number,Email,Notes\r\n"
+    '"Brontë, Zoë",CDIO,NHS England,9-Jan-26,020 7946 0000,07700 900123,zoe@example.org,'
+    '"Strong on data; available from April"\r\n'
+    "Ada Lovelace,CTO,Analytical Engines Ltd,09-Jan-2026,,07700 900456,ada@example.org,\r\n"
+)
+
+
+def test_a_civil_service_jobs_export(cli, tmp_path) -> None:
+    path = tmp_path / "csj.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + CIVIL_SERVICE_JOBS.encode("utf-8"))
+    out = cli.ok("import", str(path))
+    assert "Added 2 candidate(s)" in out
+    assert "Columns not imported: Applicant ID, Application Status." in out
+    assert _summary(cli) == [
+        ("Zoë Brontë", "zoe@example.org", "020 7946 0000", "2026-01-09", "applied"),
+        ("Ada Lovelace", "ada@example.org", None, "2026-01-30", "applied"),  # time dropped
+    ]
+
+
+def test_a_search_firm_longlist_with_phones_and_notes(cli, tmp_path) -> None:
+    path = tmp_path / "longlist.csv"
+    path.write_bytes(SEARCH_FIRM.encode("cp1252"))
+    dry = json.loads(cli.ok("import", str(path), "--dry-run", "--json"))
+    assert dry["columns"] == {
+        "name": "Candidate Name",
+        "applied": "Date Submitted",
+        "phone": "Contact Telephone Number",
+        "mobile": "Mobile Number",
+        "email": "Email",
+        "notes": "Notes",
+    }
+    assert [(r["applied"], r["applied_from_file"]) for r in dry["rows"]] == [
+        ("2026-01-09", True),
+        ("2026-01-09", True),
+    ]
+    cli.ok("import", str(path))
+    zoe, ada = _people(cli)
+    assert zoe["name"] == "Brontë, Zoë" and zoe["phone"] == "020 7946 0000"
+    assert zoe["history"][0]["note"] == (
+        "Strong on data; available from April\nMobile: 07700 900123"
+    )
+    assert ada["phone"] == "07700 900456"  # the mobile, when there is no other number
+    assert "note" not in ada["history"][0]
+    assert str(ada["applied"]) == "2026-01-09"
+
+
+def test_a_date_column_it_cannot_place_stops_the_import(cli, tmp_path) -> None:
+    path = tmp_path / "portal.csv"
+    path.write_text(
+        "Name,Email,Uploaded\nZoë,zoe@example.org,09/01/2026\nAda,ada@example.org,31/02/2026\n",
+        encoding="utf-8",
+    )
+    before = cli.path.read_bytes()
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "'Uploaded' hold dates but are not imported" in result.output
+    assert "every candidate would get today" in result.output
+    assert '--map "Uploaded=applied"' in result.output
+    assert cli.path.read_bytes() == before
+
+    result = cli("import", str(path), "--map", "Uploaded=applied")
+    assert result.exit_code == 1
+    assert "line 3: applied: '31/02/2026' is not a real date" in result.output
+    assert cli.path.read_bytes() == before
+
+    out = cli.ok("import", str(path), "--map", "Uploaded=-")  # left out on purpose
+    assert "Added 2 candidate(s)" in out
+    assert [str(c["applied"]) for c in _people(cli)] == ["2026-02-02", "2026-02-02"]
+
+
+def test_a_map_for_a_heading_the_file_lacks_is_refused(cli, tmp_path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("Name\nZoë\n", encoding="utf-8")
+    result = cli("import", str(path), "--map", "Date Submitted=applied")
+    assert result.exit_code == 1 and "does not have ('Date Submitted')" in result.output
+    result = cli("import", str(path), "--map", "Name=shoe size")
+    assert result.exit_code == 1 and "should be 'Column heading=field'" in result.output
+
+
+def test_import_reads_standard_input(cli) -> None:
+    result = cli("import", "-", input=CIVIL_SERVICE_JOBS)
+    assert result.exit_code == 0, result.output
+    assert "Added 2 candidate(s)" in result.stdout
+    assert [c["email"] for c in _people(cli)] == ["zoe@example.org", "ada@example.org"]
+
+
+def test_import_reads_a_real_pipe_into_the_installed_command(cli) -> None:
+    data = b"\xff\xfe" + "Name\tEmail\r\nZoë\tzoe@example.org\r\n".encode("utf-16-le")
+    done = subprocess.run(
+        [installed_dgtracker(), "--file", str(cli.path), "--as-of", "2026-02-02", "import", "-"],
+        input=data,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"Added 1 candidate(s) (c001)" in done.stdout
+    assert cli.data()["candidates"][0]["name"] == "Zoë"
+
+
+def test_dry_run_json_lists_every_field_it_would_store(cli, tmp_path) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org")
+    before = cli.path.read_bytes()
+    path = tmp_path / "longlist.csv"
+    path.write_text(SEARCH_FIRM, encoding="utf-8")
+    plan = json.loads(cli.ok("import", str(path), "--dry-run", "--json", "--update"))
+    assert plan["counts"] == {"add": 1, "update": 1, "skip": 0}
+    zoe, ada = plan["rows"]
+    assert zoe == {
+        "line": 2,
+        "action": "add",
+        "candidate": None,
+        "name": "Brontë, Zoë",
+        "email": "zoe@example.org",
+        "phone": "020 7946 0000",
+        "source": None,
+        "applied": "2026-01-09",
+        "applied_from_file": True,
+        "stage": "applied",
+        "note": "Strong on data; available from April\nMobile: 07700 900123",
+        "move_to": None,
+        "reason": None,
+        "changes": [],
+        "detail": None,
+    }
+    assert ada["action"] == "update" and ada["candidate"] == "c001"
+    assert ada["changes"] == ["phone", "applied"]
+    assert cli.path.read_bytes() == before
+    result = cli("import", str(path), "--json")
+    assert result.exit_code == 1 and "--json goes with --dry-run" in result.output
+
+
+def _workbook(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Full name", "Email", "Phone", "Date Submitted", "Notes"])
+    sheet.append(["Zoë Brontë", "zoe@example.org", "+44 20 7946 0000", datetime(2026, 1, 9), ""])
+    sheet.append(["Ada Lovelace", "ada@example.org", None, datetime(2026, 1, 30, 14, 32), "Hi"])
+    book.save(path)
+
+
+def test_an_xlsx_made_by_openpyxl(cli, tmp_path) -> None:
+    path = tmp_path / "applicants.xlsx"
+    _workbook(path)
+    out = cli.ok("import", str(path))
+    assert "Added 2 candidate(s)" in out
+    assert _summary(cli) == [
+        ("Zoë Brontë", "zoe@example.org", "+44 20 7946 0000", "2026-01-09", "applied"),
+        ("Ada Lovelace", "ada@example.org", None, "2026-01-30", "applied"),
+    ]
+    assert _people(cli)[1]["history"][0]["note"] == "Hi"
+
+
+def test_files_that_are_not_spreadsheets_are_refused_clearly(cli, tmp_path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
+    for path, why in ((broken, "cannot be read as an Excel workbook"), (old, "(.xls)")):
+        result = cli("import", str(path))
+        assert result.exit_code == 1 and why in result.output, result.output
+        assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private LibreOffice profile, never the user's own."""
+    return tmp_path_factory.mktemp("libreoffice") / "profile"
+
+
+@needs_libreoffice
+def test_an_xlsx_saved_by_libreoffice(cli, tmp_path, lo_profile) -> None:
+    source = tmp_path / "applicants.csv"
+    source.write_text(SEARCH_FIRM, encoding="utf-8")
+    # Read as UTF-8 in English (UK), so that 09-Jan-2026 becomes a typed date.
+    [book] = convert(lo_profile, [source], "xlsx", tmp_path / "out", infilter=CSV_UTF8_IN)
+    out = cli.ok("import", str(book))
+    assert "Added 2 candidate(s)" in out
+    zoe, ada = _people(cli)
+    assert zoe["name"] == "Brontë, Zoë" and str(zoe["applied"]) == "2026-01-09"
+    assert zoe["history"][0]["note"].startswith("Strong on data")
+    assert ada["phone"] == "07700 900456" and str(ada["applied"]) == "2026-01-09"
+
+
+def test_utf16_without_a_mark_asks_for_the_encoding(cli, tmp_path) -> None:
+    path = tmp_path / "unmarked.txt"
+    path.write_bytes("Name\tEmail\r\nZoë\tzoe@example.org\r\n".encode("utf-16-le"))
+    result = cli("import", str(path))
+    assert result.exit_code == 1 and "--encoding utf-16-le" in result.output
+    assert _people(cli) == []
+    out = cli.ok("import", str(path), "--encoding", "utf-16-le")
+    assert "Added 1 candidate(s)" in out and _people(cli)[0]["name"] == "Zoë"
+
+
+def test_a_workbook_with_several_sheets_is_read_from_the_first_and_says_so(cli, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Applicants"
+    book.active.append(["Name", "Email"])
+    book.active.append(["Zoë Brontë", "zoe@example.org"])
+    book.create_sheet("Withdrawn").append(["Name", "Email"])
+    path = tmp_path / "two-sheets.xlsx"
+    book.save(path)
+    out = cli.ok("import", str(path), "--dry-run")
+    assert "has 2 sheets: read the first, 'Applicants'" in out
+    assert "Columns read (Excel workbook)" in out
