@@ -1,11 +1,11 @@
 """Dates typed by people: accepted shapes, and refusals that explain themselves."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
 from dgtracker.date_input import parse_date, parse_when
-from dgtracker.dates import When, format_day, format_when
+from dgtracker.dates import When, add_months, format_day, format_when
 from dgtracker.errors import Refused
 
 TODAY = date(2026, 2, 2)  # Monday
@@ -120,3 +120,37 @@ def test_windows_across_a_month_end_read_correctly() -> None:
     assert (
         format_when(parse_when("w/c 23 Feb 2026", TODAY)) == "w/c 23 February 2026 (23 Feb–1 Mar)"
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2025, 8, 31), 6, date(2026, 2, 28)),
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 1, 15), -13, date(2024, 12, 15)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2026, 5, 9), 0, date(2026, 5, 9)),
+    ],
+)
+def test_add_months_keeps_the_day_or_takes_the_months_last(day, months, expected) -> None:
+    assert add_months(day, months) == expected
+
+
+def test_add_months_refuses_years_date_cannot_hold() -> None:
+    with pytest.raises(ValueError):
+        add_months(date(9999, 12, 1), 1)
+    with pytest.raises(ValueError):
+        add_months(date(1, 1, 1), -1)
+
+
+def test_add_months_agrees_with_relativedelta() -> None:
+    """The stdlib add_months does what `day + relativedelta(months=n)` did before it."""
+    relativedelta = pytest.importorskip("dateutil.relativedelta").relativedelta
+    first = date(2023, 11, 1)
+    for offset in range(0, 900, 1):  # every day of Nov 2023 .. Apr 2026: ends of months, 29 Feb
+        day = first + timedelta(days=offset)
+        for months in range(-40, 41):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)

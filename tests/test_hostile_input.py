@@ -400,6 +400,44 @@ def test_every_invisible_or_control_character_is_refused_and_shown_escaped() -> 
         assert visible(char) == f"<U+{ord(char):04X}>"
 
 
+def test_the_ranges_of_hidden_characters_match_nothing_people_can_see() -> None:
+    """The fast ranges in text.py escape no printable or spacing character, in this
+    Python's Unicode; code points it has not assigned yet (Cn) may be listed early."""
+    import re
+    import unicodedata
+
+    from dgtracker.text import INVISIBLE
+
+    ranges = re.compile(f"[{INVISIBLE}]")
+    wrong = [
+        f"U+{code:04X}"
+        for code in range(0x110000)
+        if ranges.match(chr(code))
+        and unicodedata.category(chr(code)) not in {"Cf", "Cs", "Zl", "Zp", "Cn"}
+    ]
+    assert not wrong
+
+
+def test_a_newer_unicode_is_checked_by_category(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a Python whose Unicode is newer than the ranges, hidden characters that the
+    ranges miss are still refused and escaped (pretend the ranges miss U+200B)."""
+    import re
+
+    from dgtracker import text
+    from dgtracker.errors import Refused
+
+    monkeypatch.setattr(text, "_NEWER_UNICODE", True)
+    monkeypatch.setattr(text, "_CONTROL_RE", re.compile("[\x00-\x1f\x7f-\x9f]"))
+    monkeypatch.setattr(text, "_CONTROL_BUT_NEWLINE_RE", re.compile("[\x00-\x09\x0b-\x1f]"))
+    assert text.visible("Eve\u200bé") == "Eve<U+200B>é"
+    assert text.visible("a\nb\u2028c", keep_newlines=True) == "a\nb<U+2028>c"
+    with pytest.raises(Refused, match="U\\+200B"):
+        text.clean_field("name", "Eve\u200bé")
+    with pytest.raises(Refused, match="U\\+2029"):
+        text.clean_field("note", "line\nline\u2029")
+    assert text.clean_field("note", "line\nline\tdone") == "line\nline\tdone"
+
+
 def test_a_raw_delete_character_in_ascii_output_is_escaped_in_json(cli) -> None:
     """All-ASCII JSON skips the escaping pass, except for DEL, the one ASCII character in it."""
     cli.ok("add-candidate", "Ada Lovelace")

@@ -1,7 +1,7 @@
 """Dates as people type them: accepted shapes only, so that nothing ambiguous slips through.
 
 Pure functions: "today" is always passed in, never looked up here. Typed text is first
-matched against a short list of accepted shapes; python-dateutil then does the month
+matched against a short list of accepted shapes; dates.add_months does the month
 arithmetic. Only commands that take a typed date load this module (its patterns take a few
 milliseconds to compile).
 """

@@ -78,8 +78,12 @@ def format_when(when: When) -> str:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day (31 Aug + 6 months = 28 Feb)."""
-    from dateutil.relativedelta import relativedelta
+    """The same day `months` later, or that month's last day (31 Aug + 6 months = 28 Feb).
 
-    result: date = day + relativedelta(months=months)
-    return result
+    `months` may be negative. Raises ValueError outside years 1 to 9999, as `date` does.
+    """
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is out of range")
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

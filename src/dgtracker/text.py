@@ -15,16 +15,24 @@ from dgtracker.errors import Refused
 # bidi overrides and isolates, zero-width characters, the soft hyphen, tag characters
 # (which can smuggle invisible text), line/paragraph separators, and lone surrogates
 # (bytes on the command line that were not UTF-8). Written as ranges so that showing
-# text stays fast; `_hidden_by_category` catches any that later Unicode versions add.
+# text stays fast. The ranges are complete for every Unicode version up to
+# INVISIBLE_UNICODE (Python 3.11 has 14.0, 3.12 has 15.0, 3.13 has 15.1; 15.0 added the
+# Egyptian hieroglyph format controls U+13439..U+1343F). A code point unassigned in an
+# older version is harmless here: it is not printable there either. On a newer Unicode
+# the characters are also checked one by one, by category (`_hidden_by_category`).
 INVISIBLE = (
     "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f"
 )
+INVISIBLE_UNICODE = (15, 1)
+# True on a Python whose Unicode is newer than the ranges above: check by category too.
+_NEWER_UNICODE = tuple(map(int, unicodedata.unidata_version.split("."))) > INVISIBLE_UNICODE
 _CONTROL_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}]")
 _CONTROL_BUT_NEWLINE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]")
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Cc never changes (U+0000..U+001F and U+007F..U+009F, all in the patterns above).
+_HIDDEN_CATEGORIES = frozenset({"Cf", "Cs", "Zl", "Zp"})
 
 # Field length limits, in characters (documented in the README).
 LIMITS = {
@@ -51,16 +59,24 @@ def _escape_char(match: re.Match[str]) -> str:
     return f"<U+{ord(char):04X}>"
 
 
-def _hidden_by_category(value: str, keep_newlines: bool) -> str | None:
+def _hidden_by_category(value: str) -> str | None:
     """The first hidden character the ranges above miss (a newer Unicode), or None."""
-    if value.isascii():
+    if not _NEWER_UNICODE or value.isascii():
         return None
     for char in value:
-        if unicodedata.category(char) in _HIDDEN_CATEGORIES and not (
-            keep_newlines and char in "\n\t"
-        ):
+        if unicodedata.category(char) in _HIDDEN_CATEGORIES:
             return char
     return None
+
+
+def _escape_by_category(value: str) -> str:
+    """`value` with the hidden characters the ranges above miss escaped (a newer Unicode)."""
+    if not _NEWER_UNICODE or value.isascii():
+        return value
+    return "".join(
+        f"<U+{ord(char):04X}>" if unicodedata.category(char) in _HIDDEN_CATEGORIES else char
+        for char in value
+    )
 
 
 def _describe_char(char: str) -> str:
@@ -77,7 +93,7 @@ def visible(value: str, keep_newlines: bool = False) -> str:
     pattern = _CONTROL_BUT_NEWLINE_RE if keep_newlines else _CONTROL_RE
     if keep_newlines:
         value = value.replace("\t", "    ")
-    return pattern.sub(_escape_char, value)
+    return _escape_by_category(pattern.sub(_escape_char, value))
 
 
 def clean_field(field: str, value: str) -> str:
@@ -89,7 +105,7 @@ def clean_field(field: str, value: str) -> str:
         found = _CONTROL_BUT_NEWLINE_RE.search(value.replace("\t", " "))
     else:
         found = _CONTROL_RE.search(value)
-    bad = found.group() if found else _hidden_by_category(value, keep_newlines=multiline)
+    bad = found.group() if found else _hidden_by_category(value)
     if bad:
         raise Refused(
             f"The {label} contains a hidden or control character ({_describe_char(bad)}).",
