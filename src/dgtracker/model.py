@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from dgtracker.dates import When
 
@@ -116,6 +117,7 @@ class Candidate:
     applied: date | None = None
     rank: int | None = None  # merit order on the reserve list
     history: list[Event] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # ids it had before a merge renumbered it
 
     @property
     def notes(self) -> list[str]:
@@ -127,6 +129,22 @@ class Candidate:
             if event.action in ENTERS_STAGE:
                 return event.on
         return self.applied
+
+
+@dataclass(slots=True)
+class Conflict:
+    """Two copies of the record merged with different decisions on one value: the record
+    keeps the value from before until someone chooses (`dgtracker resolve`)."""
+
+    id: str  # short and typable: c014.stage, closing.date, campaign.title
+    path: list[str]  # table keys and item ids down to the value
+    ours: Any = None  # None: the value was absent on that side
+    theirs: Any = None
+    base: Any = None
+    ours_by: str | None = None  # who made the latest change on each side, and when
+    ours_at: datetime | None = None
+    theirs_by: str | None = None
+    theirs_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -144,6 +162,7 @@ class Record:
     retention: Retention = field(default_factory=Retention)
     next_candidate_number: int = 1
     schema: int = SCHEMA_VERSION
+    conflicts: list[Conflict] = field(default_factory=list)  # waiting for `resolve`
 
     def stage(self, stage_id: str) -> Stage | None:
         for stage in self.stages:

@@ -17,6 +17,7 @@ from dgtracker.model import (
     Action,
     Campaign,
     Candidate,
+    Conflict,
     Event,
     Milestone,
     MilestoneChange,
@@ -31,6 +32,7 @@ from dgtracker.rules import (
     CAMPAIGN,
     CANDIDATE,
     CHANGES,
+    CONFLICT,
     EVENT,
     KINDS,
     MILESTONE,
@@ -62,6 +64,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     check.stage_ids = frozenset(stage.id for stage in stages)
     milestones = _milestones(check, data.get("milestones", []))
     candidates, highest = _candidates(check, data.get("candidates", []))
+    conflicts = _conflicts(check, data.get("conflicts", []))
     next_number = top["next_candidate_number"] or 1
     if check.problems or campaign is None:
         return None, check.problems
@@ -72,6 +75,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         candidates=candidates,
         retention=retention,
         next_candidate_number=max(next_number, highest + 1),
+        conflicts=conflicts,
     )
     return record, []
 
@@ -280,9 +284,49 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
                 applied=got["applied"],
                 rank=got["rank"],
                 history=_events(check, got["history"] or [], where),
+                aliases=_aliases(check, got["aliases"], where),
             )
         )
     return candidates, highest
+
+
+def _aliases(check: Checker, raw: list[Any] | None, where: str) -> list[str]:
+    if raw is None:
+        return []
+    if not all(type(alias) is str for alias in raw):
+        check.note(f"{where}.aliases: expected a list of candidate ids")
+        return []
+    return list(raw)
+
+
+def _conflicts(check: Checker, raw: Any) -> list[Conflict]:
+    if not isinstance(raw, list):
+        check.note("conflicts: expected a list of [[conflicts]] tables")
+        return []
+    conflicts = []
+    for index, item in enumerate(raw):
+        where = f"conflicts[{index}]"
+        table = check.table(item, where)
+        if table is None:
+            continue
+        got = check.fields(table, CONFLICT, where)
+        path = got["path"] or []
+        if not path or not all(type(step) is str for step in path):
+            check.note(f"{where}.path: expected a list of names and ids")
+        conflicts.append(
+            Conflict(
+                id=got["id"] or "",
+                path=list(path),
+                ours=got["ours"],
+                theirs=got["theirs"],
+                base=got["base"],
+                ours_by=got["ours_by"],
+                ours_at=got["ours_at"],
+                theirs_by=got["theirs_by"],
+                theirs_at=got["theirs_at"],
+            )
+        )
+    return conflicts
 
 
 def _id_number(cid: str) -> int:
@@ -347,6 +391,9 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         if event is None:
             return None
         history.append(event)
+    aliases = get("aliases")
+    if aliases is not None and not all(type(alias) is str for alias in aliases):
+        return None
     return Candidate(
         get("id"),
         get("name"),
@@ -357,4 +404,5 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         get("applied"),
         get("rank"),
         history,
+        list(aliases) if aliases else [],
     )

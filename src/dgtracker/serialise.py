@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dgtracker.model import Candidate, Event, Milestone, Record, Stage
+from dgtracker.model import Candidate, Conflict, Event, Milestone, Record, Stage
 
 _NO_OFFSET = timedelta(0)
 
@@ -46,10 +46,25 @@ def record_to_data(record: Record) -> dict[str, Any]:
             "reserve_months": record.retention.reserve_months,
         },
         "stages": [_stage_data(stage) for stage in record.stages],
+        "conflicts": [_conflict_data(conflict) for conflict in record.conflicts],
         "milestones": [_milestone_data(m) for m in record.milestones],
         "candidates": [_candidate_data(c) for c in record.candidates],
     }
+    if not record.conflicts:
+        del data["conflicts"]
     return data
+
+
+def _conflict_data(conflict: Conflict) -> dict[str, Any]:
+    table: dict[str, Any] = {"id": conflict.id, "path": list(conflict.path)}
+    _put(table, "ours", conflict.ours)
+    _put(table, "theirs", conflict.theirs)
+    _put(table, "base", conflict.base)
+    _put(table, "ours_by", conflict.ours_by)
+    _put(table, "ours_at", None if conflict.ours_at is None else _utc(conflict.ours_at))
+    _put(table, "theirs_by", conflict.theirs_by)
+    _put(table, "theirs_at", None if conflict.theirs_at is None else _utc(conflict.theirs_at))
+    return table
 
 
 def _stage_data(stage: Stage) -> dict[str, Any]:
@@ -105,6 +120,8 @@ def _candidate_data(candidate: Candidate) -> dict[str, Any]:
     _put(table, "applied", candidate.applied)
     table["stage"] = candidate.stage
     _put(table, "rank", candidate.rank)
+    if candidate.aliases:
+        table["aliases"] = list(candidate.aliases)
     if candidate.history:
         table["history"] = [_event_data(event) for event in candidate.history]
     return table

@@ -23,6 +23,7 @@ from dgtracker.cli.privacy import commands as privacy_commands
 from dgtracker.cli.reading import commands as reading_commands
 from dgtracker.cli.records import commands as record_commands
 from dgtracker.cli.reminders import commands as reminder_commands
+from dgtracker.cli.team import commands as team_commands
 from dgtracker.errors import INTERNAL, USAGE, DgError
 
 
@@ -65,6 +66,7 @@ for group in (
     import_commands,
     export_app,
     privacy_commands,
+    team_commands,
 ):
     app.add_typer(group)
 

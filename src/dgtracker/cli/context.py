@@ -121,22 +121,57 @@ def load_record(ctx: typer.Context) -> "tuple[Record, date]":
 
 @dataclass(slots=True)
 class Change:
-    """A change under way: the locked record, today, the moment, and who makes it."""
+    """A change under way: the locked record, today, the moment, and who makes it.
+
+    `summary` says what happened for the commit of a shared record (ids and stages only,
+    never a person's data); by default the command and the ids it was given. A command
+    may replace `record` with a new one: that is what gets saved.
+    """
 
     record: "Record"
     today: date
     now: datetime
     by: str
+    summary: str = ""
+
+
+_SUMMARY_PARAMETERS = ("candidate_id", "milestone_id", "stage")
 
 
 @contextmanager
 def changing(ctx: typer.Context, by: str | None) -> Iterator[Change]:
-    """Lock the record, load it, and save it when the block ends without an error."""
+    """Lock the record, load it, and save it when the block ends without an error; when
+    the record is shared (dgtracker share), commit the change."""
     from dgtracker import storage
 
     who = user_name(by)
-    with storage.updating(record_path(ctx)) as record:
-        yield Change(record, today_for(ctx, record), now_utc(), who)
+    path = record_path(ctx)
+    with storage.locked(path):
+        storage.tidy_leftovers(path)
+        record, layout = storage.load_with_layout(path)
+        known = {candidate.id for candidate in record.candidates}
+        change = Change(record, today_for(ctx, record), now_utc(), who)
+        yield change
+        storage.save(path, change.record, layout if change.record is record else None)
+        if not change.summary:
+            added = [c.id for c in change.record.candidates if c.id not in known]
+            words = ctx.command_path.split()[1:] or ["change"]
+            words += [str(ctx.params[name]) for name in _SUMMARY_PARAMETERS if ctx.params.get(name)]
+            words += added if len(added) <= 3 else [f"{len(added)} candidates"]
+            change.summary = " ".join(words)
+        committed(path, f"{change.summary} (by {who})", len(change.record.conflicts))
+
+
+def committed(path: Path, message: str, conflicts_left: int = 0) -> None:
+    """Commit the record's change when its folder is shared; say what else happened."""
+    from dgtracker.git_share import is_shared
+
+    if is_shared(path):
+        from dgtracker.git_share import commit
+
+        said = commit(path, message, conflicts_left=conflicts_left)
+        if said:
+            typer.echo(said, err=True)
 
 
 def typed_date(value: str | None, today: date, option: str) -> date | None:
@@ -150,3 +185,23 @@ def typed_date(value: str | None, today: date, option: str) -> date | None:
     except Refused as error:
         error.message = f"{option}: {error.message}"
         raise
+
+
+def this_dgtracker() -> list[str]:
+    """The command that started this process, as absolute paths cron can run."""
+    import shutil
+    import sys
+
+    started_as = Path(sys.argv[0])
+    if started_as.name in {"dgtracker", "dgtracker.exe"} and started_as.is_file():
+        return [str(started_as.absolute())]
+    # Not started through the console script (python -m, a test runner): the script
+    # installed beside this interpreter, else the one on PATH, else the module itself.
+    for name in ("dgtracker", "dgtracker.exe"):
+        beside = Path(sys.executable).parent / name
+        if beside.is_file():
+            return [str(beside.absolute())]
+    found = shutil.which("dgtracker")
+    if found:
+        return [str(Path(found).absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "dgtracker"]

@@ -68,7 +68,7 @@ def init(
 
 @commands.command()
 def check(ctx: typer.Context) -> None:
-    """Validate the record; list every problem (exit 3 if any)."""
+    """Validate the record; list every problem (exit 3 if any) and any merge conflict (exit 1)."""
     from dgtracker import storage
     from dgtracker.text import visible
 
@@ -86,3 +86,12 @@ def check(ctx: typer.Context) -> None:
         f"{path} is valid: {len(record.candidates)} candidate(s), "
         f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."
     )
+    if record.conflicts:
+        from dgtracker.conflicts import describe
+
+        typer.echo(
+            f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:"
+        )
+        for conflict in record.conflicts:
+            typer.echo(f"  {visible(describe(conflict))}")
+        raise typer.Exit(1)

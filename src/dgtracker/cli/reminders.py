@@ -5,13 +5,11 @@ nothing is due: cron mails any output, and silence means no mail.
 """
 
 import re
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import JsonFlag, load_record, record_path
+from dgtracker.cli.context import JsonFlag, load_record, record_path, this_dgtracker
 from dgtracker.errors import Refused
 
 commands = typer.Typer()
@@ -63,7 +61,7 @@ def cron(
     hour, minute = _clock(at)
     path = record_path(ctx).absolute()
     storage.load(path)  # a line for a missing or broken record would only mail errors
-    command = [*_this_dgtracker(), "--file", str(path), "remind"]
+    command = [*this_dgtracker(), "--file", str(path), "remind"]
     typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
 
 
@@ -72,25 +70,6 @@ def _clock(text: str) -> tuple[int, int]:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise Refused(f"--at '{text}' is not a time of day.", hint="Give HH:MM, such as 07:30.")
     return int(match[1]), int(match[2])
-
-
-def _this_dgtracker() -> list[str]:
-    """The command that started this process, as absolute paths cron can run."""
-    import shutil
-
-    started_as = Path(sys.argv[0])
-    if started_as.name in {"dgtracker", "dgtracker.exe"} and started_as.is_file():
-        return [str(started_as.absolute())]
-    # Not started through the console script (python -m, a test runner): the script
-    # installed beside this interpreter, else the one on PATH, else the module itself.
-    for name in ("dgtracker", "dgtracker.exe"):
-        beside = Path(sys.executable).parent / name
-        if beside.is_file():
-            return [str(beside.absolute())]
-    found = shutil.which("dgtracker")
-    if found:
-        return [str(Path(found).absolute())]
-    return [str(Path(sys.executable).absolute()), "-m", "dgtracker"]
 
 
 def _crontab_command(parts: list[str]) -> str:

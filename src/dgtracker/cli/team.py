@@ -1,0 +1,114 @@
+"""Commands for a record shared by a team: `share`, `sync`, `resolve` and git's merge
+driver `merge-file`."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dgtracker.cli.context import ByOption, changing, record_path, this_dgtracker
+from dgtracker.errors import Refused
+
+commands = typer.Typer()
+
+
+@commands.command("merge-file")
+def merge_file(
+    base: Annotated[Path, typer.Argument(help="The common ancestor (git's %O).")],
+    ours: Annotated[Path, typer.Argument(help="Our version; the result is written here (%A).")],
+    theirs: Annotated[Path, typer.Argument(help="Their version (%B).")],
+) -> None:
+    """Merge two versions of a record by meaning (git's merge driver); exit 1 on a conflict."""
+    import sys
+
+    from dgtracker import storage
+    from dgtracker.merge import merge
+    from dgtracker.schema import record_from_data
+
+    texts = [storage.read_text(path) for path in (base, ours, theirs)]
+    base_data = storage.parse_toml(texts[0], base) if texts[0].strip() else {}
+    merged = merge(
+        base_data, storage.parse_toml(texts[1], ours), storage.parse_toml(texts[2], theirs)
+    )
+    record, problems = record_from_data(merged.data)
+    if record is None:
+        sys.stderr.write(
+            f"dgtracker merge-file: the merged record would break {len(problems)} rule(s), "
+            f"e.g. {problems[0]}; {ours} is left as it was.\n"
+        )
+        raise typer.Exit(1)
+    storage.write_text_atomically(ours, storage.serialise(record)[0])
+    for old, new in merged.renumbered.items():
+        sys.stderr.write(f"dgtracker: {old} was given to two candidates; one is now {new}.\n")
+    if merged.conflicts:
+        ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
+        sys.stderr.write(
+            f"dgtracker: conflict in {ids}; run 'dgtracker check' to see both sides.\n"
+        )
+        raise typer.Exit(1)
+
+
+@commands.command()
+def resolve(
+    ctx: typer.Context,
+    conflict_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The conflict (c014.stage), or the candidate or milestone when it has one.",
+        ),
+    ],
+    ours: Annotated[bool, typer.Option("--ours", help="Keep our copy's value.")] = False,
+    theirs: Annotated[bool, typer.Option("--theirs", help="Keep the other copy's value.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Settle a conflict a merge left in the record, keeping one side's value."""
+    import rtoml
+
+    from dgtracker import conflicts, storage
+    from dgtracker.schema import record_from_data
+
+    if ours == theirs:
+        raise Refused("Choose one side: --ours or --theirs.", hint="'dgtracker check' shows both.")
+    side = "ours" if ours else "theirs"
+    with changing(ctx, by) as change:
+        conflict = conflicts.find(change.record.conflicts, conflict_id)
+        data = rtoml.loads(storage.serialise(change.record)[0])  # as a file holds it
+        kept = conflicts.settle(data, conflict, side)
+        settled, problems = record_from_data(data)
+        if settled is None:
+            raise Refused(
+                f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+            )
+        change.record = settled
+        change.summary = f"resolve {conflict.id} {side}"
+    typer.echo(f"Resolved {conflict.id}: kept {conflicts._shown(kept)} ({side}).")
+
+
+@commands.command()
+def share(ctx: typer.Context) -> None:
+    """Keep the record in its own git repository: merge driver, ignores, a commit per change."""
+    from dgtracker import storage
+    from dgtracker.git_share import share as set_up
+
+    path = record_path(ctx)
+    storage.load(path)  # only a record that exists and keeps the rules is shared
+    for line in set_up(path, this_dgtracker()):
+        typer.echo(line)
+
+
+@commands.command()
+def sync(ctx: typer.Context) -> None:
+    """Fetch the team's changes, merge them by meaning, and send ours (a shared record)."""
+    from dgtracker import storage
+    from dgtracker.git_share import is_shared
+    from dgtracker.git_share import sync as pull_and_push
+
+    path = record_path(ctx)
+    if not is_shared(path):
+        raise Refused(f"{path} is not shared.", hint="Run 'dgtracker share' first.")
+    try:
+        waiting = [conflict.id for conflict in storage.load(path).conflicts]
+    except Exception:
+        waiting = []
+    typer.echo(pull_and_push(path, waiting))
