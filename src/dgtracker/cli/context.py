@@ -7,6 +7,7 @@ them, so imports run one way: cli.app → cli.<topic> → cli.context → the li
 # No `from __future__ import annotations` in the CLI: typer reads every command's
 # annotations at each start-up, and string annotations would be evaluated each time.
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -115,7 +116,24 @@ def load_record(ctx: typer.Context) -> "tuple[Record, date]":
     """The record in use (checked, never locked) and today for it."""
     from dgtracker import storage
 
-    record = storage.load(record_path(ctx))
+    settings = settings_of(ctx)
+    if settings.file is None and not os.path.lexists(settings.path):
+        return _bundled_example(ctx)
+    record = storage.load(settings.path)
+    return record, today_for(ctx, record)
+
+
+def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
+    """The DHSC campaign as bundled, read-only, when no record exists at the default path:
+    the source tree holds no record, so nobody's data can be committed with the code."""
+    from dgtracker.template import dhsc_campaign
+
+    typer.echo(
+        f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
+        "own with 'dgtracker init', or choose one with --file.)",
+        err=True,
+    )
+    record = dhsc_campaign()
     return record, today_for(ctx, record)
 
 
@@ -146,6 +164,8 @@ def changing(ctx: typer.Context, by: str | None) -> Iterator[Change]:
 
     who = user_name(by)
     path = record_path(ctx)
+    if not os.path.lexists(path):
+        storage.read_text(path)  # the standard "no record here: init" message
     with storage.locked(path):
         storage.tidy_leftovers(path)
         record, layout = storage.load_with_layout(path)
