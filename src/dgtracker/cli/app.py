@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from dgtracker import __version__
+from dgtracker.cli.campaigns import commands as campaign_commands
 from dgtracker.cli.candidates import commands as candidate_commands
 from dgtracker.cli.context import Settings
 from dgtracker.cli.exchange import commands as import_commands
@@ -67,6 +68,7 @@ for group in (
     export_app,
     privacy_commands,
     team_commands,
+    campaign_commands,
 ):
     app.add_typer(group)
 
@@ -90,6 +92,15 @@ def main_options(
             help="The record to use (default: data/campaign.toml here).",
         ),
     ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            envvar="DGTRACKER_DIR",
+            show_default=False,
+            help="A folder of records, for campaigns, remind --all and cron --all.",
+        ),
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -110,7 +121,7 @@ def main_options(
 
     Global options go before the command: dgtracker --as-of 2026-02-02 status
     """
-    ctx.obj = Settings(file=file or None, as_of=as_of or None)
+    ctx.obj = Settings(file=file or None, as_of=as_of or None, folder=folder or None)
 
 
 # --- entry point ------------------------------------------------------------------
@@ -139,7 +150,7 @@ def main() -> None:
         sys.exit(INTERNAL)
 
 
-GLOBAL_OPTIONS = ("--file", "-f", "--as-of")
+GLOBAL_OPTIONS = ("--file", "-f", "--dir", "--as-of")
 
 
 def misplaced_global_option(argv: list[str]) -> tuple[str, str] | None:

@@ -52,6 +52,7 @@ class Settings:
 
     file: Path | None
     as_of: str | None
+    folder: Path | None = None  # --dir: a folder of records
 
     @property
     def path(self) -> Path:
@@ -81,6 +82,17 @@ def settings_of(ctx: typer.Context) -> Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
+
+
+def campaigns_folder(ctx: typer.Context) -> Path:
+    """The folder of records given by --dir or DGTRACKER_DIR."""
+    folder = settings_of(ctx).folder
+    if folder is None:
+        raise Refused(
+            "No folder of campaigns given.",
+            hint="Give it before the command: dgtracker --dir PATH ..., or set DGTRACKER_DIR.",
+        )
+    return folder
 
 
 def record_path(ctx: typer.Context) -> Path:

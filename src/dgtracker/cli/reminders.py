@@ -5,11 +5,19 @@ nothing is due: cron mails any output, and silence means no mail.
 """
 
 import re
+import sys
 from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import JsonFlag, load_record, record_path, this_dgtracker
+from dgtracker.cli.context import (
+    JsonFlag,
+    campaigns_folder,
+    load_record,
+    record_path,
+    settings_of,
+    this_dgtracker,
+)
 from dgtracker.errors import Refused
 
 commands = typer.Typer()
@@ -32,17 +40,51 @@ def remind(
             help="List everything due in the next DAYS days (a digest), not only today's.",
         ),
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="One digest for every campaign in the folder (--dir), each line named."
+        ),
+    ] = False,
 ) -> None:
     """What needs attention today, most urgent first; prints nothing when nothing is due."""
     from dgtracker.output import print_json, write
     from dgtracker.reminders import due_reminders, reminders_json
 
+    if every:
+        _remind_all(ctx, json, within)
+        return
     record, today = load_record(ctx)
     reminders = due_reminders(record, today, within=within)
     if json:
         print_json(reminders_json(reminders))
     elif reminders:
         write("".join(f"{reminder.message}\n" for reminder in reminders))
+
+
+def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
+    from dgtracker.campaigns import each_campaign
+    from dgtracker.output import print_json, write
+    from dgtracker.reminders import due_reminders, reminders_json
+    from dgtracker.text import visible
+
+    found: dict[str, object] = {}
+    lines = []
+    broken = []
+    for campaign in each_campaign(campaigns_folder(ctx), settings_of(ctx).today):
+        if campaign.record is None or campaign.today is None:
+            broken.append(f"dgtracker: {campaign.path}: {campaign.problem}\n")
+            continue
+        reminders = due_reminders(campaign.record, campaign.today, within=within)
+        found[campaign.name] = reminders_json(reminders)
+        lines += [f"[{visible(campaign.name)}] {reminder.message}\n" for reminder in reminders]
+    if json:
+        print_json({"campaigns": found})
+    elif lines:
+        write("".join(lines))
+    if broken:
+        sys.stderr.write("".join(broken))
+        raise typer.Exit(3)
 
 
 @commands.command()
@@ -54,11 +96,19 @@ def cron(
             "--at", metavar="HH:MM", help="Time of day to run, Monday to Friday (system time)."
         ),
     ] = DEFAULT_CRON_TIME,
+    every: Annotated[
+        bool, typer.Option("--all", help="One line for every campaign in the folder (--dir).")
+    ] = False,
 ) -> None:
     """Print a crontab line that runs `remind` for this record each weekday morning."""
     from dgtracker import storage
 
     hour, minute = _clock(at)
+    if every:
+        folder = campaigns_folder(ctx).absolute()
+        command = [*this_dgtracker(), "--dir", str(folder), "remind", "--all"]
+        typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
+        return
     path = record_path(ctx).absolute()
     storage.load(path)  # a line for a missing or broken record would only mail errors
     command = [*this_dgtracker(), "--file", str(path), "remind"]
