@@ -25,11 +25,12 @@ def merge_file(
     from dgtracker.merge import merge
     from dgtracker.schema import record_from_data
 
-    texts = [storage.read_text(path) for path in (base, ours, theirs)]
-    base_data = storage.parse_toml(texts[0], base) if texts[0].strip() else {}
-    merged = merge(
-        base_data, storage.parse_toml(texts[1], ours), storage.parse_toml(texts[2], theirs)
-    )
+    sides = []
+    for path in (base, ours, theirs):
+        text = storage.read_text(path)
+        # git gives an empty ancestor when both sides added the file
+        sides.append(storage.parse_record_text(text, path) if text.strip() else ({}, None))
+    merged = merge(sides[0][0], sides[1][0], sides[2][0])
     record, problems = record_from_data(merged.data)
     if record is None:
         sys.stderr.write(
@@ -37,9 +38,14 @@ def merge_file(
             f"e.g. {problems[0]}; {ours} is left as it was.\n"
         )
         raise typer.Exit(1)
-    storage.write_text_atomically(ours, storage.serialise(record)[0])
-    for old, new in merged.renumbered.items():
-        sys.stderr.write(f"dgtracker: {old} was given to two candidates; one is now {new}.\n")
+    storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
+    if merged.renumbered:
+        pairs = [f"{old} → {new}" for old, new in merged.renumbered.items()]
+        more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+        sys.stderr.write(
+            "dgtracker: ids given to two candidates on two copies; renumbered "
+            f"{', '.join(pairs[:5])}{more} (the old ids still find them).\n"
+        )
     if merged.conflicts:
         ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
         sys.stderr.write(
