@@ -90,6 +90,10 @@ def test_each_change_is_committed_without_personal_data(team: tuple[Path, list[P
     assert log[:2] == ["move c001 shortlist (by ada)", "add-candidate c001 (by ada)"]
     assert "Jane" not in git(ada, "log", "--format=%B").stdout
     assert git(ada, "status", "--porcelain").stdout == ""
+    cli.ok("purge", "--candidate", "c001", "--by", "ada")
+    assert git(ada, "log", "-1", "--format=%s").stdout.strip() == "purge (by ada)"
+    assert "Jane" not in (ada / "campaign.toml").read_text()
+    assert git(ada, "status", "--porcelain").stdout == ""
 
 
 def test_two_clones_adding_get_two_candidates_and_old_id_resolves(

@@ -11,6 +11,7 @@ import typer
 from dgtracker.cli.context import (
     ByOption,
     CandidateId,
+    committed,
     load_record,
     now_utc,
     record_path,
@@ -42,15 +43,18 @@ def purge(
     """Anonymise personal data as the retention policy says (here and in backups)."""
     from dgtracker import api
 
+    who = user_name(by)
     done = api.purge(
         record_path(ctx),
         today=settings_of(ctx).today,
-        by=user_name(by),
+        by=who,
         now=now_utc(),
         candidate=candidate,
         dry_run=dry_run,
     )
     typer.echo("\n".join(done.lines))
+    if not dry_run:  # a shared record: the purge is committed like any change
+        committed(record_path(ctx), f"purge (by {who})", len(done.record.conflicts))
 
 
 @commands.command("export-subject")

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import record_path, settings_of
+from dgtracker.cli.context import committed, record_path, settings_of
 from dgtracker.errors import RECORD_UNUSABLE, Refused
 from dgtracker.text import clean_field
 
@@ -64,6 +64,7 @@ def init(
     if saved is not None:
         typer.echo(f"Kept the old record as {saved}")
     typer.echo(f"Created {path} ({record.campaign.title}).")
+    committed(path, "init")
 
 
 @commands.command()
