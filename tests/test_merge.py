@@ -137,6 +137,14 @@ def test_merge_is_symmetric_keeps_every_event_and_the_rules(
     as_record(ab.data)  # the merged record keeps every rule
     for conflict in ab.conflicts:  # only where both sides decided differently
         assert conflict["path"][-1] == "stage" and conflict["ours"] != conflict["theirs"]
+    stages = {side: {c["id"]: c["stage"] for c in data["candidates"]} for side, data in
+              (("base", base), ("a", a), ("b", b))}  # fmt: skip
+    collided = {
+        f"{cid}.stage"
+        for cid, before in stages["base"].items()
+        if before != stages["a"][cid] != stages["b"][cid] != before
+    }
+    assert {conflict["id"] for conflict in ab.conflicts} == collided  # exactly those
 
 
 def test_a_renumbered_candidate_met_again_under_its_old_id_is_not_doubled() -> None:

@@ -275,6 +275,11 @@ def test_sync_says_no_remote_and_unreachable(tmp_path: Path) -> None:
     git(folder, "remote", "add", "origin", str(tmp_path / "missing.git"))
     result = cli("sync")
     assert result.exit_code == 1 and "Remote unreachable" in result.output
+    commits = git(folder, "rev-list", "--count", "HEAD").stdout
+    (folder / "campaign.toml").write_text("schema = 1\n[campaign\n", encoding="utf-8")
+    result = cli("sync")  # a broken hand edit is never committed nor sent
+    assert result.exit_code == 3 and "not valid TOML" in result.output
+    assert git(folder, "rev-list", "--count", "HEAD").stdout == commits
 
 
 def test_share_refuses_a_folder_inside_another_repository(tmp_path: Path) -> None:

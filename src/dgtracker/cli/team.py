@@ -113,8 +113,6 @@ def sync(ctx: typer.Context) -> None:
     path = record_path(ctx)
     if not is_shared(path):
         raise Refused(f"{path} is not shared.", hint="Run 'dgtracker share' first.")
-    try:
-        waiting = [conflict.id for conflict in storage.load(path).conflicts]
-    except Exception:
-        waiting = []
+    # a record that breaks a rule (a bad edit by hand) is never committed nor sent
+    waiting = [conflict.id for conflict in storage.load(path).conflicts]
     typer.echo(pull_and_push(path, waiting))
