@@ -17,7 +17,7 @@ from dgtracker.model import Conflict
 SIDES = ("ours", "theirs", "base")
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     if value is None:
         return "nothing (removed)"
     if isinstance(value, str):
@@ -41,11 +41,11 @@ def describe(conflict: Conflict) -> str:
     what = " ".join(conflict.path[1:]) if len(conflict.path) > 1 else conflict.id
     return (
         f"conflict {conflict.id}: {conflict.path[0] if conflict.path else ''} {what}: "
-        f"one copy set it to {_shown(conflict.ours)}{_who(conflict.ours_by, conflict.ours_at)}, "
-        f"the other to {_shown(conflict.theirs)}"
-        f"{_who(conflict.theirs_by, conflict.theirs_at)}; it was {_shown(conflict.base)} "
+        f"one copy set it to {shown(conflict.ours)}{_who(conflict.ours_by, conflict.ours_at)}, "
+        f"the other to {shown(conflict.theirs)}"
+        f"{_who(conflict.theirs_by, conflict.theirs_at)}; it was {shown(conflict.base)} "
         f"and stays so until you choose: dgtracker resolve {conflict.id} --ours "
-        f"(keeps {_shown(conflict.ours)}) or --theirs (keeps {_shown(conflict.theirs)})"
+        f"(keeps {shown(conflict.ours)}) or --theirs (keeps {shown(conflict.theirs)})"
     )
 
 

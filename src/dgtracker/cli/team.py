@@ -86,9 +86,21 @@ def resolve(
             raise Refused(
                 f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
             )
+        if conflict.path[0] == "candidates" and len(conflict.path) > 2:
+            from dgtracker.actions import add_note
+            from dgtracker.conflicts import shown
+
+            add_note(
+                settled,
+                conflict.path[1],
+                f"Merge conflict on {conflict.path[2]} resolved: kept {shown(kept)} ({side}).",
+                by=change.by,
+                today=change.today,
+                now=change.now,
+            )
         change.record = settled
         change.summary = f"resolve {conflict.id} {side}"
-    typer.echo(f"Resolved {conflict.id}: kept {conflicts._shown(kept)} ({side}).")
+    typer.echo(f"Resolved {conflict.id}: kept {conflicts.shown(kept)} ({side}).")
 
 
 @commands.command()
