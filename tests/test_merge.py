@@ -4,7 +4,7 @@ not depend on which side is which; no event is ever dropped; the result keeps th
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import rtoml
@@ -12,19 +12,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dgtracker import actions, storage, template
+from dgtracker.dates import When
 from dgtracker.errors import Refused
-from dgtracker.merge import merge
+from dgtracker.merge import SCHEDULE, merge
 from dgtracker.model import Record
 from dgtracker.schema import record_from_data
 
 TODAY = date(2026, 2, 2)
 START = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 STAGES = ["longlist", "shortlist", "assessment", "interview"]
+SCHEDULES = [
+    When(date(2026, 3, 4), date(2026, 3, 4)),
+    When(date(2026, 3, 2), date(2026, 3, 6)),
+    When(),
+    When(date(2026, 3, 5), date(2026, 3, 5), time(14, 30)),
+]
 
 Op = tuple[str, int, int]  # what, which candidate (by position), which stage or minute
 ops = st.lists(
     st.tuples(
-        st.sampled_from(["add", "note", "move", "done"]), st.integers(0, 5), st.integers(0, 3)
+        st.sampled_from(["add", "note", "move", "done", "reschedule"]),
+        st.integers(0, 5),
+        st.integers(0, 3),
     ),
     max_size=6,
 )
@@ -61,6 +70,9 @@ def apply(data: dict[str, Any], changes: list[Op], who: str, offset: int) -> dic
                 actions.move(
                     record, ids[which % len(ids)], STAGES[choice], by=who, today=TODAY, now=now
                 )
+            elif what == "reschedule":
+                milestone = ["sift", "interviews"][which % 2]
+                actions.reschedule(record, milestone, SCHEDULES[choice], by=who, now=now)
             else:
                 actions.mark_done(record, "closing", on=TODAY, today=TODAY, by=who, now=now)
         except Refused:
@@ -136,13 +148,24 @@ def test_merge_is_symmetric_keeps_every_event_and_the_rules(
     assert len(names) == len(set(names) | {c["name"] for c in a["candidates"] + b["candidates"]})
     as_record(ab.data)  # the merged record keeps every rule
     for conflict in ab.conflicts:  # only where both sides decided differently
-        assert conflict["path"][-1] == "stage" and conflict["ours"] != conflict["theirs"]
+        assert conflict["path"][-1] in ("stage", "when") and conflict["ours"] != conflict["theirs"]
     stages = {side: {c["id"]: c["stage"] for c in data["candidates"]} for side, data in
               (("base", base), ("a", a), ("b", b))}  # fmt: skip
     collided = {
         f"{cid}.stage"
         for cid, before in stages["base"].items()
         if before != stages["a"][cid] != stages["b"][cid] != before
+    }
+    schedules = {
+        side: {
+            m["id"]: {k: v for k, v in m.items() if k in SCHEDULE[1]} for m in data["milestones"]
+        }
+        for side, data in (("base", base), ("a", a), ("b", b))
+    }
+    collided |= {
+        f"{mid}.when"
+        for mid, before in schedules["base"].items()
+        if before != schedules["a"][mid] != schedules["b"][mid] != before
     }
     assert {conflict["id"] for conflict in ab.conflicts} == collided  # exactly those
 

@@ -164,9 +164,32 @@ def test_same_move_to_two_stages_is_a_conflict_resolved_by_command(
     assert data(ada) == data(bob)
 
 
+def test_two_reschedules_of_one_milestone_conflict_and_resolve(
+    team: tuple[Path, list[Path]],
+) -> None:
+    _, (ada, bob, _) = team
+    a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
+    a.ok("milestone", "reschedule", "sift", "2026-02-16", "--by", "ada")
+    b.ok("milestone", "reschedule", "sift", "w/c 16 February 2026", "--by", "bob")
+    a.ok("sync")
+    assert b("sync").exit_code == 1
+    checked = b("check").output
+    assert "conflict sift.when" in checked and "tbc true" in checked  # it was tbc
+    assert "date 2026-02-16" in checked and "start 2026-02-16, end 2026-02-22" in checked
+    b.ok("resolve", "sift", "--ours")
+    sift = next(m for m in data(bob)["milestones"] if m["id"] == "sift")
+    assert (sift["start"].isoformat(), sift["end"].isoformat()) == ("2026-02-16", "2026-02-22")
+    assert "date" not in sift and "tbc" not in sift
+    assert [h["by"] for h in sift["history"]] == ["ada", "bob"]  # both reschedules kept
+    assert "is valid" in b.ok("check")
+    b.ok("sync")
+    a.ok("sync")
+    assert data(ada) == data(bob)
+
+
 def _random_change(cli: Cli, rng: random.Random, who: str) -> None:
     ids = [c["id"] for c in cli.data()["candidates"]]
-    choice = rng.choice(["add", "note", "move", "milestone"] if ids else ["add"])
+    choice = rng.choice(["add", "note", "move", "milestone", "reschedule"] if ids else ["add"])
     if choice == "add":
         cli.ok("add-candidate", f"{who.title()} Person {rng.randrange(10**6)}", "--by", who)
     elif choice == "note":
@@ -176,6 +199,10 @@ def _random_change(cli: Cli, rng: random.Random, who: str) -> None:
         stage = rng.choice(["longlist", "shortlist", "assessment"])
         if cli.candidate(cid)["stage"] != stage:
             cli.ok("move", cid, stage, "--by", who)
+    elif choice == "reschedule":
+        when = rng.choice(["2026-02-16", "w/c 16 February 2026", "2026-02-18", "tbc"])
+        done = cli("milestone", "reschedule", "sift", when, "--by", who)
+        assert done.exit_code == 0 or "already set" in done.output, done.output
     else:
         cli.ok(
             "milestone", "add", f"{who} review {rng.randrange(10**6)}", "2026-03-20", "--by", who
@@ -196,34 +223,38 @@ def _integrate(method: str, clone: Path, cli: Cli) -> None:
         picks = git(clone, "rev-list", "--reverse", "--no-merges", f"{base}..{mine}").stdout.split()
         done = subprocess.CompletedProcess([], 0)
         for pick in picks:
-            done = git(clone, "cherry-pick", pick, check=False)
-            while done.returncode != 0:
-                _settle(cli, clone)
-                done = subprocess.CompletedProcess([], 0)
-                if not (clone / ".git" / "CHERRY_PICK_HEAD").exists():
-                    break
+            if git(clone, "cherry-pick", pick, check=False).returncode != 0:
+                _settle_all(cli, clone)
         return
-    while done.returncode != 0:
+    if done.returncode != 0:
+        _settle_all(cli, clone)
+
+
+def _settle_all(cli: Cli, clone: Path) -> None:
+    """Resolve until git's stopped operation is over (a rebase may stop at several commits)."""
+    stopped = ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
+    while any((clone / ".git" / name).exists() for name in stopped):
         _settle(cli, clone)
-        done = subprocess.CompletedProcess([], 0)
 
 
 def _settle(cli: Cli, clone: Path) -> None:
     record = cli.data()
     assert record.get("conflicts"), git(clone, "status").stdout
     for conflict in record["conflicts"]:
-        # conflicts come only from decisions that collide: one candidate moved two ways
-        assert conflict["path"][0] == "candidates" and conflict["path"][2] == "stage", conflict
+        # conflicts come only from decisions that collide: a candidate moved two ways, or
+        # one milestone rescheduled two ways
+        assert conflict["id"] == "sift.when" or conflict["path"][2] == "stage", conflict
         cli.ok("resolve", conflict["id"], "--ours")
 
 
+@pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("method", ["merge", "rebase", "cherry-pick"])
 def test_three_clones_interleaved_keep_every_event_once(
-    team: tuple[Path, list[Path]], method: str
+    team: tuple[Path, list[Path]], method: str, seed: int
 ) -> None:
     _, clones = team
     clis = [Cli(clone / "campaign.toml") for clone in clones]
-    rng = random.Random(f"team-{method}")
+    rng = random.Random(f"team-{method}-{seed}")
     before: set[tuple] = set()
     for _ in range(3):
         for clone, cli, who in zip(clones, clis, ("ada", "bob", "cy"), strict=True):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dgtracker.errors import Refused
-from dgtracker.merge import step_into
+from dgtracker.merge import SCHEDULE, step_into
 from dgtracker.model import Conflict
 
 SIDES = ("ours", "theirs", "base")
@@ -22,8 +22,12 @@ def shown(value: Any) -> str:
         return "nothing (removed)"
     if isinstance(value, str):
         return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, dict):  # several keys that make one value (a schedule)
+        return ", ".join(f"{key} {shown(part)}" for key, part in value.items())
     return str(value)
 
 
@@ -78,10 +82,15 @@ def settle(data: dict[str, Any], conflict: Conflict, side: str) -> Any:
             f"The place of conflict {conflict.id} is no longer in the record.",
             hint=f"Drop it by hand from [[conflicts]] (id = '{conflict.id}').",
         )
-    if value is None:
+    if key == SCHEDULE[0]:  # a group of keys: all of them replaced
+        for part in SCHEDULE[1]:
+            holder.pop(part, None)
+        holder.update(value or {})
+    elif value is None:
         holder.pop(key, None)
     else:
         holder[key] = value
+
     data["conflicts"] = [c for c in data.get("conflicts", []) if c.get("id") != conflict.id]
     if not data["conflicts"]:
         del data["conflicts"]

@@ -25,7 +25,7 @@ for which side a conflict calls "ours".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -49,8 +49,7 @@ class Merged:
 
 def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     """The merge of `ours` and `theirs`, both changed from `base` (which may be empty)."""
-    ours, theirs, base = _align_renumbered(ours, theirs, base)
-    state = _State(ours, theirs)
+    state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     _renumber(state, data)
     if state.conflicts:
@@ -61,6 +60,16 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
 
 
 # --- values ------------------------------------------------------------------------
+
+# Keys that together make one value (a milestone's schedule is one of `date`, `at`,
+# `start` and `end` with `label`, or `tbc`): merged whole, under the group's name.
+SCHEDULE = ("when", frozenset({"date", "at", "start", "end", "label", "tbc"}))
+GROUPS = {key: SCHEDULE for key in SCHEDULE[1]}
+
+
+def _part(table: Table, keys: frozenset[str]) -> Table | None:
+    part = {key: value for key, value in table.items() if key in keys}
+    return part or None
 
 
 def _freeze(value: Any) -> Hashable:
@@ -95,8 +104,8 @@ def _moment(entry: Table) -> tuple[int, Any]:
 
 
 class _State:
-    def __init__(self, ours: Table, theirs: Table) -> None:
-        self.ours, self.theirs = ours, theirs
+    def __init__(self, base: Table, ours: Table, theirs: Table) -> None:
+        self.base, self.ours, self.theirs = base, ours, theirs
         self.conflicts: list[Table] = []
         self.collisions: list[tuple[Table, Table]] = []
         self.renumbered: dict[str, str] = {}
@@ -126,38 +135,64 @@ class _State:
 
     def table(self, path: Path, base: Table, ours: Table, theirs: Table) -> Table:
         merged: Table = {}
+        grouped: set[str] = set()
         for key in _union_order(list(ours), list(theirs)):
+            group = GROUPS.get(key)
+            if group is not None:  # several keys that make one value: merged as one
+                if group[0] not in grouped:
+                    grouped.add(group[0])
+                    parts = [_part(table, group[1]) for table in (base, ours, theirs)]
+                    merged.update(self.whole((*path, group[0]), *parts) or {})
+                continue
             value = self.value((*path, key), base.get(key), ours.get(key), theirs.get(key))
             if value is not None:
                 merged[key] = value
         return merged
 
+    def whole(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
+        """A value taken whole from one side, or a conflict: never mixed."""
+        if ours == theirs or theirs == base:
+            return ours
+        if ours == base:
+            return theirs
+        return self.conflict(path, base, ours, theirs)
+
     def items(
         self, path: Path, base: list[Table], ours: list[Table], theirs: list[Table]
     ) -> list[Table]:
-        """Tables matched by id; an item added on both sides with the same id is merged,
-        except candidates: there it is two people (renumbered afterwards)."""
-        before = {item["id"]: item for item in base}
-        mine = {item["id"]: item for item in ours}
-        yours = {item["id"]: item for item in theirs}
-        merged: dict[Any, Table] = {}
-        extra: list[Table] = []
-        for item_id in _union_order(list(mine), list(yours)):
-            o, t, b = mine.get(item_id), yours.get(item_id), before.get(item_id)
+        """Tables matched by id; candidates by who they are (their first history entry), so
+        a candidate renumbered on one copy is still met on the other."""
+        people = path == (CANDIDATES,)
+        key: Callable[[Table], Hashable] = _person if people else _item_id
+        before = {key(item): item for item in base}
+        mine = {key(item): item for item in ours}
+        yours = {key(item): item for item in theirs}
+        merged: list[Table] = []
+        for item_key in _union_order(list(mine), list(yours)):
+            o, t, b = mine.get(item_key), yours.get(item_key), before.get(item_key)
             if o is None or t is None:
                 kept = o if t is None else t
                 # removed on one side: gone, unless the other side changed it since
                 if kept is not None and (b is None or kept != b):
-                    merged[item_id] = kept
+                    merged.append(kept)
                 continue
-            if b is None and o != t and path == (CANDIDATES,):
-                first, second = sorted((o, t), key=_added_first)
-                merged[item_id] = first
-                extra.append(second)
-                self.collisions.append((first, second))
-                continue
-            merged[item_id] = self.value((*path, str(item_id)), b or {}, o, t)
-        return [*merged.values(), *extra]
+            if people:
+                o, t = _same_id(b, o, t)
+            item_id = t["id"] if b is not None and o["id"] == b["id"] else o["id"]
+            merged.append(self.value((*path, str(item_id)), b or {}, o, t))
+        if people:
+            self._find_collisions(merged)
+        return merged
+
+    def _find_collisions(self, candidates: list[Table]) -> None:
+        """Two people under one id: the one added first keeps it (see _renumber)."""
+        holders: dict[Any, list[Table]] = {}
+        for candidate in candidates:
+            holders.setdefault(candidate.get("id"), []).append(candidate)
+        for group in holders.values():
+            if len(group) > 1:
+                first, *others = sorted(group, key=_added_first)
+                self.collisions += [(first, other) for other in others]
 
     def conflict(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
         entry: Table = {"id": _conflict_id(path), "path": list(path)}
@@ -165,7 +200,7 @@ class _State:
             if value is not None:
                 entry[side] = value
         for side, data in (("ours", self.ours), ("theirs", self.theirs)):
-            last = _last_entry(data, path)
+            last = _last_entry(data, self.base, path)
             if last is not None:
                 if isinstance(last.get("by"), str):
                     entry[f"{side}_by"] = last["by"]
@@ -252,17 +287,21 @@ def _conflict_id(path: Path) -> str:
     return ".".join(path)
 
 
-def _last_entry(data: Table, path: Path) -> Table | None:
-    """The latest history entry of the item that holds `path` on one side (who and when)."""
+def _last_entry(data: Table, base: Table, path: Path) -> Table | None:
+    """The last history entry that one side added to the item holding `path` (who made the
+    change, and when); else its last entry."""
     holder: Any = data
+    before: Any = base
     found: Table | None = None
     for step in path:
-        holder = step_into(holder, step)
+        holder, before = step_into(holder, step), step_into(before, step)
         if holder is None:
             break
         history = holder.get("history") if isinstance(holder, dict) else None
         if isinstance(history, list) and history and isinstance(history[-1], dict):
-            found = max(history, key=_moment)
+            old = before.get("history") if isinstance(before, dict) else None
+            added = [entry for entry in history if not old or entry not in old]
+            found = (added or history)[-1]
     return found
 
 
@@ -280,43 +319,32 @@ def step_into(holder: Any, step: str) -> Any:
 # --- candidates given the same id on two copies -------------------------------------------
 
 
-def _origin(candidate: Table) -> Hashable | None:
+def _person(candidate: Table) -> Hashable:
+    """Who a candidate is: their first history entry (when they were added, by whom) and the
+    id they were first given, which no renumbering changes; their id without a history."""
     history = candidate.get("history")
     if isinstance(history, list) and history and isinstance(history[0], dict):
-        return _freeze(history[0])
-    return None
+        # with the id first given (renumbering only ever raises it): one person may add
+        # two candidates within a second
+        given = min([candidate.get("id"), *(candidate.get("aliases") or ())], key=_number)
+        return ("added", _freeze(history[0]), given)
+    return ("id", candidate.get("id"))
 
 
-def _align_renumbered(ours: Table, theirs: Table, base: Table) -> tuple[Table, Table, Table]:
-    """Where one side renumbered a candidate (its old id in `aliases`) and the other still
-    has it under the old id, give it the new id on every side."""
-    renames: dict[tuple[str, Hashable], Table] = {}
-    for side in (ours, theirs):
-        for candidate in _candidates(side):
-            origin = _origin(candidate)
-            for alias in candidate.get("aliases") or ():
-                if origin is not None:
-                    renames[(alias, origin)] = candidate
-    if not renames:
-        return ours, theirs, base
-    return _renamed(ours, renames), _renamed(theirs, renames), _renamed(base, renames)
+def _item_id(item: Table) -> Hashable:
+    found: Hashable = item["id"]
+    return found
 
 
-def _renamed(data: Table, renames: dict[tuple[str, Hashable], Table]) -> Table:
-    changed = []
-    touched = False
-    for candidate in _candidates(data):
-        newer = renames.get((str(candidate.get("id")), _origin(candidate)))
-        if newer is not None and newer.get("id") != candidate.get("id"):
-            candidate = {**candidate, "id": newer["id"], "aliases": newer.get("aliases")}
-            touched = True
-        changed.append(candidate)
-    return {**data, CANDIDATES: changed} if touched else data
-
-
-def _candidates(data: Table) -> Iterable[Table]:
-    items = data.get(CANDIDATES)
-    return [c for c in items if isinstance(c, dict)] if isinstance(items, list) else []
+def _same_id(base: Table | None, ours: Table, theirs: Table) -> tuple[Table, Table]:
+    """One candidate renumbered differently on both copies: the lower id, the others kept
+    as aliases."""
+    if ours["id"] == theirs["id"] or base is None or base["id"] in (ours["id"], theirs["id"]):
+        return ours, theirs
+    chosen = min(ours["id"], theirs["id"], key=lambda cid: (_number(cid), str(cid)))
+    known = {*(ours.get("aliases") or ()), *(theirs.get("aliases") or ())}
+    aliases = sorted((known | {ours["id"], theirs["id"]}) - {chosen})
+    return {**ours, "id": chosen, "aliases": aliases}, {**theirs, "id": chosen, "aliases": aliases}
 
 
 def _number(cid: Any) -> int:
@@ -330,7 +358,8 @@ def _renumber(state: _State, data: Table) -> None:
     candidates = data.get(CANDIDATES) or []
     highest = max([_number(c.get("id")) for c in candidates] + [0])
     counter = max(highest + 1, int(data.get("next_candidate_number") or 1))
-    for first, second in sorted(state.collisions, key=lambda pair: _number(pair[0]["id"])):
+    order = sorted(state.collisions, key=lambda p: (_number(p[0]["id"]), _added_first(p[1])))
+    for first, second in order:
         old = str(second["id"])
         new = candidate_id(counter)
         counter += 1
