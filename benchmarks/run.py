@@ -706,6 +706,77 @@ def panel_section(program: str, env: dict[str, str], runs: int, python: Timing) 
     return ["", heading, "", *table(rows, python, None)]
 
 
+# --- team block: merging records and several campaigns (issue 12) -----------------------
+
+MERGE_TARGET_MS = 500  # merge-file on two 1,000-candidate records, each +50 and 100 moved
+FOLDER_TARGET_MS = 500  # campaigns and remind --all over 20 campaigns of 200 candidates
+
+
+def _team_side(record: Record, who: str, moved: range) -> Record:
+    """A copy's changes: 50 candidates added and 100 moved, by `who`."""
+    from dgtracker import actions
+    from dgtracker.model import Action, Event
+
+    now = datetime(2026, 2, 2, 10, 0, tzinfo=UTC) + timedelta(minutes=len(who))
+    for number in range(50):
+        actions.add_candidate(
+            record, name=f"{who} {number}", by=who, today=date(2026, 2, 2), now=now
+        )
+    for candidate in record.candidates[moved.start : moved.stop]:
+        candidate.stage = "preferred" if candidate.stage != "preferred" else "offer"
+        candidate.history.append(
+            Event(now, date(2026, 2, 2), who, Action.MOVED, stage=candidate.stage)
+        )
+    return record
+
+
+def team_sections(program: str, env: dict[str, str], runs: int, python: Timing) -> list[str]:
+    from dgtracker import storage
+
+    folder = WORK / "team"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    base, ours, theirs = folder / "base.toml", folder / "ours.toml", folder / "theirs.toml"
+    storage.save(base, build_record(1_000))
+    storage.save(ours, _team_side(build_record(1_000), "ada", range(0, 100)))
+    storage.save(theirs, _team_side(build_record(1_000), "bob", range(500, 600)))
+    working = folder / "working.toml"
+
+    def fresh_ours() -> None:
+        shutil.copyfile(ours, working)
+
+    argv = [program, "merge-file", str(base), str(working), str(theirs)]
+    rows = [
+        Row(
+            "merge-file (1,000 + 50 added, 100 moved each side)",
+            measure(argv, env, runs, fresh_ours),
+            MERGE_TARGET_MS,
+        )
+    ]
+    campaigns = folder / "campaigns"
+    campaigns.mkdir()
+    for number in range(20):
+        record = build_record(200)
+        record.campaign.id = f"campaign-{number:02d}"
+        storage.save(campaigns / f"campaign-{number:02d}.toml", record)
+    for label, words in (
+        ("campaigns (20 × 200)", ["campaigns"]),
+        ("remind --all (20 × 200)", ["remind", "--all"]),
+    ):
+        timing = measure([program, "--dir", str(campaigns), "--as-of", AS_OF, *words], env, runs)
+        rows.append(Row(label, timing, FOLDER_TARGET_MS))
+    for row in rows:
+        print(
+            f"  {row.label}: {row.timing.median_ms:.0f} ms" if row.timing else "", file=sys.stderr
+        )
+    return [
+        "",
+        "### A team's records: merging, and several campaigns",
+        "",
+        *table(rows, python, None),
+    ]
+
+
 def kept_notes(output: Path) -> list[str]:
     """The hand-written notes from NOTES_HEADING onward, kept across runs."""
     try:
@@ -783,6 +854,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sections += run_size(size, program, env, args.runs, python)
     sections += panel_section(program, env, args.runs, python)
     sections += bulk_section(program, env, args.runs, args.import_row_list, args.move_size)
+    sections += team_sections(program, env, args.runs, python)
     lines = [*report(sections, args), *kept_notes(args.output)]
     text = "\n".join(lines) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)

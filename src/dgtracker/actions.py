@@ -37,6 +37,9 @@ def find_candidate(record: Record, wanted: str) -> Candidate:
     for candidate in record.candidates:
         if candidate.id == wanted:
             return candidate
+    for candidate in record.candidates:  # an id it had before a merge renumbered it
+        if wanted in candidate.aliases:
+            return candidate
     hint = _suggest(wanted, (c.id for c in record.candidates))
     raise Refused(
         f"No candidate with id '{wanted}'.",

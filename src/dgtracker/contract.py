@@ -11,7 +11,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dgtracker.dates import format_when
-from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record, Stage
+from dgtracker.model import (
+    Campaign,
+    Candidate,
+    Event,
+    MergeConflict,
+    MilestoneChange,
+    Record,
+    Stage,
+)
 from dgtracker.panel_contract import criterion_json, marks_json, member_json, slots_json
 from dgtracker.progress import Walk, quietly
 from dgtracker.views import (
@@ -165,6 +173,22 @@ def check_json(path: str, record: Record | None, problems: list[str]) -> dict[st
         "candidates": len(record.candidates) if record else None,
         "milestones": len(record.milestones) if record else None,
         "stages": len(record.stages) if record else None,
+        "conflicts": [_conflict(c) for c in record.conflicts] if record else [],
+    }
+
+
+def _conflict(conflict: MergeConflict) -> dict[str, Any]:
+    """A merge conflict waiting for `resolve`, as `check --json` lists it."""
+    from dgtracker.conflicts import describe
+
+    return {
+        "id": conflict.id,
+        "ours": conflict.ours,
+        "theirs": conflict.theirs,
+        "base": conflict.base,
+        "ours_by": conflict.ours_by,
+        "theirs_by": conflict.theirs_by,
+        "message": describe(conflict),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from dgtracker.dates import When
 
@@ -169,6 +170,7 @@ class Candidate:
     history: list[Event] = field(default_factory=list)
     marks: list[Marks] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # ids it had before a merge renumbered it
 
     @property
     def notes(self) -> list[str]:
@@ -180,6 +182,22 @@ class Candidate:
             if event.action in ENTERS_STAGE:
                 return event.on
         return self.applied
+
+
+@dataclass(slots=True)
+class MergeConflict:
+    """Two copies of the record merged with different decisions on one value: the record
+    keeps the value from before until someone chooses (`dgtracker resolve`)."""
+
+    id: str  # short and typable: c014.stage, closing.date, campaign.title
+    path: list[str]  # table keys and item ids down to the value
+    ours: Any = None  # None: the value was absent on that side
+    theirs: Any = None
+    base: Any = None
+    ours_by: str | None = None  # who made the latest change on each side, and when
+    ours_at: datetime | None = None
+    theirs_by: str | None = None
+    theirs_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -233,6 +251,7 @@ class Record:
     schema: int = SCHEMA_VERSION
     criteria: list[Criterion] = field(default_factory=list)
     panel: list[PanelMember] = field(default_factory=list)
+    conflicts: list[MergeConflict] = field(default_factory=list)  # waiting for `resolve`
 
     def stage(self, stage_id: str) -> Stage | None:
         for stage in self.stages:

@@ -25,6 +25,7 @@ _KIND_NAMES = {
     datetime: "a date and time",
     list: "a list",
     dict: "a table",
+    object: "any value",
 }
 STAGE_ID = "stage"  # Field.choices: a stage id of this record
 
@@ -49,7 +50,7 @@ class Field:
         and not required: `missing` is the caller's to say, with where)."""
         if value is None:
             return "missing" if self.required else None
-        if type(value) is not self.kind:
+        if type(value) is not self.kind and self.kind is not object:
             return f"expected {_KIND_NAMES[self.kind]}, found {_describe(value)}"
         if self.text is not None:
             return problems_in_text(self.text, str(value))
@@ -82,6 +83,7 @@ TOP = {
     "panel": Field(dict),
     "milestones": Field(list),
     "candidates": Field(list),
+    "conflicts": Field(list),
 }
 CAMPAIGN = {
     "id": Field(str, required=True, text="title"),
@@ -134,6 +136,7 @@ CANDIDATE = {
     "history": Field(list),
     "marks": Field(list),
     "slots": Field(list),
+    "aliases": Field(list),
 }
 EVENT = {
     "at": Field(datetime, required=True, aware=True),
@@ -178,6 +181,18 @@ SLOT = {
     "where": Field(str, text="where"),
     "booked": Field(datetime, aware=True),
     "rescheduled": Field(int),
+}
+# A merge conflict waiting for `dgtracker resolve` (merge.py, conflicts.py).
+MERGE_CONFLICT = {
+    "id": Field(str, required=True),
+    "path": Field(list, required=True),
+    "ours": Field(object),
+    "theirs": Field(object),
+    "base": Field(object),
+    "ours_by": Field(str),
+    "ours_at": Field(datetime, aware=True),
+    "theirs_by": Field(str),
+    "theirs_at": Field(datetime, aware=True),
 }
 
 

@@ -19,6 +19,7 @@ from dgtracker.model import (
     Campaign,
     Candidate,
     Event,
+    MergeConflict,
     Milestone,
     MilestoneChange,
     MilestoneChangeKind,
@@ -34,6 +35,7 @@ from dgtracker.rules import (
     CHANGES,
     EVENT,
     KINDS,
+    MERGE_CONFLICT,
     MILESTONE,
     MILESTONE_CHANGE,
     RETENTION,
@@ -69,6 +71,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     panel = panel_schema.panel(check, data.get("panel"))
     milestones = _milestones(check, data.get("milestones", []))
     candidates, highest = _candidates(check, data.get("candidates", []))
+    conflicts = _conflicts(check, data.get("conflicts", []))
     next_number = top["next_candidate_number"] or 1
     if check.problems or campaign is None:
         return None, check.problems
@@ -81,6 +84,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         next_candidate_number=max(next_number, highest + 1),
         criteria=criteria,
         panel=panel,
+        conflicts=conflicts,
     )
     problems = panel_schema.reference_problems(record)
     return (None, problems) if problems else (record, [])
@@ -293,9 +297,49 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
                 history=_events(check, got["history"] or [], where),
                 marks=panel_schema.marks(check, got["marks"] or [], where),
                 slots=panel_schema.slots(check, got["slots"] or [], where),
+                aliases=_aliases(check, got["aliases"], where),
             )
         )
     return candidates, highest
+
+
+def _aliases(check: Checker, raw: list[Any] | None, where: str) -> list[str]:
+    if raw is None:
+        return []
+    if not all(type(alias) is str for alias in raw):
+        check.note(f"{where}.aliases: expected a list of candidate ids")
+        return []
+    return list(raw)
+
+
+def _conflicts(check: Checker, raw: Any) -> list[MergeConflict]:
+    if not isinstance(raw, list):
+        check.note("conflicts: expected a list of [[conflicts]] tables")
+        return []
+    conflicts = []
+    for index, item in enumerate(raw):
+        where = f"conflicts[{index}]"
+        table = check.table(item, where)
+        if table is None:
+            continue
+        got = check.fields(table, MERGE_CONFLICT, where)
+        path = got["path"] or []
+        if not path or not all(type(step) is str for step in path):
+            check.note(f"{where}.path: expected a list of names and ids")
+        conflicts.append(
+            MergeConflict(
+                id=got["id"] or "",
+                path=list(path),
+                ours=got["ours"],
+                theirs=got["theirs"],
+                base=got["base"],
+                ours_by=got["ours_by"],
+                ours_at=got["ours_at"],
+                theirs_by=got["theirs_by"],
+                theirs_at=got["theirs_at"],
+            )
+        )
+    return conflicts
 
 
 def _id_number(cid: str) -> int:
@@ -346,9 +390,8 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
     values = _READ_CANDIDATE(table, stage_ids)
     if values is None:
         return None
-    cid, name, email, phone, source, applied, stage, rank, raw_history, raw_marks, raw_slots = (
-        values
-    )
+    (cid, name, email, phone, source, applied, stage, rank) = values[:8]
+    raw_history, raw_marks, raw_slots, aliases = values[8:]
     history = []
     for item in raw_history or ():
         event = _plain_event(item, stage_ids)
@@ -359,4 +402,19 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
     slots = panel_schema.plain_slots(raw_slots or (), stage_ids)
     if marks is None or slots is None:
         return None
-    return Candidate(cid, name, stage, email, phone, source, applied, rank, history, marks, slots)
+    if aliases is not None and not all(type(alias) is str for alias in aliases):
+        return None
+    return Candidate(
+        cid,
+        name,
+        stage,
+        email,
+        phone,
+        source,
+        applied,
+        rank,
+        history,
+        marks,
+        slots,
+        list(aliases) if aliases else [],
+    )

@@ -12,6 +12,7 @@ from dgtracker.model import (
     Criterion,
     Event,
     Marks,
+    MergeConflict,
     Milestone,
     PanelMember,
     Record,
@@ -63,6 +64,8 @@ def record_to_data(record: Record) -> dict[str, Any]:
         data["criteria"] = [_criterion_data(c) for c in record.criteria]
     if record.panel:
         data["panel"] = {"members": [_member_data(m) for m in record.panel]}
+    if record.conflicts:  # merge conflicts waiting for `resolve`
+        data["conflicts"] = [_conflict_data(conflict) for conflict in record.conflicts]
     data["milestones"] = [_milestone_data(m) for m in record.milestones]
     data["candidates"] = [_candidate_data(c) for c in record.candidates]
     return data
@@ -89,6 +92,18 @@ def _member_data(member: PanelMember) -> dict[str, Any]:
         table["conflicts"] = [
             _drop_none({"candidate": c.candidate, "note": c.note}) for c in member.conflicts
         ]
+    return table
+
+
+def _conflict_data(conflict: MergeConflict) -> dict[str, Any]:
+    table: dict[str, Any] = {"id": conflict.id, "path": list(conflict.path)}
+    _put(table, "ours", conflict.ours)
+    _put(table, "theirs", conflict.theirs)
+    _put(table, "base", conflict.base)
+    _put(table, "ours_by", conflict.ours_by)
+    _put(table, "ours_at", None if conflict.ours_at is None else _utc(conflict.ours_at))
+    _put(table, "theirs_by", conflict.theirs_by)
+    _put(table, "theirs_at", None if conflict.theirs_at is None else _utc(conflict.theirs_at))
     return table
 
 
@@ -146,6 +161,8 @@ def _candidate_data(candidate: Candidate) -> dict[str, Any]:
     _put(table, "applied", candidate.applied)
     table["stage"] = candidate.stage
     _put(table, "rank", candidate.rank)
+    if candidate.aliases:
+        table["aliases"] = list(candidate.aliases)
     if candidate.history:
         table["history"] = [_event_data(event) for event in candidate.history]
     if candidate.marks:

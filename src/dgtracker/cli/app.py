@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from dgtracker import __version__
+from dgtracker.cli.campaigns import commands as campaign_commands
 from dgtracker.cli.candidates import commands as candidate_commands
 from dgtracker.cli.context import COMPLETE_VAR, Settings
 from dgtracker.cli.exchange import commands as import_commands
@@ -29,6 +30,7 @@ from dgtracker.cli.reminders import commands as reminder_commands
 from dgtracker.cli.report import commands as report_commands
 from dgtracker.cli.shell import commands as shell_commands
 from dgtracker.cli.slots import commands as slot_commands
+from dgtracker.cli.team import commands as team_commands
 from dgtracker.errors import INTERNAL, USAGE, DgError
 
 
@@ -91,6 +93,8 @@ for group in (
     merit_commands,
     slot_commands,
     report_commands,
+    team_commands,
+    campaign_commands,
     shell_commands,
 ):
     app.add_typer(group)
@@ -113,6 +117,15 @@ def main_options(
             envvar="DGTRACKER_FILE",
             show_default=False,
             help="The record to use (default: data/campaign.toml here).",
+        ),
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            envvar="DGTRACKER_DIR",
+            show_default=False,
+            help="A folder of records, for campaigns, remind --all and cron --all.",
         ),
     ] = None,
     as_of: Annotated[
@@ -147,7 +160,7 @@ def main_options(
 
         show_error(Refused("--as-of / DGTRACKER_TODAY is empty.", hint="Give a date."))
         raise typer.Exit(Refused.exit_code)
-    ctx.obj = Settings(file=file or None, as_of=as_of or None)
+    ctx.obj = Settings(file=file or None, as_of=as_of or None, folder=folder or None)
 
 
 # --- entry point ------------------------------------------------------------------
@@ -180,7 +193,7 @@ def main() -> None:
         sys.exit(INTERNAL)
 
 
-GLOBAL_OPTIONS = ("--file", "-f", "--as-of")
+GLOBAL_OPTIONS = ("--file", "-f", "--dir", "--as-of")
 
 
 def misplaced_global_option(argv: list[str]) -> tuple[str, str] | None:

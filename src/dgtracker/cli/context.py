@@ -7,6 +7,7 @@ them, so imports run one way: cli.app → cli.<topic> → cli.context → the li
 # No `from __future__ import annotations` in the CLI: typer reads every command's
 # annotations at each start-up, and string annotations would be evaluated each time.
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ class Settings:
 
     file: Path | None
     as_of: str | None
+    folder: Path | None = None  # --dir: a folder of records
 
     @property
     def path(self) -> Path:
@@ -83,6 +85,17 @@ def settings_of(ctx: typer.Context) -> Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
+
+
+def campaigns_folder(ctx: typer.Context) -> Path:
+    """The folder of records given by --dir or DGTRACKER_DIR."""
+    folder = settings_of(ctx).folder
+    if folder is None:
+        raise Refused(
+            "No folder of campaigns given.",
+            hint="Give it before the command: dgtracker --dir PATH ..., or set DGTRACKER_DIR.",
+        )
+    return folder
 
 
 def record_path(ctx: typer.Context) -> Path:
@@ -119,29 +132,99 @@ def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, da
     while a large record is read, on a terminal (progress.py)."""
     from dgtracker import storage
 
-    record = storage.load(record_path(ctx), _walk(progress))
+    settings = settings_of(ctx)
+    if settings.file is None and not os.path.lexists(settings.path):
+        return _bundled_example(ctx)
+    record = storage.load(settings.path, _walk(progress))
+    return record, today_for(ctx, record)
+
+
+def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
+    """The DHSC campaign as bundled, read-only, when no record exists at the default path:
+    the source tree holds no record, so nobody's data can be committed with the code."""
+    from dgtracker.template import dhsc_campaign
+
+    typer.echo(
+        f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
+        "own with 'dgtracker init', or choose one with --file.)",
+        err=True,
+    )
+    record = dhsc_campaign()
     return record, today_for(ctx, record)
 
 
 @dataclass(slots=True)
 class Change:
-    """A change under way: the locked record, today, the moment, and who makes it."""
+    """A change under way: the locked record, today, the moment, and who makes it.
+
+    `summary` says what happened for the commit of a shared record (ids and stages only,
+    never a person's data); by default the command and the ids it was given. A command
+    may replace `record` with a new one: that is what gets saved.
+    """
 
     record: "Record"
     today: date
     now: datetime
     by: str
+    summary: str = ""
+
+
+_SUMMARY_PARAMETERS = ("candidate_id", "milestone_id", "ids_then_stage", "stage")
+
+
+def _summary_words(params: dict[str, Any]) -> list[str]:
+    """The ids and stage a command was given, for its commit message (never a name); a
+    long list of ids is counted rather than spelt out."""
+    words: list[str] = []
+    for name in _SUMMARY_PARAMETERS:
+        value = params.get(name)
+        if isinstance(value, list | tuple):
+            *ids, last = [str(item) for item in value] or [""]
+            words += (ids if len(ids) <= 3 else [f"{len(ids)} candidates"]) + [last]
+        elif value:
+            words.append(str(value))
+    return [word for word in words if word]
 
 
 @contextmanager
 def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iterator[Change]:
-    """Lock the record, load it, and save it when the block ends without an error.
-    `progress`: show a bar while a large record is read and saved, on a terminal."""
+    """Lock the record, load it, and save it when the block ends without an error; when
+    the record is shared (dgtracker share), commit the change. `progress`: show a bar
+    while a large record is read and saved, on a terminal."""
     from dgtracker import storage
 
     who = user_name(by)
-    with storage.updating(record_path(ctx), _walk(progress)) as record:
-        yield Change(record, today_for(ctx, record), now_utc(), who)
+    path = record_path(ctx)
+    if not os.path.lexists(path):
+        storage.read_text(path)  # the standard "no record here: init" message
+    with storage.locked(path):
+        storage.tidy_leftovers(path)
+        record, layout = storage.load_with_layout(path, _walk(progress))
+        known = {candidate.id for candidate in record.candidates}
+        change = Change(record, today_for(ctx, record), now_utc(), who)
+        yield change
+        storage.save(
+            path, change.record, layout if change.record is record else None, _walk(progress)
+        )
+        if not change.summary:
+            added = [c.id for c in change.record.candidates if c.id not in known]
+            words = ctx.command_path.split()[1:] or ["change"]
+            words += _summary_words(ctx.params)
+            words += added if len(added) <= 3 else [f"{len(added)} candidates"]
+            change.summary = " ".join(words)
+        committed(path, f"{change.summary} (by {who})", len(change.record.conflicts))
+
+
+def committed(path: Path, message: str, conflicts_left: int = 0) -> None:
+    """Commit the record's change when its folder is shared; say what else happened."""
+    from dgtracker.git_share import is_shared
+
+    if is_shared(path):
+        from dgtracker.git_share import commit
+
+        said = commit(path, message, conflicts_left=conflicts_left)
+        if said:
+            typer.echo(said, err=True)
 
 
 def _walk(progress: bool) -> "Walk":
@@ -174,3 +257,23 @@ class Command(TyperCommand):
 def example(*lines: str) -> str:
     """The help's closing example: kept as written (click rewraps other paragraphs)."""
     return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def this_dgtracker() -> list[str]:
+    """The command that started this process, as absolute paths cron can run."""
+    import shutil
+    import sys
+
+    started_as = Path(sys.argv[0])
+    if started_as.name in {"dgtracker", "dgtracker.exe"} and started_as.is_file():
+        return [str(started_as.absolute())]
+    # Not started through the console script (python -m, a test runner): the script
+    # installed beside this interpreter, else the one on PATH, else the module itself.
+    for name in ("dgtracker", "dgtracker.exe"):
+        beside = Path(sys.executable).parent / name
+        if beside.is_file():
+            return [str(beside.absolute())]
+    found = shutil.which("dgtracker")
+    if found:
+        return [str(Path(found).absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "dgtracker"]

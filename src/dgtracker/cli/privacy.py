@@ -13,6 +13,7 @@ from dgtracker.cli.context import (
     CandidateId,
     Command,
     JsonFlag,
+    committed,
     example,
     load_record,
     now_utc,
@@ -47,10 +48,11 @@ def purge(
     from dgtracker import api
     from dgtracker.progress import tracked
 
+    who = user_name(by)
     done = api.purge(
         record_path(ctx),
         today=settings_of(ctx).today,
-        by=user_name(by),
+        by=who,
         now=now_utc(),
         candidate=candidate,
         dry_run=dry_run,
@@ -61,8 +63,10 @@ def purge(
         from dgtracker.output import print_json
 
         print_json(purge_json(done.plans, dry_run))
-        return
-    typer.echo("\n".join(done.lines))
+    else:
+        typer.echo("\n".join(done.lines))
+    if not dry_run:  # a shared record: the purge is committed like any change
+        committed(record_path(ctx), f"purge (by {who})", len(done.record.conflicts))
 
 
 @commands.command(

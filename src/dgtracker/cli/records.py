@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import Command, JsonFlag, example, record_path, settings_of
+from dgtracker.cli.context import Command, JsonFlag, committed, example, record_path, settings_of
 from dgtracker.errors import RECORD_UNUSABLE, Refused
 from dgtracker.text import clean_field
 
@@ -70,11 +70,12 @@ def init(
     if saved is not None:
         typer.echo(f"Kept the old record as {saved}")
     typer.echo(f"Created {path} ({record.campaign.title}).")
+    committed(path, "init")
 
 
 @commands.command(cls=Command, epilog=example("dgtracker check"))
 def check(ctx: typer.Context, json: JsonFlag = False) -> None:
-    """Validate the record; list every problem (exit 3 if any)."""
+    """Validate the record; list every problem (exit 3 if any) and any merge conflict (exit 1)."""
     from dgtracker import storage
     from dgtracker.text import visible
 
@@ -89,6 +90,8 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
         print_json(check_json(str(path), record, problems))
         if record is None:
             raise typer.Exit(RECORD_UNUSABLE)
+        if record.conflicts:
+            raise typer.Exit(1)
         return
     if record is None:
         for problem in problems:
@@ -100,3 +103,12 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
         f"{path} is valid: {len(record.candidates)} candidate(s), "
         f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."
     )
+    if record.conflicts:
+        from dgtracker.conflicts import describe
+
+        typer.echo(
+            f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:"
+        )
+        for conflict in record.conflicts:
+            typer.echo(f"  {visible(describe(conflict))}")
+        raise typer.Exit(1)

@@ -6,12 +6,20 @@ nothing is due: cron mails any output, and silence means no mail.
 
 import re
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import Command, JsonFlag, example, load_record, record_path
+from dgtracker.cli.context import (
+    Command,
+    JsonFlag,
+    campaigns_folder,
+    example,
+    load_record,
+    record_path,
+    settings_of,
+    this_dgtracker,
+)
 from dgtracker.errors import Refused
 
 commands = typer.Typer()
@@ -34,11 +42,20 @@ def remind(
             help="List everything due in the next DAYS days (a digest), not only today's.",
         ),
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="One digest for every campaign in the folder (--dir), each line named."
+        ),
+    ] = False,
 ) -> None:
     """What needs attention today, most urgent first; prints nothing when nothing is due."""
     from dgtracker.output import print_json, write
     from dgtracker.reminders import due_reminders, reminders_json
 
+    if every:
+        _remind_all(ctx, json, within)
+        return
     record, today = load_record(ctx)
     reminders = due_reminders(record, today, within=within)
     if json:
@@ -47,7 +64,35 @@ def remind(
         write("".join(f"{reminder.message}\n" for reminder in reminders))
 
 
-@commands.command(cls=Command, epilog=example("dgtracker cron --at 08:00"))
+def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
+    from dgtracker.campaigns import each_campaign
+    from dgtracker.output import print_json, write
+    from dgtracker.reminders import due_reminders, reminders_json
+    from dgtracker.text import visible
+
+    found: dict[str, object] = {}
+    lines = []
+    broken = []
+    for campaign in each_campaign(campaigns_folder(ctx), settings_of(ctx).today):
+        if campaign.record is None or campaign.today is None:
+            broken.append(f"dgtracker: {campaign.path}: {campaign.problem}\n")
+            continue
+        reminders = due_reminders(campaign.record, campaign.today, within=within)
+        found[campaign.name] = reminders_json(reminders)
+        lines += [f"[{visible(campaign.name)}] {reminder.message}\n" for reminder in reminders]
+    if json:
+        print_json({"campaigns": found})
+    elif lines:
+        write("".join(lines))
+    if broken:
+        sys.stderr.write("".join(broken))
+        raise typer.Exit(3)
+
+
+@commands.command(
+    cls=Command,
+    epilog=example("dgtracker cron --at 08:00", "dgtracker --dir ~/campaigns cron --all"),
+)
 def cron(
     ctx: typer.Context,
     at: Annotated[
@@ -56,14 +101,22 @@ def cron(
             "--at", metavar="HH:MM", help="Time of day to run, Monday to Friday (system time)."
         ),
     ] = DEFAULT_CRON_TIME,
+    every: Annotated[
+        bool, typer.Option("--all", help="One line for every campaign in the folder (--dir).")
+    ] = False,
 ) -> None:
     """Print a crontab line that runs `remind` for this record each weekday morning."""
     from dgtracker import storage
 
     hour, minute = _clock(at)
+    if every:
+        folder = campaigns_folder(ctx).absolute()
+        command = [*this_dgtracker(), "--dir", str(folder), "remind", "--all"]
+        typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
+        return
     path = record_path(ctx).absolute()
     storage.load(path)  # a line for a missing or broken record would only mail errors
-    command = [*_this_dgtracker(), "--file", str(path), "remind"]
+    command = [*this_dgtracker(), "--file", str(path), "remind"]
     typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
 
 
@@ -72,25 +125,6 @@ def _clock(text: str) -> tuple[int, int]:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise Refused(f"--at '{text}' is not a time of day.", hint="Give HH:MM, such as 07:30.")
     return int(match[1]), int(match[2])
-
-
-def _this_dgtracker() -> list[str]:
-    """The command that started this process, as absolute paths cron can run."""
-    import shutil
-
-    started_as = Path(sys.argv[0])
-    if started_as.name in {"dgtracker", "dgtracker.exe"} and started_as.is_file():
-        return [str(started_as.absolute())]
-    # Not started through the console script (python -m, a test runner): the script
-    # installed beside this interpreter, else the one on PATH, else the module itself.
-    for name in ("dgtracker", "dgtracker.exe"):
-        beside = Path(sys.executable).parent / name
-        if beside.is_file():
-            return [str(beside.absolute())]
-    found = shutil.which("dgtracker")
-    if found:
-        return [str(Path(found).absolute())]
-    return [str(Path(sys.executable).absolute()), "-m", "dgtracker"]
 
 
 def _crontab_command(parts: list[str]) -> str:

@@ -1,0 +1,24 @@
+"""The command over a folder of records: `campaigns`."""
+
+import typer
+
+from dgtracker.cli.context import Command, JsonFlag, campaigns_folder, example, settings_of
+
+commands = typer.Typer()
+
+
+@commands.command(cls=Command, epilog=example("dgtracker --dir ~/campaigns campaigns"))
+def campaigns(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """List every campaign in the folder (--dir): next milestone, countdown and pipeline."""
+    from dgtracker.campaigns import campaign_json, campaign_line, each_campaign
+    from dgtracker.output import print_json, write
+
+    summaries = [
+        campaign_json(c) for c in each_campaign(campaigns_folder(ctx), settings_of(ctx).today)
+    ]
+    if json:
+        print_json({"campaigns": summaries})
+    else:
+        write("".join(f"{campaign_line(summary)}\n" for summary in summaries))
+    if any(summary["problem"] for summary in summaries):
+        raise typer.Exit(3)

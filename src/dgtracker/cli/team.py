@@ -1,0 +1,144 @@
+"""Commands for a record shared by a team: `share`, `sync`, `resolve` and git's merge
+driver `merge-file`."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dgtracker.cli.context import (
+    ByOption,
+    Command,
+    changing,
+    example,
+    record_path,
+    this_dgtracker,
+)
+from dgtracker.errors import Refused
+
+commands = typer.Typer()
+
+
+@commands.command(
+    "merge-file",
+    cls=Command,
+    epilog=example('git config merge.dgtracker.driver "dgtracker merge-file %O %A %B"'),
+)
+def merge_file(
+    base: Annotated[Path, typer.Argument(help="The common ancestor (git's %O).")],
+    ours: Annotated[Path, typer.Argument(help="Our version; the result is written here (%A).")],
+    theirs: Annotated[Path, typer.Argument(help="Their version (%B).")],
+) -> None:
+    """Merge two versions of a record by meaning (git's merge driver); exit 1 on a conflict."""
+    import sys
+
+    from dgtracker import storage
+    from dgtracker.merge import merge
+    from dgtracker.schema import record_from_data
+
+    sides = []
+    for path in (base, ours, theirs):
+        text = storage.read_text(path)
+        # git gives an empty ancestor when both sides added the file
+        sides.append(storage.parse_record_text(text, path) if text.strip() else ({}, None))
+    merged = merge(sides[0][0], sides[1][0], sides[2][0])
+    record, problems = record_from_data(merged.data)
+    if record is None:
+        sys.stderr.write(
+            f"dgtracker merge-file: the merged record would break {len(problems)} rule(s), "
+            f"e.g. {problems[0]}; {ours} is left as it was.\n"
+        )
+        raise typer.Exit(1)
+    storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
+    if merged.renumbered:
+        pairs = [f"{old} → {new}" for old, new in merged.renumbered.items()]
+        more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+        sys.stderr.write(
+            "dgtracker: ids given to two candidates on two copies; renumbered "
+            f"{', '.join(pairs[:5])}{more} (the old ids still find them).\n"
+        )
+    if merged.conflicts:
+        ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
+        sys.stderr.write(
+            f"dgtracker: conflict in {ids}; run 'dgtracker check' to see both sides.\n"
+        )
+        raise typer.Exit(1)
+
+
+@commands.command(
+    cls=Command,
+    epilog=example("dgtracker resolve c014.stage --theirs"),
+)
+def resolve(
+    ctx: typer.Context,
+    conflict_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The conflict (c014.stage), or the candidate or milestone when it has one.",
+        ),
+    ],
+    ours: Annotated[bool, typer.Option("--ours", help="Keep our copy's value.")] = False,
+    theirs: Annotated[bool, typer.Option("--theirs", help="Keep the other copy's value.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Settle a conflict a merge left in the record, keeping one side's value."""
+    import rtoml
+
+    from dgtracker import conflicts, storage
+    from dgtracker.schema import record_from_data
+
+    if ours == theirs:
+        raise Refused("Choose one side: --ours or --theirs.", hint="'dgtracker check' shows both.")
+    side = "ours" if ours else "theirs"
+    with changing(ctx, by) as change:
+        conflict = conflicts.find(change.record.conflicts, conflict_id)
+        data = rtoml.loads(storage.serialise(change.record)[0])  # as a file holds it
+        kept = conflicts.settle(data, conflict, side)
+        settled, problems = record_from_data(data)
+        if settled is None:
+            raise Refused(
+                f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+            )
+        if conflict.path[0] == "candidates" and len(conflict.path) > 2:
+            from dgtracker.actions import add_note
+            from dgtracker.conflicts import shown
+
+            add_note(
+                settled,
+                conflict.path[1],
+                f"Merge conflict on {conflict.path[2]} resolved: kept {shown(kept)} ({side}).",
+                by=change.by,
+                today=change.today,
+                now=change.now,
+            )
+        change.record = settled
+        change.summary = f"resolve {conflict.id} {side}"
+    typer.echo(f"Resolved {conflict.id}: kept {conflicts.shown(kept)} ({side}).")
+
+
+@commands.command(cls=Command, epilog=example("dgtracker --file ~/dg-tdd/campaign.toml share"))
+def share(ctx: typer.Context) -> None:
+    """Keep the record in its own git repository: merge driver, ignores, a commit per change."""
+    from dgtracker import storage
+    from dgtracker.git_share import share as set_up
+
+    path = record_path(ctx)
+    storage.load(path)  # only a record that exists and keeps the rules is shared
+    for line in set_up(path, this_dgtracker()):
+        typer.echo(line)
+
+
+@commands.command(cls=Command, epilog=example("dgtracker sync"))
+def sync(ctx: typer.Context) -> None:
+    """Fetch the team's changes, merge them by meaning, and send ours (a shared record)."""
+    from dgtracker import storage
+    from dgtracker.git_share import is_shared
+    from dgtracker.git_share import sync as pull_and_push
+
+    path = record_path(ctx)
+    if not is_shared(path):
+        raise Refused(f"{path} is not shared.", hint="Run 'dgtracker share' first.")
+    # a record that breaks a rule (a bad edit by hand) is never committed nor sent
+    waiting = [conflict.id for conflict in storage.load(path).conflicts]
+    typer.echo(pull_and_push(path, waiting))

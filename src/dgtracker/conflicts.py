@@ -1,0 +1,97 @@
+"""Conflicts a merge left in the record (merge.py): what each says in words, and settling
+one by keeping one side's value.
+
+A conflict names the value by its path (table keys and item ids) and holds both sides'
+values; the record keeps the value from before the two changes until someone chooses.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from dgtracker.errors import Refused
+from dgtracker.merge import SCHEDULE, step_into
+from dgtracker.model import MergeConflict as Conflict
+
+SIDES = ("ours", "theirs", "base")
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return "nothing (removed)"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):  # several keys that make one value (a schedule)
+        return ", ".join(f"{key} {shown(part)}" for key, part in value.items())
+    return str(value)
+
+
+def _who(by: str | None, at: datetime | None) -> str:
+    parts = []
+    if by:
+        parts.append(f"by {by}")
+    if at is not None:
+        parts.append(f"at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def describe(conflict: Conflict) -> str:
+    """One conflict in words: what, each side's value with who and when, how to settle."""
+    what = " ".join(conflict.path[1:]) if len(conflict.path) > 1 else conflict.id
+    return (
+        f"conflict {conflict.id}: {conflict.path[0] if conflict.path else ''} {what}: "
+        f"one copy set it to {shown(conflict.ours)}{_who(conflict.ours_by, conflict.ours_at)}, "
+        f"the other to {shown(conflict.theirs)}"
+        f"{_who(conflict.theirs_by, conflict.theirs_at)}; it was {shown(conflict.base)} "
+        f"and stays so until you choose: dgtracker resolve {conflict.id} --ours "
+        f"(keeps {shown(conflict.ours)}) or --theirs (keeps {shown(conflict.theirs)})"
+    )
+
+
+def find(conflicts: list[Conflict], wanted: str) -> Conflict:
+    """The conflict with this id; or the only one about this candidate or milestone."""
+    wanted = wanted.strip()
+    exact = [c for c in conflicts if c.id == wanted]
+    about = [c for c in conflicts if c.id.split(".")[0] == wanted]
+    found = exact or about
+    if len(found) == 1:
+        return found[0]
+    if not conflicts:
+        raise Refused("The record holds no conflict to resolve.")
+    ids = ", ".join(c.id for c in (found or conflicts))
+    if found:
+        raise Refused(f"'{wanted}' has several conflicts: {ids}.", hint="Give one of them.")
+    raise Refused(f"No conflict '{wanted}'.", hint=f"Conflicts waiting: {ids}.")
+
+
+def settle(data: dict[str, Any], conflict: Conflict, side: str) -> Any:
+    """Put `side`'s value at the conflict's place in the record's `data` and drop the
+    conflict; the value kept."""
+    value = getattr(conflict, side)
+    *parents, key = conflict.path
+    holder: Any = data
+    for step in parents:
+        holder = step_into(holder, step)
+    if not isinstance(holder, dict):
+        raise Refused(
+            f"The place of conflict {conflict.id} is no longer in the record.",
+            hint=f"Drop it by hand from [[conflicts]] (id = '{conflict.id}').",
+        )
+    if key == SCHEDULE[0]:  # a group of keys: all of them replaced
+        for part in SCHEDULE[1]:
+            holder.pop(part, None)
+        holder.update(value or {})
+    elif value is None:
+        holder.pop(key, None)
+    else:
+        holder[key] = value
+
+    data["conflicts"] = [c for c in data.get("conflicts", []) if c.get("id") != conflict.id]
+    if not data["conflicts"]:
+        del data["conflicts"]
+    return value

@@ -1,0 +1,289 @@
+"""A record shared through its own git repository: set up, commit each change, sync.
+
+Loaded only when a record's folder is shared (`is_shared`, a cheap look at two files), so
+a record kept alone never pays for git. Every git command runs in the record's folder,
+which must be the top of its own repository: dgtracker never commits or pushes anywhere
+else, and never in its own source tree.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import NoReturn
+
+from dgtracker.errors import Refused
+
+DRIVER = "dgtracker"
+IGNORED = (
+    "# dgtracker's working files: lock, temp files, backups",
+    ".*.lock",
+    ".*.tmp-*",
+    "*.bak-*",
+    "",
+)
+
+
+def is_shared(record: Path) -> bool:
+    """Whether `dgtracker share` set up the record's folder (no git command is run)."""
+    folder = record.absolute().parent
+    try:
+        attributes = (folder / ".gitattributes").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return (folder / ".git").exists() and f"merge={DRIVER}" in attributes
+
+
+class Git:
+    """git, run in one folder, without prompts (cron has no terminal)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._who: list[str] | None = None
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        try:
+            done = subprocess.run(
+                ["git", *self._identity(), *args],
+                cwd=self.folder,
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise Refused("git is not installed.", hint="Install git to share a record.") from None
+        if check and done.returncode != 0:
+            raise Refused(
+                f"git {args[0]} failed: {_first_line(done.stderr or done.stdout)}",
+                hint=f"The record itself is saved; run 'git status' in {self.folder} to see why.",
+            )
+        return done
+
+    def ok(self, *args: str) -> bool:
+        return self.run(*args, check=False).returncode == 0
+
+    def out(self, *args: str) -> str:
+        return self.run(*args).stdout.strip()
+
+    def _identity(self) -> list[str]:
+        """Who commits: git's own setting; else, as under cron, this user on this host."""
+        if self._who is None:
+            probe = subprocess.run(
+                ["git", "var", "GIT_COMMITTER_IDENT"],
+                cwd=self.folder,
+                capture_output=True,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+                check=False,
+            )
+            user = os.environ.get("USER") or os.environ.get("LOGNAME") or "dgtracker"
+            self._who = (
+                []
+                if probe.returncode == 0
+                else ["-c", f"user.name={user}", "-c", f"user.email={user}@localhost"]
+            )
+        return self._who
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    wanted = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (wanted or lines or ["no message"])[0]
+
+
+# --- setting up ----------------------------------------------------------------------
+
+
+def _refuse_source_tree(top: Path) -> None:
+    project = top / "pyproject.toml"
+    if (top / "src" / "dgtracker").is_dir() or (
+        project.is_file() and 'name = "dgtracker"' in project.read_text(encoding="utf-8")
+    ):
+        raise Refused(
+            f"{top} is dgtracker's own source tree: a record shared there would put "
+            "candidates' personal data beside the tool's code.",
+            hint="Keep the record in a folder of its own (dgtracker --file ~/campaigns/x/"
+            "campaign.toml init), then share that.",
+        )
+
+
+def share(record: Path, command: list[str]) -> list[str]:
+    """Make the record's folder its own repository with the merge driver, and commit."""
+    record = record.absolute()
+    folder = record.parent
+    _refuse_source_tree(folder)
+    git = Git(folder)
+    top = git.run("rev-parse", "--show-toplevel", check=False)
+    lines = []
+    if top.returncode == 0 and Path(top.stdout.strip()).resolve() != folder.resolve():
+        _refuse_source_tree(Path(top.stdout.strip()))
+        raise Refused(
+            f"{folder} is inside the git repository {top.stdout.strip()}.",
+            hint="A shared record needs a folder that is its own repository: move it to a "
+            "folder of its own, then run share again.",
+        )
+    if top.returncode != 0:
+        git.run("init", "-q")
+        lines.append(f"Made {folder} a git repository.")
+    _add_line(folder / ".gitattributes", f"{record.name} merge={DRIVER}")
+    for line in IGNORED:
+        if line:
+            _add_line(folder / ".gitignore", line)
+    import shlex
+
+    driver = " ".join(shlex.quote(part) for part in command) + " merge-file %O %A %B"
+    git.run("config", f"merge.{DRIVER}.driver", driver)
+    git.run("config", f"merge.{DRIVER}.name", "dgtracker: merge campaign records by meaning")
+    git.run("add", "--", ".gitattributes", ".gitignore", record.name)
+    if not git.ok("diff", "--cached", "--quiet"):
+        git.run("commit", "-q", "-m", f"share {record.name} with dgtracker")
+        lines.append(f"Committed {record.name} with its merge settings.")
+    lines.append(f"Every change dgtracker makes to {record.name} is now committed at once.")
+    if not git.out("remote"):
+        lines.append(
+            "Add the team's private remote, then sync: "
+            f"git -C {shlex.quote(str(folder))} remote add origin URL && dgtracker sync"
+        )
+    return lines
+
+
+def _add_line(path: Path, line: str) -> None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    if line not in text.splitlines():
+        if text and not text.endswith("\n"):
+            text += "\n"
+        path.write_text(text + line + "\n", encoding="utf-8")
+
+
+# --- each change -----------------------------------------------------------------------
+
+
+def _operation(folder: Path) -> str | None:
+    """The git operation stopped half-way in this repository, if any."""
+    git_dir = folder / ".git"
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        return "rebase"
+    if (git_dir / "CHERRY_PICK_HEAD").exists():
+        return "cherry-pick"
+    if (git_dir / "MERGE_HEAD").exists():
+        return "merge"
+    return None
+
+
+def commit(record: Path, message: str, *, conflicts_left: int) -> str | None:
+    """Commit the record's change; during a stopped merge, rebase or cherry-pick, stage it
+    and carry the operation on once no conflict is left. What happened, if worth saying."""
+    record = record.absolute()
+    git = Git(record.parent)
+    git.run("add", "--", record.name)
+    operation = _operation(record.parent)
+    if operation is None:
+        if not git.ok("diff", "--cached", "--quiet", "--", record.name):
+            git.run("commit", "-q", "-m", message, "--", record.name)
+        return None
+    if conflicts_left:
+        return f"{conflicts_left} conflict(s) still to resolve before the {operation} ends."
+    if operation == "merge":
+        git.run("commit", "-q", "--no-edit")
+    else:
+        done = git.run("-c", "core.editor=true", operation, "--continue", check=False)
+        if done.returncode != 0 and _operation(record.parent):
+            return f"The {operation} stopped again: run 'dgtracker check' to see the conflicts."
+        if done.returncode != 0:
+            raise Refused(f"git {operation} --continue failed: {_first_line(done.stderr)}")
+    return f"All conflicts resolved; the {operation} is complete. Run 'dgtracker sync' to send it."
+
+
+# --- sync ----------------------------------------------------------------------------------
+
+
+def sync(record: Path, conflict_ids: list[str]) -> str:
+    """Pull the team's changes (merged through the driver) and push ours; what happened."""
+    record = record.absolute()
+    folder = record.parent
+    git = Git(folder)
+    operation = _operation(folder)
+    if operation is not None:
+        return _waiting(operation, conflict_ids)
+    commit(record, f"edit {record.name} by hand", conflicts_left=0)
+    remotes = git.out("remote").split()
+    if not remotes:
+        raise Refused(
+            f"No remote: {folder} has nobody to sync with yet.",
+            hint=f"Add the team's private remote: git -C {folder} remote add origin URL",
+        )
+    branch = git.out("symbolic-ref", "--short", "HEAD")
+    upstream = git.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+    if upstream.returncode == 0:
+        remote, _, remote_branch = upstream.stdout.strip().partition("/")
+    else:
+        remote, remote_branch = ("origin" if "origin" in remotes else remotes[0]), branch
+    incoming = _fetch(git, remote, remote_branch)
+    tracking = f"refs/remotes/{remote}/{remote_branch}"
+    merged = 0
+    if incoming:
+        merged = int(git.out("rev-list", "--count", "--no-merges", f"HEAD..{tracking}"))
+        done = git.run("merge", "--no-edit", "-q", tracking, check=False)
+        if done.returncode != 0:
+            if _operation(folder) == "merge":
+                return _waiting("merge", _conflicts_now(record))
+            raise Refused(f"git merge failed: {_first_line(done.stderr or done.stdout)}")
+    ahead = (
+        int(git.out("rev-list", "--count", f"{tracking}..HEAD"))
+        if git.ok("rev-parse", "--verify", "-q", tracking)
+        else 1
+    )
+    if ahead:
+        pushed = git.run("push", "-q", "-u", remote, f"HEAD:{remote_branch}", check=False)
+        if pushed.returncode != 0:
+            raise Refused(
+                f"Could not send the changes to {remote}: {_first_line(pushed.stderr)}",
+                hint="Your changes are committed here; run 'dgtracker sync' again later.",
+            )
+    if not merged and not ahead:
+        return "Up to date."
+    said = [f"merged {merged} change(s) from {remote}"] if merged else []
+    said += [f"sent {ahead} commit(s) to {remote}"] if ahead else []
+    return "Synced: " + " and ".join(said) + "."
+
+
+def _fetch(git: Git, remote: str, branch: str) -> bool:
+    """Fetch the remote; whether it holds commits we do not have."""
+    fetched = git.run("fetch", "-q", remote, check=False)
+    if fetched.returncode != 0:
+        raise Refused(
+            f"Remote unreachable: {remote} ({_first_line(fetched.stderr)}).",
+            hint="Your changes are committed here; run 'dgtracker sync' again when online.",
+        )
+    tracking = f"refs/remotes/{remote}/{branch}"
+    if not git.ok("rev-parse", "--verify", "-q", tracking):
+        return False
+    return int(git.out("rev-list", "--count", f"HEAD..{tracking}")) > 0
+
+
+def _conflicts_now(record: Path) -> list[str]:
+    from dgtracker import storage
+
+    try:
+        return [conflict.id for conflict in storage.load(record).conflicts]
+    except Exception:  # a record the driver could not merge: git's own markers
+        return []
+
+
+def _waiting(operation: str, conflict_ids: list[str]) -> NoReturn:
+    if not conflict_ids:
+        raise Refused(
+            f"A git {operation} is stopped half-way in the record's folder.",
+            hint=f"Run 'git status' there, finish or abort the {operation}, then sync again.",
+        )
+    first = conflict_ids[0]
+    raise Refused(
+        f"Conflict in {', '.join(conflict_ids)}: two copies decided differently.",
+        hint=f"Run 'dgtracker check' to see both sides, then 'dgtracker resolve {first} --ours' "
+        "or '--theirs' for each; then 'dgtracker sync' again.",
+    )

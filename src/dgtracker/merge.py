@@ -1,0 +1,380 @@
+"""A three-way merge of two records by what they mean, on TOML data (dicts as the schema
+reads them), for git's merge driver (`dgtracker merge-file`).
+
+The rules are generic, so a section added to the record later merges without new code:
+- a table merges key by key; a value changed on one side only takes that change;
+- a list of tables that each have an `id` (candidates, milestones, stages, conflicts, …)
+  is matched by id; items keep each side's order;
+- any other list of tables (`history`) is append-only: both sides' entries are kept, each
+  once (an entry is identified by its whole content), in time order (`at`); an entry of
+  the base that one side no longer has was rewritten there (a purge), and stays out;
+- a counter named `next_…_number` takes the larger value;
+- anything else changed on both sides to different values is a conflict: the record keeps
+  the value it had before (neither decision is taken), and a `[[conflicts]]` table lists
+  both, with who made each and when, until `dgtracker resolve` settles it.
+
+Two people given the same candidate id on two copies remain two candidates: the one added
+first (by its first history entry) keeps the id, the other takes the next free number,
+keeps the old id in `aliases` (so it still resolves) and gets a note in its history.
+A candidate is recognised by its first history entry, so a renumbered candidate met
+again under its old id on a copy that has not seen the renumbering is not doubled.
+
+The merge is symmetric: merge(base, a, b) and merge(base, b, a) hold the same record, but
+for which side a conflict calls "ours".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from dgtracker.model import candidate_id
+
+Table = dict[str, Any]
+Path = tuple[str, ...]
+
+CANDIDATES = "candidates"
+CONFLICTS = "conflicts"
+RENUMBERED_BY = "merge"
+
+
+@dataclass(slots=True)
+class Merged:
+    data: Table
+    conflicts: list[Table] = field(default_factory=list)  # the ones this merge found
+    renumbered: dict[str, str] = field(default_factory=dict)  # old id -> new id
+
+
+def merge(base: Table, ours: Table, theirs: Table) -> Merged:
+    """The merge of `ours` and `theirs`, both changed from `base` (which may be empty)."""
+    state = _State(base, ours, theirs)
+    data = state.table((), base, ours, theirs)
+    _renumber(state, data)
+    if state.conflicts:
+        found = data.setdefault(CONFLICTS, [])
+        known = {conflict.get("id") for conflict in found}
+        found.extend(c for c in state.conflicts if c["id"] not in known)
+    return Merged(data, state.conflicts, state.renumbered)
+
+
+# --- values ------------------------------------------------------------------------
+
+# Keys that together make one value (a milestone's schedule is one of `date`, `at`,
+# `start` and `end` with `label`, or `tbc`): merged whole, under the group's name.
+SCHEDULE = ("when", frozenset({"date", "at", "start", "end", "label", "tbc"}))
+GROUPS = {key: SCHEDULE for key in SCHEDULE[1]}
+
+
+def _part(table: Table, keys: frozenset[str]) -> Table | None:
+    part = {key: value for key, value in table.items() if key in keys}
+    return part or None
+
+
+def _freeze(value: Any) -> Hashable:
+    """A value as something hashable and ordered, for identity and tie-breaks."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _freeze(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(_freeze(item) for item in value)
+    return (type(value).__name__, repr(value))
+
+
+def _has_ids(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(item, dict) and "id" in item for item in items)
+
+
+def _is_entries(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(item, dict) and "id" not in item for item in items)
+
+
+def _is_counter(key: str) -> bool:
+    return key.startswith("next_") and key.endswith("_number")
+
+
+def _moment(entry: Table) -> tuple[int, Any]:
+    """An entry's time, comparable across dates and moments (entries without one first)."""
+    at = entry.get("at")
+    if isinstance(at, datetime):
+        return (1, at.timestamp() if at.tzinfo else at.isoformat())
+    if isinstance(at, date):
+        return (1, datetime(at.year, at.month, at.day).isoformat())
+    return (0, "")
+
+
+class _State:
+    def __init__(self, base: Table, ours: Table, theirs: Table) -> None:
+        self.base, self.ours, self.theirs = base, ours, theirs
+        self.conflicts: list[Table] = []
+        self.collisions: list[tuple[Table, Table]] = []
+        self.renumbered: dict[str, str] = {}
+
+    def value(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
+        if ours == theirs:
+            return ours
+        if ours == base:
+            return theirs
+        if theirs == base:
+            return ours
+        key = path[-1] if path else ""
+        if isinstance(ours, dict) and isinstance(theirs, dict):
+            return self.table(path, base if isinstance(base, dict) else {}, ours, theirs)
+        if isinstance(ours, list) and isinstance(theirs, list):
+            before = base if isinstance(base, list) else []
+            both = ours + theirs
+            if _has_ids(both) and (not before or _has_ids(before)):
+                return self.items(path, before, ours, theirs)
+            if _is_entries(both) and (not before or _is_entries(before)):
+                return _entries(before, ours, theirs)
+            if key == "aliases":
+                return sorted(set(ours) | set(theirs))
+        if _is_counter(key) and isinstance(ours, int) and isinstance(theirs, int):
+            return max(ours, theirs)
+        return self.conflict(path, base, ours, theirs)
+
+    def table(self, path: Path, base: Table, ours: Table, theirs: Table) -> Table:
+        merged: Table = {}
+        grouped: set[str] = set()
+        for key in _union_order(list(ours), list(theirs)):
+            group = GROUPS.get(key)
+            if group is not None:  # several keys that make one value: merged as one
+                if group[0] not in grouped:
+                    grouped.add(group[0])
+                    parts = [_part(table, group[1]) for table in (base, ours, theirs)]
+                    merged.update(self.whole((*path, group[0]), *parts) or {})
+                continue
+            value = self.value((*path, key), base.get(key), ours.get(key), theirs.get(key))
+            if value is not None:
+                merged[key] = value
+        return merged
+
+    def whole(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
+        """A value taken whole from one side, or a conflict: never mixed."""
+        if ours == theirs or theirs == base:
+            return ours
+        if ours == base:
+            return theirs
+        return self.conflict(path, base, ours, theirs)
+
+    def items(
+        self, path: Path, base: list[Table], ours: list[Table], theirs: list[Table]
+    ) -> list[Table]:
+        """Tables matched by id; candidates by who they are (their first history entry), so
+        a candidate renumbered on one copy is still met on the other."""
+        people = path == (CANDIDATES,)
+        key: Callable[[Table], Hashable] = _person if people else _item_id
+        before = {key(item): item for item in base}
+        mine = {key(item): item for item in ours}
+        yours = {key(item): item for item in theirs}
+        merged: list[Table] = []
+        for item_key in _union_order(list(mine), list(yours)):
+            o, t, b = mine.get(item_key), yours.get(item_key), before.get(item_key)
+            if o is None or t is None:
+                kept = o if t is None else t
+                # removed on one side: gone, unless the other side changed it since
+                if kept is not None and (b is None or kept != b):
+                    merged.append(kept)
+                continue
+            if people:
+                o, t = _same_id(b, o, t)
+            item_id = t["id"] if b is not None and o["id"] == b["id"] else o["id"]
+            merged.append(self.value((*path, str(item_id)), b or {}, o, t))
+        if people:
+            self._find_collisions(merged)
+        return merged
+
+    def _find_collisions(self, candidates: list[Table]) -> None:
+        """Two people under one id: the one added first keeps it (see _renumber)."""
+        holders: dict[Any, list[Table]] = {}
+        for candidate in candidates:
+            holders.setdefault(candidate.get("id"), []).append(candidate)
+        for group in holders.values():
+            if len(group) > 1:
+                first, *others = sorted(group, key=_added_first)
+                self.collisions += [(first, other) for other in others]
+
+    def conflict(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
+        entry: Table = {"id": _conflict_id(path), "path": list(path)}
+        for side, value in (("ours", ours), ("theirs", theirs), ("base", base)):
+            if value is not None:
+                entry[side] = value
+        for side, data in (("ours", self.ours), ("theirs", self.theirs)):
+            last = _last_entry(data, self.base, path)
+            if last is not None:
+                if isinstance(last.get("by"), str):
+                    entry[f"{side}_by"] = last["by"]
+                if isinstance(last.get("at"), datetime):
+                    entry[f"{side}_at"] = last["at"]
+        self.conflicts.append(entry)
+        return base if base is not None else ours
+
+
+def _union_order(first: list[Any], second: list[Any]) -> list[Any]:
+    """Keys of both lists, each once, keeping each list's order; where they differ, the
+    smaller key first (so the order does not depend on which list is which)."""
+    in_first, in_second = set(first), set(second)
+    order: list[Any] = []
+    seen: set[Any] = set()
+    i = j = 0
+    while i < len(first) or j < len(second):
+        while i < len(first) and first[i] in seen:
+            i += 1
+        while j < len(second) and second[j] in seen:
+            j += 1
+        if i >= len(first) and j >= len(second):
+            break
+        if j >= len(second):
+            pick = first[i]
+        elif i >= len(first):
+            pick = second[j]
+        else:
+            pick = _pick(first[i], second[j], first[i] in in_second, second[j] in in_first)
+        order.append(pick)
+        seen.add(pick)
+    return order
+
+
+def _pick(a: Any, b: Any, a_in_other: bool, b_in_other: bool) -> Any:
+    """The next of two heads: one only its own list has goes first (the other waits for
+    its place in that list); else the smaller, whichever list it heads."""
+    if a == b or (b_in_other and not a_in_other):
+        return a
+    if a_in_other and not b_in_other:
+        return b
+    return a if str(a) <= str(b) else b
+
+
+def _entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[Table]:
+    """Append-only entries: both sides' entries, each once, in time order."""
+    key: Callable[[Table], Hashable] = _freeze
+    mine = [key(e) for e in ours]
+    yours = [key(e) for e in theirs]
+    rewritten = {key(e) for e in base} - (set(mine) & set(yours))
+    table = {k: e for k, e in zip(mine + yours, ours + theirs, strict=True)}
+    a = [k for k in mine if k not in rewritten]
+    b = [k for k in yours if k not in rewritten]
+    order: list[Hashable] = []
+    seen: set[Hashable] = set()
+    i = j = 0
+    while True:
+        while i < len(a) and a[i] in seen:
+            i += 1
+        while j < len(b) and b[j] in seen:
+            j += 1
+        if i >= len(a) and j >= len(b):
+            break
+        if j >= len(b):
+            pick = a[i]
+        elif i >= len(a):
+            pick = b[j]
+        else:
+            pick = min(a[i], b[j], key=lambda k: (_moment(table[k]), str(k)))
+        order.append(pick)
+        seen.add(pick)
+    return [table[k] for k in order]
+
+
+def _added_first(candidate: Table) -> tuple[Any, ...]:
+    history = candidate.get("history") or [{}]
+    return (_moment(history[0]), str(_freeze(candidate)))
+
+
+def _conflict_id(path: Path) -> str:
+    """A short id: c014.stage for a candidate's stage, campaign.title for the title."""
+    if len(path) >= 2 and path[0] in (CANDIDATES, "milestones"):
+        return ".".join(path[1:])
+    return ".".join(path)
+
+
+def _last_entry(data: Table, base: Table, path: Path) -> Table | None:
+    """The last history entry that one side added to the item holding `path` (who made the
+    change, and when); else its last entry."""
+    holder: Any = data
+    before: Any = base
+    found: Table | None = None
+    for step in path:
+        holder, before = step_into(holder, step), step_into(before, step)
+        if holder is None:
+            break
+        history = holder.get("history") if isinstance(holder, dict) else None
+        if isinstance(history, list) and history and isinstance(history[-1], dict):
+            old = before.get("history") if isinstance(before, dict) else None
+            added = [entry for entry in history if not old or entry not in old]
+            found = (added or history)[-1]
+    return found
+
+
+def step_into(holder: Any, step: str) -> Any:
+    """One step down a path: a key of a table, or the item with that id in a list."""
+    if isinstance(holder, dict):
+        return holder.get(step)
+    if isinstance(holder, list):
+        for item in holder:
+            if isinstance(item, dict) and str(item.get("id")) == step:
+                return item
+    return None
+
+
+# --- candidates given the same id on two copies -------------------------------------------
+
+
+def _person(candidate: Table) -> Hashable:
+    """Who a candidate is: their first history entry (when they were added, by whom) and the
+    id they were first given, which no renumbering changes; their id without a history."""
+    history = candidate.get("history")
+    if isinstance(history, list) and history and isinstance(history[0], dict):
+        # with the id first given (renumbering only ever raises it): one person may add
+        # two candidates within a second
+        given = min([candidate.get("id"), *(candidate.get("aliases") or ())], key=_number)
+        return ("added", _freeze(history[0]), given)
+    return ("id", candidate.get("id"))
+
+
+def _item_id(item: Table) -> Hashable:
+    found: Hashable = item["id"]
+    return found
+
+
+def _same_id(base: Table | None, ours: Table, theirs: Table) -> tuple[Table, Table]:
+    """One candidate renumbered differently on both copies: the lower id, the others kept
+    as aliases."""
+    if ours["id"] == theirs["id"] or base is None or base["id"] in (ours["id"], theirs["id"]):
+        return ours, theirs
+    chosen = min(ours["id"], theirs["id"], key=lambda cid: (_number(cid), str(cid)))
+    known = {*(ours.get("aliases") or ()), *(theirs.get("aliases") or ())}
+    aliases = sorted((known | {ours["id"], theirs["id"]}) - {chosen})
+    return {**ours, "id": chosen, "aliases": aliases}, {**theirs, "id": chosen, "aliases": aliases}
+
+
+def _number(cid: Any) -> int:
+    text = str(cid)
+    return int(text[1:]) if text[:1] == "c" and text[1:].isdigit() else 0
+
+
+def _renumber(state: _State, data: Table) -> None:
+    if not state.collisions:
+        return
+    candidates = data.get(CANDIDATES) or []
+    highest = max([_number(c.get("id")) for c in candidates] + [0])
+    counter = max(highest + 1, int(data.get("next_candidate_number") or 1))
+    order = sorted(state.collisions, key=lambda p: (_number(p[0]["id"]), _added_first(p[1])))
+    for first, second in order:
+        old = str(second["id"])
+        new = candidate_id(counter)
+        counter += 1
+        at = max((e["at"] for c in (first, second) for e in c.get("history") or ()), default=None)
+        note = (
+            f"Renumbered from {old} to {new} when two copies of the record were merged: "
+            f"{old} had also been given to another candidate. {old} still finds this one "
+            "where no other candidate holds it."
+        )
+        renumbered = {**second, "id": new, "aliases": sorted({*(second.get("aliases") or ()), old})}
+        if isinstance(at, datetime):
+            event = {"at": at, "on": at.date(), "by": RENUMBERED_BY, "action": "note", "note": note}
+            renumbered["history"] = [*(second.get("history") or ()), event]
+        index = next(i for i, c in enumerate(candidates) if c is second)
+        candidates[index] = renumbered
+        state.renumbered[old] = new
+    candidates.sort(key=lambda c: _number(c.get("id")))
+    data["next_candidate_number"] = counter

@@ -1,0 +1,182 @@
+"""The merge of two records by meaning (merge.py), checked on random changes made on two
+copies of one record: a side merged with an unchanged base is that side; the merge does
+not depend on which side is which; no event is ever dropped; the result keeps the rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import rtoml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dgtracker import actions, storage, template
+from dgtracker.dates import When
+from dgtracker.errors import Refused
+from dgtracker.merge import SCHEDULE, merge
+from dgtracker.model import Record
+from dgtracker.schema import record_from_data
+
+TODAY = date(2026, 2, 2)
+START = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+STAGES = ["longlist", "shortlist", "assessment", "interview"]
+SCHEDULES = [
+    When(date(2026, 3, 4), date(2026, 3, 4)),
+    When(date(2026, 3, 2), date(2026, 3, 6)),
+    When(),
+    When(date(2026, 3, 5), date(2026, 3, 5), time(14, 30)),
+]
+
+Op = tuple[str, int, int]  # what, which candidate (by position), which stage or minute
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "note", "move", "done", "reschedule"]),
+        st.integers(0, 5),
+        st.integers(0, 3),
+    ),
+    max_size=6,
+)
+
+
+def as_data(record: Record) -> dict[str, Any]:
+    return rtoml.loads(storage.serialise(record)[0])
+
+
+def as_record(data: dict[str, Any]) -> Record:
+    record, problems = record_from_data(data)
+    assert record is not None, problems
+    return record
+
+
+def apply(data: dict[str, Any], changes: list[Op], who: str, offset: int) -> dict[str, Any]:
+    record = as_record(data)
+    for step, (what, which, choice) in enumerate(changes):
+        now = START + timedelta(minutes=offset + 3 * step)
+        ids = [c.id for c in record.candidates]
+        try:
+            if what == "add" or not ids:
+                actions.add_candidate(record, name=f"{who} {step}", by=who, today=TODAY, now=now)
+            elif what == "note":
+                actions.add_note(
+                    record,
+                    ids[which % len(ids)],
+                    f"{who} says {step}",
+                    by=who,
+                    today=TODAY,
+                    now=now,
+                )
+            elif what == "move":
+                actions.move(
+                    record, ids[which % len(ids)], STAGES[choice], by=who, today=TODAY, now=now
+                )
+            elif what == "reschedule":
+                milestone = ["sift", "interviews"][which % 2]
+                actions.reschedule(record, milestone, SCHEDULES[choice], by=who, now=now)
+            else:
+                actions.mark_done(record, "closing", on=TODAY, today=TODAY, by=who, now=now)
+        except Refused:
+            pass  # a change the rules refuse (already there, already done): skipped
+    return as_data(record)
+
+
+def base_with(changes: list[Op]) -> dict[str, Any]:
+    return apply(as_data(template.dhsc_campaign()), changes, "base", -600)
+
+
+def events_by_person(data: dict[str, Any]) -> dict[str, set[str]]:
+    return {
+        c["name"]: {repr(sorted(e.items())) for e in c.get("history", [])}
+        for c in data.get("candidates", [])
+    }
+
+
+def swapped(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for conflict in conflicts:
+        turned = {k: v for k, v in conflict.items() if not k.startswith(("ours", "theirs"))}
+        for key, value in conflict.items():
+            if key.startswith("ours"):
+                turned["theirs" + key[4:]] = value
+            elif key.startswith("theirs"):
+                turned["ours" + key[6:]] = value
+        out.append(turned)
+    return out
+
+
+def _key(conflict: dict[str, Any]) -> str:
+    return repr(sorted(conflict.items()))
+
+
+def without_conflicts(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key != "conflicts"}
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(ops, ops)
+def test_a_side_merged_with_an_unchanged_base_is_that_side(
+    before: list[Op], changes: list[Op]
+) -> None:
+    base = base_with(before)
+    side = apply(base, changes, "ada", 0)
+    assert merge(base, side, base).data == side
+    assert merge(base, base, side).data == side
+
+
+@SETTINGS
+@given(ops, ops, ops)
+def test_merge_is_symmetric_keeps_every_event_and_the_rules(
+    before: list[Op], left: list[Op], right: list[Op]
+) -> None:
+    base = base_with(before)
+    a = apply(base, left, "ada", 0)
+    b = apply(base, right, "bob", 1)
+    ab, ba = merge(base, a, b), merge(base, b, a)
+    assert without_conflicts(ab.data) == without_conflicts(ba.data)
+    assert sorted(map(_key, ab.data.get("conflicts", []))) == sorted(
+        map(_key, swapped(ba.data.get("conflicts", [])))
+    )
+    merged = events_by_person(ab.data)
+    for side in (a, b):
+        for person, events in events_by_person(side).items():
+            assert events <= merged[person]  # no event dropped
+    names = [c["name"] for c in ab.data["candidates"]]
+    assert len(names) == len(set(names))  # two people never share an id
+    assert len(names) == len(set(names) | {c["name"] for c in a["candidates"] + b["candidates"]})
+    as_record(ab.data)  # the merged record keeps every rule
+    for conflict in ab.conflicts:  # only where both sides decided differently
+        assert conflict["path"][-1] in ("stage", "when") and conflict["ours"] != conflict["theirs"]
+    stages = {side: {c["id"]: c["stage"] for c in data["candidates"]} for side, data in
+              (("base", base), ("a", a), ("b", b))}  # fmt: skip
+    collided = {
+        f"{cid}.stage"
+        for cid, before in stages["base"].items()
+        if before != stages["a"][cid] != stages["b"][cid] != before
+    }
+    schedules = {
+        side: {
+            m["id"]: {k: v for k, v in m.items() if k in SCHEDULE[1]} for m in data["milestones"]
+        }
+        for side, data in (("base", base), ("a", a), ("b", b))
+    }
+    collided |= {
+        f"{mid}.when"
+        for mid, before in schedules["base"].items()
+        if before != schedules["a"][mid] != schedules["b"][mid] != before
+    }
+    assert {conflict["id"] for conflict in ab.conflicts} == collided  # exactly those
+
+
+def test_a_renumbered_candidate_met_again_under_its_old_id_is_not_doubled() -> None:
+    base = base_with([])
+    a = apply(base, [("add", 0, 0)], "ada", 0)
+    b = apply(base, [("add", 0, 0)], "bob", 1)
+    once = merge(base, a, b).data  # bob's c001 is now c002
+    assert [c["id"] for c in once["candidates"]] == ["c001", "c002"]
+    later = apply(b, [("note", 0, 0)], "bob", 10)  # bob still calls it c001
+    twice = merge(b, once, later).data
+    assert [c["name"] for c in twice["candidates"]] == ["ada 0", "bob 0"]
+    assert any(e.get("note") == "bob says 0" for e in twice["candidates"][1]["history"])

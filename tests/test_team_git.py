@@ -1,0 +1,342 @@
+"""A record shared by a team through real git: share, a commit per change, the merge
+driver under merge, pull --rebase and cherry-pick, sync, and conflicts settled by resolve.
+
+Every clone is a folder in tmp_path; a bare repository there is the team's remote.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+from tests.conftest import Cli, installed_dgtracker
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for what in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{what}_NAME", "Team Member")
+        monkeypatch.setenv(f"GIT_{what}_EMAIL", "member@example.org")
+    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
+
+
+def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+    if check:
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+    return done
+
+
+def data(clone: Path) -> dict:
+    return tomllib.loads((clone / "campaign.toml").read_text(encoding="utf-8"))
+
+
+def events(clone: Path) -> list[tuple]:
+    """Every history event as (candidate name, event) pairs, to count across merges."""
+    found = []
+    for candidate in data(clone)["candidates"]:
+        for event in candidate.get("history", []):
+            found.append((candidate["name"], tuple(sorted((k, str(v)) for k, v in event.items()))))
+    return found
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """A bare remote and three clones of a shared DHSC record."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    first = tmp_path / "ada"
+    first.mkdir()
+    ada = Cli(first / "campaign.toml")
+    ada.ok("init")
+    out = ada.ok("share")
+    assert "Committed campaign.toml" in out
+    git(first, "remote", "add", "origin", str(remote))
+    assert "sent 1 commit(s)" in ada.ok("sync")
+    clones = [first]
+    for name in ("bob", "cy"):
+        git(tmp_path, "clone", "-q", str(remote), name)
+        Cli(tmp_path / name / "campaign.toml").ok("share")  # the driver is per clone
+        clones.append(tmp_path / name)
+    return remote, clones
+
+
+def test_share_sets_up_driver_and_ignores(team: tuple[Path, list[Path]]) -> None:
+    _, (ada, _, _) = team
+    assert (ada / ".gitattributes").read_text() == "campaign.toml merge=dgtracker\n"
+    assert ".*.lock" in (ada / ".gitignore").read_text()
+    driver = git(ada, "config", "merge.dgtracker.driver").stdout.strip()
+    assert driver.startswith("/") and driver.endswith("merge-file %O %A %B")
+    assert git(ada, "status", "--porcelain").stdout == ""
+
+
+def test_each_change_is_committed_without_personal_data(team: tuple[Path, list[Path]]) -> None:
+    _, (ada, _, _) = team
+    cli = Cli(ada / "campaign.toml")
+    assert (
+        cli.ok("add-candidate", "Jane Secret", "--email", "jane@example.org", "--by", "ada").strip()
+        == "c001"
+    )
+    cli.ok("move", "c001", "shortlist", "--by", "ada")
+    log = git(ada, "log", "--format=%s").stdout.splitlines()
+    assert log[:2] == ["move c001 shortlist (by ada)", "add-candidate c001 (by ada)"]
+    assert "Jane" not in git(ada, "log", "--format=%B").stdout
+    assert git(ada, "status", "--porcelain").stdout == ""
+    cli.ok("purge", "--candidate", "c001", "--by", "ada")
+    assert git(ada, "log", "-1", "--format=%s").stdout.strip() == "purge (by ada)"
+    assert "Jane" not in (ada / "campaign.toml").read_text()
+    assert git(ada, "status", "--porcelain").stdout == ""
+
+
+def test_two_clones_adding_get_two_candidates_and_old_id_resolves(
+    team: tuple[Path, list[Path]],
+) -> None:
+    _, (ada, bob, _) = team
+    a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
+    a.ok("add-candidate", "Alice Able", "--by", "ada")
+    b.ok("add-candidate", "Bob Baker", "--by", "bob")
+    a.ok("sync")
+    out = b.ok("sync")
+    assert "merged 1 change(s)" in out
+    names = {c["id"]: c["name"] for c in data(bob)["candidates"]}
+    assert sorted(names.values()) == ["Alice Able", "Bob Baker"]
+    assert len(names) == 2
+    renumbered = next(c for c in data(bob)["candidates"] if c["id"] == "c002")
+    assert renumbered["aliases"] == ["c001"]
+    assert "Renumbered from c001 to c002" in renumbered["history"][-1]["note"]
+    kept = next(c for c in data(bob)["candidates"] if c["id"] == "c001")
+    assert b.ok("show", "c002").count(renumbered["name"]) >= 1
+    assert kept["name"] != renumbered["name"]
+    a.ok("sync")
+    assert data(ada) == data(bob)
+    assert "is valid" in a.ok("check")
+    # a third change on the clone that first saw c001 keeps working after the merge
+    a.ok("note", "c002", "Called back", "--by", "ada")
+    b.ok("note", "c001", "Sift done", "--by", "bob")
+    a.ok("sync")
+    b.ok("sync")
+    a.ok("sync")
+    assert data(ada) == data(bob)
+    assert len(data(ada)["candidates"]) == 2
+
+
+def test_same_move_to_two_stages_is_a_conflict_resolved_by_command(
+    team: tuple[Path, list[Path]],
+) -> None:
+    _, (ada, bob, _) = team
+    a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
+    a.ok("add-candidate", "Alice Able", "--by", "ada")
+    a.ok("sync")
+    b.ok("sync")
+    a.ok("move", "c001", "shortlist", "--by", "ada")
+    b.ok("move", "c001", "rejected", "--reason", "Not enough experience", "--by", "bob")
+    a.ok("sync")
+    result = b("sync")
+    assert result.exit_code == 1
+    assert "Conflict in c001.stage" in result.output
+    assert "dgtracker resolve c001.stage --ours" in result.output
+    checked = b("check")
+    assert checked.exit_code == 1
+    assert "'rejected' (by bob" in checked.output and "'shortlist' (by ada" in checked.output
+    assert "it was 'applied'" in checked.output
+    moves = [e for e in data(bob)["candidates"][0]["history"] if e["action"] == "moved"]
+    assert {m["stage"] for m in moves} == {"shortlist", "rejected"}  # nothing lost meanwhile
+    out = b.ok("resolve", "c001", "--theirs", "--by", "bob")
+    assert "kept 'shortlist'" in out
+    assert data(bob)["candidates"][0]["stage"] == "shortlist"
+    last = data(bob)["candidates"][0]["history"][-1]
+    assert last["note"] == "Merge conflict on stage resolved: kept 'shortlist' (theirs)."
+    assert last["by"] == "bob"
+    assert "conflicts" not in data(bob)
+    assert "merge is complete" in out or git(bob, "status", "--porcelain").stdout == ""
+    assert not (bob / ".git" / "MERGE_HEAD").exists()
+    b.ok("check")
+    b.ok("sync")
+    a.ok("sync")
+    assert data(ada) == data(bob)
+
+
+def test_two_reschedules_of_one_milestone_conflict_and_resolve(
+    team: tuple[Path, list[Path]],
+) -> None:
+    _, (ada, bob, _) = team
+    a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
+    a.ok("milestone", "reschedule", "sift", "2026-02-16", "--by", "ada")
+    b.ok("milestone", "reschedule", "sift", "w/c 16 February 2026", "--by", "bob")
+    a.ok("sync")
+    assert b("sync").exit_code == 1
+    checked = b("check").output
+    assert "conflict sift.when" in checked and "tbc true" in checked  # it was tbc
+    assert "date 2026-02-16" in checked and "start 2026-02-16, end 2026-02-22" in checked
+    b.ok("resolve", "sift", "--ours")
+    sift = next(m for m in data(bob)["milestones"] if m["id"] == "sift")
+    assert (sift["start"].isoformat(), sift["end"].isoformat()) == ("2026-02-16", "2026-02-22")
+    assert "date" not in sift and "tbc" not in sift
+    assert [h["by"] for h in sift["history"]] == ["ada", "bob"]  # both reschedules kept
+    assert "is valid" in b.ok("check")
+    b.ok("sync")
+    a.ok("sync")
+    assert data(ada) == data(bob)
+
+
+def _random_change(cli: Cli, rng: random.Random, who: str) -> None:
+    ids = [c["id"] for c in cli.data()["candidates"]]
+    choice = rng.choice(["add", "note", "move", "milestone", "reschedule"] if ids else ["add"])
+    if choice == "add":
+        cli.ok("add-candidate", f"{who.title()} Person {rng.randrange(10**6)}", "--by", who)
+    elif choice == "note":
+        cli.ok("note", rng.choice(ids), f"note {rng.randrange(10**6)} from {who}", "--by", who)
+    elif choice == "move":
+        cid = rng.choice(ids)
+        stage = rng.choice(["longlist", "shortlist", "assessment"])
+        if cli.candidate(cid)["stage"] != stage:
+            cli.ok("move", cid, stage, "--by", who)
+    elif choice == "reschedule":
+        when = rng.choice(["2026-02-16", "w/c 16 February 2026", "2026-02-18", "tbc"])
+        done = cli("milestone", "reschedule", "sift", when, "--by", who)
+        assert done.exit_code == 0 or "already set" in done.output, done.output
+    else:
+        cli.ok(
+            "milestone", "add", f"{who} review {rng.randrange(10**6)}", "2026-03-20", "--by", who
+        )
+
+
+def _integrate(method: str, clone: Path, cli: Cli) -> None:
+    """Bring the remote's changes in by one git way, settling conflicts with resolve."""
+    git(clone, "fetch", "-q", "origin")
+    if method == "merge":
+        done = git(clone, "merge", "--no-edit", "-q", "origin/main", check=False)
+    elif method == "rebase":
+        done = git(clone, "pull", "-q", "--rebase", "origin", "main", check=False)
+    else:  # start from the remote and cherry-pick our own commits onto it
+        mine = git(clone, "rev-parse", "HEAD").stdout.strip()
+        git(clone, "reset", "-q", "--hard", "origin/main")
+        base = git(clone, "merge-base", mine, "origin/main").stdout.strip()
+        picks = git(clone, "rev-list", "--reverse", "--no-merges", f"{base}..{mine}").stdout.split()
+        done = subprocess.CompletedProcess([], 0)
+        for pick in picks:
+            if git(clone, "cherry-pick", pick, check=False).returncode != 0:
+                _settle_all(cli, clone)
+        return
+    if done.returncode != 0:
+        _settle_all(cli, clone)
+
+
+def _settle_all(cli: Cli, clone: Path) -> None:
+    """Resolve until git's stopped operation is over (a rebase may stop at several commits)."""
+    stopped = ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
+    while any((clone / ".git" / name).exists() for name in stopped):
+        _settle(cli, clone)
+
+
+def _settle(cli: Cli, clone: Path) -> None:
+    record = cli.data()
+    assert record.get("conflicts"), git(clone, "status").stdout
+    for conflict in record["conflicts"]:
+        # conflicts come only from decisions that collide: a candidate moved two ways, or
+        # one milestone rescheduled two ways
+        assert conflict["id"] == "sift.when" or conflict["path"][2] == "stage", conflict
+        cli.ok("resolve", conflict["id"], "--ours")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("method", ["merge", "rebase", "cherry-pick"])
+def test_three_clones_interleaved_keep_every_event_once(
+    team: tuple[Path, list[Path]], method: str, seed: int
+) -> None:
+    _, clones = team
+    clis = [Cli(clone / "campaign.toml") for clone in clones]
+    rng = random.Random(f"team-{method}-{seed}")
+    before: set[tuple] = set()
+    for _ in range(3):
+        for clone, cli, who in zip(clones, clis, ("ada", "bob", "cy"), strict=True):
+            for _ in range(rng.randrange(1, 4)):
+                _random_change(cli, rng, who)
+            before |= set(events(clone))
+        order = rng.sample(range(3), 3)
+        for index in order:
+            _integrate(method, clones[index], clis[index])
+            git(clones[index], "push", "-q", "origin", "HEAD:main")
+    for index in range(3):  # everyone catches up
+        _integrate(method, clones[index], clis[index])
+    final = [data(clone) for clone in clones]
+    assert final[0] == final[1] == final[2]
+    seen = events(clones[0])
+    assert len(seen) == len(set(seen))  # every event once
+    names = [c["name"] for c in final[0]["candidates"]]
+    assert len(names) == len(set(names))  # no id shared by two people, nobody doubled
+    assert before <= set(seen)  # no event of any side lost
+    assert "is valid" in clis[0].ok("check")
+
+
+def test_sync_from_cron_bare_environment(team: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    _, (ada, bob, _) = team
+    Cli(ada / "campaign.toml").ok("add-candidate", "Alice Able", "--by", "ada")
+    Cli(ada / "campaign.toml").ok("sync")
+    Cli(bob / "campaign.toml").ok("milestone", "done", "closing", "--by", "bob")
+    bare_home = tmp_path / "cronhome"
+    bare_home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(bare_home)}
+    done = subprocess.run(
+        [installed_dgtracker(), "--file", str(bob / "campaign.toml"), "sync"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "merged 1 change(s)" in done.stdout
+    assert [c["name"] for c in data(bob)["candidates"]] == ["Alice Able"]
+    assert git(bob, "status", "--porcelain").stdout == ""
+
+
+def test_sync_says_no_remote_and_unreachable(tmp_path: Path) -> None:
+    folder = tmp_path / "solo"
+    folder.mkdir()
+    cli = Cli(folder / "campaign.toml")
+    cli.ok("init")
+    cli.ok("share")
+    result = cli("sync")
+    assert result.exit_code == 1 and "No remote" in result.output
+    git(folder, "remote", "add", "origin", str(tmp_path / "missing.git"))
+    result = cli("sync")
+    assert result.exit_code == 1 and "Remote unreachable" in result.output
+    commits = git(folder, "rev-list", "--count", "HEAD").stdout
+    (folder / "campaign.toml").write_text("schema = 1\n[campaign\n", encoding="utf-8")
+    result = cli("sync")  # a broken hand edit is never committed nor sent
+    assert result.exit_code == 3 and "not valid TOML" in result.output
+    assert git(folder, "rev-list", "--count", "HEAD").stdout == commits
+
+
+def test_share_refuses_a_folder_inside_another_repository(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "data").mkdir()
+    cli = Cli(tmp_path / "data" / "campaign.toml")
+    cli.ok("init")
+    result = cli("share")
+    assert result.exit_code == 1 and "inside the git repository" in result.output
+    assert git(tmp_path, "log", check=False).returncode != 0  # nothing committed there
+
+
+def test_merge_file_exit_codes(tmp_path: Path) -> None:
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    ours, theirs = tmp_path / "ours.toml", tmp_path / "theirs.toml"
+    for path in (ours, theirs):
+        path.write_bytes(base.path.read_bytes())
+    Cli(ours).ok("add-candidate", "Alice Able", "--by", "ada")
+    Cli(theirs).ok("milestone", "done", "closing", "--by", "bob")
+    driver = [installed_dgtracker(), "merge-file", str(base.path), str(ours), str(theirs)]
+    done = subprocess.run(driver, capture_output=True, text=True, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    merged = tomllib.loads(ours.read_text())
+    assert merged["candidates"][0]["name"] == "Alice Able"
+    assert next(m for m in merged["milestones"] if m["id"] == "closing")["done"]
