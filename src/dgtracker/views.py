@@ -12,7 +12,6 @@ from datetime import date
 
 from dgtracker.dates import format_day
 from dgtracker.model import (
-    ENTERS_STAGE,
     RESERVE_STAGE,
     Action,
     Candidate,
@@ -111,15 +110,16 @@ APPOINTMENT_MILESTONE = "appointment"
 
 
 def outcome_date(record: Record) -> date | None:
-    """When the campaign reached its outcome: the latest day someone entered an appointed
-    stage, else the day the "appointment" milestone was marked done; None if neither.
-    Reserve-list expiry and the retention policy both count from it."""
+    """When the campaign reached its outcome, from what is true now: the latest day on
+    which someone now at an appointed stage entered it, else the day the "appointment"
+    milestone was marked done; None if neither. An appointment undone since (a
+    reinstating move) sets no date. Reserve-list expiry, the retention policy and a
+    subject access export all count from it: this is the one place it is decided."""
     appointed = {stage.id for stage in record.stages if stage.kind == StageKind.APPOINTED}
     days = [
-        event.on
+        since
         for candidate in record.candidates
-        for event in candidate.history
-        if event.action in ENTERS_STAGE and event.stage in appointed
+        if candidate.stage in appointed and (since := candidate.stage_since()) is not None
     ]
     if days:
         return max(days)
