@@ -168,6 +168,7 @@ def test_csv_lists_candidates_with_stage_days_and_notes(cli) -> None:
         "days in stage",
         "last change",
         "notes",
+        "reason",
     ]
     assert ada == [
         "c001",
@@ -180,6 +181,7 @@ def test_csv_lists_candidates_with_stage_days_and_notes(cli) -> None:
         "5",
         "2026-01-28",
         "Strong on data\nGood sift",
+        "",
     ]
     assert zoe[:7] == ["c002", "Zoë Brontë, OBE", "", "020 7946 0000", "", "applied", "2026-02-02"]
 
@@ -216,7 +218,7 @@ def test_csv_of_an_empty_record_is_just_the_header(cli) -> None:
     raw = cli("export", "csv").stdout_bytes
     [header] = _rows(raw)
     assert header[0] == "id"
-    assert raw.endswith(b"notes\r\n")
+    assert raw.endswith(b"notes,reason\r\n")
 
 
 # --- json --------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def _appointed_in_error(cli) -> None:
     """c001 appointed by mistake on 1 June, reinstated the next day; c002 on the reserve list."""
@@ -33,3 +35,97 @@ def test_the_outcome_is_the_day_the_person_now_appointed_was_appointed(cli) -> N
     subject = json.loads(cli.ok("export-subject", "c002", as_of="2026-07-02"))
     assert subject["retention"]["anonymise_on"] == "2027-07-01"
     assert "expire in 30 days (Thu 1 Jul 2027)" in cli.ok("remind", as_of="2027-06-01")
+
+
+# --- finding 2: reasons and ranks on every path into the record ----------------------
+
+
+def test_adding_at_a_stage_that_needs_a_reason_needs_one(cli) -> None:
+    before = cli.path.read_bytes()
+    result = cli("add-candidate", "Test Person", "--stage", "rejected")
+    assert result.exit_code == 1
+    assert "needs a reason" in result.output and "--reason" in result.output
+    assert cli.path.read_bytes() == before
+    cli.ok("add-candidate", "Test Person", "--stage", "rejected", "--reason", "Late application")
+    [event] = cli.candidate("c001")["history"]
+    assert event["reason"] == "Late application" and event["stage"] == "rejected"
+    assert "is valid" in cli.ok("check")
+
+
+def test_an_imported_row_at_a_stage_that_needs_a_reason_needs_one(cli, tmp_path) -> None:
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("name,stage\r\nAda Lovelace,rejected\r\n", encoding="utf-8")
+    result = cli("import", str(sheet))
+    assert result.exit_code == 1
+    assert "line 2: stage 'rejected' needs a reason" in result.output
+    assert cli.data()["candidates"] == []
+    sheet.write_text("name,stage,reason\r\nAda Lovelace,rejected,Late\r\n", encoding="utf-8")
+    cli.ok("import", str(sheet))
+    assert cli.candidate("c001")["history"][0]["reason"] == "Late"
+
+
+def test_a_rank_only_on_the_reserve_list(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    before = cli.path.read_bytes()
+    result = cli("move", "c001", "rejected", "--reason", "no", "--rank", "3")
+    assert result.exit_code == 1 and "reserve list" in result.output
+    assert cli.path.read_bytes() == before
+
+
+def _hand_edit(cli, old: str, new: str) -> None:
+    text = cli.path.read_text(encoding="utf-8")
+    assert old in text
+    cli.path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ('stage = "applied"\n', 'stage = ""\n', "unknown stage ''"),
+        ('action = "added"', 'action = ""', "unknown action ''"),
+        ('stage = "applied"\n', 'stage = "rejected"\n', "'rejected' needs a reason"),
+        ('stage = "applied"\n', 'stage = "applied"\nrank = 2\n', "belongs to the reserve list"),
+    ],
+)
+def test_a_hand_edit_that_breaks_a_rule_is_refused_by_check_and_by_every_command(
+    cli, old, new, why
+) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    _hand_edit(cli, old, new)
+    for command in (("check",), ("candidates",), ("move", "c001", "longlist")):
+        result = cli(*command)
+        assert result.exit_code == 3, (command, result.output)
+        assert why in result.output, (command, result.output)
+
+
+def test_a_purged_person_at_a_stage_that_needs_a_reason_still_loads(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("move", "c001", "withdrawn", "--reason", "Took another post")
+    cli.ok("purge", "--candidate", "c001")
+    assert "Took another post" not in cli.path.read_text(encoding="utf-8")
+    assert "is valid" in cli.ok("check")
+
+
+# --- finding 3: one statement of each rule, for the fast load and the full check -----
+
+
+def test_a_rule_added_once_is_kept_by_the_fast_load_and_by_check(cli, monkeypatch) -> None:
+    from dgtracker import rules, schema
+
+    cli.ok("add-candidate", "Ada Lovelace", "--source", "search firm", "--note", "Strong")
+    data = cli.data()
+    stage_ids = frozenset(stage["id"] for stage in data["stages"])
+    [table] = data["candidates"]
+    assert schema._plain_candidate(table, stage_ids) is not None  # the fast path takes it
+    monkeypatch.setitem(rules.CANDIDATE, "source", rules.Field(str, choices=("advert",)))
+    monkeypatch.setitem(rules.EVENT, "note", rules.Field(str, choices=("Weak",)))
+    assert schema._plain_candidate(table, stage_ids) is None
+    record, problems = schema.record_from_data(data)
+    assert record is None
+    assert problems == [
+        "candidates[0] (c001).source: 'search firm' is not one of advert",
+        "candidates[0] (c001).history[0].note: 'Strong' is not one of Weak",
+    ]
+    for command in ("check", "candidates"):
+        result = cli(command)
+        assert result.exit_code == 3 and "is not one of advert" in result.output

@@ -90,11 +90,13 @@ def add_candidate(
     applied: date | None = None,
     stage: str | None = None,
     note: str | None = None,
+    reason: str | None = None,
     allow_duplicate_email: bool = False,
     taken: set[str] | None = None,
 ) -> Candidate:
     """Add a candidate. `taken`: the ids in use, kept up to date by a caller adding many."""
     stage = resolve_stage(record, stage) if stage else record.stages[0].id
+    _reason_if_needed(record, stage, reason, "Adding a candidate")
     if applied is not None:
         _not_in_future(applied, today, "applied")
     if email and not allow_duplicate_email:
@@ -127,6 +129,7 @@ def add_candidate(
                 action=Action.ADDED,
                 stage=stage,
                 note=note or None,
+                reason=reason or None,
             )
         ],
     )
@@ -156,19 +159,18 @@ def move(
     assert target is not None
     on = on or today
     _not_in_future(on, today, "move")
-    if rank is not None and stage_id != RESERVE_STAGE and target.kind != StageKind.OUTCOME:
-        raise Refused("--rank is the place in merit order on the reserve list.")
+    if rank is not None and stage_id != RESERVE_STAGE:
+        raise Refused(
+            "--rank is the place in merit order on the reserve list.",
+            hint=f"Leave out --rank, or move them to '{RESERVE_STAGE}'.",
+        )
     if rank is not None:
         _check_rank_free(record, candidate, stage_id, rank)
     if stage_id == candidate.stage:
         if rank is not None and rank != candidate.rank:
             return _rerank(candidate, rank, by=by, on=on, now=now, reason=reason)
         raise Refused(f"{candidate.id} is already at '{stage_id}'.")
-    if target.needs_reason and not reason:
-        raise Refused(
-            f"Moving {candidate.id} to '{stage_id}' needs a reason.",
-            hint="Add --reason TEXT (it is kept in the candidate's history).",
-        )
+    _reason_if_needed(record, stage_id, reason, f"Moving {candidate.id}")
     if current is not None and current.kind != StageKind.ACTIVE and not reinstate:
         raise Refused(
             f"{candidate.id} is at '{current.id}', an outcome; moving them on reinstates them.",
@@ -195,6 +197,15 @@ def move(
     candidate.stage = stage_id
     candidate.rank = rank
     return candidate
+
+
+def _reason_if_needed(record: Record, stage_id: str, reason: str | None, doing: str) -> None:
+    stage = record.stage(stage_id)
+    if stage is not None and stage.needs_reason and not reason:
+        raise Refused(
+            f"{doing} to '{stage_id}' needs a reason.",
+            hint="Add --reason TEXT (it is kept in the candidate's history).",
+        )
 
 
 def _check_rank_free(record: Record, candidate: Candidate, stage_id: str, rank: int) -> None:

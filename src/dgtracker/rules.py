@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from dgtracker.model import Action, MilestoneChangeKind, StageKind
+from dgtracker.model import (
+    ENTERS_STAGE,
+    RESERVE_STAGE,
+    Action,
+    Candidate,
+    MilestoneChangeKind,
+    Stage,
+    StageKind,
+)
 from dgtracker.text import problems_in_text
 
 _KIND_NAMES = {
@@ -140,6 +148,36 @@ EVENT = {
 }
 
 
+def candidate_problems(candidate: Candidate, stages: Mapping[str, Stage]) -> list[str]:
+    """The rules a candidate keeps across its fields, whichever path built it (the fast
+    load or the checks): a place in merit order only on the reserve list, and a reason
+    for being at a stage that needs one (unless the person's data, reasons included, was
+    purged). Each problem starts with the field it is about."""
+    problems = []
+    if candidate.rank is not None and candidate.stage != RESERVE_STAGE:
+        problems.append(
+            f"rank: a place in merit order belongs to the reserve list ('{RESERVE_STAGE}'), "
+            f"not '{candidate.stage}' (remove the rank)"
+        )
+    stage = stages.get(candidate.stage)
+    if stage is not None and stage.needs_reason and not _reason_given(candidate):
+        problems.append(
+            f"stage: '{stage.id}' needs a reason, and the history has none for it (add "
+            'reason = "…" to the event that moved them there)'
+        )
+    return problems
+
+
+def _reason_given(candidate: Candidate) -> bool:
+    """The event that put the candidate at their stage gives a reason (or was purged)."""
+    for event in reversed(candidate.history):
+        if event.action == Action.PURGED:
+            return True
+        if event.action in ENTERS_STAGE:
+            return event.stage == candidate.stage and bool(event.reason)
+    return False
+
+
 def keeps_rules(table: Any, fields: Fields, stage_ids: frozenset[str]) -> bool:
     """Whether `table` is a table with known fields only, each keeping its rule."""
     if type(table) is not dict or not fields.keys() >= table.keys():
@@ -154,6 +192,7 @@ class Checker:
     def __init__(self, stage_ids: frozenset[str] = frozenset()) -> None:
         self.problems: list[str] = []
         self.stage_ids = stage_ids
+        self.stages: list[Stage] = []  # the record's stages, once read
 
     def table(self, value: Any, where: str) -> dict[str, Any] | None:
         if isinstance(value, dict):

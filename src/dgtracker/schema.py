@@ -39,6 +39,7 @@ from dgtracker.rules import (
     STAGE,
     TOP,
     Checker,
+    candidate_problems,
     keeps_rules,
     text_id,
 )
@@ -59,6 +60,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     campaign = _campaign(check, data.get("campaign"))
     retention = _retention(check, data.get("retention", {}))
     stages = _stages(check, data.get("stages"))
+    check.stages = stages
     check.stage_ids = frozenset(stage.id for stage in stages)
     milestones = _milestones(check, data.get("milestones", []))
     candidates, highest = _candidates(check, data.get("candidates", []))
@@ -251,12 +253,14 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
     seen: set[str] = set()
     highest = 0
     stage_ids = check.stage_ids
+    stages = {stage.id: stage for stage in check.stages}
     for index, item in enumerate(raw):
         plain = _plain_candidate(item, stage_ids)
         if plain is not None and plain.id not in seen:
             seen.add(plain.id)
             highest = max(highest, _id_number(plain.id))
             candidates.append(plain)
+            _note_candidate_problems(check, plain, stages, f"candidates[{index}] ({plain.id})")
             continue
         where = f"candidates[{index}]"
         table = check.table(item, where)
@@ -282,7 +286,15 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
                 history=_events(check, got["history"] or [], where),
             )
         )
+        _note_candidate_problems(check, candidates[-1], stages, where)
     return candidates, highest
+
+
+def _note_candidate_problems(
+    check: Checker, candidate: Candidate, stages: dict[str, Stage], where: str
+) -> None:
+    for problem in candidate_problems(candidate, stages):
+        check.note(f"{where}.{problem}")
 
 
 def _id_number(cid: str) -> int:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from dgtracker.actions import add_candidate
 from dgtracker.date_input import parse_date
 from dgtracker.errors import Refused
-from dgtracker.model import Action, Candidate, Event, Record
+from dgtracker.model import ENTERS_STAGE, Action, Candidate, Event, Record
 from dgtracker.text import clean_field
 from dgtracker.views import days_in_stage
 
@@ -32,6 +32,7 @@ EXPORT_COLUMNS = (
     "days in stage",
     "last change",
     "notes",
+    "reason",  # why they are at their stage, where it needs one (added last: columns stay put)
 )
 
 # --- export ------------------------------------------------------------------------
@@ -56,6 +57,14 @@ def last_change(candidate: Candidate) -> date | None:
     return max((event.on for event in candidate.history), default=candidate.applied)
 
 
+def stage_reason(candidate: Candidate) -> str | None:
+    """The reason given with the event that put the candidate at their stage."""
+    for event in reversed(candidate.history):
+        if event.action in ENTERS_STAGE:
+            return event.reason if event.stage == candidate.stage else None
+    return None
+
+
 def candidate_row(candidate: Candidate, today: date) -> list[str]:
     days = days_in_stage(candidate, today)
     changed = last_change(candidate)
@@ -70,6 +79,7 @@ def candidate_row(candidate: Candidate, today: date) -> list[str]:
         "" if days is None else str(days),
         changed.isoformat() if changed else "",
         "\n".join(candidate.notes),  # one note a line inside the cell
+        stage_reason(candidate) or "",
     ]
     return [neutralise(cell) for cell in cells]
 
@@ -95,6 +105,7 @@ _HEADINGS = {
     "source": ("source",),
     "applied": ("applied", "dateapplied", "applieddate", "applicationdate", "appliedon"),
     "stage": ("stage",),
+    "reason": ("reason", "outcomereason"),
 }
 _FIELD_OF = {alias: name for name, aliases in _HEADINGS.items() for alias in aliases}
 
@@ -171,7 +182,7 @@ def map_columns(header: list[str], name: str) -> Columns:
         raise Refused(
             f"{name}: no column for the candidate's name.",
             hint="Name a column 'name' or 'full name' (or 'first name' and 'last name'). "
-            "Also recognised: email, phone, source, applied (date applied), stage.",
+            "Also recognised: email, phone, source, applied (date applied), stage, reason.",
         )
     return Columns(index, ignored, len(header))
 
@@ -190,6 +201,7 @@ class Row:
     source: str | None = None
     applied: date | None = None
     stage: str | None = None
+    reason: str | None = None
 
 
 def _cell(cells: list[str], columns: Columns, wanted: str) -> str:
@@ -232,7 +244,11 @@ def check_row(
         source=text("source", cell("source")),
         applied=_applied(cell("applied"), today, problems),
         stage=_stage(cell("stage"), _stage_ids(record), record, problems),
+        reason=text("reason", cell("reason")),
     )
+    stage = record.stage(row.stage) if row.stage else None
+    if stage is not None and stage.needs_reason and not row.reason:
+        problems.append(f"stage '{stage.id}' needs a reason (give one in a 'reason' column)")
     if any(extra.strip() for extra in cells[columns.width :]):
         problems.append("more cells than the first line has columns")
     return row, problems
@@ -370,6 +386,7 @@ def apply_import(
                     source=row.source,
                     applied=row.applied or today,
                     stage=row.stage,
+                    reason=row.reason,
                     by=by,
                     today=today,
                     now=now,
