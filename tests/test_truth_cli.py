@@ -129,3 +129,48 @@ def test_a_rule_added_once_is_kept_by_the_fast_load_and_by_check(cli, monkeypatc
     for command in ("check", "candidates"):
         result = cli(command)
         assert result.exit_code == 3 and "is not one of advert" in result.output
+
+
+# --- finding 5: done stays done; done early is said so ------------------------------
+
+
+def _milestone(cli, milestone_id: str) -> dict:
+    return next(m for m in cli.data()["milestones"] if m["id"] == milestone_id)
+
+
+def test_rescheduling_a_done_milestone_keeps_it_done_unless_reopened(cli) -> None:
+    cli.ok("milestone", "done", "closing", "--on", "2026-02-09", as_of="2026-02-09")
+    out = cli.ok("milestone", "reschedule", "closing", "10 Feb 2026", as_of="2026-02-11")
+    assert "stays marked done" in out
+    assert str(_milestone(cli, "closing")["done"]) == "2026-02-09"
+    assert "closing" not in cli.ok("remind", as_of="2026-02-12").lower()
+    cli.ok("milestone", "reschedule", "closing", "11 Feb 2026", "--reopen", as_of="2026-02-11")
+    closing = _milestone(cli, "closing")
+    assert "done" not in closing
+    assert [h["change"] for h in closing["history"]][-2:] == ["rescheduled", "reopened"]
+    assert "Applications close was due yesterday" in cli.ok("remind", as_of="2026-02-12")
+
+
+def test_reopen_marks_a_milestone_not_done_and_keeps_the_trace(cli) -> None:
+    cli.ok("milestone", "done", "closing", as_of="2026-02-09")
+    out = cli.ok(
+        "milestone", "reopen", "closing", "--reason", "Marked too soon", as_of="2026-02-09"
+    )
+    assert "no longer marked done" in out
+    closing = _milestone(cli, "closing")
+    assert "done" not in closing
+    last = closing["history"][-1]
+    assert last["change"] == "reopened" and last["reason"] == "Marked too soon"
+    assert last["before"] == "2026-02-09"
+    result = cli("milestone", "reopen", "closing", as_of="2026-02-09")
+    assert result.exit_code == 1 and "not marked done" in result.output
+
+
+def test_marking_done_before_the_milestone_starts_needs_early(cli) -> None:
+    before = cli.path.read_bytes()
+    result = cli("milestone", "done", "interviews", as_of="2026-02-10")
+    assert result.exit_code == 1
+    assert "starts on Sun 1 Mar 2026" in result.output and "--early" in result.output
+    assert cli.path.read_bytes() == before
+    cli.ok("milestone", "done", "interviews", "--early", as_of="2026-02-10")
+    assert str(_milestone(cli, "interviews")["done"]) == "2026-02-10"

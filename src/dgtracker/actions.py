@@ -302,12 +302,25 @@ def _date_order_position(milestones: list[Milestone], when: When) -> int:
 
 
 def mark_done(
-    record: Record, wanted: str, *, on: date, today: date, by: str, now: datetime
+    record: Record,
+    wanted: str,
+    *,
+    on: date,
+    today: date,
+    by: str,
+    now: datetime,
+    early: bool = False,
 ) -> Milestone:
     milestone = find_milestone(record, wanted)
     _not_in_future(on, today, "done")
     if milestone.done:
         raise Refused(f"'{milestone.id}' was already marked done on {format_day(milestone.done)}.")
+    start = milestone.when.start
+    if start is not None and on < start and not early:
+        raise Refused(
+            f"'{milestone.id}' starts on {format_day(start)}; {format_day(on)} is before it.",
+            hint="If it really happened early, add --early (or reschedule it first).",
+        )
     milestone.done = on
     milestone.history.append(
         MilestoneChange(at=now, by=by, change=MilestoneChangeKind.DONE, after=on.isoformat())
@@ -323,7 +336,10 @@ def reschedule(
     by: str,
     now: datetime,
     reason: str | None = None,
+    reopen: bool = False,
 ) -> Milestone:
+    """A new schedule; a milestone marked done stays done unless `reopen` (it then has
+    still to happen on the new date)."""
     milestone = find_milestone(record, wanted)
     if when == milestone.when:
         raise Refused(f"'{milestone.id}' is already set for {when_spec(when)}.")
@@ -338,10 +354,26 @@ def reschedule(
         )
     )
     milestone.when = when
-    if milestone.done:
-        # A rescheduled milestone is open again: it has not happened on the new date yet.
-        milestone.history.append(
-            MilestoneChange(at=now, by=by, change=MilestoneChangeKind.REOPENED)
+    if reopen:
+        reopen_milestone(record, milestone.id, by=by, now=now)
+    return milestone
+
+
+def reopen_milestone(
+    record: Record, wanted: str, *, by: str, now: datetime, reason: str | None = None
+) -> Milestone:
+    """A milestone marked done by mistake (or to happen again) is open once more."""
+    milestone = find_milestone(record, wanted)
+    if milestone.done is None:
+        raise Refused(f"'{milestone.id}' is not marked done.")
+    milestone.history.append(
+        MilestoneChange(
+            at=now,
+            by=by,
+            change=MilestoneChangeKind.REOPENED,
+            before=milestone.done.isoformat(),
+            reason=reason or None,
         )
-        milestone.done = None
+    )
+    milestone.done = None
     return milestone

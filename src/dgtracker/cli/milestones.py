@@ -115,6 +115,10 @@ def milestone_done(
     on: Annotated[
         str | None, typer.Option(help="When it was done (default: today).", show_default=False)
     ] = None,
+    early: Annotated[
+        bool,
+        typer.Option("--early", help="Confirm it was done before its date or window starts."),
+    ] = False,
     by: ByOption = None,
 ) -> None:
     """Mark a milestone done."""
@@ -124,7 +128,13 @@ def milestone_done(
     with changing(ctx, by) as change:
         when = typed_date(on, change.today, "--on") or change.today
         milestone = mark_done(
-            change.record, milestone_id, on=when, today=change.today, by=change.by, now=change.now
+            change.record,
+            milestone_id,
+            on=when,
+            today=change.today,
+            by=change.by,
+            now=change.now,
+            early=early,
         )
     typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
 
@@ -135,9 +145,14 @@ def milestone_reschedule(
     milestone_id: MilestoneId,
     when: Annotated[str, typer.Argument(metavar="WHEN", help="The new date, window or tbc.")],
     reason: Annotated[str | None, typer.Option(help="Why it moved.", show_default=False)] = None,
+    reopen: Annotated[
+        bool,
+        typer.Option("--reopen", help="Also mark it not done (it is to happen on the new date)."),
+    ] = False,
     by: ByOption = None,
 ) -> None:
-    """Move a milestone to a new date or window (the old one stays in its history)."""
+    """Move a milestone to a new date or window (the old one stays in its history); one
+    marked done stays done unless --reopen."""
     from dgtracker.actions import reschedule
     from dgtracker.dates import format_when
 
@@ -150,5 +165,25 @@ def milestone_reschedule(
             by=change.by,
             now=change.now,
             reason=reason_text,
+            reopen=reopen,
         )
-    typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.")
+    still = " It stays marked done (--reopen to open it again)." if milestone.done else ""
+    typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
+
+
+@commands.command("reopen")
+def milestone_reopen(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    reason: Annotated[str | None, typer.Option(help="Why.", show_default=False)] = None,
+    by: ByOption = None,
+) -> None:
+    """Mark a milestone not done again (kept in its history)."""
+    from dgtracker.actions import reopen_milestone
+
+    reason_text = optional_text("reason", reason)
+    with changing(ctx, by) as change:
+        milestone = reopen_milestone(
+            change.record, milestone_id, by=change.by, now=change.now, reason=reason_text
+        )
+    typer.echo(f"Reopened {milestone.id}: it is no longer marked done.")
