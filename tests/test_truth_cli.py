@@ -174,3 +174,124 @@ def test_marking_done_before_the_milestone_starts_needs_early(cli) -> None:
     assert cli.path.read_bytes() == before
     cli.ok("milestone", "done", "interviews", "--early", as_of="2026-02-10")
     assert str(_milestone(cli, "interviews")["done"]) == "2026-02-10"
+
+
+# --- finding 6: corrections that leave a trace --------------------------------------
+
+
+def test_edit_corrects_details_and_the_history_keeps_what_was_replaced(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@exmaple.org", "--phone", "0207")
+    out = cli.ok("edit", "c001", "--email", "ada@example.org", "--phone", "", "--by", "sec")
+    assert out.strip() == "Corrected c001: email, phone."
+    saved = cli.candidate("c001")
+    assert saved["email"] == "ada@example.org" and "phone" not in saved
+    last = saved["history"][-1]
+    assert last["action"] == "edited" and last["by"] == "sec"
+    assert last["was"] == {"email": "ada@exmaple.org", "phone": "0207"}
+    assert "edited email, phone" in cli.ok("show", "c001")
+    result = cli("edit", "c001", "--email", "ada@example.org")
+    assert result.exit_code == 1 and "Nothing to change" in result.output
+    assert cli("edit", "c001").exit_code == 1
+
+
+def test_purge_erases_the_values_an_edit_replaced(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@exmaple.org")
+    cli.ok("edit", "c001", "--name", "Ada King", "--email", "ada@example.org")
+    cli.ok("purge", "--candidate", "c001")
+    text = cli.path.read_text(encoding="utf-8")
+    for personal in ("Ada Lovelace", "Ada King", "exmaple", "example.org"):
+        assert personal not in text
+    assert cli.candidate("c001")["history"][1]["was"] == {
+        "name": "Anonymised (c001)",
+        "email": "",
+    }
+
+
+def test_undo_cancels_the_last_change_with_a_compensating_event(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-10")
+    cli.ok("move", "c001", "preferred", as_of="2026-03-01")
+    cli.ok("move", "c001", "appointed", as_of="2026-06-01")
+    out = cli.ok("undo", "c001", "--reason", "in error", as_of="2026-06-02")
+    assert "Undid the move to Appointed on Mon 1 Jun 2026" in out
+    assert "c001 is at Preferred candidate" in out
+    saved = cli.candidate("c001")
+    assert saved["stage"] == "preferred"
+    assert [e["action"] for e in saved["history"]] == ["added", "moved", "moved", "undone"]
+    assert saved["history"][-1]["undoes"] == 2 and saved["history"][-1]["reason"] == "in error"
+    # Everything derived is recomputed: the time at the stage counts from 1 March again,
+    # and nothing dates an outcome.
+    shown = json.loads(cli.ok("show", "c001", "--json", as_of="2026-06-02"))
+    assert shown["stage_since"] == "2026-03-01"
+    assert "no outcome yet" in cli.ok("purge", "--dry-run", as_of="2027-07-01")
+    # A second undo goes one change further back; the added event cannot be undone.
+    cli.ok("undo", "c001", "--reason", "not preferred yet", as_of="2026-06-02")
+    assert cli.candidate("c001")["stage"] == "applied"
+    result = cli("undo", "c001", "--reason", "x", as_of="2026-06-02")
+    assert result.exit_code == 1 and "purge --candidate c001" in result.output
+    assert "is valid" in cli.ok("check", as_of="2026-06-02")
+
+
+def test_undo_of_an_edit_and_of_a_new_rank(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org")
+    cli.ok("add-candidate", "Grace Hopper")
+    cli.ok("edit", "c001", "--email", "wrong@example.org")
+    cli.ok("undo", "c001", "--reason", "typo")
+    assert cli.candidate("c001")["email"] == "ada@example.org"
+    cli.ok("move", "c002", "reserve", "--rank", "2")
+    cli.ok("move", "c002", "reserve", "--rank", "1")
+    cli.ok("undo", "c002", "--reason", "wrong order")
+    assert cli.candidate("c002")["rank"] == 2
+    cli.ok("undo", "c002", "--reason", "not on the list")
+    saved = cli.candidate("c002")
+    assert saved["stage"] == "applied" and "rank" not in saved
+    assert cli("undo", "c002").exit_code == 2  # --reason is needed
+
+
+def test_undo_back_to_a_rejection_keeps_its_reason(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("move", "c001", "rejected", "--reason", "Did not meet the criteria")
+    cli.ok("move", "c001", "longlist", "--reinstate", "--reason", "Appeal")
+    cli.ok("undo", "c001", "--reason", "Appeal withdrawn")
+    assert cli.candidate("c001")["stage"] == "rejected"
+    assert "is valid" in cli.ok("check")
+
+
+def test_milestone_rename_and_remove_stay_in_the_history(cli) -> None:
+    cli.ok("milestone", "add", "Test milestone", "2026-02-20", "--id", "test")
+    cli.ok("milestone", "rename", "test", "Panel pre-meeting")
+    test = _milestone(cli, "test")
+    assert test["title"] == "Panel pre-meeting"
+    assert test["history"][-1]["change"] == "renamed"
+    assert test["history"][-1]["before"] == "Test milestone"
+    assert "Panel pre-meeting" in cli.ok("milestone", "list")
+    out = cli.ok("milestone", "remove", "test", "--reason", "Added by mistake")
+    assert "kept in the record as cancelled" in out
+    test = _milestone(cli, "test")
+    assert str(test["removed"]) == "2026-02-02" and test["history"][-1]["change"] == "removed"
+    for command in (("milestone", "list"), ("status",), ("remind", "--within", "30")):
+        assert "Panel pre-meeting" not in cli.ok(*command)
+    assert "test" not in [m["id"] for m in json.loads(cli.ok("status", "--json"))["milestones"]]
+    result = cli("milestone", "done", "test")
+    assert result.exit_code == 1 and "was removed" in result.output
+
+
+def test_a_person_erased_on_request_leaves_the_process_and_the_list_closes_up(cli) -> None:
+    for name in ("Ada Lovelace", "Grace Hopper", "Mary Somerville", "Test Person"):
+        cli.ok("add-candidate", name, "--applied", "2026-01-10")
+    cli.ok("move", "c001", "reserve", "--rank", "1")
+    cli.ok("move", "c002", "reserve", "--rank", "2")
+    cli.ok("move", "c003", "reserve", "--rank", "3")
+    cli.ok("purge", "--candidate", "c002")
+    cli.ok("purge", "--candidate", "c004")
+    for cid in ("c002", "c004"):
+        gone = cli.candidate(cid)
+        assert gone["stage"] == "withdrawn" and "rank" not in gone
+        assert gone["history"][-1]["reason"] == "Personal data erased on request"
+    assert cli.candidate("c003")["rank"] == 2
+    assert cli.candidate("c003")["history"][-1]["reason"] == "c002 left the list"
+    listed = json.loads(cli.ok("candidates", "--active", "--json"))
+    assert listed == []
+    reserve = json.loads(cli.ok("candidates", "--stage", "reserve", "--json"))
+    assert [(c["id"], c["rank"]) for c in reserve] == [("c001", 1), ("c003", 2)]
+    assert "Anonymised" not in cli.ok("remind", as_of="2026-12-01")
+    assert "is valid" in cli.ok("check")

@@ -47,8 +47,13 @@ def find_candidate(record: Record, wanted: str) -> Candidate:
 def find_milestone(record: Record, wanted: str) -> Milestone:
     for milestone in record.milestones:
         if milestone.id == wanted:
+            if milestone.removed is not None:
+                raise Refused(
+                    f"Milestone '{wanted}' was removed on {format_day(milestone.removed)}.",
+                    hint="Add a new milestone if it is to happen after all.",
+                )
             return milestone
-    hint = _suggest(wanted, (m.id for m in record.milestones))
+    hint = _suggest(wanted, (m.id for m in record.milestones if m.removed is None))
     raise Refused(
         f"No milestone with id '{wanted}'.",
         hint=hint or "Run 'dgtracker milestone list' to list the ids.",
@@ -192,6 +197,7 @@ def move(
             from_stage=candidate.stage,
             note=note or None,
             reason=reason or None,
+            rank=rank,
         )
     )
     candidate.stage = stage_id
@@ -232,6 +238,7 @@ def _rerank(
             stage=candidate.stage,
             note=f"Merit order: {before} → place {rank}",
             reason=reason or None,
+            rank=rank,
         )
     )
     candidate.rank = rank
@@ -262,6 +269,7 @@ def add_milestone(
     now: datetime,
     milestone_id: str | None = None,
     remind_days: tuple[int, ...] | None = None,
+    today: date | None = None,
 ) -> Milestone:
     taken = {m.id for m in record.milestones}
     if milestone_id:
@@ -284,7 +292,9 @@ def add_milestone(
         when=when,
         remind_days=remind_days,
         history=[
-            MilestoneChange(at=now, by=by, change=MilestoneChangeKind.ADDED, after=when_spec(when))
+            MilestoneChange(
+                at=now, by=by, change=MilestoneChangeKind.ADDED, after=when_spec(when), on=today
+            )
         ],
     )
     record.milestones.insert(_date_order_position(record.milestones, when), milestone)
@@ -323,7 +333,9 @@ def mark_done(
         )
     milestone.done = on
     milestone.history.append(
-        MilestoneChange(at=now, by=by, change=MilestoneChangeKind.DONE, after=on.isoformat())
+        MilestoneChange(
+            at=now, by=by, change=MilestoneChangeKind.DONE, after=on.isoformat(), on=today
+        )
     )
     return milestone
 
@@ -337,6 +349,7 @@ def reschedule(
     now: datetime,
     reason: str | None = None,
     reopen: bool = False,
+    today: date | None = None,
 ) -> Milestone:
     """A new schedule; a milestone marked done stays done unless `reopen` (it then has
     still to happen on the new date)."""
@@ -351,16 +364,23 @@ def reschedule(
             before=when_spec(milestone.when),
             after=when_spec(when),
             reason=reason or None,
+            on=today,
         )
     )
     milestone.when = when
     if reopen:
-        reopen_milestone(record, milestone.id, by=by, now=now)
+        reopen_milestone(record, milestone.id, by=by, now=now, today=today)
     return milestone
 
 
 def reopen_milestone(
-    record: Record, wanted: str, *, by: str, now: datetime, reason: str | None = None
+    record: Record,
+    wanted: str,
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+    today: date | None = None,
 ) -> Milestone:
     """A milestone marked done by mistake (or to happen again) is open once more."""
     milestone = find_milestone(record, wanted)
@@ -373,6 +393,7 @@ def reopen_milestone(
             change=MilestoneChangeKind.REOPENED,
             before=milestone.done.isoformat(),
             reason=reason or None,
+            on=today,
         )
     )
     milestone.done = None

@@ -84,7 +84,7 @@ def purge(
     (None: today there). A backup that cannot be read stops the purge before anything
     changes.
     """
-    from dgtracker import actions, privacy, storage
+    from dgtracker import actions, corrections, privacy, storage
 
     record_file = Path(path)
 
@@ -111,6 +111,10 @@ def purge(
                 if file_plan.due:
                     for due in file_plan.due:
                         privacy.anonymise(due.candidate, why=due.why, by=by, today=day, now=now)
+                        if candidate is not None:  # erased on request: out of the process
+                            corrections.withdraw_erased(
+                                file_plan.record, due.candidate, by=by, today=day, now=now
+                            )
                     storage.save(file_plan.path, file_plan.record)
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None

@@ -15,6 +15,7 @@ from dgtracker.model import Campaign, Candidate, Event, MilestoneChange, Record,
 from dgtracker.views import (
     MilestoneView,
     active_stage_ids,
+    current_milestones,
     days_in_stage,
     milestone_views,
     pipeline,
@@ -99,6 +100,9 @@ def event_json(event: Event) -> dict[str, Any]:
         "from_stage": event.from_stage,
         "note": event.note,
         "reason": event.reason,
+        "rank": event.rank,
+        "undoes": event.undoes,
+        "was": dict(event.was) if event.was is not None else None,
     }
 
 
@@ -116,6 +120,7 @@ def milestone_change_json(change: MilestoneChange) -> dict[str, Any]:
         "before": change.before,
         "after": change.after,
         "reason": change.reason,
+        "on": change.day.isoformat(),
     }
 
 
@@ -138,7 +143,7 @@ def record_json(record: Record, today: date) -> dict[str, Any]:
         "reserve_months": record.retention.reserve_months,
     }
     whole["stages"] = [stage_json(stage) for stage in record.stages]
-    for milestone, shown in zip(record.milestones, whole["milestones"], strict=True):
+    for milestone, shown in zip(current_milestones(record), whole["milestones"], strict=True):
         shown["remind_days"] = list(milestone.reminder_days)
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
     whole["candidates"] = [candidate_detail_json(c, record, today) for c in record.candidates]

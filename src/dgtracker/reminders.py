@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from dgtracker.dates import add_months, format_day, format_when_inline
 from dgtracker.model import RESERVE_STAGE, Milestone, Record, StageKind
 from dgtracker.text import visible
-from dgtracker.views import outcome_date, reserve_list
+from dgtracker.views import current_milestones, outcome_date, reserve_list
 
 # Reminder kinds, part of the `remind --json` contract.
 MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE = (
@@ -94,7 +95,7 @@ def _ago(days: int) -> str:
 
 
 def _milestone_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
-    for milestone in record.milestones:
+    for milestone in current_milestones(record):
         start, end = milestone.when.start, milestone.when.end
         if milestone.done or start is None or end is None:
             continue
@@ -129,7 +130,8 @@ def _passed_on(milestone: Milestone, today: date) -> date | None:
 
 def _tbc_reminders(record: Record, today: date) -> Iterator[Reminder]:
     """A date still to be confirmed once the milestone before it has passed."""
-    for before, milestone in zip(record.milestones, record.milestones[1:], strict=False):
+    plan = current_milestones(record)
+    for before, milestone in pairwise(plan):
         if not milestone.when.is_tbc or milestone.done:
             continue
         passed = _passed_on(before, today)

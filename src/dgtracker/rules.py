@@ -16,12 +16,14 @@ from typing import Any
 
 from dgtracker.model import (
     ENTERS_STAGE,
+    PERSONAL_FIELDS,
     RESERVE_STAGE,
     Action,
     Candidate,
     MilestoneChangeKind,
     Stage,
     StageKind,
+    effective_history,
 )
 from dgtracker.text import problems_in_text
 
@@ -51,6 +53,7 @@ class Field:
     choices: Collection[str] | None = None  # the values it may take, or STAGE_ID
     noun: str | None = None  # what an unknown choice is called (None: list the choices)
     aware: bool = False  # a moment that must carry its UTC offset
+    keys: Collection[str] | None = None  # a table of text: the keys it may have
 
     def problem(self, value: Any, stage_ids: frozenset[str]) -> str | None:
         """Why `value` breaks this field's rule, or None when it keeps it (or is absent
@@ -67,6 +70,12 @@ class Field:
                 if self.noun is None:
                     return f"'{value}' is not one of {', '.join(allowed)}"
                 return f"unknown {self.noun} '{value}'"
+        if self.keys is not None and isinstance(value, dict):
+            for key, item in value.items():
+                if key not in self.keys:
+                    return f"unknown field '{key}' (fields: {', '.join(self.keys)})"
+                if type(item) is not str:
+                    return f"{key}: expected text, found {_describe(item)}"
         if self.aware and getattr(value, "tzinfo", None) is None:
             return "needs a UTC offset (for example 2026-02-02T09:30:00Z)"
         return None
@@ -114,6 +123,7 @@ MILESTONE = {
     "label": Field(str),
     "tbc": Field(bool),
     "done": Field(date),
+    "removed": Field(date),
     "remind_days": Field(list),
     "history": Field(list),
 }
@@ -124,6 +134,7 @@ MILESTONE_CHANGE = {
     "before": Field(str),
     "after": Field(str),
     "reason": Field(str, text="reason"),
+    "on": Field(date),
 }
 CANDIDATE = {
     "id": Field(str, required=True),
@@ -145,6 +156,9 @@ EVENT = {
     "from_stage": Field(str, choices=STAGE_ID, noun="stage"),
     "note": Field(str, text="note"),
     "reason": Field(str, text="reason"),
+    "rank": Field(int),
+    "undoes": Field(int),
+    "was": Field(dict, keys=PERSONAL_FIELDS),
 }
 
 
@@ -165,14 +179,17 @@ def candidate_problems(candidate: Candidate, stages: Mapping[str, Stage]) -> lis
             f"stage: '{stage.id}' needs a reason, and the history has none for it (add "
             'reason = "…" to the event that moved them there)'
         )
+    for index, event in enumerate(candidate.history):
+        if event.undoes is not None and not 0 <= event.undoes < index:
+            problems.append(f"history[{index}].undoes: must be the place of an earlier event")
     return problems
 
 
 def _reason_given(candidate: Candidate) -> bool:
     """The event that put the candidate at their stage gives a reason (or was purged)."""
-    for event in reversed(candidate.history):
-        if event.action == Action.PURGED:
-            return True
+    if any(event.action == Action.PURGED for event in candidate.history):
+        return True
+    for event in reversed(effective_history(candidate.history)):
         if event.action in ENTERS_STAGE:
             return event.stage == candidate.stage and bool(event.reason)
     return False

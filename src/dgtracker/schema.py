@@ -217,6 +217,7 @@ def _milestones(check: Checker, raw: Any) -> list[Milestone]:
                 title=got["title"] or "",
                 when=_when(check, table, got, where),
                 done=got["done"],
+                removed=got["removed"],
                 remind_days=tuple(remind) if remind is not None else None,
                 history=_milestone_history(check, got["history"] or [], where),
             )
@@ -240,6 +241,7 @@ def _milestone_history(check: Checker, raw: list[Any], where: str) -> list[Miles
                 before=got["before"],
                 after=got["after"],
                 reason=got["reason"],
+                on=got["on"],
             )
         )
     return history
@@ -324,6 +326,9 @@ def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
                 from_stage=got["from_stage"],
                 note=got["note"],
                 reason=got["reason"],
+                rank=got["rank"],
+                undoes=got["undoes"],
+                was=got["was"],
             )
         )
     return events
@@ -346,6 +351,9 @@ def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
         get("from_stage"),
         get("note"),
         get("reason"),
+        get("rank"),
+        get("undoes"),
+        get("was"),
     )
 
 

@@ -74,6 +74,7 @@ def _milestone_data(milestone: Milestone) -> dict[str, Any]:
         table["end"] = when.end
         _put(table, "label", when.label)
     _put(table, "done", milestone.done)
+    _put(table, "removed", milestone.removed)
     if milestone.remind_days is not None:
         table["remind_days"] = list(milestone.remind_days)
     if milestone.history:
@@ -86,6 +87,7 @@ def _milestone_data(milestone: Milestone) -> dict[str, Any]:
                     "before": change.before,
                     "after": change.after,
                     "reason": change.reason,
+                    "on": change.on,
                 }
             )
             for change in milestone.history
@@ -121,4 +123,10 @@ def _event_data(event: Event) -> dict[str, Any]:
         table["note"] = event.note
     if event.reason is not None:
         table["reason"] = event.reason
+    if event.rank is not None:
+        table["rank"] = event.rank
+    if event.undoes is not None:
+        table["undoes"] = event.undoes
+    if event.was is not None:
+        table["was"] = dict(event.was)
     return table

@@ -80,9 +80,14 @@ def countdown(milestone: Milestone, state: str, today: date) -> str:
     return f"{'ended ' if when.is_window else ''}{past} — not marked done"
 
 
+def current_milestones(record: Record) -> list[Milestone]:
+    """The milestones in the plan: those removed stay in the record only as tombstones."""
+    return [milestone for milestone in record.milestones if milestone.removed is None]
+
+
 def milestone_views(record: Record, today: date) -> list[MilestoneView]:
     views = []
-    for milestone in record.milestones:
+    for milestone in current_milestones(record):
         state, days_until = milestone_state(milestone, today)
         text = countdown(milestone, state, today)
         views.append(MilestoneView(milestone, state, days_until, text))
@@ -123,7 +128,7 @@ def outcome_date(record: Record) -> date | None:
     ]
     if days:
         return max(days)
-    for milestone in record.milestones:
+    for milestone in current_milestones(record):
         if milestone.id == APPOINTMENT_MILESTONE and milestone.done is not None:
             return milestone.done
     return None

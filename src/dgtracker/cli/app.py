@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 from dgtracker import __version__
 from dgtracker.cli.candidates import commands as candidate_commands
 from dgtracker.cli.context import Settings
+from dgtracker.cli.corrections import commands as correction_commands
 from dgtracker.cli.exchange import commands as import_commands
 from dgtracker.cli.exchange import export_app
 from dgtracker.cli.milestones import commands as milestone_commands
@@ -60,6 +61,7 @@ for group in (
     record_commands,
     reading_commands,
     candidate_commands,
+    correction_commands,
     milestone_commands,
     reminder_commands,
     import_commands,

@@ -104,6 +104,7 @@ def milestone_add(
             now=change.now,
             milestone_id=milestone_id,
             remind_days=days,
+            today=change.today,
         )
     typer.echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
 
@@ -166,6 +167,7 @@ def milestone_reschedule(
             now=change.now,
             reason=reason_text,
             reopen=reopen,
+            today=change.today,
         )
     still = " It stays marked done (--reopen to open it again)." if milestone.done else ""
     typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
@@ -184,6 +186,53 @@ def milestone_reopen(
     reason_text = optional_text("reason", reason)
     with changing(ctx, by) as change:
         milestone = reopen_milestone(
-            change.record, milestone_id, by=change.by, now=change.now, reason=reason_text
+            change.record,
+            milestone_id,
+            by=change.by,
+            now=change.now,
+            reason=reason_text,
+            today=change.today,
         )
     typer.echo(f"Reopened {milestone.id}: it is no longer marked done.")
+
+
+@commands.command("rename")
+def milestone_rename(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    title: Annotated[str, typer.Argument(help="The new title.")],
+    by: ByOption = None,
+) -> None:
+    """Give a milestone a new title (the old one stays in its history)."""
+    from dgtracker.corrections import rename_milestone
+
+    cleaned = clean_field("title", title)
+    with changing(ctx, by) as change:
+        milestone = rename_milestone(
+            change.record, milestone_id, cleaned, by=change.by, today=change.today, now=change.now
+        )
+    typer.echo(f"Renamed {milestone.id}.")
+
+
+@commands.command("remove")
+def milestone_remove(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    reason: Annotated[str, typer.Option(help="Why it is removed (kept in its history).")],
+    by: ByOption = None,
+) -> None:
+    """Remove a milestone: it stays in the record, marked removed, so calendars can be
+    told it is cancelled; lists and reminders leave it out."""
+    from dgtracker.corrections import remove_milestone
+
+    reason_text = clean_field("reason", reason)
+    with changing(ctx, by) as change:
+        milestone = remove_milestone(
+            change.record,
+            milestone_id,
+            reason=reason_text,
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    typer.echo(f"Removed {milestone.id} (kept in the record as cancelled).")
