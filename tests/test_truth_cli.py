@@ -286,7 +286,8 @@ def test_a_person_erased_on_request_leaves_the_process_and_the_list_closes_up(cl
     for cid in ("c002", "c004"):
         gone = cli.candidate(cid)
         assert gone["stage"] == "withdrawn" and "rank" not in gone
-        assert gone["history"][-1]["reason"] == "Personal data erased on request"
+        assert gone["history"][-2]["reason"] == "Personal data erased on request"
+        assert gone["history"][-1]["action"] == "moved"
     assert cli.candidate("c003")["rank"] == 2
     assert cli.candidate("c003")["history"][-1]["reason"] == "c002 left the list"
     listed = json.loads(cli.ok("candidates", "--active", "--json"))

@@ -28,7 +28,6 @@ from dgtracker.model import (
 )
 
 WITHDRAWN_STAGE = "withdrawn"  # where a person erased on request leaves the process to
-ERASED_REASON = "Personal data erased on request"
 
 
 def _as_text(value: str | date | None) -> str:
@@ -170,8 +169,7 @@ def withdraw_erased(
             action=Action.MOVED,
             stage=target.id,
             from_stage=candidate.stage,
-            reason=ERASED_REASON,
-        )
+        )  # no reason of its own: the purge entry just before it says why
     )
     candidate.stage, candidate.rank = target.id, None
     if left is None:
