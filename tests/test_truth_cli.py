@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from dgtracker.cli import app
+
 
 def _appointed_in_error(cli) -> None:
     """c001 appointed by mistake on 1 June, reinstated the next day; c002 on the reserve list."""
@@ -296,3 +298,71 @@ def test_a_person_erased_on_request_leaves_the_process_and_the_list_closes_up(cl
     assert [(c["id"], c["rank"]) for c in reserve] == [("c001", 1), ("c003", 2)]
     assert "Anonymised" not in cli.ok("remind", as_of="2026-12-01")
     assert "is valid" in cli.ok("check")
+
+
+# --- finding 7: reminders that do not cry wolf, and small things --------------------
+
+
+def test_the_first_stage_clock_starts_when_applications_close(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-05", as_of="2026-01-05")
+    cli.ok("milestone", "done", "closing", as_of="2026-02-09")
+    # On the day the sift opens, no one has waited on anyone yet (closing: 9 Feb).
+    assert "Applied" not in cli.ok("remind", as_of="2026-02-10")
+    assert "reaches the 21-day limit at Applied in 20 days (1 day so far)" in cli.ok(
+        "remind", "--within", "30", as_of="2026-02-10"
+    )
+    assert "has been at Applied for 22 days (limit 21)" in cli.ok("remind", as_of="2026-03-03")
+
+
+def test_remind_counts_those_due_for_anonymisation_without_naming_them(cli) -> None:
+    add = ("add-candidate", "--applied", "2026-01-05")
+    for name in ("Ada Lovelace", "Grace Hopper", "Mary Somerville"):
+        cli.ok(*add, name, as_of="2026-01-05")
+    cli.ok("move", "c002", "rejected", "--reason", "Sift", as_of="2026-02-20")
+    cli.ok("move", "c003", "withdrawn", "--reason", "Other post", as_of="2026-02-20")
+    cli.ok("move", "c001", "appointed", as_of="2026-05-29")
+    assert "anonymisation" not in cli.ok("remind", as_of="2026-11-28")
+    out = cli.ok("remind", as_of="2026-12-01")
+    assert "Personal data of 2 candidates is due for anonymisation: run dgtracker purge" in out
+    assert "Grace" not in out and "c002" not in out
+    [purge] = [
+        r
+        for r in json.loads(cli.ok("remind", "--json", as_of="2026-12-01"))
+        if r["kind"] == "purge"
+    ]
+    assert purge["subject"] == "purge" and purge["due"] == "2026-11-29" and purge["days"] == -2
+    cli.ok("purge", as_of="2026-12-01")
+    assert "anonymisation" not in cli.ok("remind", as_of="2026-12-01")
+
+
+def test_show_finds_a_candidate_by_a_unique_name_and_suggests_an_id_for_a_number(cli) -> None:
+    cli.ok("add-candidate", "Chidi Okafor")
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("add-candidate", "Ada Okoye")
+    assert "Chidi Okafor" in cli.ok("show", "okafor")
+    result = cli("show", "Ada")
+    assert result.exit_code == 1 and "c002, c003" in result.output
+    result = cli("show", "1")
+    assert result.exit_code == 1 and "Did you mean c001?" in result.output
+
+
+def test_an_empty_as_of_is_refused(cli) -> None:
+    result = cli("status", as_of="")
+    assert result.exit_code == 0  # no --as-of at all: today
+    result = cli.runner.invoke(app, ["--file", str(cli.path), "--as-of", "", "status"])
+    assert result.exit_code == 1 and "--as-of / DGTRACKER_TODAY is empty" in result.output
+
+
+def test_remind_help_says_lines_not_a_table(cli) -> None:
+    out = cli.ok("remind", "--help")
+    assert "instead of lines" in out and "table" not in out
+
+
+def test_an_unquoted_name_gets_a_hint_to_quote_it(run, tmp_path) -> None:
+    record = str(tmp_path / "campaign.toml")
+    assert run("--file", record, "init").returncode == 0
+    done = run("--file", record, "add-candidate", "Ada", "Lovelace", "--email", "a@example.org")
+    assert done.returncode == 2
+    assert 'dgtracker add-candidate "Ada Lovelace"' in done.stderr
+    done = run("--file", record, "note", "c001", "Strong", "on", "data")
+    assert 'dgtracker note c001 "Strong on data"' in done.stderr

@@ -33,11 +33,28 @@ def _suggest(wanted: str, known: Iterable[str]) -> str | None:
 
 
 def find_candidate(record: Record, wanted: str) -> Candidate:
-    wanted = wanted.strip().lower()
+    """A candidate by id (c001, in any case), else by a name or part of one that only
+    one candidate's name holds (ignoring case)."""
+    typed = wanted.strip()
+    wanted = typed.lower()
     for candidate in record.candidates:
         if candidate.id == wanted:
             return candidate
-    hint = _suggest(wanted, (c.id for c in record.candidates))
+    if typed and not typed.isdigit():
+        folded = typed.casefold()
+        named = [c for c in record.candidates if folded in c.name.casefold()]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise Refused(
+                f"{len(named)} candidates' names hold '{typed}': "
+                f"{', '.join(c.id for c in named[:10])}{', …' if len(named) > 10 else ''}.",
+                hint="Give the id.",
+            )
+    if wanted.isdigit() and any(c.id == candidate_id(int(wanted)) for c in record.candidates):
+        hint: str | None = f"Did you mean {candidate_id(int(wanted))}?"
+    else:
+        hint = _suggest(wanted, (c.id for c in record.candidates))
     raise Refused(
         f"No candidate with id '{wanted}'.",
         hint=hint or "Run 'dgtracker candidates' to list the ids.",

@@ -62,8 +62,13 @@ class Settings:
         from dgtracker.dates import ISO_DAY
 
         real_today = datetime.now(ZoneInfo(timezone)).date()
-        if not self.as_of:
+        if self.as_of is None:
             return real_today
+        if not self.as_of.strip():
+            raise Refused(
+                "--as-of / DGTRACKER_TODAY is empty.",
+                hint="Give a date (2026-02-02), or leave the option out for today.",
+            )
         if ISO_DAY.fullmatch(self.as_of):  # as scripts and cron give it: no parser needed
             with suppress(ValueError):
                 return date.fromisoformat(self.as_of)

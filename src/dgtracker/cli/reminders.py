@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import JsonFlag, load_record, record_path
+from dgtracker.cli.context import load_record, record_path
 from dgtracker.errors import Refused
 
 commands = typer.Typer()
@@ -23,7 +23,10 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 @commands.command()
 def remind(
     ctx: typer.Context,
-    json: JsonFlag = False,
+    json: Annotated[
+        bool,
+        typer.Option("--json", help="Print JSON (the documented contract) instead of lines."),
+    ] = False,
     within: Annotated[
         int | None,
         typer.Option(
