@@ -130,6 +130,7 @@ def test_show_with_history(cli) -> None:
         "rank": None,
         "undoes": None,
         "was": None,
+        "recorded": "2026-02-02",
     }
     assert history[2]["by"] == "hrbp"
     shown = cli.ok("show", "c001")

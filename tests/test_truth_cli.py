@@ -366,3 +366,32 @@ def test_an_unquoted_name_gets_a_hint_to_quote_it(run, tmp_path) -> None:
     assert 'dgtracker add-candidate "Ada Lovelace"' in done.stderr
     done = run("--file", record, "note", "c001", "Strong", "on", "data")
     assert 'dgtracker note c001 "Strong on data"' in done.stderr
+
+
+# --- finding 4: --as-of in the past shows the record as it stood then ---------------
+
+
+def test_as_of_a_past_day_shows_the_record_as_it_stood_then(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-10", as_of="2026-01-10")
+    cli.ok("move", "c001", "preferred", as_of="2026-02-20")
+    cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-03-01", as_of="2026-03-01")
+    cli.ok("edit", "c001", "--email", "ada@example.org", as_of="2026-03-02")
+    cli.ok("milestone", "done", "closing", "--on", "2026-02-09", as_of="2026-02-10")
+    cli.ok("milestone", "reschedule", "interviews", "mid March 2026", as_of="2026-02-26")
+    cli.ok("move", "c001", "appointed", as_of="2026-06-01")
+    then = "2026-02-25"
+    listed = json.loads(cli.ok("candidates", "--json", as_of=then))
+    assert [(c["id"], c["stage"], c["email"]) for c in listed] == [("c001", "preferred", None)]
+    assert "Appointed" not in cli.ok("candidates", as_of=then)
+    status = json.loads(cli.ok("status", "--json", as_of=then))
+    by_id = {m["id"]: m for m in status["milestones"]}
+    assert by_id["closing"]["done"] == "2026-02-09"
+    assert by_id["interviews"]["label"] == "early March 2026"
+    assert status["pipeline"]["appointed"] == 0 and status["candidates_total"] == 1
+    shown = json.loads(cli.ok("show", "c001", "--json", as_of=then))
+    assert [e["action"] for e in shown["history"]] == ["added", "moved"]
+    assert "done on Mon 1 Jun 2026" not in cli.ok("status", as_of=then)
+    result = cli("show", "c002", as_of=then)
+    assert result.exit_code == 1  # not added yet
+    # Today, everything is there.
+    assert json.loads(cli.ok("show", "c001", "--json", as_of="2026-06-01"))["stage"] == "appointed"

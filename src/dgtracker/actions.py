@@ -152,6 +152,7 @@ def add_candidate(
                 stage=stage,
                 note=note or None,
                 reason=reason or None,
+                recorded=today if applied not in (None, today) else None,
             )
         ],
     )
@@ -190,7 +191,7 @@ def move(
         _check_rank_free(record, candidate, stage_id, rank)
     if stage_id == candidate.stage:
         if rank is not None and rank != candidate.rank:
-            return _rerank(candidate, rank, by=by, on=on, now=now, reason=reason)
+            return _rerank(candidate, rank, by=by, on=on, now=now, reason=reason, today=today)
         raise Refused(f"{candidate.id} is already at '{stage_id}'.")
     _reason_if_needed(record, stage_id, reason, f"Moving {candidate.id}")
     if current is not None and current.kind != StageKind.ACTIVE and not reinstate:
@@ -215,6 +216,7 @@ def move(
             note=note or None,
             reason=reason or None,
             rank=rank,
+            recorded=today if on != today else None,
         )
     )
     candidate.stage = stage_id
@@ -242,7 +244,14 @@ def _check_rank_free(record: Record, candidate: Candidate, stage_id: str, rank: 
 
 
 def _rerank(
-    candidate: Candidate, rank: int, *, by: str, on: date, now: datetime, reason: str | None
+    candidate: Candidate,
+    rank: int,
+    *,
+    by: str,
+    on: date,
+    now: datetime,
+    reason: str | None,
+    today: date,
 ) -> Candidate:
     """A new place in merit order for someone already on the list."""
     before = "no place" if candidate.rank is None else f"place {candidate.rank}"
@@ -256,6 +265,7 @@ def _rerank(
             note=f"Merit order: {before} → place {rank}",
             reason=reason or None,
             rank=rank,
+            recorded=today if on != today else None,
         )
     )
     candidate.rank = rank

@@ -103,6 +103,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "rank": event.rank,
         "undoes": event.undoes,
         "was": dict(event.was) if event.was is not None else None,
+        "recorded": event.day.isoformat(),
     }
 
 

@@ -115,6 +115,12 @@ class Event:
     rank: int | None = None  # the place on the reserve list after it (moves and re-ranks)
     undoes: int | None = None  # UNDONE: the position in the history of the event cancelled
     was: dict[str, str] | None = None  # EDITED/UNDONE: personal fields' values before ("": empty)
+    recorded: date | None = None  # the record's day it was written, when not `on` (backdated)
+
+    @property
+    def day(self) -> date:
+        """The record's day the event was written: what `--as-of` replays by."""
+        return self.recorded if self.recorded is not None else self.on
 
 
 # Fields `edit` corrects, and an event's `was` may hold.

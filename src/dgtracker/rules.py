@@ -159,6 +159,7 @@ EVENT = {
     "rank": Field(int),
     "undoes": Field(int),
     "was": Field(dict, keys=PERSONAL_FIELDS),
+    "recorded": Field(date),
 }
 
 

@@ -329,6 +329,7 @@ def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
                 rank=got["rank"],
                 undoes=got["undoes"],
                 was=got["was"],
+                recorded=got["recorded"],
             )
         )
     return events
@@ -354,6 +355,7 @@ def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
         get("rank"),
         get("undoes"),
         get("was"),
+        get("recorded"),
     )
 
 

@@ -129,4 +129,6 @@ def _event_data(event: Event) -> dict[str, Any]:
         table["undoes"] = event.undoes
     if event.was is not None:
         table["was"] = dict(event.was)
+    if event.recorded is not None:
+        table["recorded"] = event.recorded
     return table

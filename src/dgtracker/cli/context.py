@@ -117,11 +117,19 @@ def optional_text(field: str, value: str | None) -> str | None:
 
 
 def load_record(ctx: typer.Context) -> "tuple[Record, date]":
-    """The record in use (checked, never locked) and today for it."""
+    """The record in use (checked, never locked) and today for it; with --as-of before
+    the latest recorded change, the record as it stood at the end of that day."""
     from dgtracker import storage
 
     record = storage.load(record_path(ctx))
-    return record, today_for(ctx, record)
+    today = today_for(ctx, record)
+    if settings_of(ctx).as_of is not None:  # a day in the past: the record as it stood then
+        from dgtracker.history import as_it_stood, latest_change
+
+        latest = latest_change(record)
+        if latest is not None and today < latest:
+            record = as_it_stood(record, today)
+    return record, today
 
 
 @dataclass(slots=True)
