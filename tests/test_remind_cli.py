@@ -135,8 +135,8 @@ def test_stage_limit_starts_the_day_after_the_limit(cli) -> None:
 
 
 def test_stage_without_a_limit_uses_the_default(cli) -> None:
-    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-05")
-    cli.ok("move", "c001", "longlist", "--on", "2026-01-10")
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-05", as_of="2026-01-10")
+    cli.ok("move", "c001", "longlist", as_of="2026-01-10")
 
     def no_limit(data: dict) -> None:
         del data["stages"][1]["limit_days"]
