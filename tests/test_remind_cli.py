@@ -89,6 +89,7 @@ def test_window_reminders_count_to_its_start(cli) -> None:
     cli.ok("milestone", "done", "closing", "--on", "2026-02-09", as_of="2026-02-10")
     for tbc in ("sift", "shortlist", "assessment"):
         cli.ok("milestone", "reschedule", tbc, "2026-02-12", as_of="2026-02-10")
+    for tbc in ("sift", "shortlist", "assessment"):
         cli.ok("milestone", "done", tbc, as_of="2026-02-12")
     assert _remind(cli, as_of="2026-02-22") == [
         "Final interviews (panel chaired by a Civil Service Commissioner) in 7 days "

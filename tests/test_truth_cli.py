@@ -373,11 +373,11 @@ def test_an_unquoted_name_gets_a_hint_to_quote_it(run, tmp_path) -> None:
 
 def test_as_of_a_past_day_shows_the_record_as_it_stood_then(cli) -> None:
     cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-10", as_of="2026-01-10")
+    cli.ok("milestone", "done", "closing", "--on", "2026-02-09", as_of="2026-02-10")
     cli.ok("move", "c001", "preferred", as_of="2026-02-20")
+    cli.ok("milestone", "reschedule", "interviews", "mid March 2026", as_of="2026-02-26")
     cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-03-01", as_of="2026-03-01")
     cli.ok("edit", "c001", "--email", "ada@example.org", as_of="2026-03-02")
-    cli.ok("milestone", "done", "closing", "--on", "2026-02-09", as_of="2026-02-10")
-    cli.ok("milestone", "reschedule", "interviews", "mid March 2026", as_of="2026-02-26")
     cli.ok("move", "c001", "appointed", as_of="2026-06-01")
     then = "2026-02-25"
     listed = json.loads(cli.ok("candidates", "--json", as_of=then))
@@ -395,3 +395,13 @@ def test_as_of_a_past_day_shows_the_record_as_it_stood_then(cli) -> None:
     assert result.exit_code == 1  # not added yet
     # Today, everything is there.
     assert json.loads(cli.ok("show", "c001", "--json", as_of="2026-06-01"))["stage"] == "appointed"
+
+
+def test_a_change_cannot_be_written_before_the_changes_the_record_holds(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", as_of="2026-03-01")
+    before = cli.path.read_bytes()
+    result = cli("move", "c001", "longlist", as_of="2026-02-25")
+    assert result.exit_code == 1
+    assert "already holds changes made on Sun 1 Mar 2026" in result.output
+    assert cli.path.read_bytes() == before
+    cli.ok("move", "c001", "longlist", as_of="2026-03-01")  # the same day is fine

@@ -149,7 +149,27 @@ def changing(ctx: typer.Context, by: str | None) -> Iterator[Change]:
 
     who = user_name(by)
     with storage.updating(record_path(ctx)) as record:
-        yield Change(record, today_for(ctx, record), now_utc(), who)
+        today = today_for(ctx, record)
+        if settings_of(ctx).as_of is not None:
+            _not_before_the_record(record, today)
+        yield Change(record, today, now_utc(), who)
+
+
+def _not_before_the_record(record: "Record", today: date) -> None:
+    """A change is written on the record's today: never before a change it already holds
+    (the history is in the order it was written, which `--as-of` replays)."""
+    from dgtracker.history import latest_change
+
+    latest = latest_change(record)
+    if latest is not None and today < latest:
+        from dgtracker.dates import format_day
+
+        raise Refused(
+            f"The record already holds changes made on {format_day(latest)}; a change "
+            f"cannot be written as of {format_day(today)}, before them.",
+            hint="Leave out --as-of (or give a later day); to date a change earlier, "
+            "use the command's --on or --applied.",
+        )
 
 
 def typed_date(value: str | None, today: date, option: str) -> date | None:
