@@ -636,6 +636,50 @@ def report_rows(
     return rows
 
 
+# --- corrections and the record as it stood (issue 10): a separate block ----------------
+
+# A day before the benchmark record's latest change (22 Jan): --as-of replays history.
+PAST_DAY = "2026-01-12"
+
+
+def correction_commands(size: int) -> list[tuple[str, list[str], bool]]:
+    """(label, the words after dgtracker --file F, writes?) for corrections and replays."""
+    someone = someone_at_interview(size)
+    return [
+        (f"edit {someone} --email", ["--as-of", AS_OF, "edit", someone, "--email",
+                                      "corrected@example.org"], True),
+        (f"undo {someone}", ["--as-of", AS_OF, "undo", someone, "--reason", "Benchmark"], True),
+        (f"status --as-of {PAST_DAY}", ["--as-of", PAST_DAY, "status"], False),
+        (f"candidates --json --as-of {PAST_DAY}", ["--as-of", PAST_DAY, "candidates", "--json"],
+         False),
+    ]  # fmt: skip
+
+
+def run_corrections(
+    size: int, program: str, env: dict[str, str], runs: int, python: Timing
+) -> list[str]:
+    """Times the correction commands and the replayed reads on the same record as above."""
+    folder = WORK / f"dgtracker-{size}"
+    pristine, working = folder / "campaign.toml", folder / "working.toml"
+    if not pristine.exists():
+        write_record(size, folder)
+
+    def fresh_copy() -> None:
+        shutil.copyfile(pristine, working)
+
+    fresh_copy()
+    rows = []
+    for label, words, writes in correction_commands(size):
+        argv = [program, "--file", str(working), *words]
+        timing = measure(argv, env, runs, fresh_copy if writes else None)
+        targets = WRITE_TARGET_MS if writes else READ_TARGET_MS
+        rows.append(Row(label, timing, targets.get(size), PEAK_TARGET_MB.get(size)))
+        print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
+    fresh_copy()
+    heading = f"### {size:,} candidates: corrections, and --as-of a past day (replayed)"
+    return ["", heading, "", *table(rows, python, None)]
+
+
 def startup(program: str, env: dict[str, str], runs: int) -> tuple[Timing, list[str]]:
     python = measure([sys.executable, "-c", "pass"], env, runs)
     rows = [
@@ -852,6 +896,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     python, sections = startup(program, env, args.runs)
     for size in args.size_list:
         sections += run_size(size, program, env, args.runs, python)
+        sections += run_corrections(size, program, env, args.runs, python)
     sections += panel_section(program, env, args.runs, python)
     sections += bulk_section(program, env, args.runs, args.import_row_list, args.move_size)
     sections += team_sections(program, env, args.runs, python)

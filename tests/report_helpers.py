@@ -33,7 +33,7 @@ def make_campaign(cli, people=HOSTILE) -> None:
     cli.ok("move", "c006", "interview")
     cli.ok("move", "c006", "appointed")
     cli.ok("move", "c007", "rejected", "--reason", f"Call {people[6][2]} about feedback")
-    cli.ok("milestone", "done", "closing", "--on", "2026-02-01")
+    cli.ok("milestone", "done", "closing", "--on", "2026-02-01", "--early")
     cli.ok("milestone", "reschedule", "interviews", "2026-03-09..2026-03-13", "--reason", "diary")
 
 

@@ -127,6 +127,10 @@ def test_show_with_history(cli) -> None:
         "from_stage": "applied",
         "note": "Clear sift",
         "reason": None,
+        "rank": None,
+        "undoes": None,
+        "was": None,
+        "recorded": "2026-02-02",
     }
     assert history[2]["by"] == "hrbp"
     shown = cli.ok("show", "c001")

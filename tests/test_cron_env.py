@@ -47,23 +47,16 @@ def record(tmp_path: Path, run) -> Path:
 @pytest.mark.parametrize(
     ("as_of", "lines"),
     [
+        ("2026-02-02", ["Applications close in 7 days (Mon 9 Feb 2026)"]),
         (
-            "2026-02-02",
+            # the Applied clock starts when applications close (9 Feb): limit day 2 March
+            "2026-03-05",
             [
-                "c001 Zoë Brontë has been at Applied for 32 days (limit 21)",
-                "Applications close in 7 days (Mon 9 Feb 2026)",
-            ],
-        ),
-        (
-            "2026-02-15",
-            [
-                "c001 Zoë Brontë has been at Applied for 45 days (limit 21)",
-                "Applications close was due 6 days ago (Mon 9 Feb 2026) and is not marked done",
+                "Applications close was due 24 days ago (Mon 9 Feb 2026) and is not marked done",
                 "Sift and longlist: date still to be confirmed, and Applications close has "
                 "passed (Mon 9 Feb 2026)",
-                "c002 Grace Hopper has been at Applied for 26 days (limit 21)",
-                "Final interviews (panel chaired by a Civil Service Commissioner) in 14 days "
-                "(early March 2026, 1–10 Mar)",
+                "c001 Zoë Brontë has been at Applied for 24 days (limit 21)",
+                "c002 Grace Hopper has been at Applied for 24 days (limit 21)",
             ],
         ),
     ],
@@ -109,12 +102,15 @@ def test_cron_line_runs_in_crons_environment(record, run) -> None:
     assert shlex.quote(str(record)) in command  # the space is quoted
 
     # cron hands the command to /bin/sh; the date comes from the environment, not the clock.
-    ran = _bare("/bin/sh", "-c", command, env={"DGTRACKER_TODAY": "2026-02-02"})
+    ran = _bare("/bin/sh", "-c", command, env={"DGTRACKER_TODAY": "2026-03-03"})
     assert ran.returncode == 0, ran.stderr
     assert ran.stderr == b""
     assert ran.stdout.decode("utf-8").splitlines() == [
-        "c001 Zoë Brontë has been at Applied for 32 days (limit 21)",
-        "Applications close in 7 days (Mon 9 Feb 2026)",
+        "Applications close was due 22 days ago (Mon 9 Feb 2026) and is not marked done",
+        "Sift and longlist: date still to be confirmed, and Applications close has "
+        "passed (Mon 9 Feb 2026)",
+        "c001 Zoë Brontë has been at Applied for 22 days (limit 21)",
+        "c002 Grace Hopper has been at Applied for 22 days (limit 21)",
     ]
 
 

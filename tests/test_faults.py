@@ -274,6 +274,6 @@ def test_files_holding_personal_data_are_private_under_umask_022(
 def test_an_existing_mode_is_kept_by_every_kind_of_save(cli, umask_022) -> None:
     os.chmod(cli.path, 0o640)
     cli.ok("add-candidate", "Ada Lovelace")
-    cli.ok("milestone", "done", "closing", "--on", "2026-02-02")
+    cli.ok("milestone", "done", "closing", "--on", "2026-02-02", "--early")
     cli.ok("purge", "--candidate", "c001")
     assert _mode(cli.path) == 0o640

@@ -36,7 +36,7 @@ def test_csv_round_trip_into_a_new_record(cli, tmp_path) -> None:
     out = other.ok("import", str(exported))
     assert "Added 4 candidate(s) (c001–c004)" in out
     assert (
-        "Columns not imported: id, days in stage, last change, stage title, outcome, reason, "
+        "Columns not imported: id, days in stage, last change, stage title, outcome, "
         "reserve rank, outcome date." in out
     )
     assert _people(other) == _people(cli)

@@ -110,8 +110,10 @@ def test_purge_keeps_the_statistics_and_removes_the_person(cli) -> None:
     for value in ("Grace Hopper", "grace@example.org", "+44 20 7946 0000", "Quiet at interview"):
         assert value not in text
     assert "is valid" in cli.ok("check")
-    shown = cli.ok("show", "c002")
+    shown = cli.ok("show", "c002", as_of="2026-09-20")
     assert "Anonymised (c002)" in shown and "purged" in shown
+    # As it stood before the purge: erased data stays erased.
+    assert "Grace" not in cli.ok("show", "c002", as_of="2026-03-01")
 
 
 def test_purge_is_idempotent(cli) -> None:
@@ -154,6 +156,7 @@ def test_erasure_on_request_whatever_the_dates(cli) -> None:
     erased = cli.candidate("c001")
     assert erased["name"] == "Anonymised (c001)" and "email" not in erased
     assert _texts(erased) == ["Personal data erased on request"]
+    assert erased["stage"] == "withdrawn"  # out of the process: c001 was still at Applied
     assert cli.candidate("c002")["name"] == "Grace Hopper"
     before = cli.path.read_bytes()
     assert "holds no personal data" in cli.ok("purge", "--candidate", "c001")

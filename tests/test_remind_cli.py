@@ -89,6 +89,7 @@ def test_window_reminders_count_to_its_start(cli) -> None:
     cli.ok("milestone", "done", "closing", "--on", "2026-02-09", as_of="2026-02-10")
     for tbc in ("sift", "shortlist", "assessment"):
         cli.ok("milestone", "reschedule", tbc, "2026-02-12", as_of="2026-02-10")
+    for tbc in ("sift", "shortlist", "assessment"):
         cli.ok("milestone", "done", tbc, as_of="2026-02-12")
     assert _remind(cli, as_of="2026-02-22") == [
         "Final interviews (panel chaired by a Civil Service Commissioner) in 7 days "
@@ -111,28 +112,32 @@ def _candidates_in_stages(cli) -> None:
 
 def test_candidates_past_their_stage_limit(cli) -> None:
     _candidates_in_stages(cli)
+    # Applied is not stale before applications close (9 Feb): no one could act on it yet.
     assert _remind(cli, as_of="2026-02-02") == [
-        "c001 Ada Lovelace has been at Applied for 32 days (limit 21)",
         "c003 Alan Turing has been at Longlist (sift) for 18 days (limit 14)",
         f"Applications close in 7 days {CLOSING_WHEN}",
     ]
     by_subject = {r["subject"]: r for r in _remind_json(cli, as_of="2026-02-02")}
-    assert by_subject["c001"]["kind"] == "stage_limit"
-    assert by_subject["c001"]["due"] == "2026-01-22" and by_subject["c001"]["days"] == -11
+    assert by_subject["c003"]["kind"] == "stage_limit"
+    assert by_subject["c003"]["due"] == "2026-01-29" and by_subject["c003"]["days"] == -4
+    assert "c001" not in by_subject  # at Applied, before the closing date
     assert "c002" not in by_subject and "c004" not in by_subject  # in time; an outcome
+    late = {r["subject"]: r for r in _remind_json(cli, as_of="2026-03-03")}
+    assert late["c001"]["due"] == "2026-03-02" and late["c001"]["days"] == -1
 
 
 def test_stage_limit_starts_the_day_after_the_limit(cli) -> None:
-    cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-01-20")  # limit day 10 Feb
-    assert "c002" not in cli.ok("remind", as_of="2026-02-10")
+    cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-01-20")
+    # The Applied clock starts when applications close (9 Feb): limit day 2 March.
+    assert "c001" not in cli.ok("remind", as_of="2026-03-02")
     assert "c001 Grace Hopper has been at Applied for 22 days" in cli.ok(
-        "remind", as_of="2026-02-11"
+        "remind", as_of="2026-03-03"
     )
 
 
 def test_stage_without_a_limit_uses_the_default(cli) -> None:
-    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-05")
-    cli.ok("move", "c001", "longlist", "--on", "2026-01-10")
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-05", as_of="2026-01-10")
+    cli.ok("move", "c001", "longlist", as_of="2026-01-10")
 
     def no_limit(data: dict) -> None:
         del data["stages"][1]["limit_days"]
@@ -146,7 +151,7 @@ def test_stage_without_a_limit_uses_the_default(cli) -> None:
 
 def test_names_are_shown_as_typed(cli) -> None:
     cli.ok("add-candidate", "[bold]Zoë[/bold] Brontë", "--applied", "2026-01-01")
-    out = cli.ok("remind")
+    out = cli.ok("remind", as_of="2026-03-03")
     assert "c001 [bold]Zoë[/bold] Brontë has been at Applied" in out
     assert "\x1b" not in out
 
@@ -234,17 +239,21 @@ def test_reserve_from_the_appointment_milestone(cli) -> None:
 
 
 def test_within_lists_everything_in_the_coming_days(cli) -> None:
-    cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-01-20")  # limit day 10 Feb
+    cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-01-20")  # limit day 2 Mar
     assert cli.ok("remind", as_of="2026-02-03") == ""  # 6 days to closing: not a reminder day
     assert _remind(cli, "--within", "7", as_of="2026-02-03") == [
         f"Applications close in 6 days {CLOSING_WHEN}",
-        "c001 Grace Hopper reaches the 21-day limit at Applied in 7 days (14 days so far)",
     ]
-    assert _remind(cli, "--within", "5", as_of="2026-02-03") == []
-    assert _remind(cli, "--within", "10", as_of="2026-02-20")[-1] == (
-        "Final interviews (panel chaired by a Civil Service Commissioner) in 9 days "
-        "(early March 2026, 1–10 Mar)"
+    assert (
+        "c001 Grace Hopper reaches the 21-day limit at Applied in 7 days (14 days so far)"
+        in _remind(cli, "--within", "7", as_of="2026-02-23")
     )
+    assert _remind(cli, "--within", "5", as_of="2026-02-03") == []
+    assert _remind(cli, "--within", "10", as_of="2026-02-20")[-2:] == [
+        "Final interviews (panel chaired by a Civil Service Commissioner) in 9 days "
+        "(early March 2026, 1–10 Mar)",
+        "c001 Grace Hopper reaches the 21-day limit at Applied in 10 days (11 days so far)",
+    ]
     under_way = _remind_json(cli, "--within", "7", as_of="2026-03-04")
     assert {key: under_way[-1][key] for key in ("kind", "subject", "due", "days")} == {
         "kind": "milestone",
@@ -260,7 +269,7 @@ def test_most_urgent_first(cli) -> None:
     reminders = _remind_json(cli, "--within", "30", as_of="2026-02-10")
     days = [r["days"] for r in reminders]
     assert days == sorted(days)
-    assert reminders[0]["subject"] == "c001"  # the longest overdue
+    assert reminders[0]["subject"] == "c003"  # the longest overdue
     kinds = [r["kind"] for r in reminders if r["days"] == -1]
     assert kinds == ["overdue", "tbc"]  # on the same day, the overdue milestone first
 
@@ -268,10 +277,17 @@ def test_most_urgent_first(cli) -> None:
 def test_json_shape(cli) -> None:
     _candidates_in_stages(cli)
     reminders = _remind_json(cli, as_of="2026-02-02")
-    assert len(reminders) == 3
+    assert len(reminders) == 2
     for reminder in reminders:
         assert set(reminder) == {"kind", "subject", "due", "days", "message"}
-        assert reminder["kind"] in {"milestone", "overdue", "tbc", "stage_limit", "reserve"}
+        assert reminder["kind"] in {
+            "milestone",
+            "overdue",
+            "tbc",
+            "stage_limit",
+            "reserve",
+            "purge",
+        }
         assert isinstance(reminder["days"], int) and isinstance(reminder["message"], str)
         assert len(reminder["due"]) == 10 and reminder["due"][4] == "-"
     assert reminders[-1] == {

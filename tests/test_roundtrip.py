@@ -24,6 +24,7 @@ from dgtracker.model import (
 from dgtracker.schema import record_from_data
 
 STAGES = [stage.id for stage in default_stages()]
+NEEDS_REASON = {stage.id for stage in default_stages() if stage.needs_reason}
 # Printable text without the characters the record refuses (controls, bidi, zero-width).
 safe_text = (
     st.text(
@@ -86,6 +87,12 @@ events = st.builds(
     note=st.none() | note_text,
     reason=st.none() | note_text,
 )
+
+
+def _fields(event: Event) -> dict:
+    return {name: getattr(event, name) for name in Event.__slots__}
+
+
 emails = st.builds(
     lambda local, domain: f"{local}@{domain}.org",
     st.text(string.ascii_letters + string.digits + "._+-", min_size=1, max_size=10),
@@ -96,23 +103,30 @@ emails = st.builds(
 @st.composite
 def records(draw: st.DrawFn) -> Record:
     count = draw(st.integers(0, 5))
-    candidates = [
-        Candidate(
-            id=f"c{index + 1:03d}",
-            name=draw(safe_text),
-            stage=draw(st.sampled_from(STAGES)),
-            email=draw(st.none() | emails),
-            phone=draw(
-                st.none()
-                | st.text("0123456789 +", min_size=1, max_size=15).map(str.strip).filter(bool)
-            ),
-            source=draw(st.none() | safe_text),
-            applied=draw(st.none() | days),
-            rank=draw(st.none() | st.integers(1, 50)),
-            history=draw(st.lists(events, max_size=4)),
+    candidates = []
+    for index in range(count):
+        stage = draw(st.sampled_from(STAGES))
+        history = draw(st.lists(events, max_size=4))
+        if stage in NEEDS_REASON:  # the record's rule: the move there says why
+            entered = {**_fields(draw(events)), "action": "moved", "stage": stage, "reason": "why"}
+            history.append(Event(**entered))
+        candidates.append(
+            Candidate(
+                id=f"c{index + 1:03d}",
+                name=draw(safe_text),
+                stage=stage,
+                email=draw(st.none() | emails),
+                phone=draw(
+                    st.none()
+                    | st.text("0123456789 +", min_size=1, max_size=15).map(str.strip).filter(bool)
+                ),
+                source=draw(st.none() | safe_text),
+                applied=draw(st.none() | days),
+                # the record's rule: a place in merit order only on the reserve list
+                rank=draw(st.none() | st.integers(1, 50)) if stage == "reserve" else None,
+                history=history,
+            )
         )
-        for index in range(count)
-    ]
     milestone_count = draw(st.integers(0, 4))
     milestones = [
         Milestone(

@@ -281,7 +281,7 @@ def test_sync_from_cron_bare_environment(team: tuple[Path, list[Path]], tmp_path
     _, (ada, bob, _) = team
     Cli(ada / "campaign.toml").ok("add-candidate", "Alice Able", "--by", "ada")
     Cli(ada / "campaign.toml").ok("sync")
-    Cli(bob / "campaign.toml").ok("milestone", "done", "closing", "--by", "bob")
+    Cli(bob / "campaign.toml").ok("milestone", "done", "closing", "--early", "--by", "bob")
     bare_home = tmp_path / "cronhome"
     bare_home.mkdir()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(bare_home)}
@@ -333,7 +333,7 @@ def test_merge_file_exit_codes(tmp_path: Path) -> None:
     for path in (ours, theirs):
         path.write_bytes(base.path.read_bytes())
     Cli(ours).ok("add-candidate", "Alice Able", "--by", "ada")
-    Cli(theirs).ok("milestone", "done", "closing", "--by", "bob")
+    Cli(theirs).ok("milestone", "done", "closing", "--early", "--by", "bob")
     driver = [installed_dgtracker(), "merge-file", str(base.path), str(ours), str(theirs)]
     done = subprocess.run(driver, capture_output=True, text=True, env=dict(os.environ))
     assert done.returncode == 0, done.stderr

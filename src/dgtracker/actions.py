@@ -33,14 +33,31 @@ def _suggest(wanted: str, known: Iterable[str]) -> str | None:
 
 
 def find_candidate(record: Record, wanted: str) -> Candidate:
-    wanted = wanted.strip().lower()
+    """A candidate by id (c001, in any case), else by a name or part of one that only
+    one candidate's name holds (ignoring case)."""
+    typed = wanted.strip()
+    wanted = typed.lower()
     for candidate in record.candidates:
         if candidate.id == wanted:
             return candidate
     for candidate in record.candidates:  # an id it had before a merge renumbered it
         if wanted in candidate.aliases:
             return candidate
-    hint = _suggest(wanted, (c.id for c in record.candidates))
+    if typed and not typed.isdigit():
+        folded = typed.casefold()
+        named = [c for c in record.candidates if folded in c.name.casefold()]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise Refused(
+                f"{len(named)} candidates' names hold '{typed}': "
+                f"{', '.join(c.id for c in named[:10])}{', …' if len(named) > 10 else ''}.",
+                hint="Give the id.",
+            )
+    if wanted.isdigit() and any(c.id == candidate_id(int(wanted)) for c in record.candidates):
+        hint: str | None = f"Did you mean {candidate_id(int(wanted))}?"
+    else:
+        hint = _suggest(wanted, (c.id for c in record.candidates))
     raise Refused(
         f"No candidate with id '{wanted}'.",
         hint=hint or "Run 'dgtracker candidates' to list the ids.",
@@ -50,8 +67,13 @@ def find_candidate(record: Record, wanted: str) -> Candidate:
 def find_milestone(record: Record, wanted: str) -> Milestone:
     for milestone in record.milestones:
         if milestone.id == wanted:
+            if milestone.removed is not None:
+                raise Refused(
+                    f"Milestone '{wanted}' was removed on {format_day(milestone.removed)}.",
+                    hint="Add a new milestone if it is to happen after all.",
+                )
             return milestone
-    hint = _suggest(wanted, (m.id for m in record.milestones))
+    hint = _suggest(wanted, (m.id for m in record.milestones if m.removed is None))
     raise Refused(
         f"No milestone with id '{wanted}'.",
         hint=hint or "Run 'dgtracker milestone list' to list the ids.",
@@ -93,11 +115,13 @@ def add_candidate(
     applied: date | None = None,
     stage: str | None = None,
     note: str | None = None,
+    reason: str | None = None,
     allow_duplicate_email: bool = False,
     taken: set[str] | None = None,
 ) -> Candidate:
     """Add a candidate. `taken`: the ids in use, kept up to date by a caller adding many."""
     stage = resolve_stage(record, stage) if stage else record.stages[0].id
+    _reason_if_needed(record, stage, reason, "Adding a candidate")
     if applied is not None:
         _not_in_future(applied, today, "applied")
     if email and not allow_duplicate_email:
@@ -130,6 +154,8 @@ def add_candidate(
                 action=Action.ADDED,
                 stage=stage,
                 note=note or None,
+                reason=reason or None,
+                recorded=today if applied not in (None, today) else None,
             )
         ],
     )
@@ -159,19 +185,18 @@ def move(
     assert target is not None
     on = on or today
     _not_in_future(on, today, "move")
-    if rank is not None and stage_id != RESERVE_STAGE and target.kind != StageKind.OUTCOME:
-        raise Refused("--rank is the place in merit order on the reserve list.")
+    if rank is not None and stage_id != RESERVE_STAGE:
+        raise Refused(
+            "--rank is the place in merit order on the reserve list.",
+            hint=f"Leave out --rank, or move them to '{RESERVE_STAGE}'.",
+        )
     if rank is not None:
         _check_rank_free(record, candidate, stage_id, rank)
     if stage_id == candidate.stage:
         if rank is not None and rank != candidate.rank:
-            return _rerank(candidate, rank, by=by, on=on, now=now, reason=reason)
+            return _rerank(candidate, rank, by=by, on=on, now=now, reason=reason, today=today)
         raise Refused(f"{candidate.id} is already at '{stage_id}'.")
-    if target.needs_reason and not reason:
-        raise Refused(
-            f"Moving {candidate.id} to '{stage_id}' needs a reason.",
-            hint="Add --reason TEXT (it is kept in the candidate's history).",
-        )
+    _reason_if_needed(record, stage_id, reason, f"Moving {candidate.id}")
     if current is not None and current.kind != StageKind.ACTIVE and not reinstate:
         raise Refused(
             f"{candidate.id} is at '{current.id}', an outcome; moving them on reinstates them.",
@@ -193,11 +218,22 @@ def move(
             from_stage=candidate.stage,
             note=note or None,
             reason=reason or None,
+            rank=rank,
+            recorded=today if on != today else None,
         )
     )
     candidate.stage = stage_id
     candidate.rank = rank
     return candidate
+
+
+def _reason_if_needed(record: Record, stage_id: str, reason: str | None, doing: str) -> None:
+    stage = record.stage(stage_id)
+    if stage is not None and stage.needs_reason and not reason:
+        raise Refused(
+            f"{doing} to '{stage_id}' needs a reason.",
+            hint="Add --reason TEXT (it is kept in the candidate's history).",
+        )
 
 
 def _check_rank_free(record: Record, candidate: Candidate, stage_id: str, rank: int) -> None:
@@ -211,7 +247,14 @@ def _check_rank_free(record: Record, candidate: Candidate, stage_id: str, rank: 
 
 
 def _rerank(
-    candidate: Candidate, rank: int, *, by: str, on: date, now: datetime, reason: str | None
+    candidate: Candidate,
+    rank: int,
+    *,
+    by: str,
+    on: date,
+    now: datetime,
+    reason: str | None,
+    today: date,
 ) -> Candidate:
     """A new place in merit order for someone already on the list."""
     before = "no place" if candidate.rank is None else f"place {candidate.rank}"
@@ -224,6 +267,8 @@ def _rerank(
             stage=candidate.stage,
             note=f"Merit order: {before} → place {rank}",
             reason=reason or None,
+            rank=rank,
+            recorded=today if on != today else None,
         )
     )
     candidate.rank = rank
@@ -254,6 +299,7 @@ def add_milestone(
     now: datetime,
     milestone_id: str | None = None,
     remind_days: tuple[int, ...] | None = None,
+    today: date | None = None,
 ) -> Milestone:
     taken = {m.id for m in record.milestones}
     if milestone_id:
@@ -276,7 +322,9 @@ def add_milestone(
         when=when,
         remind_days=remind_days,
         history=[
-            MilestoneChange(at=now, by=by, change=MilestoneChangeKind.ADDED, after=when_spec(when))
+            MilestoneChange(
+                at=now, by=by, change=MilestoneChangeKind.ADDED, after=when_spec(when), on=today
+            )
         ],
     )
     record.milestones.insert(_date_order_position(record.milestones, when), milestone)
@@ -294,15 +342,30 @@ def _date_order_position(milestones: list[Milestone], when: When) -> int:
 
 
 def mark_done(
-    record: Record, wanted: str, *, on: date, today: date, by: str, now: datetime
+    record: Record,
+    wanted: str,
+    *,
+    on: date,
+    today: date,
+    by: str,
+    now: datetime,
+    early: bool = False,
 ) -> Milestone:
     milestone = find_milestone(record, wanted)
     _not_in_future(on, today, "done")
     if milestone.done:
         raise Refused(f"'{milestone.id}' was already marked done on {format_day(milestone.done)}.")
+    start = milestone.when.start
+    if start is not None and on < start and not early:
+        raise Refused(
+            f"'{milestone.id}' starts on {format_day(start)}; {format_day(on)} is before it.",
+            hint="If it really happened early, add --early (or reschedule it first).",
+        )
     milestone.done = on
     milestone.history.append(
-        MilestoneChange(at=now, by=by, change=MilestoneChangeKind.DONE, after=on.isoformat())
+        MilestoneChange(
+            at=now, by=by, change=MilestoneChangeKind.DONE, after=on.isoformat(), on=today
+        )
     )
     return milestone
 
@@ -315,7 +378,11 @@ def reschedule(
     by: str,
     now: datetime,
     reason: str | None = None,
+    reopen: bool = False,
+    today: date | None = None,
 ) -> Milestone:
+    """A new schedule; a milestone marked done stays done unless `reopen` (it then has
+    still to happen on the new date)."""
     milestone = find_milestone(record, wanted)
     if when == milestone.when:
         raise Refused(f"'{milestone.id}' is already set for {when_spec(when)}.")
@@ -327,13 +394,37 @@ def reschedule(
             before=when_spec(milestone.when),
             after=when_spec(when),
             reason=reason or None,
+            on=today,
         )
     )
     milestone.when = when
-    if milestone.done:
-        # A rescheduled milestone is open again: it has not happened on the new date yet.
-        milestone.history.append(
-            MilestoneChange(at=now, by=by, change=MilestoneChangeKind.REOPENED)
+    if reopen:
+        reopen_milestone(record, milestone.id, by=by, now=now, today=today)
+    return milestone
+
+
+def reopen_milestone(
+    record: Record,
+    wanted: str,
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+    today: date | None = None,
+) -> Milestone:
+    """A milestone marked done by mistake (or to happen again) is open once more."""
+    milestone = find_milestone(record, wanted)
+    if milestone.done is None:
+        raise Refused(f"'{milestone.id}' is not marked done.")
+    milestone.history.append(
+        MilestoneChange(
+            at=now,
+            by=by,
+            change=MilestoneChangeKind.REOPENED,
+            before=milestone.done.isoformat(),
+            reason=reason or None,
+            on=today,
         )
-        milestone.done = None
+    )
+    milestone.done = None
     return milestone

@@ -89,7 +89,7 @@ def purge(
     (None: today there). A backup that cannot be read stops the purge before anything
     changes. `each` walks the work (progress.tracked shows a bar on a terminal).
     """
-    from dgtracker import actions, privacy, storage
+    from dgtracker import actions, corrections, privacy, storage
     from dgtracker.progress import quietly
 
     walk = each or quietly
@@ -120,6 +120,10 @@ def purge(
                     for due in walk(file_plan.due, "Anonymising"):
                         privacy.anonymise(due.candidate, why=due.why, by=by, today=day, now=now)
                         privacy.anonymise_conflicts(file_plan.record, due.candidate.id)
+                        if candidate is not None:  # erased on request: out of the process
+                            corrections.withdraw_erased(
+                                file_plan.record, due.candidate, by=by, today=day, now=now
+                            )
                     storage.save(file_plan.path, file_plan.record)
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None

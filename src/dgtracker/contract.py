@@ -25,6 +25,7 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.views import (
     MilestoneView,
     active_stage_ids,
+    current_milestones,
     days_in_stage,
     milestone_views,
     pipeline,
@@ -113,6 +114,10 @@ def event_json(event: Event) -> dict[str, Any]:
         "from_stage": event.from_stage,
         "note": event.note,
         "reason": event.reason,
+        "rank": event.rank,
+        "undoes": event.undoes,
+        "was": dict(event.was) if event.was is not None else None,
+        "recorded": event.day.isoformat(),
     }
 
 
@@ -132,6 +137,7 @@ def milestone_change_json(change: MilestoneChange) -> dict[str, Any]:
         "before": change.before,
         "after": change.after,
         "reason": change.reason,
+        "on": change.day.isoformat(),
     }
 
 
@@ -156,7 +162,7 @@ def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, 
     whole["stages"] = [stage_json(stage) for stage in record.stages]
     whole["criteria"] = [criterion_json(criterion) for criterion in record.criteria]
     whole["panel"] = [member_json(member) for member in record.panel]
-    for milestone, shown in zip(record.milestones, whole["milestones"], strict=True):
+    for milestone, shown in zip(current_milestones(record), whole["milestones"], strict=True):
         shown["remind_days"] = list(milestone.reminder_days)
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
     candidates = each(record.candidates, "Exporting")

@@ -363,7 +363,11 @@ def _renumber(state: _State, data: Table) -> None:
         old = str(second["id"])
         new = candidate_id(counter)
         counter += 1
-        at = max((e["at"] for c in (first, second) for e in c.get("history") or ()), default=None)
+        events = [e for c in (first, second) for e in c.get("history") or ()]
+        at = max((e["at"] for e in events), default=None)
+        # The record's day, as its events count days (history.latest_change): the note
+        # must not fall after what `--as-of` can replay, nor before what it records.
+        day = max((e.get("recorded") or e["on"] for e in events), default=None)
         note = (
             f"Renumbered from {old} to {new} when two copies of the record were merged: "
             f"{old} had also been given to another candidate. {old} still finds this one "
@@ -371,7 +375,8 @@ def _renumber(state: _State, data: Table) -> None:
         )
         renumbered = {**second, "id": new, "aliases": sorted({*(second.get("aliases") or ()), old})}
         if isinstance(at, datetime):
-            event = {"at": at, "on": at.date(), "by": RENUMBERED_BY, "action": "note", "note": note}
+            on = day if isinstance(day, date) else at.date()
+            event = {"at": at, "on": on, "by": RENUMBERED_BY, "action": "note", "note": note}
             renumbered["history"] = [*(second.get("history") or ()), event]
         index = next(i for i, c in enumerate(candidates) if c is second)
         candidates[index] = renumbered

@@ -36,6 +36,7 @@ class Action(StrEnum):
     PURGED = "purged"
     SCORED = "scored"  # a panel member's marks, or the panel's agreed marks
     SCHEDULED = "scheduled"  # an assessment slot booked or moved
+    UNDONE = "undone"  # a compensating event: cancels the event at `undoes`
 
 
 class MilestoneChangeKind(StrEnum):
@@ -46,6 +47,7 @@ class MilestoneChangeKind(StrEnum):
     DONE = "done"
     REOPENED = "reopened"
     REMOVED = "removed"
+    RENAMED = "renamed"
 
 
 class CriterionKind(StrEnum):
@@ -100,6 +102,11 @@ class MilestoneChange:
     before: str | None = None  # the schedule before, as a `when_spec`
     after: str | None = None
     reason: str | None = None
+    on: date | None = None  # the record's day it was made (None: the day of `at`)
+
+    @property
+    def day(self) -> date:
+        return self.on if self.on is not None else self.at.date()
 
 
 @dataclass(slots=True)
@@ -108,7 +115,7 @@ class Milestone:
     title: str
     when: When = field(default_factory=When)
     done: date | None = None
-    removed: date | None = None  # a tombstone: kept so that calendars hear of the removal
+    removed: date | None = None  # a tombstone: kept so calendars can be told it is cancelled
     remind_days: tuple[int, ...] | None = None  # None: the default days
     history: list[MilestoneChange] = field(default_factory=list)
 
@@ -128,6 +135,47 @@ class Event:
     from_stage: str | None = None
     note: str | None = None
     reason: str | None = None
+    rank: int | None = None  # the place on the reserve list after it (moves and re-ranks)
+    undoes: int | None = None  # UNDONE: the position in the history of the event cancelled
+    was: dict[str, str] | None = None  # EDITED/UNDONE: personal fields' values before ("": empty)
+    recorded: date | None = None  # the record's day it was written, when not `on` (backdated)
+
+    @property
+    def day(self) -> date:
+        """The record's day the event was written: what `--as-of` replays by."""
+        return self.recorded if self.recorded is not None else self.on
+
+
+# Fields `edit` corrects, and an event's `was` may hold.
+PERSONAL_FIELDS = ("name", "email", "phone", "source", "applied")
+
+
+def effective_history(history: list[Event]) -> list[Event]:
+    """The events still in force: without those an undo cancelled, nor the undos (an
+    undo that was itself undone cancels nothing)."""
+    if not any(event.action == Action.UNDONE for event in history):
+        return history
+    cancelled: set[int] = set()
+    for index in range(len(history) - 1, -1, -1):
+        event = history[index]
+        if index not in cancelled and event.action == Action.UNDONE and event.undoes is not None:
+            cancelled.add(event.undoes)
+    return [
+        event
+        for index, event in enumerate(history)
+        if index not in cancelled and event.action != Action.UNDONE
+    ]
+
+
+def stage_and_rank(history: list[Event]) -> tuple[str | None, int | None]:
+    """Where the events in force put the candidate, and their place on the reserve list."""
+    stage = rank = None
+    for event in effective_history(history):
+        if event.action in ENTERS_STAGE:
+            stage, rank = event.stage, event.rank
+        elif event.action == Action.EDITED and event.rank is not None:
+            rank = event.rank
+    return stage, rank
 
 
 @dataclass(slots=True)
@@ -178,7 +226,7 @@ class Candidate:
 
     def stage_since(self) -> date | None:
         """The day the candidate entered the current stage."""
-        for event in reversed(self.history):
+        for event in reversed(effective_history(self.history)):
             if event.action in ENTERS_STAGE:
                 return event.on
         return self.applied

@@ -76,11 +76,17 @@ def personal_data_held(candidate: Candidate) -> list[str]:
         )
         if value
     ]
+    earlier = sum(
+        1
+        for event in candidate.history
+        for field, value in (event.was or {}).items()
+        if field != "applied" and value and value != anonymised_name(candidate.id)
+    )
     notes = sum(1 for event in candidate.history if event.note)
     reasons = sum(
         1 for event in candidate.history if event.reason and event.action != Action.PURGED
     )
-    held += [_count(notes, "note"), _count(reasons, "reason")] if notes or reasons else []
+    held += [_count(notes, "note"), _count(reasons, "reason"), _count(earlier, "earlier value")]
     evidence = sum(1 for sheet in candidate.marks if sheet.evidence)
     held += [f"{evidence} evidence"] if evidence else []
     return [item for item in held if item]
@@ -137,6 +143,11 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
         event.note = None
         if event.action != Action.PURGED:
             event.reason = None
+        if event.was:  # the values an edit replaced: as anonymous as the current ones
+            event.was = {
+                field: _anonymous_value(candidate.id, field, value)
+                for field, value in event.was.items()
+            }
     for sheet in candidate.marks:  # the marks stay, for the statistics
         sheet.evidence = None
     candidate.history.append(Event(at=now, on=today, by=by, action=Action.PURGED, reason=why))
@@ -148,6 +159,12 @@ def anonymise_conflicts(record: Record, candidate_id: str) -> None:
         conflict = member.conflicted(candidate_id)
         if conflict is not None:
             conflict.note = None
+
+
+def _anonymous_value(candidate_id: str, field: str, value: str) -> str:
+    if field == "applied":
+        return value  # a date, kept for the statistics like the others
+    return anonymised_name(candidate_id) if field == "name" else ""
 
 
 def subject_access_json(record: Record, candidate: Candidate, today: date) -> dict[str, Any]:

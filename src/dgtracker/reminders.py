@@ -10,24 +10,27 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from dgtracker.dates import add_months, format_day, format_when_inline
-from dgtracker.model import RESERVE_STAGE, Milestone, Record, StageKind
+from dgtracker.model import RESERVE_STAGE, Action, Milestone, Record, StageKind
 from dgtracker.text import visible
-from dgtracker.views import outcome_date, reserve_list
+from dgtracker.views import current_milestones, outcome_date, reserve_list
 
 # Reminder kinds, part of the `remind --json` contract.
-MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE = (
+MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE, PURGE = (
     "milestone",
     "overdue",
     "tbc",
     "stage_limit",
     "reserve",
+    "purge",
 )
 SLOT = "slot"  # a candidate's assessment slot tomorrow (slots.py)
 # Among reminders due on the same day, the more pressing kind comes first.
-_KIND_ORDER = (OVERDUE, STAGE_LIMIT, RESERVE, TBC, SLOT, MILESTONE)
+_KIND_ORDER = (OVERDUE, PURGE, STAGE_LIMIT, RESERVE, TBC, SLOT, MILESTONE)
+CLOSING_MILESTONE = "closing"  # work on the first stage starts once applications close
 
 DEFAULT_STAGE_LIMIT_DAYS = 21  # for an active stage without its own limit_days
 RESERVE_REMINDER_DAYS = (30, 14, 7, 3, 1, 0)  # days before the reserve list expires
@@ -55,6 +58,7 @@ def due_reminders(record: Record, today: date, within: int | None = None) -> lis
         *_stage_limit_reminders(record, today, within),
         *_reserve_reminders(record, today, within),
         *_slot_reminders(record, today, within),
+        *_purge_reminders(record, today),
     ]
     # sorted() is stable: reminders of the same day and kind stay in record order.
     return sorted(found, key=lambda r: (r.days, _KIND_ORDER.index(r.kind)))
@@ -92,11 +96,15 @@ def _ago(days: int) -> str:
     return "yesterday" if days == 1 else f"{days} days ago"
 
 
+def _count_days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
 # --- milestones ---------------------------------------------------------------------
 
 
 def _milestone_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
-    for milestone in record.milestones:
+    for milestone in current_milestones(record):
         start, end = milestone.when.start, milestone.when.end
         if milestone.done or start is None or end is None:
             continue
@@ -131,7 +139,8 @@ def _passed_on(milestone: Milestone, today: date) -> date | None:
 
 def _tbc_reminders(record: Record, today: date) -> Iterator[Reminder]:
     """A date still to be confirmed once the milestone before it has passed."""
-    for before, milestone in zip(record.milestones, record.milestones[1:], strict=False):
+    plan = current_milestones(record)
+    for before, milestone in pairwise(plan):
         if not milestone.when.is_tbc or milestone.done:
             continue
         passed = _passed_on(before, today)
@@ -150,26 +159,55 @@ def _tbc_reminders(record: Record, today: date) -> Iterator[Reminder]:
 
 def _stage_limit_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
     """Candidates at an active stage longer than its limit; a digest adds those about to be."""
+    first = record.stages[0].id if record.stages else None
+    opens = _work_opens(record)
     for candidate in record.candidates:
         stage = record.stage(candidate.stage)
         since = candidate.stage_since()
         if stage is None or stage.kind != StageKind.ACTIVE or since is None:
             continue
+        if any(event.action == Action.PURGED for event in candidate.history):
+            continue  # anonymised: never named again
+        if stage.id == first and opens is not None:
+            since = max(since, opens)  # no one can act on applications before they close
         limit = stage.limit_days or DEFAULT_STAGE_LIMIT_DAYS
         limit_day = since + timedelta(days=limit)
         days = (limit_day - today).days
         if not _wanted(days, (), within):
             continue
         who, at = visible(f"{candidate.id} {candidate.name}"), visible(stage.title)
-        in_stage = (today - since).days
+        in_stage = max(0, (today - since).days)
         if days < 0:
-            message = f"{who} has been at {at} for {in_stage} days (limit {limit})"
+            message = f"{who} has been at {at} for {_count_days(in_stage)} (limit {limit})"
         else:
             message = (
                 f"{who} reaches the {limit}-day limit at {at} {_in_days(days)} "
-                f"({in_stage} days so far)"
+                f"({_count_days(in_stage)} so far)"
             )
         yield Reminder(STAGE_LIMIT, candidate.id, limit_day, days, message)
+
+
+def _work_opens(record: Record) -> date | None:
+    """The day work on the first stage can start: when applications close (None: no
+    such milestone, or its date is to be confirmed)."""
+    for milestone in current_milestones(record):
+        if milestone.id == CLOSING_MILESTONE:
+            return milestone.when.end
+    return None
+
+
+def _purge_reminders(record: Record, today: date) -> Iterator[Reminder]:
+    """How many people's data is due for anonymising: a count, never a name."""
+    from dgtracker.privacy import anonymise_on, due_for_retention
+
+    outcome = outcome_date(record)
+    due = due_for_retention(record, today, outcome)
+    if not due:
+        return
+    since = min(anonymise_on(record, d.candidate, outcome) or today for d in due)
+    people = "1 candidate" if len(due) == 1 else f"{len(due)} candidates"
+    message = f"Personal data of {people} is due for anonymisation: run dgtracker purge"
+    yield Reminder(PURGE, PURGE, since, (since - today).days, message)
 
 
 def _reserve_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:

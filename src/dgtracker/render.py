@@ -247,6 +247,12 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
             what = f"{before} → {stage_title(record, event.stage or '')}"
         elif event.action == Action.ADDED:
             what = f"added at {stage_title(record, event.stage or '')}"
+        elif event.action == Action.UNDONE and event.undoes is not None:
+            from dgtracker.corrections import describe
+
+            what = f"undid {describe(record, candidate.history[event.undoes])}"
+        elif event.was:
+            what = f"edited {', '.join(event.was)}"
         else:
             what = event.action
         detail = " — ".join(part for part in (event.reason, event.note) if part)

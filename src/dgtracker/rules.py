@@ -14,7 +14,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from dgtracker.model import Action, CriterionKind, MilestoneChangeKind, PanelRole, StageKind
+from dgtracker.model import (
+    ENTERS_STAGE,
+    PERSONAL_FIELDS,
+    RESERVE_STAGE,
+    Action,
+    Candidate,
+    CriterionKind,
+    MilestoneChangeKind,
+    PanelRole,
+    Stage,
+    StageKind,
+    effective_history,
+)
 from dgtracker.text import problems_in_text
 
 _KIND_NAMES = {
@@ -44,6 +56,7 @@ class Field:
     choices: Collection[str] | None = None  # the values it may take, or STAGE_ID
     noun: str | None = None  # what an unknown choice is called (None: list the choices)
     aware: bool = False  # a moment that must carry its UTC offset
+    keys: Collection[str] | None = None  # a table of text: the keys it may have
 
     def problem(self, value: Any, stage_ids: Collection[str]) -> str | None:
         """Why `value` breaks this field's rule, or None when it keeps it (or is absent
@@ -60,6 +73,12 @@ class Field:
                 if self.noun is None:
                     return f"'{value}' is not one of {', '.join(allowed)}"
                 return f"unknown {self.noun} '{value}'"
+        if self.keys is not None and isinstance(value, dict):
+            for key, item in value.items():
+                if key not in self.keys:
+                    return f"unknown field '{key}' (fields: {', '.join(self.keys)})"
+                if type(item) is not str:
+                    return f"{key}: expected text, found {_describe(item)}"
         if self.aware and getattr(value, "tzinfo", None) is None:
             return "needs a UTC offset (for example 2026-02-02T09:30:00Z)"
         return None
@@ -123,6 +142,7 @@ MILESTONE_CHANGE = {
     "before": Field(str),
     "after": Field(str),
     "reason": Field(str, text="reason"),
+    "on": Field(date),
 }
 CANDIDATE = {
     "id": Field(str, required=True),
@@ -147,6 +167,10 @@ EVENT = {
     "from_stage": Field(str, choices=STAGE_ID, noun="stage"),
     "note": Field(str, text="note"),
     "reason": Field(str, text="reason"),
+    "rank": Field(int),
+    "undoes": Field(int),
+    "was": Field(dict, keys=PERSONAL_FIELDS),
+    "recorded": Field(date),
 }
 
 # The panel's work (assessment.py decides with it; panel_schema.py reads it).
@@ -196,6 +220,39 @@ MERGE_CONFLICT = {
 }
 
 
+def candidate_problems(candidate: Candidate, stages: Mapping[str, Stage]) -> list[str]:
+    """The rules a candidate keeps across its fields, whichever path built it (the fast
+    load or the checks): a place in merit order only on the reserve list, and a reason
+    for being at a stage that needs one (unless the person's data, reasons included, was
+    purged). Each problem starts with the field it is about."""
+    problems = []
+    if candidate.rank is not None and candidate.stage != RESERVE_STAGE:
+        problems.append(
+            f"rank: a place in merit order belongs to the reserve list ('{RESERVE_STAGE}'), "
+            f"not '{candidate.stage}' (remove the rank)"
+        )
+    stage = stages.get(candidate.stage)
+    if stage is not None and stage.needs_reason and not _reason_given(candidate):
+        problems.append(
+            f"stage: '{stage.id}' needs a reason, and the history has none for it (add "
+            'reason = "…" to the event that moved them there)'
+        )
+    for index, event in enumerate(candidate.history):
+        if event.undoes is not None and not 0 <= event.undoes < index:
+            problems.append(f"history[{index}].undoes: must be the place of an earlier event")
+    return problems
+
+
+def _reason_given(candidate: Candidate) -> bool:
+    """The event that put the candidate at their stage gives a reason (or was purged)."""
+    if any(event.action == Action.PURGED for event in candidate.history):
+        return True
+    for event in reversed(effective_history(candidate.history)):
+        if event.action in ENTERS_STAGE:
+            return event.stage == candidate.stage and bool(event.reason)
+    return False
+
+
 Reader = Callable[[Any, Collection[str]], "tuple[Any, ...] | None"]
 
 
@@ -205,7 +262,11 @@ def compile_rules(fields: Fields) -> Reader:
     `Field.problem` asks, written out once per table so that a large record is read at the
     speed of plain comparisons (asking each Field in turn costs 1.7 times as much);
     tests/test_rules.py holds it to the same answers as `keeps_rules`."""
-    names: dict[str, Any] = {"problems_in_text": problems_in_text, "known": frozenset(fields)}
+    names: dict[str, Any] = {
+        "problems_in_text": problems_in_text,
+        "text_table": _text_table,
+        "known": frozenset(fields),
+    }
     lines = [
         "def read(table, stage_ids):",
         "    if type(table) is not dict or not known.issuperset(table):",
@@ -223,6 +284,9 @@ def compile_rules(fields: Fields) -> Reader:
         elif field.choices is not None:
             names[f"choices{index}"] = frozenset(field.choices)
             broken.append(f"{value} not in choices{index}")
+        if field.keys is not None:
+            names[f"keys{index}"] = frozenset(field.keys)
+            broken.append(f"not text_table({value}, keys{index})")
         if field.aware:
             broken.append(f"{value}.tzinfo is None")
         test = " or ".join(broken)
@@ -240,6 +304,11 @@ def compile_rules(fields: Fields) -> Reader:
     return read
 
 
+def _text_table(value: dict[str, Any], keys: Collection[str]) -> bool:
+    """A table of text with known keys only (Field.keys), as Field.problem checks it."""
+    return all(key in keys and type(item) is str for key, item in value.items())
+
+
 def keeps_rules(table: Any, fields: Fields, stage_ids: Collection[str]) -> bool:
     """Whether `table` is a table with known fields only, each keeping its rule: asked of
     each Field in turn (the reference for compile_rules, and for tables read once)."""
@@ -255,6 +324,7 @@ class Checker:
     def __init__(self, stage_ids: frozenset[str] = frozenset()) -> None:
         self.problems: list[str] = []
         self.stage_ids = stage_ids
+        self.stages: list[Stage] = []  # the record's stages, once read
 
     def table(self, value: Any, where: str) -> dict[str, Any] | None:
         if isinstance(value, dict):

@@ -42,6 +42,7 @@ from dgtracker.rules import (
     STAGE,
     TOP,
     Checker,
+    candidate_problems,
     compile_rules,
     text_id,
 )
@@ -66,6 +67,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     campaign = _campaign(check, data.get("campaign"))
     retention = _retention(check, data.get("retention", {}))
     stages = _stages(check, data.get("stages"))
+    check.stages = stages
     check.stage_ids = frozenset(stage.id for stage in stages)
     criteria = panel_schema.criteria(check, data.get("criteria"))
     panel = panel_schema.panel(check, data.get("panel"))
@@ -253,6 +255,7 @@ def _milestone_history(check: Checker, raw: list[Any], where: str) -> list[Miles
                 before=got["before"],
                 after=got["after"],
                 reason=got["reason"],
+                on=got["on"],
             )
         )
     return history
@@ -266,12 +269,14 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
     seen: set[str] = set()
     highest = 0
     stage_ids = check.stage_ids
+    stages = {stage.id: stage for stage in check.stages}
     for index, item in enumerate(raw):
         plain = _plain_candidate(item, stage_ids)
         if plain is not None and plain.id not in seen:
             seen.add(plain.id)
             highest = max(highest, _id_number(plain.id))
             candidates.append(plain)
+            _note_candidate_problems(check, plain, stages, f"candidates[{index}] ({plain.id})")
             continue
         where = f"candidates[{index}]"
         table = check.table(item, where)
@@ -300,6 +305,7 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
                 aliases=_aliases(check, got["aliases"], where),
             )
         )
+        _note_candidate_problems(check, candidates[-1], stages, where)
     return candidates, highest
 
 
@@ -342,6 +348,13 @@ def _conflicts(check: Checker, raw: Any) -> list[MergeConflict]:
     return conflicts
 
 
+def _note_candidate_problems(
+    check: Checker, candidate: Candidate, stages: dict[str, Stage], where: str
+) -> None:
+    for problem in candidate_problems(candidate, stages):
+        check.note(f"{where}.{problem}")
+
+
 def _id_number(cid: str) -> int:
     """The number in an id such as c042 (0 for any other id)."""
     return int(cid[1:]) if cid[:1] == "c" and cid[1:].isdigit() else 0
@@ -369,6 +382,10 @@ def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
                 from_stage=got["from_stage"],
                 note=got["note"],
                 reason=got["reason"],
+                rank=got["rank"],
+                undoes=got["undoes"],
+                was=got["was"],
+                recorded=got["recorded"],
             )
         )
     return events
@@ -382,8 +399,10 @@ def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
     values = _READ_EVENT(table, stage_ids)
     if values is None:
         return None
-    at, on, by, action, stage, from_stage, note, reason = values
-    return Event(at, on, by, ACTIONS[action], stage, from_stage, note, reason)
+    at, on, by, action, stage, from_stage, note, reason, rank, undoes, was, recorded = values
+    return Event(
+        at, on, by, ACTIONS[action], stage, from_stage, note, reason, rank, undoes, was, recorded
+    )
 
 
 def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:

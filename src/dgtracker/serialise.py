@@ -142,6 +142,7 @@ def _milestone_data(milestone: Milestone) -> dict[str, Any]:
                     "before": change.before,
                     "after": change.after,
                     "reason": change.reason,
+                    "on": change.on,
                 }
             )
             for change in milestone.history
@@ -204,4 +205,12 @@ def _event_data(event: Event) -> dict[str, Any]:
         table["note"] = event.note
     if event.reason is not None:
         table["reason"] = event.reason
+    if event.rank is not None:
+        table["rank"] = event.rank
+    if event.undoes is not None:
+        table["undoes"] = event.undoes
+    if event.was is not None:
+        table["was"] = dict(event.was)
+    if event.recorded is not None:
+        table["recorded"] = event.recorded
     return table

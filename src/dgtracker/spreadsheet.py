@@ -45,10 +45,10 @@ _HEADINGS = {
     ),
     "stage": ("stage",),
     "notes": ("notes", "note", "comments", "comment", "remarks"),
+    "reason": ("reason", "outcomereason"),  # needed for a stage that needs one
     "id": ("id", "candidateid"),  # with --update only
-    "reason": ("reason",),  # with --update only
 }  # fmt: skip
-_UPDATE_ONLY = frozenset({"id", "reason"})
+_UPDATE_ONLY = frozenset({"id"})
 _FIELD_OF = {alias: name for name, aliases in _HEADINGS.items() for alias in aliases}
 FIELDS = ("name", "first_name", "last_name", "email", "phone", "mobile", "source", "applied",
           "stage", "notes", "id", "reason")  # fmt: skip
@@ -142,8 +142,8 @@ def map_columns(
             f"{name}: no column for the candidate's name.",
             hint="Name a column 'name' or 'full name' (or 'first name' and 'last name'), or "
             'say which it is with --map "Heading=name". Also recognised: email, phone, '
-            "mobile, source, applied (date applied, date submitted), stage, notes. With "
-            "--update, rows may name people by id or email alone (with stage and reason).",
+            "mobile, source, applied (date applied, date submitted), stage, reason, notes. "
+            "With --update, rows may name people by id or email alone.",
         )
     return Columns(index, ignored, len(header))
 
@@ -164,7 +164,7 @@ class Row:
     stage: str | None = None
     note: str | None = None  # from a Notes column: the note added with the candidate
     id: str | None = None  # with --update: the candidate the row is about
-    reason: str | None = None  # with --update: why they move to the row's stage
+    reason: str | None = None  # why they are at (or move to) the row's stage
 
 
 def _cell(cells: list[str], columns: Columns, wanted: str) -> str:
@@ -302,7 +302,7 @@ def plan_import(
             first = first_line_of.setdefault(row.email.casefold(), line)
             if first != line:
                 row_problems.append(f"the same email as line {first}")
-        outcome = None if row_problems else _outcome(row, index, update, row_problems)
+        outcome = None if row_problems else _outcome(row, record, index, update, row_problems)
         if outcome is not None and outcome.existing is not None and update:
             first = first_line_of.setdefault(outcome.existing.id, line)
             if first != line:
@@ -344,11 +344,14 @@ class _Index:
         return [found]
 
 
-def _outcome(row: Row, index: _Index, update: bool, problems: list[str]) -> Outcome:
+def _outcome(row: Row, record: Record, index: _Index, update: bool, problems: list[str]) -> Outcome:
     matches = index.matches(row, problems)
     if not matches:
         if not row.name and not problems:
             problems.append("The name cannot be empty.")  # as add-candidate says it
+        stage = record.stage(row.stage) if row.stage else None
+        if stage is not None and stage.needs_reason and not row.reason:
+            problems.append(f"stage '{stage.id}' needs a reason (give one in a 'reason' column)")
         return Outcome(row, ADD)
     existing = matches[0]
     if not update:
@@ -422,6 +425,7 @@ def apply_import(
                     applied=row.applied or today,
                     stage=row.stage,
                     note=row.note,
+                    reason=row.reason,
                     by=by,
                     today=today,
                     now=now,

@@ -12,7 +12,6 @@ from datetime import date
 
 from dgtracker.dates import format_day
 from dgtracker.model import (
-    ENTERS_STAGE,
     RESERVE_STAGE,
     Action,
     Candidate,
@@ -81,9 +80,14 @@ def countdown(milestone: Milestone, state: str, today: date) -> str:
     return f"{'ended ' if when.is_window else ''}{past} — not marked done"
 
 
+def current_milestones(record: Record) -> list[Milestone]:
+    """The milestones in the plan: those removed stay in the record only as tombstones."""
+    return [milestone for milestone in record.milestones if milestone.removed is None]
+
+
 def milestone_views(record: Record, today: date) -> list[MilestoneView]:
     views = []
-    for milestone in record.milestones:
+    for milestone in current_milestones(record):
         state, days_until = milestone_state(milestone, today)
         text = countdown(milestone, state, today)
         views.append(MilestoneView(milestone, state, days_until, text))
@@ -111,19 +115,20 @@ APPOINTMENT_MILESTONE = "appointment"
 
 
 def outcome_date(record: Record) -> date | None:
-    """When the campaign reached its outcome: the latest day someone entered an appointed
-    stage, else the day the "appointment" milestone was marked done; None if neither.
-    Reserve-list expiry and the retention policy both count from it."""
+    """When the campaign reached its outcome, from what is true now: the latest day on
+    which someone now at an appointed stage entered it, else the day the "appointment"
+    milestone was marked done; None if neither. An appointment undone since (a
+    reinstating move) sets no date. Reserve-list expiry, the retention policy and a
+    subject access export all count from it: this is the one place it is decided."""
     appointed = {stage.id for stage in record.stages if stage.kind == StageKind.APPOINTED}
     days = [
-        event.on
+        since
         for candidate in record.candidates
-        for event in candidate.history
-        if event.action in ENTERS_STAGE and event.stage in appointed
+        if candidate.stage in appointed and (since := candidate.stage_since()) is not None
     ]
     if days:
         return max(days)
-    for milestone in record.milestones:
+    for milestone in current_milestones(record):
         if milestone.id == APPOINTMENT_MILESTONE and milestone.done is not None:
             return milestone.done
     return None

@@ -18,6 +18,7 @@ from dgtracker import __version__
 from dgtracker.cli.campaigns import commands as campaign_commands
 from dgtracker.cli.candidates import commands as candidate_commands
 from dgtracker.cli.context import COMPLETE_VAR, Settings
+from dgtracker.cli.corrections import commands as correction_commands
 from dgtracker.cli.exchange import commands as import_commands
 from dgtracker.cli.exchange import export_app
 from dgtracker.cli.merit import commands as merit_commands
@@ -83,6 +84,7 @@ for group in (
     record_commands,
     reading_commands,
     candidate_commands,
+    correction_commands,
     milestone_commands,
     reminder_commands,
     import_commands,
@@ -181,6 +183,12 @@ def main() -> None:
                 f"  {option} is a global option: it goes before the command, as in\n"
                 f"  dgtracker {option} ... {command} ...\n"
             )
+        elif done.code == USAGE and (typed := unquoted_text(sys.argv[1:])):
+            before, text = typed
+            sys.stderr.write(
+                "  A name or text with spaces goes in quotes, as in\n"
+                f'  dgtracker {" ".join(before)} "{" ".join(text)}"\n'
+            )
         _leave(done.code)
     except Exception as error:  # never show a traceback to a user
         if os.environ.get("DGTRACKER_DEBUG"):
@@ -217,6 +225,35 @@ def misplaced_global_option(argv: list[str]) -> tuple[str, str] | None:
                 return None
             command = arg
     return None
+
+
+# Commands whose last argument is a name or text, and how many arguments they take.
+_TEXT_ARGUMENTS = {"add-candidate": 1, "note": 2, "rename": 2}
+_FLAGS = {"--json", "--allow-duplicate-email", "--reinstate", "--early", "--reopen", "--dry-run"}
+
+
+def unquoted_text(argv: list[str]) -> tuple[list[str], list[str]] | None:
+    """(the command and the arguments before the text, the words of the text) when a
+    command that takes a name or text got more words than it takes (a name typed
+    without quotes); else None."""
+    command, words, skip_value = None, [], False
+    for arg in argv:
+        if skip_value:
+            skip_value = False
+        elif arg.startswith("-"):
+            skip_value = "=" not in arg and arg not in _FLAGS and arg not in ("-h", "--help")
+        elif command is None or (command == "milestone" and not words):
+            if command == "milestone" or arg in _TEXT_ARGUMENTS or arg == "milestone":
+                command = arg
+            elif arg not in GLOBAL_OPTIONS:
+                return None
+        else:
+            words.append(arg)
+    wanted = _TEXT_ARGUMENTS.get(command or "")
+    if wanted is None or len(words) <= wanted:
+        return None
+    name = "milestone rename" if command == "rename" else command or ""
+    return [name, *words[: wanted - 1]], words[wanted - 1 :]
 
 
 def _command_names() -> set[str]:

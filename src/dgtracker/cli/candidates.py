@@ -54,6 +54,13 @@ def add_candidate(
         str | None, typer.Option(help="Starting stage (default: the first).", show_default=False)
     ] = None,
     note: Annotated[str | None, typer.Option(help="A first note.", show_default=False)] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            help="Why they start at --stage (needed for rejected and withdrawn).",
+            show_default=False,
+        ),
+    ] = None,
     allow_duplicate_email: Annotated[
         bool,
         typer.Option(
@@ -68,6 +75,7 @@ def add_candidate(
     name = clean_field("name", name)
     email, phone = optional_text("email", email), optional_text("phone", phone)
     source, note = optional_text("source", source), optional_text("note", note)
+    reason = optional_text("reason", reason)
     with changing(ctx, by) as change:
         candidate = add(
             change.record,
@@ -82,6 +90,7 @@ def add_candidate(
             phone=phone,
             source=source,
             note=note,
+            reason=reason,
         )
     typer.echo(candidate.id)
 

@@ -67,8 +67,13 @@ class Settings:
         from dgtracker.dates import ISO_DAY
 
         real_today = datetime.now(ZoneInfo(timezone)).date()
-        if not self.as_of:
+        if self.as_of is None:
             return real_today
+        if not self.as_of.strip():
+            raise Refused(
+                "--as-of / DGTRACKER_TODAY is empty.",
+                hint="Give a date (2026-02-02), or leave the option out for today.",
+            )
         if ISO_DAY.fullmatch(self.as_of):  # as scripts and cron give it: no parser needed
             with suppress(ValueError):
                 return date.fromisoformat(self.as_of)
@@ -128,15 +133,23 @@ def optional_text(field: str, value: str | None) -> str | None:
 
 
 def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, date]":
-    """The record in use (checked, never locked) and today for it. `progress`: show a bar
-    while a large record is read, on a terminal (progress.py)."""
+    """The record in use (checked, never locked) and today for it; with --as-of before
+    the latest recorded change, the record as it stood at the end of that day.
+    `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
     from dgtracker import storage
 
     settings = settings_of(ctx)
     if settings.file is None and not os.path.lexists(settings.path):
         return _bundled_example(ctx)
     record = storage.load(settings.path, _walk(progress))
-    return record, today_for(ctx, record)
+    today = today_for(ctx, record)
+    if settings.as_of is not None:  # a day in the past: the record as it stood then
+        from dgtracker.history import as_it_stood, latest_change
+
+        latest = latest_change(record)
+        if latest is not None and today < latest:
+            record = as_it_stood(record, today)
+    return record, today
 
 
 def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
@@ -201,7 +214,10 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
         storage.tidy_leftovers(path)
         record, layout = storage.load_with_layout(path, _walk(progress))
         known = {candidate.id for candidate in record.candidates}
-        change = Change(record, today_for(ctx, record), now_utc(), who)
+        today = today_for(ctx, record)
+        if settings_of(ctx).as_of is not None:
+            _not_before_the_record(record, today)
+        change = Change(record, today, now_utc(), who)
         yield change
         storage.save(
             path, change.record, layout if change.record is record else None, _walk(progress)
@@ -231,6 +247,23 @@ def _walk(progress: bool) -> "Walk":
     from dgtracker.progress import quietly, tracked
 
     return tracked if progress else quietly
+
+
+def _not_before_the_record(record: "Record", today: date) -> None:
+    """A change is written on the record's today: never before a change it already holds
+    (the history is in the order it was written, which `--as-of` replays)."""
+    from dgtracker.history import latest_change
+
+    latest = latest_change(record)
+    if latest is not None and today < latest:
+        from dgtracker.dates import format_day
+
+        raise Refused(
+            f"The record already holds changes made on {format_day(latest)}; a change "
+            f"cannot be written as of {format_day(today)}, before them.",
+            hint="Leave out --as-of (or give a later day); to date a change earlier, "
+            "use the command's --on or --applied.",
+        )
 
 
 def typed_date(value: str | None, today: date, option: str) -> date | None:

@@ -110,6 +110,7 @@ def milestone_add(
             now=change.now,
             milestone_id=milestone_id,
             remind_days=days,
+            today=change.today,
         )
     typer.echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
 
@@ -123,6 +124,10 @@ def milestone_done(
     on: Annotated[
         str | None, typer.Option(help="When it was done (default: today).", show_default=False)
     ] = None,
+    early: Annotated[
+        bool,
+        typer.Option("--early", help="Confirm it was done before its date or window starts."),
+    ] = False,
     by: ByOption = None,
 ) -> None:
     """Mark a milestone done."""
@@ -132,7 +137,13 @@ def milestone_done(
     with changing(ctx, by) as change:
         when = typed_date(on, change.today, "--on") or change.today
         milestone = mark_done(
-            change.record, milestone_id, on=when, today=change.today, by=change.by, now=change.now
+            change.record,
+            milestone_id,
+            on=when,
+            today=change.today,
+            by=change.by,
+            now=change.now,
+            early=early,
         )
     typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
 
@@ -149,9 +160,14 @@ def milestone_reschedule(
     milestone_id: MilestoneId,
     when: Annotated[str, typer.Argument(metavar="WHEN", help="The new date, window or tbc.")],
     reason: Annotated[str | None, typer.Option(help="Why it moved.", show_default=False)] = None,
+    reopen: Annotated[
+        bool,
+        typer.Option("--reopen", help="Also mark it not done (it is to happen on the new date)."),
+    ] = False,
     by: ByOption = None,
 ) -> None:
-    """Move a milestone to a new date or window (the old one stays in its history)."""
+    """Move a milestone to a new date or window (the old one stays in its history); one
+    marked done stays done unless --reopen."""
     from dgtracker.actions import reschedule
     from dgtracker.dates import format_when
 
@@ -164,5 +180,85 @@ def milestone_reschedule(
             by=change.by,
             now=change.now,
             reason=reason_text,
+            reopen=reopen,
+            today=change.today,
         )
-    typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.")
+    still = " It stays marked done (--reopen to open it again)." if milestone.done else ""
+    typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
+
+
+@commands.command(
+    "reopen",
+    cls=Command,
+    epilog=example('dgtracker milestone reopen closing --reason "Marked too soon"'),
+)
+def milestone_reopen(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    reason: Annotated[str | None, typer.Option(help="Why.", show_default=False)] = None,
+    by: ByOption = None,
+) -> None:
+    """Mark a milestone not done again (kept in its history)."""
+    from dgtracker.actions import reopen_milestone
+
+    reason_text = optional_text("reason", reason)
+    with changing(ctx, by) as change:
+        milestone = reopen_milestone(
+            change.record,
+            milestone_id,
+            by=change.by,
+            now=change.now,
+            reason=reason_text,
+            today=change.today,
+        )
+    typer.echo(f"Reopened {milestone.id}: it is no longer marked done.")
+
+
+@commands.command(
+    "rename",
+    cls=Command,
+    epilog=example('dgtracker milestone rename interviews "Final interviews"'),
+)
+def milestone_rename(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    title: Annotated[str, typer.Argument(help="The new title.")],
+    by: ByOption = None,
+) -> None:
+    """Give a milestone a new title (the old one stays in its history)."""
+    from dgtracker.corrections import rename_milestone
+
+    cleaned = clean_field("title", title)
+    with changing(ctx, by) as change:
+        milestone = rename_milestone(
+            change.record, milestone_id, cleaned, by=change.by, today=change.today, now=change.now
+        )
+    typer.echo(f"Renamed {milestone.id}.")
+
+
+@commands.command(
+    "remove",
+    cls=Command,
+    epilog=example('dgtracker milestone remove test --reason "Added by mistake"'),
+)
+def milestone_remove(
+    ctx: typer.Context,
+    milestone_id: MilestoneId,
+    reason: Annotated[str, typer.Option(help="Why it is removed (kept in its history).")],
+    by: ByOption = None,
+) -> None:
+    """Remove a milestone: it stays in the record, marked removed, so calendars can be
+    told it is cancelled; lists and reminders leave it out."""
+    from dgtracker.corrections import remove_milestone
+
+    reason_text = clean_field("reason", reason)
+    with changing(ctx, by) as change:
+        milestone = remove_milestone(
+            change.record,
+            milestone_id,
+            reason=reason_text,
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    typer.echo(f"Removed {milestone.id} (kept in the record as cancelled).")

@@ -12,7 +12,6 @@ import typer
 
 from dgtracker.cli.context import (
     Command,
-    JsonFlag,
     campaigns_folder,
     example,
     load_record,
@@ -31,7 +30,10 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 @commands.command(cls=Command, epilog=example("dgtracker remind --within 7"))
 def remind(
     ctx: typer.Context,
-    json: JsonFlag = False,
+    json: Annotated[
+        bool,
+        typer.Option("--json", help="Print JSON (the documented contract) instead of lines."),
+    ] = False,
     within: Annotated[
         int | None,
         typer.Option(
