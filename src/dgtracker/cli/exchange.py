@@ -151,13 +151,18 @@ def _read_bytes(path: Path) -> bytes:
 
 def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
     from dgtracker.spreadsheet import SKIP, UPDATE
+    from dgtracker.text import visible
 
     for outcome in plan.outcomes:
         row, existing = outcome.row, outcome.existing
         if outcome.action == UPDATE and existing:
-            typer.echo(f"line {row.line}: updated {existing.id}: {outcome.detail}")
+            detail = visible(outcome.detail)
+            typer.echo(f"line {row.line}: updated {visible(existing.id)}: {detail}")
         elif outcome.action == SKIP and existing:
-            typer.echo(f"line {row.line}: skipped {row.email} ({existing.id}): {outcome.detail}")
+            typer.echo(
+                f"line {row.line}: skipped {visible(row.email or '')} ({visible(existing.id)}): "
+                f"{visible(outcome.detail)}"
+            )
     ids = f" ({added[0].id}–{added[-1].id})" if len(added) > 1 else ""
     ids = f" ({added[0].id})" if len(added) == 1 else ids
     skipped = plan.count(SKIP)
@@ -166,4 +171,5 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
         + (" Use --update to update those already in the record." if skipped and not update else "")
     )
     if plan.ignored_columns:
-        typer.echo(f"Columns not imported: {', '.join(plan.ignored_columns)}.")
+        ignored = ", ".join(visible(column) for column in plan.ignored_columns)
+        typer.echo(f"Columns not imported: {ignored}.")

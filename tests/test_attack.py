@@ -1,0 +1,77 @@
+"""Holes found by an adversarial review, each attacked again through the installed CLI.
+
+Every test here plays the attacker: a hostile CSV heading, a record edited by hand, a
+second process deleting the lock, a planted symlink or FIFO. What reaches the terminal is
+captured through a real pseudo-terminal (pty), as a user's terminal would receive it.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+from pathlib import Path
+
+from tests.conftest import installed_dgtracker
+
+AS_OF = "2026-02-02"
+# What a terminal must never receive from user text: ESC (starts OSC 52 clipboard writes
+# and OSC 8 hyperlinks), BEL, other C0 but newline/CR, DEL and C1.
+RAW_CONTROL = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+OSC52 = "\x1b]52;c;ZWNobyBwd25lZAo=\x07"  # writes "echo pwned" to the clipboard
+OSC8 = "\x1b]8;;https://evil.example\x07"  # starts a hyperlink
+
+
+def on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """Run the installed dgtracker with stdout and stderr on a pty; what the terminal got."""
+    controller, terminal = pty.openpty()
+    full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200", **(env or {})}
+    full_env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [installed_dgtracker(), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+        env=full_env,
+        close_fds=True,
+    )
+    os.close(terminal)
+    received = bytearray()
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the last process holding the terminal has ended
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(controller)
+    return process.wait(timeout=60), bytes(received)
+
+
+def user_text_escapes(received: bytes) -> list[bytes]:
+    """Raw control bytes that are not rich's own colour codes (ESC [ … m)."""
+    without_colour = re.sub(rb"\x1b\[[0-9;]*m", b"", received)
+    return RAW_CONTROL.findall(without_colour)
+
+
+def new_record(run, path: Path) -> None:
+    done = run("--file", str(path), "--as-of", AS_OF, "init")
+    assert done.returncode == 0, done.stderr
+
+
+# --- 1. a CSV heading reaches the terminal raw ------------------------------------------
+
+
+def test_an_unknown_csv_heading_is_escaped_on_the_terminal(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(f"name,email,{OSC52}Notes{OSC8}\nAda Lovelace,ada@example.org,x\n", "utf-8")
+
+    code, received = on_terminal("--file", str(record), "--as-of", AS_OF, "import", str(sheet))
+
+    assert code == 0, received
+    assert b"Columns not imported: <U+001B>]52;c;" in received
+    assert user_text_escapes(received) == []
