@@ -75,3 +75,36 @@ def test_an_unknown_csv_heading_is_escaped_on_the_terminal(run, tmp_path) -> Non
     assert code == 0, received
     assert b"Columns not imported: <U+001B>]52;c;" in received
     assert user_text_escapes(received) == []
+
+
+# --- 2. concurrent `init` overwrote a live record ---------------------------------------
+
+
+def _started(record: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [installed_dgtracker(), "--file", str(record), "--as-of", AS_OF, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DGTRACKER_LOCK_TIMEOUT": "300"},
+    )
+
+
+def test_inits_racing_writers_create_the_record_once_and_lose_nothing(tmp_path) -> None:
+    for trial in range(2):
+        record = tmp_path / f"trial{trial}" / "campaign.toml"
+        processes = []
+        for n in range(10):
+            processes.append(("init", _started(record, "init")))
+            name = f"Candidate {n:02d}"
+            processes.append((name, _started(record, "add-candidate", name)))
+        results = [(what, p.wait(timeout=300), *p.communicate()) for what, p in processes]
+
+        created = [r for r in results if r[0] == "init" and r[1] == 0]
+        assert len(created) == 1, results
+        refused = [r for r in results if r[0] == "init" and r[1] != 0]
+        assert all(r[1] == 1 and "already exists" in r[3] for r in refused), refused
+        added = {r[0] for r in results if r[0] != "init" and r[1] == 0}
+        text = record.read_text("utf-8")
+        assert all(f'name = "{name}"' in text for name in added), (added, text)
+        assert not list(record.parent.glob("campaign.toml.bak-*"))  # nothing was replaced

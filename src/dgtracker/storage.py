@@ -338,8 +338,10 @@ def updating(path: Path) -> Iterator[Record]:
         save(path, record, layout)
 
 
-def create(path: Path, record: Record, keep_backup: bool) -> Path | None:
-    """Write a new record at `path`; an existing one is first backed up if asked."""
+def create(path: Path, record: Record, replace: bool) -> Path | None:
+    """Write a new record at `path`. An existing one is refused, or if `replace` backed up
+    and replaced: the check is made under the lock, so two `init`s at once cannot both
+    believe the path was free, and a record that writers are filling is never lost."""
     directory = real_path(path).parent
     try:  # a first `init` makes the default data/ folder; private, like the record
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -350,6 +352,13 @@ def create(path: Path, record: Record, keep_backup: bool) -> Path | None:
         ) from None
     with locked(path):
         tidy_leftovers(path)
-        saved = backup(path) if keep_backup and real_path(path).exists() else None
+        exists = os.path.lexists(real_path(path))
+        if exists and not replace:
+            raise Refused(
+                f"A record already exists at {path}.",
+                hint="Use --force to replace it (a backup is kept), "
+                "or --file to choose another path.",
+            )
+        saved = backup(path) if exists else None
         save(path, record)
     return saved
