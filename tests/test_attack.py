@@ -108,3 +108,32 @@ def test_inits_racing_writers_create_the_record_once_and_lose_nothing(tmp_path) 
         text = record.read_text("utf-8")
         assert all(f'name = "{name}"' in text for name in added), (added, text)
         assert not list(record.parent.glob("campaign.toml.bak-*"))  # nothing was replaced
+
+
+# --- 3. deleting the lock file in use lost acknowledged writes --------------------------
+
+
+def test_notes_acknowledged_while_a_cleaner_deletes_the_lock_file_all_land(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    assert run("--file", str(record), "add-candidate", "Ada Lovelace").returncode == 0
+    lock = tmp_path / ".campaign.toml.lock"
+    # A cleaner (`git clean -fdX`, a temp reaper) deleting the lock file while writers run.
+    cleaner = subprocess.Popen(
+        [
+            "sh",
+            "-c",
+            f"i=0; while [ $i -lt 100 ]; do rm -f '{lock}'; i=$((i+1)); sleep 0.04; done",
+        ]
+    )
+    notes = [_started(record, "note", "c001", f"note number {n:02d}") for n in range(30)]
+    results = [(n, p.wait(timeout=300), *p.communicate()) for n, p in enumerate(notes)]
+    cleaner.wait(timeout=60)
+
+    acknowledged = [n for n, code, _, _ in results if code == 0]
+    text = record.read_text("utf-8")
+    lost = [n for n in acknowledged if f"note number {n:02d}" not in text]
+    assert lost == [], (len(acknowledged), lost)
+    for _, code, _, err in results:
+        assert code == 0 or (code == 3 and "was removed while" in err), err
+    assert len(acknowledged) >= 5  # at most the holder at each deletion gives up

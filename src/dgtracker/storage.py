@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.errors import InvalidRecord, RecordError, Refused
+from dgtracker.locking import Held, real_path
 from dgtracker.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.locking import locked as locked  # re-exported: how commands hold it
-from dgtracker.locking import real_path
 from dgtracker.model import Record
 from dgtracker.record_text import Layout, parse_in_pieces, text_keeping_unchanged
 from dgtracker.schema import record_from_data
@@ -200,10 +200,13 @@ def _failure(error: OSError, path: Path) -> RecordError:
     )
 
 
-def write_text_atomically(path: Path, text: str, mode: int | None = None) -> None:
+def write_text_atomically(
+    path: Path, text: str, mode: int | None = None, lock: Held | None = None
+) -> None:
     """Replace `path` with `text`, or leave it untouched; no temp file is left behind.
 
-    `mode` defaults to the existing file's permissions, else 0600.
+    `mode` defaults to the existing file's permissions, else 0600. Given the `lock`, it is
+    confirmed still held just before the rename.
     """
     target = real_path(path)
     directory = target.parent
@@ -233,6 +236,8 @@ def write_text_atomically(path: Path, text: str, mode: int | None = None) -> Non
             os.close(fd)
         if mode != NEW_FILE_MODE:
             os.chmod(temp, mode)
+        if lock is not None:
+            lock.confirm()
         os.replace(temp, target)
     except OSError as error:
         _remove_quietly(temp)
@@ -277,7 +282,9 @@ def tidy_leftovers(path: Path) -> list[Path]:
     return removed
 
 
-def save(path: Path, record: Record, layout: Layout | None = None) -> None:
+def save(
+    path: Path, record: Record, layout: Layout | None = None, lock: Held | None = None
+) -> None:
     """Write the record safely (call under the lock).
 
     Given the `layout` of the text it was loaded from, each candidate whose data did not
@@ -293,7 +300,7 @@ def save(path: Path, record: Record, layout: Layout | None = None) -> None:
     if text is None:
         text = _dumps(meant)
         _verify(text, meant, path)
-    write_text_atomically(path, text)
+    write_text_atomically(path, text, lock=lock)
 
 
 def backup(path: Path) -> Path:
@@ -331,11 +338,11 @@ def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> No
 @contextmanager
 def updating(path: Path) -> Iterator[Record]:
     """Lock, load, let the caller change the record, then save it; save nothing on error."""
-    with locked(path):
+    with locked(path) as lock:
         tidy_leftovers(path)
         record, layout = load_with_layout(path)
         yield record
-        save(path, record, layout)
+        save(path, record, layout, lock)
 
 
 def create(path: Path, record: Record, replace: bool) -> Path | None:
@@ -350,7 +357,7 @@ def create(path: Path, record: Record, replace: bool) -> Path | None:
             f"Cannot create the folder {directory}: {error.strerror or error}.",
             hint="Create the folder yourself, or choose another path with --file.",
         ) from None
-    with locked(path):
+    with locked(path) as lock:
         tidy_leftovers(path)
         exists = os.path.lexists(real_path(path))
         if exists and not replace:
@@ -360,5 +367,5 @@ def create(path: Path, record: Record, replace: bool) -> Path | None:
                 "or --file to choose another path.",
             )
         saved = backup(path) if exists else None
-        save(path, record)
+        save(path, record, lock=lock)
     return saved
