@@ -137,3 +137,51 @@ def test_notes_acknowledged_while_a_cleaner_deletes_the_lock_file_all_land(run, 
     for _, code, _, err in results:
         assert code == 0 or (code == 3 and "was removed while" in err), err
     assert len(acknowledged) >= 5  # at most the holder at each deletion gives up
+
+
+# --- 4. text typed into the record by hand reached the terminal -------------------------
+
+ESC_OSC52 = "\\u001b]52;c;ZWNobyBwd25lZAo=\\u0007"  # as TOML writes it: the file stays ASCII
+PLANTS = {
+    "candidate id": ('id = "c001"', f'id = "c001{ESC_OSC52}"'),
+    "milestone id": ('id = "closing"', f'id = "closing{ESC_OSC52}"'),
+    "milestone label": ('label = "early March 2026"', f'label = "early{ESC_OSC52} March"'),
+    "stage id": ('{ id = "reserve",', f'{{ id = "reserve{ESC_OSC52}",'),
+    "by": ('by = "tester"', f'by = "tester{ESC_OSC52}"'),
+}
+
+
+def _planted(run, tmp_path: Path, what: str) -> Path:
+    record = tmp_path / f"{what.replace(' ', '-')}.toml"
+    new_record(run, record)
+    added = run("--file", str(record), "add-candidate", "Ada Lovelace", env={"USER": "tester"})
+    assert added.returncode == 0, added.stderr
+    old, new = PLANTS[what]
+    text = record.read_text("utf-8")
+    assert old in text
+    record.write_text(text.replace(old, new, 1), "utf-8")
+    return record
+
+
+def test_hostile_text_planted_in_any_field_never_reaches_the_terminal(run, tmp_path) -> None:
+    for what in PLANTS:
+        record = _planted(run, tmp_path, what)
+        code, received = on_terminal("--file", str(record), "--as-of", AS_OF, "candidates")
+        assert code == 3, (what, received)
+        assert user_text_escapes(received) == [], (what, received)
+        assert b"hidden or control character (U+001B" in received, (what, received)
+
+
+def test_a_planted_candidate_id_reaches_no_output(run, tmp_path) -> None:
+    record = _planted(run, tmp_path, "candidate id")
+    for command in (
+        ("purge", "--dry-run"),
+        ("export", "ics"),
+        ("export", "csv"),
+        ("show", "c001"),
+        ("check",),
+    ):
+        code, received = on_terminal("--file", str(record), "--as-of", AS_OF, *command)
+        assert code == 3, (command, received)
+        assert user_text_escapes(received) == [], (command, received)
+        assert b"candidates[0].id" in received or b"candidates[0]" in received, received

@@ -82,28 +82,28 @@ TOP = {
 CAMPAIGN = {
     "id": Field(str, required=True, text="title"),
     "title": Field(str, required=True, text="title"),
-    "organisation": Field(str),
-    "grade": Field(str),
-    "salary": Field(str),
-    "timezone": Field(str),
-    "description": Field(str),
+    "organisation": Field(str, text="organisation"),
+    "grade": Field(str, text="grade"),
+    "salary": Field(str, text="salary"),
+    "timezone": Field(str, text="id"),
+    "description": Field(str, text="description"),
 }
 RETENTION = {"anonymise_after_months": Field(int), "reserve_months": Field(int)}
 STAGE = {
-    "id": Field(str, required=True),
+    "id": Field(str, required=True, text="id"),
     "title": Field(str, text="title"),
     "kind": Field(str, choices=tuple(KINDS)),
     "needs_reason": Field(bool),
     "limit_days": Field(int),
 }
 MILESTONE = {
-    "id": Field(str, required=True),
+    "id": Field(str, required=True, text="id"),
     "title": Field(str, required=True, text="title"),
     "date": Field(date),
     "at": Field(datetime),
     "start": Field(date),
     "end": Field(date),
-    "label": Field(str),
+    "label": Field(str, text="label"),
     "tbc": Field(bool),
     "done": Field(date),
     "remind_days": Field(list),
@@ -111,14 +111,14 @@ MILESTONE = {
 }
 MILESTONE_CHANGE = {
     "at": Field(datetime, required=True, aware=True),
-    "by": Field(str, required=True),
+    "by": Field(str, required=True, text="by"),
     "change": Field(str, required=True, choices=frozenset(CHANGES), noun="change"),
-    "before": Field(str),
-    "after": Field(str),
+    "before": Field(str, text="label"),
+    "after": Field(str, text="label"),
     "reason": Field(str, text="reason"),
 }
 CANDIDATE = {
-    "id": Field(str, required=True),
+    "id": Field(str, required=True, text="id"),
     "name": Field(str, required=True, text="name"),
     "email": Field(str, text="email"),
     "phone": Field(str, text="phone"),
@@ -131,7 +131,7 @@ CANDIDATE = {
 EVENT = {
     "at": Field(datetime, required=True, aware=True),
     "on": Field(date, required=True),
-    "by": Field(str, required=True),
+    "by": Field(str, required=True, text="by"),
     "action": Field(str, required=True, choices=frozenset(ACTIONS), noun="action"),
     "stage": Field(str, choices=STAGE_ID, noun="stage"),
     "from_stage": Field(str, choices=STAGE_ID, noun="stage"),

@@ -37,9 +37,17 @@ LIMITS = {
     "note": 10_000,
     "reason": 2_000,
     "by": 100,
+    "id": 64,  # candidate, milestone and stage ids, the time zone: one word
+    "label": 200,  # a milestone's window label, the dates a change history records
+    "grade": 200,
+    "salary": 200,
+    "description": 10_000,
 }
 # Fields that may hold several lines (a pasted note, a reason).
-MULTILINE = {"note", "reason"}
+MULTILINE = {"note", "reason", "description"}
+# Fields that are one word: not empty, no spaces, printable (a record edited by hand or
+# merged from elsewhere can hold anything; an id is shown everywhere and in cron mail).
+ONE_WORD = {"id"}
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -93,6 +101,11 @@ def clean_field(field: str, value: str) -> str:
             f"The {label} contains a hidden or control character ({_describe_char(bad)}).",
             hint="Type the text again without it; such characters can disguise text.",
         )
+    if field in ONE_WORD and (not value or not value.isprintable() or _has_space(value)):
+        raise Refused(
+            f"The {label} '{visible(value)}' is not one word of printable characters.",
+            hint="Use letters, digits and hyphens, without spaces.",
+        )
     value = value.strip()
     limit = LIMITS.get(field)
     if limit is not None and len(value) > limit:
@@ -108,6 +121,10 @@ def clean_field(field: str, value: str) -> str:
     if field in {"name", "title"} and not value:
         raise Refused(f"The {label} cannot be empty.")
     return value
+
+
+def _has_space(value: str) -> bool:
+    return any(char.isspace() for char in value)
 
 
 def problems_in_text(field: str, value: str) -> str | None:
