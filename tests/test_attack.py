@@ -185,3 +185,21 @@ def test_a_planted_candidate_id_reaches_no_output(run, tmp_path) -> None:
         assert code == 3, (command, received)
         assert user_text_escapes(received) == [], (command, received)
         assert b"candidates[0].id" in received or b"candidates[0]" in received, received
+
+
+# --- 6. a FIFO as the record hung every command; 8. /dev/zero ran out of memory ----------
+
+
+def test_a_fifo_or_a_device_as_the_record_is_refused_at_once(run, tmp_path) -> None:
+    fifo = tmp_path / "campaign.toml"
+    os.mkfifo(fifo)
+    for command in (("candidates",), ("note", "c001", "hello"), ("check",), ("init", "--force")):
+        done = run("--file", str(fifo), "--as-of", AS_OF, *command, timeout=30)
+        assert done.returncode == 3, (command, done.stderr)
+        assert "is not a regular file" in done.stdout + done.stderr, command
+    link = tmp_path / "link.toml"
+    link.symlink_to(fifo)
+    done = run("--file", str(link), "status", timeout=30)
+    assert done.returncode == 3 and "is not a regular file" in done.stderr
+    done = run("--file", "/dev/zero", "status", timeout=30)
+    assert done.returncode == 3 and "is not a regular file" in done.stderr, done.stderr

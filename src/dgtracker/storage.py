@@ -49,10 +49,19 @@ def _temp_prefix(target: Path) -> str:
 # --- reading -----------------------------------------------------------------------
 
 
+# Far beyond any campaign (a record of 100,000 candidates is about 60 MB): a larger file
+# is not a record, and reading it whole could exhaust the memory.
+MAX_RECORD_BYTES = 512 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+    """The record's text. Anything but a regular file (a symlink to one is fine) is
+    refused before a byte is read: a FIFO would hang every command (a writer holding the
+    lock meanwhile), and /dev/zero never ends."""
+    import stat
+
+    try:  # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise RecordError(
             f"No record at {path}.",
@@ -63,6 +72,26 @@ def read_text(path: Path) -> str:
         raise RecordError(f"{path} is a folder, not a record file.") from None
     except OSError as error:
         raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise RecordError(f"{path} is a folder, not a record file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise RecordError(
+                f"{path} is not a regular file (a pipe, a device or a socket), "
+                "so it cannot be a record.",
+                hint="Choose the record file itself with --file PATH.",
+            )
+        if info.st_size > MAX_RECORD_BYTES:
+            raise RecordError(
+                f"{path} is {info.st_size:,} bytes, more than a record can be "
+                f"({MAX_RECORD_BYTES:,}).",
+                hint="Choose the record file itself with --file PATH.",
+            )
+        try:
+            raw = handle.read(MAX_RECORD_BYTES + 1)
+        except OSError as error:
+            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
