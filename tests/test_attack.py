@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import pty
 import re
+import stat
 import subprocess
 from pathlib import Path
 
+import pytest
 from tests.conftest import installed_dgtracker
 
 AS_OF = "2026-02-02"
@@ -203,3 +205,73 @@ def test_a_fifo_or_a_device_as_the_record_is_refused_at_once(run, tmp_path) -> N
     assert done.returncode == 3 and "is not a regular file" in done.stderr
     done = run("--file", "/dev/zero", "status", timeout=30)
     assert done.returncode == 3 and "is not a regular file" in done.stderr, done.stderr
+
+
+# --- 5. symlinks and files planted by another local user --------------------------------
+
+NOBODY = 65534
+
+
+def test_an_export_never_writes_through_a_planted_symlink(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # a shared sticky folder, like /tmp
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the victim's own file\n")
+    planted = shared / "report.csv"
+    planted.symlink_to(victim)
+    os.lchown(planted, NOBODY, NOBODY)  # planted by another user
+
+    done = run("--file", str(record), "export", "csv", "-o", str(planted), "--force")
+
+    assert done.returncode == 1 and "symbolic link" in done.stderr, done.stderr
+    assert victim.read_text() == "the victim's own file\n"
+    assert planted.is_symlink()
+
+
+def test_force_never_replaces_a_device(run, tmp_path) -> None:
+    """`-o /dev/null --force` as root replaced the device with a file: shown on a device
+    node of our own (never the system's /dev/null, which an old build would destroy)."""
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+
+    done = run("--file", str(record), "export", "json", "-o", str(null), "--force")
+
+    assert done.returncode == 1 and "not a regular file" in done.stderr, done.stderr
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+
+
+def test_a_backup_never_follows_a_planted_symlink(run, tmp_path) -> None:
+    """init --force's backup is linked to its name (never replacing one) with a 128-bit
+    random suffix: no name can be guessed and planted ahead of it."""
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    done = run("--file", str(record), "--as-of", AS_OF, "init", "--force")
+    assert done.returncode == 0, done.stderr
+    (backup,) = tmp_path.glob("campaign.toml.bak-*")
+    suffix = backup.name.rsplit("-", 1)[1]
+    assert len(suffix) >= 16 and not backup.is_symlink()
+    assert backup.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_planted_backup_neither_blocks_nor_misleads_a_purge(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    assert run("--file", str(record), "add-candidate", "Ada Lovelace").returncode == 0
+    planted = tmp_path / "campaign.toml.bak-x"
+    planted.write_text("not a record at all [[[")
+    os.chown(planted, NOBODY, NOBODY)
+    planted.chmod(0)
+
+    done = run("--file", str(record), "--as-of", AS_OF, "purge", "--candidate", "c001")
+
+    assert done.returncode == 0, done.stderr
+    assert "Ada Lovelace" not in record.read_text("utf-8")
+    assert planted.read_text() == "not a record at all [[["  # not ours: left alone

@@ -14,6 +14,7 @@ import errno
 import gc
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -58,8 +59,6 @@ def read_text(path: Path) -> str:
     """The record's text. Anything but a regular file (a symlink to one is fine) is
     refused before a byte is read: a FIFO would hang every command (a writer holding the
     lock meanwhile), and /dev/zero never ends."""
-    import stat
-
     try:  # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -230,14 +229,23 @@ def _failure(error: OSError, path: Path) -> RecordError:
 
 
 def write_text_atomically(
-    path: Path, text: str, mode: int | None = None, lock: Held | None = None
+    path: Path,
+    text: str,
+    mode: int | None = None,
+    lock: Held | None = None,
+    *,
+    follow: bool = True,
+    exclusive: bool = False,
 ) -> None:
     """Replace `path` with `text`, or leave it untouched; no temp file is left behind.
 
     `mode` defaults to the existing file's permissions, else 0600. Given the `lock`, it is
-    confirmed still held just before the rename.
+    confirmed still held just before the rename. `follow`: a symlinked record is updated
+    through its link; an export or a backup (follow=False) never follows a link at its
+    own name: the rename replaces the name itself. `exclusive`: never replace anything
+    (the temp file is linked to its name, which fails if the name is taken).
     """
-    target = real_path(path)
+    target = real_path(path) if follow else Path(os.path.abspath(path))
     directory = target.parent
     if mode is None:
         try:
@@ -267,7 +275,11 @@ def write_text_atomically(
             os.chmod(temp, mode)
         if lock is not None:
             lock.confirm()
-        os.replace(temp, target)
+        if exclusive:
+            os.link(temp, target)
+            os.unlink(temp)
+        else:
+            os.replace(temp, target)
     except OSError as error:
         _remove_quietly(temp)
         raise _failure(error, path) from None
@@ -336,14 +348,33 @@ def backup(path: Path) -> Path:
     """Copy the current record beside it, 0600, under a name that is never reused."""
     target = real_path(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    copy = target.with_name(f"{target.name}.bak-{stamp}-{os.urandom(2).hex()}")
-    write_text_atomically(copy, read_text(target), mode=NEW_FILE_MODE)
+    copy = target.with_name(f"{target.name}.bak-{stamp}-{os.urandom(8).hex()}")
+    text = read_text(target)
+    write_text_atomically(copy, text, mode=NEW_FILE_MODE, follow=False, exclusive=True)
     return copy
 
 
 def backups_of(path: Path) -> list[Path]:
+    """The backups dgtracker made of the record: regular files beside it, named for it,
+    owned by the record's owner. Anything else under such a name (a symlink, or a file
+    another user planted in a shared folder) is not a backup: it is neither read nor
+    changed, so it can neither block nor mislead a purge."""
     target = real_path(path)
-    return sorted(target.parent.glob(f"{target.name}.bak-*"))
+    try:
+        owner = target.stat().st_uid
+    except OSError:
+        owner = os.geteuid()
+    found = []
+    for candidate in sorted(target.parent.glob(f"{target.name}.bak-*")):
+        if _is_leftover(candidate.name, target):
+            continue
+        try:
+            info = candidate.lstat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_uid == owner:
+            found.append(candidate)
+    return found
 
 
 def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> None:
@@ -353,15 +384,32 @@ def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> No
     """
     if real_path(path) == real_path(record_path):
         raise Refused(f"{path} is the record itself.", hint="Choose another path with -o.")
-    if not force and os.path.lexists(path):
-        raise Refused(
-            f"{path} already exists.",
-            hint="Add --force to replace it, or choose another path with -o.",
-        )
-    directory = real_path(path).parent
+    try:
+        there = os.lstat(path)
+    except FileNotFoundError:
+        there = None
+    except OSError as error:
+        raise Refused(f"Cannot write {path}: {error.strerror or error}.") from None
+    if there is not None:
+        if not force:
+            raise Refused(
+                f"{path} already exists.",
+                hint="Add --force to replace it, or choose another path with -o.",
+            )
+        if stat.S_ISLNK(there.st_mode):  # maybe planted by another user: never followed
+            raise Refused(
+                f"{path} is a symbolic link; an export never writes through one.",
+                hint="Remove the link, or choose another path with -o.",
+            )
+        if not stat.S_ISREG(there.st_mode):
+            raise Refused(
+                f"{path} is not a regular file (a device, a pipe, a folder or a socket).",
+                hint="Choose another path with -o, or leave out -o to write to standard output.",
+            )
+    directory = Path(os.path.abspath(path)).parent
     if not directory.is_dir():
         raise Refused(f"Cannot create {path}: the folder {directory} does not exist.")
-    write_text_atomically(path, text, mode=NEW_FILE_MODE)
+    write_text_atomically(path, text, mode=NEW_FILE_MODE, follow=False)
 
 
 @contextmanager
