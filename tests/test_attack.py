@@ -275,3 +275,22 @@ def test_a_planted_backup_neither_blocks_nor_misleads_a_purge(run, tmp_path) -> 
     assert done.returncode == 0, done.stderr
     assert "Ada Lovelace" not in record.read_text("utf-8")
     assert planted.read_text() == "not a record at all [[["  # not ours: left alone
+
+
+# --- 7. a read-only record was silently rewritten ----------------------------------------
+
+
+def test_a_read_only_record_is_never_rewritten(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    record.chmod(0o444)
+    before = (record.read_bytes(), os.stat(record).st_ino)
+    for command in (("add-candidate", "Ada Lovelace"), ("init", "--force"), ("purge",)):
+        done = run("--file", str(record), "--as-of", AS_OF, *command)
+        if command == ("purge",) and done.returncode == 0:
+            assert "Nothing" in done.stdout or "nothing" in done.stdout  # nothing was due
+            continue
+        assert done.returncode == 3, (command, done.stderr)
+        assert "is read-only (mode 0444)" in done.stderr
+    assert (record.read_bytes(), os.stat(record).st_ino) == before
+    assert os.stat(record).st_mode & 0o777 == 0o444

@@ -334,6 +334,7 @@ def save(
     """
     import rtoml
 
+    _refuse_read_only(path)
     meant = record_to_data(record)
     text = None
     if layout is not None:
@@ -342,6 +343,20 @@ def save(
         text = _dumps(meant)
         _verify(text, meant, path)
     write_text_atomically(path, text, lock=lock)
+
+
+def _refuse_read_only(path: Path) -> None:
+    """A record its owner made read-only stays unchanged. The rename that saves it needs
+    only the folder's permission, so the file's own must be asked (root included)."""
+    try:
+        mode = os.stat(real_path(path)).st_mode
+    except FileNotFoundError:
+        return
+    if mode & 0o222 == 0 or not os.access(real_path(path), os.W_OK):
+        raise RecordError(
+            f"{path} is read-only (mode {mode & 0o7777:04o}), so it was not changed.",
+            hint="Make it writable (chmod u+w) if it should change; nothing was written.",
+        )
 
 
 def backup(path: Path) -> Path:
