@@ -294,3 +294,65 @@ def test_a_read_only_record_is_never_rewritten(run, tmp_path) -> None:
         assert "is read-only (mode 0444)" in done.stderr
     assert (record.read_bytes(), os.stat(record).st_ino) == before
     assert os.stat(record).st_mode & 0o777 == 0o444
+
+
+# --- 8. exit 70 ("internal error") escaped the documented 0–3 ----------------------------
+
+
+def test_dates_beyond_what_a_record_can_hold_are_refused_with_the_reason(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    base = ("--file", str(record), "--as-of", AS_OF)
+    for when in ("+9999y", "9999-12-31", "w/c 27 December 9999", "31/12/1899"):
+        done = run(*base, "milestone", "add", "Far", when)
+        assert done.returncode == 1, (when, done.stderr)
+        assert "beyond the years a record can hold (1900 to 2999)" in done.stderr
+    assert run(*base, "milestone", "add", "Far", "2999-12-31").returncode == 0
+    assert run(*base, "export", "ics").returncode == 0
+
+    text = record.read_text("utf-8")  # a date typed into the file by hand
+    record.write_text(text.replace("date = 2999-12-31", "date = 9999-12-31"), "utf-8")
+    done = run(*base, "export", "ics")
+    assert done.returncode == 3 and "outside the years a record can hold" in done.stderr
+
+
+def test_a_symlink_loop_and_a_full_disk_get_a_message_not_exit_70(run, tmp_path) -> None:
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(tmp_path / "back.toml")
+    (tmp_path / "back.toml").symlink_to(loop)
+    done = run("--file", str(loop), "init")
+    assert done.returncode == 3 and "Too many levels of symbolic links" in done.stderr, done
+
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    for command in (("status",), ("candidates",), ("export", "json"), ("export", "csv")):
+        with open("/dev/full", "w") as full:
+            finished = subprocess.run(
+                [installed_dgtracker(), "--file", str(record), "--as-of", AS_OF, *command],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=60,
+            )
+        assert finished.returncode == 3, (command, finished.stderr)
+        assert "No space left on device (writing the output)" in finished.stderr
+
+
+def test_output_that_is_not_utf8_degrades_instead_of_failing(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    assert run("--file", str(record), "add-candidate", "Zoë Brontë").returncode == 0
+    ascii_only = {"PYTHONIOENCODING": "ascii"}
+    for command in (("status",), ("candidates",), ("show", "c001"), ("milestone", "list")):
+        done = subprocess.run(
+            [installed_dgtracker(), "--file", str(record), "--as-of", AS_OF, *command],
+            capture_output=True,
+            env={**os.environ, **ascii_only},
+            timeout=60,
+        )
+        assert done.returncode == 0, (command, done.stderr)
+        assert done.stdout.isascii()
+        if command in (("candidates",), ("show", "c001")):
+            assert b"Zo\\xeb" in done.stdout  # shown escaped, never dropped
+    listed = run("--file", str(record), "--as-of", AS_OF, "milestone", "list", env=ascii_only)
+    assert "|> | closing" in listed.stdout  # the next milestone's mark, in ASCII

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from dgtracker.dates import out_of_range
 from dgtracker.model import Action, MilestoneChangeKind, StageKind
 from dgtracker.text import problems_in_text
 
@@ -51,6 +52,8 @@ class Field:
             return "missing" if self.required else None
         if type(value) is not self.kind:
             return f"expected {_KIND_NAMES[self.kind]}, found {_describe(value)}"
+        if self.kind is date or self.kind is datetime:
+            return self._moment(value)
         if self.text is not None:
             return problems_in_text(self.text, str(value))
         if self.choices is not None:
@@ -59,7 +62,14 @@ class Field:
                 if self.noun is None:
                     return f"'{value}' is not one of {', '.join(allowed)}"
                 return f"unknown {self.noun} '{value}'"
-        if self.aware and getattr(value, "tzinfo", None) is None:
+        return None
+
+    def _moment(self, value: Any) -> str | None:
+        """A day or a moment: within the years a record holds, with an offset if asked."""
+        day = value.date() if type(value) is datetime else value
+        if problem := out_of_range(day):
+            return problem
+        if self.aware and value.tzinfo is None:
             return "needs a UTC offset (for example 2026-02-02T09:30:00Z)"
         return None
 

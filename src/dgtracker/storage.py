@@ -441,6 +441,16 @@ def create(path: Path, record: Record, replace: bool) -> Path | None:
     """Write a new record at `path`. An existing one is refused, or if `replace` backed up
     and replaced: the check is made under the lock, so two `init`s at once cannot both
     believe the path was free, and a record that writers are filling is never lost."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:  # nothing there, or a link to nothing yet: create it
+        pass
+    except OSError as error:  # a symlink loop, a file where a folder should be, …
+        raise RecordError(
+            f"Cannot use {path}: {error.strerror or error}.",
+            hint="Check the path (a symbolic link pointing back at itself?), "
+            "or choose another with --file.",
+        ) from None
     directory = real_path(path).parent
     try:  # a first `init` makes the default data/ folder; private, like the record
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)

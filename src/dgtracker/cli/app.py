@@ -7,6 +7,7 @@ privacy) holds its own commands; this module only gathers them.
 
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +24,7 @@ from dgtracker.cli.privacy import commands as privacy_commands
 from dgtracker.cli.reading import commands as reading_commands
 from dgtracker.cli.records import commands as record_commands
 from dgtracker.cli.reminders import commands as reminder_commands
-from dgtracker.errors import INTERNAL, USAGE, DgError
+from dgtracker.errors import INTERNAL, RECORD_UNUSABLE, USAGE, DgError
 
 
 def show_error(error: DgError) -> None:
@@ -116,6 +117,7 @@ def main_options(
 
 def main() -> None:
     """Console entry point: typer handles dgtracker's own errors; this catches the rest."""
+    _tolerate_legacy_encodings()
     try:
         app()
     except SystemExit as done:  # how typer ends every command, with its exit code
@@ -126,6 +128,10 @@ def main() -> None:
                 f"  dgtracker {option} ... {command} ...\n"
             )
         _leave(done.code)
+    except OSError as error:  # the output could not be written (/dev/full, a closed pipe)
+        if os.environ.get("DGTRACKER_DEBUG"):
+            raise
+        _output_failed(error)
     except Exception as error:  # never show a traceback to a user
         if os.environ.get("DGTRACKER_DEBUG"):
             raise
@@ -135,6 +141,29 @@ def main() -> None:
             "  Please report this; set DGTRACKER_DEBUG=1 to see the details.\n"
         )
         sys.exit(INTERNAL)
+
+
+def _tolerate_legacy_encodings() -> None:
+    """Where the output is not UTF-8 (a legacy code page, PYTHONIOENCODING=ascii), show a
+    character it cannot hold as an escape (\\xeb) rather than fail part-way."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding and not encoding.startswith("utf") and reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _output_failed(error: OSError) -> None:
+    """A system error dgtracker's own checks did not turn into a message: almost always
+    the output (a full disk behind > FILE, a closed pipe). Exit 3 with the reason."""
+    where = f" ({error.filename})" if error.filename else " (writing the output)"
+    with suppress(OSError, ValueError):
+        sys.stderr.write(
+            f"dgtracker: {error.strerror or error}{where}.\n"
+            "  The record is as it was before this command, or fully saved by it.\n"
+        )
+        sys.stderr.flush()
+    os._exit(RECORD_UNUSABLE)  # exiting normally would try again to flush the output
 
 
 GLOBAL_OPTIONS = ("--file", "-f", "--as-of")
@@ -185,6 +214,8 @@ def _leave(code: object) -> None:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
-    except Exception:  # a closed pipe, say: the usual exit reports it as before
+    except OSError as error:  # a full disk behind > FILE: say so, exit 3
+        _output_failed(error)
+    except Exception:
         raise SystemExit(code) from None
     os._exit(code)
