@@ -356,3 +356,73 @@ def test_output_that_is_not_utf8_degrades_instead_of_failing(run, tmp_path) -> N
             assert b"Zo\\xeb" in done.stdout  # shown escaped, never dropped
     listed = run("--file", str(record), "--as-of", AS_OF, "milestone", "list", env=ascii_only)
     assert "|> | closing" in listed.stdout  # the next milestone's mark, in ASCII
+
+
+# --- 9. personal data survived erasure -----------------------------------------------------
+
+
+def _with_backup(run, tmp_path: Path) -> tuple[Path, Path]:
+    """A record holding Ada Lovelace, and a backup of it (init --force, then restored)."""
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    assert run("--file", str(record), "add-candidate", "Ada Lovelace").returncode == 0
+    kept = record.read_bytes()
+    assert run("--file", str(record), "--as-of", AS_OF, "init", "--force").returncode == 0
+    (backup,) = tmp_path.glob("campaign.toml.bak-*")
+    record.write_bytes(kept)  # the user restored the record from the backup
+    return record, backup
+
+
+def test_erasure_reaches_a_reason_and_a_backup_under_an_earlier_name(run, tmp_path) -> None:
+    record, backup = _with_backup(run, tmp_path)
+    base = ("--file", str(record), "--as-of", AS_OF)
+    moved = run(*base, "milestone", "reschedule", "closing", "16 Feb 2026", "--reason",
+                "Ada Lovelace asked for another week")  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    text = record.read_text("utf-8")  # the name corrected by hand in the record
+    record.write_text(text.replace('"Ada Lovelace"', '"Augusta Ada King"'), "utf-8")
+
+    done = run(*base, "purge", "--candidate", "c001")
+
+    assert done.returncode == 0, done.stderr
+    for path in (record, backup):
+        text = path.read_text("utf-8")
+        assert "Ada Lovelace" not in text and "Augusta" not in text, path
+    assert "it named a person whose data was purged" in record.read_text("utf-8")
+
+
+def test_a_killed_exports_temp_file_is_removed_by_the_next_export_and_by_purge(
+    run, tmp_path
+) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    gone = subprocess.run(["true"])  # a process that has ended: its pid names no writer
+    dead_pid = subprocess.Popen(["true"])
+    dead_pid.wait()
+    assert gone.returncode == 0
+    left = tmp_path / f".subject.json.tmp-{dead_pid.pid}-0badc0de"
+    left.write_text('{"name": "Ada Lovelace"}')
+    other = tmp_path / f".report.csv.tmp-{dead_pid.pid}-0badc0de"
+    other.write_text("Ada Lovelace")
+    running = tmp_path / f".subject.json.tmp-{os.getpid()}-0badc0de"  # still being written
+    running.write_text("in progress")
+
+    done = run("--file", str(record), "export", "json", "-o", str(tmp_path / "subject.json"))
+    assert done.returncode == 0, done.stderr
+    assert not left.exists() and other.exists() and running.exists()
+
+    done = run("--file", str(record), "--as-of", AS_OF, "purge")
+    assert done.returncode == 0, done.stderr
+    assert not other.exists() and running.exists()
+
+
+def test_a_purge_failing_part_way_says_what_it_changed(run, tmp_path) -> None:
+    record, backup = _with_backup(run, tmp_path)
+    record.chmod(0o444)  # the record cannot be saved: the backup is anonymised first
+
+    done = run("--file", str(record), "--as-of", AS_OF, "purge", "--candidate", "c001")
+
+    assert done.returncode == 3
+    assert "nothing was changed" not in done.stderr.lower()
+    assert f"already anonymised {backup}" in done.stderr.replace("\n  ", " "), done.stderr
+    assert "Ada Lovelace" not in backup.read_text("utf-8")

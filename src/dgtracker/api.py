@@ -105,17 +105,37 @@ def purge(
     else:
         with storage.locked(record_file):
             storage.tidy_leftovers(record_file)
+            storage.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
             record, day, plans = plan()
             lines = privacy.describe_plans(plans, "Anonymised")
+            done: list[Path] = []
+            names = privacy.names_of(plans)
             for file_plan in plans:  # the record itself last
                 if file_plan.due:
-                    for due in file_plan.due:
-                        privacy.anonymise(due.candidate, why=due.why, by=by, today=day, now=now)
-                    storage.save(file_plan.path, file_plan.record)
+                    privacy.forget(
+                        file_plan.record, file_plan.due, names, by=by, today=day, now=now
+                    )
+                    try:
+                        storage.save(file_plan.path, file_plan.record)
+                    except RecordError as error:
+                        raise _part_way(error, done) from None
+                    done.append(file_plan.path)
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
     return PurgeResult(lines, record)
+
+
+def _part_way(error: RecordError, done: list[Path]) -> RecordError:
+    """A purge that failed after changing some files says which, not "nothing changed"."""
+    if not done:
+        return error
+    changed = ", ".join(str(path) for path in done)
+    return RecordError(
+        f"{error.message.rstrip('.')}. The purge stopped part-way: it had already "
+        f"anonymised {changed}; the files after those were not changed.",
+        hint="Fix the cause, then run purge again: it finishes what is left.",
+    )
 
 
 def _today_in(timezone: str) -> date:

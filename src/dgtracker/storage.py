@@ -323,6 +323,46 @@ def tidy_leftovers(path: Path) -> list[Path]:
     return removed
 
 
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-[0-9a-f]{8}$")
+
+
+def tidy_dead_temps(directory: Path, name: str | None = None) -> list[Path]:
+    """Remove temp files (`.NAME.tmp-PID-…`, of `name` or of any file) whose writer is no
+    longer running: an export or export-subject killed part-way leaves one, holding the
+    personal data it was writing. Only regular files of this user are touched, and none
+    whose process still runs (it may be writing)."""
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return []
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None or (name is not None and match["name"] != name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        ours = stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
+        if ours and not _running(int(match["pid"])):
+            _remove_quietly(Path(entry.path))
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def save(
     path: Path, record: Record, layout: Layout | None = None, lock: Held | None = None
 ) -> None:
@@ -424,6 +464,7 @@ def write_export(path: Path, text: str, *, force: bool, record_path: Path) -> No
     directory = Path(os.path.abspath(path)).parent
     if not directory.is_dir():
         raise Refused(f"Cannot create {path}: the folder {directory} does not exist.")
+    tidy_dead_temps(directory, Path(path).name)
     write_text_atomically(path, text, mode=NEW_FILE_MODE, follow=False)
 
 
