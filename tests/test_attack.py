@@ -426,3 +426,110 @@ def test_a_purge_failing_part_way_says_what_it_changed(run, tmp_path) -> None:
     assert "nothing was changed" not in done.stderr.lower()
     assert f"already anonymised {backup}" in done.stderr.replace("\n  ", " "), done.stderr
     assert "Ada Lovelace" not in backup.read_text("utf-8")
+
+
+# --- 10. smaller holes -----------------------------------------------------------------------
+
+
+def test_a_history_that_cannot_be_true_is_refused_by_check_and_writers(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    base = ("--file", str(record), "--as-of", AS_OF)
+    assert run(*base, "add-candidate", "Ada Lovelace").returncode == 0
+    assert run(*base, "move", "c001", "longlist").returncode == 0
+    good = record.read_text("utf-8")
+    wrong_stage = good.replace('stage = "longlist"\n', 'stage = "offer"\n', 1)
+    assert wrong_stage != good
+    first_at = next(line for line in good.splitlines() if line.startswith("at = "))
+    out_of_order = good.replace(first_at, "at = 2099-01-01T00:00:00Z", 1)
+    for text, problem in (
+        (wrong_stage, "stage is 'offer', but the history's last move put them at 'longlist'"),
+        (out_of_order, "history[1] is out of time order"),
+    ):
+        record.write_text(text, "utf-8")
+        checked = run(*base, "check")
+        assert checked.returncode == 3 and problem in checked.stdout, checked.stdout
+        written = run(*base, "note", "c001", "hello")
+        assert written.returncode == 3 and problem in written.stderr
+        assert record.read_text("utf-8") == text
+
+
+def test_a_hard_linked_record_is_never_split_in_two(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    other = tmp_path / "same.toml"
+    os.link(record, other)
+    before = record.read_bytes()
+    for path in (record, other):
+        done = run("--file", str(path), "add-candidate", "Ada Lovelace")
+        assert done.returncode == 3 and "has 2 hard links" in done.stderr, done.stderr
+    assert os.stat(record).st_ino == os.stat(other).st_ino and record.read_bytes() == before
+
+
+def test_folders_made_under_umask_000_are_private(tmp_path) -> None:
+    record = tmp_path / "new" / "data" / "campaign.toml"
+    done = subprocess.run(
+        [installed_dgtracker(), "--file", str(record), "init"],
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.umask(0),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for folder in (tmp_path / "new", tmp_path / "new" / "data"):
+        assert folder.stat().st_mode & 0o777 == 0o700, oct(folder.stat().st_mode)
+    assert record.stat().st_mode & 0o777 == 0o600
+
+
+def test_names_made_only_of_blank_looking_characters_are_refused(run, tmp_path) -> None:
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    for blank in ("\u3164", "\u115f", "\u2800", "\u3164 \u2800"):
+        done = run("--file", str(record), "add-candidate", blank)
+        assert done.returncode == 1 and "cannot be empty" in done.stderr, (blank, done.stderr)
+    assert run("--file", str(record), "add-candidate", "Ada Lovelace").returncode == 0
+    text = record.read_text("utf-8")
+    record.write_text(text.replace('"Ada Lovelace"', '"\\u3164"'), "utf-8")
+    checked = run("--file", str(record), "check")
+    assert checked.returncode == 3 and "name: The name cannot be empty" in checked.stdout
+
+
+def test_a_full_width_equals_sign_is_text_to_libreoffice(run, tmp_path) -> None:
+    """Decision, from what LibreOffice Calc does: an ASCII = at the start of a cell is a
+    formula (so dgtracker defuses it); a full-width ＝ (U+FF1D) is read as text, so it is
+    exported as typed rather than changed."""
+    import html
+    import shutil
+    import zipfile
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    record = tmp_path / "campaign.toml"
+    new_record(run, record)
+    for name in ("＝SUM(1;2)", "=1+1"):
+        assert run("--file", str(record), "add-candidate", "--", name).returncode == 0
+    sheet = tmp_path / "candidates.csv"
+    assert run("--file", str(record), "export", "csv", "-o", str(sheet)).returncode == 0
+    converted = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(sheet),
+        ],
+        capture_output=True,
+        timeout=300,
+    )
+    assert converted.returncode == 0, converted.stderr
+    with zipfile.ZipFile(tmp_path / "candidates.xlsx") as book:
+        cells = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        shared = book.read("xl/sharedStrings.xml").decode("utf-8")
+    strings = html.unescape(re.sub(r"<[^>]+>", "", shared))
+    assert "<f" not in cells  # no cell became a formula
+    assert "＝SUM(1;2)" in strings and "'=1+1" in strings

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from dgtracker import storage
 from dgtracker.dates import When
 from dgtracker.model import (
+    ENTERS_STAGE,
     Campaign,
     Candidate,
     Event,
@@ -100,7 +101,7 @@ def records(draw: st.DrawFn) -> Record:
         Candidate(
             id=f"c{index + 1:03d}",
             name=draw(safe_text),
-            stage=draw(st.sampled_from(STAGES)),
+            stage="",  # set below: where the history's last move put them
             email=draw(st.none() | emails),
             phone=draw(
                 st.none()
@@ -113,6 +114,10 @@ def records(draw: st.DrawFn) -> Record:
         )
         for index in range(count)
     ]
+    for candidate in candidates:  # a history that can be true: in time order, and the
+        candidate.history.sort(key=lambda event: event.at)  # stage is the last one entered
+        entered = [e.stage for e in candidate.history if e.action in ENTERS_STAGE and e.stage]
+        candidate.stage = entered[-1] if entered else draw(st.sampled_from(STAGES))
     milestone_count = draw(st.integers(0, 4))
     milestones = [
         Milestone(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dgtracker.dates import out_of_range
-from dgtracker.model import Action, MilestoneChangeKind, StageKind
+from dgtracker.model import ENTERS_STAGE, Action, Event, MilestoneChangeKind, StageKind
 from dgtracker.text import problems_in_text
 
 _KIND_NAMES = {
@@ -148,6 +148,30 @@ EVENT = {
     "note": Field(str, text="note"),
     "reason": Field(str, text="reason"),
 }
+
+
+# Colleagues' clocks may disagree a little (their changes meet in a merge): an entry is out
+# of order when it was recorded more than this before the entry above it.
+CLOCK_SKEW = timedelta(days=1)
+
+
+def history_problem(stage: str, history: list[Event]) -> str | None:
+    """Why a candidate's history cannot be true, or None: entries are recorded in time
+    order (within CLOCK_SKEW), and the stage is the one the last stage entry put them at
+    (writers save what they load, so a record breaking this is refused, not built on)."""
+    latest: datetime | None = None
+    entered: str | None = None
+    for index, event in enumerate(history):
+        at = event.at
+        if type(at) is datetime and at.tzinfo is not None:
+            if latest is not None and at < latest - CLOCK_SKEW:
+                return f"history[{index}] is out of time order ({at} is before {latest})"
+            latest = at
+        if event.action in ENTERS_STAGE and event.stage:
+            entered = event.stage
+    if entered is not None and entered != stage:
+        return f"stage is '{stage}', but the history's last move put them at '{entered}'"
+    return None
 
 
 def keeps_rules(table: Any, fields: Fields, stage_ids: frozenset[str]) -> bool:

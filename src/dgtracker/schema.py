@@ -39,6 +39,7 @@ from dgtracker.rules import (
     STAGE,
     TOP,
     Checker,
+    history_problem,
     keeps_rules,
     text_id,
 )
@@ -282,6 +283,8 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
                 history=_events(check, got["history"] or [], where),
             )
         )
+        if got["stage"] and (problem := history_problem(got["stage"], candidates[-1].history)):
+            check.note(f"{where}: {problem}")
     return candidates, highest
 
 
@@ -347,6 +350,8 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         if event is None:
             return None
         history.append(event)
+    if history_problem(get("stage"), history) is not None:
+        return None  # the checks above say what is wrong
     return Candidate(
         get("id"),
         get("name"),

@@ -387,15 +387,23 @@ def save(
 
 def _refuse_read_only(path: Path) -> None:
     """A record its owner made read-only stays unchanged. The rename that saves it needs
-    only the folder's permission, so the file's own must be asked (root included)."""
+    only the folder's permission, so the file's own must be asked (root included). A
+    record with several hard links is refused too: the lock is keyed on the name."""
     try:
-        mode = os.stat(real_path(path)).st_mode
+        info = os.stat(real_path(path))
     except FileNotFoundError:
         return
+    mode, links = info.st_mode, info.st_nlink
     if mode & 0o222 == 0 or not os.access(real_path(path), os.W_OK):
         raise RecordError(
             f"{path} is read-only (mode {mode & 0o7777:04o}), so it was not changed.",
             hint="Make it writable (chmod u+w) if it should change; nothing was written.",
+        )
+    if links > 1:  # a save replaces one name: the others would keep the old record
+        raise RecordError(
+            f"{path} has {links} hard links, so a save would split it in two "
+            "(and each name would have a lock of its own).",
+            hint="Keep one name (copy the file, or use a symbolic link); nothing was written.",
         )
 
 
@@ -493,6 +501,7 @@ def create(path: Path, record: Record, replace: bool) -> Path | None:
             "or choose another with --file.",
         ) from None
     directory = real_path(path).parent
+    umask = os.umask(0o077)  # every folder made (parents too) is private, whatever the umask
     try:  # a first `init` makes the default data/ folder; private, like the record
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
@@ -500,6 +509,8 @@ def create(path: Path, record: Record, replace: bool) -> Path | None:
             f"Cannot create the folder {directory}: {error.strerror or error}.",
             hint="Create the folder yourself, or choose another path with --file.",
         ) from None
+    finally:
+        os.umask(umask)
     with locked(path) as lock:
         tidy_leftovers(path)
         exists = os.path.lexists(real_path(path))

@@ -22,6 +22,12 @@ INVISIBLE = (
     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f"
 )
+# Printable characters that show as blank space (Hangul fillers, the blank Braille
+# pattern, Khmer inherent vowels): a name made only of these looks like no name at all.
+BLANK_LOOKING = (
+    " \t\xa0\u115f\u1160\u17b4\u17b5\u2800\u3000\u3164\uffa0"
+    + "".join(map(chr, range(0x2000, 0x200B)))  # the spaces of typesetting
+)
 _CONTROL_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}]")
 _CONTROL_BUT_NEWLINE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]")
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -118,8 +124,11 @@ def clean_field(field: str, value: str) -> str:
             f"The {label} does not look like an email address.",
             hint="Give one address such as name@example.org.",
         )
-    if field in {"name", "title"} and not value:
-        raise Refused(f"The {label} cannot be empty.")
+    if field in {"name", "title"} and not value.strip(BLANK_LOOKING):
+        raise Refused(
+            f"The {label} cannot be empty.",
+            hint="It has no visible character (fillers such as U+3164 show as blanks).",
+        )
     return value
 
 
