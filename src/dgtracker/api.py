@@ -84,7 +84,7 @@ def purge(
     (None: today there). A backup that cannot be read stops the purge before anything
     changes.
     """
-    from dgtracker import actions, privacy, storage
+    from dgtracker import actions, exports, privacy, storage
 
     record_file = Path(path)
 
@@ -105,7 +105,7 @@ def purge(
     else:
         with storage.locked(record_file):
             storage.tidy_leftovers(record_file)
-            storage.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
+            exports.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
             record, day, plans = plan()
             lines = privacy.describe_plans(plans, "Anonymised")
             done: list[Path] = []
@@ -145,10 +145,10 @@ def _today_in(timezone: str) -> date:
 
 
 def _load_backups(path: Path) -> list[tuple[Path, Record]]:
-    from dgtracker import storage
+    from dgtracker import exports, storage
 
     loaded = []
-    for backup in storage.backups_of(path):
+    for backup in exports.backups_of(path):
         try:
             loaded.append((backup, storage.load(backup)))
         except RecordError as error:

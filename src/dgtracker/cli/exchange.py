@@ -83,7 +83,7 @@ def deliver(
     if output is None or str(output) == "-":
         write_stdout(data)
         return
-    from dgtracker.storage import write_export
+    from dgtracker.exports import write_export
 
     write_export(output, data.decode("utf-8"), force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: {summary}.")
