@@ -103,7 +103,7 @@ def purge(
         lines = privacy.describe_plans(plans, "Would anonymise")
         lines += ["Nothing was changed (--dry-run)."] if lines else []
     else:
-        with storage.locked(record_file):
+        with storage.locked(record_file) as lock:
             storage.tidy_leftovers(record_file)
             exports.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
             record, day, plans = plan()
@@ -116,7 +116,7 @@ def purge(
                         file_plan.record, file_plan.due, names, by=by, today=day, now=now
                     )
                     try:
-                        storage.save(file_plan.path, file_plan.record)
+                        storage.save(file_plan.path, file_plan.record, lock=lock)
                     except RecordError as error:
                         raise _part_way(error, done) from None
                     done.append(file_plan.path)
