@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     record_file = tmp_path / "campaign.toml"
-    storage.create(record_file, template.dhsc_campaign(), keep_backup=False)
+    storage.create(record_file, template.dhsc_campaign(), replace=False)
     return record_file
 
 

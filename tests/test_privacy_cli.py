@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import tomllib
@@ -205,6 +206,10 @@ def test_erasure_reaches_backups_holding_the_same_person_only(cli) -> None:
     cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org")
     same = _copy_as_backup(cli, "20260201T090000Z")
     other_text = cli.path.read_text(encoding="utf-8").replace("Ada Lovelace", "Mary Somerville")
+    # Another person with the same id: from another record, so added at another moment.
+    # (The same id and moment of being added is the same person, whatever their name.)
+    other_text = re.sub(r"^at = \d{4}-", "at = 2001-", other_text, flags=re.MULTILINE)
+    assert "at = 2001-" in other_text
     other = cli.path.with_name("campaign.toml.bak-20260202T090000Z-cd34")
     other.write_text(other_text.replace("ada@example.org", "mary@example.org"), encoding="utf-8")
     cli.ok("purge", "--candidate", "c001")

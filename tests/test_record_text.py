@@ -8,6 +8,7 @@ independent parser, that what lands in the file is exactly the record meant.
 from __future__ import annotations
 
 import tomllib
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from tests.test_roundtrip import records, safe_text
 
 from dgtracker import storage
-from dgtracker.model import Candidate, candidate_id
+from dgtracker.model import Action, Candidate, Event, candidate_id
 from dgtracker.record_text import parse_in_pieces, text_keeping_unchanged
 from dgtracker.serialise import record_to_data
 
@@ -74,6 +75,13 @@ def test_a_changed_candidate_is_written_in_the_usual_layout(cli) -> None:
     assert saved == storage.serialise(storage.load(cli.path))[0]
 
 
+def _now() -> str:
+    """A history entry's moment typed by hand now (entries are recorded in time order)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @pytest.mark.parametrize(
     "edit",
     [
@@ -84,7 +92,7 @@ def test_a_changed_candidate_is_written_in_the_usual_layout(cli) -> None:
         # A note, as a multi-line string, that holds a line like a candidate's header.
         lambda text: (
             text
-            + "\n[[candidates.history]]\nat = 2026-01-05T09:00:00Z\non = 2026-01-05\n"
+            + f"\n[[candidates.history]]\nat = {_now()}\non = 2026-01-05\n"
             + 'by = "chair"\naction = "note"\n'
             + "note = '''\nPasted minutes:\n[[candidates]]\nid = \"c999\"\n'''\n"
         ),
@@ -154,10 +162,15 @@ def test_any_change_saves_the_same_bytes_as_writing_the_whole_record(
         chosen = data.draw(st.sampled_from(loaded.candidates))
         if change == "rename":
             chosen.name = data.draw(safe_text)
-        elif change == "move":
-            # a move a record's rules allow: no reason needed, no rank kept
+        elif change == "move":  # as `move` does: the stage and an entry saying so; a
+            # stage that needs no reason, and no rank kept off the reserve list
             chosen.stage = data.draw(st.sampled_from(["applied", "longlist", "appointed"]))
             chosen.rank = None
+            latest = max([event.at for event in chosen.history], default=None)
+            moment = latest or datetime(2026, 2, 2, tzinfo=UTC)
+            chosen.history.append(
+                Event(moment, date(2026, 2, 2), "tester", Action.MOVED, chosen.stage)
+            )
         else:
             loaded.candidates.remove(chosen)
     storage.save(path, loaded, layout)

@@ -323,22 +323,32 @@ def test_hand_edited_hostile_text_never_reaches_the_terminal(cli) -> None:
     cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-01-01")
     cli.ok("move", "c002", "reserve", "--on", "2026-01-02")
     cli.ok("milestone", "done", "appointment", "--on", "2026-01-03")
+    good = cli.path.read_text(encoding="utf-8")
 
-    def hostile(data: dict) -> None:
+    def markup(data: dict) -> None:  # printable, so it loads: shown as typed, never read
+        data["milestones"][4]["label"] = "[bold]x[/bold] window"
+        data["candidates"][0]["id"] = "c001[bold]x"
+        data["candidates"][1]["id"] = "c002[link=https://evil.example]x"
+
+    _edit(cli, markup)
+    for as_of, shown in (("2026-02-15", "in 14 days"), ("2027-01-03", "Reserve list")):
+        out = cli.ok("remind", "--within", "60", as_of=as_of)
+        assert shown in out
+        assert "[bold]x" in out or "[link=https://evil.example]x" in out
+        assert json.loads(cli.ok("remind", "--json", as_of=as_of))
+
+    def hostile(data: dict) -> None:  # control characters: no field may hold them
         data["milestones"][4]["label"] = HOSTILE  # the interviews window
         data["candidates"][0]["id"] = "c001" + HOSTILE
         data["candidates"][1]["id"] = "c002" + HOSTILE
 
+    cli.path.write_text(good, encoding="utf-8")
     _edit(cli, hostile)
-    for as_of, shown in (("2026-02-15", "in 14 days"), ("2027-01-03", "Reserve list")):
-        out = cli.ok("remind", "--within", "60", as_of=as_of)
-        assert shown in out
+    for args in (("remind", "--within", "60"), ("remind", "--json")):
+        result = cli(*args, as_of="2026-02-15")
+        assert result.exit_code == 3 and "hidden or control character" in result.output
         for char in "\x1b\x07\x9b\u202e\u200b\u2028\r":
-            assert char not in out, repr(char)
-        assert "[bold]x<U+001B>" in out  # shown as typed, escapes made visible
-        as_json = cli.ok("remind", "--json", as_of=as_of)
-        assert "\x1b" not in as_json and "\u202e" not in as_json
-        assert json.loads(as_json)
+            assert char not in result.output, repr(char)
 
 
 def test_a_digest_never_hides_todays_reminders(cli) -> None:

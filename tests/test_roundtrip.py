@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from dgtracker import storage
 from dgtracker.dates import When
 from dgtracker.model import (
+    ENTERS_STAGE,
     Campaign,
     Candidate,
     Event,
@@ -105,16 +106,19 @@ def records(draw: st.DrawFn) -> Record:
     count = draw(st.integers(0, 5))
     candidates = []
     for index in range(count):
-        stage = draw(st.sampled_from(STAGES))
+        # A history that can be true: in time order, the stage the last one entered, a
+        # reason where that stage needs one, a place in merit order only on the list.
         history = draw(st.lists(events, max_size=4))
-        if stage in NEEDS_REASON:  # the record's rule: the move there says why
-            entered = {**_fields(draw(events)), "action": "moved", "stage": stage, "reason": "why"}
-            history.append(Event(**entered))
+        history.append(Event(**{**_fields(draw(events)), "action": "moved", "stage": "applied"}))
+        history.sort(key=lambda event: event.at)
+        last = [e for e in history if e.action in ENTERS_STAGE and e.stage][-1]
+        if last.stage in NEEDS_REASON and not last.reason:
+            last.reason = "why"
         candidates.append(
             Candidate(
                 id=f"c{index + 1:03d}",
                 name=draw(safe_text),
-                stage=stage,
+                stage=last.stage or "applied",
                 email=draw(st.none() | emails),
                 phone=draw(
                     st.none()
@@ -122,8 +126,7 @@ def records(draw: st.DrawFn) -> Record:
                 ),
                 source=draw(st.none() | safe_text),
                 applied=draw(st.none() | days),
-                # the record's rule: a place in merit order only on the reserve list
-                rank=draw(st.none() | st.integers(1, 50)) if stage == "reserve" else None,
+                rank=draw(st.none() | st.integers(1, 50)) if last.stage == "reserve" else None,
                 history=history,
             )
         )

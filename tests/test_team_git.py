@@ -152,8 +152,9 @@ def test_same_move_to_two_stages_is_a_conflict_resolved_by_command(
     out = b.ok("resolve", "c001", "--theirs", "--by", "bob")
     assert "kept 'shortlist'" in out
     assert data(bob)["candidates"][0]["stage"] == "shortlist"
-    last = data(bob)["candidates"][0]["history"][-1]
-    assert last["note"] == "Merge conflict on stage resolved: kept 'shortlist' (theirs)."
+    last = data(bob)["candidates"][0]["history"][-1]  # the move kept, made again, last
+    assert (last["action"], last["stage"], last["from_stage"]) == ("moved", "shortlist", "applied")
+    assert last["reason"] == "Merge conflict on stage resolved: kept 'shortlist' (theirs)."
     assert last["by"] == "bob"
     assert "conflicts" not in data(bob)
     assert "merge is complete" in out or git(bob, "status", "--porcelain").stdout == ""

@@ -72,7 +72,13 @@ def test_json_escapes_hidden_characters_from_hand_edited_fields(cli) -> None:
     cli.path.write_text(
         text.replace('salary = "up to', f'salary = "{hidden}up to'), encoding="utf-8"
     )
-    out = cli.ok("status", "--json")
+    refused = cli("status", "--json")  # every field has a text rule on load
+    assert refused.exit_code == 3 and "campaign.salary" in refused.output
+    assert not re.search("[\u2028\u202e\U000e0041]", refused.output)
+
+    from dgtracker.output import json_text  # as a future field without a rule would reach it
+
+    out = json_text({"salary": "\u2028\U000e0041\u202eup to"})
     assert not re.search("[\u2028\u202e\U000e0041]", out)
     assert "\\u2028\\udb40\\udc41\\u202e" in out
-    assert json.loads(out)["campaign"]["salary"].startswith("\u2028\U000e0041\u202e")
+    assert json.loads(out)["salary"].startswith("\u2028\U000e0041\u202e")

@@ -89,7 +89,7 @@ def purge(
     (None: today there). A backup that cannot be read stops the purge before anything
     changes. `each` walks the work (progress.tracked shows a bar on a terminal).
     """
-    from dgtracker import actions, corrections, privacy, storage
+    from dgtracker import actions, corrections, exports, privacy, storage
     from dgtracker.progress import quietly
 
     walk = each or quietly
@@ -111,24 +111,45 @@ def purge(
         lines = privacy.describe_plans(plans, "Would anonymise")
         lines += ["Nothing was changed (--dry-run)."] if lines else []
     else:
-        with storage.locked(record_file):
+        with storage.locked(record_file) as lock:
             storage.tidy_leftovers(record_file)
+            exports.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
             record, day, plans = plan()
             lines = privacy.describe_plans(plans, "Anonymised")
+            done: list[Path] = []
+            names = privacy.names_of(plans)
             for file_plan in plans:  # the record itself last
                 if file_plan.due:
+                    privacy.forget(
+                        file_plan.record, file_plan.due, names, by=by, today=day, now=now
+                    )
                     for due in walk(file_plan.due, "Anonymising"):
-                        privacy.anonymise(due.candidate, why=due.why, by=by, today=day, now=now)
                         privacy.anonymise_conflicts(file_plan.record, due.candidate.id)
                         if candidate is not None:  # erased on request: out of the process
                             corrections.withdraw_erased(
                                 file_plan.record, due.candidate, by=by, today=day, now=now
                             )
-                    storage.save(file_plan.path, file_plan.record)
+                    try:
+                        storage.save(file_plan.path, file_plan.record, lock=lock)
+                    except RecordError as error:
+                        raise _part_way(error, done) from None
+                    done.append(file_plan.path)
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
     return PurgeResult(lines, record, plans)
+
+
+def _part_way(error: RecordError, done: list[Path]) -> RecordError:
+    """A purge that failed after changing some files says which, not "nothing changed"."""
+    if not done:
+        return error
+    changed = ", ".join(str(path) for path in done)
+    return RecordError(
+        f"{error.message.rstrip('.')}. The purge stopped part-way: it had already "
+        f"anonymised {changed}; the files after those were not changed.",
+        hint="Fix the cause, then run purge again: it finishes what is left.",
+    )
 
 
 def _today_in(timezone: str) -> date:
@@ -138,10 +159,10 @@ def _today_in(timezone: str) -> date:
 
 
 def _load_backups(path: Path) -> list[tuple[Path, Record]]:
-    from dgtracker import storage
+    from dgtracker import exports, storage
 
     loaded = []
-    for backup in storage.backups_of(path):
+    for backup in exports.backups_of(path):
         try:
             loaded.append((backup, storage.load(backup)))
         except RecordError as error:

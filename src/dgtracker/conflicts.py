@@ -7,7 +7,7 @@ values; the record keeps the value from before the two changes until someone cho
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from dgtracker.errors import Refused
@@ -67,6 +67,35 @@ def find(conflicts: list[Conflict], wanted: str) -> Conflict:
     if found:
         raise Refused(f"'{wanted}' has several conflicts: {ids}.", hint="Give one of them.")
     raise Refused(f"No conflict '{wanted}'.", hint=f"Conflicts waiting: {ids}.")
+
+
+def record_move(
+    data: dict[str, Any],
+    conflict: Conflict,
+    kept: Any,
+    side: str,
+    *,
+    by: str,
+    today: date,
+    now: datetime,
+) -> None:
+    """A stage chosen by `resolve`, as a move in the candidate's history: the history's
+    last move is then where they are (rules.history_problem), with the choice as reason."""
+    candidate = step_into(data, "candidates")
+    candidate = step_into(candidate, conflict.path[1])
+    history = candidate.setdefault("history", [])
+    days = [event.get("recorded") or event["on"] for event in history]
+    history.append(
+        {
+            "at": max([now, *(event["at"] for event in history)]),
+            "on": max([today, *days]),
+            "by": by,
+            "action": "moved",
+            "stage": kept,
+            "from_stage": conflict.base,
+            "reason": f"Merge conflict on stage resolved: kept {shown(kept)} ({side}).",
+        }
+    )
 
 
 def settle(data: dict[str, Any], conflict: Conflict, side: str) -> Any:

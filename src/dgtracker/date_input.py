@@ -20,8 +20,10 @@ from dgtracker.dates import (
     When,
     add_months,
     format_day,
+    out_of_range,
 )
 from dgtracker.errors import Refused
+from dgtracker.text import visible
 
 _MONTH_NUMBER = {name.lower(): i + 1 for i, name in enumerate(MONTH_NAMES)}
 _MONTH_NUMBER.update({abbr.lower(): i + 1 for i, abbr in enumerate(MONTHS)})
@@ -84,7 +86,30 @@ def _build(year: int, month: int, day: int, text: str, day_first: bool = False) 
 
 
 def parse_date(text: str, today: date) -> date:
-    """Read a date typed by a person; refuse anything ambiguous or impossible."""
+    """Read a date typed by a person; refuse anything ambiguous, impossible, or beyond the
+    years a record can hold (dates.EARLIEST to dates.LATEST)."""
+    try:
+        day = _parse_date(text, today)
+    except (OverflowError, ValueError):  # +9999y: beyond the calendar itself
+        raise _beyond(text) from None
+    _check_range(text, day)
+    return day
+
+
+def _beyond(text: str) -> Refused:
+    return Refused(
+        f"'{visible(text)}' is beyond the years a record can hold (1900 to 2999).",
+        hint="Check the year.",
+    )
+
+
+def _check_range(text: str, *days: date | None) -> None:
+    for day in days:
+        if day is not None and out_of_range(day):
+            raise _beyond(text)
+
+
+def _parse_date(text: str, today: date) -> date:
     raw = " ".join(text.strip().split())
     lowered = raw.lower()
     if lowered in {"today", "now"}:
@@ -136,6 +161,15 @@ def _check_weekday(raw: str, result: date) -> None:
 
 def parse_when(text: str, today: date) -> When:
     """Read a milestone's date, date and time, window of days, or 'tbc'."""
+    try:
+        when = _parse_when(text, today)
+    except (OverflowError, ValueError):  # w/c 27 December 9999: the week runs past the calendar
+        raise _beyond(text) from None
+    _check_range(text, when.start, when.end)
+    return when
+
+
+def _parse_when(text: str, today: date) -> When:
     raw = " ".join(text.strip().split())
     lowered = raw.lower()
     if lowered in _TBC:

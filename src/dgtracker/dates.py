@@ -15,6 +15,17 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = tuple(calendar.month_name)[1:]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # the shape of 2026-02-09 (use fullmatch)
+# The days a record can hold: far wider than any campaign, and far enough from the ends of
+# Python's calendar (year 9999) that a window, an alarm or a day after still exists.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def out_of_range(day: date) -> str | None:
+    """Why a day is outside what a record can hold, or None."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{day.isoformat()} is outside the years a record can hold (1900 to 2999)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,26 +52,79 @@ def _cannot_lock(error: OSError, lock_file: Path) -> RecordError:
     )
 
 
+class Held:
+    """A lock this process holds; `confirm` says whether it still guards the record."""
+
+    def __init__(self, lock_file: Path, fd: int | None) -> None:
+        self.lock_file = lock_file
+        self.fd = fd
+
+    def confirm(self) -> None:
+        """Refuse to go on if the lock file was deleted or replaced while held (a cleaner
+        such as `git clean -fdX`): another command may then hold a lock of its own."""
+        if self.fd is None or _same_file(self.fd, self.lock_file):
+            return
+        raise RecordError(
+            f"The record's lock file ({self.lock_file}) was removed while this command "
+            "held it, so another command could be changing the record too.",
+            hint="Nothing was saved. Run the command again; keep cleaners away from "
+            "dgtracker's .*.lock files while commands run.",
+        )
+
+
 @contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[Held]:
     """Hold the record's exclusive lock; the kernel frees it if this process dies."""
     lock_file = lock_path(path)
     if os.name == "nt":
         with _windows_lock(lock_file):
-            yield
+            yield Held(lock_file, None)
         return
-    try:
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, LOCK_FILE_MODE)
-    except OSError as error:
-        raise _cannot_lock(error, lock_file) from None
+    fd = _take(lock_file, lock_timeout())
     try:  # closing the file releases the lock
-        _wait_for_flock(fd, lock_file, lock_timeout())
-        yield
+        yield Held(lock_file, fd)
     finally:
         os.close(fd)
 
 
-def _wait_for_flock(fd: int, lock_file: Path, timeout: float) -> None:
+def _same_file(fd: int, lock_file: Path) -> bool:
+    held = os.fstat(fd)
+    try:
+        now = os.stat(lock_file, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _take(lock_file: Path, timeout: float) -> int:
+    """An open descriptor of `lock_file` holding its flock.
+
+    The lock is only a lock while the file locked is still the one at the path: if a
+    cleaner (`git clean -fdX`, a temp reaper) deleted or replaced it while this process
+    waited, the next command would lock a new file and both would write at once. So after
+    flock, the file at the path must be the one locked (same device and inode); if not,
+    let go and lock again.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, LOCK_FILE_MODE)
+        except OSError as error:
+            raise _cannot_lock(error, lock_file) from None
+        try:
+            _wait_for_flock(fd, lock_file, timeout, deadline)
+            same = _same_file(fd, lock_file)
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            return fd
+        os.close(fd)  # the file locked was removed or replaced: lock the one there now
+
+
+def _wait_for_flock(fd: int, lock_file: Path, timeout: float, deadline: float) -> None:
     """Take flock on `fd`, trying again until `timeout` seconds have passed.
 
     A try is one system call, so hundreds of commands can wait at once without starving
@@ -80,7 +133,6 @@ def _wait_for_flock(fd: int, lock_file: Path, timeout: float) -> None:
     import fcntl
     import time
 
-    deadline = time.monotonic() + timeout
     pause = 0.001
     while True:
         try:

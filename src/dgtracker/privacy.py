@@ -126,13 +126,60 @@ def due_on_request(candidate: Candidate) -> list[Due]:
     return [Due(candidate, held, "Personal data erased on request")] if held else []
 
 
-def same_person(one: Candidate, other: Candidate) -> bool:
-    """The same id and the same name or email: how a person is found in a backup."""
-    if one.id != other.id:
-        return False
-    if one.email and other.email and one.email.casefold() == other.email.casefold():
-        return True
-    return one.name == other.name and one.name != anonymised_name(one.id)
+def identifiers(candidate: Candidate) -> set[str]:
+    """What names the person in text: their name and email, case-folded."""
+    found = {candidate.email.casefold()} if candidate.email else set()
+    if candidate.name != anonymised_name(candidate.id):
+        found.add(candidate.name.casefold())
+    return found
+
+
+def _added_at(candidate: Candidate) -> datetime | None:
+    """The moment the person was added: with the id, the same person in every copy."""
+    return candidate.history[0].at if candidate.history else None
+
+
+def find_in_backups(person: Candidate, backups: list[tuple[Path, Record]]) -> list[list[Candidate]]:
+    """The person in each backup: the same id, and the same moment of being added, or a
+    name or email they had in any copy already found (a name corrected by hand in the
+    record is still found under the earlier name in an older backup)."""
+    known, moments = identifiers(person), {_added_at(person)} - {None}
+    found: list[list[Candidate]] = [[] for _ in backups]
+    changed = True
+    while changed:  # each copy found can name the person in an older one
+        changed = False
+        for index, (_, b_record) in enumerate(backups):
+            for other in b_record.candidates:
+                if other.id != person.id or any(other is c for c in found[index]):
+                    continue
+                if identifiers(other) & known or _added_at(other) in moments:
+                    found[index].append(other)
+                    known |= identifiers(other)
+                    moments |= {_added_at(other)} - {None}
+                    changed = True
+    return found
+
+
+REMOVED_REASON = "(removed: it named a person whose data was purged)"
+
+
+def names_of(plans: list[FilePlan]) -> set[str]:
+    """Every name and email the people due go by, in any of the files (before a purge)."""
+    return {name for plan in plans for due in plan.due for name in identifiers(due.candidate)}
+
+
+def forget(
+    record: Record, due: list[Due], names: set[str], *, by: str, today: date, now: datetime
+) -> None:
+    """Anonymise each person due in `record`, and remove any milestone change reason
+    that holds one of their `names` (a full name or email, as `names_of` gives them: a
+    first name alone is not found)."""
+    for each in due:
+        anonymise(each.candidate, why=each.why, by=by, today=today, now=now)
+    for milestone in record.milestones:
+        for change in milestone.history:
+            if change.reason and any(name in change.reason.casefold() for name in names):
+                change.reason = REMOVED_REASON
 
 
 def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: datetime) -> None:
@@ -219,8 +266,7 @@ def erasure_plans(
 ) -> list[FilePlan]:
     """One person erased on request, in each backup that holds them and in the record."""
     plans = []
-    for b_path, b_record in backups:
-        found = [c for c in b_record.candidates if same_person(person, c)]
+    for (b_path, b_record), found in zip(backups, find_in_backups(person, backups), strict=True):
         plans.append(FilePlan(b_path, b_record, [d for c in found for d in due_on_request(c)]))
     plans.append(FilePlan(path, record, due_on_request(person)))
     return plans

@@ -66,6 +66,14 @@ def _table(title: str | None = None) -> Table:
     )
 
 
+def _marks(console: Console) -> tuple[str, str]:
+    """The next milestone's and a done one's marks: ▶ and ✓, or ASCII where the output
+    cannot encode them (a legacy code page, PYTHONIOENCODING=ascii)."""
+    if console.encoding.lower().replace("-", "").startswith("utf"):
+        return "▶", "✓"
+    return ">", "x"
+
+
 def render_status(console: Console, record: Record, today: date) -> None:
     campaign = record.campaign
     heading = Text(visible(campaign.title), style="bold")
@@ -123,9 +131,10 @@ def render_milestones(
     table.add_column("Milestone", ratio=3, overflow="fold")
     table.add_column("When", ratio=2, overflow="fold")
     table.add_column("Countdown", ratio=2, overflow="fold")
+    marks = _marks(console)
     for view in milestone_views(record, today):
         style = "bold cyan" if view.is_next else _STATE_STYLE.get(view.state, "")
-        marker = "▶" if view.is_next else ("✓" if view.state == DONE else "")
+        marker = marks[0] if view.is_next else (marks[1] if view.state == DONE else "")
         when = view.milestone.when
         cells = [Text(marker, style=style)]
         if show_ids:

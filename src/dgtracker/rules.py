@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from dgtracker.dates import out_of_range
 from dgtracker.model import (
     ENTERS_STAGE,
     PERSONAL_FIELDS,
@@ -21,6 +22,7 @@ from dgtracker.model import (
     Action,
     Candidate,
     CriterionKind,
+    Event,
     MilestoneChangeKind,
     PanelRole,
     Stage,
@@ -65,6 +67,8 @@ class Field:
             return "missing" if self.required else None
         if type(value) is not self.kind and self.kind is not object:
             return f"expected {_KIND_NAMES[self.kind]}, found {_describe(value)}"
+        if self.kind is date or self.kind is datetime:
+            return self._moment(value)
         if self.text is not None:
             return problems_in_text(self.text, str(value))
         if self.choices is not None:
@@ -79,7 +83,14 @@ class Field:
                     return f"unknown field '{key}' (fields: {', '.join(self.keys)})"
                 if type(item) is not str:
                     return f"{key}: expected text, found {_describe(item)}"
-        if self.aware and getattr(value, "tzinfo", None) is None:
+        return None
+
+    def _moment(self, value: Any) -> str | None:
+        """A day or a moment: within the years a record holds, with an offset if asked."""
+        day = value.date() if type(value) is datetime else value
+        if problem := out_of_range(day):
+            return problem
+        if self.aware and value.tzinfo is None:
             return "needs a UTC offset (for example 2026-02-02T09:30:00Z)"
         return None
 
@@ -107,28 +118,28 @@ TOP = {
 CAMPAIGN = {
     "id": Field(str, required=True, text="title"),
     "title": Field(str, required=True, text="title"),
-    "organisation": Field(str),
-    "grade": Field(str),
-    "salary": Field(str),
-    "timezone": Field(str),
-    "description": Field(str),
+    "organisation": Field(str, text="organisation"),
+    "grade": Field(str, text="grade"),
+    "salary": Field(str, text="salary"),
+    "timezone": Field(str, text="id"),
+    "description": Field(str, text="description"),
 }
 RETENTION = {"anonymise_after_months": Field(int), "reserve_months": Field(int)}
 STAGE = {
-    "id": Field(str, required=True),
+    "id": Field(str, required=True, text="id"),
     "title": Field(str, text="title"),
     "kind": Field(str, choices=tuple(KINDS)),
     "needs_reason": Field(bool),
     "limit_days": Field(int),
 }
 MILESTONE = {
-    "id": Field(str, required=True),
+    "id": Field(str, required=True, text="id"),
     "title": Field(str, required=True, text="title"),
     "date": Field(date),
     "at": Field(datetime),
     "start": Field(date),
     "end": Field(date),
-    "label": Field(str),
+    "label": Field(str, text="label"),
     "tbc": Field(bool),
     "done": Field(date),
     "removed": Field(date),
@@ -137,15 +148,15 @@ MILESTONE = {
 }
 MILESTONE_CHANGE = {
     "at": Field(datetime, required=True, aware=True),
-    "by": Field(str, required=True),
+    "by": Field(str, required=True, text="by"),
     "change": Field(str, required=True, choices=frozenset(CHANGES), noun="change"),
-    "before": Field(str),
-    "after": Field(str),
+    "before": Field(str, text="label"),
+    "after": Field(str, text="label"),
     "reason": Field(str, text="reason"),
     "on": Field(date),
 }
 CANDIDATE = {
-    "id": Field(str, required=True),
+    "id": Field(str, required=True, text="id"),
     "name": Field(str, required=True, text="name"),
     "email": Field(str, text="email"),
     "phone": Field(str, text="phone"),
@@ -161,7 +172,7 @@ CANDIDATE = {
 EVENT = {
     "at": Field(datetime, required=True, aware=True),
     "on": Field(date, required=True),
-    "by": Field(str, required=True),
+    "by": Field(str, required=True, text="by"),
     "action": Field(str, required=True, choices=frozenset(ACTIONS), noun="action"),
     "stage": Field(str, choices=STAGE_ID, noun="stage"),
     "from_stage": Field(str, choices=STAGE_ID, noun="stage"),
@@ -220,6 +231,35 @@ MERGE_CONFLICT = {
 }
 
 
+# Colleagues' clocks may disagree a little (their changes meet in a merge): an entry is out
+# of order when it was recorded more than this before the entry above it.
+CLOCK_SKEW = timedelta(days=1)
+
+
+def history_problem(stage: str, history: list[Event], settled: bool = True) -> str | None:
+    """Why a candidate's history cannot be true, or None: entries are recorded in time
+    order (within CLOCK_SKEW), and the stage is the one the last stage entry put them at
+    (writers save what they load, so a record breaking this is refused, not built on).
+    `settled` False: a merge left two moves of theirs in conflict (merge.py), and the stage
+    stays as it was before both until `resolve` chooses one."""
+    latest: datetime | None = None
+    for index, event in enumerate(history):
+        at = event.at
+        if type(at) is datetime and at.tzinfo is not None:
+            if latest is not None and at < latest - CLOCK_SKEW:
+                return f"history[{index}] is out of time order ({at} is before {latest})"
+            latest = at
+    if not settled:
+        return None
+    entered: str | None = None
+    for event in effective_history(history):  # what an undo cancelled puts no one anywhere
+        if event.action in ENTERS_STAGE and event.stage:
+            entered = event.stage
+    if entered is not None and entered != stage:
+        return f"stage is '{stage}', but the history's last move put them at '{entered}'"
+    return None
+
+
 def candidate_problems(candidate: Candidate, stages: Mapping[str, Stage]) -> list[str]:
     """The rules a candidate keeps across its fields, whichever path built it (the fast
     load or the checks): a place in merit order only on the reserve list, and a reason
@@ -265,6 +305,7 @@ def compile_rules(fields: Fields) -> Reader:
     names: dict[str, Any] = {
         "problems_in_text": problems_in_text,
         "text_table": _text_table,
+        "moment_out_of_range": _moment_out_of_range,
         "known": frozenset(fields),
     }
     lines = [
@@ -276,7 +317,7 @@ def compile_rules(fields: Fields) -> Reader:
     for index, (key, field) in enumerate(fields.items()):
         value, kind = f"v{index}", f"kind{index}"
         names[kind] = field.kind
-        broken = [f"type({value}) is not {kind}"]
+        broken = [] if field.kind is object else [f"type({value}) is not {kind}"]
         if field.text is not None:
             broken.append(f"problems_in_text({field.text!r}, {value}) is not None")
         if field.choices == STAGE_ID:
@@ -287,9 +328,11 @@ def compile_rules(fields: Fields) -> Reader:
         if field.keys is not None:
             names[f"keys{index}"] = frozenset(field.keys)
             broken.append(f"not text_table({value}, keys{index})")
+        if field.kind is date or field.kind is datetime:
+            broken.append(f"moment_out_of_range({value})")
         if field.aware:
             broken.append(f"{value}.tzinfo is None")
-        test = " or ".join(broken)
+        test = " or ".join(broken) or "False"
         absent_or_broken = (
             f"{value} is None or {test}" if field.required else f"{value} is not None and ({test})"
         )
@@ -309,6 +352,11 @@ def _text_table(value: dict[str, Any], keys: Collection[str]) -> bool:
     return all(key in keys and type(item) is str for key, item in value.items())
 
 
+def _moment_out_of_range(value: date) -> bool:
+    """A day or moment outside the years a record holds (Field._moment says why)."""
+    return out_of_range(value.date() if type(value) is datetime else value) is not None
+
+
 def keeps_rules(table: Any, fields: Fields, stage_ids: Collection[str]) -> bool:
     """Whether `table` is a table with known fields only, each keeping its rule: asked of
     each Field in turn (the reference for compile_rules, and for tables read once)."""
@@ -325,6 +373,7 @@ class Checker:
         self.problems: list[str] = []
         self.stage_ids = stage_ids
         self.stages: list[Stage] = []  # the record's stages, once read
+        self.unsettled: set[str] = set()  # candidates whose stage waits for `resolve`
 
     def table(self, value: Any, where: str) -> dict[str, Any] | None:
         if isinstance(value, dict):

@@ -44,6 +44,7 @@ from dgtracker.rules import (
     Checker,
     candidate_problems,
     compile_rules,
+    history_problem,
     text_id,
 )
 
@@ -72,8 +73,9 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     criteria = panel_schema.criteria(check, data.get("criteria"))
     panel = panel_schema.panel(check, data.get("panel"))
     milestones = _milestones(check, data.get("milestones", []))
-    candidates, highest = _candidates(check, data.get("candidates", []))
     conflicts = _conflicts(check, data.get("conflicts", []))
+    check.unsettled = {c.path[1] for c in conflicts if c.path[0::2] == ["candidates", "stage"]}
+    candidates, highest = _candidates(check, data.get("candidates", []))
     next_number = top["next_candidate_number"] or 1
     if check.problems or campaign is None:
         return None, check.problems
@@ -306,6 +308,10 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
             )
         )
         _note_candidate_problems(check, candidates[-1], stages, where)
+        settled = cid not in check.unsettled
+        history = candidates[-1].history
+        if got["stage"] and (problem := history_problem(got["stage"], history, settled)):
+            check.note(f"{where}: {problem}")
     return candidates, highest
 
 
@@ -423,6 +429,8 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         return None
     if aliases is not None and not all(type(alias) is str for alias in aliases):
         return None
+    if history_problem(stage, history) is not None:
+        return None  # the checks above say what is wrong
     return Candidate(
         cid,
         name,

@@ -14,6 +14,7 @@ import errno
 import gc
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -21,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.errors import InvalidRecord, RecordError, Refused
+from dgtracker.locking import Held, real_path
 from dgtracker.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.locking import locked as locked  # re-exported: how commands hold it
-from dgtracker.locking import real_path
 from dgtracker.model import Record
 from dgtracker.progress import Walk, quietly
 from dgtracker.record_text import Layout, parse_in_pieces, text_keeping_unchanged
@@ -49,10 +50,17 @@ def _temp_prefix(target: Path) -> str:
 # --- reading -----------------------------------------------------------------------
 
 
+# Far beyond any campaign (a record of 100,000 candidates is about 60 MB): a larger file
+# is not a record, and reading it whole could exhaust the memory.
+MAX_RECORD_BYTES = 512 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+    """The record's text. Anything but a regular file (a symlink to one is fine) is
+    refused before a byte is read: a FIFO would hang every command (a writer holding the
+    lock meanwhile), and /dev/zero never ends."""
+    try:  # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise RecordError(
             f"No record at {path}.",
@@ -63,6 +71,26 @@ def read_text(path: Path) -> str:
         raise RecordError(f"{path} is a folder, not a record file.") from None
     except OSError as error:
         raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise RecordError(f"{path} is a folder, not a record file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise RecordError(
+                f"{path} is not a regular file (a pipe, a device or a socket), "
+                "so it cannot be a record.",
+                hint="Choose the record file itself with --file PATH.",
+            )
+        if info.st_size > MAX_RECORD_BYTES:
+            raise RecordError(
+                f"{path} is {info.st_size:,} bytes, more than a record can be "
+                f"({MAX_RECORD_BYTES:,}).",
+                hint="Choose the record file itself with --file PATH.",
+            )
+        try:
+            raw = handle.read(MAX_RECORD_BYTES + 1)
+        except OSError as error:
+            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -204,12 +232,25 @@ def _failure(error: OSError, path: Path) -> RecordError:
     )
 
 
-def write_text_atomically(path: Path, text: str | bytes, mode: int | None = None) -> None:
-    """Replace `path` with `text` (or bytes), or leave it untouched; no temp file is left behind.
+def write_text_atomically(
+    path: Path,
+    text: str | bytes,
+    mode: int | None = None,
+    lock: Held | None = None,
+    *,
+    follow: bool = True,
+    exclusive: bool = False,
+) -> None:
+    """Replace `path` with `text` (or bytes), or leave it untouched; no temp file is left
+    behind.
 
-    `mode` defaults to the existing file's permissions, else 0600.
+    `mode` defaults to the existing file's permissions, else 0600. Given the `lock`, it is
+    confirmed still held just before the rename. `follow`: a symlinked record is updated
+    through its link; an export or a backup (follow=False) never follows a link at its
+    own name: the rename replaces the name itself. `exclusive`: never replace anything
+    (the temp file is linked to its name, which fails if the name is taken).
     """
-    target = real_path(path)
+    target = real_path(path) if follow else Path(os.path.abspath(path))
     directory = target.parent
     if mode is None:
         try:
@@ -237,12 +278,18 @@ def write_text_atomically(path: Path, text: str | bytes, mode: int | None = None
             os.close(fd)
         if mode != NEW_FILE_MODE:
             os.chmod(temp, mode)
-        os.replace(temp, target)
+        if lock is not None:
+            lock.confirm()
+        if exclusive:
+            os.link(temp, target)
+            os.unlink(temp)
+        else:
+            os.replace(temp, target)
     except OSError as error:
-        _remove_quietly(temp)
+        remove_quietly(temp)
         raise _failure(error, path) from None
     except BaseException:
-        _remove_quietly(temp)
+        remove_quietly(temp)
         raise
     try:
         _fsync_directory(directory)
@@ -254,12 +301,12 @@ def write_text_atomically(path: Path, text: str | bytes, mode: int | None = None
         ) from None
 
 
-def _remove_quietly(path: Path) -> None:
+def remove_quietly(path: Path) -> None:
     with suppress(OSError):
         os.unlink(path)
 
 
-def _is_leftover(name: str, target: Path) -> bool:
+def is_leftover(name: str, target: Path) -> bool:
     """A temp file of the record, or of one of its backups (they hold personal data too)."""
     if name.startswith(_temp_prefix(target)):
         return True
@@ -275,13 +322,19 @@ def tidy_leftovers(path: Path) -> list[Path]:
     except OSError:
         return []
     for entry in entries:
-        if _is_leftover(entry.name, target):
-            _remove_quietly(Path(entry.path))
+        if is_leftover(entry.name, target):
+            remove_quietly(Path(entry.path))
             removed.append(Path(entry.path))
     return removed
 
 
-def save(path: Path, record: Record, layout: Layout | None = None, each: Walk = quietly) -> None:
+def save(
+    path: Path,
+    record: Record,
+    layout: Layout | None = None,
+    each: Walk = quietly,
+    lock: Held | None = None,
+) -> None:
     """Write the record safely (call under the lock).
 
     Given the `layout` of the text it was loaded from, each candidate whose data did not
@@ -292,6 +345,7 @@ def save(path: Path, record: Record, layout: Layout | None = None, each: Walk = 
 
     from dgtracker.serialise import record_to_data
 
+    _refuse_read_only(path)
     meant = record_to_data(record)
     text = None
     if layout is not None:
@@ -299,54 +353,67 @@ def save(path: Path, record: Record, layout: Layout | None = None, each: Walk = 
     if text is None:
         text = _dumps(meant)
         _verify(text, meant, path)
-    write_text_atomically(path, text)
+    write_text_atomically(path, text, lock=lock)
+
+
+def _refuse_read_only(path: Path) -> None:
+    """A record its owner made read-only stays unchanged. The rename that saves it needs
+    only the folder's permission, so the file's own must be asked (root included). A
+    record with several hard links is refused too: the lock is keyed on the name."""
+    try:
+        info = os.stat(real_path(path))
+    except FileNotFoundError:
+        return
+    mode, links = info.st_mode, info.st_nlink
+    if mode & 0o222 == 0 or not os.access(real_path(path), os.W_OK):
+        raise RecordError(
+            f"{path} is read-only (mode {mode & 0o7777:04o}), so it was not changed.",
+            hint="Make it writable (chmod u+w) if it should change; nothing was written.",
+        )
+    if links > 1:  # a save replaces one name: the others would keep the old record
+        raise RecordError(
+            f"{path} has {links} hard links, so a save would split it in two "
+            "(and each name would have a lock of its own).",
+            hint="Keep one name (copy the file, or use a symbolic link); nothing was written.",
+        )
 
 
 def backup(path: Path) -> Path:
     """Copy the current record beside it, 0600, under a name that is never reused."""
     target = real_path(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    copy = target.with_name(f"{target.name}.bak-{stamp}-{os.urandom(2).hex()}")
-    write_text_atomically(copy, read_text(target), mode=NEW_FILE_MODE)
+    copy = target.with_name(f"{target.name}.bak-{stamp}-{os.urandom(8).hex()}")
+    text = read_text(target)
+    write_text_atomically(copy, text, mode=NEW_FILE_MODE, follow=False, exclusive=True)
     return copy
-
-
-def backups_of(path: Path) -> list[Path]:
-    target = real_path(path)
-    return sorted(target.parent.glob(f"{target.name}.bak-*"))
-
-
-def write_export(path: Path, text: str | bytes, *, force: bool, record_path: Path) -> None:
-    """Write an export holding personal data (mode 0600), safely like the record itself.
-
-    Refuses to replace an existing file unless `force`, and never writes over the record.
-    """
-    if real_path(path) == real_path(record_path):
-        raise Refused(f"{path} is the record itself.", hint="Choose another path with -o.")
-    if not force and os.path.lexists(path):
-        raise Refused(
-            f"{path} already exists.",
-            hint="Add --force to replace it, or choose another path with -o.",
-        )
-    directory = real_path(path).parent
-    if not directory.is_dir():
-        raise Refused(f"Cannot create {path}: the folder {directory} does not exist.")
-    write_text_atomically(path, text, mode=NEW_FILE_MODE)
 
 
 @contextmanager
 def updating(path: Path, each: Walk = quietly) -> Iterator[Record]:
     """Lock, load, let the caller change the record, then save it; save nothing on error."""
-    with locked(path):
+    with locked(path) as lock:
         tidy_leftovers(path)
         record, layout = load_with_layout(path, each)
         yield record
-        save(path, record, layout, each)
+        save(path, record, layout, each, lock)
 
 
-def create(path: Path, record: Record, keep_backup: bool) -> Path | None:
-    """Write a new record at `path`; an existing one is first backed up if asked."""
+def create(path: Path, record: Record, replace: bool) -> Path | None:
+    """Write a new record at `path`. An existing one is refused, or if `replace` backed up
+    and replaced: the check is made under the lock, so two `init`s at once cannot both
+    believe the path was free, and a record that writers are filling is never lost."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:  # nothing there, or a link to nothing yet: create it
+        pass
+    except OSError as error:  # a symlink loop, a file where a folder should be, …
+        raise RecordError(
+            f"Cannot use {path}: {error.strerror or error}.",
+            hint="Check the path (a symbolic link pointing back at itself?), "
+            "or choose another with --file.",
+        ) from None
     directory = real_path(path).parent
+    umask = os.umask(0o077)  # every folder made (parents too) is private, whatever the umask
     try:  # a first `init` makes the default data/ folder; private, like the record
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
@@ -354,8 +421,17 @@ def create(path: Path, record: Record, keep_backup: bool) -> Path | None:
             f"Cannot create the folder {directory}: {error.strerror or error}.",
             hint="Create the folder yourself, or choose another path with --file.",
         ) from None
-    with locked(path):
+    finally:
+        os.umask(umask)
+    with locked(path) as lock:
         tidy_leftovers(path)
-        saved = backup(path) if keep_backup and real_path(path).exists() else None
-        save(path, record)
+        exists = os.path.lexists(real_path(path))
+        if exists and not replace:
+            raise Refused(
+                f"A record already exists at {path}.",
+                hint="Use --force to replace it (a backup is kept), "
+                "or --file to choose another path.",
+            )
+        saved = backup(path) if exists else None
+        save(path, record, lock=lock)
     return saved

@@ -29,6 +29,12 @@ INVISIBLE = (
 INVISIBLE_UNICODE = (15, 1)
 # True on a Python whose Unicode is newer than the ranges above: check by category too.
 _NEWER_UNICODE = tuple(map(int, unicodedata.unidata_version.split("."))) > INVISIBLE_UNICODE
+# Printable characters that show as blank space (Hangul fillers, the blank Braille
+# pattern, Khmer inherent vowels): a name made only of these looks like no name at all.
+BLANK_LOOKING = (
+    " \t\xa0\u115f\u1160\u17b4\u17b5\u2800\u3000\u3164\uffa0"
+    + "".join(map(chr, range(0x2000, 0x200B)))  # the spaces of typesetting
+)
 _CONTROL_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}]")
 _CONTROL_BUT_NEWLINE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]")
 # Cc never changes (U+0000..U+001F and U+007F..U+009F, all in the patterns above).
@@ -47,9 +53,17 @@ LIMITS = {
     "by": 100,
     "evidence": 10_000,
     "where": 200,
+    "id": 64,  # candidate, milestone and stage ids, the time zone: one word
+    "label": 200,  # a milestone's window label, the dates a change history records
+    "grade": 200,
+    "salary": 200,
+    "description": 10_000,
 }
 # Fields that may hold several lines (a pasted note, a reason, a panel's evidence).
-MULTILINE = {"note", "reason", "evidence"}
+MULTILINE = {"note", "reason", "evidence", "description"}
+# Fields that are one word: not empty, no spaces, printable (a record edited by hand or
+# merged from elsewhere can hold anything; an id is shown everywhere and in cron mail).
+ONE_WORD = {"id"}
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -111,6 +125,11 @@ def clean_field(field: str, value: str) -> str:
             f"The {label} contains a hidden or control character ({_describe_char(bad)}).",
             hint="Type the text again without it; such characters can disguise text.",
         )
+    if field in ONE_WORD and (not value or not value.isprintable() or _has_space(value)):
+        raise Refused(
+            f"The {label} '{visible(value)}' is not one word of printable characters.",
+            hint="Use letters, digits and hyphens, without spaces.",
+        )
     value = value.strip()
     limit = LIMITS.get(field)
     if limit is not None and len(value) > limit:
@@ -123,13 +142,29 @@ def clean_field(field: str, value: str) -> str:
             f"The {label} does not look like an email address.",
             hint="Give one address such as name@example.org.",
         )
-    if field in {"name", "title"} and not value:
-        raise Refused(f"The {label} cannot be empty.")
+    if field in {"name", "title"} and not value.strip(BLANK_LOOKING):
+        raise Refused(
+            f"The {label} cannot be empty.",
+            hint="It has no visible character (fillers such as U+3164 show as blanks).",
+        )
     return value
+
+
+def _has_space(value: str) -> bool:
+    return any(char.isspace() for char in value)
+
+
+# Fields whose rule is only "no hidden character, within the limit" (and, for an id, one
+# word): for these a printable value within the limit keeps the rule, known at once.
+_PRINTABLE_IS_ENOUGH = frozenset(LIMITS) - {"email", "name", "title", "id"}
 
 
 def problems_in_text(field: str, value: str) -> str | None:
     """The reason a stored value breaks the rules, or None (used when checking a record)."""
+    # str.isprintable is false for every character clean_field refuses (Cc, Cf, Cs, Zl, Zp)
+    simple = field in _PRINTABLE_IS_ENOUGH or (field == "id" and value and " " not in value)
+    if simple and value.isprintable() and len(value) <= LIMITS.get(field, 0):
+        return None
     try:
         clean_field(field, value)
     except Refused as error:

@@ -8,6 +8,7 @@ gathers them.
 
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,7 +33,7 @@ from dgtracker.cli.report import commands as report_commands
 from dgtracker.cli.shell import commands as shell_commands
 from dgtracker.cli.slots import commands as slot_commands
 from dgtracker.cli.team import commands as team_commands
-from dgtracker.errors import INTERNAL, USAGE, DgError
+from dgtracker.errors import INTERNAL, RECORD_UNUSABLE, USAGE, DgError
 
 
 def show_error(error: DgError) -> None:
@@ -174,6 +175,7 @@ def main() -> None:
         from typer.completion import completion_init  # type: ignore[attr-defined]
 
         completion_init()
+    _tolerate_legacy_encodings()
     try:
         app(prog_name="dgtracker", complete_var=COMPLETE_VAR)
     except SystemExit as done:  # how typer ends every command, with its exit code
@@ -190,6 +192,13 @@ def main() -> None:
                 f'  dgtracker {" ".join(before)} "{" ".join(text)}"\n'
             )
         _leave(done.code)
+    except BrokenPipeError:  # the reader left: end quietly, as at a closed pipe anywhere
+        _silence_stdout()
+        os._exit(CLOSED_PIPE)
+    except OSError as error:  # the output could not be written (/dev/full)
+        if os.environ.get("DGTRACKER_DEBUG"):
+            raise
+        _output_failed(error)
     except Exception as error:  # never show a traceback to a user
         if os.environ.get("DGTRACKER_DEBUG"):
             raise
@@ -199,6 +208,29 @@ def main() -> None:
             "  Please report this; set DGTRACKER_DEBUG=1 to see the details.\n"
         )
         sys.exit(INTERNAL)
+
+
+def _tolerate_legacy_encodings() -> None:
+    """Where the output is not UTF-8 (a legacy code page, PYTHONIOENCODING=ascii), show a
+    character it cannot hold as an escape (\\xeb) rather than fail part-way."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding and not encoding.startswith("utf") and reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _output_failed(error: OSError) -> None:
+    """A system error dgtracker's own checks did not turn into a message: almost always
+    the output (a full disk behind > FILE, a closed pipe). Exit 3 with the reason."""
+    where = f" ({error.filename})" if error.filename else " (writing the output)"
+    with suppress(OSError, ValueError):
+        sys.stderr.write(
+            f"dgtracker: {error.strerror or error}{where}.\n"
+            "  The record is as it was before this command, or fully saved by it.\n"
+        )
+        sys.stderr.flush()
+    os._exit(RECORD_UNUSABLE)  # exiting normally would try again to flush the output
 
 
 GLOBAL_OPTIONS = ("--file", "-f", "--dir", "--as-of")
@@ -280,6 +312,8 @@ def _leave(code: object) -> None:
                 stream.flush()
     except BrokenPipeError:  # the reader left before the last of the output
         os._exit(CLOSED_PIPE)
+    except OSError as error:  # a full disk behind > FILE: say so, exit 3
+        _output_failed(error)
     except Exception:  # any other failure to flush: the usual exit reports it
         raise SystemExit(code) from None
     os._exit(code)

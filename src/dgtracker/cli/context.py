@@ -210,7 +210,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
     path = record_path(ctx)
     if not os.path.lexists(path):
         storage.read_text(path)  # the standard "no record here: init" message
-    with storage.locked(path):
+    with storage.locked(path) as lock:
         storage.tidy_leftovers(path)
         record, layout = storage.load_with_layout(path, _walk(progress))
         known = {candidate.id for candidate in record.candidates}
@@ -219,9 +219,8 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
             _not_before_the_record(record, today)
         change = Change(record, today, now_utc(), who)
         yield change
-        storage.save(
-            path, change.record, layout if change.record is record else None, _walk(progress)
-        )
+        layout_kept = layout if change.record is record else None
+        storage.save(path, change.record, layout_kept, _walk(progress), lock)
         if not change.summary:
             added = [c.id for c in change.record.candidates if c.id not in known]
             words = ctx.command_path.split()[1:] or ["change"]

@@ -149,7 +149,7 @@ def deliver(
     if output is None or str(output) == "-":
         write_stdout(data)
         return
-    from dgtracker.storage import write_export
+    from dgtracker.exports import write_export
 
     write_export(output, data, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: {summary}.")
@@ -295,13 +295,18 @@ def _read_bytes(path: Path) -> bytes:
 
 def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
     from dgtracker.spreadsheet import SKIP, UPDATE
+    from dgtracker.text import visible
 
     for outcome in plan.outcomes:
         row, existing = outcome.row, outcome.existing
         if outcome.action == UPDATE and existing:
-            typer.echo(f"line {row.line}: updated {existing.id}: {outcome.detail}")
+            detail = visible(outcome.detail)
+            typer.echo(f"line {row.line}: updated {visible(existing.id)}: {detail}")
         elif outcome.action == SKIP and existing:
-            typer.echo(f"line {row.line}: skipped {row.email} ({existing.id}): {outcome.detail}")
+            typer.echo(
+                f"line {row.line}: skipped {visible(row.email or '')} ({visible(existing.id)}): "
+                f"{visible(outcome.detail)}"
+            )
     ids = f" ({added[0].id}–{added[-1].id})" if len(added) > 1 else ""
     ids = f" ({added[0].id})" if len(added) == 1 else ids
     skipped = plan.count(SKIP)
@@ -312,4 +317,5 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
     for note in plan.notes:
         typer.echo(f"Note: {note}")
     if plan.ignored_columns:
-        typer.echo(f"Columns not imported: {', '.join(plan.ignored_columns)}.")
+        ignored = ", ".join(visible(column) for column in plan.ignored_columns)
+        typer.echo(f"Columns not imported: {ignored}.")

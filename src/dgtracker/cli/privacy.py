@@ -100,7 +100,7 @@ def export_subject(
     if output is None:
         write(text)
         return
-    from dgtracker.storage import write_export
+    from dgtracker.exports import write_export
 
     write_export(output, text, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")

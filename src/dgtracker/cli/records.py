@@ -49,11 +49,6 @@ def init(
 
     settings = settings_of(ctx)
     path = settings.path
-    if path.exists() and not force:
-        raise Refused(
-            f"A record already exists at {path}.",
-            hint="Use --force to replace it (a backup is kept), or --file to choose another path.",
-        )
     if title is None:
         if closes is not None or organisation:
             raise Refused("--closes and --organisation go with --title.")
@@ -66,7 +61,7 @@ def init(
         record = template.blank_campaign(
             clean_field("title", title), closing, clean_field("organisation", organisation)
         )
-    saved = storage.create(path, record, keep_backup=force)
+    saved = storage.create(path, record, replace=force)
     if saved is not None:
         typer.echo(f"Kept the old record as {saved}")
     typer.echo(f"Created {path} ({record.campaign.title}).")

@@ -69,7 +69,7 @@ def report(
 
         write(html)
         return
-    from dgtracker.storage import write_export
+    from dgtracker.exports import write_export
 
     write_export(output, html, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: the {audience.value} report as of {today.isoformat()}.")

@@ -95,12 +95,17 @@ def resolve(
         conflict = conflicts.find(change.record.conflicts, conflict_id)
         data = rtoml.loads(storage.serialise(change.record)[0])  # as a file holds it
         kept = conflicts.settle(data, conflict, side)
+        stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
+        if stage_chosen:  # the move kept is made again, last, so the history says so
+            conflicts.record_move(
+                data, conflict, kept, side, by=change.by, today=change.today, now=change.now
+            )
         settled, problems = record_from_data(data)
         if settled is None:
             raise Refused(
                 f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
             )
-        if conflict.path[0] == "candidates" and len(conflict.path) > 2:
+        if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
             from dgtracker.actions import add_note
             from dgtracker.conflicts import shown
 
