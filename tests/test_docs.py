@@ -10,6 +10,8 @@ from dgtracker.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = {path: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))}
+PAGES = {ROOT / "README.md": README, **DOCS, ROOT / "benchmarks" / "README.md": None}
 
 
 def _quick_start_commands() -> list[str]:
@@ -46,9 +48,36 @@ COMMANDS = _all_commands()
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_command_has_help_and_is_in_the_readme(name: str) -> None:
+def test_command_has_help_and_is_documented(name: str) -> None:
     assert getattr(COMMANDS[name], "help", None), f"{name} has no help text"
-    assert f"`{name}" in README, f"{name} is not documented in the README"
+    assert f"`{name}" in DOCS[ROOT / "docs" / "commands.md"], f"{name} is not in docs/commands.md"
+    assert f"`{name}" in README or any(f"`{name}" in text for text in DOCS.values())
+
+
+def test_every_docs_page_is_linked_from_the_readme() -> None:
+    for path in DOCS:
+        assert f"](docs/{path.name}" in README, f"the README does not link to docs/{path.name}"
+
+
+def _anchor(heading: str) -> str:
+    """The anchor a Markdown renderer gives a heading (GitHub's rule)."""
+    heading = re.sub(r"[`*]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", heading).replace(" ", "-")
+
+
+@pytest.mark.parametrize("page", sorted(PAGES), ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_link_in_the_docs_leads_somewhere(page: Path) -> None:
+    """Relative links name a file that exists and, after #, a heading it has."""
+    text = page.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"^[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        linked = (page.parent / file).resolve() if file else page
+        assert linked.exists(), f"{page.name}: {target} names no file"
+        if anchor and linked.suffix == ".md":
+            headings = re.findall(r"(?m)^#+ (.*)$", linked.read_text(encoding="utf-8"))
+            assert anchor in {_anchor(h) for h in headings}, f"{page.name}: no heading #{anchor}"
 
 
 def _layout_section() -> str:
