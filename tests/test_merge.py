@@ -11,7 +11,7 @@ import rtoml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dgtracker import actions, storage, template
+from dgtracker import actions, milestone_actions, storage, template
 from dgtracker.dates import When
 from dgtracker.errors import Refused
 from dgtracker.merge import SCHEDULE, merge
@@ -72,9 +72,11 @@ def apply(data: dict[str, Any], changes: list[Op], who: str, offset: int) -> dic
                 )
             elif what == "reschedule":
                 milestone = ["sift", "interviews"][which % 2]
-                actions.reschedule(record, milestone, SCHEDULES[choice], by=who, now=now)
+                milestone_actions.reschedule(record, milestone, SCHEDULES[choice], by=who, now=now)
             else:
-                actions.mark_done(record, "closing", on=TODAY, today=TODAY, by=who, now=now)
+                milestone_actions.mark_done(
+                    record, "closing", on=TODAY, today=TODAY, by=who, now=now
+                )
         except Refused:
             pass  # a change the rules refuse (already there, already done): skipped
     return as_data(record)

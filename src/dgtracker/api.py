@@ -14,8 +14,9 @@ everything the CLI does without it::
 
 Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
 lock; a block that raises saves nothing), and `purge(path, ...)`. Beside it:
-- `dgtracker.actions`: every change and its rules (add_candidate, move, add_note,
-  add_milestone, mark_done, reschedule, find_candidate, resolve_stage);
+- `dgtracker.actions`: every change to a candidate and its rules (add_candidate, move,
+  add_note, find_candidate, resolve_stage); `dgtracker.milestone_actions` (add_milestone,
+  mark_done, reschedule, reopen_milestone);
 - `dgtracker.bulk`: one decision for many candidates, all or none (move_many,
   at_stage_except);
 - `dgtracker.views`: what is true on a day (milestone_views, pipeline, outcome_date,

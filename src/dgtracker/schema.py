@@ -7,11 +7,10 @@ field with the same rules, to say what is wrong. serialise.py writes a record ba
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
-from dgtracker import panel_schema
-from dgtracker.dates import When
+from dgtracker import milestone_schema, panel_schema
 from dgtracker.model import (
     DEFAULT_TIMEZONE,
     SCHEMA_VERSION,
@@ -20,9 +19,6 @@ from dgtracker.model import (
     Candidate,
     Event,
     MergeConflict,
-    Milestone,
-    MilestoneChange,
-    MilestoneChangeKind,
     Record,
     Retention,
     Stage,
@@ -32,12 +28,9 @@ from dgtracker.rules import (
     ACTIONS,
     CAMPAIGN,
     CANDIDATE,
-    CHANGES,
     EVENT,
     KINDS,
     MERGE_CONFLICT,
-    MILESTONE,
-    MILESTONE_CHANGE,
     RETENTION,
     STAGE,
     TOP,
@@ -72,7 +65,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     check.stage_ids = frozenset(stage.id for stage in stages)
     criteria = panel_schema.criteria(check, data.get("criteria"))
     panel = panel_schema.panel(check, data.get("panel"))
-    milestones = _milestones(check, data.get("milestones", []))
+    milestones = milestone_schema.milestones(check, data.get("milestones", []))
     conflicts = _conflicts(check, data.get("conflicts", []))
     check.unsettled = {c.path[1] for c in conflicts if c.path[0::2] == ["candidates", "stage"]}
     candidates, highest = _candidates(check, data.get("candidates", []))
@@ -174,93 +167,6 @@ def _stages(check: Checker, raw: Any) -> list[Stage]:
             )
         )
     return stages
-
-
-def _when(check: Checker, table: dict[str, Any], got: dict[str, Any], where: str) -> When:
-    day, at, start, end = got["date"], got["at"], got["start"], got["end"]
-    given = [name for name in ("date", "at", "start", "tbc") if name in table]
-    if len(given) != 1:
-        check.note(
-            f"{where}: give exactly one of 'date', 'at', 'start' and 'end', or 'tbc = true'"
-            + (f" (found {', '.join(given)})" if given else "")
-        )
-        return When()
-    if given == ["tbc"] and got["tbc"] is False:
-        check.note(f"{where}.tbc: give a date instead of 'tbc = false'")
-    if at is not None:
-        if at.tzinfo is not None:
-            check.note(
-                f"{where}.at: write a local time without an offset (the campaign's time zone "
-                "applies)"
-            )
-        return When(at.date(), at.date(), time(at.hour, at.minute))
-    if day is not None:
-        return When(day, day)
-    if start is not None:
-        if end is None:
-            check.note(f"{where}: a window needs an 'end' date as well as 'start'")
-            return When()
-        if end < start:
-            check.note(f"{where}: the window ends before it starts")
-        return When(start, end, None, got["label"])
-    return When()
-
-
-def _milestones(check: Checker, raw: Any) -> list[Milestone]:
-    if not isinstance(raw, list):
-        check.note("milestones: expected a list of [[milestones]] tables")
-        return []
-    milestones: list[Milestone] = []
-    seen: set[str] = set()
-    for index, item in enumerate(raw):
-        where = f"milestones[{index}]"
-        table = check.table(item, where)
-        if table is None:
-            continue
-        milestone_id = text_id(table)
-        where = f"milestones[{index}] ({milestone_id})" if milestone_id else where
-        got = check.fields(table, MILESTONE, where)
-        if milestone_id in seen:
-            check.note(f"{where}: duplicate milestone id '{milestone_id}'")
-        seen.add(milestone_id)
-        remind = got["remind_days"]
-        if remind is not None and not all(type(d) is int and d >= 0 for d in remind):
-            check.note(f"{where}.remind_days: expected a list of whole days >= 0")
-            remind = None
-        milestones.append(
-            Milestone(
-                id=got["id"] or "",
-                title=got["title"] or "",
-                when=_when(check, table, got, where),
-                done=got["done"],
-                removed=got["removed"],
-                remind_days=tuple(remind) if remind is not None else None,
-                history=_milestone_history(check, got["history"] or [], where),
-            )
-        )
-    return milestones
-
-
-def _milestone_history(check: Checker, raw: list[Any], where: str) -> list[MilestoneChange]:
-    history = []
-    for index, item in enumerate(raw):
-        h_where = f"{where}.history[{index}]"
-        table = check.table(item, h_where)
-        if table is None:
-            continue
-        got = check.fields(table, MILESTONE_CHANGE, h_where)
-        history.append(
-            MilestoneChange(
-                at=got["at"] or datetime(1970, 1, 1, tzinfo=UTC),
-                by=got["by"] or "",
-                change=CHANGES.get(got["change"] or "", MilestoneChangeKind.ADDED),
-                before=got["before"],
-                after=got["after"],
-                reason=got["reason"],
-                on=got["on"],
-            )
-        )
-    return history
 
 
 def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:

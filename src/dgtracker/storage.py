@@ -1,5 +1,8 @@
 """Reading and writing the record file, safely.
 
+(Over 400 lines on purpose: every step of one safe save, and every check before one, is
+here in the order it runs; the lock is in locking.py, exports in exports.py.)
+
 Every change is a read-modify-write under an exclusive lock. A save first checks that its
 text parses back to exactly what was meant (each part it wrote anew, when it keeps the
 text of unchanged candidates: record_text.py), then writes a temp file in the same

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from dgtracker.actions import slug
 from dgtracker.dates import When
+from dgtracker.milestone_actions import slug
 from dgtracker.model import (
     Campaign,
     Criterion,

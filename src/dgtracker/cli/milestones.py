@@ -97,8 +97,8 @@ def milestone_add(
     by: ByOption = None,
 ) -> None:
     """Add a milestone."""
-    from dgtracker.actions import add_milestone
     from dgtracker.dates import format_when
+    from dgtracker.milestone_actions import add_milestone
 
     cleaned, days = clean_field("title", title), _remind_days(remind)
     with changing(ctx, by) as change:
@@ -131,8 +131,8 @@ def milestone_done(
     by: ByOption = None,
 ) -> None:
     """Mark a milestone done."""
-    from dgtracker.actions import mark_done
     from dgtracker.dates import format_day
+    from dgtracker.milestone_actions import mark_done
 
     with changing(ctx, by) as change:
         when = typed_date(on, change.today, "--on") or change.today
@@ -168,8 +168,8 @@ def milestone_reschedule(
 ) -> None:
     """Move a milestone to a new date or window (the old one stays in its history); one
     marked done stays done unless --reopen."""
-    from dgtracker.actions import reschedule
     from dgtracker.dates import format_when
+    from dgtracker.milestone_actions import reschedule
 
     reason_text = optional_text("reason", reason)
     with changing(ctx, by) as change:
@@ -199,7 +199,7 @@ def milestone_reopen(
     by: ByOption = None,
 ) -> None:
     """Mark a milestone not done again (kept in its history)."""
-    from dgtracker.actions import reopen_milestone
+    from dgtracker.milestone_actions import reopen_milestone
 
     reason_text = optional_text("reason", reason)
     with changing(ctx, by) as change:
