@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from dgtracker.dates import out_of_range
+from dgtracker.dates import EARLIEST, LATEST, out_of_range
 from dgtracker.model import (
     ENTERS_STAGE,
     PERSONAL_FIELDS,
@@ -33,7 +33,7 @@ from dgtracker.model import (
     StageKind,
     effective_history,
 )
-from dgtracker.text import problems_in_text
+from dgtracker.text import problems_in_text, quick_text_check
 
 _KIND_NAMES = {
     str: "text",
@@ -309,7 +309,6 @@ def compile_rules(fields: Fields) -> Reader:
     names: dict[str, Any] = {
         "problems_in_text": problems_in_text,
         "text_table": _text_table,
-        "moment_out_of_range": _moment_out_of_range,
         "known": frozenset(fields),
     }
     lines = [
@@ -322,8 +321,11 @@ def compile_rules(fields: Fields) -> Reader:
         value, kind = f"v{index}", f"kind{index}"
         names[kind] = field.kind
         broken = [] if field.kind is object else [f"type({value}) is not {kind}"]
-        if field.text is not None:
-            broken.append(f"problems_in_text({field.text!r}, {value}) is not None")
+        if field.text is not None:  # text.py's own quick answer first, then the full rule
+            quick = quick_text_check(field.text, value)
+            broken.append(
+                f"not ({quick}) and problems_in_text({field.text!r}, {value}) is not None"
+            )
         if field.choices == STAGE_ID:
             broken.append(f"{value} not in stage_ids")
         elif field.choices is not None:
@@ -332,8 +334,8 @@ def compile_rules(fields: Fields) -> Reader:
         if field.keys is not None:
             names[f"keys{index}"] = frozenset(field.keys)
             broken.append(f"not text_table({value}, keys{index})")
-        if field.kind is date or field.kind is datetime:
-            broken.append(f"moment_out_of_range({value})")
+        if field.kind is date or field.kind is datetime:  # dates.out_of_range, by the year
+            broken.append(f"not {EARLIEST.year} <= {value}.year <= {LATEST.year}")
         if field.aware:
             broken.append(f"{value}.tzinfo is None")
         test = " or ".join(broken) or "False"
@@ -354,11 +356,6 @@ def compile_rules(fields: Fields) -> Reader:
 def _text_table(value: dict[str, Any], keys: Collection[str]) -> bool:
     """A table of text with known keys only (Field.keys), as Field.problem checks it."""
     return all(key in keys and type(item) is str for key, item in value.items())
-
-
-def _moment_out_of_range(value: date) -> bool:
-    """A day or moment outside the years a record holds (Field._moment says why)."""
-    return out_of_range(value.date() if type(value) is datetime else value) is not None
 
 
 def keeps_rules(table: Any, fields: Fields, stage_ids: Collection[str]) -> bool:

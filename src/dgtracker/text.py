@@ -159,6 +159,18 @@ def _has_space(value: str) -> bool:
 _PRINTABLE_IS_ENOUGH = frozenset(LIMITS) - {"email", "name", "title", "id"}
 
 
+def quick_text_check(field: str, value: str) -> str:
+    """An expression over `value` (a variable name) that is true only when the value keeps
+    `field`'s rule at a glance, as problems_in_text's first line decides; "False" when no
+    glance will do. The record's fast reader (rules.compile_rules) is written with it."""
+    if field in _PRINTABLE_IS_ENOUGH:
+        return f"{value}.isprintable() and len({value}) <= {LIMITS[field]}"
+    if field == "id":
+        one_word = f"{value} and ' ' not in {value}"
+        return f"{one_word} and {value}.isprintable() and len({value}) <= {LIMITS[field]}"
+    return "False"
+
+
 def problems_in_text(field: str, value: str) -> str | None:
     """The reason a stored value breaks the rules, or None (used when checking a record)."""
     # str.isprintable is false for every character clean_field refuses (Cc, Cf, Cs, Zl, Zp)
