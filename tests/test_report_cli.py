@@ -207,3 +207,36 @@ def test_installed_script_writes_the_report(run, tmp_path, audience) -> None:
     done = run(*base, "report", "--for", audience, "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "Pipeline funnel" in out.read_text(encoding="utf-8")
+
+
+CRITERIA = ("transformation", "data-strategy", "big-picture", "leadership", "communicating")
+MARKS = {  # the example criteria of the bundled campaign, then delivering
+    "c001": [*(f"{c}={n}" for c, n in zip(CRITERIA, (6, 6, 5, 6, 5), strict=True)), "delivering=5"],
+    "c002": [*(f"{c}={n}" for c, n in zip(CRITERIA, (7, 7, 6, 6, 6), strict=True)), "delivering=3"],
+}
+
+
+def test_the_merit_order_and_the_panel_are_in_the_report(cli, tmp_path) -> None:
+    """The panel's page shows the merit order with each agreed mark and names; the
+    Commission's shows the panel members and the same order by candidate id alone."""
+    for name in ("Priya Shah", "Sam Reid"):
+        cli.ok("add-candidate", name)
+    cli.ok("panel", "add", "Dame Sue Owen", "--role", "chair")
+    cli.ok("panel", "add", "Raj Patel", "--role", "member")
+    for cid, marks in MARKS.items():
+        cli.ok("move", cid, "interview")
+        cli.ok("score", cid, "interview", *marks, "--agreed")
+    panel_page, commission_page = tmp_path / "panel.html", tmp_path / "commission.html"
+    cli.ok("report", "-o", str(panel_page))
+    cli.ok("report", "--for", "commission", "-o", str(commission_page))
+    panel = panel_page.read_text(encoding="utf-8")
+    merit = panel.split('id="merit-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Merit order at Final interview" in merit
+    # c001 is ranked; c002 has the better total but is below the bar on delivering
+    assert merit.index("c001 Priya Shah") < merit.index("c002 Sam Reid")
+    assert "below the bar: delivering" in merit and ">39<" in merit
+    commission = commission_page.read_text(encoding="utf-8")
+    assert "Dame Sue Owen (chair); Raj Patel (member)." in commission
+    record = commission.split('id="merit-heading"', 1)[1].split("</section>", 1)[0]
+    assert "c001" in record and "c002" in record
+    assert "Priya" not in commission and "Sam Reid" not in commission

@@ -76,6 +76,8 @@ def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
         "funnel_svg": funnel_svg(stages),
         "total": len(record.candidates),
     }
+    context["members"] = [(member.name, member.role) for member in record.panel]
+    context.update(merit_context(record))
     if audience == PANEL:
         context["candidates"] = panel_rows(record, today)
     else:
@@ -83,6 +85,22 @@ def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
         context["competition"] = competition_record(record, scrub)
         context["trail"] = change_trail(record, scrub)
     return context
+
+
+def merit_context(record: Record) -> dict[str, Any]:
+    """The merit order at the latest assessment with marks (assessment.py), for the page:
+    the panel sees names, the Commission ids only (the template decides)."""
+    from dgtracker.assessment import assessed_at, default_assessment, merit
+
+    stage_id = default_assessment(record)
+    rows = merit(record, stage_id) if stage_id is not None else []
+    if stage_id is None or not any(v is not None for row in rows for v in row.marks.values()):
+        return {"merit": [], "merit_stage": None, "merit_criteria": []}  # nothing agreed yet
+    return {
+        "merit": rows,
+        "merit_stage": stage_title(record, stage_id),
+        "merit_criteria": [criterion.id for criterion in assessed_at(record, stage_id)],
+    }
 
 
 def render_report(record: Record, today: date, audience: str) -> str:
