@@ -23,24 +23,22 @@ from dgtracker.model import (
     default_stages,
 )
 from dgtracker.schema import record_from_data
+from dgtracker.text import BLANK_LOOKING
 
 STAGES = [stage.id for stage in default_stages()]
 NEEDS_REASON = {stage.id for stage in default_stages() if stage.needs_reason}
 # Printable text without the characters the record refuses (controls, bidi, zero-width).
+# Unassigned characters (Cn) too: a newer Unicode's format characters are unassigned in an
+# older Python's, and the record refuses them on any Python.
+HIDDEN = ("Cc", "Cf", "Cs", "Zl", "Zp", "Cn")
 safe_text = (
-    st.text(
-        alphabet=st.characters(
-            blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp"),
-        ),
-        min_size=1,
-        max_size=30,
-    )
+    st.text(alphabet=st.characters(blacklist_categories=HIDDEN), min_size=1, max_size=30)
     .map(str.strip)
-    .filter(bool)
+    .filter(lambda text: text.strip(BLANK_LOOKING))  # a name of blanks counts as empty
 )
 note_text = (
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")) | st.just("\n"),
+        alphabet=st.characters(blacklist_categories=HIDDEN) | st.just("\n"),
         min_size=1,
         max_size=60,
     )

@@ -52,11 +52,41 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     _renumber(state, data)
+    _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
         known = {conflict.get("id") for conflict in found}
         found.extend(c for c in state.conflicts if c["id"] not in known)
     return Merged(data, state.conflicts, state.renumbered)
+
+
+def _stage_from_history(data: Table, conflicts: list[Table]) -> None:
+    """Where a candidate is follows from their merged history: one copy may have moved them
+    and moved them back (its stage unchanged from the base) while the other moved them once;
+    the latest move in time, from either copy, is where they are. A stage in conflict waits
+    for `resolve` instead."""
+    waiting = {
+        conflict["path"][1]
+        for conflict in conflicts
+        if conflict.get("path", [])[0::2] == [CANDIDATES, "stage"]
+    }
+    for candidate in data.get(CANDIDATES) or []:
+        if not isinstance(candidate, dict) or candidate.get("id") in waiting:
+            continue
+        history = candidate.get("history") or []
+        undone = {e.get("undoes") for e in history if isinstance(e, dict) and e.get("undoes")}
+        entered = [
+            event
+            for index, event in enumerate(history)
+            if isinstance(event, dict)
+            and index not in undone
+            and event.get("action") in ("added", "moved")
+            and event.get("stage")
+        ]
+        if entered and entered[-1]["stage"] != candidate.get("stage"):
+            candidate["stage"] = entered[-1]["stage"]
+            if candidate["stage"] != "reserve":
+                candidate.pop("rank", None)
 
 
 # --- values ------------------------------------------------------------------------

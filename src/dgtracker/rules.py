@@ -292,7 +292,7 @@ def _reason_given(candidate: Candidate) -> bool:
     if any(event.action == Action.PURGED for event in candidate.history):
         return True
     for event in reversed(effective_history(candidate.history)):
-        if event.action in ENTERS_STAGE:
+        if event.action in ENTERS_STAGE and event.stage:  # as history_problem counts them
             return event.stage == candidate.stage and bool(event.reason)
     return False
 
