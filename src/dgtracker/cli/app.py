@@ -268,7 +268,9 @@ def unquoted_text(argv: list[str]) -> tuple[list[str], list[str]] | None:
     """(the command and the arguments before the text, the words of the text) when a
     command that takes a name or text got more words than it takes (a name typed
     without quotes); else None."""
-    command, words, skip_value = None, [], False
+    command: str | None = None
+    words: list[str] = []
+    skip_value = False
     for arg in argv:
         if skip_value:
             skip_value = False
