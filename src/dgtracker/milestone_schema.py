@@ -10,7 +10,7 @@ from typing import Any
 
 from dgtracker.dates import When
 from dgtracker.model import Milestone, MilestoneChange, MilestoneChangeKind
-from dgtracker.rules import CHANGES, MILESTONE, MILESTONE_CHANGE, Checker, text_id
+from dgtracker.rules import CHANGES, MILESTONE, MILESTONE_CHANGE, Checker
 
 
 def _when(check: Checker, table: dict[str, Any], got: dict[str, Any], where: str) -> When:
@@ -51,16 +51,10 @@ def milestones(check: Checker, raw: Any) -> list[Milestone]:
     milestones: list[Milestone] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
-        where = f"milestones[{index}]"
-        table = check.table(item, where)
-        if table is None:
+        read = check.item(item, f"milestones[{index}]", MILESTONE, seen, "milestone")
+        if read is None:
             continue
-        milestone_id = text_id(table)
-        where = f"milestones[{index}] ({milestone_id})" if milestone_id else where
-        got = check.fields(table, MILESTONE, where)
-        if milestone_id in seen:
-            check.note(f"{where}: duplicate milestone id '{milestone_id}'")
-        seen.add(milestone_id)
+        table, got, where, _ = read
         remind = got["remind_days"]
         if remind is not None and not all(type(d) is int and d >= 0 for d in remind):
             check.note(f"{where}.remind_days: expected a list of whole days >= 0")

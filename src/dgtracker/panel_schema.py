@@ -33,7 +33,6 @@ from dgtracker.rules import (
     SLOT,
     Checker,
     keeps_rules,
-    text_id,
 )
 
 DEFAULT_SCALE = (1, 7)
@@ -49,16 +48,10 @@ def criteria(check: Checker, raw: Any) -> list[Criterion]:
     found: list[Criterion] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
-        where = f"criteria[{index}]"
-        table = check.table(item, where)
-        if table is None:
+        read = check.item(item, f"criteria[{index}]", CRITERION, seen, "criterion")
+        if read is None:
             continue
-        criterion_id = text_id(table)
-        where = f"criteria[{index}] ({criterion_id})" if criterion_id else where
-        got = check.fields(table, CRITERION, where)
-        if criterion_id in seen:
-            check.note(f"{where}: duplicate criterion id '{criterion_id}'")
-        seen.add(criterion_id)
+        _, got, where, _ = read
         low, high = _scale(check, got["scale"], where)
         bar = DEFAULT_BAR if got["bar"] is None else got["bar"]
         if not low <= bar <= high:

@@ -376,6 +376,23 @@ class Checker:
         self.stages: list[Stage] = []  # the record's stages, once read
         self.unsettled: set[str] = set()  # candidates whose stage waits for `resolve`
 
+    def item(
+        self, value: Any, where: str, fields: Fields, seen: set[str], noun: str
+    ) -> tuple[dict[str, Any], dict[str, Any], str, str] | None:
+        """One table of a list of tables with ids (stages, milestones, candidates, …):
+        the table, its fields as `fields` reads them, where it is (named by its id), and
+        its id; None when it is no table. An id already `seen` is noted as a duplicate."""
+        table = self.table(value, where)
+        if table is None:
+            return None
+        item_id = text_id(table)
+        where = f"{where} ({item_id})" if item_id else where
+        got = self.fields(table, fields, where)
+        if item_id in seen:
+            self.note(f"{where}: duplicate {noun} id '{item_id}'")
+        seen.add(item_id)
+        return table, got, where, item_id
+
     def table(self, value: Any, where: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value

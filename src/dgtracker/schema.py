@@ -38,7 +38,6 @@ from dgtracker.rules import (
     candidate_problems,
     compile_rules,
     history_problem,
-    text_id,
 )
 
 # The fast path's checks, made once from the same rules the Checker applies.
@@ -144,16 +143,10 @@ def _stages(check: Checker, raw: Any) -> list[Stage]:
     stages: list[Stage] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
-        where = f"stages[{index}]"
-        table = check.table(item, where)
-        if table is None:
+        read = check.item(item, f"stages[{index}]", STAGE, seen, "stage")
+        if read is None:
             continue
-        stage_id = text_id(table)
-        where = f"stages[{index}] ({stage_id})" if stage_id else where
-        got = check.fields(table, STAGE, where)
-        if stage_id in seen:
-            check.note(f"{where}: duplicate stage id '{stage_id}'")
-        seen.add(stage_id)
+        _, got, where, stage_id = read
         limit = got["limit_days"]
         if limit is not None and limit < 1:
             check.note(f"{where}.limit_days: must be at least 1")
@@ -186,16 +179,10 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
             candidates.append(plain)
             _note_candidate_problems(check, plain, stages, f"candidates[{index}] ({plain.id})")
             continue
-        where = f"candidates[{index}]"
-        table = check.table(item, where)
-        if table is None:
+        read = check.item(item, f"candidates[{index}]", CANDIDATE, seen, "candidate")
+        if read is None:
             continue
-        cid = text_id(table)
-        where = f"candidates[{index}] ({cid})" if cid else where
-        got = check.fields(table, CANDIDATE, where)
-        if cid in seen:
-            check.note(f"{where}: duplicate candidate id '{cid}'")
-        seen.add(cid)
+        _, got, where, cid = read
         highest = max(highest, _id_number(cid))
         candidates.append(
             Candidate(
