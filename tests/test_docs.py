@@ -4,9 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-import typer.main
 
-from dgtracker.cli import app
+from dgtracker.cli.app import every_command
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -32,9 +31,8 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 
 
 def _all_commands() -> dict[str, object]:
-    group = typer.main.get_command(app)
     found = {}
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    for name, command in every_command().items():
         sub = getattr(command, "commands", None)
         if sub:
             for sub_name, sub_command in sub.items():

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from tests.one_command import reuse_one_command
 
 # What must never reach a terminal: C0 (but newline), DEL, C1, and the characters that can
 # hide or disguise text (format characters, separators, tags, lone surrogates).
@@ -53,11 +52,6 @@ HIDDEN = [
 ]
 HUGE = "x" * 1_000_000
 REFUSED_MESSAGES = ("hidden or control character", "the limit is", "does not look like an email")
-
-
-@pytest.fixture(autouse=True)
-def _one_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    reuse_one_command(monkeypatch)
 
 
 @dataclass(frozen=True)

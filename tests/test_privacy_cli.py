@@ -10,7 +10,6 @@ import stat
 import tomllib
 
 import pytest
-from tests.one_command import reuse_one_command
 
 OUTCOME = "2026-03-20"  # the day c001 is appointed
 PERSONAL = (
@@ -26,11 +25,6 @@ PERSONAL = (
     "Took another post",
     "Rosalind Franklin",
 )
-
-
-@pytest.fixture(autouse=True)
-def _one_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    reuse_one_command(monkeypatch)
 
 
 def _campaign(cli) -> None:

@@ -7,24 +7,34 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-import typer.main
 from tests.conftest import AS_OF, installed_dgtracker
 
-from dgtracker.cli import app
+from dgtracker.cli.app import COMMAND_MODULES, every_command, topic_commands
 
 
 def _commands() -> dict[str, object]:
-    group = typer.main.get_command(app)
     found: dict[str, object] = {}
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    for name, command in every_command().items():
         for sub_name, sub in (getattr(command, "commands", None) or {name: command}).items():
             found[name if sub_name == name else f"{name} {sub_name}"] = sub
     return found
 
 
 COMMANDS = _commands()
+
+
+def test_the_command_table_names_what_each_topic_module_holds() -> None:
+    # cli/app.py loads a command's module by this table: a command missing from it would
+    # never run, one named in the wrong module never found.
+    folder = Path(__file__).resolve().parent.parent / "src" / "dgtracker" / "cli"
+    topics = {p.stem for p in folder.glob("*.py")} - {"__init__", "app", "context"}
+    assert set(COMMAND_MODULES.values()) == topics
+    for topic in topics:
+        held = set(topic_commands(topic))
+        assert held == {n for n, t in COMMAND_MODULES.items() if t == topic}, topic
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import AS_OF
 
 from dgtracker import __version__, schema
-from dgtracker.cli import app
+from dgtracker.cli.app import COMMAND_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,9 +48,7 @@ def loaded(names: set[str], package: str) -> list[str]:
 
 
 def command_exists(name: str) -> bool:
-    import typer.main
-
-    return name in typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    return name in COMMAND_MODULES
 
 
 @pytest.fixture
@@ -80,6 +78,12 @@ def test_help_loads_no_heavy_module(run) -> None:
     names = imported_modules(run, "--help")
     for heavy in HEAVY_FOR_STARTUP:
         assert not loaded(names, heavy), f"--help imported {loaded(names, heavy)}"
+
+
+def test_a_command_loads_only_its_own_topic_module(run, record) -> None:
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "status", "--json")
+    topics = sorted(n for n in names if n.startswith("dgtracker.cli."))
+    assert topics == ["dgtracker.cli.app", "dgtracker.cli.context", "dgtracker.cli.reading"]
 
 
 READ_COMMANDS = [

@@ -33,6 +33,7 @@ export_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+commands.add_typer(export_app)
 
 
 class Alarms(StrEnum):

@@ -33,6 +33,9 @@ panel_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+commands = typer.Typer()  # both groups, as cli/app.py loads them
+commands.add_typer(criteria_app)
+commands.add_typer(panel_app)
 
 AssessmentArg = Annotated[
     str, typer.Argument(metavar="ASSESSMENT", help="The stage marked (interview, assessment, …).")
