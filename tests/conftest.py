@@ -18,10 +18,10 @@ from dgtracker.cli import app
 
 AS_OF = "2026-02-02"  # a Monday, a week before the DHSC campaign closes
 
-# Property tests: a quick default for every run; `--hypothesis-profile=deep` tries twenty
+# Property tests: a quick default for every run; `--hypothesis-profile=deep` tries forty
 # times as many examples (CI runs both; see .ci/run).
 _PROPERTIES = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
-settings.register_profile("quick", max_examples=100, **_PROPERTIES)
+settings.register_profile("quick", max_examples=50, **_PROPERTIES)
 settings.register_profile("deep", max_examples=2000, **_PROPERTIES)
 settings.load_profile("quick")
 

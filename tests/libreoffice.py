@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 SOFFICE = shutil.which("soffice")
-needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+
+
+def needs_libreoffice(test):
+    """A test that starts LibreOffice (seconds): among the heavy ones, skipped without it."""
+    skip = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+    return pytest.mark.heavy(skip(test))
+
+
 # Text CSV as UTF-8 (76) with comma and double quote: what a user picks to keep accents.
 CSV_UTF8_OUT = "csv:Text - txt - csv (StarCalc):44,34,76"
 # Reading a CSV: comma, double quote, UTF-8, from line 1, English (UK) dates (2057).

@@ -92,6 +92,7 @@ def _started(record: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.heavy
 def test_inits_racing_writers_create_the_record_once_and_lose_nothing(tmp_path) -> None:
     for trial in range(2):
         record = tmp_path / f"trial{trial}" / "campaign.toml"
@@ -115,6 +116,7 @@ def test_inits_racing_writers_create_the_record_once_and_lose_nothing(tmp_path) 
 # --- 3. deleting the lock file in use lost acknowledged writes --------------------------
 
 
+@pytest.mark.heavy
 def test_notes_acknowledged_while_a_cleaner_deletes_the_lock_file_all_land(run, tmp_path) -> None:
     record = tmp_path / "campaign.toml"
     new_record(run, record)
@@ -516,6 +518,7 @@ def test_names_made_only_of_blank_looking_characters_are_refused(run, tmp_path) 
     assert checked.returncode == 3 and "name: The name cannot be empty" in checked.stdout
 
 
+@pytest.mark.heavy
 def test_a_full_width_equals_sign_is_text_to_libreoffice(run, tmp_path) -> None:
     """Decision, from what LibreOffice Calc does: an ASCII = at the start of a cell is a
     formula (so dgtracker defuses it); a full-width ＝ (U+FF1D) is read as text, so it is

@@ -112,6 +112,7 @@ def _check_every_add_landed(cli, how_many: int) -> None:
     assert list(cli.path.parent.glob(".campaign.toml.tmp-*")) == []
 
 
+@pytest.mark.heavy
 def test_a_hundred_processes_add_candidates_at_once(cli) -> None:
     _check_every_add_landed(cli, 100)
 

@@ -52,6 +52,7 @@ def dg(run, tmp_path: Path):
     return dg_run
 
 
+@pytest.mark.heavy
 def test_a_whole_dg_tdd_panel(dg) -> None:
     path: Path = dg.path
     # The criteria come with the DHSC campaign; the panel and candidates are added.

@@ -23,6 +23,8 @@ from tests.report_helpers import Page, make_campaign
 
 from dgtracker.browser import find_browser, headless_arguments
 
+pytestmark = pytest.mark.heavy  # a real headless Chromium: seconds per test
+
 PLAN_BLUE = bytes.fromhex("1d70b8")  # charts_svg.PLAN: the bars of both charts
 TODAY_PURPLE = bytes.fromhex("912b88")  # charts_svg.TODAY_INK: the timeline's today line
 

@@ -168,6 +168,7 @@ def test_pdf_without_a_browser_says_how_to_get_one(cli, tmp_path, monkeypatch) -
     assert not (tmp_path / "r.pdf").exists()
 
 
+@pytest.mark.heavy
 def test_the_template_ships_in_the_package(tmp_path) -> None:
     """Installed for real (not editable, not from the source tree), the report works."""
     target = tmp_path / "site"

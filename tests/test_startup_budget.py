@@ -138,6 +138,7 @@ def test_tables_are_still_drawn_for_people(run, record) -> None:
     assert "rich.table" in names
 
 
+@pytest.mark.heavy
 def test_the_benchmark_runs_at_a_small_size(tmp_path) -> None:
     """A smoke check of benchmarks/run.py: it runs and writes its table (timings unchecked)."""
     output = tmp_path / "results.md"

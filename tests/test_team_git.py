@@ -248,6 +248,7 @@ def _settle(cli: Cli, clone: Path) -> None:
         cli.ok("resolve", conflict["id"], "--ours")
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("method", ["merge", "rebase", "cherry-pick"])
 def test_three_clones_interleaved_keep_every_event_once(
