@@ -742,12 +742,51 @@ def panel_section(program: str, env: dict[str, str], runs: int, python: Timing) 
         rows.append(Row(label, timing, PANEL_TARGET_MS))
         shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
         print(f"  panel: {label}: {shown}", file=sys.stderr)
+    rows += panel_command_rows(program, env, runs, path)
     members = len(PANEL_MEMBERS)
     heading = (
         f"### Merit order: {PANEL_SIZE:,} candidates × 6 criteria × {members} members "
         f"({path.stat().st_size / 1e6:.1f} MB record)"
     )
     return ["", heading, "", *table(rows, python, None)]
+
+
+def panel_command_rows(program: str, env: dict[str, str], runs: int, pristine: Path) -> list[Row]:
+    """The panel's other commands on the same record: what it marks against, who marks, one
+    member's marks, the reserve list from merit, a slot booked and the day's agenda. Each
+    write starts from a fresh copy."""
+    from dgtracker import storage
+
+    record = storage.load(pristine)
+    criteria = [c.id for c in record.criteria if "interview" in c.assess]
+    marks = [f"{criterion}=5" for criterion in criteria]
+    working = pristine.with_name("working.toml")
+
+    def fresh_copy() -> None:
+        shutil.copyfile(pristine, working)
+
+    commands: list[tuple[str, list[str], bool]] = [
+        ("criteria list --json", ["criteria", "list", "--json"], False),
+        ("panel list --json", ["panel", "list", "--json"], False),
+        ("score c001 interview (one member)",
+         ["score", "c001", "interview", *marks, "--member", PANEL_MEMBERS[1]], True),
+        ("reserve --from-merit interview --dry-run",
+         ["reserve", "--from-merit", "interview", "--dry-run"], False),
+        ("reserve --from-merit interview", ["reserve", "--from-merit", "interview"], True),
+        ("schedule c001 interview", ["schedule", "c001", "interview", "2026-03-05 10:00"], True),
+        ("agenda 2026-03-03", ["agenda", "2026-03-03"], False),
+    ]  # fmt: skip
+    rows = []
+    for label, words, writes in commands:
+        argv = [program, "--file", str(working), "--as-of", "2026-03-04", *words]
+        timing = None
+        if command_exists(program, words[:1]):
+            fresh_copy()
+            timing = measure(argv, env, runs, fresh_copy if writes else None)
+        rows.append(Row(label, timing))
+        shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
+        print(f"  panel: {label}: {shown}", file=sys.stderr)
+    return rows
 
 
 # --- team block: merging records and several campaigns (issue 12) -----------------------
