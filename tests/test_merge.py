@@ -182,3 +182,29 @@ def test_a_renumbered_candidate_met_again_under_its_old_id_is_not_doubled() -> N
     twice = merge(b, once, later).data
     assert [c["name"] for c in twice["candidates"]] == ["ada 0", "bob 0"]
     assert any(e.get("note") == "bob says 0" for e in twice["candidates"][1]["history"])
+
+
+def test_two_reinstatements_of_a_rejected_candidate_conflict_and_resolve(tmp_path) -> None:
+    """Both copies take back someone not progressed, to two different stages: a conflict,
+    not a record refused because the stage waiting for `resolve` still needs its reason."""
+    from tests.conftest import Cli
+
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20")
+    base.ok("move", "c001", "rejected", "--reason", "Sift: not enough on data")
+    for side, stage in (("ours", "shortlist"), ("theirs", "longlist")):
+        copy = Cli(tmp_path / f"{side}.toml")
+        copy.path.write_bytes(base.path.read_bytes())
+        copy.ok("move", "c001", stage, "--reinstate", "--note", f"Back at {stage}")
+    ours = Cli(tmp_path / "ours.toml")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(tmp_path / "theirs.toml"))
+    assert merged.exit_code == 1, merged.output
+    assert "c001" in merged.output and "would break" not in merged.output
+    checked = ours("check")
+    assert checked.exit_code == 1 and "c001.stage" in checked.output, checked.output
+    ours.ok("resolve", "c001.stage", "--theirs")
+    assert ours.candidate("c001")["stage"] == "longlist"
+    assert "is valid" in ours.ok("check")
+    notes = [e.get("note") for e in ours.candidate("c001")["history"]]
+    assert "Back at shortlist" in notes and "Back at longlist" in notes

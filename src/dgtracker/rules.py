@@ -264,11 +264,14 @@ def history_problem(stage: str, history: list[Event], settled: bool = True) -> s
     return None
 
 
-def candidate_problems(candidate: Candidate, stages: Mapping[str, Stage]) -> list[str]:
+def candidate_problems(
+    candidate: Candidate, stages: Mapping[str, Stage], settled: bool = True
+) -> list[str]:
     """The rules a candidate keeps across its fields, whichever path built it (the fast
     load or the checks): a place in merit order only on the reserve list, and a reason
     for being at a stage that needs one (unless the person's data, reasons included, was
-    purged). Each problem starts with the field it is about."""
+    purged, or, `settled` False, the stage waits for `resolve` to choose between two
+    moves). Each problem starts with the field it is about."""
     problems = []
     if candidate.rank is not None and candidate.stage != RESERVE_STAGE:
         problems.append(
@@ -276,7 +279,7 @@ def candidate_problems(candidate: Candidate, stages: Mapping[str, Stage]) -> lis
             f"not '{candidate.stage}' (remove the rank)"
         )
     stage = stages.get(candidate.stage)
-    if stage is not None and stage.needs_reason and not _reason_given(candidate):
+    if settled and stage is not None and stage.needs_reason and not _reason_given(candidate):
         problems.append(
             f"stage: '{stage.id}' needs a reason, and the history has none for it (add "
             'reason = "…" to the event that moved them there)'

@@ -250,7 +250,8 @@ def _conflicts(check: Checker, raw: Any) -> list[MergeConflict]:
 def _note_candidate_problems(
     check: Checker, candidate: Candidate, stages: dict[str, Stage], where: str
 ) -> None:
-    for problem in candidate_problems(candidate, stages):
+    settled = candidate.id not in check.unsettled
+    for problem in candidate_problems(candidate, stages, settled):
         check.note(f"{where}.{problem}")
 
 
