@@ -836,6 +836,7 @@ def team_sections(program: str, env: dict[str, str], runs: int, python: Timing) 
             MERGE_TARGET_MS,
         )
     ]
+    rows += conflict_rows(program, env, runs, folder)
     campaigns = folder / "campaigns"
     campaigns.mkdir()
     for number in range(20):
@@ -858,6 +859,68 @@ def team_sections(program: str, env: dict[str, str], runs: int, python: Timing) 
         "",
         *table(rows, python, None),
     ]
+
+
+def conflict_rows(program: str, env: dict[str, str], runs: int, folder: Path) -> list[Row]:
+    """A 1,000-candidate record left with a conflict by a merge (two copies moved c001 to
+    two stages) settled by `resolve`; and `sync` of a shared record already up to date
+    with its remote (git's own work included)."""
+    from dgtracker import storage
+
+    if not command_exists(program, ["resolve"]):
+        return [Row("resolve c001.stage --theirs", None), Row("sync (up to date)", None)]
+    base, ours, theirs = (folder / f"conflict-{side}.toml" for side in ("base", "ours", "theirs"))
+    storage.save(base, build_record(1_000))
+    for side, stage in ((ours, "offer"), (theirs, "preferred")):
+        shutil.copyfile(base, side)
+        subprocess.run(
+            [program, "--file", str(side), "--as-of", AS_OF, "move", "c001", stage,
+             "--reinstate", "--reason", "Benchmark"],
+            check=True, capture_output=True, env=env,
+        )  # fmt: skip
+    subprocess.run([program, "merge-file", str(base), str(ours), str(theirs)], env=env)
+    conflicted = folder / "conflicted.toml"
+    shutil.copyfile(ours, conflicted)
+    working = folder / "resolving.toml"
+
+    def fresh_copy() -> None:
+        shutil.copyfile(conflicted, working)
+
+    argv = [program, "--file", str(working), "--as-of", AS_OF, "resolve", "c001.stage", "--theirs"]
+    rows = [Row("resolve c001.stage --theirs", measure(argv, env, runs, fresh_copy))]
+    with tempfile.TemporaryDirectory() as outside:  # share refuses dgtracker's source tree
+        timing = _sync_timing(program, env, runs, Path(outside))
+    rows.append(Row("sync (1,000 candidates, up to date)", timing))
+    return rows
+
+
+def _sync_timing(program: str, env: dict[str, str], runs: int, folder: Path) -> Timing | None:
+    """`sync` in a clone of a bare repository holding a shared 1,000-candidate record."""
+    from dgtracker import storage
+
+    if shutil.which("git") is None:
+        return None
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    git_env = {**env, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
+    for what in ("AUTHOR", "COMMITTER"):
+        git_env[f"GIT_{what}_NAME"] = "Benchmark"
+        git_env[f"GIT_{what}_EMAIL"] = "benchmark@example.org"
+    shared, remote = folder / "shared", folder / "remote.git"
+    shared.mkdir()
+    record = shared / "campaign.toml"
+    storage.save(record, build_record(1_000))
+
+    def git(*words: str, where: Path = shared) -> None:
+        subprocess.run(["git", "-C", str(where), *words], check=True, capture_output=True,
+                       env=git_env)  # fmt: skip
+
+    subprocess.run([program, "--file", str(record), "share"], check=True, capture_output=True,
+                   env=git_env)  # fmt: skip
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True, env=git_env)
+    git("remote", "add", "origin", str(remote))
+    git("push", "-q", "-u", "origin", "HEAD")
+    return measure([program, "--file", str(record), "--as-of", AS_OF, "sync"], git_env, runs)
 
 
 def kept_notes(output: Path) -> list[str]:
