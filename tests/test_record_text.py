@@ -177,6 +177,7 @@ def test_any_change_saves_the_same_bytes_as_writing_the_whole_record(
     saved = path.read_text(encoding="utf-8")
     assert tomllib.loads(saved) == tomllib.loads(tomli_w.dumps(record_to_data(loaded)))
     assert saved == storage.serialise(storage.load(path))[0]
+    assert saved == tomli_w.dumps(record_to_data(loaded))  # the layout is tomli-w's
 
 
 def test_a_part_that_is_not_toml_at_all_is_refused_as_before() -> None:

@@ -183,10 +183,9 @@ def problems_in(path: Path) -> list[str]:
 
 
 def _dumps(data: dict[str, Any]) -> str:
-    import tomli_w
+    from dgtracker.toml_writer import dumps  # tomli-w's text, faster
 
-    text: str = tomli_w.dumps(data)
-    return text
+    return dumps(data)
 
 
 def serialise(record: Record) -> tuple[str, dict[str, Any]]:
