@@ -343,3 +343,34 @@ def test_an_import_dry_run_shows_the_first_rows_all_of_them_or_json(run, tmp_pat
     assert path.read_bytes() == before
     real = run("--file", str(path), "import", str(sheet), "--json")
     assert real.returncode == 1 and "--dry-run" in real.stderr
+
+
+def test_a_refused_bulk_move_leaves_the_record_in_memory_as_it_was(field) -> None:
+    """For a program using the library: after a refusal its record is unchanged, and
+    still holds the same candidates; people can be named by id or by name."""
+    from datetime import UTC, date, datetime
+
+    from dgtracker.api import open_record
+    from dgtracker.bulk import move_many
+    from dgtracker.errors import Refused
+
+    path, _ = field
+    record = open_record(path)
+    people = list(record.candidates)
+    before = [(c.id, c.stage, list(c.history)) for c in record.candidates]
+    when = {"by": "sec", "today": date(2026, 2, 2), "now": datetime(2026, 2, 2, 9, tzinfo=UTC)}
+    # Applicant 9 named twice, by id and by name: the second move finds them moved.
+    with pytest.raises(Refused) as refused:
+        move_many(record, ["c001", "c009", "Applicant 8", "applicant 9"], "longlist", **when)
+    assert "Nobody was moved: 1 of 4 cannot be." in refused.value.message
+    assert "c009 is already at 'longlist'." in refused.value.message
+    assert [(c.id, c.stage, list(c.history)) for c in record.candidates] == before
+    assert all(now is then for now, then in zip(record.candidates, people, strict=True))
+    moved = move_many(record, ["c001", "Applicant 8"], "longlist", **when)
+    assert [c.id for c in moved] == ["c001", "c008"]
+    assert [c.stage for c in record.candidates[:9]] == ["longlist"] + 6 * ["applied"] + [
+        "longlist",
+        "applied",
+    ]
+    assert record.candidates[7] is moved[1] and len(moved[1].history) == 2
+    assert len(people[7].history) == 1  # the candidate as it was before is not changed

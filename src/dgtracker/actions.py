@@ -164,7 +164,7 @@ def add_candidate(
 
 def move(
     record: Record,
-    wanted: str,
+    wanted: str | Candidate,
     stage_id: str,
     *,
     by: str,
@@ -176,7 +176,8 @@ def move(
     rank: int | None = None,
     reinstate: bool = False,
 ) -> Candidate:
-    candidate = find_candidate(record, wanted)
+    """Move a candidate (`wanted`: as typed, or one already found) to another stage."""
+    candidate = find_candidate(record, wanted) if isinstance(wanted, str) else wanted
     stage_id = resolve_stage(record, stage_id)
     target = record.stage(stage_id)
     current = record.stage(candidate.stage)
