@@ -106,9 +106,11 @@ def test_the_usual_record_values() -> None:
 
 
 def test_a_table_is_inline_up_to_the_width_tomli_w_allows() -> None:
-    written = set()
-    for length in range(80, 100):
-        table = {"history": [{"note": "x" * length}]}
-        assert dumps(table) == tomli_w.dumps(table)
-        written.add(dumps(table).startswith("[["))
-    assert written == {True, False}  # both sides of the limit were tried
+    on, at = date(2026, 1, 7), datetime(2026, 1, 7, 9, 2)  # as narrow as any can be
+    for event in ({}, {"action": Action.MOVED}, {"at": at}, {"on": on}, {"rank": 3}):
+        written = set()
+        for length in range(100):
+            table = {"history": [{**event, "note": "x" * length}]}
+            assert dumps(table) == tomli_w.dumps(table)
+            written.add(dumps(table).startswith("[["))
+        assert written == {True, False}  # both sides of the limit were tried

@@ -119,11 +119,21 @@ def _inline_table(table: dict[str, Any]) -> str:
 
 
 def _fits_inline(table: dict[str, Any]) -> bool:
-    # A list with items is written over several lines: no need to render the table (a
-    # candidate with its whole history) to know it does not fit.
-    for value in table.values():
-        if type(value) is list and value:
+    # Most tables (a candidate, most events) are known not to fit without being rendered:
+    # a list with items is written over several lines, and `{ k = v, ... }` is at least
+    # as wide as its keys, its strings and two quotes each, and a character for any other
+    # value (a date-time nineteen, a date ten).
+    width = len(_INDENT) + 1 + 2  # the indent and comma, the braces' "{" " }" less ", "
+    for key, value in table.items():
+        kind = type(value)
+        if kind is str or isinstance(value, str):  # a StrEnum too: its text
+            width += len(key) + 5 + len(value) + 2  # " = ", ", ", the quotes
+        elif kind is list and value:
             return False
+        else:
+            width += len(key) + 5 + (19 if kind is datetime else 10 if kind is date else 1)
+    if width > _MAX_LINE_LENGTH:
+        return False
     rendered = _inline_table(table)
     return len(rendered) + len(_INDENT) + 1 <= _MAX_LINE_LENGTH and "\n" not in rendered
 
