@@ -13,6 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dgtracker import rules, schema, storage
+from dgtracker.errors import Refused
+from dgtracker.text import GLANCE_NAMES, LIMITS, clean_field, quick_text_check
 
 STAGES = frozenset({"applied", "longlist", "rejected"})
 
@@ -23,9 +25,11 @@ values = st.one_of(
     st.integers(-3, 3),
     st.sampled_from(["", "applied", "nowhere", "moved", "ada@example.org", "not-an-email"]),
     st.sampled_from(["Ada\u202eLovelace", "ok\x1b[2J", "x" * 10_001, "  ", "Ada Lovelace"]),
+    st.sampled_from([" \u3164 ", "x" * 201, "ada@example.org ", "Ada\n", "\u2800"]),
     st.just(date(2026, 2, 2)),
     st.sampled_from([datetime(2026, 2, 2, 9), datetime(2026, 2, 2, 9, tzinfo=UTC)]),
     st.just([]),
+    st.sampled_from([{}, {"c1": 4}, {"c1": "4"}, {"name": "Ada"}, {"name": 1}, {"x": "y"}]),
 )
 
 
@@ -36,7 +40,9 @@ def tables(fields: rules.Fields) -> st.SearchStrategy[object]:
     )
 
 
-@pytest.mark.parametrize("name", ["CANDIDATE", "EVENT", "STAGE", "MILESTONE", "MILESTONE_CHANGE"])
+@pytest.mark.parametrize(
+    "name", ["CANDIDATE", "EVENT", "STAGE", "MILESTONE", "MILESTONE_CHANGE", "MARKS", "SLOT"]
+)
 @given(data=st.data())
 def test_the_fast_path_answers_as_each_field_does(name: str, data: st.DataObject) -> None:
     fields = getattr(rules, name)
@@ -46,6 +52,49 @@ def test_the_fast_path_answers_as_each_field_does(name: str, data: st.DataObject
     if fast is not None:
         assert isinstance(table, dict)
         assert fast == tuple(table.get(key) for key in fields)
+
+
+# Text near every edge of a text rule: blanks that look like nothing, hidden characters,
+# line ends, addresses, and lengths about each limit.
+typed_text = st.one_of(
+    st.text(st.sampled_from(list("Ada @.\t\n\r\xa0\u3164\u2800\u200b\u202e\x1b\xad")), max_size=12),
+    st.text(max_size=12),
+    st.builds(
+        lambda char, length: char * length,
+        st.sampled_from(["a", " ", "\u3164"]),
+        st.integers(0, 10_001),
+    ),
+    st.sampled_from(["ada@example.org", " ada@example.org", "ada@@example.org", "a@b.c\n"]),
+)
+
+
+@pytest.mark.parametrize("field", sorted(LIMITS))
+@given(value=typed_text)
+def test_a_glance_at_text_answers_as_the_full_rule(field: str, value: str) -> None:
+    """quick_text_check's answer (the fast reader's, and problems_in_text's first) is
+    only ever yes for text that clean_field, the full rule, takes as it is."""
+    glance = eval(f"lambda value: {quick_text_check(field, 'value')}", dict(GLANCE_NAMES))
+    try:
+        clean_field(field, value)
+    except Refused:
+        assert not glance(value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Ada Lovelace"),
+        ("title", "Chair"),
+        ("email", "ada@example.org"),
+        ("email", ""),
+        ("id", "c001"),
+        ("by", "panel-sec"),
+        ("note", "Strong record."),
+    ],
+)
+def test_a_glance_takes_the_usual_text_at_once(field: str, value: str) -> None:
+    glance = eval(f"lambda value: {quick_text_check(field, 'value')}", dict(GLANCE_NAMES))
+    assert glance(value)
 
 
 def test_a_rule_added_once_is_enforced_by_loading_and_by_check(cli, monkeypatch) -> None:

@@ -153,7 +153,10 @@ PERSONAL_FIELDS = ("name", "email", "phone", "source", "applied")
 def effective_history(history: list[Event]) -> list[Event]:
     """The events still in force: without those an undo cancelled, nor the undos (an
     undo that was itself undone cancels nothing)."""
-    if not any(event.action == Action.UNDONE for event in history):
+    for event in history:  # a loop, not any(): this runs for every candidate loaded
+        if event.action == Action.UNDONE:
+            break
+    else:
         return history
     cancelled: set[int] = set()
     for index in range(len(history) - 1, -1, -1):

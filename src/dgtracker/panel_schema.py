@@ -32,11 +32,15 @@ from dgtracker.rules import (
     ROLES,
     SLOT,
     Checker,
-    keeps_rules,
+    compile_rules,
 )
 
 DEFAULT_SCALE = (1, 7)
 DEFAULT_BAR = 4
+
+# The fast path's checks, made once from the same rules the Checker applies.
+_READ_MARKS = compile_rules(MARKS)
+_READ_SLOT = compile_rules(SLOT)
 
 
 def criteria(check: Checker, raw: Any) -> list[Criterion]:
@@ -126,18 +130,27 @@ def plain_marks(items: Any, stage_ids: frozenset[str]) -> list[Marks] | None:
     """Marks that keep every rule, built at once; None: check them (`marks`)."""
     found = []
     for table in items:
-        if not keeps_rules(table, MARKS, stage_ids) or not _shape_ok(table):
+        values = _READ_MARKS(table, stage_ids)
+        if values is None:
             return None
-        get = table.get
-        found.append(Marks(get("assessment"), get("member"), get("scores"), get("evidence")))
+        assessment, member, agreed, scores, evidence = values
+        if not (_by_one(member, agreed) and _whole(scores)):
+            return None
+        found.append(Marks(assessment, member, scores, evidence))
     return found
 
 
-def _shape_ok(table: dict[str, Any]) -> bool:
-    agreed = table.get("agreed") is True
-    if agreed == ("member" in table) or ("agreed" in table and not agreed):
-        return False
-    return all(type(n) is int for n in table["scores"].values())
+def _by_one(member: str | None, agreed: bool | None) -> bool:
+    """Marks are one member's or (agreed = true) the panel's, never both or neither."""
+    return (agreed is True) != (member is not None) and agreed is not False
+
+
+def _whole(scores: dict[str, Any]) -> bool:
+    """Every mark a whole number (exactly int: true is no mark)."""
+    return _WHOLE.issuperset(map(type, scores.values()))
+
+
+_WHOLE = frozenset({int})
 
 
 def marks(check: Checker, raw: list[Any], where: str) -> list[Marks]:
@@ -148,10 +161,10 @@ def marks(check: Checker, raw: list[Any], where: str) -> list[Marks]:
         if table is None:
             continue
         got = check.fields(table, MARKS, m_where)
-        if (got["agreed"] is True) == (got["member"] is not None) or got["agreed"] is False:
+        if not _by_one(got["member"], got["agreed"]):
             check.note(f"{m_where}: give either 'member = \"NAME\"' or 'agreed = true'")
         scores = got["scores"] or {}
-        if not all(type(n) is int for n in scores.values()):
+        if not _whole(scores):
             check.note(f"{m_where}.scores: expected whole-number marks")
             scores = {}
         found.append(Marks(got["assessment"] or "", got["member"], scores, got["evidence"]))
@@ -161,18 +174,20 @@ def marks(check: Checker, raw: list[Any], where: str) -> list[Marks]:
 def plain_slots(items: Any, stage_ids: frozenset[str]) -> list[Slot] | None:
     found = []
     for table in items:
-        if not keeps_rules(table, SLOT, stage_ids) or table["at"].tzinfo is not None:
+        values = _READ_SLOT(table, stage_ids)
+        if values is None:
             return None
-        get = table.get
-        minutes = get("minutes")
+        assessment, at, minutes, where, booked, rescheduled = values
+        if at.tzinfo is not None:
+            return None
         found.append(
             Slot(
-                get("assessment"),
-                get("at"),
+                assessment,
+                at,
                 60 if minutes is None else minutes,
-                get("where"),
-                get("booked"),
-                get("rescheduled") or 0,
+                where,
+                booked,
+                rescheduled or 0,
             )
         )
     return found

@@ -111,9 +111,11 @@ def due_for_retention(record: Record, today: date, outcome: date | None) -> list
     """Candidates not appointed whose retention period after `outcome` has ended by today."""
     due = []
     for candidate in record.candidates:
-        held = personal_data_held(candidate)
         on = anonymise_on(record, candidate, outcome)
-        if held and on is not None and on <= today:
+        if on is None or on > today:
+            continue  # not due: what they hold need not be counted (remind asks daily)
+        held = personal_data_held(candidate)
+        if held:
             months = retention_months(record, candidate)
             why = f"Personal data removed: {months} months after the outcome on {outcome}"
             due.append(Due(candidate, held, why))

@@ -33,7 +33,7 @@ from dgtracker.model import (
     StageKind,
     effective_history,
 )
-from dgtracker.text import problems_in_text, quick_text_check
+from dgtracker.text import GLANCE_NAMES, problems_in_text, quick_text_check
 
 _KIND_NAMES = {
     str: "text",
@@ -250,15 +250,17 @@ def history_problem(stage: str, history: list[Event], settled: bool = True) -> s
     for index, event in enumerate(history):
         at = event.at
         if type(at) is datetime and at.tzinfo is not None:
-            if latest is not None and at < latest - CLOCK_SKEW:
+            # `at < latest` first: entries in order never pay for the subtraction
+            if latest is not None and at < latest and at < latest - CLOCK_SKEW:
                 return f"history[{index}] is out of time order ({at} is before {latest})"
             latest = at
     if not settled:
         return None
     entered: str | None = None
-    for event in effective_history(history):  # what an undo cancelled puts no one anywhere
-        if event.action in ENTERS_STAGE and event.stage:
+    for event in reversed(effective_history(history)):  # what an undo cancelled puts no
+        if event.action in ENTERS_STAGE and event.stage:  # one anywhere; the last move
             entered = event.stage
+            break
     if entered is not None and entered != stage:
         return f"stage is '{stage}', but the history's last move put them at '{entered}'"
     return None
@@ -310,6 +312,7 @@ def compile_rules(fields: Fields) -> Reader:
     speed of plain comparisons (asking each Field in turn costs 1.7 times as much);
     tests/test_rules.py holds it to the same answers as `keeps_rules`."""
     names: dict[str, Any] = {
+        **GLANCE_NAMES,
         "problems_in_text": problems_in_text,
         "text_table": _text_table,
         "known": frozenset(fields),

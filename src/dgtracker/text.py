@@ -154,28 +154,40 @@ def _has_space(value: str) -> bool:
     return any(char.isspace() for char in value)
 
 
-# Fields whose rule is only "no hidden character, within the limit" (and, for an id, one
-# word): for these a printable value within the limit keeps the rule, known at once.
-_PRINTABLE_IS_ENOUGH = frozenset(LIMITS) - {"email", "name", "title", "id"}
-
-
 def quick_text_check(field: str, value: str) -> str:
     """An expression over `value` (a variable name) that is true only when the value keeps
-    `field`'s rule at a glance, as problems_in_text's first line decides; "False" when no
-    glance will do. The record's fast reader (rules.compile_rules) is written with it."""
-    if field in _PRINTABLE_IS_ENOUGH:
-        return f"{value}.isprintable() and len({value}) <= {LIMITS[field]}"
-    if field == "id":
-        one_word = f"{value} and ' ' not in {value}"
-        return f"{one_word} and {value}.isprintable() and len({value}) <= {LIMITS[field]}"
-    return "False"
+    `field`'s rule at a glance: printable (str.isprintable is false for every character
+    clean_field refuses, Cc, Cf, Cs, Zl and Zp, and for every space but " "), within the
+    limit, and for an id one word, for a name or title not all blanks, for an email empty
+    or an address. "False" when no glance will do (a field without a limit). The record's
+    fast reader (rules.compile_rules) is written with it, with GLANCE_NAMES in scope, and
+    so is `problems_in_text`'s first answer; tests/test_rules.py holds it to clean_field."""
+    limit = LIMITS.get(field)
+    if limit is None:
+        return "False"
+    glance = f"{value}.isprintable() and len({value}) <= {limit}"
+    if field in ONE_WORD:
+        return f"{value} and ' ' not in {value} and {glance}"
+    if field in {"name", "title"}:  # clean_field strips spaces, then the blank-looking
+        return f"{glance} and {value}.strip(BLANK_LOOKING)"
+    if field == "email":  # an address has no space at either end: nothing to strip
+        return f"{glance} and (not {value} or email_address({value}))"
+    return glance
+
+
+# What the expressions of quick_text_check name besides the value.
+GLANCE_NAMES = {"BLANK_LOOKING": BLANK_LOOKING, "email_address": _EMAIL_RE.match}
+# Each field's quick answer as a function, from the same expression.
+_AT_A_GLANCE = {
+    field: eval(f"lambda value: {quick_text_check(field, 'value')}", dict(GLANCE_NAMES))
+    for field in LIMITS
+}
 
 
 def problems_in_text(field: str, value: str) -> str | None:
     """The reason a stored value breaks the rules, or None (used when checking a record)."""
-    # str.isprintable is false for every character clean_field refuses (Cc, Cf, Cs, Zl, Zp)
-    simple = field in _PRINTABLE_IS_ENOUGH or (field == "id" and value and " " not in value)
-    if simple and value.isprintable() and len(value) <= LIMITS.get(field, 0):
+    glance = _AT_A_GLANCE.get(field)
+    if glance is not None and glance(value):
         return None
     try:
         clean_field(field, value)
