@@ -342,3 +342,31 @@ def test_merge_file_exit_codes(tmp_path: Path) -> None:
     merged = tomllib.loads(ours.read_text())
     assert merged["candidates"][0]["name"] == "Alice Able"
     assert next(m for m in merged["milestones"] if m["id"] == "closing")["done"]
+
+
+def test_a_change_made_through_the_python_api_is_committed(
+    team: tuple[Path, list[Path]],
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from dgtracker import actions, api
+
+    _, (ada, bob, _) = team
+    path = ada / "campaign.toml"
+    today, now = date(2026, 2, 2), datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
+    with api.changing(path, by="ada") as record:
+        actions.add_candidate(
+            record, name="Jane Secret", email="jane@example.org", by="ada", today=today, now=now
+        )
+    with api.changing(path, by="ada", summary="move c001 longlist") as record:
+        actions.move(record, "c001", "longlist", by="ada", today=today, now=now)
+    with api.changing(path) as record:  # nothing changed: nothing to commit
+        pass
+    api.purge(path, today=today, by="ada", now=now, candidate="c001")
+    log = git(ada, "log", "--format=%s").stdout.splitlines()
+    assert log[:3] == ["purge (by ada)", "move c001 longlist (by ada)", "change c001 (by ada)"]
+    assert "Jane" not in git(ada, "log", "--format=%B").stdout
+    assert git(ada, "status", "--porcelain").stdout == ""
+    Cli(path).ok("sync")
+    Cli(bob / "campaign.toml").ok("sync")  # what the API committed reaches the team
+    assert data(bob)["candidates"][0]["name"] == "Anonymised (c001)"

@@ -175,6 +175,14 @@ def _operation(folder: Path) -> str | None:
     return None
 
 
+def commit_if_shared(record: Path, message: str, *, conflicts_left: int = 0) -> str | None:
+    """Commit the record's change when its folder is shared (the CLI's commands and the
+    Python API alike, so a change is committed whichever made it); what else happened."""
+    if not is_shared(record):
+        return None
+    return commit(record, message, conflicts_left=conflicts_left)
+
+
 def commit(record: Path, message: str, *, conflicts_left: int) -> str | None:
     """Commit the record's change; during a stopped merge, rebase or cherry-pick, stage it
     and carry the operation on once no conflict is left. What happened, if worth saying."""
