@@ -87,7 +87,8 @@ def changing(
 
 def _ids_and_items(record: Record) -> dict[str, str]:
     """Each candidate and milestone as its full text (a snapshot, to compare after)."""
-    return {item.id: repr(item) for item in [*record.candidates, *record.milestones]}
+    found = {candidate.id: repr(candidate) for candidate in record.candidates}
+    return found | {milestone.id: repr(milestone) for milestone in record.milestones}
 
 
 def _changed(before: dict[str, str], after: dict[str, str]) -> str:
