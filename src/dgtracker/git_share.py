@@ -234,6 +234,7 @@ def sync(record: Path, conflict_ids: list[str]) -> str:
     incoming = _fetch(git, remote, remote_branch)
     tracking = f"refs/remotes/{remote}/{remote_branch}"
     merged = 0
+    told: list[str] = []  # what the merge driver said (renumbered ids, erasures kept)
     if incoming:
         merged = int(git.out("rev-list", "--count", "--no-merges", f"HEAD..{tracking}"))
         done = git.run("merge", "--no-edit", "-q", tracking, check=False)
@@ -241,6 +242,7 @@ def sync(record: Path, conflict_ids: list[str]) -> str:
             if _operation(folder) == "merge":
                 return _waiting("merge", _conflicts_now(record))
             raise Refused(f"git merge failed: {_first_line(done.stderr or done.stdout)}")
+        told = [line for line in done.stderr.splitlines() if line.startswith("dgtracker: ")]
     ahead = (
         int(git.out("rev-list", "--count", f"{tracking}..HEAD"))
         if git.ok("rev-parse", "--verify", "-q", tracking)
@@ -257,7 +259,7 @@ def sync(record: Path, conflict_ids: list[str]) -> str:
         return "Up to date."
     said = [f"merged {merged} change(s) from {remote}"] if merged else []
     said += [f"sent {ahead} commit(s) to {remote}"] if ahead else []
-    return "Synced: " + " and ".join(said) + "."
+    return "\n".join(["Synced: " + " and ".join(said) + ".", *told])
 
 
 def _fetch(git: Git, remote: str, branch: str) -> bool:

@@ -30,14 +30,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dgtracker.merge_erasure import (
+    CANDIDATES,
+    CONFLICTS,
+    MERGED_BY,
+    Erasure,
+    Table,
+    forget_erased,
+)
+from dgtracker.merge_erasure import freeze as _freeze
 from dgtracker.model import candidate_id
 
-Table = dict[str, Any]
 Path = tuple[str, ...]
-
-CANDIDATES = "candidates"
-CONFLICTS = "conflicts"
-RENUMBERED_BY = "merge"
 
 
 @dataclass(slots=True)
@@ -45,6 +49,8 @@ class Merged:
     data: Table
     conflicts: list[Table] = field(default_factory=list)  # the ones this merge found
     renumbered: dict[str, str] = field(default_factory=dict)  # old id -> new id
+    # id -> what was dropped from a copy that changed a person the other copy erased
+    erased: dict[str, str] = field(default_factory=dict)
 
 
 def merge(base: Table, ours: Table, theirs: Table) -> Merged:
@@ -52,12 +58,13 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     _renumber(state, data)
+    state.conflicts = forget_erased(state.erasures, data, state.conflicts)
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
         known = {conflict.get("id") for conflict in found}
         found.extend(c for c in state.conflicts if c["id"] not in known)
-    return Merged(data, state.conflicts, state.renumbered)
+    return Merged(data, state.conflicts, state.renumbered, state.dropped())
 
 
 def _stage_from_history(data: Table, conflicts: list[Table]) -> None:
@@ -102,15 +109,6 @@ def _part(table: Table, keys: frozenset[str]) -> Table | None:
     return part or None
 
 
-def _freeze(value: Any) -> Hashable:
-    """A value as something hashable and ordered, for identity and tie-breaks."""
-    if isinstance(value, dict):
-        return tuple(sorted((key, _freeze(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return tuple(_freeze(item) for item in value)
-    return (type(value).__name__, repr(value))
-
-
 def _has_ids(items: list[Any]) -> bool:
     return bool(items) and all(isinstance(item, dict) and "id" in item for item in items)
 
@@ -139,6 +137,10 @@ class _State:
         self.conflicts: list[Table] = []
         self.collisions: list[tuple[Table, Table]] = []
         self.renumbered: dict[str, str] = {}
+        self.erasures: list[Erasure] = []
+
+    def dropped(self) -> dict[str, str]:
+        return {erasure.kept["id"]: erasure.summary for erasure in self.erasures}
 
     def value(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
         if ours == theirs:
@@ -208,6 +210,11 @@ class _State:
                 continue
             if people:
                 o, t = _same_id(b, o, t)
+                erasure = Erasure.of(b, o, t)
+                if erasure is not None:  # the erasure wins: nothing of the other comes back
+                    self.erasures.append(erasure)
+                    merged.append(erasure.kept)
+                    continue
             item_id = t["id"] if b is not None and o["id"] == b["id"] else o["id"]
             merged.append(self.value((*path, str(item_id)), b or {}, o, t))
         if people:
@@ -406,7 +413,7 @@ def _renumber(state: _State, data: Table) -> None:
         renumbered = {**second, "id": new, "aliases": sorted({*(second.get("aliases") or ()), old})}
         if isinstance(at, datetime):
             on = day if isinstance(day, date) else at.date()
-            event = {"at": at, "on": on, "by": RENUMBERED_BY, "action": "note", "note": note}
+            event = {"at": at, "on": on, "by": MERGED_BY, "action": "note", "note": note}
             renumbered["history"] = [*(second.get("history") or ()), event]
         index = next(i for i, c in enumerate(candidates) if c is second)
         candidates[index] = renumbered

@@ -1,0 +1,147 @@
+"""A person erased (UK GDPR) on one copy of the record and changed on another, when the
+two copies are merged (merge.py): the erasure wins.
+
+The copy that erased the person is kept whole; what the other copy changed about them
+since the two parted (a note, an edit, a move, marks) is dropped, because it may hold the
+very data that was erased, and the history says so in one more `purged` event that counts
+what was dropped and who made it, without a word of personal data; `merge-file` says the
+same on stderr. What the dropped copy said about them elsewhere goes too: a panel member's
+note on a declared conflict, a milestone change's reason that names them, and a waiting
+conflict about them (its values may be their data).
+
+Why not a conflict: a conflict keeps both values in the record until someone chooses, and
+`resolve --theirs` would bring the erased data back; an erasure is a legal duty, not one
+decision to weigh against another. A person erased on both copies is merged as usual
+(both copies are anonymous).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from dgtracker.model import REMOVED_REASON
+
+Table = dict[str, Any]
+
+CANDIDATES = "candidates"
+CONFLICTS = "conflicts"
+MERGED_BY = "merge"  # who the merge's own history entries are by
+PURGED = "purged"
+
+
+def freeze(value: Any) -> Hashable:
+    """A value as something hashable and ordered, for identity and tie-breaks."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, freeze(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(freeze(item) for item in value)
+    return (type(value).__name__, repr(value))
+
+
+def _erased_since(base: Table | None, candidate: Table) -> bool:
+    """Whether the candidate's data was erased (purged) on this copy since the base."""
+    before = {freeze(e) for e in (base or {}).get("history") or () if isinstance(e, dict)}
+    return any(
+        isinstance(event, dict) and event.get("action") == PURGED and freeze(event) not in before
+        for event in candidate.get("history") or ()
+    )
+
+
+def _event_key(event: Any) -> Hashable:
+    """An event as anonymising leaves it: when, by whom, what (its notes may be gone)."""
+    if not isinstance(event, dict):
+        return freeze(event)
+    return tuple(freeze(event.get(key)) for key in ("at", "on", "by", "action", "stage"))
+
+
+@dataclass(slots=True)
+class Erasure:
+    """A person erased (UK GDPR) on one copy and changed on the other, which had not seen
+    the erasure: the erased copy is kept whole, the other's changes are dropped (they may
+    hold the very data erased), and the history says so without a word of personal data.
+    A conflict would keep both values in the record, and `resolve --theirs` would bring
+    the data back: an erasure is not a decision to weigh against another."""
+
+    kept: Table
+    summary: str  # what was dropped: counts, actions, team members; never the data
+    identifiers: set[str]  # the person's name and email on the other copy, to scrub
+
+    @staticmethod
+    def of(base: Table | None, ours: Table, theirs: Table) -> Erasure | None:
+        erased_ours, erased_theirs = _erased_since(base, ours), _erased_since(base, theirs)
+        if erased_ours == erased_theirs:
+            return None  # both erased (both anonymous), or neither: merged as usual
+        kept, other = (ours, theirs) if erased_ours else (theirs, ours)
+        if other == (base or {}) or other == kept:
+            return None
+        known = {_event_key(e) for side in (base or {}, kept) for e in side.get("history") or ()}
+        dropped = [e for e in other.get("history") or () if _event_key(e) not in known]
+        actions = sorted({str(e.get("action")) for e in dropped if isinstance(e, dict)})
+        people = sorted({str(e.get("by")) for e in dropped if isinstance(e, dict)})
+        if dropped:
+            summary = f"{len(dropped)} change(s) ({', '.join(actions)}; by {', '.join(people)})"
+        else:
+            summary = "changes to its details"
+        identifiers = {
+            str(value).casefold()
+            for side in (base or {}, other)
+            for value in (side.get("name"), side.get("email"))
+            if isinstance(value, str) and value
+        }
+        return Erasure(_noted(kept, other, summary), summary, identifiers)
+
+
+def _noted(kept: Table, other: Table, summary: str) -> Table:
+    """The erased copy of the candidate, its history saying what the merge dropped."""
+    events = [e for side in (kept, other) for e in side.get("history") or () if isinstance(e, dict)]
+    at = max((e["at"] for e in events if isinstance(e.get("at"), datetime)), default=None)
+    day = max((e.get("recorded") or e["on"] for e in events if "on" in e), default=None)
+    if not isinstance(at, datetime) or not isinstance(day, date):
+        return kept
+    event = {
+        "at": at,
+        "on": day,
+        "by": MERGED_BY,
+        "action": PURGED,
+        "reason": (
+            f"Erasure kept when two copies were merged: {summary} made on a copy that had "
+            "not seen the erasure were dropped, so none of this person's data comes back."
+        ),
+    }
+    history = kept.get("history") or []
+    if event in history:  # the same drop, met again through another merge
+        return kept
+    return {**kept, "history": [*history, event]}
+
+
+def forget_erased(erasures: list[Erasure], data: Table, found: list[Table]) -> list[Table]:
+    """What else the dropped copy held about an erased person: a panel member's note on
+    their declared conflict, a milestone's reason naming them, a conflict about them (the
+    conflicts `found` by this merge are returned without those)."""
+    if not erasures:
+        return found
+    ids = {erasure.kept["id"] for erasure in erasures}
+    names = set().union(*(erasure.identifiers for erasure in erasures))
+    panel = data.get("panel")
+    for member in (panel or {}).get("members") or () if isinstance(panel, dict) else ():
+        for declared in member.get("conflicts") or () if isinstance(member, dict) else ():
+            if isinstance(declared, dict) and declared.get("candidate") in ids:
+                declared.pop("note", None)
+    for milestone in data.get("milestones") or ():
+        for change in milestone.get("history") or () if isinstance(milestone, dict) else ():
+            reason = change.get("reason") if isinstance(change, dict) else None
+            if isinstance(reason, str) and any(name in reason.casefold() for name in names):
+                change["reason"] = REMOVED_REASON
+    if data.get(CONFLICTS):
+        data[CONFLICTS] = [c for c in data[CONFLICTS] if not _about(c, ids)]
+        if not data[CONFLICTS]:
+            del data[CONFLICTS]
+    return [conflict for conflict in found if not _about(conflict, ids)]
+
+
+def _about(conflict: Any, ids: set[Any]) -> bool:
+    path = conflict.get("path") if isinstance(conflict, dict) else None
+    return isinstance(path, list) and len(path) > 1 and path[0] == CANDIDATES and path[1] in ids
