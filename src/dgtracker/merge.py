@@ -148,6 +148,11 @@ class _State:
         if theirs == base:
             return ours
         key = path[-1] if path else ""
+        if len(path) == 2 and path[0] == CANDIDATES and isinstance(base, dict):
+            erasure = Erasure.of(base, ours, theirs)  # a person changed on both copies
+            if erasure is not None:  # the erasure wins: nothing of the other comes back
+                self.erasures.append(erasure)
+                return erasure.kept
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return self.table(path, base if isinstance(base, dict) else {}, ours, theirs)
         if isinstance(ours, list) and isinstance(theirs, list):
@@ -211,11 +216,6 @@ class _State:
                 continue
             if people:
                 o, t = _same_id(b, o, t)
-                erasure = Erasure.of(b, o, t)
-                if erasure is not None:  # the erasure wins: nothing of the other comes back
-                    self.erasures.append(erasure)
-                    merged.append(erasure.kept)
-                    continue
             item_id = t["id"] if b is not None and o["id"] == b["id"] else o["id"]
             merged.append(self.value((*path, str(item_id)), b or {}, o, t))
         if people:

@@ -41,13 +41,14 @@ def freeze(value: Any) -> Hashable:
     return (type(value).__name__, repr(value))
 
 
-def _erased_since(base: Table | None, candidate: Table) -> bool:
+def _erased_since(base: Table, candidate: Table) -> bool:
     """Whether the candidate's data was erased (purged) on this copy since the base."""
-    before = {freeze(e) for e in (base or {}).get("history") or () if isinstance(e, dict)}
-    return any(
-        isinstance(event, dict) and event.get("action") == PURGED and freeze(event) not in before
-        for event in candidate.get("history") or ()
-    )
+    history = candidate.get("history") or ()
+    purged = [e for e in history if isinstance(e, dict) and e.get("action") == PURGED]
+    if not purged:
+        return False
+    before = {freeze(e) for e in base.get("history") or () if isinstance(e, dict)}
+    return any(freeze(event) not in before for event in purged)
 
 
 def _event_key(event: Any) -> Hashable:
@@ -70,14 +71,14 @@ class Erasure:
     identifiers: set[str]  # the person's name and email on the other copy, to scrub
 
     @staticmethod
-    def of(base: Table | None, ours: Table, theirs: Table) -> Erasure | None:
+    def of(base: Table, ours: Table, theirs: Table) -> Erasure | None:
+        """For one person that both copies changed since the base (merge.py asks only
+        then): an Erasure if one copy erased them and the other did not."""
         erased_ours, erased_theirs = _erased_since(base, ours), _erased_since(base, theirs)
         if erased_ours == erased_theirs:
             return None  # both erased (both anonymous), or neither: merged as usual
         kept, other = (ours, theirs) if erased_ours else (theirs, ours)
-        if other == (base or {}) or other == kept:
-            return None
-        known = {_event_key(e) for side in (base or {}, kept) for e in side.get("history") or ()}
+        known = {_event_key(e) for side in (base, kept) for e in side.get("history") or ()}
         dropped = [e for e in other.get("history") or () if _event_key(e) not in known]
         actions = sorted({str(e.get("action")) for e in dropped if isinstance(e, dict)})
         people = sorted({str(e.get("by")) for e in dropped if isinstance(e, dict)})
@@ -87,7 +88,7 @@ class Erasure:
             summary = "changes to its details"
         identifiers = {
             str(value).casefold()
-            for side in (base or {}, other)
+            for side in (base, other)
             for value in (side.get("name"), side.get("email"))
             if isinstance(value, str) and value
         }
