@@ -238,11 +238,12 @@ def sync(record: Path, conflict_ids: list[str]) -> str:
     if incoming:
         merged = int(git.out("rev-list", "--count", "--no-merges", f"HEAD..{tracking}"))
         done = git.run("merge", "--no-edit", "-q", tracking, check=False)
+        told = [line for line in done.stderr.splitlines() if line.startswith("dgtracker: ")]
         if done.returncode != 0:
             if _operation(folder) == "merge":
-                return _waiting("merge", _conflicts_now(record))
+                said = [line for line in told if "; run 'dgtracker check'" not in line]
+                return _waiting("merge", _conflicts_now(record), said)
             raise Refused(f"git merge failed: {_first_line(done.stderr or done.stdout)}")
-        told = [line for line in done.stderr.splitlines() if line.startswith("dgtracker: ")]
     ahead = (
         int(git.out("rev-list", "--count", f"{tracking}..HEAD"))
         if git.ok("rev-parse", "--verify", "-q", tracking)
@@ -285,15 +286,18 @@ def _conflicts_now(record: Path) -> list[str]:
         return []
 
 
-def _waiting(operation: str, conflict_ids: list[str]) -> NoReturn:
+def _waiting(operation: str, conflict_ids: list[str], told: list[str] | None = None) -> NoReturn:
+    """Refuse while a merge waits; `told`: what the merge driver said besides (an erasure
+    kept, ids renumbered), which a conflict must not hide."""
     if not conflict_ids:
         raise Refused(
             f"A git {operation} is stopped half-way in the record's folder.",
             hint=f"Run 'git status' there, finish or abort the {operation}, then sync again.",
         )
     first = conflict_ids[0]
+    besides = "".join(f"\n{line.removeprefix('dgtracker: ')}" for line in told or ())
     raise Refused(
-        f"Conflict in {', '.join(conflict_ids)}: two copies decided differently.",
+        f"Conflict in {', '.join(conflict_ids)}: two copies decided differently.{besides}",
         hint=f"Run 'dgtracker check' to see both sides, then 'dgtracker resolve {first} --ours' "
         "or '--theirs' for each; then 'dgtracker sync' again.",
     )
