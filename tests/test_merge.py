@@ -250,3 +250,31 @@ def test_an_erasure_wins_in_either_direction_and_nothing_of_the_person_comes_bac
     for name, events in others.items():
         assert events <= merged[name]  # everyone else's events kept
     as_record(ab.data)
+
+
+def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too() -> None:
+    from dgtracker import panel_actions
+    from dgtracker.model import PanelRole
+
+    base_record = as_record(base_with([("add", 0, 0)]))  # c001, "base 0"
+    panel_actions.add_member(base_record, "Sam Lee", PanelRole.MEMBER)
+    base = as_data(base_record)
+    a, erased = erase(base, 0, 1)
+    changed = as_record(base)
+    panel_actions.declare_conflict(changed, "Sam Lee", "c001", "Worked with base 0 at NHSX")
+    milestone_actions.reschedule(
+        changed,
+        "sift",
+        SCHEDULES[0],
+        by="bob",
+        now=START,
+        reason="Moved for base 0's notice period",
+    )
+    b = as_data(changed)
+    merged = merge(base, a, b).data
+    assert "base 0" not in rtoml.dumps(merged)
+    member = merged["panel"]["members"][0]
+    assert member["conflicts"] == [{"candidate": "c001"}]  # declared, without the note
+    sift = next(m for m in merged["milestones"] if m["id"] == "sift")
+    assert sift["history"][-1]["reason"] == "(removed: it named a person whose data was purged)"
+    assert sift["date"] == SCHEDULES[0].start  # the reschedule itself is kept

@@ -70,7 +70,7 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     _renumber(state, data)
-    state.conflicts = forget_erased(state.erasures, data, state.conflicts)
+    state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])

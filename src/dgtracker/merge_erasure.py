@@ -68,7 +68,6 @@ class Erasure:
 
     kept: Table
     summary: str  # what was dropped: counts, actions, team members; never the data
-    identifiers: set[str]  # the person's name and email on the other copy, to scrub
 
     @staticmethod
     def of(base: Table, ours: Table, theirs: Table) -> Erasure | None:
@@ -86,13 +85,7 @@ class Erasure:
             summary = f"{len(dropped)} change(s) ({', '.join(actions)}; by {', '.join(people)})"
         else:
             summary = "changes to its details"
-        identifiers = {
-            str(value).casefold()
-            for side in (base, other)
-            for value in (side.get("name"), side.get("email"))
-            if isinstance(value, str) and value
-        }
-        return Erasure(_noted(kept, other, summary), summary, identifiers)
+        return Erasure(_noted(kept, other, summary), summary)
 
 
 def _noted(kept: Table, other: Table, summary: str) -> Table:
@@ -118,14 +111,38 @@ def _noted(kept: Table, other: Table, summary: str) -> Table:
     return {**kept, "history": [*history, event]}
 
 
-def forget_erased(erasures: list[Erasure], data: Table, found: list[Table]) -> list[Table]:
-    """What else the dropped copy held about an erased person: a panel member's note on
-    their declared conflict, a milestone's reason naming them, a conflict about them (the
-    conflicts `found` by this merge are returned without those)."""
-    if not erasures:
-        return found
-    ids = {erasure.kept["id"] for erasure in erasures}
-    names = set().union(*(erasure.identifiers for erasure in erasures))
+def _first(candidate: Any) -> Hashable:
+    history = candidate.get("history") if isinstance(candidate, dict) else None
+    return _event_key(history[0]) if isinstance(history, list) and history else None
+
+
+def _identifiers(candidate: Table) -> set[str]:
+    values = (candidate.get("name"), candidate.get("email"))
+    return {value.casefold() for value in values if isinstance(value, str) and value}
+
+
+def forget_erased(
+    base: Table, ours: Table, theirs: Table, data: Table, found: list[Table]
+) -> list[Table]:
+    """What a copy said elsewhere about a person the other copy erased since the base: a
+    panel member's note on their declared conflict, a milestone change's reason naming
+    them, a conflict about them (the conflicts `found` by this merge come back without
+    those). Whether or not that copy changed the person themselves."""
+    sides = [side.get(CANDIDATES) or () for side in (ours, theirs)]
+    if not any(_erased_since({}, c) for candidates in sides for c in candidates):
+        return found  # nobody erased on either copy (the usual case): nothing to look at
+    before = {_first(c): c for c in base.get(CANDIDATES) or ()}
+    people: set[Hashable] = set()
+    names: set[str] = set()
+    for candidates in sides:
+        for candidate in candidates:
+            old = before.get(_first(candidate))
+            if old is not None and candidate != old and _erased_since(old, candidate):
+                people.add(_first(candidate))
+                names |= _identifiers(old)
+    for candidates in sides:  # as the other copy knew them, corrected since perhaps
+        names |= {n for c in candidates if _first(c) in people for n in _identifiers(c)}
+    ids = {c.get("id") for c in data.get(CANDIDATES) or () if _first(c) in people}
     panel = data.get("panel")
     for member in (panel or {}).get("members") or () if isinstance(panel, dict) else ():
         for declared in member.get("conflicts") or () if isinstance(member, dict) else ():
