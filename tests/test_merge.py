@@ -259,7 +259,7 @@ def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too()
     base_record = as_record(base_with([("add", 0, 0)]))  # c001, "base 0"
     panel_actions.add_member(base_record, "Sam Lee", PanelRole.MEMBER)
     base = as_data(base_record)
-    a, erased = erase(base, 0, 1)
+    a, _ = erase(base, 0, 1)
     changed = as_record(base)
     panel_actions.declare_conflict(changed, "Sam Lee", "c001", "Worked with base 0 at NHSX")
     milestone_actions.reschedule(
