@@ -278,3 +278,19 @@ def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too()
     sift = next(m for m in merged["milestones"] if m["id"] == "sift")
     assert sift["history"][-1]["reason"] == "(removed: it named a person whose data was purged)"
     assert sift["date"] == SCHEDULES[0].start  # the reschedule itself is kept
+
+
+def test_an_erasure_leaves_alone_someone_added_in_the_same_second_by_the_same_person() -> None:
+    record = template.dhsc_campaign()
+    for name in ("Ann One", "Ben Two"):  # same person, same second: told apart by their ids
+        actions.add_candidate(record, name=name, by="cy", today=TODAY, now=START)
+    base = as_data(record)
+    a, _ = erase(base, 0, 2)
+    sides = []
+    for data, stage, who in ((a, "longlist", "ada"), (base, "shortlist", "bob")):
+        changed = as_record(data)
+        actions.move(changed, "c002", stage, by=who, today=TODAY, now=START + timedelta(1))
+        sides.append(as_data(changed))
+    merged = merge(base, *sides)
+    assert [c["id"] for c in merged.conflicts] == ["c002.stage"]  # Ben's, kept
+    assert not merged.erased  # Bob did not touch Ann

@@ -112,8 +112,15 @@ def _noted(kept: Table, other: Table, summary: str) -> Table:
 
 
 def _first(candidate: Any) -> Hashable:
+    """Who a candidate is, as merge.py tells people apart: their first history entry (as
+    anonymising leaves it) and the id they were first given (one person may add two
+    candidates within a second; renumbering only ever raises an id)."""
     history = candidate.get("history") if isinstance(candidate, dict) else None
-    return _event_key(history[0]) if isinstance(history, list) and history else None
+    if not isinstance(history, list) or not history:
+        return None
+    ids = [candidate.get("id"), *(candidate.get("aliases") or ())]
+    given = min(ids, key=lambda cid: (len(str(cid)), str(cid)))
+    return (_event_key(history[0]), given)
 
 
 def _identifiers(candidate: Table) -> set[str]:
