@@ -208,3 +208,89 @@ def test_two_reinstatements_of_a_rejected_candidate_conflict_and_resolve(tmp_pat
     assert "is valid" in ours.ok("check")
     notes = [e.get("note") for e in ours.candidate("c001")["history"]]
     assert "Back at shortlist" in notes and "Back at longlist" in notes
+
+
+def erase(data: dict[str, Any], which: int, among: int) -> tuple[dict[str, Any], str]:
+    """A copy that erased one of its first `among` people on request, as `purge
+    --candidate` does."""
+    from dgtracker import corrections, privacy
+
+    record = as_record(data)
+    person = record.candidates[which % among]
+    now = START + timedelta(hours=1)
+    privacy.anonymise(person, why="Erased on request", by="ada", today=TODAY, now=now)
+    corrections.withdraw_erased(record, person, by="ada", today=TODAY, now=now)
+    return as_data(record), person.id
+
+
+@SETTINGS
+@given(ops, ops, ops, st.integers(0, 5))
+def test_an_erasure_wins_in_either_direction_and_nothing_of_the_person_comes_back(
+    before: list[Op], left: list[Op], right: list[Op], which: int
+) -> None:
+    base = base_with([("add", 0, 0), *before])
+    a, erased = erase(apply(base, left, "ada", 0), which, len(base["candidates"]))
+    b = apply(base, right, "bob", 1)
+    ab, ba = merge(base, a, b), merge(base, b, a)
+    assert without_conflicts(ab.data) == without_conflicts(ba.data)
+    person = next(c for c in ab.data["candidates"] if c["id"] == erased)
+    mine = next(c for c in a["candidates"] if c["id"] == erased)
+    theirs = next(c for c in b["candidates"] if c["history"][0] == mine["history"][0])
+    original = next(c for c in base["candidates"] if c["history"][0] == mine["history"][0])
+    if theirs == original:  # the other copy left them alone: the erased copy, as it is
+        assert person == mine and not ab.erased
+    else:  # the erased copy, and one more entry saying what was dropped
+        assert person == {**mine, "history": [*mine["history"], person["history"][-1]]}
+        assert person["history"][-1]["by"] == "merge" and ab.erased == {erased: ab.erased[erased]}
+    text = rtoml.dumps(ab.data)
+    assert original["name"] not in text and theirs["name"] not in text
+    assert not [c for c in ab.conflicts if c["path"][:2] == ["candidates", erased]]
+    others = events_by_person({"candidates": [c for c in b["candidates"] if c is not theirs]})
+    merged = events_by_person(ab.data)
+    for name, events in others.items():
+        assert events <= merged[name]  # everyone else's events kept
+    as_record(ab.data)
+
+
+def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too() -> None:
+    from dgtracker import panel_actions
+    from dgtracker.model import PanelRole
+
+    base_record = as_record(base_with([("add", 0, 0)]))  # c001, "base 0"
+    panel_actions.add_member(base_record, "Sam Lee", PanelRole.MEMBER)
+    base = as_data(base_record)
+    a, _ = erase(base, 0, 1)
+    changed = as_record(base)
+    panel_actions.declare_conflict(changed, "Sam Lee", "c001", "Worked with base 0 at NHSX")
+    milestone_actions.reschedule(
+        changed,
+        "sift",
+        SCHEDULES[0],
+        by="bob",
+        now=START,
+        reason="Moved for base 0's notice period",
+    )
+    b = as_data(changed)
+    merged = merge(base, a, b).data
+    assert "base 0" not in rtoml.dumps(merged)
+    member = merged["panel"]["members"][0]
+    assert member["conflicts"] == [{"candidate": "c001"}]  # declared, without the note
+    sift = next(m for m in merged["milestones"] if m["id"] == "sift")
+    assert sift["history"][-1]["reason"] == "(removed: it named a person whose data was purged)"
+    assert sift["date"] == SCHEDULES[0].start  # the reschedule itself is kept
+
+
+def test_an_erasure_leaves_alone_someone_added_in_the_same_second_by_the_same_person() -> None:
+    record = template.dhsc_campaign()
+    for name in ("Ann One", "Ben Two"):  # same person, same second: told apart by their ids
+        actions.add_candidate(record, name=name, by="cy", today=TODAY, now=START)
+    base = as_data(record)
+    a, _ = erase(base, 0, 2)
+    sides = []
+    for data, stage, who in ((a, "longlist", "ada"), (base, "shortlist", "bob")):
+        changed = as_record(data)
+        actions.move(changed, "c002", stage, by=who, today=TODAY, now=START + timedelta(1))
+        sides.append(as_data(changed))
+    merged = merge(base, *sides)
+    assert [c["id"] for c in merged.conflicts] == ["c002.stage"]  # Ben's, kept
+    assert not merged.erased  # Bob did not touch Ann

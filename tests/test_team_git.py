@@ -7,66 +7,14 @@ Every clone is a folder in tmp_path; a bare repository there is the team's remot
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import tomllib
 from pathlib import Path
 
-import pytest
 from tests.conftest import Cli, installed_dgtracker
+from tests.git_team import data, git, git_identity, team
 
-
-@pytest.fixture(autouse=True)
-def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for what in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{what}_NAME", "Team Member")
-        monkeypatch.setenv(f"GIT_{what}_EMAIL", "member@example.org")
-    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
-
-
-def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
-    if check:
-        assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return done
-
-
-def data(clone: Path) -> dict:
-    return tomllib.loads((clone / "campaign.toml").read_text(encoding="utf-8"))
-
-
-def events(clone: Path) -> list[tuple]:
-    """Every history event as (candidate name, event) pairs, to count across merges."""
-    found = []
-    for candidate in data(clone)["candidates"]:
-        for event in candidate.get("history", []):
-            found.append((candidate["name"], tuple(sorted((k, str(v)) for k, v in event.items()))))
-    return found
-
-
-@pytest.fixture
-def team(tmp_path: Path) -> tuple[Path, list[Path]]:
-    """A bare remote and three clones of a shared DHSC record."""
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    first = tmp_path / "ada"
-    first.mkdir()
-    ada = Cli(first / "campaign.toml")
-    ada.ok("init")
-    out = ada.ok("share")
-    assert "Committed campaign.toml" in out
-    git(first, "remote", "add", "origin", str(remote))
-    assert "sent 1 commit(s)" in ada.ok("sync")
-    clones = [first]
-    for name in ("bob", "cy"):
-        git(tmp_path, "clone", "-q", str(remote), name)
-        Cli(tmp_path / name / "campaign.toml").ok("share")  # the driver is per clone
-        clones.append(tmp_path / name)
-    return remote, clones
+__all__ = ["git_identity", "team"]  # fixtures, used by name
 
 
 def test_share_sets_up_driver_and_ignores(team: tuple[Path, list[Path]]) -> None:
@@ -188,97 +136,6 @@ def test_two_reschedules_of_one_milestone_conflict_and_resolve(
     assert data(ada) == data(bob)
 
 
-def _random_change(cli: Cli, rng: random.Random, who: str) -> None:
-    ids = [c["id"] for c in cli.data()["candidates"]]
-    choice = rng.choice(["add", "note", "move", "milestone", "reschedule"] if ids else ["add"])
-    if choice == "add":
-        cli.ok("add-candidate", f"{who.title()} Person {rng.randrange(10**6)}", "--by", who)
-    elif choice == "note":
-        cli.ok("note", rng.choice(ids), f"note {rng.randrange(10**6)} from {who}", "--by", who)
-    elif choice == "move":
-        cid = rng.choice(ids)
-        stage = rng.choice(["longlist", "shortlist", "assessment"])
-        if cli.candidate(cid)["stage"] != stage:
-            cli.ok("move", cid, stage, "--by", who)
-    elif choice == "reschedule":
-        when = rng.choice(["2026-02-16", "w/c 16 February 2026", "2026-02-18", "tbc"])
-        done = cli("milestone", "reschedule", "sift", when, "--by", who)
-        assert done.exit_code == 0 or "already set" in done.output, done.output
-    else:
-        cli.ok(
-            "milestone", "add", f"{who} review {rng.randrange(10**6)}", "2026-03-20", "--by", who
-        )
-
-
-def _integrate(method: str, clone: Path, cli: Cli) -> None:
-    """Bring the remote's changes in by one git way, settling conflicts with resolve."""
-    git(clone, "fetch", "-q", "origin")
-    if method == "merge":
-        done = git(clone, "merge", "--no-edit", "-q", "origin/main", check=False)
-    elif method == "rebase":
-        done = git(clone, "pull", "-q", "--rebase", "origin", "main", check=False)
-    else:  # start from the remote and cherry-pick our own commits onto it
-        mine = git(clone, "rev-parse", "HEAD").stdout.strip()
-        git(clone, "reset", "-q", "--hard", "origin/main")
-        base = git(clone, "merge-base", mine, "origin/main").stdout.strip()
-        picks = git(clone, "rev-list", "--reverse", "--no-merges", f"{base}..{mine}").stdout.split()
-        done = subprocess.CompletedProcess([], 0)
-        for pick in picks:
-            if git(clone, "cherry-pick", pick, check=False).returncode != 0:
-                _settle_all(cli, clone)
-        return
-    if done.returncode != 0:
-        _settle_all(cli, clone)
-
-
-def _settle_all(cli: Cli, clone: Path) -> None:
-    """Resolve until git's stopped operation is over (a rebase may stop at several commits)."""
-    stopped = ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
-    while any((clone / ".git" / name).exists() for name in stopped):
-        _settle(cli, clone)
-
-
-def _settle(cli: Cli, clone: Path) -> None:
-    record = cli.data()
-    assert record.get("conflicts"), git(clone, "status").stdout
-    for conflict in record["conflicts"]:
-        # conflicts come only from decisions that collide: a candidate moved two ways, or
-        # one milestone rescheduled two ways
-        assert conflict["id"] == "sift.when" or conflict["path"][2] == "stage", conflict
-        cli.ok("resolve", conflict["id"], "--ours")
-
-
-@pytest.mark.heavy
-@pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize("method", ["merge", "rebase", "cherry-pick"])
-def test_three_clones_interleaved_keep_every_event_once(
-    team: tuple[Path, list[Path]], method: str, seed: int
-) -> None:
-    _, clones = team
-    clis = [Cli(clone / "campaign.toml") for clone in clones]
-    rng = random.Random(f"team-{method}-{seed}")
-    before: set[tuple] = set()
-    for _ in range(3):
-        for clone, cli, who in zip(clones, clis, ("ada", "bob", "cy"), strict=True):
-            for _ in range(rng.randrange(1, 4)):
-                _random_change(cli, rng, who)
-            before |= set(events(clone))
-        order = rng.sample(range(3), 3)
-        for index in order:
-            _integrate(method, clones[index], clis[index])
-            git(clones[index], "push", "-q", "origin", "HEAD:main")
-    for index in range(3):  # everyone catches up
-        _integrate(method, clones[index], clis[index])
-    final = [data(clone) for clone in clones]
-    assert final[0] == final[1] == final[2]
-    seen = events(clones[0])
-    assert len(seen) == len(set(seen))  # every event once
-    names = [c["name"] for c in final[0]["candidates"]]
-    assert len(names) == len(set(names))  # no id shared by two people, nobody doubled
-    assert before <= set(seen)  # no event of any side lost
-    assert "is valid" in clis[0].ok("check")
-
-
 def test_sync_from_cron_bare_environment(team: tuple[Path, list[Path]], tmp_path: Path) -> None:
     _, (ada, bob, _) = team
     Cli(ada / "campaign.toml").ok("add-candidate", "Alice Able", "--by", "ada")
@@ -342,3 +199,31 @@ def test_merge_file_exit_codes(tmp_path: Path) -> None:
     merged = tomllib.loads(ours.read_text())
     assert merged["candidates"][0]["name"] == "Alice Able"
     assert next(m for m in merged["milestones"] if m["id"] == "closing")["done"]
+
+
+def test_a_change_made_through_the_python_api_is_committed(
+    team: tuple[Path, list[Path]],
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from dgtracker import actions, api
+
+    _, (ada, bob, _) = team
+    path = ada / "campaign.toml"
+    today, now = date(2026, 2, 2), datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
+    with api.changing(path, by="ada") as record:
+        actions.add_candidate(
+            record, name="Jane Secret", email="jane@example.org", by="ada", today=today, now=now
+        )
+    with api.changing(path, by="ada", summary="move c001 longlist") as record:
+        actions.move(record, "c001", "longlist", by="ada", today=today, now=now)
+    with api.changing(path) as record:  # nothing changed: nothing to commit
+        pass
+    api.purge(path, today=today, by="ada", now=now, candidate="c001")
+    log = git(ada, "log", "--format=%s").stdout.splitlines()
+    assert log[:3] == ["purge (by ada)", "move c001 longlist (by ada)", "change c001 (by ada)"]
+    assert "Jane" not in git(ada, "log", "--format=%B").stdout
+    assert git(ada, "status", "--porcelain").stdout == ""
+    Cli(path).ok("sync")
+    Cli(bob / "campaign.toml").ok("sync")  # what the API committed reaches the team
+    assert data(bob)["candidates"][0]["name"] == "Anonymised (c001)"

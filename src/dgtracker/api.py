@@ -13,7 +13,8 @@ everything the CLI does without it::
                      today=date(2026, 2, 2), now=datetime.now(UTC))
 
 Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
-lock; a block that raises saves nothing), and `purge(path, ...)`. Beside it:
+lock; a block that raises saves nothing; a shared record's change is committed, as the
+CLI's are), and `purge(path, ...)` (committed too). Beside it:
 - `dgtracker.actions`: every change to a candidate and its rules (add_candidate, move,
   add_note, find_candidate, resolve_stage); `dgtracker.milestone_actions` (add_milestone,
   mark_done, reschedule, reopen_milestone);
@@ -56,12 +57,53 @@ def open_record(path: str | os.PathLike[str]) -> Record:
 
 
 @contextmanager
-def changing(path: str | os.PathLike[str]) -> Iterator[Record]:
-    """Lock the record, load it, yield it to be changed, and save it safely at the end."""
-    from dgtracker import storage
+def changing(
+    path: str | os.PathLike[str], *, by: str | None = None, summary: str | None = None
+) -> Iterator[Record]:
+    """Lock the record, load it, yield it to be changed, and save it safely at the end.
 
-    with storage.updating(Path(path)) as record:
+    When the record is shared (`dgtracker share`), the change is committed as a command's
+    is: `summary (by who)`, never a person's data. `summary` says what happened (by default
+    "change" and the ids of the candidates and milestones that changed); `by` is who made
+    it (by default the user name)."""
+    from dgtracker import git_share, storage
+
+    record_file = Path(path)
+    shared = git_share.is_shared(record_file)
+    with storage.locked(record_file) as lock:
+        storage.tidy_leftovers(record_file)
+        record, layout = storage.load_with_layout(record_file)
+        before = _ids_and_items(record) if shared and summary is None else {}
         yield record
+        storage.save(record_file, record, layout, lock=lock)
+        if shared:
+            what = summary or _changed(before, _ids_and_items(record))
+            git_share.commit(
+                record_file,
+                f"{what} (by {by or _user_name()})",
+                conflicts_left=len(record.conflicts),
+            )
+
+
+def _ids_and_items(record: Record) -> dict[str, str]:
+    """Each candidate and milestone as its full text (a snapshot, to compare after)."""
+    found = {candidate.id: repr(candidate) for candidate in record.candidates}
+    return found | {milestone.id: repr(milestone) for milestone in record.milestones}
+
+
+def _changed(before: dict[str, str], after: dict[str, str]) -> str:
+    """ "change" and the ids of what changed, added or removed (a long list counted)."""
+    ids = [key for key in {**before, **after} if before.get(key) != after.get(key)]
+    return " ".join(["change", *(ids if len(ids) <= 3 else [f"{len(ids)} items"])])
+
+
+def _user_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except (OSError, KeyError, ImportError):
+        return "unknown"
 
 
 @dataclass(slots=True)
@@ -71,6 +113,7 @@ class PurgeResult:
     lines: list[str]
     record: Record
     plans: list[FilePlan]
+    said: str | None = None  # a shared record: what committing the purge said, if anything
 
 
 def purge(
@@ -88,12 +131,14 @@ def purge(
 
     `today`: the day to judge by, or a function of the campaign's time zone that gives it
     (None: today there). A backup that cannot be read stops the purge before anything
-    changes. `each` walks the work (progress.tracked shows a bar on a terminal).
+    changes. `each` walks the work (progress.tracked shows a bar on a terminal). A shared
+    record's purge is committed (`purge (by who)`).
     """
     from dgtracker import actions, corrections, exports, privacy, storage
     from dgtracker.progress import quietly
 
     walk = each or quietly
+    said: str | None = None
 
     record_file = Path(path)
 
@@ -135,10 +180,16 @@ def purge(
                     except RecordError as error:
                         raise _part_way(error, done) from None
                     done.append(file_plan.path)
+            if done:  # a shared record: the purge is committed like any change
+                from dgtracker.git_share import commit_if_shared
+
+                said = commit_if_shared(
+                    record_file, f"purge (by {by})", conflicts_left=len(record.conflicts)
+                )
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
-    return PurgeResult(lines, record, plans)
+    return PurgeResult(lines, record, plans, said)
 
 
 def _part_way(error: RecordError, done: list[Path]) -> RecordError:

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from dgtracker.errors import Refused
-from dgtracker.merge import SCHEDULE, step_into
+from dgtracker.merge import SCHEDULE
+from dgtracker.merge_lists import step_into
 from dgtracker.model import MergeConflict as Conflict
 
 SIDES = ("ours", "theirs", "base")
@@ -85,17 +86,21 @@ def record_move(
     candidate = step_into(candidate, conflict.path[1])
     history = candidate.setdefault("history", [])
     days = [event.get("recorded") or event["on"] for event in history]
-    history.append(
-        {
-            "at": max([now, *(event["at"] for event in history)]),
-            "on": max([today, *days]),
-            "by": by,
-            "action": "moved",
-            "stage": kept,
-            "from_stage": conflict.base,
-            "reason": f"Merge conflict on stage resolved: kept {shown(kept)} ({side}).",
-        }
-    )
+    move = {
+        "at": max([now, *(event["at"] for event in history)]),
+        "on": max([today, *days]),
+        "by": by,
+        "action": "moved",
+        "stage": kept,
+        "from_stage": conflict.base,
+        "reason": f"Merge conflict on stage resolved: kept {shown(kept)} ({side}).",
+    }
+    # the place on the reserve list that came with the move kept: its latest one there
+    places = [e.get("rank") for e in history if e.get("stage") == kept and e.get("rank")]
+    candidate.pop("rank", None)
+    if kept == "reserve" and places:
+        candidate["rank"] = move["rank"] = places[-1]
+    history.append(move)
 
 
 def settle(data: dict[str, Any], conflict: Conflict, side: str) -> Any:
@@ -105,13 +110,19 @@ def settle(data: dict[str, Any], conflict: Conflict, side: str) -> Any:
     *parents, key = conflict.path
     holder: Any = data
     for step in parents:
-        holder = step_into(holder, step)
-    if not isinstance(holder, dict):
+        above, holder = holder, step_into(holder, step)
+    if holder is None and parents and isinstance(above, dict) and key not in above:
+        holder = above.setdefault(parents[-1], [])  # a list emptied while in conflict
+    if isinstance(holder, list):  # one item of a list, named (a sheet of marks, a slot)
+        old = step_into(holder, key)
+        place = next((i for i, item in enumerate(holder) if item is old), len(holder))
+        holder[place : place + (old is not None)] = [value] if value is not None else []
+    elif not isinstance(holder, dict):
         raise Refused(
             f"The place of conflict {conflict.id} is no longer in the record.",
             hint=f"Drop it by hand from [[conflicts]] (id = '{conflict.id}').",
         )
-    if key == SCHEDULE[0]:  # a group of keys: all of them replaced
+    elif key == SCHEDULE[0]:  # a group of keys: all of them replaced
         for part in SCHEDULE[1]:
             holder.pop(part, None)
         holder.update(value or {})

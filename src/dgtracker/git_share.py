@@ -175,6 +175,14 @@ def _operation(folder: Path) -> str | None:
     return None
 
 
+def commit_if_shared(record: Path, message: str, *, conflicts_left: int = 0) -> str | None:
+    """Commit the record's change when its folder is shared (the CLI's commands and the
+    Python API alike, so a change is committed whichever made it); what else happened."""
+    if not is_shared(record):
+        return None
+    return commit(record, message, conflicts_left=conflicts_left)
+
+
 def commit(record: Path, message: str, *, conflicts_left: int) -> str | None:
     """Commit the record's change; during a stopped merge, rebase or cherry-pick, stage it
     and carry the operation on once no conflict is left. What happened, if worth saying."""
@@ -226,12 +234,15 @@ def sync(record: Path, conflict_ids: list[str]) -> str:
     incoming = _fetch(git, remote, remote_branch)
     tracking = f"refs/remotes/{remote}/{remote_branch}"
     merged = 0
+    told: list[str] = []  # what the merge driver said (renumbered ids, erasures kept)
     if incoming:
         merged = int(git.out("rev-list", "--count", "--no-merges", f"HEAD..{tracking}"))
         done = git.run("merge", "--no-edit", "-q", tracking, check=False)
+        told = [line for line in done.stderr.splitlines() if line.startswith("dgtracker: ")]
         if done.returncode != 0:
             if _operation(folder) == "merge":
-                return _waiting("merge", _conflicts_now(record))
+                said = [line for line in told if "; run 'dgtracker check'" not in line]
+                return _waiting("merge", _conflicts_now(record), said)
             raise Refused(f"git merge failed: {_first_line(done.stderr or done.stdout)}")
     ahead = (
         int(git.out("rev-list", "--count", f"{tracking}..HEAD"))
@@ -249,7 +260,7 @@ def sync(record: Path, conflict_ids: list[str]) -> str:
         return "Up to date."
     said = [f"merged {merged} change(s) from {remote}"] if merged else []
     said += [f"sent {ahead} commit(s) to {remote}"] if ahead else []
-    return "Synced: " + " and ".join(said) + "."
+    return "\n".join(["Synced: " + " and ".join(said) + ".", *told])
 
 
 def _fetch(git: Git, remote: str, branch: str) -> bool:
@@ -275,15 +286,18 @@ def _conflicts_now(record: Path) -> list[str]:
         return []
 
 
-def _waiting(operation: str, conflict_ids: list[str]) -> NoReturn:
+def _waiting(operation: str, conflict_ids: list[str], told: list[str] | None = None) -> NoReturn:
+    """Refuse while a merge waits; `told`: what the merge driver said besides (an erasure
+    kept, ids renumbered), which a conflict must not hide."""
     if not conflict_ids:
         raise Refused(
             f"A git {operation} is stopped half-way in the record's folder.",
             hint=f"Run 'git status' there, finish or abort the {operation}, then sync again.",
         )
     first = conflict_ids[0]
+    besides = "".join(f"\n{line.removeprefix('dgtracker: ')}" for line in told or ())
     raise Refused(
-        f"Conflict in {', '.join(conflict_ids)}: two copies decided differently.",
+        f"Conflict in {', '.join(conflict_ids)}: two copies decided differently.{besides}",
         hint=f"Run 'dgtracker check' to see both sides, then 'dgtracker resolve {first} --ours' "
         "or '--theirs' for each; then 'dgtracker sync' again.",
     )

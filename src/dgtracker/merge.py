@@ -30,14 +30,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dgtracker.merge_erasure import (
+    CANDIDATES,
+    CONFLICTS,
+    MERGED_BY,
+    Erasure,
+    Table,
+    forget_erased,
+    freeze,
+)
+from dgtracker.merge_lists import (
+    NAMED,
+    WHOLE,
+    entries,
+    has_ids,
+    is_entries,
+    is_named,
+    item_name,
+    moment,
+    step_into,
+    union_order,
+)
 from dgtracker.model import candidate_id
 
-Table = dict[str, Any]
 Path = tuple[str, ...]
-
-CANDIDATES = "candidates"
-CONFLICTS = "conflicts"
-RENUMBERED_BY = "merge"
 
 
 @dataclass(slots=True)
@@ -45,6 +61,8 @@ class Merged:
     data: Table
     conflicts: list[Table] = field(default_factory=list)  # the ones this merge found
     renumbered: dict[str, str] = field(default_factory=dict)  # old id -> new id
+    # id -> what was dropped from a copy that changed a person the other copy erased
+    erased: dict[str, str] = field(default_factory=dict)
 
 
 def merge(base: Table, ours: Table, theirs: Table) -> Merged:
@@ -52,12 +70,13 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     _renumber(state, data)
+    state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
         known = {conflict.get("id") for conflict in found}
         found.extend(c for c in state.conflicts if c["id"] not in known)
-    return Merged(data, state.conflicts, state.renumbered)
+    return Merged(data, state.conflicts, state.renumbered, state.dropped())
 
 
 def _stage_from_history(data: Table, conflicts: list[Table]) -> None:
@@ -71,7 +90,11 @@ def _stage_from_history(data: Table, conflicts: list[Table]) -> None:
         if conflict.get("path", [])[0::2] == [CANDIDATES, "stage"]
     }
     for candidate in data.get(CANDIDATES) or []:
-        if not isinstance(candidate, dict) or candidate.get("id") in waiting:
+        if isinstance(candidate, dict) and candidate.get("id") in waiting:
+            if candidate.get("stage") != "reserve":  # a place goes with the stage chosen
+                candidate.pop("rank", None)
+            continue
+        if not isinstance(candidate, dict):
             continue
         history = candidate.get("history") or []
         undone = {e.get("undoes") for e in history if isinstance(e, dict) and e.get("undoes")}
@@ -102,35 +125,8 @@ def _part(table: Table, keys: frozenset[str]) -> Table | None:
     return part or None
 
 
-def _freeze(value: Any) -> Hashable:
-    """A value as something hashable and ordered, for identity and tie-breaks."""
-    if isinstance(value, dict):
-        return tuple(sorted((key, _freeze(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return tuple(_freeze(item) for item in value)
-    return (type(value).__name__, repr(value))
-
-
-def _has_ids(items: list[Any]) -> bool:
-    return bool(items) and all(isinstance(item, dict) and "id" in item for item in items)
-
-
-def _is_entries(items: list[Any]) -> bool:
-    return bool(items) and all(isinstance(item, dict) and "id" not in item for item in items)
-
-
 def _is_counter(key: str) -> bool:
     return key.startswith("next_") and key.endswith("_number")
-
-
-def _moment(entry: Table) -> tuple[int, Any]:
-    """An entry's time, comparable across dates and moments (entries without one first)."""
-    at = entry.get("at")
-    if isinstance(at, datetime):
-        return (1, at.timestamp() if at.tzinfo else at.isoformat())
-    if isinstance(at, date):
-        return (1, datetime(at.year, at.month, at.day).isoformat())
-    return (0, "")
 
 
 class _State:
@@ -139,6 +135,10 @@ class _State:
         self.conflicts: list[Table] = []
         self.collisions: list[tuple[Table, Table]] = []
         self.renumbered: dict[str, str] = {}
+        self.erasures: list[Erasure] = []
+
+    def dropped(self) -> dict[str, str]:
+        return {erasure.kept["id"]: erasure.summary for erasure in self.erasures}
 
     def value(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
         if ours == theirs:
@@ -148,15 +148,23 @@ class _State:
         if theirs == base:
             return ours
         key = path[-1] if path else ""
+        if len(path) == 2 and path[0] == CANDIDATES and isinstance(base, dict):
+            erasure = Erasure.of(base, ours, theirs)  # a person changed on both copies
+            if erasure is not None:  # the erasure wins: nothing of the other comes back
+                self.erasures.append(erasure)
+                return erasure.kept
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return self.table(path, base if isinstance(base, dict) else {}, ours, theirs)
         if isinstance(ours, list) and isinstance(theirs, list):
             before = base if isinstance(base, list) else []
             both = ours + theirs
-            if _has_ids(both) and (not before or _has_ids(before)):
+            if has_ids(both) and (not before or has_ids(before)):
                 return self.items(path, before, ours, theirs)
-            if _is_entries(both) and (not before or _is_entries(before)):
-                return _entries(before, ours, theirs)
+            fields = NAMED.get(key)
+            if fields and all(is_named(item, fields) for item in both + before):
+                return self.named(path, before, ours, theirs, fields)
+            if is_entries(both) and (not before or is_entries(before)):
+                return entries(before, ours, theirs)
             if key == "aliases":
                 return sorted(set(ours) | set(theirs))
         if _is_counter(key) and isinstance(ours, int) and isinstance(theirs, int):
@@ -166,7 +174,7 @@ class _State:
     def table(self, path: Path, base: Table, ours: Table, theirs: Table) -> Table:
         merged: Table = {}
         grouped: set[str] = set()
-        for key in _union_order(list(ours), list(theirs)):
+        for key in union_order(list(ours), list(theirs)):
             group = GROUPS.get(key)
             if group is not None:  # several keys that make one value: merged as one
                 if group[0] not in grouped:
@@ -198,7 +206,7 @@ class _State:
         mine = {key(item): item for item in ours}
         yours = {key(item): item for item in theirs}
         merged: list[Table] = []
-        for item_key in _union_order(list(mine), list(yours)):
+        for item_key in union_order(list(mine), list(yours)):
             o, t, b = mine.get(item_key), yours.get(item_key), before.get(item_key)
             if o is None or t is None:
                 kept = o if t is None else t
@@ -212,6 +220,38 @@ class _State:
             merged.append(self.value((*path, str(item_id)), b or {}, o, t))
         if people:
             self._find_collisions(merged)
+        return merged
+
+    def named(
+        self,
+        path: Path,
+        base: list[Table],
+        ours: list[Table],
+        theirs: list[Table],
+        fields: tuple[str, ...],
+    ) -> list[Table]:
+        """Tables named by their `fields` (NAMED): a panel member merged field by field;
+        a sheet of marks, a slot or a declared conflict as one value, never mixed."""
+        before = {item_name(item, fields): item for item in base}
+        mine = {item_name(item, fields): item for item in ours}
+        yours = {item_name(item, fields): item for item in theirs}
+        merged: list[Table] = []
+        for name in union_order(list(mine), list(yours)):
+            o, t, b = mine.get(name), yours.get(name), before.get(name)
+            if o is None or t is None:
+                kept = o if t is None else t
+                if kept is not None and (b is None or kept != b):
+                    merged.append(kept)
+                continue
+            if path[-1] not in WHOLE:
+                merged.append(self.value((*path, name), b or {}, o, t))
+                continue
+            waiting = len(self.conflicts)
+            value = self.whole((*path, name), b, o, t)
+            if len(self.conflicts) > waiting:  # in conflict: as it was until resolved
+                value = b
+            if value is not None:
+                merged.append(value)
         return merged
 
     def _find_collisions(self, candidates: list[Table]) -> None:
@@ -240,74 +280,9 @@ class _State:
         return base if base is not None else ours
 
 
-def _union_order(first: list[Any], second: list[Any]) -> list[Any]:
-    """Keys of both lists, each once, keeping each list's order; where they differ, the
-    smaller key first (so the order does not depend on which list is which)."""
-    in_first, in_second = set(first), set(second)
-    order: list[Any] = []
-    seen: set[Any] = set()
-    i = j = 0
-    while i < len(first) or j < len(second):
-        while i < len(first) and first[i] in seen:
-            i += 1
-        while j < len(second) and second[j] in seen:
-            j += 1
-        if i >= len(first) and j >= len(second):
-            break
-        if j >= len(second):
-            pick = first[i]
-        elif i >= len(first):
-            pick = second[j]
-        else:
-            pick = _pick(first[i], second[j], first[i] in in_second, second[j] in in_first)
-        order.append(pick)
-        seen.add(pick)
-    return order
-
-
-def _pick(a: Any, b: Any, a_in_other: bool, b_in_other: bool) -> Any:
-    """The next of two heads: one only its own list has goes first (the other waits for
-    its place in that list); else the smaller, whichever list it heads."""
-    if a == b or (b_in_other and not a_in_other):
-        return a
-    if a_in_other and not b_in_other:
-        return b
-    return a if str(a) <= str(b) else b
-
-
-def _entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[Table]:
-    """Append-only entries: both sides' entries, each once, in time order."""
-    key: Callable[[Table], Hashable] = _freeze
-    mine = [key(e) for e in ours]
-    yours = [key(e) for e in theirs]
-    rewritten = {key(e) for e in base} - (set(mine) & set(yours))
-    table = {k: e for k, e in zip(mine + yours, ours + theirs, strict=True)}
-    a = [k for k in mine if k not in rewritten]
-    b = [k for k in yours if k not in rewritten]
-    order: list[Hashable] = []
-    seen: set[Hashable] = set()
-    i = j = 0
-    while True:
-        while i < len(a) and a[i] in seen:
-            i += 1
-        while j < len(b) and b[j] in seen:
-            j += 1
-        if i >= len(a) and j >= len(b):
-            break
-        if j >= len(b):
-            pick = a[i]
-        elif i >= len(a):
-            pick = b[j]
-        else:
-            pick = min(a[i], b[j], key=lambda k: (_moment(table[k]), str(k)))
-        order.append(pick)
-        seen.add(pick)
-    return [table[k] for k in order]
-
-
 def _added_first(candidate: Table) -> tuple[Any, ...]:
     history = candidate.get("history") or [{}]
-    return (_moment(history[0]), str(_freeze(candidate)))
+    return (moment(history[0]), str(freeze(candidate)))
 
 
 def _conflict_id(path: Path) -> str:
@@ -335,17 +310,6 @@ def _last_entry(data: Table, base: Table, path: Path) -> Table | None:
     return found
 
 
-def step_into(holder: Any, step: str) -> Any:
-    """One step down a path: a key of a table, or the item with that id in a list."""
-    if isinstance(holder, dict):
-        return holder.get(step)
-    if isinstance(holder, list):
-        for item in holder:
-            if isinstance(item, dict) and str(item.get("id")) == step:
-                return item
-    return None
-
-
 # --- candidates given the same id on two copies -------------------------------------------
 
 
@@ -357,7 +321,7 @@ def _person(candidate: Table) -> Hashable:
         # with the id first given (renumbering only ever raises it): one person may add
         # two candidates within a second
         given = min([candidate.get("id"), *(candidate.get("aliases") or ())], key=_number)
-        return ("added", _freeze(history[0]), given)
+        return ("added", freeze(history[0]), given)
     return ("id", candidate.get("id"))
 
 
@@ -406,7 +370,7 @@ def _renumber(state: _State, data: Table) -> None:
         renumbered = {**second, "id": new, "aliases": sorted({*(second.get("aliases") or ()), old})}
         if isinstance(at, datetime):
             on = day if isinstance(day, date) else at.date()
-            event = {"at": at, "on": on, "by": RENUMBERED_BY, "action": "note", "note": note}
+            event = {"at": at, "on": on, "by": MERGED_BY, "action": "note", "note": note}
             renumbered["history"] = [*(second.get("history") or ()), event]
         index = next(i for i, c in enumerate(candidates) if c is second)
         candidates[index] = renumbered

@@ -148,6 +148,8 @@ class Event:
 
 # Fields `edit` corrects, and an event's `was` may hold.
 PERSONAL_FIELDS = ("name", "email", "phone", "source", "applied")
+# A reason that named a person whose data was purged, as it reads afterwards.
+REMOVED_REASON = "(removed: it named a person whose data was purged)"
 
 
 def effective_history(history: list[Event]) -> list[Event]:

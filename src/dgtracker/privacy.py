@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.dates import add_months, format_day
-from dgtracker.model import RESERVE_STAGE, Action, Candidate, Event, Record, StageKind
+from dgtracker.model import (
+    REMOVED_REASON,
+    RESERVE_STAGE,
+    Action,
+    Candidate,
+    Event,
+    Record,
+    StageKind,
+)
 from dgtracker.text import visible
 from dgtracker.views import outcome_date
 
@@ -160,9 +168,6 @@ def find_in_backups(person: Candidate, backups: list[tuple[Path, Record]]) -> li
                     moments |= {_added_at(other)} - {None}
                     changed = True
     return found
-
-
-REMOVED_REASON = "(removed: it named a person whose data was purged)"
 
 
 def names_of(plans: list[FilePlan]) -> set[str]:

@@ -232,14 +232,11 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
 
 def committed(path: Path, message: str, conflicts_left: int = 0) -> None:
     """Commit the record's change when its folder is shared; say what else happened."""
-    from dgtracker.git_share import is_shared
+    from dgtracker.git_share import commit_if_shared
 
-    if is_shared(path):
-        from dgtracker.git_share import commit
-
-        said = commit(path, message, conflicts_left=conflicts_left)
-        if said:
-            typer.echo(said, err=True)
+    said = commit_if_shared(path, message, conflicts_left=conflicts_left)
+    if said:
+        typer.echo(said, err=True)
 
 
 def _walk(progress: bool) -> "Walk":

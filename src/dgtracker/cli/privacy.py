@@ -13,7 +13,6 @@ from dgtracker.cli.context import (
     CandidateId,
     Command,
     JsonFlag,
-    committed,
     example,
     load_record,
     now_utc,
@@ -65,8 +64,8 @@ def purge(
         print_json(purge_json(done.plans, dry_run))
     else:
         typer.echo("\n".join(done.lines))
-    if not dry_run:  # a shared record: the purge is committed like any change
-        committed(record_path(ctx), f"purge (by {who})", len(done.record.conflicts))
+    if done.said:  # a shared record: the purge was committed like any change
+        typer.echo(done.said, err=True)
 
 
 @commands.command(

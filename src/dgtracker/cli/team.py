@@ -57,6 +57,12 @@ def merge_file(
             "dgtracker: ids given to two candidates on two copies; renumbered "
             f"{', '.join(pairs[:5])}{more} (the old ids still find them).\n"
         )
+    for cid, dropped in merged.erased.items():  # ids, counts and actions: no personal data
+        sys.stderr.write(
+            f"dgtracker: {cid} was erased on one copy; {dropped} made to {cid} on the "
+            "other copy were dropped, so none of the erased data comes back "
+            f"('dgtracker show {cid}' records it).\n"
+        )
     if merged.conflicts:
         ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
         sys.stderr.write(

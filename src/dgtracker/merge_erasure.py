@@ -1,0 +1,172 @@
+"""A person erased (UK GDPR) on one copy of the record and changed on another, when the
+two copies are merged (merge.py): the erasure wins.
+
+The copy that erased the person is kept whole; what the other copy changed about them
+since the two parted (a note, an edit, a move, marks) is dropped, because it may hold the
+very data that was erased, and the history says so in one more `purged` event that counts
+what was dropped and who made it, without a word of personal data; `merge-file` says the
+same on stderr. What the dropped copy said about them elsewhere goes too: a panel member's
+note on a declared conflict, a milestone change's reason that names them, and a waiting
+conflict about them (its values may be their data).
+
+Why not a conflict: a conflict keeps both values in the record until someone chooses, and
+`resolve --theirs` would bring the erased data back; an erasure is a legal duty, not one
+decision to weigh against another. A person erased on both copies is merged as usual
+(both copies are anonymous).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from dgtracker.model import REMOVED_REASON
+
+Table = dict[str, Any]
+
+CANDIDATES = "candidates"
+CONFLICTS = "conflicts"
+MERGED_BY = "merge"  # who the merge's own history entries are by
+PURGED = "purged"
+
+
+def freeze(value: Any) -> Hashable:
+    """A value as something hashable and ordered, for identity and tie-breaks."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, freeze(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(freeze(item) for item in value)
+    return (type(value).__name__, repr(value))
+
+
+def _erased_since(base: Table, candidate: Table) -> bool:
+    """Whether the candidate's data was erased (purged) on this copy since the base."""
+    history = candidate.get("history") or ()
+    purged = [e for e in history if isinstance(e, dict) and e.get("action") == PURGED]
+    if not purged:
+        return False
+    before = {freeze(e) for e in base.get("history") or () if isinstance(e, dict)}
+    return any(freeze(event) not in before for event in purged)
+
+
+def _event_key(event: Any) -> Hashable:
+    """An event as anonymising leaves it: when, by whom, what (its notes may be gone)."""
+    if not isinstance(event, dict):
+        return freeze(event)
+    return tuple(freeze(event.get(key)) for key in ("at", "on", "by", "action", "stage"))
+
+
+@dataclass(slots=True)
+class Erasure:
+    """A person erased (UK GDPR) on one copy and changed on the other, which had not seen
+    the erasure: the erased copy is kept whole, the other's changes are dropped (they may
+    hold the very data erased), and the history says so without a word of personal data.
+    A conflict would keep both values in the record, and `resolve --theirs` would bring
+    the data back: an erasure is not a decision to weigh against another."""
+
+    kept: Table
+    summary: str  # what was dropped: counts, actions, team members; never the data
+
+    @staticmethod
+    def of(base: Table, ours: Table, theirs: Table) -> Erasure | None:
+        """For one person that both copies changed since the base (merge.py asks only
+        then): an Erasure if one copy erased them and the other did not."""
+        erased_ours, erased_theirs = _erased_since(base, ours), _erased_since(base, theirs)
+        if erased_ours == erased_theirs:
+            return None  # both erased (both anonymous), or neither: merged as usual
+        kept, other = (ours, theirs) if erased_ours else (theirs, ours)
+        known = {_event_key(e) for side in (base, kept) for e in side.get("history") or ()}
+        dropped = [e for e in other.get("history") or () if _event_key(e) not in known]
+        actions = sorted({str(e.get("action")) for e in dropped if isinstance(e, dict)})
+        people = sorted({str(e.get("by")) for e in dropped if isinstance(e, dict)})
+        if dropped:
+            summary = f"{len(dropped)} change(s) ({', '.join(actions)}; by {', '.join(people)})"
+        else:
+            summary = "changes to its details"
+        return Erasure(_noted(kept, other, summary), summary)
+
+
+def _noted(kept: Table, other: Table, summary: str) -> Table:
+    """The erased copy of the candidate, its history saying what the merge dropped."""
+    events = [e for side in (kept, other) for e in side.get("history") or () if isinstance(e, dict)]
+    at = max((e["at"] for e in events if isinstance(e.get("at"), datetime)), default=None)
+    day = max((e.get("recorded") or e["on"] for e in events if "on" in e), default=None)
+    if not isinstance(at, datetime) or not isinstance(day, date):
+        return kept
+    event = {
+        "at": at,
+        "on": day,
+        "by": MERGED_BY,
+        "action": PURGED,
+        "reason": (
+            f"Erasure kept when two copies were merged: {summary} made on a copy that had "
+            "not seen the erasure were dropped, so none of this person's data comes back."
+        ),
+    }
+    history = kept.get("history") or []
+    if event in history:  # the same drop, met again through another merge
+        return kept
+    return {**kept, "history": [*history, event]}
+
+
+def _first(candidate: Any) -> Hashable:
+    """Who a candidate is, as merge.py tells people apart: their first history entry (as
+    anonymising leaves it) and the id they were first given (one person may add two
+    candidates within a second; renumbering only ever raises an id)."""
+    history = candidate.get("history") if isinstance(candidate, dict) else None
+    if not isinstance(history, list) or not history:
+        return None
+    ids = [candidate.get("id"), *(candidate.get("aliases") or ())]
+    given = min(ids, key=lambda cid: (len(str(cid)), str(cid)))
+    return (_event_key(history[0]), given)
+
+
+def _identifiers(candidate: Table) -> set[str]:
+    values = (candidate.get("name"), candidate.get("email"))
+    return {value.casefold() for value in values if isinstance(value, str) and value}
+
+
+def forget_erased(
+    base: Table, ours: Table, theirs: Table, data: Table, found: list[Table]
+) -> list[Table]:
+    """What a copy said elsewhere about a person the other copy erased since the base: a
+    panel member's note on their declared conflict, a milestone change's reason naming
+    them, a conflict about them (the conflicts `found` by this merge come back without
+    those). Whether or not that copy changed the person themselves."""
+    sides = [side.get(CANDIDATES) or () for side in (ours, theirs)]
+    if not any(_erased_since({}, c) for candidates in sides for c in candidates):
+        return found  # nobody erased on either copy (the usual case): nothing to look at
+    before = {_first(c): c for c in base.get(CANDIDATES) or ()}
+    people: set[Hashable] = set()
+    names: set[str] = set()
+    for candidates in sides:
+        for candidate in candidates:
+            old = before.get(_first(candidate))
+            if old is not None and candidate != old and _erased_since(old, candidate):
+                people.add(_first(candidate))
+                names |= _identifiers(old)
+    for candidates in sides:  # as the other copy knew them, corrected since perhaps
+        names |= {n for c in candidates if _first(c) in people for n in _identifiers(c)}
+    ids = {c.get("id") for c in data.get(CANDIDATES) or () if _first(c) in people}
+    panel = data.get("panel")
+    for member in (panel or {}).get("members") or () if isinstance(panel, dict) else ():
+        for declared in member.get("conflicts") or () if isinstance(member, dict) else ():
+            if isinstance(declared, dict) and declared.get("candidate") in ids:
+                declared.pop("note", None)
+    for milestone in data.get("milestones") or ():
+        for change in milestone.get("history") or () if isinstance(milestone, dict) else ():
+            reason = change.get("reason") if isinstance(change, dict) else None
+            if isinstance(reason, str) and any(name in reason.casefold() for name in names):
+                change["reason"] = REMOVED_REASON
+    if data.get(CONFLICTS):
+        data[CONFLICTS] = [c for c in data[CONFLICTS] if not _about(c, ids)]
+        if not data[CONFLICTS]:
+            del data[CONFLICTS]
+    return [conflict for conflict in found if not _about(conflict, ids)]
+
+
+def _about(conflict: Any, ids: set[Any]) -> bool:
+    path = conflict.get("path") if isinstance(conflict, dict) else None
+    return isinstance(path, list) and len(path) > 1 and path[0] == CANDIDATES and path[1] in ids
