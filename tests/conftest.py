@@ -23,7 +23,13 @@ AS_OF = "2026-02-02"  # a Monday, a week before the DHSC campaign closes
 _PROPERTIES = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 settings.register_profile("quick", max_examples=50, **_PROPERTIES)
 settings.register_profile("deep", max_examples=2000, **_PROPERTIES)
-settings.load_profile("quick")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Chosen here, not when this file is imported: run with no path, pytest imports it
+    # after the hypothesis plugin has loaded --hypothesis-profile, and a load at import
+    # would put the quick profile back (CI's deep run then tried 50 examples, not 2,000).
+    settings.load_profile(config.getoption("--hypothesis-profile") or "quick")
 
 
 @pytest.fixture(autouse=True)

@@ -95,3 +95,14 @@ def test_the_layout_in_the_readme_matches_the_tree() -> None:
         f"missing from the README: {sorted(modules - set(listed))}; "
         f"no longer in the tree: {sorted(set(listed) - modules)}"
     )
+
+
+@pytest.mark.hypothesis
+def test_the_property_profile_asked_for_is_the_one_in_force(pytestconfig) -> None:
+    """CI's deep run (`-m hypothesis --hypothesis-profile=deep`) must try the deep profile's
+    examples; the quick one holds when none is asked for."""
+    from hypothesis import settings
+
+    chosen = pytestconfig.getoption("--hypothesis-profile") or "quick"
+    assert settings.get_current_profile_name() == chosen
+    assert settings.default.max_examples == settings.get_profile(chosen).max_examples
