@@ -193,7 +193,7 @@ def move(
         _check_rank_free(record, candidate, stage_id, rank)
     if stage_id == candidate.stage:
         if rank is not None and rank != candidate.rank:
-            return _rerank(candidate, rank, by=by, on=on, now=now, reason=reason, today=today)
+            return rerank(candidate, rank, by=by, on=on, now=now, reason=reason, today=today)
         raise Refused(f"{candidate.id} is already at '{stage_id}'.")
     _reason_if_needed(record, stage_id, reason, f"Moving {candidate.id}")
     if current is not None and current.kind != StageKind.ACTIVE and not reinstate:
@@ -245,7 +245,7 @@ def _check_rank_free(record: Record, candidate: Candidate, stage_id: str, rank: 
             )
 
 
-def _rerank(
+def rerank(
     candidate: Candidate,
     rank: int,
     *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from dgtracker.actions import find_candidate, find_milestone
+from dgtracker.actions import find_candidate, find_milestone, rerank
 from dgtracker.dates import format_day
 from dgtracker.errors import Refused
 from dgtracker.model import (
@@ -176,19 +176,8 @@ def withdraw_erased(
         return
     for other in record.candidates:
         if other.stage == RESERVE_STAGE and other.rank is not None and other.rank > left:
-            other.rank -= 1
-            other.history.append(
-                Event(
-                    at=now,
-                    on=today,
-                    by=by,
-                    action=Action.EDITED,
-                    stage=other.stage,
-                    note=f"Merit order: place {other.rank + 1} → place {other.rank}",
-                    reason=f"{candidate.id} left the list",
-                    rank=other.rank,
-                )
-            )
+            reason = f"{candidate.id} left the list"
+            rerank(other, other.rank - 1, by=by, on=today, now=now, reason=reason, today=today)
 
 
 # --- milestones ---------------------------------------------------------------------

@@ -296,7 +296,7 @@ def misplaced_global_option(argv: list[str]) -> tuple[str, str] | None:
         elif arg in GLOBAL_OPTIONS:
             skip_value = True
         elif not arg.startswith("-"):
-            if arg not in _command_names():
+            if arg not in COMMAND_MODULES:
                 return None
             command = arg
     return None
@@ -331,10 +331,6 @@ def unquoted_text(argv: list[str]) -> tuple[list[str], list[str]] | None:
         return None
     name = "milestone rename" if command == "rename" else command or ""
     return [name, *words[: wanted - 1]], words[wanted - 1 :]
-
-
-def _command_names() -> set[str]:
-    return set(COMMAND_MODULES)
 
 
 def _leave(code: object) -> None:
