@@ -344,7 +344,7 @@ def machine_lines() -> list[str]:
         f"- CPU: {cpu_model()}, {os.cpu_count()} core(s); {platform.system()} {platform.release()}",
         f"- Python {platform.python_version()} ({sys.executable})",
         f"- dgtracker {package_version('dgtracker')}, typer {package_version('typer')}, "
-        f"rich {package_version('rich')}, rtoml {package_version('rtoml')}, "
+        f"rich {package_version('rich')}, toml-rs {package_version('toml-rs')}, "
         f"tomli-w {package_version('tomli-w')}",
         f"- Taskwarrior: {task or 'not installed (the task column is left empty)'}",
     ]

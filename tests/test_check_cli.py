@@ -25,6 +25,17 @@ def test_invalid_toml_names_line_and_column(cli) -> None:
     assert cli.path.read_bytes() == broken
 
 
+def test_a_syntax_error_does_not_quote_the_line(cli) -> None:
+    """The parser quotes the broken line under its message; that line may be a candidate's
+    details, which an error message (pasted into a ticket, a chat) must not carry."""
+    cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org")
+    _edit(cli, 'email = "ada@example.org"', 'email = "ada@example.org')
+    result = cli("check")
+    assert result.exit_code == 3
+    assert "(at line" in result.output and "column" in result.output
+    assert "ada@" not in result.output and "Lovelace" not in result.output
+
+
 def test_impossible_date_is_named_with_its_place(cli) -> None:
     text = cli.path.read_text(encoding="utf-8")
     line = text[: text.index("date = 2026-02-09")].count("\n") + 1
@@ -67,6 +78,8 @@ def test_every_schema_problem_is_listed(cli) -> None:
         ("schema = 1", "schema = 9", "version 9 is not supported"),
         ('timezone = "Europe/London"', 'timezone = "Mars/Olympus"', "unknown time zone"),
         ('kind = "outcome"', 'kind = "maybe"', "'maybe' is not one of"),
+        # Python reads any integer; TOML holds 64 bits, and other TOML tools no more.
+        ("schema = 1", "schema = 99999999999999999999", "too large for TOML (64 bits)"),
     ],
 )
 def test_more_schema_problems(cli, old, new, why) -> None:

@@ -52,6 +52,10 @@ def _describe(value: Any) -> str:
     return _KIND_NAMES.get(type(value), type(value).__name__)
 
 
+# TOML's integers are 64-bit: Python reads larger ones, but other TOML tools would not.
+INT_LOWEST, INT_HIGHEST = -(2**63), 2**63 - 1
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One field of a table and the rule it keeps."""
@@ -73,6 +77,8 @@ class Field:
             return f"expected {_KIND_NAMES[self.kind]}, found {_describe(value)}"
         if self.kind is date or self.kind is datetime:
             return self._moment(value)
+        if self.kind is int and not INT_LOWEST <= value <= INT_HIGHEST:
+            return "a whole number too large for TOML (64 bits)"
         if self.text is not None:
             return problems_in_text(self.text, str(value))
         if self.choices is not None:
@@ -344,6 +350,8 @@ def compile_rules(fields: Fields) -> Reader:
             broken.append(f"not {EARLIEST.year} <= {value}.year <= {LATEST.year}")
         if field.aware:
             broken.append(f"{value}.tzinfo is None")
+        if field.kind is int:
+            broken.append(f"not {INT_LOWEST} <= {value} <= {INT_HIGHEST}")
         test = " or ".join(broken) or "False"
         absent_or_broken = (
             f"{value} is None or {test}" if field.required else f"{value} is not None and ({test})"

@@ -103,28 +103,42 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def parse_toml(text: str, path: Path) -> dict[str, Any]:
-    import rtoml
+def loads(text: str) -> dict[str, Any]:
+    """TOML 1.0 text as data. toml-rs reads it (compiled, wheels for Linux, macOS and
+    Windows): a record's pieces parse twice as fast as with rtoml, with the same data.
+    TOML 1.1 is refused so that a hand-edited record stays readable by every TOML tool."""
+    import toml_rs
 
+    return toml_rs.loads(text, toml_version="1.0.0")
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
-        return rtoml.loads(text)
-    except rtoml.TomlParsingError as error:
+        return loads(text)
+    except ValueError as error:  # toml_rs.TOMLDecodeError
         raise RecordError(
             f"{path} is not valid TOML: {_where(error)}.",
             hint="Fix the file by hand at that line and column; nothing was written.",
         ) from None
 
 
-_PLACE = re.compile(r"^(?P<what>.*?) at line (?P<line>\d+) column (?P<column>\d+)$", re.DOTALL)
+# "TOML parse error at line 3, column 7", the line quoted with a caret under the place,
+# then what is wrong. The quoted line is left out: it may hold a candidate's details.
+_PLACE = re.compile(
+    r"^TOML parse error at line (?P<line>\d+), column (?P<column>\d+)\n.*\n *\|[ ^]*\^+\n"
+    r"(?P<what>.*)$",
+    re.DOTALL,
+)
 
 
 def _where(error: Exception) -> str:
-    """The parser's message, with its line and column set apart: "... (at line 3, column 7)"."""
+    """What the parser found wrong, and where: "duplicate key (at line 3, column 7)"."""
     message = str(error).strip()
     place = _PLACE.match(message)
     if place is None:
-        return message
-    return f"{place['what']} (at line {place['line']}, column {place['column']})"
+        return message.splitlines()[-1] if message else "unreadable TOML"
+    what = " ".join(place["what"].split())
+    return f"{what} (at line {place['line']}, column {place['column']})"
 
 
 def load(path: Path, each: Walk = quietly) -> Record:
@@ -156,9 +170,7 @@ def parse_record_text(
 ) -> tuple[dict[str, Any], Layout | None]:
     """What the record's text holds: parsed a candidate at a time when it is laid out as
     dgtracker writes it, else whole (which names the place of any syntax error)."""
-    import rtoml
-
-    parsed = parse_in_pieces(text, rtoml.loads, each)
+    parsed = parse_in_pieces(text, loads, each)
     if parsed is not None:
         return parsed
     return parse_toml(text, path), None
@@ -197,13 +209,11 @@ def serialise(record: Record) -> tuple[str, dict[str, Any]]:
 
 def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
     """Refuse to save text that does not parse back to exactly what was meant."""
-    import rtoml
-
     try:
-        parsed = rtoml.loads(text)
-    except rtoml.TomlParsingError as error:
+        parsed = loads(text)
+    except ValueError as error:  # toml_rs.TOMLDecodeError
         raise RecordError(
-            f"Refused to save {path}: the new record would not be valid TOML ({error}).",
+            f"Refused to save {path}: the new record would not be valid TOML ({_where(error)}).",
             hint="Nothing was written. This is a bug in dgtracker: please report it.",
         ) from None
     if parsed != meant:
@@ -343,15 +353,13 @@ def save(
     change keeps its text and only the rest is written and checked again (record_text.py):
     a record of thousands of candidates saves in a fraction of the time.
     """
-    import rtoml
-
     from dgtracker.serialise import record_to_data
 
     _refuse_read_only(path)
     meant = record_to_data(record)
     text = None
     if layout is not None:
-        text = text_keeping_unchanged(meant, layout, _dumps, rtoml.loads, each)
+        text = text_keeping_unchanged(meant, layout, _dumps, loads, each)
     if text is None:
         text = _dumps(meant)
         _verify(text, meant, path)

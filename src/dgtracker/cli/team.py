@@ -89,8 +89,6 @@ def resolve(
     by: ByOption = None,
 ) -> None:
     """Settle a conflict a merge left in the record, keeping one side's value."""
-    import rtoml
-
     from dgtracker import conflicts, storage
     from dgtracker.schema import record_from_data
 
@@ -99,7 +97,7 @@ def resolve(
     side = "ours" if ours else "theirs"
     with changing(ctx, by) as change:
         conflict = conflicts.find(change.record.conflicts, conflict_id)
-        data = rtoml.loads(storage.serialise(change.record)[0])  # as a file holds it
+        data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
         kept = conflicts.settle(data, conflict, side)
         stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
         if stage_chosen:  # the move kept is made again, last, so the history says so
