@@ -91,3 +91,11 @@ def test_more_schema_problems(cli, old, new, why) -> None:
 def test_check_on_missing_record(bare_cli) -> None:
     result = bare_cli("check")
     assert result.exit_code == 3 and "No record" in result.output
+
+
+def test_toml_1_1_is_refused(cli) -> None:
+    """TOML 1.1's escape \\e reads in some tools and not in others: a record stays TOML 1.0."""
+    broken = _edit(cli, 'title = "Applications close"', 'title = "Applications close\\e"')
+    result = cli("check")
+    assert result.exit_code == 3 and "missing escaped value" in result.output
+    assert cli.path.read_bytes() == broken
