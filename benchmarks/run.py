@@ -496,6 +496,7 @@ def bulk_section(
     label = f"move {len(ids):,} ids rejected ({move_size:,} candidates)"
     rows.append(Row(label, timing, BULK_MOVE_TARGET_MS))
     print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
+    rows.append(sift_update_row(program, env, runs, folder))
     python = measure([sys.executable, "-c", "pass"], env, runs)
     return [
         "",
@@ -503,6 +504,26 @@ def bulk_section(
         "",
         *table(rows, python, None),
     ]
+
+
+SIFT_SIZE = 10_000
+
+
+def sift_update_row(program: str, env: dict[str, str], runs: int, folder: Path) -> Row:
+    """`import --update` of a sift sheet (id, stage, reason: no names) that moves every
+    candidate still in the process at a record of 10,000 to Not progressed."""
+    record = build_record(SIFT_SIZE)
+    pristine = write_record(SIFT_SIZE, folder / "sift")
+    active = [c.id for c in record.candidates if c.stage not in ("rejected", "withdrawn")]
+    sheet = folder / "sift.csv"
+    lines = ["id,stage,reason", *(f"{cid},rejected,Not shortlisted" for cid in active)]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    working = folder / "working.toml"
+    argv = [program, "--file", str(working), "--as-of", AS_OF, "import", str(sheet), "--update"]
+    timing = measure(argv, env, runs, lambda: shutil.copyfile(pristine, working))
+    label = f"import --update: a sift of {len(active):,} rows ({SIFT_SIZE:,} candidates)"
+    print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
+    return Row(label, timing)
 
 
 # --- the run -----------------------------------------------------------------------
