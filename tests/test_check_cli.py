@@ -1,6 +1,11 @@
-"""Hand-edited records: problems are listed with where they are, and never written over."""
+"""`check`: a hand-edited record's problems are listed with where they are, and never
+written over; what a merge left in the record is told (conflicts waiting, erasures kept over
+someone's changes), by id only."""
+
+import json
 
 import pytest
+from tests.conftest import Cli
 
 
 def _edit(cli, old: str, new: str) -> bytes:
@@ -99,3 +104,116 @@ def test_toml_1_1_is_refused(cli) -> None:
     result = cli("check")
     assert result.exit_code == 3 and "missing escaped value" in result.output
     assert cli.path.read_bytes() == broken
+
+
+PERSONAL = ("Jane Secret", "jane@example.org", "jane@new.example.org", "07700 900123")
+
+
+def _erased_on_one_copy_changed_on_the_other(tmp_path, clash: bool = False) -> Cli:
+    """Two copies of a record: one erased c001, the other (not having seen it) changed
+    c001; merged by the merge driver as git would run it. `clash`: both copies also
+    moved c002 to different stages."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Jane Secret", "--email", "jane@example.org", "--by", "ada")
+    base.ok("add-candidate", "Tom Other", "--by", "ada")
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        copy.path.write_bytes(base.path.read_bytes())
+    ours.ok("purge", "--candidate", "c001", "--by", "ada")
+    theirs.ok("note", "c001", "Jane Secret rang from 07700 900123", "--by", "bob")
+    theirs.ok("edit", "c001", "--email", "jane@new.example.org", "--by", "bob")
+    theirs.ok("move", "c001", "longlist", "--by", "cy")
+    if clash:
+        ours.ok("move", "c002", "longlist", "--by", "ada")
+        theirs.ok("move", "c002", "shortlist", "--by", "bob")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == (1 if clash else 0), merged.output
+    return ours
+
+
+KEPT_LINE = (
+    "  c001 (2026-02-02): erased on one copy; 3 change(s) (edited, moved, note; by bob, cy) "
+    "made to c001 on another copy were dropped by the merge, so none of the erased data "
+    "came back (see 'dgtracker show c001')"
+)
+
+
+def test_check_tells_of_an_erasure_a_merge_kept_over_changes(tmp_path) -> None:
+    """Someone who later reads the merged record learns that changes to c001 were dropped
+    (and whose), by id only: information, not a problem, so check still exits 0."""
+    ours = _erased_on_one_copy_changed_on_the_other(tmp_path)
+    said = ours("check")
+    assert said.exit_code == 0, said.output
+    assert said.stdout.splitlines()[1:] == [
+        "1 erasure(s) kept over changes when copies were merged "
+        "(for information; nothing to resolve):",
+        KEPT_LINE,
+    ]
+    assert said.stdout.startswith(f"{ours.path} is valid: 2 candidate(s)")
+    assert not [item for item in PERSONAL if item in said.output]
+    shown = json.loads(ours.ok("check", "--json"))
+    assert shown["valid"] is True and shown["conflicts"] == []
+    (kept,) = shown["erasures_kept"]
+    at = next(e["at"] for e in ours.candidate("c001")["history"] if e["by"] == "merge")
+    assert kept == {
+        "candidate": "c001",
+        "at": at.isoformat(),
+        "on": "2026-02-02",
+        "changes": 3,
+        "actions": ["edited", "moved", "note"],
+        "by": ["bob", "cy"],
+        "message": KEPT_LINE.strip(),
+    }
+    assert not [item for item in PERSONAL if item in json.dumps(shown)]
+
+
+def test_check_lists_an_erasure_kept_beside_a_conflict_that_waits(tmp_path) -> None:
+    ours = _erased_on_one_copy_changed_on_the_other(tmp_path, clash=True)
+    said = ours("check")
+    assert said.exit_code == 1  # the conflict, not the erasure
+    lines = said.stdout.splitlines()
+    assert lines[1] == "1 conflict(s) from merging two copies wait for a choice:"
+    assert lines[2].startswith("  conflict c002.stage:")
+    assert lines[3:] == [
+        "1 erasure(s) kept over changes when copies were merged "
+        "(for information; nothing to resolve):",
+        KEPT_LINE,
+    ]
+    checked = ours("check", "--json")
+    assert checked.exit_code == 1
+    shown = json.loads(checked.stdout)
+    assert [c["id"] for c in shown["conflicts"]] == ["c002.stage"]
+    assert [kept["candidate"] for kept in shown["erasures_kept"]] == ["c001"]
+    ours.ok("resolve", "c002.stage", "--ours")
+    assert ours.ok("check").splitlines()[1:] == [  # still said once the conflict is settled
+        "1 erasure(s) kept over changes when copies were merged "
+        "(for information; nothing to resolve):",
+        KEPT_LINE,
+    ]
+
+
+def test_an_erasure_typed_by_someone_is_not_a_merge_that_kept_one(cli) -> None:
+    """A purge on request, even one typed `--by merge`, dropped nobody's changes: check says
+    nothing of it, and `erasures_kept` is always present, empty then."""
+    cli.ok("add-candidate", "Jane Secret", "--email", "jane@example.org")
+    cli.ok("purge", "--candidate", "c001", "--by", "merge")
+    said = cli.ok("check")
+    assert said.splitlines() == [f"{cli.path} is valid: 1 candidate(s), 9 milestone(s), 11 stages."]
+    assert json.loads(cli.ok("check", "--json"))["erasures_kept"] == []
+
+
+def test_a_hand_edited_merge_entry_is_told_without_its_words(tmp_path) -> None:
+    """check reads back only the counts, kinds and team members the merge wrote; any other
+    words put into that entry by hand are never echoed (they might be personal data)."""
+    ours = _erased_on_one_copy_changed_on_the_other(tmp_path)
+    text = ours.path.read_text(encoding="utf-8")
+    ours.path.write_text(
+        text.replace("3 change(s) (edited, moved, note; by bob, cy)", "Jane Secret's new email"),
+        encoding="utf-8",
+    )
+    said = ours.ok("check")
+    assert "c001 (2026-02-02): erased on one copy; changes to its details made to c001" in said
+    assert "Jane" not in said
+    (kept,) = json.loads(ours.ok("check", "--json"))["erasures_kept"]
+    assert kept["changes"] is None and kept["actions"] == [] and kept["by"] == []

@@ -1,10 +1,12 @@
 """A person erased (UK GDPR) on one clone while another clone changes them, merged through
 real git: the erasure wins, whichever way the merge runs and by merge or pull --rebase.
 Nothing of the person comes back; what was dropped is said (ids and counts only) on the
-merge driver's stderr, by `sync`, and in the candidate's history."""
+merge driver's stderr, by `sync`, and in the candidate's history; and afterwards by
+`check`, on every clone, for a teammate who only pulled the merged record."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,49 @@ def test_a_third_clone_holding_the_dropped_change_does_not_bring_it_back(
     assert any("by bob" in reason for reason in dropped)
     assert any("by cy" in reason for reason in dropped)
     assert "is valid" in ada.ok("check")
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("method", ["merge", "rebase"])
+def test_a_teammate_who_pulls_later_learns_from_check_that_their_changes_were_dropped(
+    team: tuple[Path, list[Path]], method: str
+) -> None:
+    """Bob's changes to c001 reach the remote first; Ada, who erased c001, merges them (by
+    merge or pull --rebase) and is told then. Bob and Cy only pull the result afterwards (a
+    fast-forward: no merge runs on their copies, so nothing is said at that moment);
+    `check` tells them, by id, and keeps telling them, as information, exit 0."""
+    _, clones = team
+    ada, bob = _erased_here_changed_there(clones)
+    cy = Cli(clones[2] / "campaign.toml")
+    bob.ok("sync")
+    if method == "merge":
+        said = ada.ok("sync")
+    else:
+        pulled = git(clones[0], "pull", "--rebase", "origin", "main", check=False)
+        assert pulled.returncode == 0, pulled.stderr
+        said = pulled.stderr
+        git(clones[0], "push", "-q", "origin", "HEAD:main")
+    assert "c001 was erased on one copy" in said  # Ada is told at the time
+    pulled_later = bob.ok("sync")
+    assert "erased" not in pulled_later  # Bob's pull merges nothing: the gap check fills
+    cy.ok("sync")
+    told = [
+        "1 erasure(s) kept over changes when copies were merged "
+        "(for information; nothing to resolve):",
+        "  c001 (2026-02-02): erased on one copy; 3 change(s) (edited, moved, note; by bob) "
+        "made to c001 on another copy were dropped by the merge, so none of the erased data "
+        "came back (see 'dgtracker show c001')",
+    ]
+    for clone in clones:
+        checked = Cli(clone / "campaign.toml")("check")
+        assert checked.exit_code == 0, checked.output
+        assert checked.stdout.splitlines()[1:] == told
+        assert not [item for item in PERSONAL if item in checked.output]
+        shown = Cli(clone / "campaign.toml").ok("check", "--json")
+        assert not [item for item in PERSONAL if item in shown]
+        (kept,) = json.loads(shown)["erasures_kept"]
+        assert (kept["candidate"], kept["changes"], kept["by"]) == ("c001", 3, ["bob"])
+        _no_personal_data(clone)
+    bob.ok("note", "c002", "Later work goes on", "--by", "bob")  # still told after more work
+    bob.ok("sync")
+    assert bob.ok("check").splitlines()[1:] == told

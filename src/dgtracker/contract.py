@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dgtracker.dates import format_when
+from dgtracker.merge_erasure import KeptErasure, kept_erasures
 from dgtracker.model import (
     Campaign,
     Candidate,
@@ -180,6 +181,21 @@ def check_json(path: str, record: Record | None, problems: list[str]) -> dict[st
         "milestones": len(record.milestones) if record else None,
         "stages": len(record.stages) if record else None,
         "conflicts": [_conflict(c) for c in record.conflicts] if record else [],
+        "erasures_kept": [_kept(kept) for kept in kept_erasures(record)] if record else [],
+    }
+
+
+def _kept(kept: KeptErasure) -> dict[str, Any]:
+    """An erasure a merge kept over another copy's changes, as `check --json` lists it:
+    ids, counts, kinds of change and team members, never the data."""
+    return {
+        "candidate": kept.candidate,
+        "at": kept.at.isoformat(),
+        "on": kept.on.isoformat(),
+        "changes": kept.changes,
+        "actions": list(kept.actions),
+        "by": list(kept.by),
+        "message": kept.describe(),
     }
 
 

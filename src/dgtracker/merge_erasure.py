@@ -13,16 +13,24 @@ Why not a conflict: a conflict keeps both values in the record until someone cho
 `resolve --theirs` would bring the erased data back; an erasure is a legal duty, not one
 decision to weigh against another. A person erased on both copies is merged as usual
 (both copies are anonymous).
+
+Afterwards `check` lists each such drop (`kept_erasures`), read back from those `purged`
+events, so a teammate who pulls the merged record later learns that their changes to that
+person were dropped, again with ids, counts, kinds of change and team members only.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dgtracker.model import REMOVED_REASON
+from dgtracker.model import REMOVED_REASON, Action
+
+if TYPE_CHECKING:
+    from dgtracker.model import Record
 
 Table = dict[str, Any]
 
@@ -30,6 +38,16 @@ CANDIDATES = "candidates"
 CONFLICTS = "conflicts"
 MERGED_BY = "merge"  # who the merge's own history entries are by
 PURGED = "purged"
+
+# The `purged` event's reason when a merge keeps an erasure: its summary of what was dropped
+# sits between the two parts, and `kept_erasures` reads it back from there.
+KEPT_SAID = "Erasure kept when two copies were merged: "
+DROPPED_SAID = (
+    " made on a copy that had not seen the erasure were dropped, so none of this person's "
+    "data comes back."
+)
+# "3 change(s) (edited, moved, note; by bob, cy)", as Erasure.of writes it
+SUMMARY = re.compile(r"(\d+) change\(s\) \(([a-z]+(?:, [a-z]+)*); by (.+)\)")
 
 
 def freeze(value: Any) -> Hashable:
@@ -100,10 +118,7 @@ def _noted(kept: Table, other: Table, summary: str) -> Table:
         "on": day,
         "by": MERGED_BY,
         "action": PURGED,
-        "reason": (
-            f"Erasure kept when two copies were merged: {summary} made on a copy that had "
-            "not seen the erasure were dropped, so none of this person's data comes back."
-        ),
+        "reason": f"{KEPT_SAID}{summary}{DROPPED_SAID}",
     }
     history = kept.get("history") or []
     if event in history:  # the same drop, met again through another merge
@@ -170,3 +185,60 @@ def forget_erased(
 def _about(conflict: Any, ids: set[Any]) -> bool:
     path = conflict.get("path") if isinstance(conflict, dict) else None
     return isinstance(path, list) and len(path) > 1 and path[0] == CANDIDATES and path[1] in ids
+
+
+@dataclass(frozen=True, slots=True)
+class KeptErasure:
+    """An erasure a merge kept over changes made on another copy, as the candidate's
+    history records it: who (by id), when, and what was dropped — counts, kinds of change
+    and team members, never the data."""
+
+    candidate: str  # the candidate's id now
+    at: datetime  # the history entry's moment (the latest change the merge met)
+    on: date  # the record's day of that entry
+    changes: int | None  # how many changes were dropped; None: changes to their details
+    actions: tuple[str, ...]  # the kinds of change dropped (history actions)
+    by: tuple[str, ...]  # the team members who made them
+
+    @property
+    def summary(self) -> str:
+        """What was dropped, in the merge driver's own words."""
+        if self.changes is None:
+            return "changes to its details"
+        return f"{self.changes} change(s) ({', '.join(self.actions)}; by {', '.join(self.by)})"
+
+    def describe(self) -> str:
+        """One line for `check`: ids, counts, kinds of change and team members only."""
+        return (
+            f"{self.candidate} ({self.on.isoformat()}): erased on one copy; {self.summary} "
+            f"made to {self.candidate} on another copy were dropped by the merge, so none "
+            f"of the erased data came back (see 'dgtracker show {self.candidate}')"
+        )
+
+
+def kept_erasures(record: Record) -> list[KeptErasure]:
+    """Every erasure that a merge kept over another copy's changes, in time order: each
+    `purged` entry by the merge, read back from its reason. A purge someone typed (even
+    `--by merge`) has other words and is not one."""
+    found = []
+    for candidate in record.candidates:
+        for event in candidate.history:
+            if event.by != MERGED_BY:  # the usual case, asked first
+                continue
+            reason = event.reason or ""
+            if not (
+                event.action == Action.PURGED
+                and reason.startswith(KEPT_SAID)
+                and reason.endswith(DROPPED_SAID)
+            ):
+                continue
+            said = SUMMARY.fullmatch(reason[len(KEPT_SAID) : -len(DROPPED_SAID)])
+            changes, actions, by = None, (), ()
+            if said is not None and set(said[2].split(", ")) <= set(Action):
+                changes, actions, by = (
+                    int(said[1]),
+                    tuple(said[2].split(", ")),
+                    tuple(said[3].split(", ")),
+                )
+            found.append(KeptErasure(candidate.id, event.at, event.on, changes, actions, by))
+    return sorted(found, key=lambda kept: (kept.at, kept.candidate))

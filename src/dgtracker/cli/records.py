@@ -1,12 +1,15 @@
 """Commands about the record file itself: `where`, `init` and `check`."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dgtracker.cli.context import Command, JsonFlag, committed, example, record_path, settings_of
 from dgtracker.errors import RECORD_UNUSABLE, Refused
 from dgtracker.text import clean_field
+
+if TYPE_CHECKING:
+    from dgtracker.model import Record
 
 commands = typer.Typer()
 
@@ -70,7 +73,8 @@ def init(
 
 @commands.command(cls=Command, epilog=example("dgtracker check"))
 def check(ctx: typer.Context, json: JsonFlag = False) -> None:
-    """Validate the record; list every problem (exit 3 if any) and any merge conflict (exit 1)."""
+    """Validate the record; list every problem (exit 3 if any), any merge conflict (exit 1),
+    and any erasure a merge kept over someone's changes (information only)."""
     from dgtracker import storage
     from dgtracker.text import visible
 
@@ -106,4 +110,22 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
         )
         for conflict in record.conflicts:
             typer.echo(f"  {visible(describe(conflict))}")
+    _say_kept_erasures(record)
+    if record.conflicts:
         raise typer.Exit(1)
+
+
+def _say_kept_erasures(record: "Record") -> None:
+    """Erasures a merge kept over someone's changes: information, never a failure, so a
+    teammate who pulled the merged record learns their changes to that person were dropped."""
+    from dgtracker.merge_erasure import kept_erasures
+    from dgtracker.text import visible
+
+    kept = kept_erasures(record)
+    if kept:
+        typer.echo(
+            f"{len(kept)} erasure(s) kept over changes when copies were merged "
+            "(for information; nothing to resolve):"
+        )
+        for erasure in kept:
+            typer.echo(f"  {visible(erasure.describe())}")
