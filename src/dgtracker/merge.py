@@ -133,7 +133,8 @@ class _State:
     def __init__(self, base: Table, ours: Table, theirs: Table) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
         self.conflicts: list[Table] = []
-        self.collisions: list[tuple[Table, Table]] = []
+        # (the one keeping the id, another given it, when and how that other was added)
+        self.collisions: list[tuple[Table, Table, tuple[Any, ...]]] = []
         self.renumbered: dict[str, str] = {}
         self.erasures: list[Erasure] = []
 
@@ -202,12 +203,18 @@ class _State:
         a candidate renumbered on one copy is still met on the other."""
         people = path == (CANDIDATES,)
         key: Callable[[Table], Hashable] = _person if people else _item_id
-        before = {key(item): item for item in base}
-        mine = {key(item): item for item in ours}
-        yours = {key(item): item for item in theirs}
+        # Each key stands for itself as a number: a person's key is a tuple of tuples,
+        # which every dict and set would hash and compare again, item by item.
+        numbers: dict[Hashable, int] = {}
+
+        def by_number(items: list[Table]) -> dict[int, Table]:
+            return {numbers.setdefault(key(item), len(numbers)): item for item in items}
+
+        before, mine, yours = by_number(base), by_number(ours), by_number(theirs)
+        keys = list(numbers)
         merged: list[Table] = []
-        for item_key in union_order(list(mine), list(yours)):
-            o, t, b = mine.get(item_key), yours.get(item_key), before.get(item_key)
+        for number in union_order(list(mine), list(yours), lambda n: str(keys[n])):
+            o, t, b = mine.get(number), yours.get(number), before.get(number)
             if o is None or t is None:
                 kept = o if t is None else t
                 # removed on one side: gone, unless the other side changed it since
@@ -261,8 +268,9 @@ class _State:
             holders.setdefault(candidate.get("id"), []).append(candidate)
         for group in holders.values():
             if len(group) > 1:
-                first, *others = sorted(group, key=_added_first)
-                self.collisions += [(first, other) for other in others]
+                added = {id(candidate): _added_first(candidate) for candidate in group}
+                first, *others = sorted(group, key=lambda candidate: added[id(candidate)])
+                self.collisions += [(first, other, added[id(other)]) for other in others]
 
     def conflict(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
         entry: Table = {"id": _conflict_id(path), "path": list(path)}
@@ -352,8 +360,9 @@ def _renumber(state: _State, data: Table) -> None:
     candidates = data.get(CANDIDATES) or []
     highest = max([_number(c.get("id")) for c in candidates] + [0])
     counter = max(highest + 1, int(data.get("next_candidate_number") or 1))
-    order = sorted(state.collisions, key=lambda p: (_number(p[0]["id"]), _added_first(p[1])))
-    for first, second in order:
+    order = sorted(state.collisions, key=lambda p: (_number(p[0]["id"]), p[2]))
+    place = {id(candidate): index for index, candidate in enumerate(candidates)}
+    for first, second, _ in order:
         old = str(second["id"])
         new = candidate_id(counter)
         counter += 1
@@ -372,8 +381,7 @@ def _renumber(state: _State, data: Table) -> None:
             on = day if isinstance(day, date) else at.date()
             event = {"at": at, "on": on, "by": MERGED_BY, "action": "note", "note": note}
             renumbered["history"] = [*(second.get("history") or ()), event]
-        index = next(i for i, c in enumerate(candidates) if c is second)
-        candidates[index] = renumbered
+        candidates[place[id(second)]] = renumbered
         state.renumbered[old] = new
     candidates.sort(key=lambda c: _number(c.get("id")))
     data["next_candidate_number"] = counter

@@ -5,7 +5,7 @@ assessment); and how a place in the record is found again by such a path."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from typing import Any
 
@@ -51,9 +51,12 @@ def moment(entry: Table) -> tuple[int, Any]:
     return (0, "")
 
 
-def union_order(first: list[Any], second: list[Any]) -> list[Any]:
+def union_order(
+    first: list[Any], second: list[Any], shown: Callable[[Any], str] = str
+) -> list[Any]:
     """Keys of both lists, each once, keeping each list's order; where they differ, the
-    smaller key first (so the order does not depend on which list is which)."""
+    key that comes first as `shown` first (so the order does not depend on which list is
+    which)."""
     in_first, in_second = set(first), set(second)
     order: list[Any] = []
     seen: set[Any] = set()
@@ -70,20 +73,21 @@ def union_order(first: list[Any], second: list[Any]) -> list[Any]:
         elif i >= len(first):
             pick = second[j]
         else:
-            pick = _pick(first[i], second[j], first[i] in in_second, second[j] in in_first)
+            a, b = first[i], second[j]
+            pick = _pick(a, b, a in in_second, b in in_first, shown)
         order.append(pick)
         seen.add(pick)
     return order
 
 
-def _pick(a: Any, b: Any, a_in_other: bool, b_in_other: bool) -> Any:
+def _pick(a: Any, b: Any, a_in_other: bool, b_in_other: bool, shown: Callable[[Any], str]) -> Any:
     """The next of two heads: one only its own list has goes first (the other waits for
-    its place in that list); else the smaller, whichever list it heads."""
+    its place in that list); else the smaller as `shown`, whichever list it heads."""
     if a == b or (b_in_other and not a_in_other):
         return a
     if a_in_other and not b_in_other:
         return b
-    return a if str(a) <= str(b) else b
+    return a if shown(a) <= shown(b) else b
 
 
 def entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[Table]:
