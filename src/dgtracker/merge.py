@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from dgtracker.merge_erasure import (
@@ -202,7 +202,10 @@ class _State:
         """Tables matched by id; candidates by who they are (their first history entry), so
         a candidate renumbered on one copy is still met on the other."""
         people = path == (CANDIDATES,)
-        key: Callable[[Table], Hashable] = _person if people else _item_id
+        frozen: dict[Hashable, Hashable] = {}  # a person met on several copies: frozen once
+        key: Callable[[Table], Hashable] = (
+            (lambda candidate: _person(candidate, frozen)) if people else _item_id
+        )
         # Each key stands for itself as a number: a person's key is a tuple of tuples,
         # which every dict and set would hash and compare again, item by item.
         numbers: dict[Hashable, int] = {}
@@ -321,16 +324,41 @@ def _last_entry(data: Table, base: Table, path: Path) -> Table | None:
 # --- candidates given the same id on two copies -------------------------------------------
 
 
-def _person(candidate: Table) -> Hashable:
+def _person(candidate: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
     """Who a candidate is: their first history entry (when they were added, by whom) and the
-    id they were first given, which no renumbering changes; their id without a history."""
+    id they were first given, which no renumbering changes; their id without a history.
+    `frozen` keeps the entries frozen so far (_frozen_entry)."""
     history = candidate.get("history")
     if isinstance(history, list) and history and isinstance(history[0], dict):
         # with the id first given (renumbering only ever raises it): one person may add
         # two candidates within a second
         given = min([candidate.get("id"), *(candidate.get("aliases") or ())], key=_number)
-        return ("added", freeze(history[0]), given)
+        return ("added", _frozen_entry(history[0], frozen), given)
     return ("id", candidate.get("id"))
+
+
+# Types whose equal values are alike in every way that freeze() sees (type and repr): the
+# same text, the same date. Not floats (0.0 == -0.0), nor moments in other zones (the same
+# moment written with two offsets is equal).
+_ALIKE_WHEN_EQUAL = frozenset({str, int, bool, date})
+
+
+def _frozen_entry(entry: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
+    """freeze(entry), worked out once for an entry that several copies hold (most people
+    are on all three, unchanged): entries equal key by key, with values of the same types,
+    all among _ALIKE_WHEN_EQUAL or moments in UTC, freeze alike. Any other entry is frozen
+    each time it is met."""
+    for value in entry.values():
+        kind = type(value)
+        if kind not in _ALIKE_WHEN_EQUAL and (
+            kind is not datetime or value.tzinfo is not UTC or value.fold
+        ):
+            return freeze(entry)
+    same = (tuple(entry.items()), tuple(map(type, entry.values())))
+    found = frozen.get(same)
+    if found is None:
+        found = frozen[same] = freeze(entry)
+    return found
 
 
 def _item_id(item: Table) -> Hashable:
