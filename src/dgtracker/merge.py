@@ -332,29 +332,33 @@ def _person(candidate: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
     if isinstance(history, list) and history and isinstance(history[0], dict):
         # with the id first given (renumbering only ever raises it): one person may add
         # two candidates within a second
-        given = min([candidate.get("id"), *(candidate.get("aliases") or ())], key=_number)
+        aliases = candidate.get("aliases")
+        given = (
+            min([candidate.get("id"), *aliases], key=_number) if aliases else candidate.get("id")
+        )
         return ("added", _frozen_entry(history[0], frozen), given)
     return ("id", candidate.get("id"))
 
 
 # Types whose equal values are alike in every way that freeze() sees (type and repr): the
-# same text, the same date. Not floats (0.0 == -0.0), nor moments in other zones (the same
-# moment written with two offsets is equal).
-_ALIKE_WHEN_EQUAL = frozenset({str, int, bool, date})
+# same text, the same date; moments only in UTC (the same moment written with two offsets
+# is equal). Not floats (0.0 == -0.0).
+_ALIKE_WHEN_EQUAL = frozenset({str, int, bool, date, datetime})
 
 
 def _frozen_entry(entry: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
     """freeze(entry), worked out once for an entry that several copies hold (most people
     are on all three, unchanged): entries equal key by key, with values of the same types,
-    all among _ALIKE_WHEN_EQUAL or moments in UTC, freeze alike. Any other entry is frozen
+    all among _ALIKE_WHEN_EQUAL (moments in UTC), freeze alike. Any other entry is frozen
     each time it is met."""
-    for value in entry.values():
-        kind = type(value)
-        if kind not in _ALIKE_WHEN_EQUAL and (
-            kind is not datetime or value.tzinfo is not UTC or value.fold
-        ):
-            return freeze(entry)
-    same = (tuple(entry.items()), tuple(map(type, entry.values())))
+    kinds = tuple(map(type, entry.values()))
+    if not _ALIKE_WHEN_EQUAL.issuperset(kinds):
+        return freeze(entry)
+    if datetime in kinds:
+        for value in entry.values():
+            if type(value) is datetime and (value.tzinfo is not UTC or value.fold):
+                return freeze(entry)
+    same = (tuple(entry.items()), kinds)
     found = frozen.get(same)
     if found is None:
         found = frozen[same] = freeze(entry)
