@@ -28,7 +28,10 @@ def _utc(moment: datetime) -> datetime:
     # Already so, as read from the record: kept as it is, so that a save finds unchanged
     # data identical. Only for a fixed offset (dst() is None): a zone with summer time can
     # also be at +00:00, yet its times in a clock change never compare equal to UTC ones.
-    if not moment.microsecond and moment.dst() is None and moment.utcoffset() == _NO_OFFSET:
+    # (UTC itself, as the record reads back, is asked first: most moments are in it.)
+    if not moment.microsecond and (
+        moment.tzinfo is UTC or (moment.dst() is None and moment.utcoffset() == _NO_OFFSET)
+    ):
         return moment
     return moment.astimezone(UTC).replace(microsecond=0)
 
