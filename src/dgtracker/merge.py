@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from dgtracker.merge_erasure import (
@@ -43,6 +43,7 @@ from dgtracker.merge_lists import (
     NAMED,
     WHOLE,
     entries,
+    frozen_once,
     has_ids,
     is_entries,
     is_named,
@@ -327,7 +328,7 @@ def _last_entry(data: Table, base: Table, path: Path) -> Table | None:
 def _person(candidate: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
     """Who a candidate is: their first history entry (when they were added, by whom) and the
     id they were first given, which no renumbering changes; their id without a history.
-    `frozen` keeps the entries frozen so far (_frozen_entry)."""
+    `frozen` keeps the entries frozen so far (frozen_once)."""
     history = candidate.get("history")
     if isinstance(history, list) and history and isinstance(history[0], dict):
         # with the id first given (renumbering only ever raises it): one person may add
@@ -336,33 +337,8 @@ def _person(candidate: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
         given = (
             min([candidate.get("id"), *aliases], key=_number) if aliases else candidate.get("id")
         )
-        return ("added", _frozen_entry(history[0], frozen), given)
+        return ("added", frozen_once(history[0], frozen), given)
     return ("id", candidate.get("id"))
-
-
-# Types whose equal values are alike in every way that freeze() sees (type and repr): the
-# same text, the same date; moments only in UTC (the same moment written with two offsets
-# is equal). Not floats (0.0 == -0.0).
-_ALIKE_WHEN_EQUAL = frozenset({str, int, bool, date, datetime})
-
-
-def _frozen_entry(entry: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
-    """freeze(entry), worked out once for an entry that several copies hold (most people
-    are on all three, unchanged): entries equal key by key, with values of the same types,
-    all among _ALIKE_WHEN_EQUAL (moments in UTC), freeze alike. Any other entry is frozen
-    each time it is met."""
-    kinds = tuple(map(type, entry.values()))
-    if not _ALIKE_WHEN_EQUAL.issuperset(kinds):
-        return freeze(entry)
-    if datetime in kinds:
-        for value in entry.values():
-            if type(value) is datetime and (value.tzinfo is not UTC or value.fold):
-                return freeze(entry)
-    same = (tuple(entry.items()), kinds)
-    found = frozen.get(same)
-    if found is None:
-        found = frozen[same] = freeze(entry)
-    return found
 
 
 def _item_id(item: Table) -> Hashable:
