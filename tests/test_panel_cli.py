@@ -4,11 +4,13 @@ slots and calendar; and every bad mark refused with the record left as it was.""
 from __future__ import annotations
 
 import json
+import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 
+GOLDEN = Path(__file__).parent / "golden"
 DAY = "2026-03-02"  # the Monday of interview week
 # The bundled DHSC criteria marked at interview, in record order.
 CRITERIA = (
@@ -418,3 +420,51 @@ def test_reserve_and_merit_say_what_is_missing(bare_cli) -> None:
     result = bare_cli("reserve")
     assert result.exit_code == 1 and "--from-merit" in result.stderr
     assert "criteria" not in bare_cli.data() and "panel" not in bare_cli.data()
+
+
+# --- what people see: the tables byte for byte ------------------------------------------
+
+
+@pytest.fixture
+def pinned(cli):
+    """A panel with every kind of merit row (ranked, tied, broken tie, below the bar, not
+    fully agreed, to moderate, conflicted) and a day of slots."""
+    for name, role in (
+        ("Dame Sue Owen", "chair"),
+        ("Raj Patel", "member"),
+        ("李 Wei", "independent"),
+    ):
+        cli.ok("panel", "add", name, "--role", role)
+    names = ("Ada Lovelace", "Grace Hopper", "山田 太郎", "Alan Turing", "Katherine Johnson")
+    for name in (*names, "Mary Somerville", "Ann Ng"):
+        cli.ok("add-candidate", name, "--stage", "interview")
+    cli.ok("panel", "conflict", "Raj Patel", "c004", "--note", "Former colleague")
+    for cid, values in AGREED.items():
+        cli.ok("score", cid, "interview", *_marks(values), "--agreed")
+    cli.ok("score", "c007", "interview", *_marks(AGREED["c001"])[:5], "--agreed")
+    cli.ok("score", "c001", "interview", *_marks((6, 6, 5, 6, 5, 5)), "--member", "Dame Sue Owen")
+    cli.ok("score", "c001", "interview", *_marks((6, 6, 3, 6, 5, 5)), "--member", "Raj Patel")
+    cli.ok("schedule", "c001", "interview", "2026-03-03 09:00", "--where", "Room 4.12")
+    cli.ok("schedule", "c004", "interview", "2026-03-03 10:30", "--minutes", "75")
+    return cli
+
+
+@pytest.mark.parametrize(
+    ("words", "columns", "golden"),
+    [
+        (["merit"], None, "merit-piped.txt"),
+        (["merit"], "60", "merit-60.txt"),
+        (["agenda", "2026-03-03"], None, "agenda-piped.txt"),
+        (["agenda", "2026-03-03"], "60", "agenda-60.txt"),
+    ],
+)
+def test_panel_tables_byte_for_byte(pinned, run, monkeypatch, words, columns, golden) -> None:
+    """Piped, the tables are plain text: no colour, each row one line unless COLUMNS asks
+    for a width (the console's 80 folds the sentences around them)."""
+    monkeypatch.delenv("COLUMNS")
+    env = {"DGTRACKER_FILE": str(pinned.path), "DGTRACKER_TODAY": DAY}
+    if columns:
+        env["COLUMNS"] = columns
+    done = run(*words, env=env, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (GOLDEN / golden).read_text(encoding="utf-8")

@@ -90,8 +90,10 @@ def default_assessment(record: Record) -> str | None:
 
 
 def _row(
-    record: Record, candidate: Candidate, stage_id: str, criteria: list[Criterion]
+    candidate: Candidate, stage_id: str, criteria: list[Criterion], conflicts: list[str]
 ) -> MeritRow:
+    """One candidate's row, in one pass over the criteria: each agreed mark, the total,
+    what is missing or below the bar, and where the members' own marks differ."""
     agreed: dict[str, int] = {}
     by_member: dict[str, list[int]] = {}
     for sheet in candidate.marks:
@@ -102,23 +104,39 @@ def _row(
         else:
             for criterion_id, score in sheet.scores.items():
                 by_member.setdefault(criterion_id, []).append(score)
-    marks = {c.id: agreed.get(c.id) for c in criteria}
-    missing = [c.id for c in criteria if marks[c.id] is None]
-    below = [c.id for c in criteria if (m := marks[c.id]) is not None and m < c.bar]
-    moderate = [
-        c.id
-        for c in criteria
-        if len(scores := by_member.get(c.id, ())) > 1
-        and max(scores) - min(scores) >= MODERATE_SPREAD
-    ]
-    conflicts = [m.name for m in record.panel if m.conflicted(candidate.id)]
+    marks: dict[str, int | None] = {}
+    missing: list[str] = []
+    below: list[str] = []
+    moderate: list[str] = []
+    total = 0
+    lead: list[int] = []
+    for criterion in criteria:
+        mark = marks[criterion.id] = agreed.get(criterion.id)
+        if mark is None:
+            missing.append(criterion.id)
+        else:
+            total += criterion.weight * mark
+            if mark < criterion.bar:
+                below.append(criterion.id)
+            if criterion.lead:
+                lead.append(mark)
+        scores = by_member.get(criterion.id, [])
+        if len(scores) > 1 and max(scores) - min(scores) >= MODERATE_SPREAD:
+            moderate.append(criterion.id)
     if missing:
         return MeritRow(candidate, marks, None, None, missing, below, moderate, conflicts)
-    total = sum(c.weight * agreed[c.id] for c in criteria)
-    lead = tuple(agreed[c.id] for c in criteria if c.lead)
     return MeritRow(
-        candidate, marks, total, not below, [], below, moderate, conflicts, lead_marks=lead
+        candidate, marks, total, not below, [], below, moderate, conflicts, lead_marks=tuple(lead)
     )
+
+
+def _conflicted(record: Record) -> dict[str, list[str]]:
+    """Candidate id -> the panel members with a declared conflict, in panel order."""
+    names: dict[str, list[str]] = {}
+    for member in record.panel:
+        for candidate_id in {conflict.candidate for conflict in member.conflicts}:
+            names.setdefault(candidate_id, []).append(member.name)
+    return names
 
 
 def merit(record: Record, stage_id: str) -> list[MeritRow]:
@@ -126,8 +144,9 @@ def merit(record: Record, stage_id: str) -> list[MeritRow]:
     in merit order), then those below the bar, then those with marks missing."""
     criteria = assessed_at(record, stage_id)
     progress = _Progress(record, stage_id)
+    conflicted = _conflicted(record)
     rows = [
-        _row(record, candidate, stage_id, criteria)
+        _row(candidate, stage_id, criteria, conflicted.get(candidate.id, []))
         for candidate in record.candidates
         if progress.reached(candidate)
         or any(sheet.assessment == stage_id for sheet in candidate.marks)

@@ -10,24 +10,25 @@ than split, when it does not fit. Pure: no console, no colour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, chop_cells
 
 GAP = "   "
 EDGE = " "
 
+# Named tuples rather than frozen dataclasses: a dataclass takes about a millisecond to
+# define, and this module is loaded by every command that prints a list.
 
-@dataclass(frozen=True)
-class Column:
+
+class Column(NamedTuple):
     header: str
     flexible: bool = False  # may be narrowed, its text folded, when the line is too long
     right: bool = False  # aligned right (numbers)
     optional: int = 0  # 0: always shown; else only when it fits whole (1 is tried first)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     lines: list[str]  # the header, a rule and each row
     left_out: list[str]  # the optional columns there was no room for, in their order
     full_width: int  # how wide a line with every column whole would be
@@ -44,14 +45,16 @@ def lay_out(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
     shown = _shown(columns, natural, width)
     kept = [columns[index] for index in shown]
     widths = _fitted([natural[index] for index in shown], kept, width)
+    # Only a cell of a narrowed column can need more than one line.
+    narrowed = [place for place, index in enumerate(shown) if widths[place] < natural[index]]
     rule = EDGE + "─" * (_line_width(widths) - 2 * len(EDGE))
     lines = [_line([column.header for column in kept], kept, widths), rule]
     for full_row in rows:
         row = [full_row[index] for index in shown]
-        folded = [fold(text, size) for text, size in zip(row, widths, strict=True)]
-        if all(len(parts) == 1 for parts in folded):  # the usual row: one line
+        if all(_cells(row[place]) <= widths[place] for place in narrowed):  # the usual row
             lines.append(_line(row, kept, widths))
             continue
+        folded = [fold(text, size) for text, size in zip(row, widths, strict=True)]
         for index in range(max(len(parts) for parts in folded)):
             cells = [parts[index] if index < len(parts) else "" for parts in folded]
             lines.append(_line(cells, kept, widths))

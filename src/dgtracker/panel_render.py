@@ -1,49 +1,39 @@
 """The panel's work for people: criteria, the panel, merit order, the reserve plan and a
 day's agenda, laid out by list_layout so that they stay readable in narrow terminals.
 
-User text is shown through text.visible, and printed as rich Text (never markup).
+User text is shown through text.visible, and printed as plain text (never markup).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
-
-from dgtracker.assessment import MeritRow
+from dgtracker.console import list_width, print_list, say
 from dgtracker.dates import format_day
-from dgtracker.list_layout import Column, fold, lay_out
-from dgtracker.model import Criterion, Record
-from dgtracker.panel_actions import ReservePlace
-from dgtracker.slots import AgendaItem
+from dgtracker.list_layout import Column, lay_out
 from dgtracker.text import visible
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def _width(console: Console) -> int | None:
-    return console.width if console.is_terminal or os.environ.get("COLUMNS") else None
-
-
-def _say(console: Console, text: str, style: str = "") -> None:
-    console.print(Text("\n".join(fold(text, console.width)), style=style), soft_wrap=True)
+    from dgtracker.assessment import MeritRow
+    from dgtracker.model import Criterion, Record
+    from dgtracker.panel_actions import ReservePlace
+    from dgtracker.slots import AgendaItem
 
 
 def _print_table(console: Console, columns: Sequence[Column], rows: list[list[str]]) -> list[str]:
     """Print the rows; return the optional columns left out for want of room."""
-    layout = lay_out(columns, rows, _width(console))
-    header, rule, *lines = layout.lines
-    console.print(Text(header, style="bold"), soft_wrap=True)
-    console.print(Text(rule), soft_wrap=True)
-    if lines:
-        console.print(Text("\n".join(lines)), soft_wrap=True)
+    layout = lay_out(columns, rows, list_width(console))
+    print_list(console, layout)
     return layout.left_out
 
 
 def render_criteria(console: Console, record: Record) -> None:
     if not record.criteria:
-        _say(console, "No criteria yet. Add one with: dgtracker criteria add ID TITLE --kind KIND")
+        say(console, "No criteria yet. Add one with: dgtracker criteria add ID TITLE --kind KIND")
         return
     rows = [
         [
@@ -71,7 +61,7 @@ def render_criteria(console: Console, record: Record) -> None:
 
 def render_panel(console: Console, record: Record) -> None:
     if not record.panel:
-        _say(console, "No panel yet. Add a member with: dgtracker panel add NAME --role ROLE")
+        say(console, "No panel yet. Add a member with: dgtracker panel add NAME --role ROLE")
         return
     rows = []
     for member in record.panel:
@@ -94,15 +84,15 @@ def render_merit(
     console: Console, record: Record, stage_id: str, criteria: list[Criterion], rows: list[MeritRow]
 ) -> None:
     title = record.stage(stage_id)
-    _say(console, f"Merit order at {visible(title.title if title else stage_id)}", "bold")
+    say(console, f"Merit order at {visible(title.title if title else stage_id)}", "bold")
     if not criteria:
-        _say(console, "No criteria are marked at this stage.")
+        say(console, "No criteria are marked at this stage.")
         return
     bars = {c.bar for c in criteria}
     bar = f"bar {bars.pop()}" if len(bars) == 1 else "bars differ"
-    _say(console, f"Marks, in order: {_short(criteria)} ({bar})", "dim")
+    say(console, f"Marks, in order: {_short(criteria)} ({bar})", "dim")
     if not rows:
-        _say(console, "No candidates have reached this stage.")
+        say(console, "No candidates have reached this stage.")
         return
     table = []
     for row in rows:
@@ -142,35 +132,35 @@ def render_merit(
         footer += " '=' marks a tie" + (
             "." if any(c.lead for c in criteria) else " (no lead criterion to break it)."
         )
-    _say(console, footer, "dim")
+    say(console, footer, "dim")
 
 
 def render_reserve_plan(
     console: Console, plan: list[ReservePlace], stage_id: str, dry_run: bool
 ) -> None:
     if not plan:
-        _say(console, f"No appointable candidate at {stage_id} is left for the reserve list.")
+        say(console, f"No appointable candidate at {stage_id} is left for the reserve list.")
         return
     verb = "Would place" if dry_run else "Placed"
     for place in plan:
         candidate = place.candidate
         tie = ", tied" if place.tied else ""
-        _say(
+        say(
             console,
             f"{verb} {candidate.id} {visible(candidate.name)} at place {place.rank} "
             f"(merit rank {place.merit_rank}{tie})",
         )
     if dry_run:
-        _say(console, "Nothing was changed (--dry-run).", "dim")
+        say(console, "Nothing was changed (--dry-run).", "dim")
 
 
 def render_agenda(console: Console, record: Record, day: date, items: list[AgendaItem]) -> None:
-    _say(console, f"Agenda for {format_day(day)}", "bold")
+    say(console, f"Agenda for {format_day(day)}", "bold")
     if record.panel:
         members = ", ".join(f"{visible(m.name)} ({m.role})" for m in record.panel)
-        _say(console, f"Panel: {members}", "dim")
+        say(console, f"Panel: {members}", "dim")
     if not items:
-        _say(console, "No slots booked on this day.")
+        say(console, "No slots booked on this day.")
         return
     rows = [
         [
@@ -194,6 +184,6 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
     left_out = _print_table(console, columns, rows)
     stages = sorted({item.slot.assessment for item in items})
     if left_out:
-        _say(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")
+        say(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")
     if any(item.absent for item in items):
-        _say(console, "Not sitting: a declared conflict of interest.", "dim")
+        say(console, "Not sitting: a declared conflict of interest.", "dim")

@@ -2,12 +2,12 @@
 
 Every piece of user text goes through `safe()`, which makes control, bidi and zero-width
 characters visible and wraps it in a rich Text, so that it is never read as markup.
-Colour is rich's to decide: none when stdout is not a terminal or NO_COLOR is set.
+Colour is rich's to decide: none when stdout is not a terminal or NO_COLOR is set
+(console.py makes the console).
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dgtracker.console import list_width, print_list, say
 from dgtracker.dates import format_day, format_when
-from dgtracker.list_layout import Column, fold, lay_out
+from dgtracker.list_layout import Column, lay_out
 from dgtracker.model import Action, Candidate, Record, StageKind
 from dgtracker.text import visible
 from dgtracker.views import (
@@ -43,17 +44,6 @@ _STATE_STYLE = {
     UNDER_WAY: "bold yellow",
     TBC: "dim",
 }
-
-
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        """The reader left (`| head`): let the command line end quietly (cli/app.py),
-        rather than rich's exit 1, which would read as a refusal."""
-        raise BrokenPipeError
-
-
-def make_console() -> Console:
-    return _Console(highlight=False, emoji=False, soft_wrap=False)
 
 
 def safe(value: str | None, style: str = "") -> Text:
@@ -211,19 +201,14 @@ def render_candidates(
                 visible(candidate.email or ""),
             ]
         )
-    # A terminal (or COLUMNS) sets the width; a pipe has none, so each row stays one line.
-    width = console.width if console.is_terminal or os.environ.get("COLUMNS") else None
-    layout = lay_out(columns, rows, width)
-    header, rule, *lines = layout.lines
-    console.print(Text(header, style="bold"), soft_wrap=True)
-    console.print(Text(rule), soft_wrap=True)
-    console.print(Text("\n".join(lines)), soft_wrap=True)
+    layout = lay_out(columns, rows, list_width(console))
+    print_list(console, layout)
     footer = f"{len(candidates)} candidate(s)"
     if layout.left_out:
         missing = " and ".join(layout.left_out)
         needs = "need" if len(layout.left_out) > 1 else "needs"
         footer += f"; {missing} {needs} {layout.full_width} columns (--json has every field)"
-    console.print(Text("\n".join(fold(footer, console.width)), style="dim"), soft_wrap=True)
+    say(console, footer, "dim")
 
 
 def render_candidate(console: Console, record: Record, candidate: Candidate, today: date) -> None:

@@ -271,7 +271,8 @@ def _show_plan(
             f"{plan.count(SKIP):,}. Nothing was written.\n"
         )
         return
-    from dgtracker.render import make_console, render_import_plan
+    from dgtracker.console import make_console
+    from dgtracker.render import render_import_plan
 
     render_import_plan(make_console(), plan, record, today)
 

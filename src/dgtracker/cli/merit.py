@@ -113,8 +113,8 @@ def merit(
         print_json(merit_json(rows))
         return
     from dgtracker.assessment import assessed_at
+    from dgtracker.console import make_console
     from dgtracker.panel_render import render_merit
-    from dgtracker.render import make_console
 
     render_merit(make_console(), record, stage_id, assessed_at(record, stage_id), rows)
 
@@ -154,9 +154,9 @@ def reserve(
     by: ByOption = None,
 ) -> None:
     """Put the appointable candidates not appointed on the reserve list, in merit order."""
+    from dgtracker.console import make_console
     from dgtracker.panel_actions import apply_reserve, reserve_plan
     from dgtracker.panel_render import render_reserve_plan
-    from dgtracker.render import make_console
 
     if not from_merit:
         raise Refused(

@@ -44,7 +44,8 @@ def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([milestone_json(view) for view in milestone_views(record, today)])
         return
-    from dgtracker.render import make_console, render_milestones
+    from dgtracker.console import make_console
+    from dgtracker.render import render_milestones
 
     render_milestones(make_console(), record, today, title=None, show_ids=True)
 

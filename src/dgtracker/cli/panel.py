@@ -138,8 +138,8 @@ def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([criterion_json(c) for c in record.criteria])
         return
+    from dgtracker.console import make_console
     from dgtracker.panel_render import render_criteria
-    from dgtracker.render import make_console
 
     render_criteria(make_console(), record)
 
@@ -263,8 +263,8 @@ def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([member_json(m) for m in record.panel])
         return
+    from dgtracker.console import make_console
     from dgtracker.panel_render import render_panel
-    from dgtracker.render import make_console
 
     render_panel(make_console(), record)
 

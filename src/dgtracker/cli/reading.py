@@ -19,7 +19,8 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json(status_json(record, today))
         return
-    from dgtracker.render import make_console, render_status
+    from dgtracker.console import make_console
+    from dgtracker.render import render_status
 
     render_status(make_console(), record, today)
 
@@ -46,7 +47,8 @@ def candidates(
 
         print_json([candidate_json(c, record, today) for c in chosen])
         return
-    from dgtracker.render import make_console, render_candidates
+    from dgtracker.console import make_console
+    from dgtracker.render import render_candidates
 
     render_candidates(make_console(), record, chosen, today)
 
@@ -64,6 +66,7 @@ def show(ctx: typer.Context, candidate_id: CandidateId, json: JsonFlag = False) 
 
         print_json(candidate_detail_json(candidate, record, today))
         return
-    from dgtracker.render import make_console, render_candidate
+    from dgtracker.console import make_console
+    from dgtracker.render import render_candidate
 
     render_candidate(make_console(), record, candidate, today)

@@ -124,7 +124,7 @@ def agenda(
             ]
         )
         return
+    from dgtracker.console import make_console
     from dgtracker.panel_render import render_agenda
-    from dgtracker.render import make_console
 
     render_agenda(make_console(), record, wanted, items)
