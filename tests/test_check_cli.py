@@ -217,3 +217,15 @@ def test_a_hand_edited_merge_entry_is_told_without_its_words(tmp_path) -> None:
     assert "Jane" not in said
     (kept,) = json.loads(ours.ok("check", "--json"))["erasures_kept"]
     assert kept["changes"] is None and kept["actions"] == [] and kept["by"] == []
+
+
+def test_a_criterion_id_is_one_printable_word(cli) -> None:
+    """A criterion id reaches the terminal in every table: an escape in one typed by hand
+    is a problem to fix, not a control sequence for the terminal."""
+    broken = _edit(cli, 'id = "transformation"', 'id = "transfor\\u001b[2Jmation"')
+    result = cli("check")
+    assert result.exit_code == 3
+    assert "criteria[0]" in result.output and "\x1b" not in result.output
+    result = cli("criteria", "list")
+    assert result.exit_code == 3 and "\x1b" not in result.output
+    assert cli.path.read_bytes() == broken

@@ -196,7 +196,7 @@ EVENT = {
 
 # The panel's work (assessment.py decides with it; panel_schema.py reads it).
 CRITERION = {
-    "id": Field(str, required=True),
+    "id": Field(str, required=True, text="id"),
     "title": Field(str, required=True, text="title"),
     "kind": Field(str, required=True, choices=tuple(CRITERION_KINDS)),
     "scale": Field(list),  # [lowest, highest] whole numbers
@@ -211,7 +211,7 @@ PANEL_MEMBER = {
     "role": Field(str, choices=tuple(ROLES)),
     "conflicts": Field(list),
 }
-CONFLICT = {"candidate": Field(str, required=True), "note": Field(str, text="note")}
+CONFLICT = {"candidate": Field(str, required=True, text="id"), "note": Field(str, text="note")}
 MARKS = {
     "assessment": Field(str, required=True, choices=STAGE_ID, noun="stage"),
     "member": Field(str, text="name"),
