@@ -11,7 +11,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dgtracker.dates import format_when
-from dgtracker.merge_erasure import KeptErasure, kept_erasures
 from dgtracker.model import (
     Campaign,
     Candidate,
@@ -33,6 +32,7 @@ from dgtracker.views import (
 )
 
 if TYPE_CHECKING:
+    from dgtracker.merge_erasure import KeptErasure
     from dgtracker.privacy import FilePlan
     from dgtracker.spreadsheet import ImportPlan
 
@@ -173,6 +173,8 @@ def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, 
 
 def check_json(path: str, record: Record | None, problems: list[str]) -> dict[str, Any]:
     """`check --json`: whether the record keeps every rule, and each problem found."""
+    from dgtracker.merge_erasure import kept_erasures  # check alone needs it
+
     return {
         "path": path,
         "valid": record is not None,
