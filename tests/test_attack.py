@@ -8,7 +8,6 @@ captured through a real pseudo-terminal (pty), as a user's terminal would receiv
 from __future__ import annotations
 
 import os
-import pty
 import re
 import stat
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import installed_dgtracker
+from tests.terminal import on_terminal
 
 AS_OF = "2026-02-02"
 # What a terminal must never receive from user text: ESC (starts OSC 52 clipboard writes
@@ -23,33 +23,6 @@ AS_OF = "2026-02-02"
 RAW_CONTROL = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 OSC52 = "\x1b]52;c;ZWNobyBwd25lZAo=\x07"  # writes "echo pwned" to the clipboard
 OSC8 = "\x1b]8;;https://evil.example\x07"  # starts a hyperlink
-
-
-def on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, bytes]:
-    """Run the installed dgtracker with stdout and stderr on a pty; what the terminal got."""
-    controller, terminal = pty.openpty()
-    full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200", **(env or {})}
-    full_env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [installed_dgtracker(), *args],
-        stdin=subprocess.DEVNULL,
-        stdout=terminal,
-        stderr=terminal,
-        env=full_env,
-        close_fds=True,
-    )
-    os.close(terminal)
-    received = bytearray()
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the last process holding the terminal has ended
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(controller)
-    return process.wait(timeout=60), bytes(received)
 
 
 def user_text_escapes(received: bytes) -> list[bytes]:

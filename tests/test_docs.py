@@ -105,3 +105,81 @@ def test_the_property_profile_asked_for_is_the_one_in_force(pytestconfig) -> Non
 
     chosen = pytestconfig.getoption("--hypothesis-profile") or "quick"
     assert settings.default.max_examples == settings.get_profile(chosen).max_examples
+
+
+# --- the pages in the installed tool: `dgtracker docs` ----------------------------------
+
+TOPICS = {"readme": ROOT / "README.md", **{path.stem: path for path in DOCS}}
+
+
+def test_docs_lists_every_page_with_its_title(run) -> None:
+    done = run("docs")
+    assert done.returncode == 0, done.stderr
+    listed = dict(line.split(None, 1) for line in done.stdout.splitlines()[:-1])
+    assert set(listed) == set(TOPICS)
+    assert listed["team"] == "Working as a team, and several campaigns"
+    assert listed["readme"] == "dgtracker"
+    assert done.stdout.splitlines()[-1] == "Read one with: dgtracker docs TOPIC"
+
+
+@pytest.mark.parametrize("topic", sorted(TOPICS))
+def test_each_page_prints_whole_with_links_that_work_outside_the_repository(
+    run, topic: str
+) -> None:
+    """Piped, a page is its Markdown as written, but a link to another page names the
+    command that prints it, and nothing points at a path a reader outside the repository
+    does not have."""
+    done = run("docs", topic)
+    assert done.returncode == 0, done.stderr
+    written = TOPICS[topic].read_text(encoding="utf-8")
+    printed = done.stdout
+    assert printed.splitlines()[0] == written.splitlines()[0]
+    prose = re.sub(r"(?ms)^```.*?^```$", "", printed)
+    for target in re.findall(r"\]\(([^)\s]+)\)", prose):
+        assert re.match(r"^https?://", target), f"docs {topic}: a link to {target} is left"
+    for named in re.findall(r"`dgtracker docs ([a-z-]+)`", printed):
+        assert named in TOPICS, f"docs {topic} names a page that does not exist: {named}"
+    # Each link to another page became the command for it; every other word is as written.
+    linked = {
+        Path(target.partition("#")[0]).stem.lower()
+        for target in re.findall(r"\]\(((?:\.\./|docs/)?[\w-]+\.md)[#)]", written)
+    } - {topic}
+    assert {f"`dgtracker docs {page}`" for page in linked} <= set(
+        re.findall(r"`dgtracker docs [a-z-]+`", printed)
+    )
+    # Every line without a link is printed as written, in its place (blank lines aside).
+    plain = [line for line in written.splitlines() if line.strip() and "](" not in line]
+    assert [line for line in printed.splitlines() if line in set(plain)] == plain
+
+
+def test_the_readme_in_the_tool_sends_readers_to_its_pages() -> None:
+    from dgtracker.doc_pages import for_readers
+
+    shown = for_readers(README, "README.md")
+    assert "| calendars, spreadsheets and imports | `dgtracker docs exchange` |" in shown
+    # Words around a link keep their place; a link already in brackets is not bracketed twice.
+    assert "that day (details: `dgtracker docs correcting-mistakes`)." in shown
+    assert "Details: `dgtracker docs report`." in shown
+    assert "(`--dir PATH`" not in shown and "([Several campaigns]" not in shown
+    assert "(Several campaigns)" in shown
+    assert "docs/report.png" not in shown  # an image a package index could not show
+    assert "```sh\n" + _quick_start_commands()[0] + "\n```" in shown  # code is untouched
+
+
+def test_an_unknown_page_is_a_usage_error_that_suggests_one(run) -> None:
+    done = run("docs", "tema")
+    assert done.returncode == 2
+    assert "there is no page 'tema'. Did you mean 'team'?" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_page_on_a_terminal_is_rendered_and_safe(tmp_path) -> None:
+    from tests.terminal import on_terminal
+
+    code, received = on_terminal("docs", "json")
+    assert code == 0
+    text = re.sub(rb"\x1b\[[0-9;]*m", b"", received).decode("utf-8")
+    assert "The JSON contract" in text
+    assert "# The JSON contract" not in text  # a heading, not Markdown source
+    assert "```" not in text
+    assert not re.search(rb"\x1b\]", received)  # no hyperlinks (OSC 8) to paths

@@ -2,7 +2,7 @@
 end (a message and an exit code, never a traceback).
 
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
-privacy, panel, merit, slots, report, team, campaigns, shell) holds its own commands, as
+privacy, panel, merit, slots, report, team, campaigns, shell, docs) holds its own commands, as
 `commands`; this module only names them, and loads the one that is run.
 """
 
@@ -59,6 +59,7 @@ COMMAND_MODULES = {
     "sync": "team",
     "campaigns": "campaigns",
     "completion": "shell",
+    "docs": "docs",
 }
 
 
