@@ -118,7 +118,7 @@ def test_docs_lists_every_page_with_its_title(run) -> None:
     listed = dict(line.split(None, 1) for line in done.stdout.splitlines()[:-1])
     assert set(listed) == set(TOPICS)
     assert listed["team"] == "Working as a team, and several campaigns"
-    assert listed["readme"] == "dgtracker"
+    assert listed["readme"] == "What dgtracker is: Quick start, everyday use (the README)"
     assert done.stdout.splitlines()[-1] == "Read one with: dgtracker docs TOPIC"
 
 

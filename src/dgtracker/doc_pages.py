@@ -16,6 +16,9 @@ import re
 from pathlib import Path
 
 README_TOPIC = "readme"
+README_TITLE = (
+    "What dgtracker is: Quick start, everyday use (the README)"  # its heading is the name
+)
 # Inside the installed package (setup.py's build step writes it): TOPIC.md for each page.
 PACKAGED = Path(__file__).parent / "docs"
 # In a checkout, or an editable install: the repository's own pages.
@@ -90,8 +93,10 @@ def _rewritten(link: re.Match[str], page: str) -> str:
     return f"{words}: {reference}" if within_brackets else f"{words} ({reference})"
 
 
-def title_of(markdown: str) -> str:
+def title_of(topic: str, markdown: str) -> str:
     """A page's title: its first heading, without the #."""
+    if topic == README_TOPIC:
+        return README_TITLE
     heading = re.search(r"(?m)^#+ (.+)$", markdown)
     return heading.group(1).strip() if heading else ""
 

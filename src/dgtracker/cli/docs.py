@@ -59,7 +59,7 @@ def docs(
     if topic is None:
         width = max(map(len, _FILES)) + 2
         for name, path in _FILES.items():
-            title = title_of(path.read_text(encoding="utf-8"))
+            title = title_of(name, path.read_text(encoding="utf-8"))
             console.print(f"{name:<{width}}{title}", markup=False, soft_wrap=True)
         console.print(f"Read one with: {command_for('TOPIC')}", markup=False, soft_wrap=True)
         return
