@@ -63,13 +63,15 @@ def test_purge_on_request_from_python(path: Path) -> None:
     assert api.open_record(path).candidates[0].name == "Anonymised (c001)"
 
 
-def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.+?)\n```", readme, re.S)
+def test_the_documented_python_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.+?)\n```", page, re.S)
     assert code is not None
     (tmp_path / "data").mkdir()
     storage.create(tmp_path / "data" / "campaign.toml", template.dhsc_campaign(), False)
     monkeypatch.chdir(tmp_path)
-    exec(compile(code.group(1), "README.md", "exec"), {})
+    exec(compile(code.group(1), "docs/development.md", "exec"), {})
     assert api.open_record("data/campaign.toml").candidates[0].name == "Ada Lovelace"
     shutil.rmtree(tmp_path / "data")

@@ -79,10 +79,11 @@ def test_every_link_in_the_docs_leads_somewhere(page: Path) -> None:
 
 
 def _layout_section() -> str:
-    return README.split("### How the code is laid out", 1)[1].split("\n## ", 1)[0]
+    page = DOCS[ROOT / "docs" / "development.md"]
+    return page.split("## How the code is laid out", 1)[1].split("\n## ", 1)[0]
 
 
-def test_the_layout_in_the_readme_matches_the_tree() -> None:
+def test_the_layout_in_the_development_page_matches_the_tree() -> None:
     package = ROOT / "src" / "dgtracker"
     modules = {
         str(p.relative_to(package))
@@ -92,7 +93,7 @@ def test_the_layout_in_the_readme_matches_the_tree() -> None:
     listed = re.findall(r"^- `([\w/]+\.py)` — ", _layout_section(), re.M)
     assert len(listed) == len(set(listed)), "a module is listed twice"
     assert set(listed) == modules, (
-        f"missing from the README: {sorted(modules - set(listed))}; "
+        f"missing from docs/development.md: {sorted(modules - set(listed))}; "
         f"no longer in the tree: {sorted(set(listed) - modules)}"
     )
 

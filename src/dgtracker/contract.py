@@ -1,6 +1,6 @@
 """The JSON contract: every object that `--json`, `export json` and `export-subject` print.
 
-Documented in the README; fields are only ever added, never renamed or removed, and
+Documented in docs/json.md; fields are only ever added, never renamed or removed, and
 every field is always present (null when empty). What is true is views.py's to decide;
 this module only spells it out.
 """

@@ -6,7 +6,7 @@ Plain exceptions: the rules, the record and the files raise them, and the comman
 
 from __future__ import annotations
 
-# Exit codes, documented in the README.
+# Exit codes, documented in docs/commands.md.
 OK = 0
 REFUSED = 1
 USAGE = 2

@@ -40,7 +40,7 @@ _CONTROL_BUT_NEWLINE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]"
 # Cc never changes (U+0000..U+001F and U+007F..U+009F, all in the patterns above).
 _HIDDEN_CATEGORIES = frozenset({"Cf", "Cs", "Zl", "Zp"})
 
-# Field length limits, in characters (documented in the README).
+# Field length limits, in characters (documented in docs/commands.md).
 LIMITS = {
     "name": 200,
     "email": 254,
