@@ -40,7 +40,7 @@ def docs(
         str | None,
         typer.Argument(
             help="The page to print: commands, team, json, … (none: list them).",
-            callback=lambda topic: _known(topic),
+            callback=_known,
             autocompletion=lambda incomplete: [t for t in _FILES if t.startswith(incomplete)],
             metavar="TOPIC",
             show_default=False,
