@@ -184,3 +184,14 @@ def test_a_page_on_a_terminal_is_rendered_and_safe(tmp_path) -> None:
     assert "# The JSON contract" not in text  # a heading, not Markdown source
     assert "```" not in text
     assert not re.search(rb"\x1b\]", received)  # no hyperlinks (OSC 8) to paths
+
+
+def test_a_link_to_a_file_that_is_not_a_page_keeps_its_path() -> None:
+    from dgtracker.doc_pages import for_readers
+
+    shown = for_readers(DOCS[ROOT / "docs" / "performance.md"], "docs/performance.md")
+    assert "`benchmarks/results.md` has the latest table" in shown
+    inline = for_readers(
+        "See [the script](report-screenshot.sh) and ![a](x.png) here.\n", "docs/a.md"
+    )
+    assert inline == "See the script (`docs/report-screenshot.sh`) and  here.\n"
