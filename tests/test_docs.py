@@ -195,3 +195,10 @@ def test_a_link_to_a_file_that_is_not_a_page_keeps_its_path() -> None:
         "See [the script](report-screenshot.sh) and ![a](x.png) here.\n", "docs/a.md"
     )
     assert inline == "See the script (`docs/report-screenshot.sh`) and  here.\n"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_dry_run_can_answer_in_json(name: str) -> None:
+    options = {opt for param in COMMANDS[name].params for opt in getattr(param, "opts", ())}
+    if "--dry-run" in options:
+        assert "--json" in options, f"{name} has --dry-run but no --json"

@@ -136,10 +136,26 @@ def test_a_whole_dg_tdd_panel(dg) -> None:
 
     # The preferred candidate goes on; the reserve list is built from merit order.
     dg("move", "c001", "preferred")
+    before = path.read_bytes()
     plan = dg("reserve", "--from-merit", "interview", "--dry-run").stdout
-    assert "Would place c004" in plan and "c005" not in plan
-    assert path.read_bytes() == path.read_bytes() and "--dry-run" in plan
-    dg("reserve", "--from-merit", "interview")
+    assert "Would place c004" in plan and "c005" not in plan and "--dry-run" in plan
+    planned = json.loads(dg("reserve", "--from-merit", "interview", "--dry-run", "--json").stdout)
+    assert path.read_bytes() == before
+    assert (planned["dry_run"], planned["assessment"], planned["count"]) == (True, "interview", 4)
+    assert planned["places"][0] == {
+        "id": "c004",
+        "name": "Candidate 4",
+        "rank": 1,
+        "merit_rank": 2,
+        "tied": False,
+    }
+    assert [(p["id"], p["rank"], p["tied"]) for p in planned["places"][1:]] == [
+        ("c002", 2, False),
+        ("c003", 3, True),
+        ("c006", 4, True),
+    ]
+    done = json.loads(dg("reserve", "--from-merit", "interview", "--json").stdout)
+    assert done["dry_run"] is False and done["places"] == planned["places"]
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     by_id = {c["id"]: c for c in data["candidates"]}
     placed = sorted((c["rank"], c["id"]) for c in by_id.values() if c["stage"] == "reserve")

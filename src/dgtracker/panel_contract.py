@@ -5,10 +5,13 @@ Like contract.py: every field always present (null when empty), fields only adde
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dgtracker.assessment import MeritRow
 from dgtracker.model import Candidate, Criterion, PanelMember
+
+if TYPE_CHECKING:
+    from dgtracker.panel_actions import ReservePlace
 
 
 def criterion_json(criterion: Criterion) -> dict[str, Any]:
@@ -78,3 +81,22 @@ def merit_json(rows: list[MeritRow]) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def reserve_json(plan: list[ReservePlace], stage_id: str, dry_run: bool) -> dict[str, Any]:
+    """The `reserve --from-merit --json` contract: who is (or would be) placed where."""
+    return {
+        "dry_run": dry_run,
+        "assessment": stage_id,
+        "count": len(plan),
+        "places": [
+            {
+                "id": place.candidate.id,
+                "name": place.candidate.name,
+                "rank": place.rank,
+                "merit_rank": place.merit_rank,
+                "tied": place.tied,
+            }
+            for place in plan
+        ],
+    }

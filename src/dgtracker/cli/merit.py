@@ -19,6 +19,7 @@ from dgtracker.errors import Refused
 if TYPE_CHECKING:
     from dgtracker.assessment import MeritRow
     from dgtracker.model import Record
+    from dgtracker.panel_actions import ReservePlace
 
 commands = typer.Typer()
 
@@ -136,6 +137,7 @@ def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRo
     cls=Command,
     epilog=example(
         "dgtracker reserve --from-merit interview --dry-run",
+        "dgtracker reserve --from-merit interview --dry-run --json",
     ),
 )
 def reserve(
@@ -151,12 +153,11 @@ def reserve(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan; change nothing.")
     ] = False,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Put the appointable candidates not appointed on the reserve list, in merit order."""
-    from dgtracker.console import make_console
     from dgtracker.panel_actions import apply_reserve, reserve_plan
-    from dgtracker.panel_render import render_reserve_plan
 
     if not from_merit:
         raise Refused(
@@ -166,7 +167,7 @@ def reserve(
     if dry_run:
         record, _ = load_record(ctx)
         stage_id, _rows = _merit(record, assessment)
-        render_reserve_plan(make_console(), reserve_plan(record, stage_id), stage_id, True)
+        _show_reserve(reserve_plan(record, stage_id), stage_id, dry_run=True, json=json)
         return
     with changing(ctx, by) as change:
         stage_id, _rows = _merit(change.record, assessment)
@@ -174,4 +175,17 @@ def reserve(
         done = apply_reserve(
             change.record, plan, stage_id, by=change.by, today=change.today, now=change.now
         )
-    render_reserve_plan(make_console(), done, stage_id, False)
+    _show_reserve(done, stage_id, dry_run=False, json=json)
+
+
+def _show_reserve(plan: "list[ReservePlace]", stage_id: str, *, dry_run: bool, json: bool) -> None:
+    if json:
+        from dgtracker.output import print_json
+        from dgtracker.panel_contract import reserve_json
+
+        print_json(reserve_json(plan, stage_id, dry_run))
+        return
+    from dgtracker.console import make_console
+    from dgtracker.panel_render import render_reserve_plan
+
+    render_reserve_plan(make_console(), plan, stage_id, dry_run)
