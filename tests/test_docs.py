@@ -202,3 +202,11 @@ def test_every_dry_run_can_answer_in_json(name: str) -> None:
     options = {opt for param in COMMANDS[name].params for opt in getattr(param, "opts", ())}
     if "--dry-run" in options:
         assert "--json" in options, f"{name} has --dry-run but no --json"
+
+
+def test_every_environment_variable_the_code_reads_is_documented() -> None:
+    source = "\n".join(p.read_text("utf-8") for p in (ROOT / "src" / "dgtracker").rglob("*.py"))
+    read = set(re.findall(r"[\"'](DGTRACKER_[A-Z_]+)[\"']", source)) | {"NO_COLOR", "COLUMNS"}
+    table = DOCS[ROOT / "docs" / "commands.md"].split("| environment variable |", 1)[1]
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", table, re.M))
+    assert read <= documented, f"not in docs/commands.md: {sorted(read - documented)}"
