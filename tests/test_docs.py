@@ -210,3 +210,15 @@ def test_every_environment_variable_the_code_reads_is_documented() -> None:
     table = DOCS[ROOT / "docs" / "commands.md"].split("| environment variable |", 1)[1]
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", table, re.M))
     assert read <= documented, f"not in docs/commands.md: {sorted(read - documented)}"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_usage_lines_name_arguments_in_capitals(name: str) -> None:
+    from typer.testing import CliRunner
+
+    from dgtracker.cli import app
+
+    usage = CliRunner().invoke(app, [*name.split(), "--help"]).stdout.splitlines()[0]
+    arguments = usage.split("[OPTIONS]", 1)[1].split()
+    for argument in arguments:
+        assert re.fullmatch(r"\[?[A-Z][A-Z=_]*(\.\.\.)?\]?", argument), f"{name}: {usage}"

@@ -276,8 +276,16 @@ def typed_date(value: str | None, today: date, option: str) -> date | None:
 
 
 class Command(TyperCommand):
-    """A command whose usage line names its arguments plainly: `move [OPTIONS] ID STAGE`
-    (typer would write `{ID} {STAGE}`)."""
+    """A command whose usage line names its arguments plainly, in capitals:
+    `move [OPTIONS] ID STAGE` (typer would write `{ID} {STAGE}`, and an argument without a
+    metavar in lower case, a choice as `{shell}:<bash|zsh>`)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            if param.param_type_name == "argument" and param.metavar is None:
+                param.metavar = (param.name or "").upper() + ("..." if param.nargs != 1 else "")
+        return params
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         return [piece.strip("{}") for piece in super().collect_usage_pieces(ctx)]
