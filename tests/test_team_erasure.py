@@ -1,8 +1,9 @@
 """A person erased (UK GDPR) on one clone while another clone changes them, merged through
 real git: the erasure wins, whichever way the merge runs and by merge or pull --rebase.
 Nothing of the person comes back; what was dropped is said (ids and counts only) on the
-merge driver's stderr, by `sync`, and in the candidate's history; and afterwards by
-`check`, on every clone, for a teammate who only pulled the merged record."""
+merge driver's stderr, in the candidate's history, by the `sync` that brings it into a
+copy (merged there or already merged by a teammate), once; and afterwards by `check`, on
+every clone."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from pathlib import Path
 import pytest
 from tests.conftest import Cli
 from tests.git_team import data, git, git_identity, team
+from tests.test_check_cli import _erased_on_one_copy_changed_on_the_other
+
+from dgtracker import storage
+from dgtracker.merge_erasure import kept_erasures, kept_since
+from dgtracker.schema import record_from_data
 
 __all__ = ["git_identity", "team"]  # fixtures, used by name
 
@@ -35,6 +41,20 @@ def _erased_here_changed_there(clones: list[Path]) -> tuple[Cli, Cli]:
 def _no_personal_data(clone: Path) -> None:
     text = (clone / "campaign.toml").read_text(encoding="utf-8")
     assert not [item for item in PERSONAL if item in text]
+
+
+def _told(dropped: str = "3 change(s) (edited, moved, note; by bob)") -> list[str]:
+    """What `check`, and `sync` when it brings the erasure in, say of c001's kept erasure."""
+    return [
+        "1 erasure(s) kept over changes when copies were merged "
+        "(for information; nothing to resolve):",
+        f"  c001 (2026-02-02): erased on one copy; {dropped} made to c001 on another copy were "
+        "dropped by the merge, so none of the erased data came back (see 'dgtracker show c001')",
+    ]
+
+
+def _erasure_lines(said: str) -> list[str]:
+    return [line for line in said.splitlines() if "erasure" in line or "erased" in line]
 
 
 @pytest.mark.heavy
@@ -64,12 +84,16 @@ def test_an_erasure_wins_over_a_change_made_on_another_clone(
         if method == "merge" or not erased_first
         else [f"1 change(s) ({action}; by bob)" for action in ("note", "edited", "moved")]
     )
-    told = [line for line in said.splitlines() if "was erased" in line]
-    assert told == [
-        f"dgtracker: c001 was erased on one copy; {dropped} made to c001 on the other copy "
-        "were dropped, so none of the erased data comes back ('dgtracker show c001' records it)."
-        for dropped in expected
-    ]
+    told = [line for line in said.splitlines() if "erased" in line]
+    if method == "merge":  # sync says it as check does
+        assert told == [_told(*expected)[1]]
+    else:  # the merge driver, under git's own pull
+        assert told == [
+            f"dgtracker: c001 was erased on one copy; {dropped} made to c001 on the other copy "
+            "were dropped, so none of the erased data comes back ('dgtracker show c001' "
+            "records it)."
+            for dropped in expected
+        ]
     assert not [item for item in PERSONAL if item in said]
     sender.ok("sync")
     receiver.ok("sync")
@@ -129,8 +153,8 @@ def test_a_teammate_who_pulls_later_learns_from_check_that_their_changes_were_dr
 ) -> None:
     """Bob's changes to c001 reach the remote first; Ada, who erased c001, merges them (by
     merge or pull --rebase) and is told then. Bob and Cy only pull the result afterwards (a
-    fast-forward: no merge runs on their copies, so nothing is said at that moment);
-    `check` tells them, by id, and keeps telling them, as information, exit 0."""
+    fast-forward: no merge runs on their copies); `check` tells them, by id, and keeps
+    telling them, as information, exit 0."""
     _, clones = team
     ada, bob = _erased_here_changed_there(clones)
     cy = Cli(clones[2] / "campaign.toml")
@@ -142,17 +166,10 @@ def test_a_teammate_who_pulls_later_learns_from_check_that_their_changes_were_dr
         assert pulled.returncode == 0, pulled.stderr
         said = pulled.stderr
         git(clones[0], "push", "-q", "origin", "HEAD:main")
-    assert "c001 was erased on one copy" in said  # Ada is told at the time
-    pulled_later = bob.ok("sync")
-    assert "erased" not in pulled_later  # Bob's pull merges nothing: the gap check fills
+    assert "c001 was erased on one copy" in said or _told()[1] in said  # Ada, at the time
+    bob.ok("sync")  # a fast-forward, told by sync (test_sync_tells_...) and by check:
     cy.ok("sync")
-    told = [
-        "1 erasure(s) kept over changes when copies were merged "
-        "(for information; nothing to resolve):",
-        "  c001 (2026-02-02): erased on one copy; 3 change(s) (edited, moved, note; by bob) "
-        "made to c001 on another copy were dropped by the merge, so none of the erased data "
-        "came back (see 'dgtracker show c001')",
-    ]
+    told = _told()
     for clone in clones:
         checked = Cli(clone / "campaign.toml")("check")
         assert checked.exit_code == 0, checked.output
@@ -166,3 +183,104 @@ def test_a_teammate_who_pulls_later_learns_from_check_that_their_changes_were_dr
     bob.ok("note", "c002", "Later work goes on", "--by", "bob")  # still told after more work
     bob.ok("sync")
     assert bob.ok("check").splitlines()[1:] == told
+
+
+@pytest.mark.heavy
+def test_sync_tells_a_teammate_at_once_when_its_merge_drops_their_change(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """Ada's erasure reaches the remote first; Bob's sync merges it with his changes to
+    c001, drops them, and says so at once, as `check` would, by id only, exit 0."""
+    _, clones = team
+    ada, bob = _erased_here_changed_there(clones)
+    ada.ok("sync")
+    synced = bob("sync")
+    assert synced.exit_code == 0, synced.output
+    assert synced.stdout.splitlines() == [
+        "Synced: merged 1 change(s) from origin and sent 5 commit(s) to origin.",
+        *_told(),
+    ]
+    assert not [item for item in PERSONAL if item in synced.output]
+
+
+@pytest.mark.heavy
+def test_sync_tells_a_teammate_who_pulls_an_erasure_someone_else_kept(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """Bob's changes reach the remote first; Ada's sync merges and drops them. Bob, then Cy,
+    only pull her merged record (a fast-forward: no merge runs on their copies); their sync
+    tells them all the same, by id only."""
+    _, clones = team
+    ada, bob = _erased_here_changed_there(clones)
+    cy = Cli(clones[2] / "campaign.toml")
+    bob.ok("sync")
+    assert _erasure_lines(ada.ok("sync")) == _told()
+    assert git(clones[1], "rev-list", "--count", "HEAD..origin/main").stdout.strip() == "0"
+    for teammate in (bob, cy):
+        synced = teammate("sync")
+        assert synced.exit_code == 0, synced.output
+        lines = synced.stdout.splitlines()
+        assert lines[0].startswith("Synced: merged ") and "sent" not in lines[0]
+        assert lines[1:] == _told()
+        assert not [item for item in PERSONAL if item in synced.output]
+    assert git(clones[1], "rev-list", "--merges", "--count", "HEAD").stdout.strip() == "1"
+
+
+@pytest.mark.heavy
+def test_sync_tells_of_an_erasure_kept_once_and_not_again(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """Once Bob's sync has told him, his next syncs say nothing of it, whether nothing came
+    in, he sent work of his own, or the team's unrelated work came in."""
+    _, clones = team
+    ada, bob = _erased_here_changed_there(clones)
+    ada.ok("sync")
+    assert _erasure_lines(bob.ok("sync")) == _told()
+    assert bob.ok("sync") == "Up to date.\n"
+    bob.ok("note", "c002", "Later work goes on", "--by", "bob")
+    assert _erasure_lines(bob.ok("sync")) == []
+    assert _erasure_lines(ada.ok("sync")) == _told()  # Ada had not seen Bob's merge yet
+    ada.ok("note", "c002", "More work", "--by", "ada")
+    ada.ok("sync")
+    brought = bob.ok("sync")
+    assert brought.startswith("Synced: merged 1 change(s) from origin.")
+    assert _erasure_lines(brought) == []
+    assert _erasure_lines(ada.ok("sync")) == []
+    assert bob.ok("check").splitlines()[1:] == _told()  # check still lists it
+
+
+def test_an_erasure_seen_before_is_known_again_under_a_renumbered_id(tmp_path: Path) -> None:
+    """A merge may renumber a candidate after this copy saw its kept erasure (the old id
+    stays an alias): the erasure is not new, so sync would not tell it again."""
+    ours = _erased_on_one_copy_changed_on_the_other(tmp_path)
+    record = storage.load(ours.path)
+    seen = kept_erasures(record)
+    assert [kept.candidate for kept in kept_since([], record)] == ["c001"]
+    assert kept_since(seen, record) == []
+    data = storage.loads(storage.serialise(record)[0])
+    data["candidates"][0] |= {"id": "c009", "aliases": ["c001"]}
+    renumbered, problems = record_from_data(data)
+    assert renumbered is not None, problems
+    assert kept_since(seen, renumbered) == []
+    assert [kept.candidate for kept in kept_since([], renumbered)] == ["c009"]
+
+
+@pytest.mark.heavy
+def test_sync_tells_of_an_erasure_it_merged_even_when_sending_fails(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """The merge is committed on Bob's copy before the push fails, so the next sync would
+    find the erasure already there: this one tells it, then fails as before."""
+    remote, clones = team
+    ada, bob = _erased_here_changed_there(clones)
+    ada.ok("sync")
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'read-only for now' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    failed = bob("sync")
+    assert failed.exit_code == 1, failed.output
+    assert failed.stdout.splitlines() == _told()
+    assert "Could not send the changes to origin" in failed.stderr
+    hook.unlink()
+    sent = bob.ok("sync")
+    assert sent == "Synced: sent 5 commit(s) to origin.\n"

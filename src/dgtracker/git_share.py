@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -210,7 +211,17 @@ def commit(record: Path, message: str, *, conflicts_left: int) -> str | None:
 # --- sync ----------------------------------------------------------------------------------
 
 
-def sync(record: Path, conflict_ids: list[str]) -> str:
+@dataclass(frozen=True, slots=True)
+class Synced:
+    """What a sync did, for the command to say."""
+
+    said: list[str]  # what happened ("Synced: ..." or "Up to date.")
+    told: list[str]  # what the merge driver said here (ids renumbered, erasures kept)
+    brought_in: bool  # whether the team's commits came in (merged here or fast-forwarded)
+    unsent: Refused | None = None  # why ours could not be sent, after the team's came in
+
+
+def sync(record: Path, conflict_ids: list[str]) -> Synced:
     """Pull the team's changes (merged through the driver) and push ours; what happened."""
     record = record.absolute()
     folder = record.parent
@@ -252,15 +263,18 @@ def sync(record: Path, conflict_ids: list[str]) -> str:
     if ahead:
         pushed = git.run("push", "-q", "-u", remote, f"HEAD:{remote_branch}", check=False)
         if pushed.returncode != 0:
-            raise Refused(
+            unsent = Refused(
                 f"Could not send the changes to {remote}: {_first_line(pushed.stderr)}",
                 hint="Your changes are committed here; run 'dgtracker sync' again later.",
             )
+            if not incoming:
+                raise unsent
+            return Synced([], told, brought_in=True, unsent=unsent)
     if not merged and not ahead:
-        return "Up to date."
+        return Synced(["Up to date."], told, brought_in=incoming)
     said = [f"merged {merged} change(s) from {remote}"] if merged else []
     said += [f"sent {ahead} commit(s) to {remote}"] if ahead else []
-    return "\n".join(["Synced: " + " and ".join(said) + ".", *told])
+    return Synced(["Synced: " + " and ".join(said) + "."], told, brought_in=incoming)
 
 
 def _fetch(git: Git, remote: str, branch: str) -> bool:

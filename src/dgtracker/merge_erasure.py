@@ -14,16 +14,18 @@ Why not a conflict: a conflict keeps both values in the record until someone cho
 decision to weigh against another. A person erased on both copies is merged as usual
 (both copies are anonymous).
 
-Afterwards `check` lists each such drop (`kept_erasures`), read back from those `purged`
-events, so a teammate who pulls the merged record later learns that their changes to that
-person were dropped, again with ids, counts, kinds of change and team members only.
+`sync` tells of each such drop it brings in, whether the merge ran there or came already
+merged from the team (`kept_since`), and `check` lists them all afterwards
+(`kept_erasures`), read back from those `purged` events: a teammate who pulls the merged
+record learns that their changes to that person were dropped, again with ids, counts,
+kinds of change and team members only.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +50,8 @@ DROPPED_SAID = (
 )
 # "3 change(s) (edited, moved, note; by bob, cy)", as Erasure.of writes it
 SUMMARY = re.compile(r"(\d+) change\(s\) \(([a-z]+(?:, [a-z]+)*); by (.+)\)")
+# the merge driver's line on stderr for each erasure it kept (`driver_says`)
+DRIVER_SAID = re.compile(r"dgtracker: \S+ was erased on one copy; ")
 
 
 def freeze(value: Any) -> Hashable:
@@ -104,6 +108,14 @@ class Erasure:
         else:
             summary = "changes to its details"
         return Erasure(_noted(kept, other, summary), summary)
+
+
+def driver_says(cid: str, dropped: str) -> str:
+    """The merge driver's line for an erasure it kept: ids, counts and actions only."""
+    return (
+        f"dgtracker: {cid} was erased on one copy; {dropped} made to {cid} on the other copy "
+        f"were dropped, so none of the erased data comes back ('dgtracker show {cid}' records it)."
+    )
 
 
 def _noted(kept: Table, other: Table, summary: str) -> Table:
@@ -242,3 +254,29 @@ def kept_erasures(record: Record) -> list[KeptErasure]:
                 )
             found.append(KeptErasure(candidate.id, event.at, event.on, changes, actions, by))
     return sorted(found, key=lambda kept: (kept.at, kept.candidate))
+
+
+def kept_since(before: Sequence[KeptErasure], now: Record) -> list[KeptErasure]:
+    """The erasures kept in the record `now` that were not among `before` (what this copy
+    held earlier, `kept_erasures` of it): what a sync brought in, merged here or already
+    merged elsewhere. An erasure seen before is known again under any id its candidate now
+    answers to, as a merge may have renumbered them since (the old id stays an alias)."""
+    seen = set(before)
+    ids = {candidate.id: (candidate.id, *candidate.aliases) for candidate in now.candidates}
+    return [
+        kept
+        for kept in kept_erasures(now)
+        if not any(replace(kept, candidate=cid) in seen for cid in ids[kept.candidate])
+    ]
+
+
+def said(kept: Sequence[KeptErasure]) -> list[str]:
+    """What `check` and `sync` print of erasures kept: a heading and a line for each; nothing
+    when there are none."""
+    if not kept:
+        return []
+    heading = (
+        f"{len(kept)} erasure(s) kept over changes when copies were merged "
+        "(for information; nothing to resolve):"
+    )
+    return [heading, *(f"  {erasure.describe()}" for erasure in kept)]

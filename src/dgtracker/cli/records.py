@@ -118,14 +118,8 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
 def _say_kept_erasures(record: "Record") -> None:
     """Erasures a merge kept over someone's changes: information, never a failure, so a
     teammate who pulled the merged record learns their changes to that person were dropped."""
-    from dgtracker.merge_erasure import kept_erasures
+    from dgtracker.merge_erasure import kept_erasures, said
     from dgtracker.text import visible
 
-    kept = kept_erasures(record)
-    if kept:
-        typer.echo(
-            f"{len(kept)} erasure(s) kept over changes when copies were merged "
-            "(for information; nothing to resolve):"
-        )
-        for erasure in kept:
-            typer.echo(f"  {visible(erasure.describe())}")
+    for line in said(kept_erasures(record)):
+        typer.echo(visible(line))

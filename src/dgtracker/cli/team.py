@@ -34,6 +34,7 @@ def merge_file(
 
     from dgtracker import storage
     from dgtracker.merge import merge
+    from dgtracker.merge_erasure import driver_says
     from dgtracker.schema import record_from_data
 
     sides = []
@@ -58,11 +59,7 @@ def merge_file(
             f"{', '.join(pairs[:5])}{more} (the old ids still find them).\n"
         )
     for cid, dropped in merged.erased.items():  # ids, counts and actions: no personal data
-        sys.stderr.write(
-            f"dgtracker: {cid} was erased on one copy; {dropped} made to {cid} on the "
-            "other copy were dropped, so none of the erased data comes back "
-            f"('dgtracker show {cid}' records it).\n"
-        )
+        sys.stderr.write(driver_says(cid, dropped) + "\n")
     if merged.conflicts:
         ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
         sys.stderr.write(
@@ -144,10 +141,25 @@ def sync(ctx: typer.Context) -> None:
     from dgtracker import storage
     from dgtracker.git_share import is_shared
     from dgtracker.git_share import sync as pull_and_push
+    from dgtracker.merge_erasure import DRIVER_SAID, kept_erasures, kept_since, said
+    from dgtracker.text import visible
 
     path = record_path(ctx)
     if not is_shared(path):
         raise Refused(f"{path} is not shared.", hint="Run 'dgtracker share' first.")
     # a record that breaks a rule (a bad edit by hand) is never committed nor sent
-    waiting = [conflict.id for conflict in storage.load(path).conflicts]
-    typer.echo(pull_and_push(path, waiting))
+    record = storage.load(path)
+    seen = kept_erasures(record)  # erasures kept that this copy already held
+    synced = pull_and_push(path, [conflict.id for conflict in record.conflicts])
+    for line in synced.said:
+        typer.echo(line)
+    # every erasure kept that came in, merged here or by a teammate, said once as `check`
+    # says it (the driver's own line for it would say it twice)
+    for line in synced.told:
+        if not DRIVER_SAID.match(line):
+            typer.echo(line)
+    if synced.brought_in:
+        for line in said(kept_since(seen, storage.load(path))):
+            typer.echo(visible(line))
+    if synced.unsent is not None:
+        raise synced.unsent
