@@ -122,6 +122,61 @@ def test_bash_completes_commands_and_options_through_its_script() -> None:
     assert done.stdout.split() == ["--reason", "--reinstate"]
 
 
+def _shell(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{name} is not installed; .ci/run installs it (apt-get install -y {name})")
+    pytest.skip(f"{name} is not installed")
+
+
+def _on_path() -> dict[str, str]:
+    folder = os.path.dirname(installed_dgtracker())
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_fish_completes_through_its_script(run, tmp_path) -> None:
+    """fish loads the script and completes a command line with it (`complete -C`), as it
+    does at the prompt."""
+    script = tmp_path / "dgtracker.fish"
+    script.write_text(run("completion", "fish").stdout, "utf-8")
+    typed = "complete -C 'dgtracker move --re'; echo; complete -C 'dgtracker docs te'"
+    done = subprocess.run(
+        [_shell("fish"), "--no-config", "-c", f"source {script}; {typed}"],
+        env=_on_path(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    options, topics = done.stdout.split("\n\n", 1)
+    assert [line.split("\t")[0] for line in options.splitlines()] == ["--reason", "--reinstate"]
+    assert topics.split() == ["team"]
+
+
+def test_zsh_loads_its_script_and_completes_through_it() -> None:
+    """zsh sources the script under compinit, which registers it for dgtracker; its function
+    then asks dgtracker and hands the answer to zsh's _arguments (here printed, as only a
+    completion widget at a prompt can show it)."""
+    script = (
+        "autoload -U compinit && compinit -u\n"
+        'eval "$(dgtracker completion zsh)"\n'
+        "print -r -- registered=${_comps[dgtracker]}\n"
+        '_arguments() { print -r -- "$@" }\n'
+        "words=(dgtracker move --re); CURRENT=3; _dgtracker_completion\n"
+    )
+    done = subprocess.run(
+        [_shell("zsh"), "-f", "-c", script],
+        env=_on_path(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.splitlines()[0] == "registered=_dgtracker_completion", done.stderr
+    spec = done.stdout.splitlines()[1]
+    assert '"--reason":"Why' in spec and '"--reinstate":"Confirm' in spec
+
+
 def _big_record(run, path) -> None:
     run("--file", str(path), "init")
     rows = "\n".join(f"Person {n},p{n}@example.org" for n in range(3000))
