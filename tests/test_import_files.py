@@ -315,3 +315,23 @@ def test_a_workbook_with_several_sheets_is_read_from_the_first_and_says_so(cli, 
     out = cli.ok("import", str(path), "--dry-run")
     assert "has 2 sheets: read the first, 'Applicants'" in out
     assert "Columns read (Excel workbook)" in out
+
+
+def test_dry_run_shows_the_reason_an_added_row_will_store(cli, tmp_path) -> None:
+    """A sheet with a stage and its reason (our own export, say): the dry run shows the
+    reason as the import stores it."""
+    path = tmp_path / "outcomes.csv"
+    path.write_text(
+        'name,stage,reason\r\nAda Lovelace,rejected,"Did not meet criterion 2, «résumé»"\r\n'
+        "Zoë Brontë,longlist,\r\n",
+        encoding="utf-8",
+    )
+    plan = json.loads(cli.ok("import", str(path), "--dry-run", "--json"))
+    ada, zoe = plan["rows"]
+    assert (ada["stage"], ada["reason"]) == ("rejected", "Did not meet criterion 2, «résumé»")
+    assert zoe["reason"] is None
+    table = cli.ok("import", str(path), "--dry-run")
+    assert "reason: Did" in " ".join(table.split()) and "«résumé»" in table
+    cli.ok("import", str(path))
+    stored = cli.candidate("c001")["history"][0]
+    assert stored["reason"] == "Did not meet criterion 2, «résumé»"

@@ -269,7 +269,8 @@ def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -
                 "stage": existing.stage if existing else (row.stage or record.stages[0].id),
                 "note": row.note if outcome.action == "add" else None,
                 "move_to": outcome.move_to,
-                "reason": outcome.row.reason if outcome.move_to else None,
+                # stored with the row's stage when added, or with the move an update makes
+                "reason": row.reason if outcome.move_to or outcome.action == "add" else None,
                 "changes": list(outcome.changes),
                 "detail": outcome.detail or None,
             }

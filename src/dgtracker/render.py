@@ -290,6 +290,8 @@ def render_import_plan(
         if row.applied is None and outcome.action == ADD:
             applied = Text(f"{today.isoformat()}\n(today)")
         detail = [outcome.detail] if outcome.detail else []
+        if row.reason and (outcome.action == ADD or outcome.move_to):
+            detail.append(f"reason: {row.reason}")
         if row.note and outcome.action == ADD:
             detail.append(f"note: {row.note}")
         table.add_row(
