@@ -335,3 +335,25 @@ def test_dry_run_shows_the_reason_an_added_row_will_store(cli, tmp_path) -> None
     cli.ok("import", str(path))
     stored = cli.candidate("c001")["history"][0]
     assert stored["reason"] == "Did not meet criterion 2, «résumé»"
+
+
+def test_an_import_says_who_was_given_today_for_want_of_a_date(cli, tmp_path) -> None:
+    path = tmp_path / "longlist.csv"
+    path.write_text(
+        "Name,Date Submitted\r\nAda Lovelace,01/02/2026\r\nZoë Brontë,\r\nMary Seacole,\r\n",
+        encoding="utf-8",
+    )
+    out = cli.ok("import", str(path))
+    assert "Added 3 candidate(s) (c001–c003)" in out
+    assert (
+        "Note: 2 had no applied date in the file and were given today's, 2026-02-02 "
+        "(c002, c003); correct one with 'dgtracker edit ID --applied DATE'."
+    ) in " ".join(out.split())
+    assert [c["applied"].isoformat() for c in cli.data()["candidates"]] == [
+        "2026-02-01",
+        "2026-02-02",
+        "2026-02-02",
+    ]
+    dated = tmp_path / "dated.csv"
+    dated.write_text("Name,Date Submitted\r\nAlan Turing,01/02/2026\r\n", encoding="utf-8")
+    assert "no applied date" not in cli.ok("import", str(dated))

@@ -240,7 +240,7 @@ def import_csv(
         record, today = change.record, change.today
         plan = plan_import(table, name, record, today, update, columns, each=tracked)
         added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=tracked)
-    _report(plan, added, update)
+    _report(plan, added, update, today)
 
 
 def _show_plan(
@@ -295,8 +295,8 @@ def _read_bytes(path: Path) -> bytes:
         raise Refused(f"Cannot read {path}: {error.strerror or error}.") from None
 
 
-def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
-    from dgtracker.spreadsheet import SKIP, UPDATE
+def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "date") -> None:
+    from dgtracker.spreadsheet import ADD, SKIP, UPDATE
     from dgtracker.text import visible
 
     for outcome in plan.outcomes:
@@ -316,6 +316,16 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool) -> None:
         f"Added {len(added)} candidate(s){ids}; updated {plan.count(UPDATE)}; skipped {skipped}."
         + (" Use --update to update those already in the record." if skipped and not update else "")
     )
+    rows_added = [outcome.row for outcome in plan.outcomes if outcome.action == ADD]
+    undated = [c.id for c, row in zip(added, rows_added, strict=True) if row.applied is None]
+    if undated:
+        listed = ", ".join(undated[:10]) + (
+            f" and {len(undated) - 10} more" if len(undated) > 10 else ""
+        )
+        typer.echo(
+            f"Note: {len(undated)} had no applied date in the file and were given today's, "
+            f"{today.isoformat()} ({listed}); correct one with 'dgtracker edit ID --applied DATE'."
+        )
     for note in plan.notes:
         typer.echo(f"Note: {note}")
     if plan.ignored_columns:
