@@ -357,3 +357,26 @@ def test_an_import_says_who_was_given_today_for_want_of_a_date(cli, tmp_path) ->
     dated = tmp_path / "dated.csv"
     dated.write_text("Name,Date Submitted\r\nAlan Turing,01/02/2026\r\n", encoding="utf-8")
     assert "no applied date" not in cli.ok("import", str(dated))
+
+
+def test_a_time_with_its_zone_gives_the_day_it_was_in_the_campaigns_zone(cli, tmp_path) -> None:
+    """Job sites write UTC: an application at 23:30 UTC on 31 January made from two hours
+    behind was made on 1 February in London. A time without a zone keeps its day."""
+    path = tmp_path / "jobsite.csv"
+    path.write_text(
+        "Name,Application Submitted Date\r\n"
+        "Ada Lovelace,2026-01-31T23:30:00-02:00\r\n"  # 01:30 on 1 February in London
+        "Zoë Brontë,2026-02-01T02:00:00+05:30\r\n"  # 20:30 on 31 January in London
+        "Mary Seacole,2026-01-31T23:30:00Z\r\n"  # London is on UTC in winter
+        "Alan Turing,31/01/2026 11:30 pm\r\n",  # no zone: the day written
+        encoding="utf-8",
+    )
+    plan = json.loads(cli.ok("import", str(path), "--dry-run", "--json"))
+    expected = ["2026-02-01", "2026-01-31", "2026-01-31", "2026-01-31"]
+    assert [row["applied"] for row in plan["rows"]] == expected
+    cli.ok("import", str(path))
+    assert [c["applied"].isoformat() for c in cli.data()["candidates"]] == expected
+    late = tmp_path / "late.csv"
+    late.write_text("Name,Date Submitted\r\nA B,2026-02-02T23:30:00-01:00\r\n", encoding="utf-8")
+    refused = cli("import", str(late))  # 00:30 on 3 February in London: after today
+    assert refused.exit_code == 1 and "2026-02-03 is after today" in refused.output

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from dgtracker.dates import (
     ISO_DAY,
@@ -220,7 +221,7 @@ def _parse_when(text: str, today: date) -> When:
 # "2026-02-09 14:32:00.000+01:00", "9 Feb 2026 2:32 pm".
 _CELL_TIME = re.compile(
     r"^(.*?\d)(?:T|\s+)(\d{1,2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?\s*"
-    r"(?:[ap]\.?m\.?)?\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
+    r"([ap])?(?:\.?m\.?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
     re.IGNORECASE,
 )
 # "09-Feb-2026", "9-Feb-26", "09 Feb 26", "9/February/2026": Excel's and job sites' forms.
@@ -229,23 +230,47 @@ _CELL_NAMED_MONTH = re.compile(rf"^(\d{{1,2}})[-\s/.]({_MONTH_RE})\.?[-\s/.](\d{
 _CELL_SHORT_YEAR = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})$")
 ACCEPTED_CELL_DATES = (
     f"{ACCEPTED_DATES}; in a file also a date and time (09/02/2026 14:32, "
-    "2026-02-09T14:32:00Z; the time is dropped), 09-Feb-2026, 9-Feb-26 and 09/02/26 "
+    "2026-02-09T14:32:00Z; the day is kept), 09-Feb-2026, 9-Feb-26 and 09/02/26 "
     "(a two-digit year is 2000 + the year: 26 is 2026)"
 )
 
 
-def parse_cell_date(text: str, today: date) -> date:
+def parse_cell_date(text: str, today: date, zone: str | None = None) -> date:
     """A date from a spreadsheet cell: what `parse_date` reads, plus the shapes exports use.
 
-    A time is dropped (the day written is the day kept, whatever zone follows), and a
-    two-digit year means 20YY: a file holds applications, never dates before 2000.
+    A time is dropped and the day written is kept, unless a zone follows it
+    ("2026-06-09T23:30:00Z"): then the day is the one it was in `zone`, the campaign's
+    (10 June in London). A two-digit year means 20YY: a file holds applications, never
+    dates before 2000.
     """
     raw = " ".join(text.strip().split())
+    moment = None
     if (match := _CELL_TIME.match(raw)) and not ISO_DAY.fullmatch(raw):
         hour, minute = int(match[2]), int(match[3])
         if hour > 23 or minute > 59:
             raise Refused(f"'{raw}': {match[2]}:{match[3]} is not a time of day.")
+        if match[4] and hour <= 12:  # 12 am is midnight, 12 pm noon
+            hour = hour % 12 + (12 if match[4].lower() == "p" else 0)
+        moment = (time(hour, minute), match[5])
         raw = match[1]
+    day = _cell_day(raw, text, today)
+    if moment is None or moment[1] is None or zone is None:
+        return day
+    written = datetime.combine(day, moment[0], _offset(moment[1]))
+    return written.astimezone(ZoneInfo(zone)).date()
+
+
+def _offset(written: str) -> tzinfo:
+    """Z, UTC, GMT, +01:00, +0100 or -05 as a fixed offset from UTC."""
+    if written.upper() in ("Z", "UTC", "GMT"):
+        return UTC
+    sign = -1 if written[0] == "-" else 1
+    digits = written[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _cell_day(raw: str, text: str, today: date) -> date:
     if match := _CELL_NAMED_MONTH.match(raw):
         year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
         return _build(year, _MONTH_NUMBER[match[2].lower()], int(match[1]), raw)

@@ -80,7 +80,7 @@ def check_row(
         email=text("email", cell("email")),
         phone=text("phone", cell("phone") or cell("mobile")),
         source=text("source", cell("source")),
-        applied=_applied(cell("applied"), today, problems),
+        applied=_applied(cell("applied"), today, record.campaign.timezone, problems),
         stage=_stage(cell("stage"), _stage_ids(record), record, problems),
         note=text("note", _note(cell("notes"), cell("phone"), cell("mobile"))),
         id=cell("id").lower() or None,
@@ -98,11 +98,11 @@ def _note(notes: str, phone: str, mobile: str) -> str:
     return notes
 
 
-def _applied(value: str, today: date, problems: list[str]) -> date | None:
+def _applied(value: str, today: date, zone: str, problems: list[str]) -> date | None:
     if not value:
         return None
     try:
-        day = parse_cell_date(value, today)
+        day = parse_cell_date(value, today, zone)
     except Refused as error:
         problems.append(f"applied: {error.message}")
         return None
