@@ -46,6 +46,7 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")]
+ReasonOption = Annotated[str | None, typer.Option(help="Why.", show_default=False)]
 CandidateId = Annotated[str, typer.Argument(metavar="ID", help="The candidate's id.")]
 
 

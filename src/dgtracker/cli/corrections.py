@@ -8,6 +8,7 @@ from dgtracker.cli.context import (
     ByOption,
     CandidateId,
     Command,
+    ReasonOption,
     changing,
     example,
     optional_text,
@@ -50,7 +51,7 @@ def edit(
     applied: Annotated[
         str | None, typer.Option(help="The corrected date they applied.", show_default=False)
     ] = None,
-    reason: Annotated[str | None, typer.Option(help="Why.", show_default=False)] = None,
+    reason: ReasonOption = None,
     by: ByOption = None,
 ) -> None:
     """Correct a candidate's details; the history says which fields changed (and keeps

@@ -90,9 +90,7 @@ def score(
 
 @commands.command(
     cls=Command,
-    epilog=example(
-        "dgtracker merit interview",
-    ),
+    epilog=example("dgtracker merit interview"),
 )
 def merit(
     ctx: typer.Context,

@@ -8,6 +8,7 @@ from dgtracker.cli.context import (
     ByOption,
     Command,
     JsonFlag,
+    ReasonOption,
     changing,
     example,
     load_record,
@@ -196,7 +197,7 @@ def milestone_reschedule(
 def milestone_reopen(
     ctx: typer.Context,
     milestone_id: MilestoneId,
-    reason: Annotated[str | None, typer.Option(help="Why.", show_default=False)] = None,
+    reason: ReasonOption = None,
     by: ByOption = None,
 ) -> None:
     """Mark a milestone not done again (kept in its history)."""

@@ -37,9 +37,8 @@ commands = typer.Typer()  # both groups, as cli/app.py loads them
 commands.add_typer(criteria_app)
 commands.add_typer(panel_app)
 
-AssessmentArg = Annotated[
-    str, typer.Argument(metavar="ASSESSMENT", help="The stage marked (interview, assessment, …).")
-]
+CriterionId = Annotated[str, typer.Argument(metavar="ID", help="The criterion's id.")]
+MemberName = Annotated[str, typer.Argument(help="The panel member's name.")]
 KindOption = Annotated[
     str,
     typer.Option(
@@ -125,9 +124,7 @@ def criteria_add(
 @criteria_app.command(
     "list",
     cls=Command,
-    epilog=example(
-        "dgtracker criteria list --json",
-    ),
+    epilog=example("dgtracker criteria list --json"),
 )
 def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List the criteria."""
@@ -147,13 +144,11 @@ def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 @criteria_app.command(
     "change",
     cls=Command,
-    epilog=example(
-        'dgtracker criteria change leadership --title "Leadership (SCS)"',
-    ),
+    epilog=example('dgtracker criteria change leadership --title "Leadership (SCS)"'),
 )
 def criteria_change(
     ctx: typer.Context,
-    criterion_id: Annotated[str, typer.Argument(metavar="ID", help="The criterion's id.")],
+    criterion_id: CriterionId,
     title: Annotated[str | None, typer.Option(help="A new title.", show_default=False)] = None,
     kind: Annotated[
         str | None,
@@ -194,13 +189,11 @@ def criteria_change(
 @criteria_app.command(
     "remove",
     cls=Command,
-    epilog=example(
-        "dgtracker criteria remove leadership",
-    ),
+    epilog=example("dgtracker criteria remove leadership"),
 )
 def criteria_remove(
     ctx: typer.Context,
-    criterion_id: Annotated[str, typer.Argument(metavar="ID", help="The criterion's id.")],
+    criterion_id: CriterionId,
     by: ByOption = None,
 ) -> None:
     """Remove a criterion that has no marks."""
@@ -217,13 +210,11 @@ def criteria_remove(
 @panel_app.command(
     "add",
     cls=Command,
-    epilog=example(
-        'dgtracker panel add "Dame Jo Bloggs" --role chair',
-    ),
+    epilog=example('dgtracker panel add "Dame Jo Bloggs" --role chair'),
 )
 def panel_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The member's name.")],
+    name: MemberName,
     role: Annotated[
         str,
         typer.Option(help="chair (the Commissioner), member, independent or adviser (no marks)."),
@@ -250,9 +241,7 @@ def panel_add(
 @panel_app.command(
     "list",
     cls=Command,
-    epilog=example(
-        "dgtracker panel list",
-    ),
+    epilog=example("dgtracker panel list"),
 )
 def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List the panel, with declared conflicts."""
@@ -272,13 +261,11 @@ def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 @panel_app.command(
     "conflict",
     cls=Command,
-    epilog=example(
-        'dgtracker panel conflict "Sam Lee" c004 --note "Former line manager"',
-    ),
+    epilog=example('dgtracker panel conflict "Sam Lee" c004 --note "Former line manager"'),
 )
 def panel_conflict(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The panel member's name.")],
+    name: MemberName,
     candidate_id: CandidateId,
     note: Annotated[
         str | None, typer.Option(help="The conflict, as declared.", show_default=False)
@@ -292,6 +279,3 @@ def panel_conflict(
     with changing(ctx, by) as change:
         member = declare_conflict(change.record, name, candidate_id, note_text)
     typer.echo(f"Recorded {member.name}'s conflict with {candidate_id.strip().lower()}.")
-
-
-# --- marks and merit -----------------------------------------------------------------

@@ -3,7 +3,6 @@
 Nothing here prints personal data: people are named by id, data by field name.
 """
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +11,9 @@ from dgtracker.cli.context import (
     ByOption,
     CandidateId,
     Command,
+    ForceOption,
     JsonFlag,
+    OutputOption,
     example,
     load_record,
     now_utc,
@@ -76,17 +77,8 @@ def purge(
 def export_subject(
     ctx: typer.Context,
     candidate_id: CandidateId,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="PATH",
-            help="Write to this file (created with mode 0600) instead of printing.",
-            show_default=False,
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Everything held about one person, as JSON (a subject access request)."""
     from dgtracker.actions import find_candidate

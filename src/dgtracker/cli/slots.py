@@ -89,9 +89,7 @@ def schedule(
 
 @commands.command(
     cls=Command,
-    epilog=example(
-        "dgtracker agenda 2026-03-03",
-    ),
+    epilog=example("dgtracker agenda 2026-03-03"),
 )
 def agenda(
     ctx: typer.Context,
