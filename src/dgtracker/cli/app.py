@@ -162,7 +162,6 @@ def main_options(
             "--file",
             "-f",
             envvar="DGTRACKER_FILE",
-            show_default=False,
             help="The record to use (default: data/campaign.toml here).",
         ),
     ] = None,
@@ -171,7 +170,6 @@ def main_options(
         typer.Option(
             "--dir",
             envvar="DGTRACKER_DIR",
-            show_default=False,
             help="A folder of records, for campaigns, remind --all and cron --all.",
         ),
     ] = None,
@@ -180,7 +178,6 @@ def main_options(
         typer.Option(
             "--as-of",
             envvar="DGTRACKER_TODAY",
-            show_default=False,
             help="Act as if today were this date (for example 2026-02-02).",
         ),
     ] = None,

@@ -37,29 +37,17 @@ commands = typer.Typer()
 def add_candidate(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The candidate's full name.")],
-    email: Annotated[
-        str | None, typer.Option(help="Email address (one a candidate).", show_default=False)
-    ] = None,
-    phone: Annotated[
-        str | None, typer.Option(help="Phone number, as written.", show_default=False)
-    ] = None,
+    email: Annotated[str | None, typer.Option(help="Email address (one a candidate).")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number, as written.")] = None,
     source: Annotated[
-        str | None,
-        typer.Option(help="Where they came from (advert, search firm, …).", show_default=False),
+        str | None, typer.Option(help="Where they came from (advert, search firm, …).")
     ] = None,
-    applied: Annotated[
-        str | None, typer.Option(help="Date they applied (default: today).", show_default=False)
-    ] = None,
-    stage: Annotated[
-        str | None, typer.Option(help="Starting stage (default: the first).", show_default=False)
-    ] = None,
-    note: Annotated[str | None, typer.Option(help="A first note.", show_default=False)] = None,
+    applied: Annotated[str | None, typer.Option(help="Date they applied (default: today).")] = None,
+    stage: Annotated[str | None, typer.Option(help="Starting stage (default: the first).")] = None,
+    note: Annotated[str | None, typer.Option(help="A first note.")] = None,
     reason: Annotated[
         str | None,
-        typer.Option(
-            help="Why they start at --stage (needed for rejected and withdrawn).",
-            show_default=False,
-        ),
+        typer.Option(help="Why they start at --stage (needed for rejected and withdrawn)."),
     ] = None,
     allow_duplicate_email: Annotated[
         bool,
@@ -100,7 +88,6 @@ IdsThenStage = Annotated[
     typer.Argument(
         metavar="ID... STAGE",
         help="The candidates' ids, then the stage they move to (an id or title).",
-        show_default=False,
     ),
 ]
 ASK_YES_OVER = 10  # a selection of more people than this needs --yes
@@ -117,21 +104,14 @@ ASK_YES_OVER = 10  # a selection of more people than this needs --yes
 def move(
     ctx: typer.Context,
     ids_then_stage: IdsThenStage,
-    on: Annotated[
-        str | None, typer.Option(help="When it happened (default: today).", show_default=False)
-    ] = None,
-    note: Annotated[
-        str | None, typer.Option(help="A note kept with the move.", show_default=False)
-    ] = None,
+    on: Annotated[str | None, typer.Option(help="When it happened (default: today).")] = None,
+    note: Annotated[str | None, typer.Option(help="A note kept with the move.")] = None,
     reason: Annotated[
-        str | None,
-        typer.Option(help="Why (needed for rejected and withdrawn).", show_default=False),
+        str | None, typer.Option(help="Why (needed for rejected and withdrawn).")
     ] = None,
     rank: Annotated[
         int | None,
-        typer.Option(
-            min=1, max=10_000, help="Place in merit order on the reserve list.", show_default=False
-        ),
+        typer.Option(min=1, max=10_000, help="Place in merit order on the reserve list."),
     ] = None,
     reinstate: Annotated[
         bool, typer.Option("--reinstate", help="Confirm moving someone out of an outcome.")
@@ -142,24 +122,19 @@ def move(
             "--from",
             metavar="STAGE",
             help="Move everyone now at this stage (instead of naming ids).",
-            show_default=False,
         ),
     ] = None,
     leaving_out: Annotated[
         list[str] | None,
         typer.Option(
-            "--except",
-            metavar="ID,ID",
-            help="With --from: leave these people where they are.",
-            show_default=False,
+            "--except", metavar="ID,ID", help="With --from: leave these people where they are."
         ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show who would move; change nothing.")
     ] = False,
     yes: Annotated[
-        bool,
-        typer.Option("--yes", help=f"Confirm a --from selection of more than {ASK_YES_OVER}."),
+        bool, typer.Option("--yes", help=f"Confirm a --from selection of more than {ASK_YES_OVER}.")
     ] = False,
     json_output: JsonFlag = False,
     by: ByOption = None,

@@ -32,8 +32,7 @@ JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print JSON (the documented contract) instead of a table.")
 ]
 ByOption = Annotated[
-    str | None,
-    typer.Option("--by", help="Who made the change (default: your user name).", show_default=False),
+    str | None, typer.Option("--by", help="Who made the change (default: your user name).")
 ]
 OutputOption = Annotated[
     Path | None,
@@ -42,11 +41,10 @@ OutputOption = Annotated[
         "-o",
         metavar="PATH",
         help="Write to this file (created with mode 0600) instead of standard output.",
-        show_default=False,
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")]
-ReasonOption = Annotated[str | None, typer.Option(help="Why.", show_default=False)]
+ReasonOption = Annotated[str | None, typer.Option(help="Why.")]
 CandidateId = Annotated[str, typer.Argument(metavar="ID", help="The candidate's id.")]
 
 

@@ -36,21 +36,11 @@ def _typed(field: str, value: str | None) -> str | None:
 def edit(
     ctx: typer.Context,
     candidate_id: CandidateId,
-    name: Annotated[
-        str | None, typer.Option(help="The corrected name.", show_default=False)
-    ] = None,
-    email: Annotated[
-        str | None, typer.Option(help='The corrected email ("" to clear).', show_default=False)
-    ] = None,
-    phone: Annotated[
-        str | None, typer.Option(help='The corrected phone ("" to clear).', show_default=False)
-    ] = None,
-    source: Annotated[
-        str | None, typer.Option(help='The corrected source ("" to clear).', show_default=False)
-    ] = None,
-    applied: Annotated[
-        str | None, typer.Option(help="The corrected date they applied.", show_default=False)
-    ] = None,
+    name: Annotated[str | None, typer.Option(help="The corrected name.")] = None,
+    email: Annotated[str | None, typer.Option(help='The corrected email ("" to clear).')] = None,
+    phone: Annotated[str | None, typer.Option(help='The corrected phone ("" to clear).')] = None,
+    source: Annotated[str | None, typer.Option(help='The corrected source ("" to clear).')] = None,
+    applied: Annotated[str | None, typer.Option(help="The corrected date they applied.")] = None,
     reason: ReasonOption = None,
     by: ByOption = None,
 ) -> None:

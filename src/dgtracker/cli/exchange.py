@@ -98,8 +98,7 @@ def export_csv(
     output: OutputOption = None,
     force: ForceOption = False,
     bom: Annotated[
-        bool,
-        typer.Option("--bom/--no-bom", help="Start with the byte-order mark Excel needs."),
+        bool, typer.Option("--bom/--no-bom", help="Start with the byte-order mark Excel needs.")
     ] = True,
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
@@ -210,7 +209,6 @@ def import_csv(
         typer.Option(
             "--encoding",
             help="The text file's encoding (utf-8, utf-16, cp1252…); detected when left out.",
-            show_default=False,
         ),
     ] = None,
     every_row: Annotated[

@@ -55,15 +55,11 @@ def score(
     marks: Annotated[
         list[str], typer.Argument(metavar="CRITERION=N...", help="The marks, such as leadership=5.")
     ],
-    member: Annotated[
-        str | None, typer.Option(help="The panel member marking.", show_default=False)
-    ] = None,
+    member: Annotated[str | None, typer.Option(help="The panel member marking.")] = None,
     agreed: Annotated[
         bool, typer.Option("--agreed", help="The panel's agreed (moderated) marks.")
     ] = False,
-    evidence: Annotated[
-        str | None, typer.Option(help="The evidence behind the marks.", show_default=False)
-    ] = None,
+    evidence: Annotated[str | None, typer.Option(help="The evidence behind the marks.")] = None,
     by: ByOption = None,
 ) -> None:
     """Record a panel member's marks (or the agreed marks) for a candidate."""
@@ -88,10 +84,7 @@ def score(
     typer.echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
 
 
-@commands.command(
-    cls=Command,
-    epilog=example("dgtracker merit interview"),
-)
+@commands.command(cls=Command, epilog=example("dgtracker merit interview"))
 def merit(
     ctx: typer.Context,
     assessment: Annotated[
@@ -145,8 +138,7 @@ def reserve(
         typer.Argument(metavar="[ASSESSMENT]", help="The stage whose merit order to use."),
     ] = None,
     from_merit: Annotated[
-        bool,
-        typer.Option("--from-merit", help="Build the reserve list from the merit order."),
+        bool, typer.Option("--from-merit", help="Build the reserve list from the merit order.")
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan; change nothing.")

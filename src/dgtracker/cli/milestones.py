@@ -87,14 +87,10 @@ def milestone_add(
         ),
     ],
     milestone_id: Annotated[
-        str | None,
-        typer.Option("--id", help="Id (default: made from the title).", show_default=False),
+        str | None, typer.Option("--id", help="Id (default: made from the title).")
     ] = None,
     remind: Annotated[
-        str | None,
-        typer.Option(
-            help="Reminder days before, comma-separated (default 14,7,3,1,0).", show_default=False
-        ),
+        str | None, typer.Option(help="Reminder days before, comma-separated (default 14,7,3,1,0).")
     ] = None,
     by: ByOption = None,
 ) -> None:
@@ -123,12 +119,9 @@ def milestone_add(
 def milestone_done(
     ctx: typer.Context,
     milestone_id: MilestoneId,
-    on: Annotated[
-        str | None, typer.Option(help="When it was done (default: today).", show_default=False)
-    ] = None,
+    on: Annotated[str | None, typer.Option(help="When it was done (default: today).")] = None,
     early: Annotated[
-        bool,
-        typer.Option("--early", help="Confirm it was done before its date or window starts."),
+        bool, typer.Option("--early", help="Confirm it was done before its date or window starts.")
     ] = False,
     by: ByOption = None,
 ) -> None:
@@ -161,7 +154,7 @@ def milestone_reschedule(
     ctx: typer.Context,
     milestone_id: MilestoneId,
     when: Annotated[str, typer.Argument(metavar="WHEN", help="The new date, window or tbc.")],
-    reason: Annotated[str | None, typer.Option(help="Why it moved.", show_default=False)] = None,
+    reason: Annotated[str | None, typer.Option(help="Why it moved.")] = None,
     reopen: Annotated[
         bool,
         typer.Option("--reopen", help="Also mark it not done (it is to happen on the new date)."),

@@ -40,29 +40,20 @@ commands.add_typer(panel_app)
 CriterionId = Annotated[str, typer.Argument(metavar="ID", help="The criterion's id.")]
 MemberName = Annotated[str, typer.Argument(help="The panel member's name.")]
 KindOption = Annotated[
-    str,
-    typer.Option(
-        "--kind", help="behaviour, experience, technical, strength or ability.", show_default=False
-    ),
+    str, typer.Option("--kind", help="behaviour, experience, technical, strength or ability.")
 ]
 ScaleOption = Annotated[
     str | None, typer.Option("--scale", metavar="LOW-HIGH", help="The marks (default 1-7).")
 ]
-BarOption = Annotated[
-    int | None, typer.Option("--bar", help="The mark to meet (default 4).", show_default=False)
-]
+BarOption = Annotated[int | None, typer.Option("--bar", help="The mark to meet (default 4).")]
 AssessOption = Annotated[
     str | None,
     typer.Option(
-        "--assess",
-        metavar="STAGE,STAGE",
-        help="The stages at which it is marked (stage ids).",
-        show_default=False,
+        "--assess", metavar="STAGE,STAGE", help="The stages at which it is marked (stage ids)."
     ),
 ]
 WeightOption = Annotated[
-    int | None,
-    typer.Option("--weight", help="Weight in the total (default 1).", show_default=False),
+    int | None, typer.Option("--weight", help="Weight in the total (default 1).")
 ]
 
 
@@ -121,11 +112,7 @@ def criteria_add(
     typer.echo(f"Added criterion {criterion.id}.")
 
 
-@criteria_app.command(
-    "list",
-    cls=Command,
-    epilog=example("dgtracker criteria list --json"),
-)
+@criteria_app.command("list", cls=Command, epilog=example("dgtracker criteria list --json"))
 def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List the criteria."""
     record, _ = load_record(ctx)
@@ -149,21 +136,16 @@ def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 def criteria_change(
     ctx: typer.Context,
     criterion_id: CriterionId,
-    title: Annotated[str | None, typer.Option(help="A new title.", show_default=False)] = None,
+    title: Annotated[str | None, typer.Option(help="A new title.")] = None,
     kind: Annotated[
         str | None,
-        typer.Option(
-            help="A new kind (behaviour, experience, technical, strength, ability).",
-            show_default=False,
-        ),
+        typer.Option(help="A new kind (behaviour, experience, technical, strength, ability)."),
     ] = None,
     scale: ScaleOption = None,
     bar: BarOption = None,
     assess: AssessOption = None,
     weight: WeightOption = None,
-    lead: Annotated[
-        bool | None, typer.Option("--lead/--no-lead", help="Break ties.", show_default=False)
-    ] = None,
+    lead: Annotated[bool | None, typer.Option("--lead/--no-lead", help="Break ties.")] = None,
     by: ByOption = None,
 ) -> None:
     """Change a criterion (once marked, only what leaves marks and merit order alone)."""
@@ -186,11 +168,7 @@ def criteria_change(
     typer.echo(f"Changed criterion {old.id}.")
 
 
-@criteria_app.command(
-    "remove",
-    cls=Command,
-    epilog=example("dgtracker criteria remove leadership"),
-)
+@criteria_app.command("remove", cls=Command, epilog=example("dgtracker criteria remove leadership"))
 def criteria_remove(
     ctx: typer.Context,
     criterion_id: CriterionId,
@@ -208,9 +186,7 @@ def criteria_remove(
 
 
 @panel_app.command(
-    "add",
-    cls=Command,
-    epilog=example('dgtracker panel add "Dame Jo Bloggs" --role chair'),
+    "add", cls=Command, epilog=example('dgtracker panel add "Dame Jo Bloggs" --role chair')
 )
 def panel_add(
     ctx: typer.Context,
@@ -238,11 +214,7 @@ def panel_add(
     typer.echo(f"Added {name} to the panel ({panel_role}).")
 
 
-@panel_app.command(
-    "list",
-    cls=Command,
-    epilog=example("dgtracker panel list"),
-)
+@panel_app.command("list", cls=Command, epilog=example("dgtracker panel list"))
 def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List the panel, with declared conflicts."""
     record, _ = load_record(ctx)
@@ -267,9 +239,7 @@ def panel_conflict(
     ctx: typer.Context,
     name: MemberName,
     candidate_id: CandidateId,
-    note: Annotated[
-        str | None, typer.Option(help="The conflict, as declared.", show_default=False)
-    ] = None,
+    note: Annotated[str | None, typer.Option(help="The conflict, as declared.")] = None,
     by: ByOption = None,
 ) -> None:
     """Declare a member's conflict of interest with a candidate (their marks are refused)."""

@@ -38,7 +38,6 @@ def purge(
             "--candidate",
             metavar="ID",
             help="Erase this person's data now, on request, whatever the dates.",
-            show_default=False,
         ),
     ] = None,
     by: ByOption = None,

@@ -28,9 +28,7 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
 @commands.command(cls=Command, epilog=example("dgtracker candidates --active"))
 def candidates(
     ctx: typer.Context,
-    stage: Annotated[
-        str | None, typer.Option(help="Only candidates at this stage.", show_default=False)
-    ] = None,
+    stage: Annotated[str | None, typer.Option(help="Only candidates at this stage.")] = None,
     active: Annotated[
         bool, typer.Option("--active", help="Only candidates still in the process.")
     ] = False,

@@ -32,13 +32,11 @@ def init(
     title: Annotated[
         str | None,
         typer.Option(
-            help="Another campaign's title (default: the DHSC Director General campaign).",
-            show_default=False,
+            help="Another campaign's title (default: the DHSC Director General campaign)."
         ),
     ] = None,
     closes: Annotated[
-        str | None,
-        typer.Option(help="Closing date for applications (with --title).", show_default=False),
+        str | None, typer.Option(help="Closing date for applications (with --title).")
     ] = None,
     organisation: Annotated[str, typer.Option(help="Organisation (with --title).")] = "",
     force: Annotated[

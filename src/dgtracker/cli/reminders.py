@@ -31,8 +31,7 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 def remind(
     ctx: typer.Context,
     json: Annotated[
-        bool,
-        typer.Option("--json", help="Print JSON (the documented contract) instead of lines."),
+        bool, typer.Option("--json", help="Print JSON (the documented contract) instead of lines.")
     ] = False,
     within: Annotated[
         int | None,
@@ -40,7 +39,6 @@ def remind(
             "--within",
             min=0,
             metavar="DAYS",
-            show_default=False,
             help="List everything due in the next DAYS days (a digest), not only today's.",
         ),
     ] = None,

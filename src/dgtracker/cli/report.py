@@ -47,7 +47,6 @@ def report(
         typer.Option(
             "--pdf",
             metavar="FILE",
-            show_default=False,
             help="Also print the page to this PDF file, through a headless Chromium or Chrome.",
         ),
     ] = None,

@@ -53,12 +53,9 @@ def schedule(
         str, typer.Argument(metavar="WHEN", help="Day and time, such as '2026-03-02 10:00'.")
     ],
     minutes: Annotated[int, typer.Option(min=1, max=24 * 60, help="How long it lasts.")] = 60,
-    where: Annotated[
-        str | None, typer.Option(help="The room or call link.", show_default=False)
-    ] = None,
+    where: Annotated[str | None, typer.Option(help="The room or call link.")] = None,
     allow_overlap: Annotated[
-        bool,
-        typer.Option("--allow-overlap", help="Book even if it overlaps another slot."),
+        bool, typer.Option("--allow-overlap", help="Book even if it overlaps another slot.")
     ] = False,
     by: ByOption = None,
 ) -> None:
@@ -87,10 +84,7 @@ def schedule(
     )
 
 
-@commands.command(
-    cls=Command,
-    epilog=example("dgtracker agenda 2026-03-03"),
-)
+@commands.command(cls=Command, epilog=example("dgtracker agenda 2026-03-03"))
 def agenda(
     ctx: typer.Context,
     day: Annotated[
