@@ -221,3 +221,9 @@ def test_purge_dry_run_json_names_ids_and_fields_only(cli) -> None:
         {"path": str(cli.path), "candidates": [{"id": "c001", "fields": ["name", "email"]}]}
     ]
     assert "Ada" not in json.dumps(plan) and cli.candidate("c001")["name"] == "Ada Lovelace"
+
+
+@pytest.mark.parametrize("group", ["milestone", "criteria", "panel", "export"])
+def test_every_group_of_commands_has_an_example(group: str) -> None:
+    epilog = getattr(every_command()[group], "epilog", None) or ""
+    assert "Example:" in epilog and f"dgtracker {group} " in epilog

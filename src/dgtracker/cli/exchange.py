@@ -30,6 +30,10 @@ commands = typer.Typer()  # import
 export_app = typer.Typer(
     name="export",
     help="Write the record for calendars (ics), spreadsheets (csv, xlsx) or scripts (json).",
+    epilog=example(
+        "dgtracker export ics -o dg-tdd.ics",
+        "dgtracker export xlsx -o candidates.xlsx",
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )

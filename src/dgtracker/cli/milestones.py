@@ -28,6 +28,10 @@ MAX_REMIND_DAYS = 3_650  # ten years: more is a slip (and would overflow TOML's 
 commands = typer.Typer(
     name="milestone",
     help="List, add, complete and reschedule milestones.",
+    epilog=example(
+        "dgtracker milestone list",
+        'dgtracker milestone reschedule interviews "w/c 2 March 2026" --reason "Panel diary"',
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -24,12 +24,20 @@ if TYPE_CHECKING:
 criteria_app = typer.Typer(
     name="criteria",
     help="The criteria the panel marks against (Success Profiles), their scale and bar.",
+    epilog=example(
+        "dgtracker criteria list",
+        'dgtracker criteria add resilience "Resilience" --kind behaviour --bar 4',
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 panel_app = typer.Typer(
     name="panel",
     help="The panel: its members, their roles and declared conflicts of interest.",
+    epilog=example(
+        'dgtracker panel add "Dame Sue Owen" --role chair',
+        'dgtracker panel conflict "Helen Ward" c002 --note "Former colleague"',
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
