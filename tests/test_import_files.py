@@ -380,3 +380,38 @@ def test_a_time_with_its_zone_gives_the_day_it_was_in_the_campaigns_zone(cli, tm
     late.write_text("Name,Date Submitted\r\nA B,2026-02-02T23:30:00-01:00\r\n", encoding="utf-8")
     refused = cli("import", str(late))  # 00:30 on 3 February in London: after today
     assert refused.exit_code == 1 and "2026-02-03 is after today" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("cell", "applied"),
+    [
+        ("31/01/2026 11:30 pm -02:00", "2026-02-01"),  # 23:30, two hours behind London
+        ("01/02/2026 12:30 am +01:00", "2026-01-31"),  # 00:30, an hour ahead of London
+        ("31 Jan 2026 11:30 p.m. GMT", "2026-01-31"),
+        ("01/02/2026 12:10 pm -0500", "2026-02-01"),
+    ],
+)
+def test_am_pm_and_a_zone_give_the_right_day(cli, tmp_path, cell: str, applied: str) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(f"Name,Date Submitted\r\nAda Lovelace,{cell}\r\n", encoding="utf-8")
+    plan = json.loads(cli.ok("import", str(path), "--dry-run", "--json"))
+    assert plan["rows"][0]["applied"] == applied
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2026-01-09 23:30 +2400",  # no zone is a day or more from UTC
+        "2026-01-09 23:30 +01:99",
+        "2026-01-09 23:30 m",
+        "2026-01-09 11:30 p",
+        "2026-01-09 0:30 pm",
+        "2026-01-09 13:30 pm",
+    ],
+)
+def test_an_impossible_time_or_zone_makes_the_row_bad(cli, tmp_path, cell: str) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(f"Name,Date Submitted\r\nAda Lovelace,{cell}\r\n", encoding="utf-8")
+    done = cli("import", str(path), "--dry-run")
+    assert done.exit_code == 1, done.output
+    assert "line 2: applied:" in done.output and "Traceback" not in done.output

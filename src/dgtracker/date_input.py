@@ -221,7 +221,7 @@ def _parse_when(text: str, today: date) -> When:
 # "2026-02-09 14:32:00.000+01:00", "9 Feb 2026 2:32 pm".
 _CELL_TIME = re.compile(
     r"^(.*?\d)(?:T|\s+)(\d{1,2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?\s*"
-    r"([ap])?(?:\.?m\.?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
+    r"(?:([ap])\.?m\.?)?\s*(Z|UTC|GMT|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$",
     re.IGNORECASE,
 )
 # "09-Feb-2026", "9-Feb-26", "09 Feb 26", "9/February/2026": Excel's and job sites' forms.
@@ -247,9 +247,9 @@ def parse_cell_date(text: str, today: date, zone: str | None = None) -> date:
     moment = None
     if (match := _CELL_TIME.match(raw)) and not ISO_DAY.fullmatch(raw):
         hour, minute = int(match[2]), int(match[3])
-        if hour > 23 or minute > 59:
+        if hour > 23 or minute > 59 or (match[4] and not 1 <= hour <= 12):
             raise Refused(f"'{raw}': {match[2]}:{match[3]} is not a time of day.")
-        if match[4] and hour <= 12:  # 12 am is midnight, 12 pm noon
+        if match[4]:  # 12 am is midnight, 12 pm noon
             hour = hour % 12 + (12 if match[4].lower() == "p" else 0)
         moment = (time(hour, minute), match[5])
         raw = match[1]
