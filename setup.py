@@ -37,9 +37,12 @@ class BuildWithPages(build_py):
             return
         pages = _doc_pages()
         folder = Path(self.build_lib) / "dgtracker" / "docs"
-        folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)  # pip reuses build/: no page renamed since
+        folder.mkdir(parents=True)
         for path in [HERE / "README.md", *sorted((HERE / "docs").glob("*.md"))]:
             topic = pages.topic_of(path.relative_to(HERE).as_posix())
+            if topic is None:
+                raise SystemExit(f"{path.name}: a page's name is lower-case words joined by -")
             shutil.copyfile(path, folder / f"{topic}.md")
 
 

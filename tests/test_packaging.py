@@ -37,21 +37,39 @@ def _build(hook: str, source: Path, out: Path) -> Path:
     return out / made
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path]:
-    work = tmp_path_factory.mktemp("package")
-    tree = work / "tree"
+def _tree(tree: Path) -> Path:
+    """What a checkout holds for building the package, copied to `tree`."""
     tree.mkdir()
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, tree / name)
     skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
     shutil.copytree(ROOT / "src", tree / "src", ignore=skip)
     shutil.copytree(ROOT / "docs", tree / "docs")
+    return tree
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    work = tmp_path_factory.mktemp("package")
+    tree = _tree(work / "tree")
     sdist = _build("build_sdist", tree, work / "dist")
     with tarfile.open(sdist) as archive:
         archive.extractall(work / "unpacked", filter="data")
     unpacked = next((work / "unpacked").iterdir())
     return sdist, _build("build_wheel", unpacked, work / "wheel")
+
+
+def test_a_page_renamed_since_an_earlier_build_is_not_shipped(tmp_path) -> None:
+    """pip builds in the source folder and reuses its build/: a page left there by an
+    earlier build must not reach the package."""
+    tree = _tree(tmp_path / "tree")
+    stale = tree / "build" / "lib" / "dgtracker" / "docs" / "renamed-since.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("# An old page\n", encoding="utf-8")
+    wheel = _build("build_wheel", tree, tmp_path / "wheel")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n for n in archive.namelist() if n.startswith("dgtracker/docs/")}
+    assert shipped == {f"dgtracker/docs/{topic}.md" for topic in PAGES}
 
 
 def test_the_wheel_carries_every_reference_page(built) -> None:
