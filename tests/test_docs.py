@@ -222,3 +222,15 @@ def test_usage_lines_name_arguments_in_capitals(name: str) -> None:
     arguments = usage.split("[OPTIONS]", 1)[1].split()
     for argument in arguments:
         assert re.fullmatch(r"\[?[A-Z][A-Z=_]*(\.\.\.)?\]?", argument), f"{name}: {usage}"
+
+
+def test_code_and_web_addresses_are_left_as_written() -> None:
+    from dgtracker.doc_pages import for_readers
+
+    kept = (
+        "Write `[x](team.md)` for a link; see [the spec](HTTPS://toml.io/en/v1.0.0).\n"
+        "~~~\n[a](team.md)\n~~~\n"
+        "  ````md\n  ```\n[b](team.md)\n  ```\n  ````\n"
+    )
+    assert for_readers(kept, "docs/a.md") == kept
+    assert for_readers("[team](team.md)\n", "docs/a.md") == "team (`dgtracker docs team`)\n"

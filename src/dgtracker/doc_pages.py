@@ -24,11 +24,12 @@ PACKAGED = Path(__file__).parent / "docs"
 # In a checkout, or an editable install: the repository's own pages.
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
 
-_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)")
-_FENCE = re.compile(r"(?ms)^```.*?^```$")
+# An inline code span, which is left as written, or a link or image.
+_CODE_OR_LINK = re.compile(r"(`[^`\n]*`)|(!?)\[([^\]]*)\]\(([^)\s]+)\)")
+_FENCE = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \t]*$")
 # An image of the repository alone on its line, with the blank line after it.
 _IMAGE_LINE = re.compile(r"(?m)^!\[[^\]]*\]\((?![a-z][a-z0-9+.-]*:)[^)\s]+\)\n(?:\n)?")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _PAGE = re.compile(r"docs/([a-z0-9][a-z0-9-]*)\.md")
 
 
@@ -59,7 +60,7 @@ def for_readers(markdown: str, page: str) -> str:
     """
 
     def prose(text: str) -> str:
-        return _LINK.sub(lambda link: _rewritten(link, page), _IMAGE_LINE.sub("", text))
+        return _CODE_OR_LINK.sub(lambda found: _rewritten(found, page), _IMAGE_LINE.sub("", text))
 
     pieces = []
     last = 0
@@ -71,8 +72,8 @@ def for_readers(markdown: str, page: str) -> str:
 
 
 def _rewritten(link: re.Match[str], page: str) -> str:
-    image, words, target = link.groups()
-    if _SCHEME.match(target):
+    code, image, words, target = link.groups()
+    if code or _SCHEME.match(target):
         return link.group()
     if image:
         return ""
