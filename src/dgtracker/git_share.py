@@ -269,7 +269,11 @@ def sync(record: Path, conflict_ids: list[str]) -> Synced:
             )
             if not incoming:
                 raise unsent
-            return Synced([], told, brought_in=True, unsent=unsent)
+            # The team's work is merged here all the same: say so before the failure.
+            came = (
+                [f"Synced: merged {merged} change(s) from {remote}; none sent."] if merged else []
+            )
+            return Synced(came, told, brought_in=True, unsent=unsent)
     if not merged and not ahead:
         return Synced(["Up to date."], told, brought_in=incoming)
     said = [f"merged {merged} change(s) from {remote}"] if merged else []
