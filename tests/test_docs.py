@@ -234,3 +234,9 @@ def test_code_and_web_addresses_are_left_as_written() -> None:
     )
     assert for_readers(kept, "docs/a.md") == kept
     assert for_readers("[team](team.md)\n", "docs/a.md") == "team (`dgtracker docs team`)\n"
+
+
+def test_a_page_piped_is_utf_8_whatever_the_code_page(run) -> None:
+    done = run("docs", "readme", env={"PYTHONIOENCODING": "cp1252"})
+    assert done.returncode == 0
+    assert "£285,000" in done.stdout and "\\xa3" not in done.stdout

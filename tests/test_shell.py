@@ -159,7 +159,7 @@ def test_zsh_loads_its_script_and_completes_through_it() -> None:
     then asks dgtracker and hands the answer to zsh's _arguments (here printed, as only a
     completion widget at a prompt can show it)."""
     script = (
-        "autoload -U compinit && compinit -u\n"
+        "autoload -U compinit && compinit -u -D\n"  # -D: no dump file in HOME
         'eval "$(dgtracker completion zsh)"\n'
         "print -r -- registered=${_comps[dgtracker]}\n"
         '_arguments() { print -r -- "$@" }\n'

@@ -65,8 +65,14 @@ def docs(
         return
     text = page_text(topic, _FILES)
     if not console.is_terminal:
-        # A pipe or a file gets the Markdown itself, as written (less, grep, a converter).
-        sys.stdout.write(text)
+        # A pipe or a file gets the Markdown itself, as written (less, grep, a converter),
+        # in UTF-8 whatever the system's code page (Windows' would escape → and £).
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            binary.write(text.encode("utf-8"))
         return
     from rich.markdown import Markdown
 
