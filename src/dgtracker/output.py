@@ -49,6 +49,17 @@ def write(text: str) -> None:
     stream.flush()
 
 
+def write_bytes(data: bytes) -> None:
+    """Exact bytes (BOM, CRLF, UTF-8) where stdout allows, whatever the terminal's encoding."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
 def say(text: str) -> None:
     """A line for the user that is not the command's result (goes to stderr)."""
     sys.stderr.write(text + "\n")

@@ -1,7 +1,6 @@
 """`docs`: the reference pages, carried by the installed tool, for whoever has no
 checkout of the repository (and no address to browse it at)."""
 
-import sys
 from typing import Annotated
 
 import typer
@@ -67,12 +66,9 @@ def docs(
     if not console.is_terminal:
         # A pipe or a file gets the Markdown itself, as written (less, grep, a converter),
         # in UTF-8 whatever the system's code page (Windows' would escape → and £).
-        binary = getattr(sys.stdout, "buffer", None)
-        if binary is None:
-            sys.stdout.write(text)
-        else:
-            sys.stdout.flush()
-            binary.write(text.encode("utf-8"))
+        from dgtracker.output import write_bytes
+
+        write_bytes(text.encode("utf-8"))
         return
     from rich.markdown import Markdown
 

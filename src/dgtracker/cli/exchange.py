@@ -151,25 +151,14 @@ def deliver(
 ) -> None:
     """Send an export to standard output, or to a new file named by -o."""
     if output is None or str(output) == "-":
-        write_stdout(data)
+        from dgtracker.output import write_bytes
+
+        write_bytes(data)
         return
     from dgtracker.exports import write_export
 
     write_export(output, data, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: {summary}.")
-
-
-def write_stdout(data: bytes) -> None:
-    """Exact bytes (BOM, CRLF) where stdout allows, whatever the terminal's encoding."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        from dgtracker.output import write
-
-        write(data.decode("utf-8"))
-        return
-    sys.stdout.flush()
-    buffer.write(data)
-    buffer.flush()
 
 
 # --- import -----------------------------------------------------------------------
