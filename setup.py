@@ -27,6 +27,9 @@ def _doc_pages() -> ModuleType:
     return module
 
 
+PAGES = _doc_pages()
+
+
 class BuildWithPages(build_py):
     """The usual build, plus README.md and docs/*.md copied in as dgtracker/docs/TOPIC.md.
     An editable install reads them from the checkout instead."""
@@ -35,12 +38,11 @@ class BuildWithPages(build_py):
         super().run()
         if getattr(self, "editable_mode", False):
             return
-        pages = _doc_pages()
         folder = Path(self.build_lib) / "dgtracker" / "docs"
         shutil.rmtree(folder, ignore_errors=True)  # pip reuses build/: no page renamed since
         folder.mkdir(parents=True)
         for path in [HERE / "README.md", *sorted((HERE / "docs").glob("*.md"))]:
-            topic = pages.topic_of(path.relative_to(HERE).as_posix())
+            topic = PAGES.topic_of(path.relative_to(HERE).as_posix())
             if topic is None:
                 raise SystemExit(f"{path.name}: a page's name is lower-case words joined by -")
             shutil.copyfile(path, folder / f"{topic}.md")
@@ -48,7 +50,7 @@ class BuildWithPages(build_py):
 
 setup(
     cmdclass={"build_py": BuildWithPages},
-    long_description=_doc_pages().for_readers(
+    long_description=PAGES.for_readers(
         (HERE / "README.md").read_text(encoding="utf-8"), "README.md"
     ),
     long_description_content_type="text/markdown",
