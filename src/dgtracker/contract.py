@@ -254,7 +254,7 @@ def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -
     rows = []
     for outcome in plan.outcomes:
         row, existing = outcome.row, outcome.existing
-        applied = row.applied or (today if outcome.action == "add" else None)
+        applied = today if outcome.dated_today else row.applied
         rows.append(
             {
                 "line": row.line,
@@ -269,8 +269,7 @@ def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -
                 "stage": existing.stage if existing else (row.stage or record.stages[0].id),
                 "note": row.note if outcome.action == "add" else None,
                 "move_to": outcome.move_to,
-                # stored with the row's stage when added, or with the move an update makes
-                "reason": row.reason if outcome.move_to or outcome.action == "add" else None,
+                "reason": outcome.reason,
                 "changes": list(outcome.changes),
                 "detail": outcome.detail or None,
             }

@@ -287,11 +287,11 @@ def render_import_plan(
             if extra:
                 who.append("\n" + visible(extra), style="dim")
         applied = Text(row.applied.isoformat() if row.applied else "")
-        if row.applied is None and outcome.action == ADD:
+        if outcome.dated_today:
             applied = Text(f"{today.isoformat()}\n(today)")
         detail = [outcome.detail] if outcome.detail else []
-        if row.reason and (outcome.action == ADD or outcome.move_to):
-            detail.append(f"reason: {row.reason}")
+        if outcome.reason:
+            detail.append(f"reason: {outcome.reason}")
         if row.note and outcome.action == ADD:
             detail.append(f"note: {row.note}")
         table.add_row(

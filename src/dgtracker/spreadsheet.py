@@ -137,6 +137,16 @@ class Outcome:
     detail: str = ""
     move_to: str | None = None  # the stage an update moves them to (with the row's reason)
 
+    @property
+    def dated_today(self) -> bool:
+        """An added row with no applied date: it is given the day of the import."""
+        return self.action == ADD and self.row.applied is None
+
+    @property
+    def reason(self) -> str | None:
+        """The row's reason as stored: with the stage it is added at, or the move it makes."""
+        return self.row.reason if self.action == ADD or self.move_to else None
+
 
 @dataclass(slots=True)
 class ImportPlan:

@@ -307,8 +307,8 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "
         f"Added {len(added)} candidate(s){ids}; updated {plan.count(UPDATE)}; skipped {skipped}."
         + (" Use --update to update those already in the record." if skipped and not update else "")
     )
-    rows_added = [outcome.row for outcome in plan.outcomes if outcome.action == ADD]
-    undated = [c.id for c, row in zip(added, rows_added, strict=True) if row.applied is None]
+    adds = [outcome for outcome in plan.outcomes if outcome.action == ADD]  # as `added` holds them
+    undated = [c.id for c, outcome in zip(added, adds, strict=True) if outcome.dated_today]
     if undated:
         listed = ", ".join(undated[:10]) + (
             f" and {len(undated) - 10} more" if len(undated) > 10 else ""
