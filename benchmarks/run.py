@@ -813,6 +813,7 @@ def panel_command_rows(program: str, env: dict[str, str], runs: int, pristine: P
 # --- team block: merging records and several campaigns (issue 12) -----------------------
 
 MERGE_TARGET_MS = 500  # merge-file on two 1,000-candidate records, each +50 and 100 moved
+SYNC_TARGET_MS = 1_500  # sync of a 1,000-candidate record with 50 changes on each side
 FOLDER_TARGET_MS = 500  # campaigns and remind --all over 20 campaigns of 200 candidates
 
 
@@ -912,11 +913,72 @@ def conflict_rows(program: str, env: dict[str, str], runs: int, folder: Path) ->
     with tempfile.TemporaryDirectory() as outside:  # share refuses dgtracker's source tree
         timing = _sync_timing(program, env, runs, Path(outside))
     rows.append(Row("sync (1,000 candidates, up to date)", timing))
+    with tempfile.TemporaryDirectory() as outside:
+        timing = _sync_changes_timing(program, env, runs, Path(outside))
+    rows.append(Row("sync (1,000 candidates, 50 changes a side)", timing, SYNC_TARGET_MS))
     return rows
 
 
 def _sync_timing(program: str, env: dict[str, str], runs: int, folder: Path) -> Timing | None:
     """`sync` in a clone of a bare repository holding a shared 1,000-candidate record."""
+    shared = _shared_record(program, env, folder)
+    if shared is None:
+        return None
+    record, git_env = shared
+    return measure([program, "--file", str(record), "--as-of", AS_OF, "sync"], git_env, runs)
+
+
+def _sync_changes_timing(
+    program: str, env: dict[str, str], runs: int, folder: Path
+) -> Timing | None:
+    """`sync` in clone B of a shared 1,000-candidate record when the remote holds 50 changes
+    from clone A (25 added, 25 notes, one commit each, as the CLI makes them) and B has 50
+    unsent changes of its own: fetch, the merge driver, commit and push. B and the remote
+    are restored from copies before each run (not timed)."""
+    shared = _shared_record(program, env, folder)
+    if shared is None:
+        return None
+    record, git_env = shared
+    remote, clone = folder / "remote.git", folder / "clone"
+    subprocess.run(["git", "clone", "-q", str(remote), str(clone)], check=True, env=git_env)
+    theirs = clone / record.name
+    # each member runs share: git config is not cloned
+    subprocess.run([program, "--file", str(theirs), "share"], check=True, capture_output=True,
+                   env=git_env)  # fmt: skip
+
+    def change(path: Path, who: str, first: int) -> None:
+        for number in range(25):
+            for words in (
+                ["add-candidate", f"{who} {number}", "--email", f"{who}{number}@example.org"],
+                ["note", f"c{first + number:03d}", f"Reference taken by {who}"],
+            ):
+                subprocess.run(
+                    [program, "--file", str(path), "--as-of", AS_OF, *words],
+                    check=True, capture_output=True, env={**git_env, "USER": who},
+                )  # fmt: skip
+
+    change(record, "ada", 100)
+    subprocess.run([program, "--file", str(record), "--as-of", AS_OF, "sync"], check=True,
+                   capture_output=True, env=git_env)  # fmt: skip
+    change(theirs, "bob", 600)
+    pristine = folder / "pristine"
+    for place in (remote, clone):
+        shutil.copytree(place, pristine / place.name, symlinks=True)
+
+    def restore() -> None:
+        for place in (remote, clone):
+            shutil.rmtree(place)
+            shutil.copytree(pristine / place.name, place, symlinks=True)
+
+    argv = [program, "--file", str(theirs), "--as-of", AS_OF, "sync"]
+    return measure(argv, git_env, runs, restore)
+
+
+def _shared_record(
+    program: str, env: dict[str, str], folder: Path
+) -> tuple[Path, dict[str, str]] | None:
+    """A shared 1,000-candidate record in `folder`/shared, pushed to the bare repository
+    `folder`/remote.git, and the environment git runs in; None without git."""
     from dgtracker import storage
 
     if shutil.which("git") is None:
@@ -941,7 +1003,7 @@ def _sync_timing(program: str, env: dict[str, str], runs: int, folder: Path) -> 
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True, env=git_env)
     git("remote", "add", "origin", str(remote))
     git("push", "-q", "-u", "origin", "HEAD")
-    return measure([program, "--file", str(record), "--as-of", AS_OF, "sync"], git_env, runs)
+    return record, git_env
 
 
 def kept_notes(output: Path) -> list[str]:
