@@ -3,6 +3,7 @@ written over; what a merge left in the record is told (conflicts waiting, erasur
 someone's changes), by id only."""
 
 import json
+import re
 
 import pytest
 from tests.conftest import Cli
@@ -228,4 +229,37 @@ def test_a_criterion_id_is_one_printable_word(cli) -> None:
     assert "criteria[0]" in result.output and "\x1b" not in result.output
     result = cli("criteria", "list")
     assert result.exit_code == 3 and "\x1b" not in result.output
+    assert cli.path.read_bytes() == broken
+
+
+def _history_at(cli, moments: list[str]) -> None:
+    """Give the candidates' history entries these moments, in order, as a hand edit would."""
+    head, mark, tail = cli.path.read_text(encoding="utf-8").partition("[[candidates]]")
+    given = iter(moments)
+    tail = re.sub(r"(?m)^at = .*$", lambda _: f"at = {next(given)}", tail)
+    cli.path.write_text(head + mark + tail, encoding="utf-8")
+
+
+def test_entries_from_clocks_a_few_hours_apart_are_in_order_enough(cli) -> None:
+    """Colleagues' clocks disagree a little, and their entries meet in a merge: an entry
+    recorded up to a day before the one above it is accepted; more than a day is not."""
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("note", "c001", "Reference in")
+    cli.ok("move", "c001", "longlist")
+    _history_at(cli, ["2026-02-02T09:00:00Z", "2026-02-02T15:00:00Z", "2026-02-02T11:00:00Z"])
+    assert "is valid" in cli.ok("check")
+    _history_at(cli, ["2026-02-02T09:00:00Z", "2026-02-04T15:00:00Z", "2026-02-02T11:00:00Z"])
+    result = cli("check")
+    assert result.exit_code == 3
+    assert "history[2] is out of time order" in result.output
+
+
+def test_an_undo_that_points_at_itself_is_refused(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("move", "c001", "longlist")
+    cli.ok("undo", "c001", "--reason", "Moved in error")
+    broken = _edit(cli, "undoes = 1", "undoes = 2")
+    result = cli("check")
+    assert result.exit_code == 3
+    assert "history[2].undoes: must be the place of an earlier event" in result.output
     assert cli.path.read_bytes() == broken
