@@ -1,0 +1,72 @@
+"""How the merge treats lists two copies add to and remove from (merge_lists.py and
+merge.py's items), histories included: something removed on one copy and changed on the
+other stays, with the change; removed on one copy and left alone on the other, it is gone;
+a candidate's stage follows the moves that stand in the merged history, never an undone
+one. Through `merge-file`, in both directions."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from tests.conftest import Cli
+
+
+def _copies(cli: Cli, tmp_path: Path) -> tuple[Cli, Cli]:
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        shutil.copyfile(cli.path, copy.path)
+    return ours, theirs
+
+
+def _criteria(path: Path) -> dict[str, dict]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {criterion["id"]: criterion for criterion in data.get("criteria", [])}
+
+
+@pytest.mark.parametrize("removed_on", ["ours", "theirs"])
+def test_a_criterion_removed_on_one_copy_and_changed_on_the_other_stays_changed(
+    cli: Cli, tmp_path: Path, removed_on: str
+) -> None:
+    cli.ok("criteria", "add", "resilience", "Resilience", "--kind", "behaviour", "--bar", "4")
+    ours, theirs = _copies(cli, tmp_path)
+    remover, changer = (ours, theirs) if removed_on == "ours" else (theirs, ours)
+    remover.ok("criteria", "remove", "resilience")
+    changer.ok("criteria", "change", "resilience", "--bar", "5")
+    cli.ok("merge-file", str(cli.path), str(ours.path), str(theirs.path))
+    merged = _criteria(ours.path)
+    assert merged["resilience"]["bar"] == 5
+    assert "is valid" in Cli(ours.path).ok("check")
+
+
+@pytest.mark.parametrize("removed_on", ["ours", "theirs"])
+def test_a_criterion_removed_on_one_copy_and_left_alone_on_the_other_is_gone(
+    cli: Cli, tmp_path: Path, removed_on: str
+) -> None:
+    cli.ok("criteria", "add", "resilience", "Resilience", "--kind", "behaviour", "--bar", "4")
+    ours, theirs = _copies(cli, tmp_path)
+    (ours if removed_on == "ours" else theirs).ok("criteria", "remove", "resilience")
+    cli.ok("merge-file", str(cli.path), str(ours.path), str(theirs.path))
+    assert "resilience" not in _criteria(ours.path)
+
+
+@pytest.mark.parametrize("undone_on", ["ours", "theirs"])
+def test_a_move_undone_on_one_copy_does_not_decide_the_merged_stage(
+    cli: Cli, tmp_path: Path, undone_on: str
+) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    ours, theirs = _copies(cli, tmp_path)
+    mover, noter = (ours, theirs) if undone_on == "ours" else (theirs, ours)
+    mover.ok("move", "c001", "longlist")
+    mover.ok("undo", "c001", "--reason", "Moved in error")
+    noter.ok("note", "c001", "Reference in")
+    cli.ok("merge-file", str(cli.path), str(ours.path), str(theirs.path))
+    merged = Cli(ours.path)
+    assert merged.candidate("c001")["stage"] == "applied"
+    history = merged.candidate("c001")["history"]
+    assert sorted(e["action"] for e in history) == ["added", "moved", "note", "undone"]
+    undo = next(e for e in history if e["action"] == "undone")
+    assert history[undo["undoes"]]["action"] == "moved"
+    assert "is valid" in merged.ok("check")
