@@ -484,3 +484,13 @@ def test_panel_tables_byte_for_byte(pinned, run, monkeypatch, words, columns, go
     done = run(*words, env=env, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+def test_a_narrow_criteria_list_says_which_columns_it_left_out(dg) -> None:
+    """At 80 columns the criteria list has no room for Kind and Weight: it says so, as
+    `candidates` does, rather than dropping them silently; wide enough, it says nothing."""
+    narrow = dg("criteria", "list", columns="80").stdout
+    assert " Kind " not in narrow.splitlines()[0]
+    assert "Kind and Weight need" in narrow and "(--json has every field)" in narrow
+    wide = dg("criteria", "list", columns="200").stdout
+    assert " Kind " in wide.splitlines()[0] and "need" not in wide

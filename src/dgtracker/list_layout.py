@@ -33,6 +33,14 @@ class Layout(NamedTuple):
     left_out: list[str]  # the optional columns there was no room for, in their order
     full_width: int  # how wide a line with every column whole would be
 
+    def left_out_said(self) -> str:
+        """Which columns a narrow terminal left out, and how wide it must be to show them
+        ("Kind and Weight need 94 columns"); empty when every column is shown."""
+        if not self.left_out:
+            return ""
+        needs = "need" if len(self.left_out) > 1 else "needs"
+        return f"{' and '.join(self.left_out)} {needs} {self.full_width} columns"
+
 
 def lay_out(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None) -> Layout:
     """The list as lines no wider than `width` where possible (None: as wide as it takes).

@@ -24,10 +24,15 @@ if TYPE_CHECKING:
     from dgtracker.slots import AgendaItem
 
 
-def _print_table(console: Console, columns: Sequence[Column], rows: list[list[str]]) -> list[str]:
-    """Print the rows; return the optional columns left out for want of room."""
+def _print_table(
+    console: Console, columns: Sequence[Column], rows: list[list[str]], *, say_left_out: bool = True
+) -> list[str]:
+    """Print the rows, and which columns were left out for want of room (a list never drops
+    a column without saying so, unless the caller says it its own way); return those."""
     layout = lay_out(columns, rows, list_width(console))
     print_list(console, layout)
+    if layout.left_out and say_left_out:
+        say(console, f"{layout.left_out_said()} (--json has every field)", "dim")
     return layout.left_out
 
 
@@ -181,7 +186,7 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
         Column("Where", flexible=True),
         Column("Not sitting", flexible=True),
     ]
-    left_out = _print_table(console, columns, rows)
+    left_out = _print_table(console, columns, rows, say_left_out=False)  # says the stages
     stages = sorted({item.slot.assessment for item in items})
     if left_out:
         say(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")

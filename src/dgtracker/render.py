@@ -205,9 +205,7 @@ def render_candidates(
     print_list(console, layout)
     footer = f"{len(candidates)} candidate(s)"
     if layout.left_out:
-        missing = " and ".join(layout.left_out)
-        needs = "need" if len(layout.left_out) > 1 else "needs"
-        footer += f"; {missing} {needs} {layout.full_width} columns (--json has every field)"
+        footer += f"; {layout.left_out_said()} (--json has every field)"
     say(console, footer, "dim")
 
 
