@@ -415,3 +415,49 @@ def test_an_impossible_time_or_zone_makes_the_row_bad(cli, tmp_path, cell: str) 
     done = cli("import", str(path), "--dry-run")
     assert done.exit_code == 1, done.output
     assert "line 2: applied:" in done.output and "Traceback" not in done.output
+
+
+def _excel_plain_csv(rows: list[list[str]]) -> bytes:
+    """What Excel's plain "CSV" writes on Windows: Windows-1252, a letter it cannot hold
+    (Ł, Ż, ć) written as '?', CRLF."""
+    text = "\r\n".join(",".join(cells) for cells in rows) + "\r\n"
+    return text.encode("cp1252", errors="replace")
+
+
+def test_a_name_whose_letters_excel_turned_into_question_marks_is_refused(cli, tmp_path) -> None:
+    sheet = tmp_path / "sift.csv"
+    sheet.write_bytes(
+        _excel_plain_csv(
+            [["Name", "Email"], ["Łukasz Żółć", "lz@example.org"], ["Zoë Brontë", "z@example.org"]]
+        )
+    )
+    assert b"?ukasz ?\xf3??" in sheet.read_bytes()
+    before = cli.path.read_bytes()
+    done = subprocess.run(
+        [installed_dgtracker(), "--file", str(cli.path), "--as-of", "2026-02-02", "import", sheet],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "line 2: the name has '?' for a letter" in done.stderr
+    assert "'CSV UTF-8'" in done.stderr
+    assert "line 3" not in done.stderr  # Zoë Brontë is whole in Windows-1252
+    assert "Traceback" not in done.stderr
+    assert cli.path.read_bytes() == before
+
+
+def test_an_update_never_stores_letters_turned_into_question_marks(cli, tmp_path) -> None:
+    cli.ok("add-candidate", "Łukasz Żółć", "--email", "lz@example.org", "--source", "Agencja Łódź")
+    sheet = tmp_path / "sift.csv"
+    sheet.write_bytes(
+        _excel_plain_csv(
+            [["Email", "Source", "Stage"], ["lz@example.org", "Agencja Łódź", "longlist"]]
+        )
+    )
+    before = cli.path.read_bytes()
+    result = cli("import", str(sheet), "--update")
+    assert result.exit_code != 0
+    assert "the source of c001 has '?' for its letters" in result.output
+    assert cli.path.read_bytes() == before
+    assert cli.candidate("c001")["source"] == "Agencja Łódź"

@@ -8,6 +8,7 @@ and reports every bad one, so that it adds all of the file or none of it. The ex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -74,6 +75,8 @@ def check_row(
 
     given = cell("name") or f"{cell('first_name')} {cell('last_name')}".strip()
     name = text("name", given) if given else None  # needed to add someone (see _outcome)
+    if name and _LOST_LETTER.search(name):
+        problems.append(f"the name has '?' for a letter: {_LOST_SAID}")
     row = Row(
         line=line,
         name=name or "",
@@ -89,6 +92,29 @@ def check_row(
     if any(extra.strip() for extra in cells[columns.width :]):
         problems.append("more cells than the first line has columns")
     return row, problems
+
+
+# A '?' against a letter: what Excel's plain "CSV" (Windows-1252) writes for a letter it
+# cannot hold, such as Ł or Ż ("Łukasz Żółć" becomes "?ukasz ?ó??"). No name has one.
+_LOST_LETTER = re.compile(r"\w\?|\?\w")
+_LOST_SAID = (
+    "the file lost letters its encoding cannot hold (Excel's plain 'CSV'); save it from "
+    "Excel as 'CSV UTF-8' or as a workbook and import that"
+)
+
+
+def _letters_lost(value: str, stored: str | None) -> bool:
+    """Whether `value` is `stored` with some of its letters turned into '?'."""
+    return (
+        stored is not None
+        and "?" in value
+        and len(value) == len(stored)
+        and value != stored
+        and all(
+            new == old or (new == "?" and old.isalpha())
+            for new, old in zip(value, stored, strict=True)
+        )
+    )
 
 
 def _note(notes: str, phone: str, mobile: str) -> str:
@@ -245,6 +271,10 @@ def _outcome(row: Row, record: Record, index: _Index, update: bool, problems: li
         ids = " and ".join(c.id for c in matches)
         problems.append(f"{len(matches)} candidates have this email ({ids}); update them by hand")
     changes = tuple(f for f in _UPDATABLE if _given_and_different(row, existing, f))
+    for changed in changes:
+        value = getattr(row, changed)
+        if isinstance(value, str) and _letters_lost(value, getattr(existing, changed)):
+            problems.append(f"the {changed} of {existing.id} has '?' for its letters: {_LOST_SAID}")
     move_to = row.stage if row.stage is not None and row.stage != existing.stage else None
     if not changes and move_to is None:
         return Outcome(row, SKIP, existing, detail="up to date")
