@@ -497,6 +497,7 @@ def bulk_section(
     rows.append(Row(label, timing, BULK_MOVE_TARGET_MS))
     print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
     rows.append(sift_update_row(program, env, runs, folder))
+    rows += bounded_import_rows(program, env, runs, folder)
     python = measure([sys.executable, "-c", "pass"], env, runs)
     return [
         "",
@@ -507,6 +508,61 @@ def bulk_section(
 
 
 SIFT_SIZE = 10_000
+REFUSED_TARGET_MS = 2_000  # import of /dev/zero or of a named pipe with no writer: refused
+SNIFF_TARGET_MS = 1_000  # import of 64 KB of quotes and tabs (csv.Sniffer's worst case)
+BOMB_TARGET = (10_000, 200)  # import of a 1.5 MB workbook of wide rows: ms, peak MB
+
+
+def bounded_import_rows(program: str, env: dict[str, str], runs: int, folder: Path) -> list[Row]:
+    """Imports of what no import should dwell on (each is refused or read within bounds,
+    before the record's lock): a device, a named pipe with no writer, text that slows
+    csv.Sniffer, and a workbook whose rows are each padded to the last column a sheet
+    can have (16,384), made to weigh 1.5 MB."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    record = folder / "bounded.toml"
+    shutil.copyfile(folder / "empty.toml", record)
+    sniffed = folder / "quotes-and-tabs.csv"
+    sniffed.write_text('"\t' * 32 * 1024, encoding="utf-8")
+    book = Workbook()
+    book.active.append(["Name", "Email"])
+    plain = folder / "plain.xlsx"
+    book.save(plain)
+    bomb = folder / "wide-rows.xlsx"
+    row = (
+        '<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>P{n}</t></is></c>'
+        '<c r="XFD{n}"><v>1</v></c></row>'
+    )
+    packed = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w", packed) as out:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                rows = "".join(row.format(n=n) for n in range(2, 150_000)).encode()
+                data = data.replace(b"</sheetData>", rows + b"</sheetData>")
+                data = data.replace(b'ref="A1:B1"', b'ref="A1:XFD150000"')
+            out.writestr(entry, data)
+    found: list[Row] = []
+    cases = [("import /dev/zero (refused)", "/dev/zero", REFUSED_TARGET_MS, None)]
+    if hasattr(os, "mkfifo"):
+        fifo = folder / "no-writer.csv"
+        fifo.unlink(missing_ok=True)
+        os.mkfifo(fifo)
+        cases.append(("import of a named pipe with no writer (refused)", str(fifo),
+                      REFUSED_TARGET_MS, None))  # fmt: skip
+    cases += [
+        ("import of 64 KB of quotes and tabs", str(sniffed), SNIFF_TARGET_MS, None),
+        (f"import --dry-run of a {bomb.stat().st_size / 2**20:.1f} MB workbook of wide rows",
+         str(bomb), *BOMB_TARGET),
+    ]  # fmt: skip
+    for label, path, target_ms, target_mb in cases:
+        argv = [program, "--file", str(record), "--as-of", AS_OF, "import", path, "--dry-run"]
+        timing = measure(argv, env, runs)
+        found.append(Row(label, timing, target_ms, target_mb))
+        print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
+    return found
 
 
 def sift_update_row(program: str, env: dict[str, str], runs: int, folder: Path) -> Row:

@@ -8,7 +8,9 @@ user is told and what lands in the record.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -461,3 +463,96 @@ def test_an_update_never_stores_letters_turned_into_question_marks(cli, tmp_path
     assert "the source of c001 has '?' for its letters" in result.output
     assert cli.path.read_bytes() == before
     assert cli.candidate("c001")["source"] == "Agencja Łódź"
+
+
+# --- bounded reading: nothing an import is given can hold it (or the record) for long ---
+
+
+def _installed_import(cli: Cli, *words: str) -> subprocess.CompletedProcess[str]:
+    # The timeout only keeps a hang from stopping the suite; what is asserted is the answer.
+    return subprocess.run(
+        [installed_dgtracker(), "--file", str(cli.path), "--as-of", "2026-02-02", "import", *words],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_a_device_is_refused_before_anything_is_read(cli) -> None:
+    done = _installed_import(cli, "/dev/zero")
+    assert done.returncode == 1
+    assert "/dev/zero is not a file but a device or a pipe" in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_with_no_writer_is_refused_not_waited_on(cli, tmp_path) -> None:
+    fifo = tmp_path / "sheet.csv"
+    os.mkfifo(fifo)
+    done = _installed_import(cli, str(fifo))
+    assert done.returncode == 1
+    assert "is not a file but a device or a pipe" in done.stderr
+
+
+def test_a_file_over_the_size_limit_is_refused(cli, tmp_path) -> None:
+    sheet = tmp_path / "big.csv"
+    rows = "".join(f"Person {n},p{n}@example.org\r\n" for n in range(40_000))
+    sheet.write_text("Name,Email\r\n" + rows, encoding="utf-8", newline="")
+    before = cli.path.read_bytes()
+    done = _installed_import(cli, str(sheet), "--max-mb", "1")
+    assert done.returncode == 1
+    assert "is larger than 1 MB" in done.stderr and "--max-mb" in done.stderr
+    assert cli.path.read_bytes() == before
+    assert _installed_import(cli, str(sheet), "--dry-run").returncode == 0  # within 50 MB
+
+
+def test_quotes_and_tabs_that_slow_the_sniffer_are_read_in_a_bounded_sample(cli, tmp_path) -> None:
+    """csv.Sniffer takes time growing with the square of its sample on such text (75 s for
+    64 KB); the import sniffs a few kilobytes and answers."""
+    sheet = tmp_path / "odd.csv"
+    sheet.write_text('"\t' * 32 * 1024, encoding="utf-8")
+    done = _installed_import(cli, str(sheet))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_it_weighs_is_refused(cli, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Name", "Email"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b" " * 200_000_000 + b"</sheetData>")
+            out.writestr(entry, data)
+    assert bomb.stat().st_size < 2_000_000
+    done = _installed_import(cli, str(bomb))
+    assert done.returncode == 1
+    assert "unpacks to 190 MB" in done.stderr
+
+
+def test_a_workbook_with_more_rows_than_the_cap_is_refused(cli, tmp_path, monkeypatch) -> None:
+    from openpyxl import Workbook
+
+    from dgtracker import table_files
+
+    monkeypatch.setattr(table_files, "WORKBOOK_ROWS", 20)
+    book = Workbook()
+    book.active.append(["Name", "Email"])
+    for number in range(30):
+        book.active.append([f"Person {number}", f"p{number}@example.org"])
+    book.active.cell(row=1, column=16_000, value=None)  # a stated width far past the data
+    sheet = tmp_path / "many.xlsx"
+    book.save(sheet)
+    result = cli("import", str(sheet))
+    assert result.exit_code == 1
+    assert "has more than 20 rows" in result.output
+    monkeypatch.setattr(table_files, "WORKBOOK_ROWS", 40)
+    result = cli("import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "Added 30 candidate(s)" in result.output

@@ -241,3 +241,40 @@ def test_the_merit_order_and_the_panel_are_in_the_report(cli, tmp_path) -> None:
     record = commission.split('id="merit-heading"', 1)[1].split("</section>", 1)[0]
     assert "c001" in record and "c002" in record
     assert "Priya" not in commission and "Sam Reid" not in commission
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_pdf_refuses_what_o_refuses_before_printing(run, tmp_path) -> None:
+    """--pdf FILE --force never replaces a pipe, a device or a link, as -o does not; the
+    browser is not even started. The browser here only writes a PDF where it is told, so
+    the test is about the file, not the printing."""
+    browser = tmp_path / "browser"
+    browser.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "for word in sys.argv:\n"
+        "    if word.startswith('--print-to-pdf='):\n"
+        "        open(word.split('=', 1)[1], 'wb').write(b'%PDF-1.4 printed')\n",
+        encoding="utf-8",
+    )
+    browser.chmod(0o700)
+    record = str(tmp_path / "campaign.toml")
+    assert run("--file", record, "init").returncode == 0
+    env = {"DGTRACKER_BROWSER": str(browser)}
+    fifo = tmp_path / "panel.pdf"
+    os.mkfifo(fifo)
+    done = run("--file", record, "report", "--pdf", str(fifo), "--force", env=env)
+    assert done.returncode == 1
+    assert "is not a regular file" in done.stderr and "another path for --pdf" in done.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    (tmp_path / "elsewhere.pdf").write_bytes(b"")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(tmp_path / "elsewhere.pdf")
+    done = run("--file", record, "report", "--pdf", str(link), "--force", env=env)
+    assert done.returncode == 1 and "symbolic link" in done.stderr
+    assert (tmp_path / "elsewhere.pdf").read_bytes() == b""
+    fine = tmp_path / "fine.pdf"
+    done = run("--file", record, "report", "--pdf", str(fine), env=env)
+    assert done.returncode == 0, done.stderr
+    assert fine.read_bytes() == b"%PDF-1.4 printed"
+    assert stat.S_IMODE(fine.stat().st_mode) == 0o600

@@ -62,18 +62,10 @@ def print_to_pdf(html: str, target: Path, *, force: bool, record_path: Path) -> 
     program = find_browser()
     if program is None:
         raise Refused("No Chromium or Chrome was found to print the PDF.", hint=HOW_TO_INSTALL)
-    from dgtracker.locking import real_path
+    from dgtracker.exports import check_target, write_export
 
-    if real_path(target) == real_path(record_path):
-        raise Refused(f"{target} is the record itself.", hint="Choose another path for --pdf.")
-    if not force and os.path.lexists(target):
-        raise Refused(
-            f"{target} already exists.",
-            hint="Add --force to replace it, or choose another path for --pdf.",
-        )
-    folder = real_path(target).parent
-    if not folder.is_dir():
-        raise Refused(f"Cannot create {target}: the folder {folder} does not exist.")
+    # What -o refuses, --pdf refuses, before the browser is started.
+    check_target(target, force=force, record_path=record_path, option="--pdf")
     with tempfile.TemporaryDirectory(prefix="dgtracker-print-") as scratch:
         page = Path(scratch) / "report.html"
         page.write_text(html, encoding="utf-8")
@@ -94,19 +86,5 @@ def print_to_pdf(html: str, target: Path, *, force: bool, record_path: Path) -> 
         if not printed.is_file() or printed.stat().st_size == 0:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
             raise Refused(f"{program} did not print the PDF (exit {done.returncode}: {last}).")
-        _move_into_place(printed, target)
-
-
-def _move_into_place(printed: Path, target: Path) -> None:
-    """Copy beside the target, then rename over it: a reader sees the old file or the new."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(printed.read_bytes())
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        data = printed.read_bytes()
+        write_export(target, data, force=force, record_path=record_path, option="--pdf")

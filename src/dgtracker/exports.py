@@ -18,13 +18,23 @@ from dgtracker.locking import real_path
 from dgtracker.storage import NEW_FILE_MODE, is_leftover, remove_quietly, write_text_atomically
 
 
-def write_export(path: Path, text: str | bytes, *, force: bool, record_path: Path) -> None:
-    """Write an export holding personal data (mode 0600), safely like the record itself.
+def write_export(
+    path: Path, data: str | bytes, *, force: bool, record_path: Path, option: str = "-o"
+) -> None:
+    """Write an export holding personal data (mode 0600), safely like the record itself,
+    after the checks of `check_target`."""
+    check_target(path, force=force, record_path=record_path, option=option)
+    tidy_dead_temps(Path(os.path.abspath(path)).parent, Path(path).name)
+    write_text_atomically(path, data, mode=NEW_FILE_MODE, follow=False)
 
-    Refuses to replace an existing file unless `force`, and never writes over the record.
-    """
+
+def check_target(path: Path, *, force: bool, record_path: Path, option: str = "-o") -> None:
+    """Refuse a path an export must not write: the record itself, an existing file (unless
+    `force`), a link, anything but a regular file, a folder that does not exist. `option`
+    is how the user named the path (-o, --pdf), for the hints."""
+    other = f"another path {'with' if option == '-o' else 'for'} {option}"
     if real_path(path) == real_path(record_path):
-        raise Refused(f"{path} is the record itself.", hint="Choose another path with -o.")
+        raise Refused(f"{path} is the record itself.", hint=f"Choose {other}.")
     try:
         there = os.lstat(path)
     except FileNotFoundError:
@@ -34,24 +44,22 @@ def write_export(path: Path, text: str | bytes, *, force: bool, record_path: Pat
     if there is not None:
         if not force:
             raise Refused(
-                f"{path} already exists.",
-                hint="Add --force to replace it, or choose another path with -o.",
+                f"{path} already exists.", hint=f"Add --force to replace it, or choose {other}."
             )
         if stat.S_ISLNK(there.st_mode):  # maybe planted by another user: never followed
             raise Refused(
                 f"{path} is a symbolic link; an export never writes through one.",
-                hint="Remove the link, or choose another path with -o.",
+                hint=f"Remove the link, or choose {other}.",
             )
         if not stat.S_ISREG(there.st_mode):
+            to_stdout = ", or leave out -o to write to standard output" if option == "-o" else ""
             raise Refused(
                 f"{path} is not a regular file (a device, a pipe, a folder or a socket).",
-                hint="Choose another path with -o, or leave out -o to write to standard output.",
+                hint=f"Choose {other}{to_stdout}.",
             )
     directory = Path(os.path.abspath(path)).parent
     if not directory.is_dir():
         raise Refused(f"Cannot create {path}: the folder {directory} does not exist.")
-    tidy_dead_temps(directory, Path(path).name)
-    write_text_atomically(path, text, mode=NEW_FILE_MODE, follow=False)
 
 
 def backups_of(path: Path) -> list[Path]:

@@ -8,6 +8,13 @@ delimiter is the standard library's `csv.Sniffer` guess among comma, semicolon a
 else the first of those on the heading line. An .xlsx is read with openpyxl, imported
 here only when a workbook arrives; its dates come out as ISO text, so that every file
 meets the same checks.
+
+Every read is bounded, so that no file can hold the command (or the record's lock, which
+is taken only after the file is read) for long: only a regular file or standard input, at
+most `limit` bytes; the sniffer sees a few kilobytes (its pattern takes time that grows
+with the square of its sample on quotes and tabs); a workbook's shared strings and its
+rows and columns are capped before openpyxl reads them (a zip of a few megabytes can
+unpack to gigabytes).
 """
 
 from __future__ import annotations
@@ -15,16 +22,24 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import stat
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 
 from dgtracker.errors import Refused
 
 _ZIP = b"PK\x03\x04"  # an .xlsx (Office Open XML) is a zip archive
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 _DELIMITERS = ",;\t"
-_SAMPLE = 64 * 1024  # how much of the file the sniffer looks at
+_SAMPLE = 64 * 1024  # how much of the file is looked at for NUL bytes
+_SNIFF = 4 * 1024  # how much the sniffer looks at: a quarter of a second at worst
+LIMIT_MB = 50  # the largest file an import reads, unless --max-mb says otherwise
+WORKBOOK_ROWS = 500_000  # more than any campaign's applications
+WORKBOOK_COLUMNS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +50,49 @@ class Table:
     rows: list[tuple[int, list[str]]]
     read_as: str  # how the file was read: "UTF-8", "Windows-1252", "Excel workbook", …
     notes: list[str] = field(default_factory=list)  # what the user should know about it
+
+
+def read_input(path: Path, limit_mb: int = LIMIT_MB) -> bytes:
+    """The bytes of a regular file, or of standard input for '-', refused at once when it
+    is more than `limit_mb` megabytes, a device, a pipe or a folder."""
+    limit = limit_mb * 1024 * 1024
+    if str(path) == "-":
+        if sys.stdin.isatty():
+            raise Refused(
+                "import - reads the file from standard input, but that is the terminal.",
+                hint="Pipe a file in (some-command | dgtracker import -) or give its path.",
+            )
+        return _within(sys.stdin.buffer.read(limit + 1), "standard input", limit_mb)
+    try:
+        # O_NONBLOCK: opening a named pipe with no writer returns at once, to be refused
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise Refused(f"No file at {path}.", hint="Give - to read standard input.") from None
+    except IsADirectoryError:
+        raise Refused(f"{path} is a folder, not a spreadsheet file.") from None
+    except OSError as error:
+        raise Refused(f"Cannot read {path}: {error.strerror or error}.") from None
+    with os.fdopen(handle, "rb") as file:
+        mode = os.fstat(file.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise Refused(f"{path} is a folder, not a spreadsheet file.")
+        if not stat.S_ISREG(mode):
+            raise Refused(
+                f"{path} is not a file but a device or a pipe.",
+                hint="Give a spreadsheet file, or pipe it in: some-command | dgtracker import -",
+            )
+        if os.fstat(file.fileno()).st_size > limit:
+            _within(b"", str(path), limit_mb, over=True)
+        return _within(file.read(limit + 1), str(path), limit_mb)
+
+
+def _within(raw: bytes, name: str, limit_mb: int, over: bool = False) -> bytes:
+    if over or len(raw) > limit_mb * 1024 * 1024:
+        raise Refused(
+            f"{name} is larger than {limit_mb} MB, more than a campaign's spreadsheet holds.",
+            hint="Check it is the right file; if it is, give --max-mb with a larger size.",
+        )
+    return raw
 
 
 def read_table_file(raw: bytes, name: str, encoding: str | None = None) -> Table:
@@ -110,8 +168,8 @@ def _decode_as(raw: bytes, name: str, encoding: str) -> str:
 
 def delimiter(text: str) -> str:
     """The field separator: csv.Sniffer's guess, else the first of , ; tab on line one."""
-    sample = text[:_SAMPLE]
-    if len(sample) == _SAMPLE:
+    sample = text[:_SNIFF]
+    if len(sample) == _SNIFF:
         sample = sample.rsplit("\n", 1)[0]  # whole lines only
     try:
         found = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
@@ -153,11 +211,19 @@ def _checked_header(header: list[str] | None, name: str) -> list[str]:
 
 def read_workbook(raw: bytes, name: str) -> Table:
     """The first sheet of an .xlsx workbook, its cells as text (dates as ISO dates)."""
-    from zipfile import BadZipFile
+    from zipfile import BadZipFile, ZipFile
 
     from openpyxl import load_workbook
 
     try:
+        with ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+        if unpacked > 20 * len(raw) + LIMIT_MB * 1024 * 1024:  # openpyxl reads some parts whole
+            raise Refused(
+                f"{name} unpacks to {unpacked // (1024 * 1024):,} MB, far more than a sheet of "
+                "candidates holds.",
+                hint="Open it in Excel or LibreOffice and save it again, or as 'CSV UTF-8'.",
+            )
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as error:
         raise Refused(
@@ -171,9 +237,15 @@ def read_workbook(raw: bytes, name: str) -> Table:
             notes.append(
                 f"{name} has {len(book.worksheets)} sheets: read the first, '{sheet.title}'."
             )
-        lines = [
-            [cell_text(value) for value in values] for values in sheet.iter_rows(values_only=True)
-        ]
+        lines: list[list[str]] = []
+        for values in sheet.iter_rows(values_only=True, max_col=WORKBOOK_COLUMNS):
+            if len(lines) == WORKBOOK_ROWS:
+                raise Refused(
+                    f"{name} has more than {WORKBOOK_ROWS:,} rows, more than a campaign's "
+                    "applications.",
+                    hint="Check it is the right file; import the rows in parts if it is.",
+                )
+            lines.append(_trimmed([cell_text(value) for value in values]))
     finally:
         book.close()
     header = _checked_header(lines[0] if lines else None, name)
@@ -183,6 +255,13 @@ def read_workbook(raw: bytes, name: str) -> Table:
         if any(cell.strip() for cell in cells)
     ]
     return Table(header, rows, "Excel workbook", notes)
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A row without the empty cells a sheet's stated width pads it with."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def cell_text(value: object) -> str:

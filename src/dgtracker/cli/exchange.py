@@ -19,6 +19,7 @@ from dgtracker.cli.context import (
     record_path,
 )
 from dgtracker.errors import Refused
+from dgtracker.table_files import LIMIT_MB
 
 if TYPE_CHECKING:
     from datetime import date
@@ -207,20 +208,24 @@ def import_csv(
     every_row: Annotated[
         bool, typer.Option("--all", help="With --dry-run: list every row, not the first few.")
     ] = False,
+    max_mb: Annotated[
+        int,
+        typer.Option("--max-mb", min=1, help="Refuse a file larger than this (megabytes)."),
+    ] = LIMIT_MB,
     json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add candidates from a spreadsheet (CSV or .xlsx): every row, or none if any is bad."""
     from dgtracker.progress import tracked
     from dgtracker.spreadsheet import apply_import, parse_mapping, plan_import
-    from dgtracker.table_files import read_table_file
+    from dgtracker.table_files import read_input, read_table_file
 
     if json and not dry_run:
         raise Refused("--json goes with --dry-run.", hint="Add --dry-run to see the plan as JSON.")
     if every_row and not dry_run:
         raise Refused("--all goes with --dry-run.", hint="Add --dry-run to see every row.")
     name = "standard input" if str(file) == "-" else str(file)
-    table = read_table_file(_read_bytes(file), name, encoding)
+    table = read_table_file(read_input(file, max_mb), name, encoding)
     columns = parse_mapping(mapping or [])
     if dry_run:
         record, today = load_record(ctx, progress=True)
@@ -266,24 +271,6 @@ def _show_plan(
     from dgtracker.render import render_import_plan
 
     render_import_plan(make_console(), plan, record, today)
-
-
-def _read_bytes(path: Path) -> bytes:
-    if str(path) == "-":
-        if sys.stdin.isatty():
-            raise Refused(
-                "import - reads the file from standard input, but that is the terminal.",
-                hint="Pipe a file in (some-command | dgtracker import -) or give its path.",
-            )
-        return sys.stdin.buffer.read()
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise Refused(f"No file at {path}.", hint="Give - to read standard input.") from None
-    except IsADirectoryError:
-        raise Refused(f"{path} is a folder, not a spreadsheet file.") from None
-    except OSError as error:
-        raise Refused(f"Cannot read {path}: {error.strerror or error}.") from None
 
 
 def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "date") -> None:
