@@ -118,26 +118,33 @@ def erased_on_both(base: Table, ours: Table, theirs: Table) -> bool:
 def once_erased(base: Table, ours: Table, theirs: Table, merged: Table) -> Table:
     """A person erased on both copies, merged as usual, as one erasure: the entries the
     later erasure wrote (its `purged` entry, and the move to withdrawn made with it) are
-    left out, so the history says it once."""
+    left out, so the history says it once. One erasure that reached both copies (a
+    cherry-pick, a rebase) is already once."""
     known = {freeze(e) for e in base.get("history") or ()}
     sides = [_erasure_entries(side, known) for side in (ours, theirs)]
-    earlier, later = sorted(sides, key=lambda found: min(found))
-    dropped = {frozen for _, frozen in later} - {frozen for _, frozen in earlier}
+    if not all(sides) or set(sides[0]) & set(sides[1]):
+        return merged
+    _earlier, later = sorted(sides, key=min)
+    dropped = {frozen for _, frozen in later}
     history = [e for e in merged.get("history") or () if freeze(e) not in dropped]
     return {**merged, "history": history}
 
 
 def _erasure_entries(candidate: Table, known: set[Hashable]) -> list[tuple[str, Hashable]]:
-    """The entries a copy's erasure wrote since the base (known): its `purged` entries
-    and whatever was written at the same moment; each with its moment, to order by."""
-    new = [e for e in candidate.get("history") or () if freeze(e) not in known]
-    moments = {
-        freeze(e.get("at")) for e in new if isinstance(e, dict) and e.get("action") == PURGED
-    }
+    """The entries a copy's own erasure wrote since the base (known): its `purged` entries
+    and a move (to withdrawn) made at the same moment; not a merge's word on a kept
+    erasure, nor an old entry the erasure blanked (alike on both copies). Each with its
+    moment, to order by."""
+    new = [
+        e
+        for e in candidate.get("history") or ()
+        if isinstance(e, dict) and e.get("by") != MERGED_BY and freeze(e) not in known
+    ]
+    moments = {freeze(e.get("at")) for e in new if e.get("action") == PURGED}
     return [
         (str(e.get("at")), freeze(e))
         for e in new
-        if isinstance(e, dict) and freeze(e.get("at")) in moments
+        if e.get("action") in (PURGED, "moved") and freeze(e.get("at")) in moments
     ]
 
 
