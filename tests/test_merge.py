@@ -321,3 +321,30 @@ def test_an_erasure_leaves_alone_someone_added_in_the_same_second_by_the_same_pe
     merged = merge(base, *sides)
     assert [c["id"] for c in merged.conflicts] == [f"{ben}.stage"]  # Ben's, kept
     assert not merged.erased  # Bob did not touch Ann
+
+
+def _births(data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each candidate's id, with when and by whom they were first added."""
+    return {c["id"]: (c["history"][0]["at"], c["history"][0]["by"]) for c in data["candidates"]}
+
+
+@SETTINGS
+@given(ops, ops, ops, ops, st.booleans(), st.integers(0, 5))
+def test_no_merge_ever_changes_an_id(
+    before: list[Op], left: list[Op], right: list[Op], later: list[Op], erasing: bool, which: int
+) -> None:
+    """Two copies merged, then a third that branched from one of them merged into that:
+    every id any copy held is held by the same person afterwards, nobody new appears."""
+    base = base_with([("add", 0, 0), *before])
+    a = apply(base, left, "ada", 0)
+    if erasing:
+        a, _ = erase(a, which, len(base["candidates"]))
+    b = apply(base, right, "bob", 1)
+    ab = merge(base, a, b)
+    c = apply(b, later, "cy", 20)
+    abc = merge(b, ab.data, c)
+    for merged, sides in ((ab, (base, a, b)), (abc, (b, ab.data, c))):
+        assert not merged.clashes
+        expected = {cid: born for side in sides for cid, born in _births(side).items()}
+        assert _births(merged.data) == expected
+        assert not [c for c in merged.data["candidates"] if "aliases" in c]

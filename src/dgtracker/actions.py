@@ -39,7 +39,7 @@ def find_candidate(record: Record, wanted: str) -> Candidate:
     for candidate in record.candidates:
         if candidate.id == wanted:
             return candidate
-    for candidate in record.candidates:  # an id it had before a merge renumbered it
+    for candidate in record.candidates:  # an id an older merge renumbered it from
         if wanted in candidate.aliases:
             return candidate
     if typed and not typed.isdigit():

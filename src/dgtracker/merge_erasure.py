@@ -290,8 +290,8 @@ def kept_erasures(record: Record) -> list[KeptErasure]:
 def kept_since(before: Sequence[KeptErasure], now: Record) -> list[KeptErasure]:
     """The erasures kept in the record `now` that were not among `before` (what this copy
     held earlier, `kept_erasures` of it): what a sync brought in, merged here or already
-    merged elsewhere. An erasure seen before is known again under any id its candidate now
-    answers to, as a merge may have renumbered them since (the old id stays an alias)."""
+    merged elsewhere. An erasure seen before is known again under any id its candidate
+    answers to (an alias from an older merge that renumbered them)."""
     seen = set(before)
     ids = {candidate.id: (candidate.id, *candidate.aliases) for candidate in now.candidates}
     return [

@@ -223,7 +223,7 @@ class Candidate:
     history: list[Event] = field(default_factory=list)
     marks: list[Marks] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)  # ids it had before a merge renumbered it
+    aliases: list[str] = field(default_factory=list)  # ids an older merge renumbered it from
 
     @property
     def notes(self) -> list[str]:
