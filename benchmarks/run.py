@@ -879,6 +879,7 @@ def _team_side(record: Record, who: str, moved: range) -> Record:
     from dgtracker.model import Action, Event
 
     now = datetime(2026, 2, 2, 10, 0, tzinfo=UTC) + timedelta(minutes=len(who))
+    record.shared = True  # a clone of a shared record: new ids drawn, as on a team
     for number in range(50):
         actions.add_candidate(
             record, name=f"{who} {number}", by=who, today=date(2026, 2, 2), now=now

@@ -44,8 +44,10 @@ def as_data(record: Record) -> dict[str, Any]:
 
 
 def as_record(data: dict[str, Any]) -> Record:
+    """A copy of a shared record (new ids drawn at random, as on a team's clones)."""
     record, problems = record_from_data(data)
     assert record is not None, problems
+    record.shared = True
     return record
 
 
@@ -172,16 +174,39 @@ def test_merge_is_symmetric_keeps_every_event_and_the_rules(
     assert {conflict["id"] for conflict in ab.conflicts} == collided  # exactly those
 
 
-def test_a_renumbered_candidate_met_again_under_its_old_id_is_not_doubled() -> None:
+def test_people_added_on_two_copies_keep_the_ids_they_were_given() -> None:
     base = base_with([])
     a = apply(base, [("add", 0, 0)], "ada", 0)
     b = apply(base, [("add", 0, 0)], "bob", 1)
-    once = merge(base, a, b).data  # bob's c001 is now c002
-    assert [c["id"] for c in once["candidates"]] == ["c001", "c002"]
-    later = apply(b, [("note", 0, 0)], "bob", 10)  # bob still calls it c001
-    twice = merge(b, once, later).data
-    assert [c["name"] for c in twice["candidates"]] == ["ada 0", "bob 0"]
-    assert any(e.get("note") == "bob says 0" for e in twice["candidates"][1]["history"])
+    ids = {c["name"]: c["id"] for c in a["candidates"] + b["candidates"]}
+    once = merge(base, a, b)
+    assert not once.clashes and not once.conflicts
+    assert {c["name"]: c["id"] for c in once.data["candidates"]} == ids
+    assert not [c for c in once.data["candidates"] if "aliases" in c]
+    later = apply(b, [("note", 0, 0)], "bob", 10)  # bob goes on under the same id
+    twice = merge(b, once.data, later).data
+    assert {c["name"]: c["id"] for c in twice["candidates"]} == ids
+    bob = next(c for c in twice["candidates"] if c["name"] == "bob 0")
+    assert any(e.get("note") == "bob says 0" for e in bob["history"])
+
+
+def test_two_people_under_one_id_are_refused_never_mixed_or_renumbered() -> None:
+    """Counter ids on two copies (as two unshared copies would hand out), or a hand edit:
+    two people, told apart by when and by whom they were added, under one id."""
+    base = as_data(template.dhsc_campaign())
+    sides = []
+    for who, minute in (("ada", 0), ("bob", 1)):
+        record, _ = record_from_data(base)
+        assert record is not None
+        actions.add_candidate(
+            record, name=f"{who} 0", by=who, today=TODAY, now=START + timedelta(minutes=minute)
+        )
+        sides.append(as_data(record))
+    assert sides[0]["candidates"][0]["id"] == sides[1]["candidates"][0]["id"] == "c001"
+    for merged in (merge(base, *sides), merge(base, *reversed(sides))):
+        assert merged.clashes == ["c001"]
+    same = merge(base, sides[0], sides[0])  # one person on both copies: merged as one
+    assert not same.clashes and same.data == sides[0]
 
 
 def test_two_reinstatements_of_a_rejected_candidate_conflict_and_resolve(tmp_path) -> None:
@@ -259,9 +284,9 @@ def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too()
     base_record = as_record(base_with([("add", 0, 0)]))  # c001, "base 0"
     panel_actions.add_member(base_record, "Sam Lee", PanelRole.MEMBER)
     base = as_data(base_record)
-    a, _ = erase(base, 0, 1)
+    a, cid = erase(base, 0, 1)
     changed = as_record(base)
-    panel_actions.declare_conflict(changed, "Sam Lee", "c001", "Worked with base 0 at NHSX")
+    panel_actions.declare_conflict(changed, "Sam Lee", cid, "Worked with base 0 at NHSX")
     milestone_actions.reschedule(
         changed,
         "sift",
@@ -274,7 +299,7 @@ def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too()
     merged = merge(base, a, b).data
     assert "base 0" not in tomli_w.dumps(merged)
     member = merged["panel"]["members"][0]
-    assert member["conflicts"] == [{"candidate": "c001"}]  # declared, without the note
+    assert member["conflicts"] == [{"candidate": cid}]  # declared, without the note
     sift = next(m for m in merged["milestones"] if m["id"] == "sift")
     assert sift["history"][-1]["reason"] == "(removed: it named a person whose data was purged)"
     assert sift["date"] == SCHEDULES[0].start  # the reschedule itself is kept
@@ -282,15 +307,44 @@ def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too()
 
 def test_an_erasure_leaves_alone_someone_added_in_the_same_second_by_the_same_person() -> None:
     record = template.dhsc_campaign()
+    record.shared = True
     for name in ("Ann One", "Ben Two"):  # same person, same second: told apart by their ids
         actions.add_candidate(record, name=name, by="cy", today=TODAY, now=START)
+    ben = record.candidates[1].id
     base = as_data(record)
     a, _ = erase(base, 0, 2)
     sides = []
     for data, stage, who in ((a, "longlist", "ada"), (base, "shortlist", "bob")):
         changed = as_record(data)
-        actions.move(changed, "c002", stage, by=who, today=TODAY, now=START + timedelta(1))
+        actions.move(changed, ben, stage, by=who, today=TODAY, now=START + timedelta(1))
         sides.append(as_data(changed))
     merged = merge(base, *sides)
-    assert [c["id"] for c in merged.conflicts] == ["c002.stage"]  # Ben's, kept
+    assert [c["id"] for c in merged.conflicts] == [f"{ben}.stage"]  # Ben's, kept
     assert not merged.erased  # Bob did not touch Ann
+
+
+def _births(data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each candidate's id, with when and by whom they were first added."""
+    return {c["id"]: (c["history"][0]["at"], c["history"][0]["by"]) for c in data["candidates"]}
+
+
+@SETTINGS
+@given(ops, ops, ops, ops, st.booleans(), st.integers(0, 5))
+def test_no_merge_ever_changes_an_id(
+    before: list[Op], left: list[Op], right: list[Op], later: list[Op], erasing: bool, which: int
+) -> None:
+    """Two copies merged, then a third that branched from one of them merged into that:
+    every id any copy held is held by the same person afterwards, nobody new appears."""
+    base = base_with([("add", 0, 0), *before])
+    a = apply(base, left, "ada", 0)
+    if erasing:
+        a, _ = erase(a, which, len(base["candidates"]))
+    b = apply(base, right, "bob", 1)
+    ab = merge(base, a, b)
+    c = apply(b, later, "cy", 20)
+    abc = merge(b, ab.data, c)
+    for merged, sides in ((ab, (base, a, b)), (abc, (b, ab.data, c))):
+        assert not merged.clashes
+        expected = {cid: born for side in sides for cid, born in _births(side).items()}
+        assert _births(merged.data) == expected
+        assert not [c for c in merged.data["candidates"] if "aliases" in c]

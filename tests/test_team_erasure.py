@@ -25,18 +25,21 @@ __all__ = ["git_identity", "team"]  # fixtures, used by name
 PERSONAL = ("Jane Secret", "jane@example.org", "jane@new.example.org", "07700 900123")
 
 
-def _erased_here_changed_there(clones: list[Path]) -> tuple[Cli, Cli]:
+def _erased_here_changed_there(clones: list[Path]) -> tuple[Cli, Cli, str, str]:
+    """Ada erases Jane, Bob changes her; with Jane's and Tom's ids, as add-candidate
+    printed them (a shared record draws its ids)."""
     ada, bob = Cli(clones[0] / "campaign.toml"), Cli(clones[1] / "campaign.toml")
-    ada.ok("add-candidate", "Jane Secret", "--email", "jane@example.org", "--by", "ada")
-    ada.ok("add-candidate", "Tom Other", "--by", "ada")
+    add = ("add-candidate", "Jane Secret", "--email", "jane@example.org", "--by", "ada")
+    cid = ada.ok(*add).strip()
+    other = ada.ok("add-candidate", "Tom Other", "--by", "ada").strip()
     ada.ok("sync")
     bob.ok("sync")
-    ada.ok("purge", "--candidate", "c001", "--by", "ada")
-    bob.ok("note", "c001", "Jane Secret rang from 07700 900123", "--by", "bob")
-    bob.ok("edit", "c001", "--email", "jane@new.example.org", "--by", "bob")
-    bob.ok("move", "c001", "longlist", "--by", "bob")
-    bob.ok("note", "c002", "Unrelated, kept", "--by", "bob")
-    return ada, bob
+    ada.ok("purge", "--candidate", cid, "--by", "ada")
+    bob.ok("note", cid, "Jane Secret rang from 07700 900123", "--by", "bob")
+    bob.ok("edit", cid, "--email", "jane@new.example.org", "--by", "bob")
+    bob.ok("move", cid, "longlist", "--by", "bob")
+    bob.ok("note", other, "Unrelated, kept", "--by", "bob")
+    return ada, bob, cid, other
 
 
 def _no_personal_data(clone: Path) -> None:
@@ -44,13 +47,13 @@ def _no_personal_data(clone: Path) -> None:
     assert not [item for item in PERSONAL if item in text]
 
 
-def _told(dropped: str = "3 change(s) (edited, moved, note; by bob)") -> list[str]:
-    """What `check`, and `sync` when it brings the erasure in, say of c001's kept erasure."""
+def _told(cid: str, dropped: str = "3 change(s) (edited, moved, note; by bob)") -> list[str]:
+    """What `check`, and `sync` when it brings the erasure in, say of `cid`'s kept erasure."""
     return [
         "1 erasure(s) kept over changes when copies were merged "
         "(for information; nothing to resolve):",
-        f"  c001 (2026-02-02): erased on one copy; {dropped} made to c001 on another copy were "
-        "dropped by the merge, so none of the erased data came back (see 'dgtracker show c001')",
+        f"  {cid} (2026-02-02): erased on one copy; {dropped} made to {cid} on another copy were "
+        f"dropped by the merge, so none of the erased data came back (see 'dgtracker show {cid}')",
     ]
 
 
@@ -65,7 +68,7 @@ def test_an_erasure_wins_over_a_change_made_on_another_clone(
     team: tuple[Path, list[Path]], erased_first: bool, method: str
 ) -> None:
     _, clones = team
-    ada, bob = _erased_here_changed_there(clones)
+    ada, bob, cid, _other = _erased_here_changed_there(clones)
     # the first to send pushes; the other brings it in by merge or pull --rebase
     sender, receiver = (ada, bob) if erased_first else (bob, ada)
     sender_clone, receiver_clone = (
@@ -87,11 +90,11 @@ def test_an_erasure_wins_over_a_change_made_on_another_clone(
     )
     told = [line for line in said.splitlines() if "erased" in line]
     if method == "merge":  # sync says it as check does
-        assert told == [_told(*expected)[1]]
+        assert told == [_told(cid, *expected)[1]]
     else:  # the merge driver, under git's own pull
         assert told == [
-            f"dgtracker: c001 was erased on one copy; {dropped} made to c001 on the other copy "
-            "were dropped, so none of the erased data comes back ('dgtracker show c001' "
+            f"dgtracker: {cid} was erased on one copy; {dropped} made to {cid} on the other copy "
+            f"were dropped, so none of the erased data comes back ('dgtracker show {cid}' "
             "records it)."
             for dropped in expected
         ]
@@ -104,7 +107,7 @@ def test_an_erasure_wins_over_a_change_made_on_another_clone(
         assert git(clone, "status", "--porcelain").stdout == ""
     assert "is valid" in ada.ok("check")  # no conflict waits: the erasure is not one
     jane, tom = data(clones[0])["candidates"]
-    assert jane["name"] == "Anonymised (c001)" and jane["stage"] == "withdrawn"
+    assert jane["name"] == f"Anonymised ({cid})" and jane["stage"] == "withdrawn"
     assert "email" not in jane
     actions = ["added", "purged", "moved"] + ["purged"] * len(expected)
     assert [e["action"] for e in jane["history"]] == actions
@@ -113,7 +116,7 @@ def test_an_erasure_wins_over_a_change_made_on_another_clone(
     for words, reason in zip(expected, dropped, strict=True):
         assert f"merged: {words} made on a copy" in reason
     assert "Unrelated, kept" in [e.get("note") for e in tom["history"]]  # others merge as ever
-    shown = ada.ok("show", "c001")
+    shown = ada.ok("show", cid)
     assert "Erasure kept when two copies" in shown
     # a third clone that never saw either side catches up to the same record
     cy = Cli(clones[2] / "campaign.toml")
@@ -126,11 +129,11 @@ def test_a_third_clone_holding_the_dropped_change_does_not_bring_it_back(
     team: tuple[Path, list[Path]],
 ) -> None:
     _, clones = team
-    ada, bob = _erased_here_changed_there(clones)
+    ada, bob, cid, _other = _erased_here_changed_there(clones)
     cy = Cli(clones[2] / "campaign.toml")
     bob.ok("sync")  # bob's changes reach the remote first ...
     cy.ok("sync")  # ... and cy, who adds one of their own
-    cy.ok("note", "c001", "Jane Secret's referee called", "--by", "cy")
+    cy.ok("note", cid, "Jane Secret's referee called", "--by", "cy")
     ada.ok("sync")  # the erasure meets bob's changes
     cy.ok("sync")  # and then cy's copy, which holds bob's changes and cy's note
     bob.ok("sync")
@@ -157,7 +160,7 @@ def test_a_teammate_who_pulls_later_learns_from_check_that_their_changes_were_dr
     fast-forward: no merge runs on their copies); `check` tells them, by id, and keeps
     telling them, as information, exit 0."""
     _, clones = team
-    ada, bob = _erased_here_changed_there(clones)
+    ada, bob, cid, other = _erased_here_changed_there(clones)
     cy = Cli(clones[2] / "campaign.toml")
     bob.ok("sync")
     if method == "merge":
@@ -167,10 +170,10 @@ def test_a_teammate_who_pulls_later_learns_from_check_that_their_changes_were_dr
         assert pulled.returncode == 0, pulled.stderr
         said = pulled.stderr
         git(clones[0], "push", "-q", "origin", "HEAD:main")
-    assert "c001 was erased on one copy" in said or _told()[1] in said  # Ada, at the time
+    assert f"{cid} was erased on one copy" in said or _told(cid)[1] in said  # Ada, at the time
     bob.ok("sync")  # a fast-forward, told by sync (test_sync_tells_...) and by check:
     cy.ok("sync")
-    told = _told()
+    told = _told(cid)
     for clone in clones:
         checked = Cli(clone / "campaign.toml")("check")
         assert checked.exit_code == 0, checked.output
@@ -179,9 +182,9 @@ def test_a_teammate_who_pulls_later_learns_from_check_that_their_changes_were_dr
         shown = Cli(clone / "campaign.toml").ok("check", "--json")
         assert not [item for item in PERSONAL if item in shown]
         (kept,) = json.loads(shown)["erasures_kept"]
-        assert (kept["candidate"], kept["changes"], kept["by"]) == ("c001", 3, ["bob"])
+        assert (kept["candidate"], kept["changes"], kept["by"]) == (cid, 3, ["bob"])
         _no_personal_data(clone)
-    bob.ok("note", "c002", "Later work goes on", "--by", "bob")  # still told after more work
+    bob.ok("note", other, "Later work goes on", "--by", "bob")  # still told after more work
     bob.ok("sync")
     assert bob.ok("check").splitlines()[1:] == told
 
@@ -193,13 +196,13 @@ def test_sync_tells_a_teammate_at_once_when_its_merge_drops_their_change(
     """Ada's erasure reaches the remote first; Bob's sync merges it with his changes to
     c001, drops them, and says so at once, as `check` would, by id only, exit 0."""
     _, clones = team
-    ada, bob = _erased_here_changed_there(clones)
+    ada, bob, cid, _other = _erased_here_changed_there(clones)
     ada.ok("sync")
     synced = bob("sync")
     assert synced.exit_code == 0, synced.output
     assert synced.stdout.splitlines() == [
         "Synced: merged 1 change(s) from origin and sent 5 commit(s) to origin.",
-        *_told(),
+        *_told(cid),
     ]
     assert not [item for item in PERSONAL if item in synced.output]
 
@@ -212,17 +215,17 @@ def test_sync_tells_a_teammate_who_pulls_an_erasure_someone_else_kept(
     only pull her merged record (a fast-forward: no merge runs on their copies); their sync
     tells them all the same, by id only."""
     _, clones = team
-    ada, bob = _erased_here_changed_there(clones)
+    ada, bob, cid, _other = _erased_here_changed_there(clones)
     cy = Cli(clones[2] / "campaign.toml")
     bob.ok("sync")
-    assert _erasure_lines(ada.ok("sync")) == _told()
+    assert _erasure_lines(ada.ok("sync")) == _told(cid)
     assert git(clones[1], "rev-list", "--count", "HEAD..origin/main").stdout.strip() == "0"
     for teammate in (bob, cy):
         synced = teammate("sync")
         assert synced.exit_code == 0, synced.output
         lines = synced.stdout.splitlines()
         assert lines[0].startswith("Synced: merged ") and "sent" not in lines[0]
-        assert lines[1:] == _told()
+        assert lines[1:] == _told(cid)
         assert not [item for item in PERSONAL if item in synced.output]
     assert git(clones[1], "rev-list", "--merges", "--count", "HEAD").stdout.strip() == "1"
 
@@ -234,20 +237,20 @@ def test_sync_tells_of_an_erasure_kept_once_and_not_again(
     """Once Bob's sync has told him, his next syncs say nothing of it, whether nothing came
     in, he sent work of his own, or the team's unrelated work came in."""
     _, clones = team
-    ada, bob = _erased_here_changed_there(clones)
+    ada, bob, cid, other = _erased_here_changed_there(clones)
     ada.ok("sync")
-    assert _erasure_lines(bob.ok("sync")) == _told()
+    assert _erasure_lines(bob.ok("sync")) == _told(cid)
     assert bob.ok("sync") == "Up to date.\n"
-    bob.ok("note", "c002", "Later work goes on", "--by", "bob")
+    bob.ok("note", other, "Later work goes on", "--by", "bob")
     assert _erasure_lines(bob.ok("sync")) == []
-    assert _erasure_lines(ada.ok("sync")) == _told()  # Ada had not seen Bob's merge yet
-    ada.ok("note", "c002", "More work", "--by", "ada")
+    assert _erasure_lines(ada.ok("sync")) == _told(cid)  # Ada had not seen Bob's merge yet
+    ada.ok("note", other, "More work", "--by", "ada")
     ada.ok("sync")
     brought = bob.ok("sync")
     assert brought.startswith("Synced: merged 1 change(s) from origin.")
     assert _erasure_lines(brought) == []
     assert _erasure_lines(ada.ok("sync")) == []
-    assert bob.ok("check").splitlines()[1:] == _told()  # check still lists it
+    assert bob.ok("check").splitlines()[1:] == _told(cid)  # check still lists it
 
 
 def test_an_erasure_seen_before_is_known_again_under_a_renumbered_id(tmp_path: Path) -> None:
@@ -273,7 +276,7 @@ def test_sync_tells_of_an_erasure_it_merged_even_when_sending_fails(
     """The merge is committed on Bob's copy before the push fails, so the next sync would
     find the erasure already there: this one tells it, then fails as before."""
     remote, clones = team
-    ada, bob = _erased_here_changed_there(clones)
+    ada, bob, cid, _other = _erased_here_changed_there(clones)
     ada.ok("sync")
     hook = remote / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'read-only for now' >&2\nexit 1\n", encoding="utf-8")
@@ -282,7 +285,7 @@ def test_sync_tells_of_an_erasure_it_merged_even_when_sending_fails(
     assert failed.exit_code == 1, failed.output
     merged, *told = failed.stdout.splitlines()
     assert re.fullmatch(r"Synced: merged \d+ change\(s\) from origin; none sent\.", merged)
-    assert told == _told()
+    assert told == _told(cid)
     assert "Could not send the changes to origin" in failed.stderr
     hook.unlink()
     sent = bob.ok("sync")

@@ -340,11 +340,10 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def person(candidate: dict[str, Any]) -> tuple[Any, ...]:
-    """Who a candidate is, whatever id a merge gave them: when, by whom and under which id
-    they were first added."""
+    """Who a candidate is: when, by whom and under which id they were first added. An id
+    never moves, so a merge that moved one would leave that person's events lost here."""
     first = candidate["history"][0]
-    ids = [candidate["id"], *candidate.get("aliases", [])]
-    return (first["at"], first["by"], min(ids, key=lambda cid: int(cid[1:])))
+    return (first["at"], first["by"], candidate["id"])
 
 
 SCHEDULE = {"date", "at", "start", "end", "label", "tbc"}

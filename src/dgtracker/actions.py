@@ -8,6 +8,7 @@ Milestones change in milestone_actions.py; many candidates at once in bulk.py.
 from __future__ import annotations
 
 import difflib
+import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -38,7 +39,7 @@ def find_candidate(record: Record, wanted: str) -> Candidate:
     for candidate in record.candidates:
         if candidate.id == wanted:
             return candidate
-    for candidate in record.candidates:  # an id it had before a merge renumbered it
+    for candidate in record.candidates:  # an id an older merge renumbered it from
         if wanted in candidate.aliases:
             return candidate
     if typed and not typed.isdigit():
@@ -100,6 +101,38 @@ def _not_in_future(day: date, today: date, what: str) -> None:
         )
 
 
+# Crockford's base32 in lower case: digits and letters without i, l, o and u, which are
+# easy to misread or mistype.
+DRAWN_ID_LETTERS = "0123456789abcdefghjkmnpqrstvwxyz"
+DRAWN_ID_LENGTH = 5
+
+
+def ids_held(record: Record) -> set[str]:
+    """Every id the record's candidates hold or have held (aliases from old merges), and
+    any the panel's declared conflicts name."""
+    held = {cid for c in record.candidates for cid in (c.id, *c.aliases)}
+    return held | {c.candidate for member in record.panel for c in member.conflicts}
+
+
+def new_candidate_id(record: Record, taken: set[str]) -> str:
+    """The id for a new candidate, never one in `taken` (ids_held, kept up to date by a
+    caller adding many). A record kept alone counts (c001, c002, …: they read best, and
+    there is one copy). A shared record's copies add apart, so each new id is drawn at
+    random (c7k2m: 32**5 ids, with a letter so it never looks like a counter id): two
+    copies cannot both hand out one id by counting, and a merge never renumbers."""
+    if not record.shared:
+        number = record.next_candidate_number
+        while candidate_id(number) in taken:
+            number += 1
+        record.next_candidate_number = number + 1
+        return candidate_id(number)
+    while True:
+        tail = "".join(secrets.choice(DRAWN_ID_LETTERS) for _ in range(DRAWN_ID_LENGTH))
+        drawn = f"c{tail}"
+        if not tail.isdigit() and drawn not in taken:
+            return drawn
+
+
 def add_candidate(
     record: Record,
     *,
@@ -117,7 +150,8 @@ def add_candidate(
     allow_duplicate_email: bool = False,
     taken: set[str] | None = None,
 ) -> Candidate:
-    """Add a candidate. `taken`: the ids in use, kept up to date by a caller adding many."""
+    """Add a candidate, with a new id (new_candidate_id). `taken`: the ids held
+    (ids_held), kept up to date by a caller adding many."""
     stage = resolve_stage(record, stage) if stage else record.stages[0].id
     _reason_if_needed(record, stage, reason, "Adding a candidate")
     if applied is not None:
@@ -131,13 +165,9 @@ def add_candidate(
                     hint="Use --allow-duplicate-email if this really is another person.",
                 )
     if taken is None:
-        taken = {c.id for c in record.candidates}
-    number = record.next_candidate_number
-    while candidate_id(number) in taken:
-        number += 1
-    record.next_candidate_number = number + 1
+        taken = ids_held(record)
     candidate = Candidate(
-        id=candidate_id(number),
+        id=new_candidate_id(record, taken),
         name=name,
         stage=stage,
         email=email or None,

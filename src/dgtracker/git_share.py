@@ -216,7 +216,7 @@ class Synced:
     """What a sync did, for the command to say."""
 
     said: list[str]  # what happened ("Synced: ..." or "Up to date.")
-    told: list[str]  # what the merge driver said here (ids renumbered, erasures kept)
+    told: list[str]  # what the merge driver said here (erasures kept, ids it refused)
     brought_in: bool  # whether the team's commits came in (merged here or fast-forwarded)
     unsent: Refused | None = None  # why ours could not be sent, after the team's came in
 
@@ -245,7 +245,7 @@ def sync(record: Path, conflict_ids: list[str]) -> Synced:
     incoming = _fetch(git, remote, remote_branch)
     tracking = f"refs/remotes/{remote}/{remote_branch}"
     merged = 0
-    told: list[str] = []  # what the merge driver said (renumbered ids, erasures kept)
+    told: list[str] = []  # what the merge driver said (erasures kept, ids it refused)
     if incoming:
         merged = int(git.out("rev-list", "--count", "--no-merges", f"HEAD..{tracking}"))
         done = git.run("merge", "--no-edit", "-q", tracking, check=False)
@@ -306,14 +306,14 @@ def _conflicts_now(record: Path) -> list[str]:
 
 def _waiting(operation: str, conflict_ids: list[str], told: list[str] | None = None) -> NoReturn:
     """Refuse while a merge waits; `told`: what the merge driver said besides (an erasure
-    kept, ids renumbered), which a conflict must not hide."""
+    kept, an id given to two people), which a conflict must not hide."""
+    besides = "".join(f"\n{line.removeprefix('dgtracker: ')}" for line in told or ())
     if not conflict_ids:
         raise Refused(
-            f"A git {operation} is stopped half-way in the record's folder.",
+            f"A git {operation} is stopped half-way in the record's folder.{besides}",
             hint=f"Run 'git status' there, finish or abort the {operation}, then sync again.",
         )
     first = conflict_ids[0]
-    besides = "".join(f"\n{line.removeprefix('dgtracker: ')}" for line in told or ())
     raise Refused(
         f"Conflict in {', '.join(conflict_ids)}: two copies decided differently.{besides}",
         hint=f"Run 'dgtracker check' to see both sides, then 'dgtracker resolve {first} --ours' "

@@ -13,11 +13,15 @@ The rules are generic, so a section added to the record later merges without new
   the value it had before (neither decision is taken), and a `[[conflicts]]` table lists
   both, with who made each and when, until `dgtracker resolve` settles it.
 
-Two people given the same candidate id on two copies remain two candidates: the one added
-first (by its first history entry) keeps the id, the other takes the next free number,
-keeps the old id in `aliases` (so it still resolves) and gets a note in its history.
-A candidate is recognised by its first history entry, so a renumbered candidate met
-again under its old id on a copy that has not seen the renumbering is not doubled.
+Every item is recognised by its `id` alone, candidates too: never by content that an edit
+or a purge can change, and no id is ever changed by a merge. Two copies cannot hand out
+the same new id (a shared record draws new ids at random, actions.new_candidate_id); if two
+different people are still found under one id (a hand edit, or a draw against all odds:
+their first history entries were not written at the same moment by the same person), the
+merge refuses (`Merged.clashes`) rather than mix or renumber them.
+
+A person erased on one copy and changed on the other stays erased (merge_erasure.py); one
+erased on both copies is one erasure: the later copy's `purged` entries are left out.
 
 The merge is symmetric: merge(base, a, b) and merge(base, b, a) hold the same record, but
 for which side a conflict calls "ours".
@@ -25,34 +29,32 @@ for which side a conflict calls "ours".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from dgtracker.merge_erasure import (
     CANDIDATES,
     CONFLICTS,
-    MERGED_BY,
     Erasure,
     Table,
+    erased_on_both,
     forget_erased,
     freeze,
+    once_erased,
 )
 from dgtracker.merge_lists import (
     NAMED,
     WHOLE,
     entries,
-    frozen_once,
     has_ids,
     is_entries,
     is_named,
     item_name,
-    moment,
     step_into,
     union_order,
 )
-from dgtracker.model import candidate_id
 
 Path = tuple[str, ...]
 
@@ -61,7 +63,8 @@ Path = tuple[str, ...]
 class Merged:
     data: Table
     conflicts: list[Table] = field(default_factory=list)  # the ones this merge found
-    renumbered: dict[str, str] = field(default_factory=dict)  # old id -> new id
+    # ids that two copies gave to two different people: the merge must not be used
+    clashes: list[str] = field(default_factory=list)
     # id -> what was dropped from a copy that changed a person the other copy erased
     erased: dict[str, str] = field(default_factory=dict)
 
@@ -70,14 +73,25 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     """The merge of `ours` and `theirs`, both changed from `base` (which may be empty)."""
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
-    _renumber(state, data)
     state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
         known = {conflict.get("id") for conflict in found}
         found.extend(c for c in state.conflicts if c["id"] not in known)
-    return Merged(data, state.conflicts, state.renumbered, state.dropped())
+    return Merged(data, state.conflicts, state.clashes, state.dropped())
+
+
+def clash_says(ids: list[str], ours: object) -> str:
+    """The merge driver's words when two copies gave one id to two people: ids only."""
+    shown = ", ".join(ids)
+    return (
+        f"dgtracker: {shown} was given to two different people on two copies (their first "
+        f"history entries differ in when or by whom they were added); {ours} is left as it "
+        "was, and nothing is merged. Abort the git merge or rebase ('git merge --abort'), "
+        f"give one copy's {shown} a new id by hand in the record file (one no candidate "
+        "holds, everywhere the file names it), run 'dgtracker check', commit, and sync again."
+    )
 
 
 def _stage_from_history(data: Table, conflicts: list[Table]) -> None:
@@ -134,9 +148,7 @@ class _State:
     def __init__(self, base: Table, ours: Table, theirs: Table) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
         self.conflicts: list[Table] = []
-        # (the one keeping the id, another given it, when and how that other was added)
-        self.collisions: list[tuple[Table, Table, tuple[Any, ...]]] = []
-        self.renumbered: dict[str, str] = {}
+        self.clashes: list[str] = []
         self.erasures: list[Erasure] = []
 
     def dropped(self) -> dict[str, str]:
@@ -155,6 +167,9 @@ class _State:
             if erasure is not None:  # the erasure wins: nothing of the other comes back
                 self.erasures.append(erasure)
                 return erasure.kept
+            if erased_on_both(base, ours, theirs):  # one erasure, said once
+                merged = self.table(path, base, ours, theirs)
+                return once_erased(base, ours, theirs, merged)
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return self.table(path, base if isinstance(base, dict) else {}, ours, theirs)
         if isinstance(ours, list) and isinstance(theirs, list):
@@ -200,37 +215,23 @@ class _State:
     def items(
         self, path: Path, base: list[Table], ours: list[Table], theirs: list[Table]
     ) -> list[Table]:
-        """Tables matched by id; candidates by who they are (their first history entry), so
-        a candidate renumbered on one copy is still met on the other."""
+        """Tables matched by id, and by id alone: an id never moves."""
         people = path == (CANDIDATES,)
-        frozen: dict[Hashable, Hashable] = {}  # a person met on several copies: frozen once
-        key: Callable[[Table], Hashable] = (
-            (lambda candidate: _person(candidate, frozen)) if people else _item_id
-        )
-        # Each key stands for itself as a number: a person's key is a tuple of tuples,
-        # which every dict and set would hash and compare again, item by item.
-        numbers: dict[Hashable, int] = {}
-
-        def by_number(items: list[Table]) -> dict[int, Table]:
-            return {numbers.setdefault(key(item), len(numbers)): item for item in items}
-
-        before, mine, yours = by_number(base), by_number(ours), by_number(theirs)
-        keys = list(numbers)
+        before, mine, yours = _by_id(base), _by_id(ours), _by_id(theirs)
         merged: list[Table] = []
-        for number in union_order(list(mine), list(yours), lambda n: str(keys[n])):
-            o, t, b = mine.get(number), yours.get(number), before.get(number)
+        for item_id in union_order(list(mine), list(yours)):
+            o, t, b = mine.get(item_id), yours.get(item_id), before.get(item_id)
             if o is None or t is None:
                 kept = o if t is None else t
                 # removed on one side: gone, unless the other side changed it since
                 if kept is not None and (b is None or kept != b):
                     merged.append(kept)
                 continue
-            if people:
-                o, t = _same_id(b, o, t)
-            item_id = t["id"] if b is not None and o["id"] == b["id"] else o["id"]
+            if people and _born(o) != _born(t) and None not in (_born(o), _born(t)):
+                self.clashes.append(str(item_id))  # two people: never mixed
+                merged.append(o)
+                continue
             merged.append(self.value((*path, str(item_id)), b or {}, o, t))
-        if people:
-            self._find_collisions(merged)
         return merged
 
     def named(
@@ -265,17 +266,6 @@ class _State:
                 merged.append(value)
         return merged
 
-    def _find_collisions(self, candidates: list[Table]) -> None:
-        """Two people under one id: the one added first keeps it (see _renumber)."""
-        holders: dict[Any, list[Table]] = {}
-        for candidate in candidates:
-            holders.setdefault(candidate.get("id"), []).append(candidate)
-        for group in holders.values():
-            if len(group) > 1:
-                added = {id(candidate): _added_first(candidate) for candidate in group}
-                first, *others = sorted(group, key=lambda candidate: added[id(candidate)])
-                self.collisions += [(first, other, added[id(other)]) for other in others]
-
     def conflict(self, path: Path, base: Any, ours: Any, theirs: Any) -> Any:
         entry: Table = {"id": _conflict_id(path), "path": list(path)}
         for side, value in (("ours", ours), ("theirs", theirs), ("base", base)):
@@ -290,11 +280,6 @@ class _State:
                     entry[f"{side}_at"] = last["at"]
         self.conflicts.append(entry)
         return base if base is not None else ours
-
-
-def _added_first(candidate: Table) -> tuple[Any, ...]:
-    history = candidate.get("history") or [{}]
-    return (moment(history[0]), str(freeze(candidate)))
 
 
 def _conflict_id(path: Path) -> str:
@@ -322,74 +307,19 @@ def _last_entry(data: Table, base: Table, path: Path) -> Table | None:
     return found
 
 
-# --- candidates given the same id on two copies -------------------------------------------
+# --- who a candidate is ------------------------------------------------------------------
 
 
-def _person(candidate: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
-    """Who a candidate is: their first history entry (when they were added, by whom) and the
-    id they were first given, which no renumbering changes; their id without a history.
-    `frozen` keeps the entries frozen so far (frozen_once)."""
+def _by_id(items: list[Table]) -> dict[Hashable, Table]:
+    return {item["id"]: item for item in items}
+
+
+def _born(candidate: Table) -> Hashable:
+    """When and by whom a candidate was first added, which nothing rewrites (a purge
+    blanks the first entry's note and reason, never its moment or author): two copies
+    holding one id with different births hold two people. None without a history."""
     history = candidate.get("history")
-    if isinstance(history, list) and history and isinstance(history[0], dict):
-        # with the id first given (renumbering only ever raises it): one person may add
-        # two candidates within a second
-        aliases = candidate.get("aliases")
-        given = (
-            min([candidate.get("id"), *aliases], key=_number) if aliases else candidate.get("id")
-        )
-        return ("added", frozen_once(history[0], frozen), given)
-    return ("id", candidate.get("id"))
-
-
-def _item_id(item: Table) -> Hashable:
-    found: Hashable = item["id"]
-    return found
-
-
-def _same_id(base: Table | None, ours: Table, theirs: Table) -> tuple[Table, Table]:
-    """One candidate renumbered differently on both copies: the lower id, the others kept
-    as aliases."""
-    if ours["id"] == theirs["id"] or base is None or base["id"] in (ours["id"], theirs["id"]):
-        return ours, theirs
-    chosen = min(ours["id"], theirs["id"], key=lambda cid: (_number(cid), str(cid)))
-    known = {*(ours.get("aliases") or ()), *(theirs.get("aliases") or ())}
-    aliases = sorted((known | {ours["id"], theirs["id"]}) - {chosen})
-    return {**ours, "id": chosen, "aliases": aliases}, {**theirs, "id": chosen, "aliases": aliases}
-
-
-def _number(cid: Any) -> int:
-    text = str(cid)
-    return int(text[1:]) if text[:1] == "c" and text[1:].isdigit() else 0
-
-
-def _renumber(state: _State, data: Table) -> None:
-    if not state.collisions:
-        return
-    candidates = data.get(CANDIDATES) or []
-    highest = max([_number(c.get("id")) for c in candidates] + [0])
-    counter = max(highest + 1, int(data.get("next_candidate_number") or 1))
-    order = sorted(state.collisions, key=lambda p: (_number(p[0]["id"]), p[2]))
-    place = {id(candidate): index for index, candidate in enumerate(candidates)}
-    for first, second, _ in order:
-        old = str(second["id"])
-        new = candidate_id(counter)
-        counter += 1
-        events = [e for c in (first, second) for e in c.get("history") or ()]
-        at = max((e["at"] for e in events), default=None)
-        # The record's day, as its events count days (history.latest_change): the note
-        # must not fall after what `--as-of` can replay, nor before what it records.
-        day = max((e.get("recorded") or e["on"] for e in events), default=None)
-        note = (
-            f"Renumbered from {old} to {new} when two copies of the record were merged: "
-            f"{old} had also been given to another candidate. {old} still finds this one "
-            "where no other candidate holds it."
-        )
-        renumbered = {**second, "id": new, "aliases": sorted({*(second.get("aliases") or ()), old})}
-        if isinstance(at, datetime):
-            on = day if isinstance(day, date) else at.date()
-            event = {"at": at, "on": on, "by": MERGED_BY, "action": "note", "note": note}
-            renumbered["history"] = [*(second.get("history") or ()), event]
-        candidates[place[id(second)]] = renumbered
-        state.renumbered[old] = new
-    candidates.sort(key=lambda c: _number(c.get("id")))
-    data["next_candidate_number"] = counter
+    first = history[0] if isinstance(history, list) and history else None
+    if not isinstance(first, dict) or "at" not in first:
+        return None
+    return (freeze(first.get("at")), freeze(first.get("by")))

@@ -110,6 +110,44 @@ class Erasure:
         return Erasure(_noted(kept, other, summary), summary)
 
 
+def erased_on_both(base: Table, ours: Table, theirs: Table) -> bool:
+    """Whether both copies erased this person since the base."""
+    return _erased_since(base, ours) and _erased_since(base, theirs)
+
+
+def once_erased(base: Table, ours: Table, theirs: Table, merged: Table) -> Table:
+    """A person erased on both copies, merged as usual, as one erasure: the entries the
+    later erasure wrote (its `purged` entry, and the move to withdrawn made with it) are
+    left out, so the history says it once. One erasure that reached both copies (a
+    cherry-pick, a rebase) is already once."""
+    known = {freeze(e) for e in base.get("history") or ()}
+    sides = [_erasure_entries(side, known) for side in (ours, theirs)]
+    if not all(sides) or set(sides[0]) & set(sides[1]):
+        return merged
+    _earlier, later = sorted(sides, key=min)
+    dropped = {frozen for _, frozen in later}
+    history = [e for e in merged.get("history") or () if freeze(e) not in dropped]
+    return {**merged, "history": history}
+
+
+def _erasure_entries(candidate: Table, known: set[Hashable]) -> list[tuple[str, Hashable]]:
+    """The entries a copy's own erasure wrote since the base (known): its `purged` entries
+    and a move (to withdrawn) made at the same moment; not a merge's word on a kept
+    erasure, nor an old entry the erasure blanked (alike on both copies). Each with its
+    moment, to order by."""
+    new = [
+        e
+        for e in candidate.get("history") or ()
+        if isinstance(e, dict) and e.get("by") != MERGED_BY and freeze(e) not in known
+    ]
+    moments = {freeze(e.get("at")) for e in new if e.get("action") == PURGED}
+    return [
+        (str(e.get("at")), freeze(e))
+        for e in new
+        if e.get("action") in (PURGED, "moved") and freeze(e.get("at")) in moments
+    ]
+
+
 def driver_says(cid: str, dropped: str) -> str:
     """The merge driver's line for an erasure it kept: ids, counts and actions only."""
     return (
@@ -138,18 +176,6 @@ def _noted(kept: Table, other: Table, summary: str) -> Table:
     return {**kept, "history": [*history, event]}
 
 
-def _first(candidate: Any) -> Hashable:
-    """Who a candidate is, as merge.py tells people apart: their first history entry (as
-    anonymising leaves it) and the id they were first given (one person may add two
-    candidates within a second; renumbering only ever raises an id)."""
-    history = candidate.get("history") if isinstance(candidate, dict) else None
-    if not isinstance(history, list) or not history:
-        return None
-    ids = [candidate.get("id"), *(candidate.get("aliases") or ())]
-    given = min(ids, key=lambda cid: (len(str(cid)), str(cid)))
-    return (_event_key(history[0]), given)
-
-
 def _identifiers(candidate: Table) -> set[str]:
     values = (candidate.get("name"), candidate.get("email"))
     return {value.casefold() for value in values if isinstance(value, str) and value}
@@ -165,18 +191,17 @@ def forget_erased(
     sides = [side.get(CANDIDATES) or () for side in (ours, theirs)]
     if not any(_erased_since({}, c) for candidates in sides for c in candidates):
         return found  # nobody erased on either copy (the usual case): nothing to look at
-    before = {_first(c): c for c in base.get(CANDIDATES) or ()}
-    people: set[Hashable] = set()
+    before = {_id(c): c for c in base.get(CANDIDATES) or ()}
+    ids: set[Hashable] = set()
     names: set[str] = set()
     for candidates in sides:
         for candidate in candidates:
-            old = before.get(_first(candidate))
+            old = before.get(_id(candidate))
             if old is not None and candidate != old and _erased_since(old, candidate):
-                people.add(_first(candidate))
+                ids.add(_id(candidate))
                 names |= _identifiers(old)
     for candidates in sides:  # as the other copy knew them, corrected since perhaps
-        names |= {n for c in candidates if _first(c) in people for n in _identifiers(c)}
-    ids = {c.get("id") for c in data.get(CANDIDATES) or () if _first(c) in people}
+        names |= {n for c in candidates if _id(c) in ids for n in _identifiers(c)}
     panel = data.get("panel")
     for member in (panel or {}).get("members") or () if isinstance(panel, dict) else ():
         for declared in member.get("conflicts") or () if isinstance(member, dict) else ():
@@ -192,6 +217,12 @@ def forget_erased(
         if not data[CONFLICTS]:
             del data[CONFLICTS]
     return [conflict for conflict in found if not _about(conflict, ids)]
+
+
+def _id(candidate: Any) -> Hashable:
+    """Who a candidate is, in every copy: their id (it never moves)."""
+    found = candidate.get("id") if isinstance(candidate, dict) else None
+    return found if isinstance(found, Hashable) else None
 
 
 def _about(conflict: Any, ids: set[Any]) -> bool:
@@ -259,8 +290,8 @@ def kept_erasures(record: Record) -> list[KeptErasure]:
 def kept_since(before: Sequence[KeptErasure], now: Record) -> list[KeptErasure]:
     """The erasures kept in the record `now` that were not among `before` (what this copy
     held earlier, `kept_erasures` of it): what a sync brought in, merged here or already
-    merged elsewhere. An erasure seen before is known again under any id its candidate now
-    answers to, as a merge may have renumbered them since (the old id stays an alias)."""
+    merged elsewhere. An erasure seen before is known again under any id its candidate
+    answers to (an alias from an older merge that renumbered them)."""
     seen = set(before)
     ids = {candidate.id: (candidate.id, *candidate.aliases) for candidate in now.candidates}
     return [

@@ -1,13 +1,12 @@
 """How the lists of a record merge (merge.py): the order of two lists' items, append-only
 entries such as a history, and the tables that are named by a field other than an `id`
 (a panel member by name, a sheet of marks by assessment and member, a slot by
-assessment); how a place in the record is found again by such a path; and an entry
-frozen once for all the copies that hold it alike."""
+assessment); and how a place in the record is found again by such a path."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from dgtracker.merge_erasure import Table, freeze
@@ -129,31 +128,6 @@ def _counted(entries: list[Table]) -> list[Hashable]:
         seen[content] = seen.get(content, -1) + 1
         keys.append((content, seen[content]))
     return keys
-
-
-# Types whose equal values are alike in every way that freeze() sees (type and repr): the
-# same text, the same date; moments only in UTC (the same moment written with two offsets
-# is equal). Not floats (0.0 == -0.0).
-_ALIKE_WHEN_EQUAL = frozenset({str, int, bool, date, datetime})
-
-
-def frozen_once(entry: Table, frozen: dict[Hashable, Hashable]) -> Hashable:
-    """freeze(entry), worked out once for an entry that several copies hold (most people
-    are on all three, unchanged): entries equal key by key, with values of the same types,
-    all among _ALIKE_WHEN_EQUAL (moments in UTC), freeze alike. Any other entry is frozen
-    each time it is met."""
-    kinds = tuple(map(type, entry.values()))
-    if not _ALIKE_WHEN_EQUAL.issuperset(kinds):
-        return freeze(entry)
-    if datetime in kinds:
-        for value in entry.values():
-            if type(value) is datetime and (value.tzinfo is not UTC or value.fold):
-                return freeze(entry)
-    same = (tuple(entry.items()), kinds)
-    found = frozen.get(same)
-    if found is None:
-        found = frozen[same] = freeze(entry)
-    return found
 
 
 def step_into(holder: Any, step: str) -> Any:

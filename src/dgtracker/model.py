@@ -223,7 +223,7 @@ class Candidate:
     history: list[Event] = field(default_factory=list)
     marks: list[Marks] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)  # ids it had before a merge renumbered it
+    aliases: list[str] = field(default_factory=list)  # ids an older merge renumbered it from
 
     @property
     def notes(self) -> list[str]:
@@ -305,6 +305,9 @@ class Record:
     criteria: list[Criterion] = field(default_factory=list)
     panel: list[PanelMember] = field(default_factory=list)
     conflicts: list[MergeConflict] = field(default_factory=list)  # waiting for `resolve`
+    # Whether copies of the record are changed apart (`dgtracker share`), as its folder
+    # says when it is read; not written in it. New candidate ids are then drawn at random.
+    shared: bool = field(default=False, compare=False)
 
     def stage(self, stage_id: str) -> Stage | None:
         for stage in self.stages:
@@ -330,6 +333,7 @@ def default_stages() -> list[Stage]:
 
 
 def candidate_id(number: int) -> str:
+    """A counter id (c001), as a record kept alone hands them out."""
     return f"c{number:03d}"
 
 

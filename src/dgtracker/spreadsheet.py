@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from dgtracker.actions import add_candidate, move
+from dgtracker.actions import add_candidate, ids_held, move
 from dgtracker.bulk import working_copy
 from dgtracker.date_input import parse_cell_date
 from dgtracker.errors import Refused
@@ -327,7 +327,7 @@ def apply_import(
     each: Walk = quietly,
 ) -> list[Candidate]:
     """Make the planned changes in memory; return the candidates added, in file order."""
-    taken = {candidate.id for candidate in record.candidates}
+    taken = ids_held(record)
     added = []
     for outcome in each(plan.outcomes, "Importing"):
         row = outcome.row

@@ -162,6 +162,9 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout |
             gc.enable()
     if record is None:
         raise InvalidRecord(str(path), problems)
+    from dgtracker.git_share import is_shared
+
+    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return record, layout
 
 

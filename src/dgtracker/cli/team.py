@@ -33,7 +33,7 @@ def merge_file(
     import sys
 
     from dgtracker import storage
-    from dgtracker.merge import merge
+    from dgtracker.merge import clash_says, merge
     from dgtracker.merge_erasure import driver_says
     from dgtracker.schema import record_from_data
 
@@ -43,6 +43,9 @@ def merge_file(
         # git gives an empty ancestor when both sides added the file
         sides.append(storage.parse_record_text(text, path) if text.strip() else ({}, None))
     merged = merge(sides[0][0], sides[1][0], sides[2][0])
+    if merged.clashes:  # two people under one id: never mixed, never renumbered
+        sys.stderr.write(clash_says(merged.clashes, ours) + "\n")
+        raise typer.Exit(1)
     record, problems = record_from_data(merged.data)
     if record is None:
         sys.stderr.write(
@@ -51,13 +54,6 @@ def merge_file(
         )
         raise typer.Exit(1)
     storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
-    if merged.renumbered:
-        pairs = [f"{old} → {new}" for old, new in merged.renumbered.items()]
-        more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
-        sys.stderr.write(
-            "dgtracker: ids given to two candidates on two copies; renumbered "
-            f"{', '.join(pairs[:5])}{more} (the old ids still find them).\n"
-        )
     for cid, dropped in merged.erased.items():  # ids, counts and actions: no personal data
         sys.stderr.write(driver_says(cid, dropped) + "\n")
     if merged.conflicts:
