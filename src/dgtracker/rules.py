@@ -20,7 +20,6 @@ from typing import Any
 
 from dgtracker.dates import EARLIEST, LATEST, out_of_range
 from dgtracker.model import (
-    ENTERS_STAGE,
     PERSONAL_FIELDS,
     RESERVE_STAGE,
     Action,
@@ -31,7 +30,7 @@ from dgtracker.model import (
     PanelRole,
     Stage,
     StageKind,
-    effective_history,
+    moves_that_stand,
 )
 from dgtracker.text import GLANCE_NAMES, problems_in_text, quick_text_check
 
@@ -262,11 +261,8 @@ def history_problem(stage: str, history: list[Event], settled: bool = True) -> s
             latest = at
     if not settled:
         return None
-    entered: str | None = None
-    for event in reversed(effective_history(history)):  # what an undo cancelled puts no
-        if event.action in ENTERS_STAGE and event.stage:  # one anywhere; the last move
-            entered = event.stage
-            break
+    stood = moves_that_stand(history)  # what an undo cancelled puts no one anywhere
+    entered = stood[-1].stage if stood else None
     if entered is not None and entered != stage:
         return f"stage is '{stage}', but the history's last move put them at '{entered}'"
     return None
@@ -302,10 +298,8 @@ def _reason_given(candidate: Candidate) -> bool:
     """The event that put the candidate at their stage gives a reason (or was purged)."""
     if any(event.action == Action.PURGED for event in candidate.history):
         return True
-    for event in reversed(effective_history(candidate.history)):
-        if event.action in ENTERS_STAGE and event.stage:  # as history_problem counts them
-            return event.stage == candidate.stage and bool(event.reason)
-    return False
+    stood = moves_that_stand(candidate.history)  # as history_problem counts them
+    return bool(stood) and stood[-1].stage == candidate.stage and bool(stood[-1].reason)
 
 
 Reader = Callable[[Any, Collection[str]], "tuple[Any, ...] | None"]
