@@ -465,3 +465,23 @@ def test_an_undone_move_is_not_a_stage_reached_anywhere(cli, tmp_path) -> None:
     rows = list(csv.DictReader(io.StringIO(cli.ok("export", "csv").lstrip("\ufeff"))))
     c002 = next(row for row in rows if row["id"] == "c002")
     assert c002["stage"] == "applied" and c002["reason"] == ""
+
+
+def test_check_refuses_a_move_dated_before_the_stage_it_leaves_as_move_does(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("move", "c001", "longlist", as_of="2026-02-05")
+    refused = cli("move", "c001", "shortlist", "--on", "2026-02-04", as_of="2026-02-09")
+    rule = "entered 'longlist' on Thu 5 Feb 2026; a move cannot be dated earlier (Wed 4 Feb 2026)"
+    assert refused.exit_code == 1 and f"c001 {rule}." in refused.output
+    cli.ok("move", "c001", "shortlist", "--on", "2026-02-05", as_of="2026-02-09")  # same day
+    assert "is valid" in cli.ok("check", as_of="2026-02-09")
+    # the same move dated a day earlier by hand: refused by check, and by every command
+    _hand_edit(
+        cli,
+        'on = 2026-02-05\nby = "tester"\naction = "moved"\nstage = "shortlist"',
+        'on = 2026-02-04\nby = "tester"\naction = "moved"\nstage = "shortlist"',
+    )
+    for command in (("check",), ("candidates",)):
+        result = cli(*command, as_of="2026-02-09")
+        assert result.exit_code == 3, (command, result.output)
+        assert f"history[2] is dated before the stage it leaves: they {rule}" in result.output

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
-from dgtracker.dates import EARLIEST, LATEST, out_of_range
+from dgtracker.dates import EARLIEST, LATEST, format_day, out_of_range
 from dgtracker.model import (
     PERSONAL_FIELDS,
     RESERVE_STAGE,
@@ -245,6 +246,29 @@ MERGE_CONFLICT = {
 CLOCK_SKEW = timedelta(days=1)
 
 
+def move_dated_too_early(left: str, entered: date | None, on: date) -> str | None:
+    """The one rule for a move's date, kept by `move` and by every check of a record: it is
+    not earlier than the day the candidate entered the stage it leaves (the same day is
+    fine; `--on` backdates a move that far and no further). What is wrong, or None."""
+    if entered is None or on >= entered:
+        return None
+    return (
+        f"entered '{left}' on {format_day(entered)}; "
+        f"a move cannot be dated earlier ({format_day(on)})"
+    )
+
+
+def _early_move(history: list[Event], stood: list[Event]) -> str | None:
+    """The first move that stands (of `stood`, from `history`) dated before the move that
+    stands before it."""
+    for before, event in pairwise(stood):
+        problem = move_dated_too_early(before.stage or "", before.on, event.on)
+        if problem is not None:
+            index = next(i for i, e in enumerate(history) if e is event)
+            return f"history[{index}] is dated before the stage it leaves: they {problem}"
+    return None
+
+
 def history_problem(stage: str, history: list[Event], settled: bool = True) -> str | None:
     """Why a candidate's history cannot be true, or None: entries are recorded in time
     order (within CLOCK_SKEW), and the stage is the one the last stage entry put them at
@@ -265,7 +289,7 @@ def history_problem(stage: str, history: list[Event], settled: bool = True) -> s
     entered = stood[-1].stage if stood else None
     if entered is not None and entered != stage:
         return f"stage is '{stage}', but the history's last move put them at '{entered}'"
-    return None
+    return _early_move(history, stood)
 
 
 def candidate_problems(
