@@ -7,6 +7,7 @@ Every clone is a folder in tmp_path; a bare repository there is the team's remot
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -100,14 +101,57 @@ def test_same_move_to_two_stages_is_a_conflict_resolved_by_command(
     out = b.ok("resolve", "c001", "--theirs", "--by", "bob")
     assert "kept 'shortlist'" in out
     assert data(bob)["candidates"][0]["stage"] == "shortlist"
-    last = data(bob)["candidates"][0]["history"][-1]  # the move kept, made again, last
-    assert (last["action"], last["stage"], last["from_stage"]) == ("moved", "shortlist", "applied")
+    *_, rejection, last = data(bob)["candidates"][0]["history"]  # the losing move undone
+    assert (rejection["stage"], rejection["by"]) == ("rejected", "bob")
+    assert (last["action"], last["undoes"], last["by"]) == ("undone", 2, "bob")
     assert last["reason"] == "Merge conflict on stage resolved: kept 'shortlist' (theirs)."
-    assert last["by"] == "bob"
     assert "conflicts" not in data(bob)
     assert "merge is complete" in out or git(bob, "status", "--porcelain").stdout == ""
     assert not (bob / ".git" / "MERGE_HEAD").exists()
     b.ok("check")
+    b.ok("sync")
+    a.ok("sync")
+    assert data(ada) == data(bob)
+
+
+def test_resolve_keeps_the_kept_moves_own_reason_and_the_route_shows_only_what_stands(
+    team: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    _, (ada, bob, _) = team
+    a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
+    a.ok("add-candidate", "Alice Able", "--by", "ada")
+    a.ok("sync")
+    b.ok("sync")
+    a.ok("move", "c001", "longlist", "--by", "ada")
+    a.ok("move", "c001", "shortlist", "--by", "ada")
+    b.ok("move", "c001", "withdrawn", "--reason", "Took a post", "--note", "Rang", "--by", "bob")
+    a.ok("sync")
+    assert b("sync").exit_code == 1
+    b.ok("resolve", "c001.stage", "--ours", "--by", "bob")
+    alice = data(bob)["candidates"][0]
+    assert alice["stage"] == "withdrawn"
+    moves = [e for e in alice["history"] if e["action"] == "moved"]
+    withdrawal = next(e for e in moves if e["stage"] == "withdrawn")
+    assert (withdrawal["reason"], withdrawal["note"], withdrawal["by"]) == (
+        "Took a post",
+        "Rang",
+        "bob",
+    )
+    undone = [e for e in alice["history"] if e["action"] == "undone"]
+    assert [alice["history"][e["undoes"]]["stage"] for e in undone] == ["longlist", "shortlist"]
+    assert {e["reason"] for e in undone} == {
+        "Merge conflict on stage resolved: kept 'withdrawn' (ours)."
+    }
+    assert "is valid" in b.ok("check")
+    # the route, the furthest stage and the reason are the kept side's, on every page
+    page = tmp_path / "commission.html"
+    b.ok("report", "--for", "commission", "-o", str(page))
+    row = next(line for line in page.read_text(encoding="utf-8").splitlines() if ">c001<" in line)
+    assert "<td>Applied</td><td>Withdrawn</td>" in row
+    assert "Applied → Withdrawn" in row and "Took a post" in row
+    assert "Shortlist" not in row and "Merge conflict" not in row
+    status = b.ok("status")
+    assert re.search(r"^ *Shortlist +0 +0 ", status, re.MULTILINE), status
     b.ok("sync")
     a.ok("sync")
     assert data(ada) == data(bob)

@@ -13,7 +13,9 @@ from typing import Any
 from dgtracker.errors import Refused
 from dgtracker.merge import SCHEDULE
 from dgtracker.merge_lists import step_into
+from dgtracker.model import RESERVE_STAGE, Action, Event, effective_history, stage_and_rank
 from dgtracker.model import MergeConflict as Conflict
+from dgtracker.serialise import event_data
 
 SIDES = ("ours", "theirs", "base")
 
@@ -70,7 +72,7 @@ def find(conflicts: list[Conflict], wanted: str) -> Conflict:
     raise Refused(f"No conflict '{wanted}'.", hint=f"Conflicts waiting: {ids}.")
 
 
-def record_move(
+def keep_move(
     data: dict[str, Any],
     conflict: Conflict,
     kept: Any,
@@ -80,27 +82,52 @@ def record_move(
     today: date,
     now: datetime,
 ) -> None:
-    """A stage chosen by `resolve`, as a move in the candidate's history: the history's
-    last move is then where they are (rules.history_problem), with the choice as reason."""
-    candidate = step_into(data, "candidates")
-    candidate = step_into(candidate, conflict.path[1])
+    """A stage chosen by `resolve`: the other side's moves since the stage both copies
+    had are undone, each by an `undone` entry that says the conflict was resolved. The
+    kept side's own move, with its own reason and note, is then the last move that stands
+    (where they are: rules.history_problem), and the losing moves reach no stage."""
+    candidate = step_into(step_into(data, "candidates"), conflict.path[1])
     history = candidate.setdefault("history", [])
-    days = [event.get("recorded") or event["on"] for event in history]
-    move = {
-        "at": max([now, *(event["at"] for event in history)]),
-        "on": max([today, *days]),
-        "by": by,
-        "action": "moved",
-        "stage": kept,
-        "from_stage": conflict.base,
-        "reason": f"Merge conflict on stage resolved: kept {shown(kept)} ({side}).",
-    }
-    # the place on the reserve list that came with the move kept: its latest one there
-    places = [e.get("rank") for e in history if e.get("stage") == kept and e.get("rank")]
+    events = [Event(**{**entry, "action": Action(entry["action"])}) for entry in history]
+    lost = conflict.theirs if side == "ours" else conflict.ours
+    why = f"Merge conflict on stage resolved: kept {shown(kept)} ({side})."
+    at = max([now, *(event.at for event in events)])
+    on = max([today, *(event.day for event in events)])
+    entries = [
+        Event(at=at, on=on, by=by, action=Action.UNDONE, undoes=index, reason=why)
+        for index in _losing_moves(events, lost, conflict.base)
+    ]
+    if entries:
+        entries[-1].stage, entries[-1].from_stage = kept, conflict.base
+    stage, rank = stage_and_rank([*events, *entries])
+    if stage != kept:  # the losing moves not found (a history edited by hand): made again
+        places = [e.rank for e in events if e.stage == kept and e.rank is not None]
+        rank = places[-1] if kept == RESERVE_STAGE and places else None
+        entries.append(Event(at, on, by, Action.MOVED, kept, conflict.base, reason=why, rank=rank))
     candidate.pop("rank", None)
-    if kept == "reserve" and places:
-        candidate["rank"] = move["rank"] = places[-1]
-    history.append(move)
+    if kept == RESERVE_STAGE and rank is not None:
+        candidate["rank"] = rank
+    history.extend({**event_data(entry), "action": entry.action.value} for entry in entries)
+
+
+def _losing_moves(events: list[Event], lost: Any, base: Any) -> list[int]:
+    """The places of the moves that stand and took the losing copy from `base` to `lost`,
+    found back from the latest: each leaves the stage the one after it entered (and that
+    copy's changes of place on the reserve list while there), earliest first."""
+    standing = {id(event) for event in effective_history(events)}
+    here, found = lost, []
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if here == base or here is None or event.action == Action.ADDED:
+            break
+        if id(event) not in standing or event.stage != here:
+            continue
+        if event.action == Action.MOVED:
+            found.append(index)
+            here = event.from_stage
+        elif event.action == Action.EDITED and event.rank is not None:
+            found.append(index)
+    return found[::-1]
 
 
 def settle(data: dict[str, Any], conflict: Conflict, side: str) -> Any:

@@ -97,8 +97,8 @@ def resolve(
         data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
         kept = conflicts.settle(data, conflict, side)
         stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
-        if stage_chosen:  # the move kept is made again, last, so the history says so
-            conflicts.record_move(
+        if stage_chosen:  # the losing moves undone: the move kept is the last that stands
+            conflicts.keep_move(
                 data, conflict, kept, side, by=change.by, today=change.today, now=change.now
             )
         settled, problems = record_from_data(data)
