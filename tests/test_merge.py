@@ -294,3 +294,45 @@ def test_an_erasure_leaves_alone_someone_added_in_the_same_second_by_the_same_pe
     merged = merge(base, *sides)
     assert [c["id"] for c in merged.conflicts] == ["c002.stage"]  # Ben's, kept
     assert not merged.erased  # Bob did not touch Ann
+
+
+def test_conflicts_are_told_as_the_tool_tells_days_and_name_only_the_marks_that_differ(
+    tmp_path,
+) -> None:
+    """A schedule at a time reads as `status` writes it; two sheets of marks that differ
+    in one mark name that mark alone, not both whole sheets (they ran to 900 characters)."""
+    from tests.conftest import Cli
+
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20")
+    base.ok("move", "c001", "interview")
+    base.ok("panel", "add", "Sam Lee")
+    evidence = "Set out a clear vision for data in care, with examples from two systems. " * 3
+    marks = {"transformation": 5, "data-strategy": 4, "big-picture": 5, "communicating": 5}
+    for side, when, leadership in (("ours", "2026-02-19 14:00", 6), ("theirs", "2026-02-20", 5)):
+        copy = Cli(tmp_path / f"{side}.toml")
+        copy.path.write_bytes(base.path.read_bytes())
+        copy.ok("milestone", "reschedule", "interviews", when, "--by", side)
+        sheet = [f"{c}={m}" for c, m in {**marks, "leadership": leadership}.items()]
+        copy.ok("score", "c001", "interview", *sheet, "--member", "Sam Lee", "--evidence", evidence)
+    ours = Cli(tmp_path / "ours.toml")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(tmp_path / "theirs.toml"))
+    assert merged.exit_code == 1, merged.output
+    lines = ours("check").output.splitlines()
+    schedule = next(line for line in lines if "conflict interviews.when" in line)
+    assert "the schedule of milestone interviews: Thu 19 Feb 2026 14:00 on one copy (by ours" in (
+        schedule
+    )
+    assert "against Fri 20 Feb 2026 on the other (by theirs" in schedule
+    assert "it was early March 2026 (1–10 Mar)" in schedule and "T14:00" not in schedule
+    sheet = next(line for line in lines if "conflict c001.marks.interview/Sam Lee" in line)
+    assert "Sam Lee's marks for c001 at interview: leadership 6 on one copy" in sheet
+    assert "against leadership 5 on the other" in sheet
+    assert "(keeps leadership 6) or --theirs (keeps leadership 5)" in sheet
+    assert "transformation" not in sheet and "examples" not in sheet and len(sheet) < 400
+    out = ours.ok("resolve", "c001.marks.interview/Sam Lee", "--theirs")
+    assert out.startswith("Resolved c001.marks.interview/Sam Lee: kept leadership 5 (theirs).")
+    note = ours.candidate("c001")["history"][-1]["note"]
+    assert note == "Merge conflict on marks resolved: kept leadership 5 (theirs)."
+    assert "kept Fri 20 Feb 2026 (theirs)" in ours.ok("resolve", "interviews.when", "--theirs")

@@ -94,7 +94,8 @@ def test_same_move_to_two_stages_is_a_conflict_resolved_by_command(
     assert "dgtracker resolve c001.stage --ours" in result.output
     checked = b("check")
     assert checked.exit_code == 1
-    assert "'rejected' (by bob" in checked.output and "'shortlist' (by ada" in checked.output
+    assert "c001's stage: 'rejected' on one copy (by bob, on " in checked.output
+    assert "'shortlist' on the other (by ada, on " in checked.output
     assert "it was 'applied'" in checked.output
     moves = [e for e in data(bob)["candidates"][0]["history"] if e["action"] == "moved"]
     assert {m["stage"] for m in moves} == {"shortlist", "rejected"}  # nothing lost meanwhile
@@ -167,8 +168,8 @@ def test_two_reschedules_of_one_milestone_conflict_and_resolve(
     a.ok("sync")
     assert b("sync").exit_code == 1
     checked = b("check").output
-    assert "conflict sift.when" in checked and "tbc true" in checked  # it was tbc
-    assert "date 2026-02-16" in checked and "start 2026-02-16, end 2026-02-22" in checked
+    assert "conflict sift.when" in checked and "it was to be confirmed" in checked
+    assert "Mon 16 Feb 2026" in checked and "w/c 16 February 2026 (16–22 Feb)" in checked
     b.ok("resolve", "sift", "--ours")
     sift = next(m for m in data(bob)["milestones"] if m["id"] == "sift")
     assert (sift["start"].isoformat(), sift["end"].isoformat()) == ("2026-02-16", "2026-02-22")
