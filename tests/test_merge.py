@@ -336,3 +336,30 @@ def test_conflicts_are_told_as_the_tool_tells_days_and_name_only_the_marks_that_
     note = ours.candidate("c001")["history"][-1]["note"]
     assert note == "Merge conflict on marks resolved: kept leadership 5 (theirs)."
     assert "kept Fri 20 Feb 2026 (theirs)" in ours.ok("resolve", "interviews.when", "--theirs")
+
+
+def test_the_same_move_made_on_two_copies_one_backdated_merges_and_keeps_the_dating_rule(
+    tmp_path,
+) -> None:
+    """Both copies move c001 to the longlist, one dated back with --on: the merged history
+    holds both moves from 'applied' (neither leaves the stage the other entered), and the
+    record keeps the rule that a move is never dated before the stage it leaves."""
+    from tests.conftest import Cli
+
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init", as_of="2026-02-01")
+    base.ok("add-candidate", "Ada Lovelace", as_of="2026-02-01")
+    for side, on, hour in (("ours", "2026-02-10", "10"), ("theirs", "2026-02-05", "11")):
+        copy = Cli(tmp_path / f"{side}.toml")
+        copy.path.write_bytes(base.path.read_bytes())
+        copy.ok("move", "c001", "longlist", "--on", on, "--by", side, as_of="2026-02-11")
+        text = copy.path.read_text(encoding="utf-8")  # recorded in this order, an hour apart
+        head, _, tail = text.rpartition("\nat = ")
+        moment = f"2099-01-01 {hour}:00:00+00:00"
+        copy.path.write_text(f"{head}\nat = {moment}{tail[tail.index(chr(10)) :]}", "utf-8")
+    ours = Cli(tmp_path / "ours.toml")
+    theirs = str(tmp_path / "theirs.toml")
+    assert ours("merge-file", str(base.path), str(ours.path), theirs).exit_code == 0
+    assert "is valid" in ours.ok("check", as_of="2026-02-11")
+    moves = [(e["by"], e["on"].isoformat()) for e in ours.candidate("c001")["history"][1:]]
+    assert moves == [("ours", "2026-02-10"), ("theirs", "2026-02-05")]

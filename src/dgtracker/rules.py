@@ -260,8 +260,12 @@ def move_dated_too_early(left: str, entered: date | None, on: date) -> str | Non
 
 def _early_move(history: list[Event], stood: list[Event]) -> str | None:
     """The first move that stands (of `stood`, from `history`) dated before the move that
-    stands before it."""
+    stands before it, when it leaves the stage that one entered. Two copies that both made
+    one move (one of them backdated) leave two moves from the same stage, merged in the
+    order they were recorded: the second does not leave the stage the first entered."""
     for before, event in pairwise(stood):
+        if event.from_stage not in (None, before.stage):
+            continue
         problem = move_dated_too_early(before.stage or "", before.on, event.on)
         if problem is not None:
             index = next(i for i, e in enumerate(history) if e is event)
