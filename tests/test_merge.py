@@ -363,3 +363,39 @@ def test_the_same_move_made_on_two_copies_one_backdated_merges_and_keeps_the_dat
     assert "is valid" in ours.ok("check", as_of="2026-02-11")
     moves = [(e["by"], e["on"].isoformat()) for e in ours.candidate("c001")["history"][1:]]
     assert moves == [("ours", "2026-02-10"), ("theirs", "2026-02-05")]
+
+
+def test_resolving_a_stage_keeps_the_place_on_the_list_that_came_with_the_side_kept(
+    tmp_path,
+) -> None:
+    """One copy puts c001 on the reserve list and then moves them up a place; the other
+    rejects them. Kept, the list gives the latest place; rejected, both the move and the
+    new place are undone, and the route never touches the list."""
+    from tests.conftest import Cli
+
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Ada Lovelace")
+    base.ok("move", "c001", "interview")
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        copy.path.write_bytes(base.path.read_bytes())
+    ours.ok("move", "c001", "reserve", "--rank", "2", "--reason", "Appointable")
+    ours.ok("move", "c001", "reserve", "--rank", "1")
+    theirs.ok("move", "c001", "rejected", "--reason", "Below the bar")
+    for side, stage, rank in (("--ours", "reserve", 1), ("--theirs", "rejected", None)):
+        copy = Cli(tmp_path / f"merged{side}.toml")
+        copy.path.write_bytes(ours.path.read_bytes())
+        merged = copy("merge-file", str(base.path), str(copy.path), str(theirs.path))
+        assert merged.exit_code == 1, merged.output
+        copy.ok("resolve", "c001.stage", side)
+        c001 = copy.candidate("c001")
+        assert (c001["stage"], c001.get("rank")) == (stage, rank)
+        assert "is valid" in copy.ok("check")
+        row = next(
+            line
+            for line in copy.ok("report", "--for", "commission").splitlines()
+            if ">c001<" in line
+        )
+        other = "Not progressed" if stage == "reserve" else "Reserve list"
+        assert other not in row and ("Below the bar" in row) == (stage == "rejected")
