@@ -144,6 +144,11 @@ def test_resolve_keeps_the_kept_moves_own_reason_and_the_route_shows_only_what_s
         "Merge conflict on stage resolved: kept 'withdrawn' (ours)."
     }
     assert "is valid" in b.ok("check")
+    shown = b.ok("show", "c001")
+    lines = shown.splitlines()  # the two losing moves marked undone, the one kept not
+    assert shown.count("(undone)") == 2
+    kept = next(i for i, line in enumerate(lines) if "Applied → Withdrawn" in line)
+    assert "(undone)" not in lines[kept] + lines[kept + 1]
     # the route, the furthest stage and the reason are the kept side's, on every page
     page = tmp_path / "commission.html"
     b.ok("report", "--for", "commission", "-o", str(page))

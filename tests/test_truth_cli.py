@@ -436,6 +436,10 @@ def test_an_undone_move_is_not_a_stage_reached_anywhere(cli, tmp_path) -> None:
     cli.ok("undo", "c002", "--reason", "wrong person")
     cli.ok("move", "c003", "longlist", "--reinstate", "--reason", "Came back")
     cli.ok("undo", "c003", "--reason", "a mistake")
+    # show keeps the history, and says which move stands
+    shown = cli.ok("show", "c001")
+    assert "Applied → Final interview (undone)" in shown
+    assert "Applied → Withdrawn " in shown and "Withdrawn (undone)" not in shown
     # the status funnel
     status = cli.ok("status")
     assert _reached(status, "Applied") == "3"
