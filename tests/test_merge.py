@@ -348,3 +348,108 @@ def test_no_merge_ever_changes_an_id(
         expected = {cid: born for side in sides for cid, born in _births(side).items()}
         assert _births(merged.data) == expected
         assert not [c for c in merged.data["candidates"] if "aliases" in c]
+
+
+def test_conflicts_are_told_as_the_tool_tells_days_and_name_only_the_marks_that_differ(
+    tmp_path,
+) -> None:
+    """A schedule at a time reads as `status` writes it; two sheets of marks that differ
+    in one mark name that mark alone, not both whole sheets (they ran to 900 characters)."""
+    from tests.conftest import Cli
+
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20")
+    base.ok("move", "c001", "interview")
+    base.ok("panel", "add", "Sam Lee")
+    evidence = "Set out a clear vision for data in care, with examples from two systems. " * 3
+    marks = {"transformation": 5, "data-strategy": 4, "big-picture": 5, "communicating": 5}
+    for side, when, leadership in (("ours", "2026-02-19 14:00", 6), ("theirs", "2026-02-20", 5)):
+        copy = Cli(tmp_path / f"{side}.toml")
+        copy.path.write_bytes(base.path.read_bytes())
+        copy.ok("milestone", "reschedule", "interviews", when, "--by", side)
+        sheet = [f"{c}={m}" for c, m in {**marks, "leadership": leadership}.items()]
+        copy.ok("score", "c001", "interview", *sheet, "--member", "Sam Lee", "--evidence", evidence)
+    ours = Cli(tmp_path / "ours.toml")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(tmp_path / "theirs.toml"))
+    assert merged.exit_code == 1, merged.output
+    lines = ours("check").output.splitlines()
+    schedule = next(line for line in lines if "conflict interviews.when" in line)
+    assert "the schedule of milestone interviews: Thu 19 Feb 2026 14:00 on one copy (by ours" in (
+        schedule
+    )
+    assert "against Fri 20 Feb 2026 on the other (by theirs" in schedule
+    assert "it was early March 2026 (1–10 Mar)" in schedule and "T14:00" not in schedule
+    sheet = next(line for line in lines if "conflict c001.marks.interview/Sam Lee" in line)
+    assert "Sam Lee's marks for c001 at interview: leadership 6 on one copy" in sheet
+    assert "against leadership 5 on the other" in sheet
+    assert "(keeps leadership 6) or --theirs (keeps leadership 5)" in sheet
+    assert "transformation" not in sheet and "examples" not in sheet and len(sheet) < 400
+    out = ours.ok("resolve", "c001.marks.interview/Sam Lee", "--theirs")
+    assert out.startswith("Resolved c001.marks.interview/Sam Lee: kept leadership 5 (theirs).")
+    note = ours.candidate("c001")["history"][-1]["note"]
+    assert note == "Merge conflict on marks resolved: kept leadership 5 (theirs)."
+    assert "kept Fri 20 Feb 2026 (theirs)" in ours.ok("resolve", "interviews.when", "--theirs")
+
+
+def test_the_same_move_made_on_two_copies_one_backdated_merges_and_keeps_the_dating_rule(
+    tmp_path,
+) -> None:
+    """Both copies move c001 to the longlist, one dated back with --on: the merged history
+    holds both moves from 'applied' (neither leaves the stage the other entered), and the
+    record keeps the rule that a move is never dated before the stage it leaves."""
+    from tests.conftest import Cli
+
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init", as_of="2026-02-01")
+    base.ok("add-candidate", "Ada Lovelace", as_of="2026-02-01")
+    for side, on, hour in (("ours", "2026-02-10", "10"), ("theirs", "2026-02-05", "11")):
+        copy = Cli(tmp_path / f"{side}.toml")
+        copy.path.write_bytes(base.path.read_bytes())
+        copy.ok("move", "c001", "longlist", "--on", on, "--by", side, as_of="2026-02-11")
+        text = copy.path.read_text(encoding="utf-8")  # recorded in this order, an hour apart
+        head, _, tail = text.rpartition("\nat = ")
+        moment = f"2099-01-01 {hour}:00:00+00:00"
+        copy.path.write_text(f"{head}\nat = {moment}{tail[tail.index(chr(10)) :]}", "utf-8")
+    ours = Cli(tmp_path / "ours.toml")
+    theirs = str(tmp_path / "theirs.toml")
+    assert ours("merge-file", str(base.path), str(ours.path), theirs).exit_code == 0
+    assert "is valid" in ours.ok("check", as_of="2026-02-11")
+    moves = [(e["by"], e["on"].isoformat()) for e in ours.candidate("c001")["history"][1:]]
+    assert moves == [("ours", "2026-02-10"), ("theirs", "2026-02-05")]
+
+
+def test_resolving_a_stage_keeps_the_place_on_the_list_that_came_with_the_side_kept(
+    tmp_path,
+) -> None:
+    """One copy puts c001 on the reserve list and then moves them up a place; the other
+    rejects them. Kept, the list gives the latest place; rejected, both the move and the
+    new place are undone, and the route never touches the list."""
+    from tests.conftest import Cli
+
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Ada Lovelace")
+    base.ok("move", "c001", "interview")
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        copy.path.write_bytes(base.path.read_bytes())
+    ours.ok("move", "c001", "reserve", "--rank", "2", "--reason", "Appointable")
+    ours.ok("move", "c001", "reserve", "--rank", "1")
+    theirs.ok("move", "c001", "rejected", "--reason", "Below the bar")
+    for side, stage, rank in (("--ours", "reserve", 1), ("--theirs", "rejected", None)):
+        copy = Cli(tmp_path / f"merged{side}.toml")
+        copy.path.write_bytes(ours.path.read_bytes())
+        merged = copy("merge-file", str(base.path), str(copy.path), str(theirs.path))
+        assert merged.exit_code == 1, merged.output
+        copy.ok("resolve", "c001.stage", side)
+        c001 = copy.candidate("c001")
+        assert (c001["stage"], c001.get("rank")) == (stage, rank)
+        assert "is valid" in copy.ok("check")
+        row = next(
+            line
+            for line in copy.ok("report", "--for", "commission").splitlines()
+            if ">c001<" in line
+        )
+        other = "Not progressed" if stage == "reserve" else "Reserve list"
+        assert other not in row and ("Below the bar" in row) == (stage == "rejected")

@@ -167,9 +167,8 @@ def test_any_change_saves_the_same_bytes_as_writing_the_whole_record(
             chosen.rank = None
             latest = max([event.at for event in chosen.history], default=None)
             moment = latest or datetime(2026, 2, 2, tzinfo=UTC)
-            chosen.history.append(
-                Event(moment, date(2026, 2, 2), "tester", Action.MOVED, chosen.stage)
-            )
+            on = max(date(2026, 2, 2), chosen.stage_since() or date.min)  # not before it
+            chosen.history.append(Event(moment, on, "tester", Action.MOVED, chosen.stage))
         else:
             loaded.candidates.remove(chosen)
     storage.save(path, loaded, layout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import string
 import tomllib
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -104,12 +105,16 @@ def records(draw: st.DrawFn) -> Record:
     count = draw(st.integers(0, 5))
     candidates = []
     for index in range(count):
-        # A history that can be true: in time order, the stage the last one entered, a
-        # reason where that stage needs one, a place in merit order only on the list.
+        # A history that can be true: in time order, no move dated before the one before
+        # it, the stage the last one entered, a reason where that stage needs one, a place
+        # in merit order only on the list.
         history = draw(st.lists(events, max_size=4))
         history.append(Event(**{**_fields(draw(events)), "action": "moved", "stage": "applied"}))
         history.sort(key=lambda event: event.at)
-        last = [e for e in history if e.action in ENTERS_STAGE and e.stage][-1]
+        entering = [e for e in history if e.action in ENTERS_STAGE and e.stage]
+        for before, event in itertools.pairwise(entering):
+            event.on = max(event.on, before.on)
+        last = entering[-1]
         if last.stage in NEEDS_REASON and not last.reason:
             last.reason = "why"
         candidates.append(

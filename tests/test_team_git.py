@@ -104,21 +104,70 @@ def test_same_move_to_two_stages_is_a_conflict_resolved_by_command(
     assert f"dgtracker resolve {cid}.stage --ours" in result.output
     checked = b("check")
     assert checked.exit_code == 1
-    assert "'rejected' (by bob" in checked.output and "'shortlist' (by ada" in checked.output
+    assert f"{cid}'s stage: 'rejected' on one copy (by bob, on " in checked.output
+    assert "'shortlist' on the other (by ada, on " in checked.output
     assert "it was 'applied'" in checked.output
     moves = [e for e in data(bob)["candidates"][0]["history"] if e["action"] == "moved"]
     assert {m["stage"] for m in moves} == {"shortlist", "rejected"}  # nothing lost meanwhile
     out = b.ok("resolve", cid, "--theirs", "--by", "bob")
     assert "kept 'shortlist'" in out
     assert data(bob)["candidates"][0]["stage"] == "shortlist"
-    last = data(bob)["candidates"][0]["history"][-1]  # the move kept, made again, last
-    assert (last["action"], last["stage"], last["from_stage"]) == ("moved", "shortlist", "applied")
+    *_, rejection, last = data(bob)["candidates"][0]["history"]  # the losing move undone
+    assert (rejection["stage"], rejection["by"]) == ("rejected", "bob")
+    assert (last["action"], last["undoes"], last["by"]) == ("undone", 2, "bob")
     assert last["reason"] == "Merge conflict on stage resolved: kept 'shortlist' (theirs)."
-    assert last["by"] == "bob"
     assert "conflicts" not in data(bob)
     assert "merge is complete" in out or git(bob, "status", "--porcelain").stdout == ""
     assert not (bob / ".git" / "MERGE_HEAD").exists()
     b.ok("check")
+    b.ok("sync")
+    a.ok("sync")
+    assert data(ada) == data(bob)
+
+
+def test_resolve_keeps_the_kept_moves_own_reason_and_the_route_shows_only_what_stands(
+    team: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    _, (ada, bob, _) = team
+    a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
+    cid = a.ok("add-candidate", "Alice Able", "--by", "ada").strip()
+    a.ok("sync")
+    b.ok("sync")
+    a.ok("move", cid, "longlist", "--by", "ada")
+    a.ok("move", cid, "shortlist", "--by", "ada")
+    b.ok("move", cid, "withdrawn", "--reason", "Took a post", "--note", "Rang", "--by", "bob")
+    a.ok("sync")
+    assert b("sync").exit_code == 1
+    b.ok("resolve", f"{cid}.stage", "--ours", "--by", "bob")
+    alice = data(bob)["candidates"][0]
+    assert alice["stage"] == "withdrawn"
+    moves = [e for e in alice["history"] if e["action"] == "moved"]
+    withdrawal = next(e for e in moves if e["stage"] == "withdrawn")
+    assert (withdrawal["reason"], withdrawal["note"], withdrawal["by"]) == (
+        "Took a post",
+        "Rang",
+        "bob",
+    )
+    undone = [e for e in alice["history"] if e["action"] == "undone"]
+    assert [alice["history"][e["undoes"]]["stage"] for e in undone] == ["longlist", "shortlist"]
+    assert {e["reason"] for e in undone} == {
+        "Merge conflict on stage resolved: kept 'withdrawn' (ours)."
+    }
+    assert "is valid" in b.ok("check")
+    shown = b.ok("show", cid)
+    lines = shown.splitlines()  # the two losing moves marked undone, the one kept not
+    assert shown.count("(undone)") == 2
+    kept = next(i for i, line in enumerate(lines) if "Applied → Withdrawn" in line)
+    assert "(undone)" not in lines[kept] + lines[kept + 1]
+    # the route, the furthest stage and the reason are the kept side's, on every page
+    page = tmp_path / "commission.html"
+    b.ok("report", "--for", "commission", "-o", str(page))
+    row = next(line for line in page.read_text(encoding="utf-8").splitlines() if f">{cid}<" in line)
+    assert "<td>Applied</td><td>Withdrawn</td>" in row
+    assert "Applied → Withdrawn" in row and "Took a post" in row
+    assert "Shortlist" not in row and "Merge conflict" not in row
+    status = b.ok("status")
+    assert re.search(r"^ *Shortlist +0 +0 ", status, re.MULTILINE), status
     b.ok("sync")
     a.ok("sync")
     assert data(ada) == data(bob)
@@ -134,8 +183,8 @@ def test_two_reschedules_of_one_milestone_conflict_and_resolve(
     a.ok("sync")
     assert b("sync").exit_code == 1
     checked = b("check").output
-    assert "conflict sift.when" in checked and "tbc true" in checked  # it was tbc
-    assert "date 2026-02-16" in checked and "start 2026-02-16, end 2026-02-22" in checked
+    assert "conflict sift.when" in checked and "it was to be confirmed" in checked
+    assert "Mon 16 Feb 2026" in checked and "w/c 16 February 2026 (16–22 Feb)" in checked
     b.ok("resolve", "sift", "--ours")
     sift = next(m for m in data(bob)["milestones"] if m["id"] == "sift")
     assert (sift["start"].isoformat(), sift["end"].isoformat()) == ("2026-02-16", "2026-02-22")

@@ -3,7 +3,10 @@ on every path, corrections that leave a trace, and the record as it stood on any
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 
 import pytest
 
@@ -408,3 +411,81 @@ def test_a_change_cannot_be_written_before_the_changes_the_record_holds(cli) -> 
     assert "already holds changes made on Sun 1 Mar 2026" in result.output
     assert cli.path.read_bytes() == before
     cli.ok("move", "c001", "longlist", as_of="2026-03-01")  # the same day is fine
+
+
+# --- issue 22, finding 8: the smaller truths ----------------------------------------
+
+
+def _reached(status: str, title: str) -> str:
+    """The Reached column of one stage's row in `status`'s pipeline table."""
+    pipeline = status[status.index("Pipeline") :]
+    found = re.search(rf"^ *{re.escape(title)} +\d+ +(\d+)", pipeline, re.MULTILINE)
+    assert found, (title, pipeline)
+    return found.group(1)
+
+
+def test_an_undone_move_is_not_a_stage_reached_anywhere(cli, tmp_path) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", as_of="2026-01-20")
+    cli.ok("add-candidate", "Grace Hopper", as_of="2026-01-20")
+    cli.ok("add-candidate", "Mary Somerville", as_of="2026-01-20")
+    cli.ok("move", "c003", "withdrawn", "--reason", "Took a post", as_of="2026-01-26")
+    cli.ok("move", "c001", "interview")
+    cli.ok("undo", "c001", "--reason", "wrong person")
+    cli.ok("move", "c001", "withdrawn", "--reason", "Took a post")
+    cli.ok("move", "c002", "rejected", "--reason", "Not enough evidence")
+    cli.ok("undo", "c002", "--reason", "wrong person")
+    cli.ok("move", "c003", "longlist", "--reinstate", "--reason", "Came back")
+    cli.ok("undo", "c003", "--reason", "a mistake")
+    # show keeps the history, and says which move stands
+    shown = cli.ok("show", "c001")
+    assert "Applied → Final interview (undone)" in shown
+    assert "Applied → Withdrawn " in shown and "Withdrawn (undone)" not in shown
+    # the status funnel
+    status = cli.ok("status")
+    assert _reached(status, "Applied") == "3"
+    assert _reached(status, "Longlist (sift)") == "0"
+    assert _reached(status, "Final interview") == "0"
+    # the report's funnel
+    page = tmp_path / "panel.html"
+    cli.ok("report", "-o", str(page))
+    assert "Final interview: 0 reached" in page.read_text(encoding="utf-8")
+    # the Commission page: furthest stage, route and reason
+    commission = tmp_path / "commission.html"
+    cli.ok("report", "--for", "commission", "-o", str(commission))
+    row = next(
+        line for line in commission.read_text(encoding="utf-8").splitlines() if ">c001<" in line
+    )
+    assert "<td>Applied</td><td>Withdrawn</td>" in row and "Applied → Withdrawn" in row
+    assert "Final interview" not in row
+    row = next(
+        line for line in commission.read_text(encoding="utf-8").splitlines() if ">c003<" in line
+    )
+    assert '<td>Withdrawn</td><td class="d">Mon 26 Jan 2026</td>' in row
+    assert "Took a post" in row and "Came back" not in row and "Longlist" not in row
+    # the panel's marks need the stage reached
+    result = cli("score", "c001", "interview", "leadership=6", "--agreed")
+    assert result.exit_code == 1 and "has not reached 'interview'" in result.output
+    # an export's reason is the one for the stage they are at (none: back at Applied)
+    rows = list(csv.DictReader(io.StringIO(cli.ok("export", "csv").lstrip("\ufeff"))))
+    c002 = next(row for row in rows if row["id"] == "c002")
+    assert c002["stage"] == "applied" and c002["reason"] == ""
+
+
+def test_check_refuses_a_move_dated_before_the_stage_it_leaves_as_move_does(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("move", "c001", "longlist", as_of="2026-02-05")
+    refused = cli("move", "c001", "shortlist", "--on", "2026-02-04", as_of="2026-02-09")
+    rule = "entered 'longlist' on Thu 5 Feb 2026; a move cannot be dated earlier (Wed 4 Feb 2026)"
+    assert refused.exit_code == 1 and f"c001 {rule}." in refused.output
+    cli.ok("move", "c001", "shortlist", "--on", "2026-02-05", as_of="2026-02-09")  # same day
+    assert "is valid" in cli.ok("check", as_of="2026-02-09")
+    # the same move dated a day earlier by hand: refused by check, and by every command
+    _hand_edit(
+        cli,
+        'on = 2026-02-05\nby = "tester"\naction = "moved"\nstage = "shortlist"',
+        'on = 2026-02-04\nby = "tester"\naction = "moved"\nstage = "shortlist"',
+    )
+    for command in (("check",), ("candidates",)):
+        result = cli(*command, as_of="2026-02-09")
+        assert result.exit_code == 3, (command, result.output)
+        assert f"history[2] is dated before the stage it leaves: they {rule}" in result.output

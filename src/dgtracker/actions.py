@@ -24,6 +24,7 @@ from dgtracker.model import (
     StageKind,
     candidate_id,
 )
+from dgtracker.rules import move_dated_too_early
 
 
 def _suggest(wanted: str, known: Iterable[str]) -> str | None:
@@ -231,12 +232,9 @@ def move(
             f"{candidate.id} is at '{current.id}', an outcome; moving them on reinstates them.",
             hint="Add --reinstate to confirm (and --reason to say why).",
         )
-    since = candidate.stage_since()
-    if since is not None and on < since:
-        raise Refused(
-            f"{candidate.id} entered '{candidate.stage}' on {format_day(since)}; "
-            f"a move cannot be dated earlier ({format_day(on)}).",
-        )
+    too_early = move_dated_too_early(candidate.stage, candidate.stage_since(), on)
+    if too_early is not None:
+        raise Refused(f"{candidate.id} {too_early}.")
     candidate.history.append(
         Event(
             at=now,

@@ -14,13 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dgtracker.model import (
-    ENTERS_STAGE,
-    Candidate,
-    Criterion,
-    Record,
-    StageKind,
-)
+from dgtracker.model import Candidate, Criterion, Record, StageKind, moves_that_stand
 
 MODERATE_SPREAD = 2
 
@@ -70,7 +64,7 @@ class _Progress:
         there = self.there
         if candidate.stage in there:
             return True
-        return any(e.stage in there for e in candidate.history if e.action in ENTERS_STAGE)
+        return any(e.stage in there for e in moves_that_stand(candidate.history))
 
 
 def default_assessment(record: Record) -> str | None:

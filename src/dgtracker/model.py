@@ -172,6 +172,13 @@ def effective_history(history: list[Event]) -> list[Event]:
     ]
 
 
+def moves_that_stand(history: list[Event]) -> list[Event]:
+    """The events in force that put the candidate at a stage, in order: the stages they
+    reached. A move an undo cancelled reached nothing; every route, funnel and "furthest
+    stage" counts from these alone."""
+    return [e for e in effective_history(history) if e.action in ENTERS_STAGE and e.stage]
+
+
 def stage_and_rank(history: list[Event]) -> tuple[str | None, int | None]:
     """Where the events in force put the candidate, and their place on the reserve list."""
     stage = rank = None
@@ -231,10 +238,8 @@ class Candidate:
 
     def stage_since(self) -> date | None:
         """The day the candidate entered the current stage."""
-        for event in reversed(effective_history(self.history)):
-            if event.action in ENTERS_STAGE:
-                return event.on
-        return self.applied
+        stood = moves_that_stand(self.history)
+        return stood[-1].on if stood else self.applied
 
 
 @dataclass(slots=True)

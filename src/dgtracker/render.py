@@ -19,7 +19,7 @@ from rich.text import Text
 from dgtracker.console import list_width, print_list, say
 from dgtracker.dates import format_day, format_when
 from dgtracker.list_layout import Column, lay_out
-from dgtracker.model import Action, Candidate, Record, StageKind
+from dgtracker.model import Action, Candidate, Record, StageKind, moves_that_stand
 from dgtracker.text import visible
 from dgtracker.views import (
     DONE,
@@ -233,10 +233,13 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
     history.add_column("What", ratio=2, overflow="fold")
     history.add_column("By", overflow="fold")
     history.add_column("Note / reason", ratio=3, overflow="fold")
+    standing = {id(event) for event in moves_that_stand(candidate.history)}
     for event in candidate.history:
         if event.action == Action.MOVED:
             before = stage_title(record, event.from_stage or "")
             what = f"{before} → {stage_title(record, event.stage or '')}"
+            if id(event) not in standing:  # kept in the history; no stage reached
+                what += " (undone)"
         elif event.action == Action.ADDED:
             what = f"added at {stage_title(record, event.stage or '')}"
         elif event.action == Action.UNDONE and event.undoes is not None:

@@ -15,7 +15,6 @@ from datetime import date
 
 from dgtracker.dates import When, format_when
 from dgtracker.model import (
-    ENTERS_STAGE,
     RESERVE_STAGE,
     Action,
     Candidate,
@@ -23,6 +22,7 @@ from dgtracker.model import (
     MilestoneChangeKind,
     Record,
     StageKind,
+    moves_that_stand,
 )
 from dgtracker.views import DONE, OVERDUE, TBC, milestone_state, stage_title
 
@@ -155,8 +155,9 @@ class FunnelStage:
 
 
 def _path(candidate: Candidate) -> list[str]:
-    """The stages the candidate entered, in order (from the history, else the stage now)."""
-    stages = [e.stage for e in candidate.history if e.action in ENTERS_STAGE and e.stage]
+    """The stages the candidate entered, in order (from the moves that stand, else the
+    stage now)."""
+    stages = [e.stage for e in moves_that_stand(candidate.history) if e.stage]
     if not stages or stages[-1] != candidate.stage:
         stages.append(candidate.stage)
     return stages
@@ -169,14 +170,11 @@ def funnel(record: Record) -> list[FunnelStage]:
     position = {stage.id: i for i, stage in enumerate(order)}
     rows = [FunnelStage(stage.id, stage.title) for stage in order]
     furthest_count = [0] * (len(order) + 1)  # index 0: reached none of them
-    entering = (Action.ADDED, Action.MOVED)  # compared by identity: run for every event
     for candidate in record.candidates:
         furthest = position.get(candidate.stage, -1)
-        for event in candidate.history:
-            action = event.action
-            if action is entering[0] or action is entering[1]:
-                at = position.get(event.stage, -1) if event.stage else -1
-                furthest = at if at > furthest else furthest
+        for event in moves_that_stand(candidate.history):
+            at = position.get(event.stage or "", -1)
+            furthest = at if at > furthest else furthest
         furthest_count[furthest + 1] += 1
         here = position.get(candidate.stage)
         if here is not None:
@@ -197,10 +195,8 @@ def funnel(record: Record) -> list[FunnelStage]:
 
 def leaving_reason(candidate: Candidate) -> str | None:
     """The reason given when the candidate entered the stage they are at now."""
-    for event in reversed(candidate.history):
-        if event.action in ENTERS_STAGE:
-            return event.reason
-    return None
+    stood = moves_that_stand(candidate.history)
+    return stood[-1].reason if stood else None
 
 
 def furthest_stage(record: Record, candidate: Candidate) -> str:

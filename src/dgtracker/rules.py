@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
-from dgtracker.dates import EARLIEST, LATEST, out_of_range
+from dgtracker.dates import EARLIEST, LATEST, format_day, out_of_range
 from dgtracker.model import (
-    ENTERS_STAGE,
     PERSONAL_FIELDS,
     RESERVE_STAGE,
     Action,
@@ -31,7 +31,7 @@ from dgtracker.model import (
     PanelRole,
     Stage,
     StageKind,
-    effective_history,
+    moves_that_stand,
 )
 from dgtracker.text import GLANCE_NAMES, problems_in_text, quick_text_check
 
@@ -246,6 +246,33 @@ MERGE_CONFLICT = {
 CLOCK_SKEW = timedelta(days=1)
 
 
+def move_dated_too_early(left: str, entered: date | None, on: date) -> str | None:
+    """The one rule for a move's date, kept by `move` and by every check of a record: it is
+    not earlier than the day the candidate entered the stage it leaves (the same day is
+    fine; `--on` backdates a move that far and no further). What is wrong, or None."""
+    if entered is None or on >= entered:
+        return None
+    return (
+        f"entered '{left}' on {format_day(entered)}; "
+        f"a move cannot be dated earlier ({format_day(on)})"
+    )
+
+
+def _early_move(history: list[Event], stood: list[Event]) -> str | None:
+    """The first move that stands (of `stood`, from `history`) dated before the move that
+    stands before it, when it leaves the stage that one entered. Two copies that both made
+    one move (one of them backdated) leave two moves from the same stage, merged in the
+    order they were recorded: the second does not leave the stage the first entered."""
+    for before, event in pairwise(stood):
+        if event.from_stage not in (None, before.stage):
+            continue
+        problem = move_dated_too_early(before.stage or "", before.on, event.on)
+        if problem is not None:
+            index = next(i for i, e in enumerate(history) if e is event)
+            return f"history[{index}] is dated before the stage it leaves: they {problem}"
+    return None
+
+
 def history_problem(stage: str, history: list[Event], settled: bool = True) -> str | None:
     """Why a candidate's history cannot be true, or None: entries are recorded in time
     order (within CLOCK_SKEW), and the stage is the one the last stage entry put them at
@@ -262,14 +289,11 @@ def history_problem(stage: str, history: list[Event], settled: bool = True) -> s
             latest = at
     if not settled:
         return None
-    entered: str | None = None
-    for event in reversed(effective_history(history)):  # what an undo cancelled puts no
-        if event.action in ENTERS_STAGE and event.stage:  # one anywhere; the last move
-            entered = event.stage
-            break
+    stood = moves_that_stand(history)  # what an undo cancelled puts no one anywhere
+    entered = stood[-1].stage if stood else None
     if entered is not None and entered != stage:
         return f"stage is '{stage}', but the history's last move put them at '{entered}'"
-    return None
+    return _early_move(history, stood)
 
 
 def candidate_problems(
@@ -302,10 +326,8 @@ def _reason_given(candidate: Candidate) -> bool:
     """The event that put the candidate at their stage gives a reason (or was purged)."""
     if any(event.action == Action.PURGED for event in candidate.history):
         return True
-    for event in reversed(effective_history(candidate.history)):
-        if event.action in ENTERS_STAGE and event.stage:  # as history_problem counts them
-            return event.stage == candidate.stage and bool(event.reason)
-    return False
+    stood = moves_that_stand(candidate.history)  # as history_problem counts them
+    return bool(stood) and stood[-1].stage == candidate.stage and bool(stood[-1].reason)
 
 
 Reader = Callable[[Any, Collection[str]], "tuple[Any, ...] | None"]

@@ -168,7 +168,7 @@ def _candidate_data(candidate: Candidate) -> dict[str, Any]:
     if candidate.aliases:
         table["aliases"] = list(candidate.aliases)
     if candidate.history:
-        table["history"] = [_event_data(event) for event in candidate.history]
+        table["history"] = [event_data(event) for event in candidate.history]
     if candidate.marks:
         table["marks"] = [_marks_data(sheet) for sheet in candidate.marks]
     if candidate.slots:
@@ -197,7 +197,7 @@ def _slot_data(slot: Slot) -> dict[str, Any]:
     return table
 
 
-def _event_data(event: Event) -> dict[str, Any]:
+def event_data(event: Event) -> dict[str, Any]:
     # Built key by key, not filtered afterwards: a large record has tens of thousands.
     table = {"at": _utc(event.at), "on": event.on, "by": event.by, "action": event.action}
     if event.stage is not None:

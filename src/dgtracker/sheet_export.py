@@ -13,7 +13,7 @@ import io
 import re
 from datetime import date
 
-from dgtracker.model import ENTERS_STAGE, Candidate, Record, StageKind
+from dgtracker.model import Candidate, Record, StageKind, moves_that_stand
 from dgtracker.progress import Walk, quietly
 from dgtracker.views import days_in_stage, stage_title
 
@@ -65,10 +65,8 @@ def candidate_cells(record: Record, candidate: Candidate, today: date) -> list[C
     """One row, typed: text, whole numbers, dates or None, in EXPORT_COLUMNS order."""
     stage = record.stage(candidate.stage)
     decided = stage is not None and stage.kind != StageKind.ACTIVE
-    entered = next(
-        (e for e in reversed(candidate.history) if e.action in ENTERS_STAGE),
-        None,
-    )
+    stood = moves_that_stand(candidate.history)
+    entered = stood[-1] if stood else None
     return [
         candidate.id,
         candidate.name,

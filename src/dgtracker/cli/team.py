@@ -93,8 +93,8 @@ def resolve(
         data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
         kept = conflicts.settle(data, conflict, side)
         stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
-        if stage_chosen:  # the move kept is made again, last, so the history says so
-            conflicts.record_move(
+        if stage_chosen:  # the losing moves undone: the move kept is the last that stands
+            conflicts.keep_move(
                 data, conflict, kept, side, by=change.by, today=change.today, now=change.now
             )
         settled, problems = record_from_data(data)
@@ -104,19 +104,19 @@ def resolve(
             )
         if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
             from dgtracker.actions import add_note
-            from dgtracker.conflicts import shown
 
             add_note(
                 settled,
                 conflict.path[1],
-                f"Merge conflict on {conflict.path[2]} resolved: kept {shown(kept)} ({side}).",
+                f"Merge conflict on {conflict.path[2]} resolved: kept "
+                f"{conflicts.side_shown(conflict, side)} ({side}).",
                 by=change.by,
                 today=change.today,
                 now=change.now,
             )
         change.record = settled
         change.summary = f"resolve {conflict.id} {side}"
-    typer.echo(f"Resolved {conflict.id}: kept {conflicts.shown(kept)} ({side}).")
+    typer.echo(f"Resolved {conflict.id}: kept {conflicts.side_shown(conflict, side)} ({side}).")
 
 
 @commands.command(cls=Command, epilog=example("dgtracker --file ~/dg-tdd/campaign.toml share"))
