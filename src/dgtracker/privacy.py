@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -302,21 +302,37 @@ class Identifiers:
     def __bool__(self) -> bool:
         return bool(self.phrases or self.words or self.phones)
 
+    @staticmethod
+    def joined(many: Iterable[Identifiers]) -> Identifiers:
+        """Everyone's at once (one set each, not a copy per person)."""
+        many = list(many)
+        return Identifiers(
+            frozenset().union(*(who.phrases for who in many)),
+            frozenset().union(*(who.words for who in many)),
+            frozenset().union(*(who.phones for who in many)),
+        )
+
     @cached_property
-    def by_first_word(self) -> dict[str, list[re.Pattern[str]]]:
-        """Each phrase as a pattern, found by its first word (a text is searched only for
-        the phrases whose first word it holds: fast for a page naming hundreds)."""
-        found: dict[str, list[re.Pattern[str]]] = {}
+    def by_first_word(self) -> dict[str, list[str]]:
+        """The phrases by their first word: a text is searched only for the phrases whose
+        first word it holds (fast for a page naming hundreds). A phrase with no word at
+        all is looked for in every text (key "")."""
+        found: dict[str, list[str]] = {}
         for phrase in self.phrases:
             words = _WORD.findall(phrase)
-            # as typed, marks and all ("<b>Hopper</b>"); a phrase with no word at all is
-            # looked for in every text
-            patterns = [rf"(?<!\w){re.escape(phrase)}(?!\w)"]
-            if words:  # and with any spaces or marks between its words
-                patterns.append(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)")
-            first = words[0] if words else ""
-            found.setdefault(first, []).extend(map(re.compile, patterns))
+            found.setdefault(words[0] if words else "", []).append(phrase)
         return found
+
+
+@lru_cache(maxsize=4096)
+def _phrase_patterns(phrase: str) -> tuple[re.Pattern[str], ...]:
+    """A phrase as typed, marks and all ("<b>Hopper</b>"), and its words with any spaces
+    or marks between them ("Charlotte  Brontë", "O'Brien")."""
+    patterns = [rf"(?<!\w){re.escape(phrase)}(?!\w)"]
+    words = _WORD.findall(phrase)
+    if words:
+        patterns.append(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)")
+    return tuple(map(re.compile, patterns))
 
 
 def identifiers_from(
@@ -347,8 +363,9 @@ def redact(text: str, who: Identifiers, mark: str = ERASED) -> str:
             spans.append(match.span())
         first_words.add(word)
     for word in (first_words | {""}) & who.by_first_word.keys():
-        for pattern in who.by_first_word[word]:
-            spans += [found.span() for found in pattern.finditer(folded)]
+        for phrase in who.by_first_word[word]:
+            for pattern in _phrase_patterns(phrase):
+                spans += [found.span() for found in pattern.finditer(folded)]
     if who.phones:
         for match in _PHONE.finditer(folded):
             if _same_phone(re.sub(r"\D", "", match.group()), who.phones):
@@ -480,9 +497,7 @@ class _Eraser:
 
     def __init__(self, people: dict[str, Identifiers]) -> None:
         self.people = people
-        self.everyone = Identifiers()
-        for who in people.values():
-            self.everyone |= who
+        self.everyone = Identifiers.joined(people.values())
         self.found: dict[str, list[str]] = {}  # person's id -> fields changed in one item
 
     def __call__(self, value: str | None, what: str) -> str | None:
