@@ -12,6 +12,8 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import Cli
 from tests.git_team import git, git_identity  # noqa: F401 (autouse: git, HOME)
 
@@ -101,6 +103,16 @@ def test_erasure_redacts_every_mention_and_says_where_by_id(cli) -> None:
     assert panel["Raj Patel"]["conflicts"][0]["note"] == "Met Anne through [erased]"
     assert "is valid" in cli.ok("check")
     assert "redacted" in cli.ok("show", "c002")
+
+
+def test_a_milestone_whose_id_names_the_person_is_shown_by_its_place(cli) -> None:
+    cli.ok("add-candidate", "Charlotte Brontë")
+    cli.ok("milestone", "add", "Call Charlotte Brontë", "2026-03-01")  # id from the title
+    out = cli.ok("purge", "--candidate", "c001")
+    place = [m["id"] for m in cli.data()["milestones"]].index("call-charlotte-bront") + 1
+    assert f"mentions of c001 erased in milestone #{place} (title)" in out
+    assert "charlotte" not in out.casefold() and "bront" not in out.casefold()
+    assert '"Call [erased]"' in cli.path.read_text(encoding="utf-8")
 
 
 def test_retention_purge_redacts_mentions_of_those_due(cli) -> None:
@@ -241,3 +253,28 @@ def test_the_commission_page_names_no_one_in_any_form(cli, tmp_path) -> None:
     shown = html.unescape(page.read_text(encoding="utf-8"))
     assert "Reference call: [removed]" in shown  # the milestone is still there, by title
     assert "Chose [removed]'s firm; ring [removed]" in shown
+
+
+_LETTERS = st.sampled_from("abcdefghijklmnopqrstuvwxyzéëöüçñ")
+
+
+def _accented(word: str, draw) -> str:
+    """The word as someone might type it: any case, accents added or dropped."""
+    plain = unicodedata.normalize("NFKD", word)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    letters = [draw(st.sampled_from([c, c.upper(), unicodedata.normalize("NFC", c + "\u0308")]))
+               for c in plain]  # fmt: skip
+    return "".join(letters)
+
+
+@given(st.data())
+def test_redact_finds_a_name_in_any_case_or_accent_and_keeps_the_rest(data) -> None:
+    from dgtracker.privacy import identifiers_from, redact
+
+    words = [data.draw(st.text(_LETTERS, min_size=4, max_size=9)) for _ in range(2)]
+    who = identifiers_from([" ".join(words)], [], [], [])
+    typed = " ".join(_accented(word, data.draw) for word in words)
+    before, after = "Met ", " at the sift"
+    result = redact(before + typed + after, who)
+    assert result == before + "[erased]" + after
+    assert redact(result, who) == result  # once erased, nothing more to find

@@ -543,7 +543,7 @@ def erase_mentions(
                 Event(at=now, on=on, by=by, action=Action.REDACTED, reason=reason)
             )
             found.append(Mention(cid, "candidate", candidate.id, fields))
-    for milestone in record.milestones:
+    for place, milestone in enumerate(record.milestones, start=1):
         _erase_in_milestone(milestone, erase)
         for cid, fields in erase.item().items():
             reason = f"Mention of {cid} erased ({', '.join(fields)}). {whys[cid]}."
@@ -551,7 +551,7 @@ def erase_mentions(
             milestone.history.append(
                 MilestoneChange(at=now, by=by, change=change, reason=reason, on=on)
             )
-            shown = redact(milestone.id, erase.everyone)  # an id made from a title naming them
+            shown = f"#{place}" if _may_name(milestone.id, people[cid]) else milestone.id
             found.append(Mention(cid, "milestone", shown, fields))
     notes: Counter[str] = Counter()
     for member in record.panel:
@@ -567,6 +567,15 @@ def erase_mentions(
         for side in ("ours", "theirs", "base"):
             setattr(conflict, side, _redact_value(getattr(conflict, side), erase.everyone))
     return sorted(found, key=lambda mention: list(people).index(mention.of))
+
+
+def _may_name(item_id: str, who: Identifiers) -> bool:
+    """Whether an id may hold the person's name: `milestone add` makes ids from titles
+    ("call-charlotte-bront"), and ids never change, so purge shows such a milestone by its
+    place instead. Any word of theirs of four letters or more whose start is in it."""
+    folded = fold(item_id)
+    words = {word for phrase in who.phrases for word in _WORD.findall(phrase)} | who.words
+    return any(word[:4] in folded for word in words if len(word) >= 4)
 
 
 def _erase_in_candidate(candidate: Candidate, erase: _Eraser) -> None:
