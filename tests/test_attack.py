@@ -382,7 +382,7 @@ def test_erasure_reaches_a_reason_and_a_backup_under_an_earlier_name(run, tmp_pa
     for path in (record, backup):
         text = path.read_text("utf-8")
         assert "Ada Lovelace" not in text and "Augusta" not in text, path
-    assert "it named a person whose data was purged" in record.read_text("utf-8")
+    assert "[erased] asked for another week" in record.read_text("utf-8")
 
 
 def test_a_killed_exports_temp_file_is_removed_by_the_next_export_and_by_purge(

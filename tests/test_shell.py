@@ -218,8 +218,14 @@ def test_purge_dry_run_json_names_ids_and_fields_only(cli) -> None:
     plan = json.loads(cli.ok("purge", "--dry-run", "--candidate", "c001", "--json"))
     assert plan["dry_run"] is True
     assert plan["files"] == [
-        {"path": str(cli.path), "candidates": [{"id": "c001", "fields": ["name", "email"]}]}
+        {
+            "path": str(cli.path),
+            "candidates": [{"id": "c001", "fields": ["name", "email"]}],
+            "mentions": [],
+            "conflicts_dropped": [],
+        }
     ]
+    assert plan["leftovers_removed"] == 0
     assert "Ada" not in json.dumps(plan) and cli.candidate("c001")["name"] == "Ada Lovelace"
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,8 +112,9 @@ class PurgeResult:
 
     lines: list[str]
     record: Record
-    plans: list[FilePlan]
+    plans: list[FilePlan]  # each with what it erased beside the people (`erased`)
     said: str | None = None  # a shared record: what committing the purge said, if anything
+    leftovers: list[Path] = field(default_factory=list)  # git's merge leftovers removed
 
 
 def purge(
@@ -127,7 +128,10 @@ def purge(
     each: Walk | None = None,
 ) -> PurgeResult:
     """Anonymise what the retention policy says is due (or one person, `candidate`), in the
-    record and every backup dgtracker made of it; backups first, the record last.
+    record and every backup dgtracker made of it; backups first, the record last. In each,
+    mentions of those people elsewhere (other candidates' text, milestones, the panel's
+    notes) are erased and conflicts waiting about them dropped; git's merge leftovers
+    beside the record (full copies of it) are removed.
 
     `today`: the day to judge by, or a function of the campaign's time zone that gives it
     (None: today there). A backup that cannot be read stops the purge before anything
@@ -139,6 +143,7 @@ def purge(
 
     walk = each or quietly
     said: str | None = None
+    leftovers: list[Path] = []
 
     record_file = Path(path)
 
@@ -152,26 +157,35 @@ def purge(
         person = actions.find_candidate(record, candidate)
         return record, day, privacy.erasure_plans(record_file, person, record, backups)
 
+    def forget(plans: list[FilePlan], day: date, each: Walk) -> None:
+        people = privacy.people_of(plans)  # before anyone is anonymised
+        for file_plan in plans:
+            if file_plan.due:
+                file_plan.erased = privacy.forget(
+                    file_plan.record, file_plan.due, people, by=by, today=day, now=now, each=each
+                )
+
     if dry_run:  # reads only: saves are atomic, so no lock is needed
+        import copy
+
         record, day, plans = plan()
+        plans = copy.deepcopy(plans)  # what would be erased, found on copies never saved
+        forget(plans, day, quietly)
         lines = privacy.describe_plans(plans, "Would anonymise")
         lines += ["Nothing was changed (--dry-run)."] if lines else []
     else:
         with storage.locked(record_file) as lock:
             storage.tidy_leftovers(record_file)
             exports.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
+            leftovers = storage.remove_merge_leftovers(record_file)
             record, day, plans = plan()
+            forget(plans, day, walk)
             lines = privacy.describe_plans(plans, "Anonymised")
             done: list[Path] = []
-            names = privacy.names_of(plans)
             for file_plan in plans:  # the record itself last
                 if file_plan.due:
-                    privacy.forget(
-                        file_plan.record, file_plan.due, names, by=by, today=day, now=now
-                    )
-                    for due in walk(file_plan.due, "Anonymising"):
-                        privacy.anonymise_conflicts(file_plan.record, due.candidate.id)
-                        if candidate is not None:  # erased on request: out of the process
+                    if candidate is not None:  # erased on request: out of the process
+                        for due in file_plan.due:
                             corrections.withdraw_erased(
                                 file_plan.record, due.candidate, by=by, today=day, now=now
                             )
@@ -189,7 +203,12 @@ def purge(
     if not lines:
         erasing = actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
-    return PurgeResult(lines, record, plans, said)
+    if leftovers:
+        lines.append(
+            f"Removed {len(leftovers)} file(s) git left beside the record after a merge "
+            "(.merge_file_*: full copies of the record)."
+        )
+    return PurgeResult(lines, record, plans, said, leftovers)
 
 
 def _part_way(error: RecordError, done: list[Path]) -> RecordError:

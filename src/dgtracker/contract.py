@@ -216,19 +216,26 @@ def _conflict(conflict: MergeConflict) -> dict[str, Any]:
     }
 
 
-def purge_json(plans: list[FilePlan], dry_run: bool) -> dict[str, Any]:
-    """`purge --json`: per file, who is (or would be) anonymised and which fields; never
-    the values."""
+def purge_json(plans: list[FilePlan], dry_run: bool, leftovers: int = 0) -> dict[str, Any]:
+    """`purge --json`: per file, who is (or would be) anonymised and which fields, where
+    mentions of them are erased and which conflicts about them are dropped; by ids and
+    field names, never the values."""
     return {
         "dry_run": dry_run,
         "files": [
             {
                 "path": str(plan.path),
                 "candidates": [{"id": d.candidate.id, "fields": d.held} for d in plan.due],
+                "mentions": [
+                    {"of": m.of, "kind": m.kind, "item": m.item, "fields": list(m.fields)}
+                    for m in plan.erased.mentions
+                ],
+                "conflicts_dropped": plan.erased.conflicts,
             }
             for plan in plans
             if plan.due
         ],
+        "leftovers_removed": leftovers,
     }
 
 

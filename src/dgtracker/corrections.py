@@ -83,11 +83,12 @@ def edit_candidate(
 
 
 def _last_change(candidate: Candidate) -> tuple[int, Event]:
-    """The candidate's last change in force (notes aside): what `undo` cancels."""
+    """The candidate's last change in force (notes and redactions aside): what `undo`
+    cancels."""
     in_force = {id(event) for event in effective_history(candidate.history)}
     for index in range(len(candidate.history) - 1, -1, -1):
         event = candidate.history[index]
-        if id(event) not in in_force or event.action == Action.NOTE:
+        if id(event) not in in_force or event.action in (Action.NOTE, Action.REDACTED):
             continue
         if event.action == Action.ADDED:
             raise Refused(

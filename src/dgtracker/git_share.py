@@ -22,6 +22,7 @@ IGNORED = (
     ".*.lock",
     ".*.tmp-*",
     "*.bak-*",
+    ".merge_file_*",
     "",
 )
 

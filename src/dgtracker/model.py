@@ -37,6 +37,7 @@ class Action(StrEnum):
     SCORED = "scored"  # a panel member's marks, or the panel's agreed marks
     SCHEDULED = "scheduled"  # an assessment slot booked or moved
     UNDONE = "undone"  # a compensating event: cancels the event at `undoes`
+    REDACTED = "redacted"  # a mention of a person erased (by id) from this one's text
 
 
 class MilestoneChangeKind(StrEnum):
@@ -48,6 +49,7 @@ class MilestoneChangeKind(StrEnum):
     REOPENED = "reopened"
     REMOVED = "removed"
     RENAMED = "renamed"
+    REDACTED = "redacted"  # a mention of a person erased (by id) from its text
 
 
 class CriterionKind(StrEnum):

@@ -8,7 +8,6 @@ unless the caller asks for the panel's table, which is the only place they belon
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from dgtracker.model import (
     StageKind,
     moves_that_stand,
 )
+from dgtracker.privacy import everyone_identifiers, redact, remove_any_email_or_phone
 from dgtracker.views import DONE, OVERDUE, TBC, milestone_state, stage_title
 
 # --- the timeline ------------------------------------------------------------------
@@ -222,51 +222,22 @@ class CompetitionRow:
     path: str  # "Applied → Longlist (sift) → Withdrawn"
 
 
-_EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
-_PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 REMOVED = "[removed]"
 
 
 class Scrubber:
-    """Takes every candidate's name, each word of it, their email and phone out of text.
-
-    Words are looked up in a set; a whole name, email or phone is searched for only when
-    one of its words is in the text (or it has no word at all), so a page of hundreds of
-    reasons is scrubbed in milliseconds, not by one pattern of thousands of names.
-    """
+    """Takes every candidate out of text: each name they had (now, before an edit, in a
+    waiting conflict) and each word of it, in any case and with or without accents, their
+    email and phone, and any other email address or phone number (privacy.redact, with
+    everyone's identifiers at once)."""
 
     def __init__(self, record: Record) -> None:
-        self.words: set[str] = set()
-        self.by_word: dict[str, set[str]] = {}
-        self.always: set[str] = set()
-        for candidate in record.candidates:
-            for value in (candidate.name, candidate.email, candidate.phone):
-                if not value or not value.strip():
-                    continue
-                words = {word.casefold() for word in _WORD.findall(value)}
-                self.words.update(word for word in words if len(word) > 1)
-                for word in words:
-                    self.by_word.setdefault(word, set()).add(value)
-                if not words:
-                    self.always.add(value)
+        self.everyone = everyone_identifiers(record)
 
     def __call__(self, text: str | None) -> str:
         if not text:
             return ""
-        text = _PHONE.sub(REMOVED, _EMAIL.sub(REMOVED, text))
-        found = {word.casefold() for word in _WORD.findall(text)}
-        values = set(self.always)
-        for word in found:
-            values |= self.by_word.get(word, set())
-        for value in sorted(values, key=len, reverse=True):
-            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", REMOVED, text, flags=re.I)
-        return _WORD.sub(self._word, text)
-
-    def _word(self, match: re.Match[str]) -> str:
-        return REMOVED if match.group().casefold() in self.words else match.group()
-
-
-_WORD = re.compile(r"\w+")
+        return redact(remove_any_email_or_phone(text, REMOVED), self.everyone, REMOVED)
 
 
 def competition_record(record: Record, scrub: Scrubber | None = None) -> list[CompetitionRow]:

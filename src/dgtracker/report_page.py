@@ -4,13 +4,14 @@ Jinja2 renders templates/report.html.j2 with autoescaping on; the charts come fr
 charts_svg.py, already escaped. Only `dgtracker report` imports this module (and Jinja2).
 
 The commission version is built from data that holds no candidate's name, email or
-phone (report_data.competition_record): the template never sees them, so no slip in the
-template can show them.
+phone (report_data.competition_record), and its typed text (reasons, milestone titles, the
+description, who made changes) is scrubbed of every name a candidate had: the template
+never sees them, so no slip in the template can show them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -63,9 +64,14 @@ def panel_rows(record: Record, today: date) -> list[PanelRow]:
 def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
     items = timeline(record, today)
     stages = funnel(record)
+    campaign = record.campaign
+    scrub = Scrubber(record) if audience == COMMISSION else None
+    if scrub is not None:  # milestone titles and the description are typed text too
+        items = [replace(item, title=scrub(item.title)) for item in items]
+        campaign = replace(campaign, description=scrub(campaign.description))
     context: dict[str, Any] = {
         "audience": audience,
-        "campaign": record.campaign,
+        "campaign": campaign,
         "as_of": format_day(today),
         "as_of_iso": today.isoformat(),
         "timeline": items,
@@ -78,10 +84,9 @@ def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
     }
     context["members"] = [(member.name, member.role) for member in record.panel]
     context.update(merit_context(record))
-    if audience == PANEL:
+    if scrub is None:
         context["candidates"] = panel_rows(record, today)
     else:
-        scrub = Scrubber(record)
         context["competition"] = competition_record(record, scrub)
         context["trail"] = change_trail(record, scrub)
     return context

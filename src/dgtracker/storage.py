@@ -343,6 +343,32 @@ def tidy_leftovers(path: Path) -> list[Path]:
     return removed
 
 
+MERGE_LEFTOVER = ".merge_file_"  # git's copies of the three sides, handed to a merge driver
+
+
+def remove_merge_leftovers(path: Path) -> list[Path]:
+    """Remove git's `.merge_file_*` files beside the record: full copies of it (the base
+    and both sides) that git hands the merge driver and leaves behind when a merge is
+    killed part-way. Only regular files of this user (call under the lock)."""
+    target = real_path(path)
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.name.startswith(MERGE_LEFTOVER):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            remove_quietly(Path(entry.path))
+            removed.append(Path(entry.path))
+    return removed
+
+
 def save(
     path: Path,
     record: Record,

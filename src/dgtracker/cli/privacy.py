@@ -61,7 +61,7 @@ def purge(
         from dgtracker.contract import purge_json
         from dgtracker.output import print_json
 
-        print_json(purge_json(done.plans, dry_run))
+        print_json(purge_json(done.plans, dry_run, len(done.leftovers)))
     else:
         typer.echo("\n".join(done.lines))
     if done.said:  # a shared record: the purge was committed like any change
