@@ -9,6 +9,7 @@ else, and never in its own source tree.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,9 +45,33 @@ class Git:
         self._who: list[str] | None = None
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run git; while another git holds one of its own lock files (an editor's
+        `git status`, a `git gc`), wait for it, as long as the record's lock would."""
+        import time
+
+        from dgtracker.locking import lock_timeout
+
+        deadline = time.monotonic() + lock_timeout()
+        pause = 0.01
+        done = self._once(args)
+        while done.returncode != 0 and _GIT_BUSY.search(done.stderr):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.2)
+            done = self._once(args)
+        if check and done.returncode != 0:
+            raise Refused(
+                f"git {args[0]} failed: {_first_line(done.stderr or done.stdout)}",
+                hint=f"The record itself is saved; run 'git status' in {self.folder} to see why.",
+            )
+        return done
+
+    def _once(self, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
-            done = subprocess.run(
+            return subprocess.run(
                 ["git", *self._identity(), *args],
                 cwd=self.folder,
                 capture_output=True,
@@ -56,12 +81,6 @@ class Git:
             )
         except FileNotFoundError:
             raise Refused("git is not installed.", hint="Install git to share a record.") from None
-        if check and done.returncode != 0:
-            raise Refused(
-                f"git {args[0]} failed: {_first_line(done.stderr or done.stdout)}",
-                hint=f"The record itself is saved; run 'git status' in {self.folder} to see why.",
-            )
-        return done
 
     def ok(self, *args: str) -> bool:
         return self.run(*args, check=False).returncode == 0
@@ -86,6 +105,10 @@ class Git:
                 else ["-c", f"user.name={user}", "-c", f"user.email={user}@localhost"]
             )
         return self._who
+
+
+# git could not take one of its lock files (index.lock, HEAD.lock, a ref's): it did nothing
+_GIT_BUSY = re.compile(r"Unable to create '[^']*\.lock': File exists")
 
 
 def _first_line(text: str) -> str:
@@ -181,7 +204,13 @@ def commit_if_shared(record: Path, message: str, *, conflicts_left: int = 0) -> 
     Python API alike, so a change is committed whichever made it); what else happened."""
     if not is_shared(record):
         return None
-    return commit(record, message, conflicts_left=conflicts_left)
+    try:
+        return commit(record, message, conflicts_left=conflicts_left)
+    except Refused as error:  # saved all the same: a retry would make the change twice
+        return (
+            f"The change is saved, but git could not commit it ({error.message}); "
+            "the next change or 'dgtracker sync' commits it. Do not make it again."
+        )
 
 
 def commit(record: Path, message: str, *, conflicts_left: int) -> str | None:
@@ -229,7 +258,8 @@ def sync(record: Path, conflict_ids: list[str]) -> Synced:
     operation = _operation(folder)
     if operation is not None:
         return _waiting(operation, conflict_ids)
-    commit(record, f"edit {record.name} by hand", conflicts_left=0)
+    # what is saved but not committed: an edit by hand, or a change whose commit git refused
+    commit(record, f"changes to {record.name} not committed before", conflicts_left=0)
     remotes = git.out("remote").split()
     if not remotes:
         raise Refused(

@@ -1,0 +1,246 @@
+"""Syncs that lose nothing, through the installed CLI and real git: `sync` holds the
+record's lock for its whole run, a writer whose commit git refuses still says its change is
+saved (exit 0) and the next commit carries it, commit messages name ids only, and
+`remind --sync` brings in the team's latest first.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import AS_OF, installed_dgtracker
+from tests.git_team import data, git, git_identity, team
+
+__all__ = ["git_identity", "team"]  # fixtures, used by name
+
+
+def dgtracker(
+    clone: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The installed script, as a process of its own, on the clone's record."""
+    base = [installed_dgtracker(), "--file", str(clone / "campaign.toml"), "--as-of", AS_OF]
+    return subprocess.run(
+        [*base, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+
+
+def start(clone: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    base = [installed_dgtracker(), "--file", str(clone / "campaign.toml"), "--as-of", AS_OF]
+    return subprocess.Popen(
+        [*base, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def wait_for(found: Callable[[], bool], what: str, running: subprocess.Popen[str]) -> None:
+    """Wait until `found()` holds (a step the `running` process takes), a minute at most."""
+    for _ in range(1200):
+        if found():
+            return
+        if running.poll() is not None:
+            raise AssertionError(f"ended before {what}: {running.communicate()}")
+        time.sleep(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+def hold_push(clone: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A pre-push hook that says it has started and then waits to be let go: a sync
+    stopped between its fetch and merge and its push, for as long as a test needs."""
+    started, release = tmp_path / "push-started", tmp_path / "push-release"
+    hook = clone / ".git" / "hooks" / "pre-push"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f"touch '{started}'\n"
+        "i=0\n"
+        f"while [ ! -e '{release}' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\n",
+        encoding="utf-8",
+    )
+    hook.chmod(0o755)
+    return started, release
+
+
+# --- sync holds the record's lock ----------------------------------------------------------
+
+
+def test_a_writer_cannot_change_the_record_while_a_sync_runs(
+    team: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    """While a sync has fetched and merged but not yet pushed, a writer in the same clone
+    finds the record locked: with no wait allowed it is refused and saves nothing; allowed
+    to wait, it changes the record after the sync, and the next sync sends it."""
+    _, (ada, bob, _) = team
+    assert dgtracker(ada, "add-candidate", "Alice Able").returncode == 0
+    assert dgtracker(ada, "sync").returncode == 0
+    assert dgtracker(bob, "add-candidate", "Bob Baker", "--by", "bob").returncode == 0
+    started, release = hold_push(bob, tmp_path)
+    syncing = start(bob, "sync")
+    wait_for(started.exists, "the sync reached its push", syncing)
+    before = (bob / "campaign.toml").read_bytes()
+
+    refused = dgtracker(
+        bob, "note", "c001", "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "0"}
+    )
+    assert refused.returncode == 3, refused.stderr
+    assert "locked by another dgtracker command" in refused.stderr
+    assert (bob / "campaign.toml").read_bytes() == before  # the merged record, untouched
+
+    waiting = start(bob, "note", "c001", "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "60"})
+    release.touch()
+    assert syncing.wait(60) == 0, syncing.communicate()
+    out, err = waiting.communicate(timeout=60)
+    assert (waiting.returncode, out, err) == (0, "Noted on c001.\n", "")
+    assert git(bob, "status", "--porcelain").stdout == ""
+    assert "sent 1 commit(s)" in dgtracker(bob, "sync").stdout
+    assert dgtracker(ada, "sync").returncode == 0
+    names = sorted(c["name"] for c in data(ada)["candidates"])
+    assert names == ["Alice Able", "Bob Baker"]
+    notes = [e.get("note") for c in data(ada)["candidates"] for e in c["history"]]
+    assert "Checked references" in notes
+    assert data(ada) == data(bob)
+
+
+# --- a change saved while git is busy ------------------------------------------------------
+
+
+def test_a_change_git_cannot_commit_is_saved_said_and_committed_next(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """git's index.lock held (another git at work, or one that died): the writer saves, says
+    the change is saved and will be committed, and exits 0 (exit 1 invited a retry that
+    made the change twice). The next change, or the next sync, commits it."""
+    _, (ada, bob, _) = team
+    assert dgtracker(ada, "add-candidate", "Alice Able").returncode == 0
+    commits = git(ada, "rev-list", "--count", "HEAD").stdout
+    index_lock = ada / ".git" / "index.lock"
+    index_lock.write_text("", encoding="utf-8")
+    busy = {"DGTRACKER_LOCK_TIMEOUT": "0"}
+
+    noted = dgtracker(ada, "note", "c001", "References received", env=busy)
+    assert noted.returncode == 0, noted.stderr
+    assert noted.stdout == "Noted on c001.\n"
+    assert "The change is saved, but git could not commit it" in noted.stderr
+    assert "the next change or 'dgtracker sync' commits it" in noted.stderr
+    assert "References received" in (ada / "campaign.toml").read_text(encoding="utf-8")
+    assert git(ada, "rev-list", "--count", "HEAD").stdout == commits
+
+    index_lock.unlink()
+    assert dgtracker(ada, "move", "c001", "longlist").returncode == 0
+    assert git(ada, "status", "--porcelain").stdout == ""
+    committed = git(ada, "show", "HEAD:campaign.toml").stdout
+    assert "References received" in committed and 'stage = "longlist"' in committed
+
+    index_lock.write_text("", encoding="utf-8")
+    assert dgtracker(ada, "note", "c001", "Second note", env=busy).returncode == 0
+    index_lock.unlink()
+    synced = dgtracker(ada, "sync")
+    assert synced.returncode == 0, synced.stderr
+    assert git(ada, "status", "--porcelain").stdout == ""
+    assert git(ada, "log", "-1", "--format=%s").stdout.strip() == (
+        "changes to campaign.toml not committed before"
+    )
+    assert dgtracker(bob, "sync").returncode == 0
+    assert data(bob) == data(ada)
+
+
+def test_a_writer_waits_for_gits_index_lock_and_commits(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """git's index.lock held for a moment by another git: the writer waits for it (as long
+    as for the record's lock) and commits, with nothing to say."""
+    _, (ada, _, _) = team
+    assert dgtracker(ada, "add-candidate", "Alice Able").returncode == 0
+    index_lock = ada / ".git" / "index.lock"
+    index_lock.write_text("", encoding="utf-8")
+    noting = start(ada, "note", "c001", "References received", env={"DGTRACKER_LOCK_TIMEOUT": "60"})
+    record = ada / "campaign.toml"
+    wait_for(
+        lambda: "References received" in record.read_text("utf-8"), "the note was saved", noting
+    )
+    index_lock.unlink()  # the other git is done
+    out, err = noting.communicate(timeout=60)
+    assert (noting.returncode, out, err) == (0, "Noted on c001.\n", "")
+    assert git(ada, "status", "--porcelain").stdout == ""
+    assert git(ada, "log", "-1", "--format=%s").stdout.strip() == "note c001 (by tester)"
+
+
+# --- commit messages: ids and command names only ------------------------------------------
+
+MARKS = ("zork", "900123")  # in every name, email, phone, note, reason, title typed below
+
+
+def test_no_commit_message_holds_anything_typed(
+    team: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    """Every writing command, given a person by name and text holding a marker: the commit
+    messages hold ids, stages and command names, never the marker."""
+    _, (ada, _, _) = team
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Name,Email\nBea Zorkova,bea.zork@example.org\n", encoding="utf-8")
+    steps = [
+        [
+            "add-candidate",
+            "Ada Zorkington",
+            "--email",
+            "ada.zork@example.org",
+            "--phone",
+            "07700 900123",
+            "--note",
+            "zork first",
+            "--source",
+            "zork fair",
+        ],
+        ["add-candidate", "Cy Zorkman", "--stage", "Rejected", "--reason", "zork reason"],
+        ["import", str(sheet)],
+        ["move", "Zorkington", "Longlist (sift)", "--note", "zork sift"],
+        ["move", "Zorkington", "Zorkova", "shortlist", "--reason", "zork both"],
+        ["note", "Zorkington", "zork note 900123"],
+        ["undo", "Zorkington", "--reason", "zork mistake"],
+        [
+            "edit",
+            "zorkington",
+            "--email",
+            "ada2.zork@example.org",
+            "--phone",
+            "07700 900123",
+            "--name",
+            "Ada Zorkington-Byron",
+            "--reason",
+            "zork typo",
+        ],
+        ["move", "Zorkington-Byron", "interview", "--reason", "zork on"],
+        ["milestone", "add", "Panel review", "2026-03-20"],
+        ["milestone", "reschedule", "panel-review", "2026-03-21", "--reason", "zork diary"],
+        ["milestone", "done", "sift", "--early", "--on", AS_OF],
+        ["milestone", "reopen", "sift", "--reason", "zork too soon"],
+        ["milestone", "rename", "checks", "Checks on zork"],
+        ["milestone", "remove", "panel-review", "--reason", "zork not needed"],
+        ["criteria", "add", "vision", "Zork vision", "--kind", "ability", "--assess", "interview"],
+        ["criteria", "change", "vision", "--title", "Zork vision 2"],
+        ["panel", "add", "Zed Zorkmember", "--role", "member"],
+        ["panel", "conflict", "Zed Zorkmember", "Zorkington-Byron", "--note", "zork knows"],
+        ["schedule", "Zorkington-Byron", "interview", "2026-03-03 10:00", "--where", "Zork room"],
+        ["criteria", "remove", "vision"],
+        ["purge", "--candidate", "Zorkman"],
+    ]
+    for step in steps:
+        done = dgtracker(ada, *step, "--by", "ada")
+        assert done.returncode == 0, (step, done.stdout, done.stderr)
+        assert "not commit" not in done.stderr, (step, done.stderr)
+    messages = git(ada, "log", "--format=%B").stdout
+    for mark in MARKS:
+        assert mark not in messages.casefold(), messages
+    assert git(ada, "status", "--porcelain").stdout == ""
+    subjects = git(ada, "log", "--format=%s").stdout.splitlines()
+    assert "move c001 longlist (by ada)" in subjects
+    assert "move c001 c003 shortlist (by ada)" in subjects
+    assert "note c001 (by ada)" in subjects
+    assert "add-candidate rejected c002 (by ada)" in subjects
+    assert "milestone remove panel-review (by ada)" in subjects
+    assert "panel conflict c001 (by ada)" in subjects
