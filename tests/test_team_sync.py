@@ -7,6 +7,7 @@ saved (exit 0) and the next commit carries it, commit messages name ids only, an
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import time
 from collections.abc import Callable
@@ -244,3 +245,53 @@ def test_no_commit_message_holds_anything_typed(
     assert "add-candidate rejected c002 (by ada)" in subjects
     assert "milestone remove panel-review (by ada)" in subjects
     assert "panel conflict c001 (by ada)" in subjects
+
+
+# --- remind --sync -----------------------------------------------------------------------
+
+
+def test_crons_line_for_a_shared_record_brings_in_the_teams_latest_first(
+    team: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    """A teammate moved the sift to today; cron's remind in another clone says so (it once
+    reminded from what that clone last synced, weeks before), and prints nothing else."""
+    _, (ada, bob, _) = team
+    moved = dgtracker(bob, "milestone", "reschedule", "sift", AS_OF, "--reason", "Panel diary")
+    assert moved.returncode == 0 and dgtracker(bob, "sync").returncode == 0
+    assert "Sift and longlist today" not in dgtracker(ada, "remind").stdout
+
+    line = dgtracker(ada, "cron").stdout.strip()
+    command = line.split(" ", 5)[5]
+    assert shlex.split(command)[-2:] == ["remind", "--sync"]
+    bare_home = tmp_path / "cronhome"
+    bare_home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(bare_home), "DGTRACKER_TODAY": AS_OF}
+    ran = subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, text=True)
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert ran.stdout.splitlines() == [
+        "Sift and longlist today (Mon 2 Feb 2026)",
+        "Applications close in 7 days (Mon 9 Feb 2026)",
+    ]
+    assert git(ada, "status", "--porcelain").stdout == ""
+    assert data(ada) == data(bob)
+
+
+def test_remind_sync_without_a_network_reminds_from_this_copy(
+    team: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    _, (ada, _, _) = team
+    git(ada, "remote", "set-url", "origin", str(tmp_path / "unreachable.git"))
+    offline = dgtracker(ada, "remind", "--sync")
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout == "Applications close in 7 days (Mon 9 Feb 2026)\n"
+    assert offline.stderr.startswith(
+        "dgtracker: could not bring in the team's latest, so these reminders are from this "
+        "copy only: Remote unreachable: origin"
+    )
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    assert dgtracker(alone, "init").returncode == 0
+    unshared = dgtracker(alone, "remind", "--sync")
+    assert unshared.returncode == 1 and "is not shared" in unshared.stderr
+    plain = dgtracker(alone, "cron").stdout
+    assert plain.rstrip().endswith(" remind")  # a record kept alone has no team to sync
