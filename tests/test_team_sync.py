@@ -7,12 +7,16 @@ saved (exit 0) and the next commit carries it, commit messages name ids only, an
 from __future__ import annotations
 
 import os
+import random
 import shlex
 import subprocess
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from tests.conftest import AS_OF, installed_dgtracker
 from tests.git_team import data, git, git_identity, team
 
@@ -295,3 +299,114 @@ def test_remind_sync_without_a_network_reminds_from_this_copy(
     assert unshared.returncode == 1 and "is not shared" in unshared.stderr
     plain = dgtracker(alone, "cron").stdout
     assert plain.rstrip().endswith(" remind")  # a record kept alone has no team to sync
+
+
+# --- three clones, ten writers each, syncs at once -------------------------------------------
+
+CLONES = ("ada", "bob", "cy")
+WRITERS = 10
+
+
+def _writer(clone: Path, who: str, by: str, k: int) -> list[tuple[str, str, int, str]]:
+    """One writer: adds a person, notes on them, moves them, each a process of its own,
+    naming the person by name (ids may move in a merge); what each said."""
+    name = f"{who.title()} Writer{k:02d}"
+    busy = {"DGTRACKER_LOCK_TIMEOUT": "120"}
+    steps = [
+        ("add", ["add-candidate", name, "--by", by]),
+        ("note", ["note", name, f"note {who} {k}", "--by", by]),
+        ("move", ["move", name, "longlist", "--by", by]),
+    ]
+    said = []
+    for kind, args in steps:
+        done = dgtracker(clone, *args, env=busy)
+        said.append((kind, name, done.returncode, done.stderr))
+        if done.returncode:
+            break
+    return said
+
+
+def _syncer(clone: Path, stop: threading.Event, rng: random.Random) -> list[str]:
+    """Syncs at random moments until told to stop; what each failed sync said."""
+    failed = []
+    while not stop.is_set():
+        time.sleep(rng.uniform(0, 0.4))
+        done = dgtracker(clone, "sync", env={"DGTRACKER_LOCK_TIMEOUT": "120"})
+        if done.returncode:
+            failed.append(done.stderr)
+    return failed
+
+
+def _run_the_team(
+    clones: list[Path], users: tuple[str, ...]
+) -> tuple[list[tuple[str, str, int, str]], list[str]]:
+    stop = threading.Event()
+    rng = random.Random(22)
+    with ThreadPoolExecutor(max_workers=len(clones) * (WRITERS + 1)) as pool:
+        syncs = [pool.submit(_syncer, clone, stop, random.Random(rng.random())) for clone in clones]
+        writes = [
+            pool.submit(_writer, clone, who, by, k)
+            for k in range(WRITERS)
+            for clone, who, by in zip(clones, CLONES, users, strict=True)
+        ]
+        said = [step for write in writes for step in write.result()]
+        stop.set()
+        sync_failures = [line for sync in syncs for line in sync.result()]
+    return said, sync_failures
+
+
+def _final_round(clones: list[Path]) -> None:
+    for clone in [*clones, *clones]:
+        done = dgtracker(clone, "sync")
+        assert done.returncode == 0, (clone.name, done.stdout, done.stderr)
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize(
+    "users",
+    [
+        pytest.param(CLONES, id="a-user-per-clone"),
+        # The same person on a laptop and a desktop (or cron's import and a person): two
+        # people added in the same second on two clones have the same first history
+        # entry, which today's merge takes for one person (a conflict on their name that
+        # nobody made). Switch this on (drop the mark) once ids never move (branch `ids`).
+        pytest.param(
+            ("ada",) * 3,
+            id="one-user-on-every-clone",
+            marks=pytest.mark.xfail(
+                reason="needs ids that never move (branch ids): the merge matches people "
+                "by their first history entry, so converging with 0 conflicts is not yet "
+                "certain",
+                strict=False,
+            ),
+        ),
+    ],
+)
+def test_three_clones_ten_writers_each_and_syncs_lose_no_acknowledged_change(
+    team: tuple[Path, list[Path]], users: tuple[str, ...]
+) -> None:
+    """Every change a writer acknowledged (exit 0) is in every clone after a last round of
+    syncs, whatever the syncs did meanwhile; no writer said it failed to save, nor that
+    git could not commit (in one clone, a sync and a change never run at once); the
+    clones converge with no conflict (nobody changed anything twice). People are found by
+    name and notes by their text: ids may still move in a merge."""
+    _, clones = team
+    said, sync_failures = _run_the_team(clones, users)
+    # syncs may only fail by racing each other to the remote (sent at the next one)
+    assert [line for line in sync_failures if "Could not send" not in line] == []
+    assert len(said) == len(CLONES) * WRITERS * 3
+    assert [s for s in said if s[2] != 0 or s[3] != ""] == []
+    _final_round(clones)
+    final = data(clones[0])
+    for clone in clones[1:]:
+        assert data(clone) == final, clone.name
+    people = {c["name"]: c for c in final["candidates"]}
+    assert sorted(people) == sorted({name for _, name, _, _ in said})
+    for who in CLONES:
+        for k in range(WRITERS):
+            person = people[f"{who.title()} Writer{k:02d}"]
+            notes = [e.get("note") for e in person["history"]]
+            assert f"note {who} {k}" in notes, person
+            assert person["stage"] == "longlist", person
+    for clone in clones:
+        assert git(clone, "status", "--porcelain").stdout == ""
