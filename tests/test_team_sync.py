@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -410,3 +411,25 @@ def test_three_clones_ten_writers_each_and_syncs_lose_no_acknowledged_change(
             assert person["stage"] == "longlist", person
     for clone in clones:
         assert git(clone, "status", "--porcelain").stdout == ""
+
+
+def test_a_change_through_the_python_api_git_cannot_commit_warns_and_raises_nothing(
+    team: tuple[Path, list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dgtracker import actions, api
+
+    _, (ada, _, _) = team
+    (ada / ".git" / "index.lock").write_text("", encoding="utf-8")
+    monkeypatch.setenv("DGTRACKER_LOCK_TIMEOUT", "0")
+    today = date(2026, 2, 2)
+    with (
+        pytest.warns(UserWarning, match="The change is saved, but git could not commit it"),
+        api.changing(ada / "campaign.toml", by="ada", summary="add-candidate c001") as record,
+    ):
+        actions.add_candidate(
+            record, name="Alice Able", by="ada", today=today, now=datetime.now(UTC)
+        )
+    assert [c["name"] for c in data(ada)["candidates"]] == ["Alice Able"]
+    (ada / ".git" / "index.lock").unlink()
+    assert dgtracker(ada, "note", "c001", "Checked").returncode == 0
+    assert "Alice Able" in git(ada, "show", "HEAD:campaign.toml").stdout

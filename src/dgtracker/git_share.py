@@ -204,9 +204,16 @@ def commit_if_shared(record: Path, message: str, *, conflicts_left: int = 0) -> 
     Python API alike, so a change is committed whichever made it); what else happened."""
     if not is_shared(record):
         return None
+    return commit_saved(record, message, conflicts_left=conflicts_left)
+
+
+def commit_saved(record: Path, message: str, *, conflicts_left: int) -> str | None:
+    """Commit a change already saved: git refusing (its index.lock held past the wait) is
+    said, never raised, since a failure would invite a retry that makes the change twice;
+    the next commit, or sync's, carries it."""
     try:
         return commit(record, message, conflicts_left=conflicts_left)
-    except Refused as error:  # saved all the same: a retry would make the change twice
+    except Refused as error:
         return (
             f"The change is saved, but git could not commit it ({error.message}); "
             "the next change or 'dgtracker sync' commits it. Do not make it again."
@@ -251,7 +258,8 @@ class Synced:
 
 
 def sync(record: Path, conflict_ids: list[str]) -> Synced:
-    """Pull the team's changes (merged through the driver) and push ours; what happened."""
+    """Pull the team's changes (merged through the driver) and push ours; what happened.
+    Call it holding the record's lock, so no change lands between the fetch and the push."""
     record = record.absolute()
     folder = record.parent
     git = Git(folder)
