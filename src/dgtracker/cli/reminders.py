@@ -155,12 +155,15 @@ def cron(
         return
     path = record_path(ctx).absolute()
     storage.load(path)  # a line for a missing or broken record would only mail errors
+    command = [*this_dgtracker(), "--file", str(path), *_remind_for(path)]
+    typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
+
+
+def _remind_for(path: Path) -> list[str]:
+    """A shared record brings in the team's latest first: else a clone reminds of old news."""
     from dgtracker.git_share import is_shared
 
-    # a shared record brings in the team's latest first: else a clone reminds of old news
-    command = [*this_dgtracker(), "--file", str(path), "remind"]
-    command += ["--sync"] if is_shared(path) else []
-    typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
+    return ["remind", "--sync"] if is_shared(path) else ["remind"]
 
 
 def _clock(text: str) -> tuple[int, int]:
