@@ -65,7 +65,9 @@ def changing(
     When the record is shared (`dgtracker share`), the change is committed as a command's
     is: `summary (by who)`, never a person's data. `summary` says what happened (by default
     "change" and the ids of the candidates and milestones that changed); `by` is who made
-    it (by default the user name)."""
+    it (by default the user name). If git cannot commit it (another git holding its
+    index.lock), the change stays saved and a UserWarning says so: the next commit
+    carries it."""
     from dgtracker import git_share, storage
 
     record_file = Path(path)
@@ -78,11 +80,15 @@ def changing(
         storage.save(record_file, record, layout, lock=lock)
         if shared:
             what = summary or _changed(before, _ids_and_items(record))
-            git_share.commit(
+            said = git_share.commit_saved(
                 record_file,
                 f"{what} (by {by or _user_name()})",
                 conflicts_left=len(record.conflicts),
             )
+            if said:  # saved: raising would say nothing was, and invite doing it twice
+                import warnings
+
+                warnings.warn(said, stacklevel=3)
 
 
 def _ids_and_items(record: Record) -> dict[str, str]:

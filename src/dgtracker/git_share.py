@@ -9,6 +9,7 @@ else, and never in its own source tree.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +46,33 @@ class Git:
         self._who: list[str] | None = None
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run git; while another git holds one of its own lock files (an editor's
+        `git status`, a `git gc`), wait for it, as long as the record's lock would."""
+        import time
+
+        from dgtracker.locking import lock_timeout
+
+        deadline = time.monotonic() + lock_timeout()
+        pause = 0.01
+        done = self._once(args)
+        while done.returncode != 0 and _GIT_BUSY.search(done.stderr):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.2)
+            done = self._once(args)
+        if check and done.returncode != 0:
+            raise Refused(
+                f"git {args[0]} failed: {_first_line(done.stderr or done.stdout)}",
+                hint=f"The record itself is saved; run 'git status' in {self.folder} to see why.",
+            )
+        return done
+
+    def _once(self, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
-            done = subprocess.run(
+            return subprocess.run(
                 ["git", *self._identity(), *args],
                 cwd=self.folder,
                 capture_output=True,
@@ -57,12 +82,6 @@ class Git:
             )
         except FileNotFoundError:
             raise Refused("git is not installed.", hint="Install git to share a record.") from None
-        if check and done.returncode != 0:
-            raise Refused(
-                f"git {args[0]} failed: {_first_line(done.stderr or done.stdout)}",
-                hint=f"The record itself is saved; run 'git status' in {self.folder} to see why.",
-            )
-        return done
 
     def ok(self, *args: str) -> bool:
         return self.run(*args, check=False).returncode == 0
@@ -87,6 +106,10 @@ class Git:
                 else ["-c", f"user.name={user}", "-c", f"user.email={user}@localhost"]
             )
         return self._who
+
+
+# git could not take one of its lock files (index.lock, HEAD.lock, a ref's): it did nothing
+_GIT_BUSY = re.compile(r"Unable to create '[^']*\.lock': File exists")
 
 
 def _first_line(text: str) -> str:
@@ -182,7 +205,20 @@ def commit_if_shared(record: Path, message: str, *, conflicts_left: int = 0) -> 
     Python API alike, so a change is committed whichever made it); what else happened."""
     if not is_shared(record):
         return None
-    return commit(record, message, conflicts_left=conflicts_left)
+    return commit_saved(record, message, conflicts_left=conflicts_left)
+
+
+def commit_saved(record: Path, message: str, *, conflicts_left: int) -> str | None:
+    """Commit a change already saved: git refusing (its index.lock held past the wait) is
+    said, never raised, since a failure would invite a retry that makes the change twice;
+    the next commit, or sync's, carries it."""
+    try:
+        return commit(record, message, conflicts_left=conflicts_left)
+    except Refused as error:
+        return (
+            f"The change is saved, but git could not commit it ({error.message}); "
+            "the next change or 'dgtracker sync' commits it. Do not make it again."
+        )
 
 
 def commit(record: Path, message: str, *, conflicts_left: int) -> str | None:
@@ -223,14 +259,16 @@ class Synced:
 
 
 def sync(record: Path, conflict_ids: list[str]) -> Synced:
-    """Pull the team's changes (merged through the driver) and push ours; what happened."""
+    """Pull the team's changes (merged through the driver) and push ours; what happened.
+    Call it holding the record's lock, so no change lands between the fetch and the push."""
     record = record.absolute()
     folder = record.parent
     git = Git(folder)
     operation = _operation(folder)
     if operation is not None:
         return _waiting(operation, conflict_ids)
-    commit(record, f"edit {record.name} by hand", conflicts_left=0)
+    # what is saved but not committed: an edit by hand, or a change whose commit git refused
+    commit(record, f"changes to {record.name} not committed before", conflicts_left=0)
     remotes = git.out("remote").split()
     if not remotes:
         raise Refused(

@@ -181,21 +181,36 @@ class Change:
     summary: str = ""
 
 
-_SUMMARY_PARAMETERS = ("candidate_id", "milestone_id", "ids_then_stage", "stage")
+def _summary_words(record: "Record", params: dict[str, Any]) -> list[str]:
+    """The ids and stage a command was given, as the record names them before the change:
+    a commit message holds ids, never the name typed for one (no purge reaches git's
+    history). A long list of ids is counted; what does not resolve is left out (the
+    command refuses it anyway)."""
+    from dgtracker.actions import find_candidate, resolve_stage
+
+    def candidate(typed: str) -> list[str]:
+        with suppress(Refused):
+            return [find_candidate(record, typed).id]
+        return []
+
+    def stage(typed: str | None) -> list[str]:
+        with suppress(Refused):
+            return [resolve_stage(record, typed)] if typed else []
+        return []
+
+    words = candidate(params["candidate_id"]) if params.get("candidate_id") else []
+    *ids, to = params.get("ids_then_stage") or [None]
+    if len(ids) <= 3:
+        words += [word for typed in ids for word in candidate(typed)]
+    else:
+        words.append(f"{len(ids)} candidates")
+    return words + stage(to) + stage(params.get("stage"))
 
 
-def _summary_words(params: dict[str, Any]) -> list[str]:
-    """The ids and stage a command was given, for its commit message (never a name); a
-    long list of ids is counted rather than spelt out."""
-    words: list[str] = []
-    for name in _SUMMARY_PARAMETERS:
-        value = params.get(name)
-        if isinstance(value, list | tuple):
-            *ids, last = [str(item) for item in value] or [""]
-            words += (ids if len(ids) <= 3 else [f"{len(ids)} candidates"]) + [last]
-        elif value:
-            words.append(str(value))
-    return [word for word in words if word]
+def _milestone_words(record: "Record", params: dict[str, Any]) -> list[str]:
+    """The milestone a command was given, when the record (after the change) has that id."""
+    typed = params.get("milestone_id")
+    return [typed] if typed and any(m.id == typed for m in record.milestones) else []
 
 
 @contextmanager
@@ -213,6 +228,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
         storage.tidy_leftovers(path)
         record, layout = storage.load_with_layout(path, _walk(progress))
         known = {candidate.id for candidate in record.candidates}
+        given = _summary_words(record, ctx.params)
         today = today_for(ctx, record)
         if settings_of(ctx).as_of is not None:
             _not_before_the_record(record, today)
@@ -223,7 +239,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
         if not change.summary:
             added = [c.id for c in change.record.candidates if c.id not in known]
             words = ctx.command_path.split()[1:] or ["change"]
-            words += _summary_words(ctx.params)
+            words += given + _milestone_words(change.record, ctx.params)
             words += added if len(added) <= 3 else [f"{len(added)} candidates"]
             change.summary = " ".join(words)
         committed(path, f"{change.summary} (by {who})", len(change.record.conflicts))

@@ -66,7 +66,8 @@ def init(
     if saved is not None:
         typer.echo(f"Kept the old record as {saved}")
     typer.echo(f"Created {path} ({record.campaign.title}).")
-    committed(path, "init")
+    with storage.locked(path):  # as every change commits: never during a sync
+        committed(path, "init")
 
 
 @commands.command(cls=Command, epilog=example("dgtracker check"))

@@ -6,6 +6,7 @@ nothing is due: cron mails any output, and silence means no mail.
 
 import re
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -48,20 +49,58 @@ def remind(
             "--all", help="One digest for every campaign in the folder (--dir), each line named."
         ),
     ] = False,
+    sync: Annotated[
+        bool,
+        typer.Option(
+            "--sync",
+            help="Bring in the team's latest first (a shared record); offline, remind from "
+            "this copy.",
+        ),
+    ] = False,
 ) -> None:
     """What needs attention today, most urgent first; prints nothing when nothing is due."""
     from dgtracker.output import print_json, write
     from dgtracker.reminders import due_reminders, reminders_json
 
     if every:
+        if sync:
+            raise Refused("--sync brings in one shared record; --all reads a folder.")
         _remind_all(ctx, json, within)
         return
+    if sync:
+        _bring_in_the_team(record_path(ctx))
     record, today = load_record(ctx)
     reminders = due_reminders(record, today, within=within)
     if json:
         print_json(reminders_json(reminders))
     elif reminders:
         write("".join(f"{reminder.message}\n" for reminder in reminders))
+
+
+def _bring_in_the_team(path: Path) -> None:
+    """Sync a shared record, quietly (cron mails any output); when that cannot be done (no
+    network, a conflict waiting), say so on stderr and let the reminders come from this copy."""
+    from dgtracker import storage
+    from dgtracker.errors import DgError
+    from dgtracker.git_share import is_shared, sync
+
+    if not is_shared(path):
+        raise Refused(
+            f"{path} is not shared: --sync has no team to bring in.",
+            hint="Leave out --sync, or run 'dgtracker share' first.",
+        )
+    try:
+        with storage.locked(path):  # as `sync` holds it: no writer in between
+            record = storage.load(path)
+            synced = sync(path, [conflict.id for conflict in record.conflicts])
+    except DgError as error:
+        sys.stderr.write(
+            f"dgtracker: could not bring in the team's latest, so these reminders are from "
+            f"this copy only: {error.message}\n"
+        )
+        return
+    if synced.unsent is not None:  # the team's work came in; ours waits for the next sync
+        sys.stderr.write(f"dgtracker: {synced.unsent.message}\n")
 
 
 def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
@@ -116,8 +155,15 @@ def cron(
         return
     path = record_path(ctx).absolute()
     storage.load(path)  # a line for a missing or broken record would only mail errors
-    command = [*this_dgtracker(), "--file", str(path), "remind"]
+    command = [*this_dgtracker(), "--file", str(path), *_remind_for(path)]
     typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
+
+
+def _remind_for(path: Path) -> list[str]:
+    """A shared record brings in the team's latest first: else a clone reminds of old news."""
+    from dgtracker.git_share import is_shared
+
+    return ["remind", "--sync"] if is_shared(path) else ["remind"]
 
 
 def _clock(text: str) -> tuple[int, int]:

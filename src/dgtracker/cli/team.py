@@ -143,10 +143,15 @@ def sync(ctx: typer.Context) -> None:
     path = record_path(ctx)
     if not is_shared(path):
         raise Refused(f"{path} is not shared.", hint="Run 'dgtracker share' first.")
-    # a record that breaks a rule (a bad edit by hand) is never committed nor sent
-    record = storage.load(path)
-    seen = kept_erasures(record)  # erasures kept that this copy already held
-    synced = pull_and_push(path, [conflict.id for conflict in record.conflicts])
+    # The record's lock for the whole run (fetch, merge, commit, push): a writer in this
+    # clone waits, so its change is never merged over nor committed half-way through.
+    # The merge driver git runs meanwhile works on git's own copies and takes no lock.
+    with storage.locked(path):
+        # a record that breaks a rule (a bad edit by hand) is never committed nor sent
+        record = storage.load(path)
+        seen = kept_erasures(record)  # erasures kept that this copy already held
+        synced = pull_and_push(path, [conflict.id for conflict in record.conflicts])
+        now = storage.load(path) if synced.brought_in else record
     for line in synced.said:
         typer.echo(line)
     # every erasure kept that came in, merged here or by a teammate, said once as `check`
@@ -155,7 +160,7 @@ def sync(ctx: typer.Context) -> None:
         if not DRIVER_SAID.match(line):
             typer.echo(line)
     if synced.brought_in:
-        for line in said(kept_since(seen, storage.load(path))):
+        for line in said(kept_since(seen, now)):
             typer.echo(visible(line))
     if synced.unsent is not None:
         raise synced.unsent
