@@ -134,7 +134,7 @@ def share(record: Path, command: list[str]) -> list[str]:
             _add_line(folder / ".gitignore", line)
     import shlex
 
-    driver = " ".join(shlex.quote(part) for part in command) + " merge-file %O %A %B"
+    driver = " ".join(shlex.quote(part) for part in command) + " merge-file %O %A %B %P"
     git.run("config", f"merge.{DRIVER}.driver", driver)
     git.run("config", f"merge.{DRIVER}.name", "dgtracker: merge campaign records by meaning")
     git.run("add", "--", ".gitattributes", ".gitignore", record.name)

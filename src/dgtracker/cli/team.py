@@ -22,34 +22,33 @@ commands = typer.Typer()
 @commands.command(
     "merge-file",
     cls=Command,
-    epilog=example('git config merge.dgtracker.driver "dgtracker merge-file %O %A %B"'),
+    epilog=example('git config merge.dgtracker.driver "dgtracker merge-file %O %A %B %P"'),
 )
 def merge_file(
     base: Annotated[Path, typer.Argument(help="The common ancestor (git's %O).")],
     ours: Annotated[Path, typer.Argument(help="Our version; the result is written here (%A).")],
     theirs: Annotated[Path, typer.Argument(help="Their version (%B).")],
+    git_path: Annotated[
+        str | None,
+        typer.Argument(metavar="[PATH]", help="The record's path in the repository (%P)."),
+    ] = None,
 ) -> None:
-    """Merge two versions of a record by meaning (git's merge driver); exit 1 on a conflict."""
+    """Merge two versions of a record by meaning (git's merge driver); exit 1 on a conflict
+    or an input that breaks a rule (OURS is then left as it was)."""
     import sys
 
     from dgtracker import storage
     from dgtracker.merge import merge
     from dgtracker.merge_erasure import driver_says
-    from dgtracker.schema import record_from_data
+    from dgtracker.merge_inputs import checked_result, read_side
 
-    sides = []
-    for path in (base, ours, theirs):
-        text = storage.read_text(path)
-        # git gives an empty ancestor when both sides added the file
-        sides.append(storage.parse_record_text(text, path) if text.strip() else ({}, None))
+    # git gives an empty ancestor when both sides added the file
+    sides = [
+        read_side(path, which, ours, git_path)
+        for path, which in ((base, "base"), (ours, "ours"), (theirs, "theirs"))
+    ]
     merged = merge(sides[0][0], sides[1][0], sides[2][0])
-    record, problems = record_from_data(merged.data)
-    if record is None:
-        sys.stderr.write(
-            f"dgtracker merge-file: the merged record would break {len(problems)} rule(s), "
-            f"e.g. {problems[0]}; {ours} is left as it was.\n"
-        )
-        raise typer.Exit(1)
+    record = checked_result(merged.data, ours, git_path)
     storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
     if merged.renumbered:
         pairs = [f"{old} → {new}" for old, new in merged.renumbered.items()]
