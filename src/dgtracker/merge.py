@@ -6,8 +6,9 @@ The rules are generic, so a section added to the record later merges without new
 - a list of tables that each have an `id` (candidates, milestones, stages, conflicts, …)
   is matched by id; items keep each side's order;
 - any other list of tables (`history`) is append-only: both sides' entries are kept, each
-  once (an entry is identified by its whole content), in time order (`at`); an entry of
-  the base that one side no longer has was rewritten there (a purge), and stays out;
+  once (an entry is identified by its whole content), in time order (`at`); a candidate's
+  recorded entry that one side rewrote or removed is a conflict and stands until resolved,
+  unless that side erased the person (merge_lists.held_back);
 - a counter named `next_…_number` takes the larger value;
 - anything else changed on both sides to different values is a conflict: the record keeps
   the value it had before (neither decision is taken), and a `[[conflicts]]` table lists
@@ -36,6 +37,7 @@ from dgtracker.merge_erasure import (
     MERGED_BY,
     Erasure,
     Table,
+    _first,
     forget_erased,
     freeze,
 )
@@ -45,6 +47,7 @@ from dgtracker.merge_lists import (
     entries,
     frozen_once,
     has_ids,
+    held_back,
     is_entries,
     is_named,
     item_name,
@@ -71,6 +74,7 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     _renumber(state, data)
+    state.conflicts += held_back(base, ours, theirs, data, person=_first)
     state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
     _stage_from_history(data, state.conflicts)
     if state.conflicts:

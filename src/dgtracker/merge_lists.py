@@ -6,11 +6,12 @@ frozen once for all the copies that hold it alike."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dgtracker.merge_erasure import Table, freeze
+from dgtracker.merge_erasure import CANDIDATES, Table, _erased_since, freeze
 
 # Lists of tables whose items are named by fields other than an `id`: panel members (by
 # name), a member's declared conflicts (by candidate), a candidate's sheets of marks (by
@@ -93,7 +94,9 @@ def _pick(a: Any, b: Any, a_in_other: bool, b_in_other: bool, shown: Callable[[A
 
 def entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[Table]:
     """Append-only entries: both sides' entries, each once, in time order. Two equal
-    entries in one list (a purge may blank two notes alike) are two entries."""
+    entries in one list (a purge may blank two notes alike) are two entries. An entry of
+    the base that one side no longer has stays out: a candidate's history rewritten that
+    way is either an erasure or held back as a conflict first (held_back)."""
     mine, yours = _counted(ours), _counted(theirs)
     rewritten = set(_counted(base)) - (set(mine) & set(yours))
     table = {k: e for k, e in zip(mine + yours, ours + theirs, strict=True)}
@@ -174,3 +177,63 @@ def _named_as(item: Table) -> str:
         if fields[0] in item:
             return item_name(item, fields)
     return ""
+
+
+HISTORY = "history"
+
+
+def _history(item: Any) -> list[Table]:
+    found = item.get(HISTORY) if isinstance(item, dict) else None
+    return [entry for entry in found if isinstance(entry, dict)] if isinstance(found, list) else []
+
+
+def _holds(history: list[Table], recorded: list[Table]) -> bool:
+    """Whether a history still holds every recorded entry, unchanged (as often as there)."""
+    return not Counter(map(freeze, recorded)) - Counter(map(freeze, history))
+
+
+def held_back(
+    base: Table, ours: Table, theirs: Table, data: Table, person: Callable[[Any], Hashable]
+) -> list[Table]:
+    """A candidate's history is append-only across copies: a copy that rewrote or removed
+    an entry the base recorded (a decision edited by hand and committed with plain git) is
+    a conflict, `c014.history`, and the merged record `data` keeps the recorded entries,
+    with the other copy's additions, until `resolve` chooses. The one rewrite taken is an
+    erasure: a copy that purged the person blanks their entries' notes and reasons, and
+    the erasure wins (merge_erasure.py). `person`: who a candidate is, on every copy. The
+    conflicts found, as merge.py lists them."""
+    recorded = {person(c): c for c in base.get(CANDIDATES) or () if isinstance(c, dict)}
+    if not recorded:
+        return []
+    copies = [
+        {person(c): c for c in side.get(CANDIDATES) or () if isinstance(c, dict)}
+        for side in (ours, theirs)
+    ]
+    found: list[Table] = []
+    merged = data.get(CANDIDATES) or []
+    for place, candidate in enumerate(merged):
+        if not isinstance(candidate, dict):
+            continue
+        who = person(candidate)
+        before, mine, yours = recorded.get(who), copies[0].get(who), copies[1].get(who)
+        if before is None or mine is None or yours is None:
+            continue
+        if _erased_since(before, mine) or _erased_since(before, yours):
+            continue  # an erasure redacts entries, and wins
+        entries_then = _history(before)
+        kept = [side for side in (mine, yours) if _holds(_history(side), entries_then)]
+        if len(kept) == 2:
+            continue  # the usual case: both only added entries
+        cid = candidate.get("id")
+        # a new table: the merged one may be a copy's own, which the conflict quotes
+        merged[place] = {**candidate, HISTORY: _history(kept[0]) if kept else entries_then}
+        found.append(
+            {
+                "id": f"{cid}.{HISTORY}",
+                "path": [CANDIDATES, str(cid), HISTORY],
+                "ours": _history(mine),
+                "theirs": _history(yours),
+                "base": entries_then,
+            }
+        )
+    return found

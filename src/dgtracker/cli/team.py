@@ -2,7 +2,7 @@
 driver `merge-file`."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,6 +15,10 @@ from dgtracker.cli.context import (
     this_dgtracker,
 )
 from dgtracker.errors import Refused
+
+if TYPE_CHECKING:
+    from dgtracker.cli.context import Change
+    from dgtracker.model import MergeConflict as Conflict
 
 commands = typer.Typer()
 
@@ -86,7 +90,6 @@ def resolve(
 ) -> None:
     """Settle a conflict a merge left in the record, keeping one side's value."""
     from dgtracker import conflicts, storage
-    from dgtracker.schema import record_from_data
 
     if ours == theirs:
         raise Refused("Choose one side: --ours or --theirs.", hint="'dgtracker check' shows both.")
@@ -94,32 +97,61 @@ def resolve(
     with changing(ctx, by) as change:
         conflict = conflicts.find(change.record.conflicts, conflict_id)
         data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
-        kept = conflicts.settle(data, conflict, side)
-        stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
-        if stage_chosen:  # the move kept is made again, last, so the history says so
-            conflicts.record_move(
-                data, conflict, kept, side, by=change.by, today=change.today, now=change.now
-            )
-        settled, problems = record_from_data(data)
-        if settled is None:
-            raise Refused(
-                f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
-            )
-        if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
-            from dgtracker.actions import add_note
-            from dgtracker.conflicts import shown
+        if conflicts.is_history(conflict):  # a recorded history rewritten on a copy
+            said = _keep_history(change, data, conflict, side)
+        else:
+            said = _keep_value(change, data, conflict, side)
+    typer.echo(said)
 
-            add_note(
-                settled,
-                conflict.path[1],
-                f"Merge conflict on {conflict.path[2]} resolved: kept {shown(kept)} ({side}).",
-                by=change.by,
-                today=change.today,
-                now=change.now,
-            )
-        change.record = settled
-        change.summary = f"resolve {conflict.id} {side}"
-    typer.echo(f"Resolved {conflict.id}: kept {conflicts.shown(kept)} ({side}).")
+
+def _keep_value(change: "Change", data: dict[str, Any], conflict: "Conflict", side: str) -> str:
+    """One side's value at the conflict's place (a stage chosen is a move made again)."""
+    from dgtracker import conflicts
+    from dgtracker.schema import record_from_data
+
+    kept = conflicts.settle(data, conflict, side)
+    stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
+    if stage_chosen:  # the move kept is made again, last, so the history says so
+        conflicts.record_move(
+            data, conflict, kept, side, by=change.by, today=change.today, now=change.now
+        )
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
+        from dgtracker.actions import add_note
+        from dgtracker.conflicts import shown
+
+        add_note(
+            settled,
+            conflict.path[1],
+            f"Merge conflict on {conflict.path[2]} resolved: kept {shown(kept)} ({side}).",
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept {conflicts.shown(kept)} ({side})."
+
+
+def _keep_history(change: "Change", data: dict[str, Any], conflict: "Conflict", side: str) -> str:
+    """`resolve c014.history`: one copy's history of the candidate, with the other's new
+    entries; --ours or --theirs, whichever copy rewrote it."""
+    from dgtracker.conflicts import settle_history
+    from dgtracker.schema import record_from_data
+
+    settle_history(data, conflict, side)
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept the history of {conflict.path[1]} ({side})."
 
 
 @commands.command(cls=Command, epilog=example("dgtracker --file ~/dg-tdd/campaign.toml share"))
