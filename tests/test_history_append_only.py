@@ -5,6 +5,7 @@ taken."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -68,6 +69,10 @@ def test_a_swapped_decision_is_a_conflict_and_the_recorded_one_stands(tmp_path: 
     assert "dgtracker resolve c002.history --ours" in checked.output.replace("\n", "")
     notes = [e.get("note") for e in ours.candidate("c001")["history"]]
     assert "Start date agreed" in notes  # our own change is merged all the same
+    listed = json.loads(ours("check", "--json").stdout)["conflicts"]
+    assert [c["id"] for c in listed] == ["c001.history", "c002.history"]
+    assert listed[1]["base"][-1]["stage"] == "rejected"  # each side's entries, as JSON
+    assert listed[1]["theirs"][-1]["stage"] == "appointed"
     # keeping the recorded history: c001 stays appointed, with our note
     assert "Resolved c001.history: kept the history of c001 (ours)." in ours.ok(
         "resolve", "c001.history", "--ours"
