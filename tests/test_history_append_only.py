@@ -125,3 +125,36 @@ def test_a_swap_committed_with_plain_git_is_named_by_sync_and_check(
         "c001": "appointed",
         "c002": "rejected",
     }
+
+
+def test_an_erasure_that_also_rewrote_a_decision_is_a_conflict_without_the_data(
+    tmp_path: Path,
+) -> None:
+    """A purge blanks notes and reasons, and nothing else: a copy that purged c002 and also
+    turned their rejection into an appointment conflicts; the rejection stands, erased."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    decided(base)
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        copy.path.write_bytes(base.path.read_bytes())
+    theirs.ok("purge", "--candidate", "c002", "--by", "bob")
+    record = tomllib.loads(theirs.path.read_text(encoding="utf-8"))
+    bob = record["candidates"][1]
+    decision = next(e for e in bob["history"] if e.get("stage") == "rejected")
+    decision["stage"] = "appointed"
+    bob["stage"] = "appointed"
+    theirs.path.write_text(tomli_w.dumps(record), encoding="utf-8")
+    assert "is valid" in theirs.ok("check")
+    ours.ok("note", "c002", "Bob Baker asked for feedback", "--by", "ada")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 1, merged.output
+    assert "conflict in c002.history" in merged.output
+    text = ours.path.read_text(encoding="utf-8")
+    assert "Bob Baker" not in text and "Panel: weaker" not in text  # erased everywhere
+    assert stages(ours.path) == {"c001": "appointed", "c002": "rejected"}
+    assert "conflict c002.history" in ours("check").output
+    ours.ok("resolve", "c002.history", "--theirs")
+    assert stages(ours.path)["c002"] == "appointed"
+    assert "Bob Baker" not in ours.path.read_text(encoding="utf-8")
+    assert "is valid" in ours.ok("check")

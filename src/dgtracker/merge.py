@@ -74,8 +74,8 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     _renumber(state, data)
-    state.conflicts += held_back(base, ours, theirs, data, person=_first)
     state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
+    state.conflicts += held_back(base, ours, theirs, data, person=_first)
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])

@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dgtracker.merge_erasure import CANDIDATES, Table, _erased_since, freeze
+from dgtracker.merge_erasure import CANDIDATES, MERGED_BY, Table, _erased_since, freeze
 
 # Lists of tables whose items are named by fields other than an `id`: panel members (by
 # name), a member's declared conflicts (by candidate), a candidate's sheets of marks (by
@@ -180,6 +180,10 @@ def _named_as(item: Table) -> str:
 
 
 HISTORY = "history"
+PURGED = "purged"
+# What a purge blanks in each entry of the person's history (privacy.anonymise): the note,
+# the reason (but a purge's own), the values an edit replaced (`was`).
+BLANKED = frozenset({"note", "reason", "was"})
 
 
 def _history(item: Any) -> list[Table]:
@@ -187,9 +191,59 @@ def _history(item: Any) -> list[Table]:
     return [entry for entry in found if isinstance(entry, dict)] if isinstance(found, list) else []
 
 
+def _as_erased(entry: Table) -> Hashable:
+    """An entry as an erasure may leave it: all but what a purge blanks (which fields an
+    edit replaced stays)."""
+    kept = {key: value for key, value in entry.items() if key not in BLANKED}
+    if entry.get("action") == PURGED:
+        kept["reason"] = entry.get("reason")
+    if isinstance(entry.get("was"), dict):
+        kept["was"] = sorted(entry["was"])
+    return freeze(kept)
+
+
 def _holds(history: list[Table], recorded: list[Table]) -> bool:
     """Whether a history still holds every recorded entry, unchanged (as often as there)."""
     return not Counter(map(freeze, recorded)) - Counter(map(freeze, history))
+
+
+def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
+    """Whether an erased copy's history differs from the recorded one only as erasures
+    leave it: entries blanked by a purge; entries gone only where a merge kept the erasure
+    over another copy's changes (it drops them whole, and says so in a `purged` entry of
+    its own), and none put in the place of one gone (the same moment, author and action)."""
+    mine, then = Counter(map(_as_erased, history)), Counter(map(_as_erased, recorded))
+    missing = then - mine
+    if not missing:
+        return True
+    if not any(e.get("by") == MERGED_BY and e.get("action") == PURGED for e in history):
+        return False
+    added = mine - then
+    gone = {_place(e) for e in recorded if _as_erased(e) in missing}
+    return not any(_place(e) in gone for e in history if _as_erased(e) in added)
+
+
+def _place(entry: Table) -> Hashable:
+    return freeze([entry.get("at"), entry.get("by"), entry.get("action")])
+
+
+def _redacted(entries: list[Table], erased: list[Table]) -> list[Table]:
+    """Entries as the erased copy holds them where it does, else without what a purge
+    blanks: nothing of the person's data from another copy stays."""
+    pool: dict[Hashable, list[Table]] = {}
+    for entry in erased:
+        pool.setdefault(_as_erased(entry), []).append(entry)
+    found = []
+    for entry in entries:
+        same = pool.get(_as_erased(entry))
+        if same:
+            found.append(same.pop(0))
+        else:
+            blank = {k: v for k, v in entry.items() if k not in BLANKED}
+            if entry.get("action") == PURGED and "reason" in entry:
+                blank["reason"] = entry["reason"]
+            found.append(blank)
+    return found
 
 
 def held_back(
@@ -199,9 +253,12 @@ def held_back(
     an entry the base recorded (a decision edited by hand and committed with plain git) is
     a conflict, `c014.history`, and the merged record `data` keeps the recorded entries,
     with the other copy's additions, until `resolve` chooses. The one rewrite taken is an
-    erasure: a copy that purged the person blanks their entries' notes and reasons, and
-    the erasure wins (merge_erasure.py). `person`: who a candidate is, on every copy. The
-    conflicts found, as merge.py lists them."""
+    erasure's: a copy that purged the person (a new `purged` entry) blanks the notes,
+    reasons and replaced values of their entries, and nothing else. Where a person was
+    erased, what stands and what the conflict holds is as erased (the erasure wins:
+    merge_erasure.py). `person`: who a candidate is, on every copy. The conflicts found,
+    as merge.py lists them (after forget_erased, which drops other conflicts about an
+    erased person)."""
     recorded = {person(c): c for c in base.get(CANDIDATES) or () if isinstance(c, dict)}
     if not recorded:
         return []
@@ -218,22 +275,37 @@ def held_back(
         before, mine, yours = recorded.get(who), copies[0].get(who), copies[1].get(who)
         if before is None or mine is None or yours is None:
             continue
-        if _erased_since(before, mine) or _erased_since(before, yours):
-            continue  # an erasure redacts entries, and wins
-        entries_then = _history(before)
-        kept = [side for side in (mine, yours) if _holds(_history(side), entries_then)]
-        if len(kept) == 2:
-            continue  # the usual case: both only added entries
+        then = _history(before)
+        erased = [_erased_since(before, side) for side in (mine, yours)]
+        # where a copy erased the person, the other's changes to them are dropped anyway
+        asked = [side for side, gone in zip((mine, yours), erased, strict=True) if gone]
+        asked = asked or [mine, yours]
+        if any(erased):
+            kept = [side for side in asked if _erased_only(_history(side), then)]
+        else:
+            kept = [side for side in asked if _holds(_history(side), then)]
+        if len(kept) == len(asked):
+            continue  # the usual case: both only added entries, or erased the person
+        if any(erased):  # the recorded entries as erased, and every erasure since
+            now = _history(candidate)
+            purges = [e for e in now if e.get("action") == PURGED and e not in then]
+            standing = _redacted(then, now)
+            history = entries(standing, standing, standing + purges)
+            sides = [_redacted(_history(side), now) for side in (mine, yours)]
+            then = _redacted(then, now)
+        else:
+            history = _history(kept[0]) if kept else then
+            sides = [_history(mine), _history(yours)]
         cid = candidate.get("id")
         # a new table: the merged one may be a copy's own, which the conflict quotes
-        merged[place] = {**candidate, HISTORY: _history(kept[0]) if kept else entries_then}
+        merged[place] = {**candidate, HISTORY: history}
         found.append(
             {
                 "id": f"{cid}.{HISTORY}",
                 "path": [CANDIDATES, str(cid), HISTORY],
-                "ours": _history(mine),
-                "theirs": _history(yours),
-                "base": entries_then,
+                "ours": sides[0],
+                "theirs": sides[1],
+                "base": then,
             }
         )
     return found
