@@ -246,6 +246,32 @@ def _redacted(entries: list[Table], erased: list[Table]) -> list[Table]:
     return found
 
 
+def _looked_at(base: Table, ours: Table, theirs: Table) -> list[Table]:
+    """The candidates of either copy whose history may no longer hold the base's: all but
+    those whose history begins with the base's under the same id (nearly all, and quick
+    to tell), so a large record is not compared entry by entry."""
+    before = {c.get("id"): c for c in base.get(CANDIDATES) or () if isinstance(c, dict)}
+    if not before:
+        return []
+    found = []
+    for side in (ours, theirs):
+        for candidate in side.get(CANDIDATES) or ():
+            if not isinstance(candidate, dict):
+                continue
+            old = before.get(candidate.get("id"))
+            if old is None:
+                if candidate.get("aliases"):  # renumbered: someone of the base, perhaps
+                    found.append(candidate)
+                continue
+            then, now = old.get(HISTORY), candidate.get(HISTORY)
+            if then is now or (
+                isinstance(then, list) and isinstance(now, list) and now[: len(then)] == then
+            ):
+                continue
+            found.append(candidate)
+    return found
+
+
 def held_back(
     base: Table, ours: Table, theirs: Table, data: Table, person: Callable[[Any], Hashable]
 ) -> list[Table]:
@@ -259,19 +285,23 @@ def held_back(
     merge_erasure.py). `person`: who a candidate is, on every copy. The conflicts found,
     as merge.py lists them (after forget_erased, which drops other conflicts about an
     erased person)."""
+    people = _looked_at(base, ours, theirs)
+    if not people:
+        return []  # the usual case: every history of the base only grew
     recorded = {person(c): c for c in base.get(CANDIDATES) or () if isinstance(c, dict)}
-    if not recorded:
-        return []
     copies = [
         {person(c): c for c in side.get(CANDIDATES) or () if isinstance(c, dict)}
         for side in (ours, theirs)
     ]
+    wanted = {person(c) for c in people}
     found: list[Table] = []
     merged = data.get(CANDIDATES) or []
     for place, candidate in enumerate(merged):
         if not isinstance(candidate, dict):
             continue
         who = person(candidate)
+        if who not in wanted:
+            continue
         before, mine, yours = recorded.get(who), copies[0].get(who), copies[1].get(who)
         if before is None or mine is None or yours is None:
             continue
