@@ -121,10 +121,15 @@ def test_a_swap_committed_with_plain_git_is_named_by_sync_and_check(
     assert "c001.history" in synced.output and "c002.history" in synced.output
     checked = a("check")
     assert checked.exit_code == 1 and "conflict c001.history" in checked.output
-    assert {c["id"]: c["stage"] for c in data(ada)["candidates"]} == {
-        "c001": "appointed",
-        "c002": "rejected",
-    }
+    recorded = {"c001": "appointed", "c002": "rejected"}
+    assert {c["id"]: c["stage"] for c in data(ada)["candidates"]} == recorded
+    for cid in ("c001", "c002"):  # the recorded decisions kept: the merge completes
+        a.ok("resolve", f"{cid}.history", "--ours", "--by", "ada")
+    a.ok("sync")
+    b.ok("sync")
+    assert {c["id"]: c["stage"] for c in data(bob)["candidates"]} == recorded
+    assert "References taken" in str(data(bob)["candidates"][0]["history"])
+    assert "is valid" in b.ok("check") and "conflict" not in b.ok("check")
 
 
 def test_an_erasure_that_also_rewrote_a_decision_is_a_conflict_without_the_data(
