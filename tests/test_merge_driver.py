@@ -16,6 +16,9 @@ import tomli_w
 from hypothesis import event, given
 from hypothesis import strategies as st
 from tests.conftest import Cli, installed_dgtracker
+from tests.git_team import git, git_identity, team
+
+__all__ = ["git_identity", "team"]  # fixtures, used by name
 
 SIDES = ("base", "ours", "theirs")
 
@@ -232,3 +235,26 @@ def test_a_missing_or_empty_base_is_two_copies_that_both_added_the_file(
         result = Cli(paths[1])("merge-file", *map(str, paths), as_of=None)
         assert result.exit_code == 0, result.output
         assert paths[1].read_bytes() == variants["note"]
+
+
+def test_sync_says_which_copy_broke_which_rule(team: tuple[Path, list[Path]]) -> None:
+    """A teammate's record broken by hand and pushed with plain git: the driver leaves ours
+    as it was, and sync says which copy broke which rule."""
+    _, (ada, bob, _) = team
+    a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
+    a.ok("add-candidate", "Ada Lovelace", "--by", "ada")
+    a.ok("sync")
+    b.ok("sync")
+    text = (bob / "campaign.toml").read_text(encoding="utf-8")
+    (bob / "campaign.toml").write_text(text.replace('id = "c001"', 'id = ["c001"]', 1))
+    git(bob, "commit", "-qam", "tidy")
+    git(bob, "push", "-q")
+    a.ok("note", "c001", "References taken", "--by", "ada")
+    ours = (ada / "campaign.toml").read_bytes()
+    synced = a("sync")
+    assert synced.exit_code == 1, synced.output
+    said = " ".join(synced.output.split())
+    assert "Cannot merge: theirs (campaign.toml): " in said, said
+    assert "candidates[0].id: expected text, found a list" in said
+    assert "Traceback" not in said
+    assert (ada / "campaign.toml").read_bytes() == ours

@@ -307,13 +307,13 @@ def _conflicts_now(record: Path) -> list[str]:
 def _waiting(operation: str, conflict_ids: list[str], told: list[str] | None = None) -> NoReturn:
     """Refuse while a merge waits; `told`: what the merge driver said besides (an erasure
     kept, ids renumbered), which a conflict must not hide."""
-    if not conflict_ids:
+    besides = "".join(f"\n{line.removeprefix('dgtracker: ')}" for line in told or ())
+    if not conflict_ids:  # the driver's own words say why, when it refused a copy
         raise Refused(
-            f"A git {operation} is stopped half-way in the record's folder.",
+            f"A git {operation} is stopped half-way in the record's folder.{besides}",
             hint=f"Run 'git status' there, finish or abort the {operation}, then sync again.",
         )
     first = conflict_ids[0]
-    besides = "".join(f"\n{line.removeprefix('dgtracker: ')}" for line in told or ())
     raise Refused(
         f"Conflict in {', '.join(conflict_ids)}: two copies decided differently.{besides}",
         hint=f"Run 'dgtracker check' to see both sides, then 'dgtracker resolve {first} --ours' "
