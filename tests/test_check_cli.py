@@ -263,3 +263,21 @@ def test_an_undo_that_points_at_itself_is_refused(cli) -> None:
     assert result.exit_code == 3
     assert "history[2].undoes: must be the place of an earlier event" in result.output
     assert cli.path.read_bytes() == broken
+
+
+def test_check_json_lists_a_conflict_over_a_time_as_text(tmp_path) -> None:
+    """Two reschedules to two times: the conflict's values hold moments, given as ISO text."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy, when in ((ours, "2026-03-04 10:00"), (theirs, "2026-03-05 11:00")):
+        copy.path.write_bytes(base.path.read_bytes())
+        copy.ok("milestone", "reschedule", "interviews", when, "--reason", "Panel diary")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 1, merged.output
+    result = ours("check", "--json")
+    assert result.exit_code == 1, result.output
+    conflict = json.loads(result.stdout)["conflicts"][0]
+    assert conflict["id"] == "interviews.when"
+    assert conflict["ours"] == {"at": "2026-03-04T10:00:00"}
+    assert conflict["theirs"] == {"at": "2026-03-05T11:00:00"}

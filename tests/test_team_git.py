@@ -23,7 +23,7 @@ def test_share_sets_up_driver_and_ignores(team: tuple[Path, list[Path]]) -> None
     assert (ada / ".gitattributes").read_text() == "campaign.toml merge=dgtracker\n"
     assert ".*.lock" in (ada / ".gitignore").read_text()
     driver = git(ada, "config", "merge.dgtracker.driver").stdout.strip()
-    assert driver.startswith("/") and driver.endswith("merge-file %O %A %B")
+    assert driver.startswith("/") and driver.endswith("merge-file %O %A %B %P")
     assert git(ada, "status", "--porcelain").stdout == ""
 
 

@@ -7,13 +7,15 @@ values; the record keeps the value from before the two changes until someone cho
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 from dgtracker.dates import When, format_day, format_when
 from dgtracker.errors import Refused
-from dgtracker.merge import SCHEDULE
-from dgtracker.merge_lists import step_into
+from dgtracker.merge import SCHEDULE, _stage_from_history
+from dgtracker.merge_erasure import freeze
+from dgtracker.merge_lists import entries, step_into
 from dgtracker.model import RESERVE_STAGE, Action, Event, effective_history, stage_and_rank
 from dgtracker.model import MergeConflict as Conflict
 from dgtracker.serialise import event_data
@@ -131,6 +133,8 @@ def _who(by: str | None, at: datetime | None) -> str:
 def describe(conflict: Conflict) -> str:
     """One conflict in words: what, each side's value (only what differs) with who and
     when, what it was, how to settle."""
+    if is_history(conflict):
+        return _history_described(conflict)
     ours, theirs = side_shown(conflict, "ours"), side_shown(conflict, "theirs")
     names = _differing(conflict)
     if names is None or not isinstance(conflict.base, dict):
@@ -144,6 +148,51 @@ def describe(conflict: Conflict) -> str:
         f"it was {base} and stays so until you choose: dgtracker resolve {conflict.id} "
         f"--ours (keeps {ours}) or --theirs (keeps {theirs})"
     )
+
+
+def is_history(conflict: Conflict) -> bool:
+    """A candidate's recorded history rewritten on a copy (merge_lists.held_back)."""
+    return conflict.path[0::2] == ["candidates", "history"] and len(conflict.path) == 3
+
+
+def _rewritten(side: Any, base: Any) -> int:
+    """How many recorded entries a side's history no longer holds as they were."""
+    have = Counter(map(freeze, side if isinstance(side, list) else []))
+    return sum((Counter(map(freeze, base if isinstance(base, list) else [])) - have).values())
+
+
+def _history_described(conflict: Conflict) -> str:
+    cid = conflict.path[1]
+    said = []
+    for side, copy in (("ours", "our copy"), ("theirs", "their copy")):
+        count = _rewritten(getattr(conflict, side), conflict.base)
+        if count:
+            said.append(f"{copy} rewrote or removed {count} of its recorded entries")
+    return (
+        f"conflict {conflict.id}: candidate {cid}'s history is append-only, but "
+        f"{' and '.join(said)}; the recorded entries stand until you choose: "
+        f"dgtracker resolve {conflict.id} --ours (keeps our copy's history) or --theirs "
+        "(keeps their copy's history), each with the other copy's new entries"
+    )
+
+
+def settle_history(data: dict[str, Any], conflict: Conflict, side: str) -> None:
+    """Keep `side`'s history of the candidate, with the entries the record holds that the
+    base did not (the other copy's additions), and the stage its last move gives; drop
+    the conflict."""
+    candidate = step_into(step_into(data, "candidates"), conflict.path[1])
+    if not isinstance(candidate, dict):
+        raise Refused(
+            f"The place of conflict {conflict.id} is no longer in the record.",
+            hint=f"Drop it by hand from [[conflicts]] (id = '{conflict.id}').",
+        )
+    chosen = getattr(conflict, side) or []
+    candidate["history"] = entries(conflict.base or [], chosen, candidate.get("history") or [])
+    data["conflicts"] = [c for c in data.get("conflicts", []) if c.get("id") != conflict.id]
+    # where they are follows from the history kept, as after any merge
+    _stage_from_history(data, data["conflicts"])
+    if not data["conflicts"]:
+        del data["conflicts"]
 
 
 def find(conflicts: list[Conflict], wanted: str) -> Conflict:

@@ -201,15 +201,27 @@ def _kept(kept: KeptErasure) -> dict[str, Any]:
     }
 
 
+def _plain(value: Any) -> Any:
+    """A conflict's value as JSON holds it: moments and dates as ISO 8601 text (a schedule
+    at a time, a history's entries)."""
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(part) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_plain(part) for part in value]
+    return value
+
+
 def _conflict(conflict: MergeConflict) -> dict[str, Any]:
     """A merge conflict waiting for `resolve`, as `check --json` lists it."""
     from dgtracker.conflicts import describe
 
     return {
         "id": conflict.id,
-        "ours": conflict.ours,
-        "theirs": conflict.theirs,
-        "base": conflict.base,
+        "ours": _plain(conflict.ours),
+        "theirs": _plain(conflict.theirs),
+        "base": _plain(conflict.base),
         "ours_by": conflict.ours_by,
         "theirs_by": conflict.theirs_by,
         "message": describe(conflict),

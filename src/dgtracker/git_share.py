@@ -158,7 +158,7 @@ def share(record: Path, command: list[str]) -> list[str]:
             _add_line(folder / ".gitignore", line)
     import shlex
 
-    driver = " ".join(shlex.quote(part) for part in command) + " merge-file %O %A %B"
+    driver = " ".join(shlex.quote(part) for part in command) + " merge-file %O %A %B %P"
     git.run("config", f"merge.{DRIVER}.driver", driver)
     git.run("config", f"merge.{DRIVER}.name", "dgtracker: merge campaign records by meaning")
     git.run("add", "--", ".gitattributes", ".gitignore", record.name)
@@ -347,7 +347,7 @@ def _waiting(operation: str, conflict_ids: list[str], told: list[str] | None = N
     """Refuse while a merge waits; `told`: what the merge driver said besides (an erasure
     kept, an id given to two people), which a conflict must not hide."""
     besides = "".join(f"\n{line.removeprefix('dgtracker: ')}" for line in told or ())
-    if not conflict_ids:
+    if not conflict_ids:  # the driver's own words say why, when it refused a copy
         raise Refused(
             f"A git {operation} is stopped half-way in the record's folder.{besides}",
             hint=f"Run 'git status' there, finish or abort the {operation}, then sync again.",

@@ -6,8 +6,9 @@ The rules are generic, so a section added to the record later merges without new
 - a list of tables that each have an `id` (candidates, milestones, stages, conflicts, …)
   is matched by id; items keep each side's order;
 - any other list of tables (`history`) is append-only: both sides' entries are kept, each
-  once (an entry is identified by its whole content), in time order (`at`); an entry of
-  the base that one side no longer has was rewritten there (a purge), and stays out;
+  once (an entry is identified by its whole content), in time order (`at`); a candidate's
+  recorded entry that one side rewrote or removed is a conflict and stands until resolved,
+  unless that side erased the person (merge_lists.held_back);
 - a counter named `next_…_number` takes the larger value;
 - anything else changed on both sides to different values is a conflict: the record keeps
   the value it had before (neither decision is taken), and a `[[conflicts]]` table lists
@@ -49,6 +50,7 @@ from dgtracker.merge_lists import (
     WHOLE,
     entries,
     has_ids,
+    held_back,
     is_entries,
     is_named,
     item_name,
@@ -74,6 +76,7 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
     state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
+    state.conflicts += held_back(base, ours, theirs, data, person=_id)
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
@@ -312,6 +315,12 @@ def _last_entry(data: Table, base: Table, path: Path) -> Table | None:
 
 def _by_id(items: list[Table]) -> dict[Hashable, Table]:
     return {item["id"]: item for item in items}
+
+
+def _id(candidate: Table) -> Hashable:
+    """Who a candidate is on every copy: their id, never their changing content."""
+    found: Hashable = candidate.get("id")
+    return found
 
 
 def _born(candidate: Table) -> Hashable:

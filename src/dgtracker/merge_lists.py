@@ -5,11 +5,12 @@ assessment); and how a place in the record is found again by such a path."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from typing import Any
 
-from dgtracker.merge_erasure import Table, freeze
+from dgtracker.merge_erasure import CANDIDATES, MERGED_BY, Table, _erased_since, freeze
 
 # Lists of tables whose items are named by fields other than an `id`: panel members (by
 # name), a member's declared conflicts (by candidate), a candidate's sheets of marks (by
@@ -92,7 +93,9 @@ def _pick(a: Any, b: Any, a_in_other: bool, b_in_other: bool, shown: Callable[[A
 
 def entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[Table]:
     """Append-only entries: both sides' entries, each once, in time order. Two equal
-    entries in one list (a purge may blank two notes alike) are two entries."""
+    entries in one list (a purge may blank two notes alike) are two entries. An entry of
+    the base that one side no longer has stays out: a candidate's history rewritten that
+    way is either an erasure or held back as a conflict first (held_back)."""
     mine, yours = _counted(ours), _counted(theirs)
     rewritten = set(_counted(base)) - (set(mine) & set(yours))
     table = {k: e for k, e in zip(mine + yours, ours + theirs, strict=True)}
@@ -148,3 +151,165 @@ def _named_as(item: Table) -> str:
         if fields[0] in item:
             return item_name(item, fields)
     return ""
+
+
+HISTORY = "history"
+PURGED = "purged"
+# What a purge blanks in each entry of the person's history (privacy.anonymise): the note,
+# the reason (but a purge's own), the values an edit replaced (`was`).
+BLANKED = frozenset({"note", "reason", "was"})
+
+
+def _history(item: Any) -> list[Table]:
+    found = item.get(HISTORY) if isinstance(item, dict) else None
+    return [entry for entry in found if isinstance(entry, dict)] if isinstance(found, list) else []
+
+
+def _as_erased(entry: Table) -> Hashable:
+    """An entry as an erasure may leave it: all but what a purge blanks (which fields an
+    edit replaced stays)."""
+    kept = {key: value for key, value in entry.items() if key not in BLANKED}
+    if entry.get("action") == PURGED:
+        kept["reason"] = entry.get("reason")
+    if isinstance(entry.get("was"), dict):
+        kept["was"] = sorted(entry["was"])
+    return freeze(kept)
+
+
+def _holds(history: list[Table], recorded: list[Table]) -> bool:
+    """Whether a history still holds every recorded entry, unchanged (as often as there)."""
+    return not Counter(map(freeze, recorded)) - Counter(map(freeze, history))
+
+
+def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
+    """Whether an erased copy's history differs from the recorded one only as erasures
+    leave it: entries blanked by a purge; entries gone only where a merge kept the erasure
+    over another copy's changes (it drops them whole, and says so in a `purged` entry of
+    its own), and none put in the place of one gone (the same moment, author and action)."""
+    mine, then = Counter(map(_as_erased, history)), Counter(map(_as_erased, recorded))
+    missing = then - mine
+    if not missing:
+        return True
+    if not any(e.get("by") == MERGED_BY and e.get("action") == PURGED for e in history):
+        return False
+    added = mine - then
+    gone = {_place(e) for e in recorded if _as_erased(e) in missing}
+    return not any(_place(e) in gone for e in history if _as_erased(e) in added)
+
+
+def _place(entry: Table) -> Hashable:
+    return freeze([entry.get("at"), entry.get("by"), entry.get("action")])
+
+
+def _redacted(entries: list[Table], erased: list[Table]) -> list[Table]:
+    """Entries as the erased copy holds them where it does, else without what a purge
+    blanks: nothing of the person's data from another copy stays."""
+    pool: dict[Hashable, list[Table]] = {}
+    for entry in erased:
+        pool.setdefault(_as_erased(entry), []).append(entry)
+    found = []
+    for entry in entries:
+        same = pool.get(_as_erased(entry))
+        if same:
+            found.append(same.pop(0))
+        else:
+            blank = {k: v for k, v in entry.items() if k not in BLANKED}
+            if entry.get("action") == PURGED and "reason" in entry:
+                blank["reason"] = entry["reason"]
+            found.append(blank)
+    return found
+
+
+def _looked_at(base: Table, ours: Table, theirs: Table) -> list[Table]:
+    """The candidates of either copy whose history may no longer hold the base's: all but
+    those whose history begins with the base's under the same id (nearly all, and quick
+    to tell), so a large record is not compared entry by entry."""
+    before = {c.get("id"): c for c in base.get(CANDIDATES) or () if isinstance(c, dict)}
+    if not before:
+        return []
+    found = []
+    for side in (ours, theirs):
+        for candidate in side.get(CANDIDATES) or ():
+            if not isinstance(candidate, dict):
+                continue
+            old = before.get(candidate.get("id"))
+            if old is None:
+                if candidate.get("aliases"):  # renumbered: someone of the base, perhaps
+                    found.append(candidate)
+                continue
+            then, now = old.get(HISTORY), candidate.get(HISTORY)
+            if then is now or (
+                isinstance(then, list) and isinstance(now, list) and now[: len(then)] == then
+            ):
+                continue
+            found.append(candidate)
+    return found
+
+
+def held_back(
+    base: Table, ours: Table, theirs: Table, data: Table, person: Callable[[Any], Hashable]
+) -> list[Table]:
+    """A candidate's history is append-only across copies: a copy that rewrote or removed
+    an entry the base recorded (a decision edited by hand and committed with plain git) is
+    a conflict, `c014.history`, and the merged record `data` keeps the recorded entries,
+    with the other copy's additions, until `resolve` chooses. The one rewrite taken is an
+    erasure's: a copy that purged the person (a new `purged` entry) blanks the notes,
+    reasons and replaced values of their entries, and nothing else. Where a person was
+    erased, what stands and what the conflict holds is as erased (the erasure wins:
+    merge_erasure.py). `person`: who a candidate is, on every copy. The conflicts found,
+    as merge.py lists them (after forget_erased, which drops other conflicts about an
+    erased person)."""
+    people = _looked_at(base, ours, theirs)
+    if not people:
+        return []  # the usual case: every history of the base only grew
+    recorded = {person(c): c for c in base.get(CANDIDATES) or () if isinstance(c, dict)}
+    copies = [
+        {person(c): c for c in side.get(CANDIDATES) or () if isinstance(c, dict)}
+        for side in (ours, theirs)
+    ]
+    wanted = {person(c) for c in people}
+    found: list[Table] = []
+    merged = data.get(CANDIDATES) or []
+    for place, candidate in enumerate(merged):
+        if not isinstance(candidate, dict):
+            continue
+        who = person(candidate)
+        if who not in wanted:
+            continue
+        before, mine, yours = recorded.get(who), copies[0].get(who), copies[1].get(who)
+        if before is None or mine is None or yours is None:
+            continue
+        then = _history(before)
+        erased = [_erased_since(before, side) for side in (mine, yours)]
+        # where a copy erased the person, the other's changes to them are dropped anyway
+        asked = [side for side, gone in zip((mine, yours), erased, strict=True) if gone]
+        asked = asked or [mine, yours]
+        if any(erased):
+            kept = [side for side in asked if _erased_only(_history(side), then)]
+        else:
+            kept = [side for side in asked if _holds(_history(side), then)]
+        if len(kept) == len(asked):
+            continue  # the usual case: both only added entries, or erased the person
+        if any(erased):  # the recorded entries as erased, and every erasure since
+            now = _history(candidate)
+            purges = [e for e in now if e.get("action") == PURGED and e not in then]
+            standing = _redacted(then, now)
+            history = entries(standing, standing, standing + purges)
+            sides = [_redacted(_history(side), now) for side in (mine, yours)]
+            then = _redacted(then, now)
+        else:
+            history = _history(kept[0]) if kept else then
+            sides = [_history(mine), _history(yours)]
+        cid = candidate.get("id")
+        # a new table: the merged one may be a copy's own, which the conflict quotes
+        merged[place] = {**candidate, HISTORY: history}
+        found.append(
+            {
+                "id": f"{cid}.{HISTORY}",
+                "path": [CANDIDATES, str(cid), HISTORY],
+                "ours": sides[0],
+                "theirs": sides[1],
+                "base": then,
+            }
+        )
+    return found

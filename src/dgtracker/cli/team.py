@@ -2,7 +2,7 @@
 driver `merge-file`."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,43 +16,46 @@ from dgtracker.cli.context import (
 )
 from dgtracker.errors import Refused
 
+if TYPE_CHECKING:
+    from dgtracker.cli.context import Change
+    from dgtracker.model import MergeConflict as Conflict
+
 commands = typer.Typer()
 
 
 @commands.command(
     "merge-file",
     cls=Command,
-    epilog=example('git config merge.dgtracker.driver "dgtracker merge-file %O %A %B"'),
+    epilog=example('git config merge.dgtracker.driver "dgtracker merge-file %O %A %B %P"'),
 )
 def merge_file(
     base: Annotated[Path, typer.Argument(help="The common ancestor (git's %O).")],
     ours: Annotated[Path, typer.Argument(help="Our version; the result is written here (%A).")],
     theirs: Annotated[Path, typer.Argument(help="Their version (%B).")],
+    git_path: Annotated[
+        str | None,
+        typer.Argument(metavar="[PATH]", help="The record's path in the repository (%P)."),
+    ] = None,
 ) -> None:
-    """Merge two versions of a record by meaning (git's merge driver); exit 1 on a conflict."""
+    """Merge two versions of a record by meaning (git's merge driver); exit 1 on a conflict
+    or an input that breaks a rule (OURS is then left as it was)."""
     import sys
 
     from dgtracker import storage
     from dgtracker.merge import clash_says, merge
     from dgtracker.merge_erasure import driver_says
-    from dgtracker.schema import record_from_data
+    from dgtracker.merge_inputs import checked_result, read_side
 
-    sides = []
-    for path in (base, ours, theirs):
-        text = storage.read_text(path)
-        # git gives an empty ancestor when both sides added the file
-        sides.append(storage.parse_record_text(text, path) if text.strip() else ({}, None))
+    # git gives an empty ancestor when both sides added the file
+    sides = [
+        read_side(path, which, ours, git_path)
+        for path, which in ((base, "base"), (ours, "ours"), (theirs, "theirs"))
+    ]
     merged = merge(sides[0][0], sides[1][0], sides[2][0])
     if merged.clashes:  # two people under one id: never mixed, never renumbered
         sys.stderr.write(clash_says(merged.clashes, ours) + "\n")
         raise typer.Exit(1)
-    record, problems = record_from_data(merged.data)
-    if record is None:
-        sys.stderr.write(
-            f"dgtracker merge-file: the merged record would break {len(problems)} rule(s), "
-            f"e.g. {problems[0]}; {ours} is left as it was.\n"
-        )
-        raise typer.Exit(1)
+    record = checked_result(merged.data, ours, git_path)
     storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
     for cid, dropped in merged.erased.items():  # ids, counts and actions: no personal data
         sys.stderr.write(driver_says(cid, dropped) + "\n")
@@ -83,7 +86,6 @@ def resolve(
 ) -> None:
     """Settle a conflict a merge left in the record, keeping one side's value."""
     from dgtracker import conflicts, storage
-    from dgtracker.schema import record_from_data
 
     if ours == theirs:
         raise Refused("Choose one side: --ours or --theirs.", hint="'dgtracker check' shows both.")
@@ -91,32 +93,61 @@ def resolve(
     with changing(ctx, by) as change:
         conflict = conflicts.find(change.record.conflicts, conflict_id)
         data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
-        kept = conflicts.settle(data, conflict, side)
-        stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
-        if stage_chosen:  # the losing moves undone: the move kept is the last that stands
-            conflicts.keep_move(
-                data, conflict, kept, side, by=change.by, today=change.today, now=change.now
-            )
-        settled, problems = record_from_data(data)
-        if settled is None:
-            raise Refused(
-                f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
-            )
-        if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
-            from dgtracker.actions import add_note
+        if conflicts.is_history(conflict):  # a recorded history rewritten on a copy
+            said = _keep_history(change, data, conflict, side)
+        else:
+            said = _keep_value(change, data, conflict, side)
+    typer.echo(said)
 
-            add_note(
-                settled,
-                conflict.path[1],
-                f"Merge conflict on {conflict.path[2]} resolved: kept "
-                f"{conflicts.side_shown(conflict, side)} ({side}).",
-                by=change.by,
-                today=change.today,
-                now=change.now,
-            )
-        change.record = settled
-        change.summary = f"resolve {conflict.id} {side}"
-    typer.echo(f"Resolved {conflict.id}: kept {conflicts.side_shown(conflict, side)} ({side}).")
+
+def _keep_value(change: "Change", data: dict[str, Any], conflict: "Conflict", side: str) -> str:
+    """One side's value at the conflict's place (a stage chosen: the losing moves undone)."""
+    from dgtracker import conflicts
+    from dgtracker.schema import record_from_data
+
+    kept = conflicts.settle(data, conflict, side)
+    stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
+    if stage_chosen:  # the losing moves undone: the move kept is the last that stands
+        conflicts.keep_move(
+            data, conflict, kept, side, by=change.by, today=change.today, now=change.now
+        )
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
+        from dgtracker.actions import add_note
+
+        add_note(
+            settled,
+            conflict.path[1],
+            f"Merge conflict on {conflict.path[2]} resolved: kept "
+            f"{conflicts.side_shown(conflict, side)} ({side}).",
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept {conflicts.side_shown(conflict, side)} ({side})."
+
+
+def _keep_history(change: "Change", data: dict[str, Any], conflict: "Conflict", side: str) -> str:
+    """`resolve c014.history`: one copy's history of the candidate, with the other's new
+    entries; --ours or --theirs, whichever copy rewrote it."""
+    from dgtracker.conflicts import settle_history
+    from dgtracker.schema import record_from_data
+
+    settle_history(data, conflict, side)
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept the history of {conflict.path[1]} ({side})."
 
 
 @commands.command(cls=Command, epilog=example("dgtracker --file ~/dg-tdd/campaign.toml share"))
