@@ -198,7 +198,7 @@ def test_redaction_replaces_the_persons_table_even_under_an_old_id() -> None:
     from dgtracker.git_history import Person, redact
 
     jane = Person("c001", "2026-02-01 09:00:00+00:00", {"jane@example.org"}, set())
-    stub = '[[candidates]]\nid = "c001"\nname = "Anonymised (c001)"\n\n'
+    stub = 'id = "c001"\nname = "Anonymised (c001)"\n\n'  # its lines, as the record has it
     old = (
         '[[candidates]]\nid = "c001"\nname = "Tom Other"\n\n'  # c001 was Tom's, once
         "[[candidates.history]]\nat = 2026-01-30 09:00:00+00:00\n\n"
@@ -210,5 +210,67 @@ def test_redaction_replaces_the_persons_table_even_under_an_old_id() -> None:
     assert new == (
         '[[candidates]]\nid = "c001"\nname = "Tom Other"\n\n'
         "[[candidates.history]]\nat = 2026-01-30 09:00:00+00:00\n\n"
-        f'{stub}[[panel]]\nname = "Pat"\n'
+        f'[[candidates]]\n{stub}[[panel]]\nname = "Pat"\n'
     )
+
+
+def test_a_conflict_met_while_moving_onto_the_rewritten_remote_is_resolved_as_usual(
+    team: tuple[Path, list[Path]],
+) -> None:
+    remote, clones = team
+    ada, bob = _jane_everywhere(clones)
+    ada.ok("move", "c002", "longlist", "--by", "ada")
+    bob.ok("move", "c002", "rejected", "--reason", "No fit", "--by", "bob")  # unsent
+    ada.ok("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    stopped = bob("sync")
+    assert stopped.exit_code == 1
+    assert "Conflict in c002.stage" in stopped.output
+    assert "The remote's history was rewritten (an erasure)" in stopped.output
+    assert (clones[1] / ".git" / "rebase-merge").exists()  # a rebase waits for the choice
+    done = bob("resolve", "c002", "--theirs", "--by", "bob")  # a rebase's theirs: bob's own
+    assert done.exit_code == 0, done.output
+    assert "kept 'rejected'" in done.output
+    assert "the rebase is complete" in done.output
+    assert not (clones[1] / ".git" / "rebase-merge").exists()
+    assert "sent 1 commit(s) to origin" in bob.ok("sync")
+    assert bob.candidate("c002")["stage"] == "rejected"
+    assert bob.candidate("c001")["name"] == "Anonymised (c001)"
+    assert _traces(_history(clones[1], "HEAD")) == []
+    assert _traces(_history(remote, "--all")) == []
+
+
+def test_purge_json_with_rewrite_history_keeps_stdout_for_the_json(
+    team: tuple[Path, list[Path]],
+) -> None:
+    import json
+
+    _, clones = team
+    ada, _ = _jane_everywhere(clones)
+    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--json", "--by", "ada")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)
+    assert "Sent the rewritten history to origin" in done.stderr
+
+
+def test_the_retention_purge_says_so_too_and_rewrite_history_erases_everyone_it_anonymised(
+    tmp_path: Path,
+) -> None:
+    from tests.test_privacy_cli import _campaign
+
+    folder = tmp_path / "alone"
+    folder.mkdir()
+    cli = Cli(folder / "campaign.toml")
+    cli.ok("init")
+    cli.ok("share")
+    _campaign(cli)  # c002 rejected and c004 withdrawn: due on 2026-09-20
+    done = cli("purge", "--by", "dpo", as_of="2026-09-20")
+    assert done.exit_code == 0, done.output
+    assert "Earlier commits of the shared record still hold the erased data" in done.stderr
+    assert "Grace Hopper" in _history(folder, "--all")
+    done = cli("purge", "--rewrite-history", "--by", "dpo", as_of="2026-09-20")
+    assert done.exit_code == 0, done.output
+    assert "every commit holds c002, c004 as erased" in done.stdout
+    history = _history(folder, "--all", "--reflog")
+    gone = ("Grace Hopper", "grace@example.org", "7946 0000", "Dorothy", "Quiet at interview")
+    assert [item for item in gone if item in history] == []
+    assert "Ada Lovelace" in history and "Rosalind Franklin" in history  # not due: kept

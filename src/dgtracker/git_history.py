@@ -114,18 +114,22 @@ def erased_people(record: Path, git: Git) -> list[Person]:
     ]
     if not people:
         return []
-    versions = list(_versions(git, record.name))
+    tables = {own for text in _versions(git, record.name) for own, _ in _split(text)[1]}
     changed = True
-    while changed:  # each version found can name the person in another
+    while changed:  # each table found can name the person in another
         changed = False
-        for text in versions:
-            for _, candidate, person in _their_tables(text, people):
-                found = _identifiers(candidate)
-                phones = {_digits(p) for p in _phones(candidate)} - {""}
-                if not (found <= person.names and phones <= person.phones):
-                    person.names |= found
-                    person.phones |= phones
-                    changed = True
+        spotted = _Spotter(people)
+        for own in tables:
+            found = spotted.whose(own)
+            if found is None:
+                continue
+            candidate, person = found
+            names = _identifiers(candidate)
+            phones = {_digits(p) for p in _phones(candidate)} - {""}
+            if not (names <= person.names and phones <= person.phones):
+                person.names |= names
+                person.phones |= phones
+                changed = True
     return people
 
 
@@ -192,72 +196,99 @@ def _versions(git: Git, name: str) -> Iterator[str]:
 # --- redaction, as text --------------------------------------------------------------------
 
 _COMBINING = "[\u0300-\u036f]*"  # accents written as separate marks
-
-
-def _their_tables(
-    text: str, people: list[Person]
-) -> Iterator[tuple[tuple[int, int], dict[str, Any], Person]]:
-    """Each table in the text that is one of `people`'s: where it is, what it holds, whose.
-    Only the tables where their id or a name of theirs appears are read (a record of a
-    thousand people, in each of its versions, is otherwise read a thousand times over)."""
-    anchors = [f'"{p.id}"' for p in people]
-    anchors += [_any_of(p) for p in people if p.names or p.phones]
-    done: set[int] = set()
-    for found in re.finditer("|".join(f"(?:{a})" for a in anchors), text, re.IGNORECASE):
-        start = text.rfind("[[candidates]]", 0, found.start())
-        if start < 0 or start in done:
-            continue
-        done.add(start)
-        end = _table_end(text, start)
-        candidate = _read(text[start:end])
-        person = next((p for p in people if candidate and _is(candidate, p)), None)
-        if candidate and person:
-            yield (start, end), candidate, person
-
-
+_HEADER = "\n[[candidates]]\n"  # each candidate's table starts so (tomli-w's layout)
 _ENDS_TABLE = re.compile(r"^[ \t]*\[(?!\[?candidates\.)", re.MULTILINE)
 
 
-def _table_end(text: str, start: int) -> int:
-    """Where the candidate's table that starts at `start` ends: at the next header that
-    is not one of its own ([[candidates.history]] and the like)."""
-    line_end = text.find("\n", start)
-    found = _ENDS_TABLE.search(text, line_end + 1) if line_end >= 0 else None
-    return found.start() if found else len(text)
+def _split(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text before the first candidate's table (after a newline put in front, so the
+    first table is found at the very start too), and each table: its own lines (its
+    history and the like) and what follows it up to the next table (other tables)."""
+    head, *pieces = ("\n" + text).split(_HEADER)
+    tables = []
+    for piece in pieces:
+        end = _ENDS_TABLE.search(piece)
+        cut = end.start() if end else len(piece)
+        tables.append((piece[:cut], piece[cut:]))
+    return head, tables
+
+
+def _join(head: str, tables: list[tuple[str, str]]) -> str:
+    return (head + "".join(_HEADER + own + rest for own, rest in tables))[1:]
+
+
+class _Spotter:
+    """Finds which of `people` a candidate's table is, reading only the tables where one
+    of their ids or names appears."""
+
+    def __init__(self, people: list[Person]) -> None:
+        self.people = people
+        self.ids = [f'"{p.id}"' for p in people]
+        found = "|".join(f"(?:{_any_of(p)})" for p in people if p.names or p.phones)
+        self.names = re.compile(found, re.IGNORECASE) if found else None
+
+    def whose(self, own: str) -> tuple[dict[str, Any], Person] | None:
+        if not any(i in own for i in self.ids) and not (self.names and self.names.search(own)):
+            return None
+        candidate = _read(own)
+        person = next((p for p in self.people if candidate and _is(candidate, p)), None)
+        return (candidate, person) if candidate and person else None
+
+    def words(self, text: str) -> str:
+        """Their names, emails and phones in `text` replaced by [erased]."""
+        return self.names.sub(ERASED, text) if self.names else text
 
 
 @functools.lru_cache(maxsize=4096)  # a table unchanged across versions is read once
-def _read(table: str) -> dict[str, Any] | None:
+def _read(own: str) -> dict[str, Any] | None:
     try:
-        found = tomllib.loads(table).get("candidates", [None])[0]
+        found = tomllib.loads(_HEADER + own).get("candidates", [None])[0]
     except tomllib.TOMLDecodeError:  # git's conflict markers, a half-written table
         return None
     return found if isinstance(found, dict) else None
 
 
+class Redactor:
+    """Redacts one version of a file after another; each piece of text unchanged since an
+    earlier version (most of a record) is redacted once."""
+
+    def __init__(self, people: list[Person], stubs: dict[str, str]) -> None:
+        self.spotter = _Spotter(people)
+        self.stubs = stubs
+        self.done: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        """The text with each erased person's table replaced by the record's erased one
+        (their stub), and their names, emails and phones anywhere else by [erased]."""
+        head, tables = _split(text)
+        return _join(self._words(head), [self._table(own, rest) for own, rest in tables])
+
+    def _table(self, own: str, rest: str) -> tuple[str, str]:
+        found = self.spotter.whose(own)
+        if found is not None and found[1].id in self.stubs:
+            return self.stubs[found[1].id], self._words(rest)
+        return self._words(own), self._words(rest)
+
+    def _words(self, text: str) -> str:
+        if text not in self.done:
+            self.done[text] = self.spotter.words(text)
+        return self.done[text]
+
+
 def redact(text: str, people: list[Person], stubs: dict[str, str]) -> str:
-    """The text with each erased person's table replaced by the record's erased one (their
-    `stubs`), and their names, emails and phones anywhere else replaced by [erased]."""
-    pieces, last = [], 0
-    for (start, end), _, person in _their_tables(text, people):
-        if person.id in stubs and start >= last:
-            pieces += [text[last:start], stubs[person.id]]
-            last = end
-    text = "".join([*pieces, text[last:]])
-    for person in people:
-        if person.names or person.phones:
-            text = re.sub(_any_of(person), ERASED, text, flags=re.IGNORECASE)
-    return text
+    """One text redacted (see Redactor)."""
+    return Redactor(people, stubs)(text)
 
 
 def stubs_of(record: Path, people: list[Person]) -> dict[str, str]:
-    """Each erased person's table as the record holds it now, as text."""
-    text = record.read_text(encoding="utf-8")
-    return {
-        person.id: text[start:end]
-        for (start, end), candidate, person in _their_tables(text, people)
-        if candidate.get("id") == person.id
-    }
+    """Each erased person's table as the record holds it now (its own lines)."""
+    spotter = _Spotter(people)
+    stubs = {}
+    for own, _ in _split(record.read_text(encoding="utf-8"))[1]:
+        found = spotter.whose(own)
+        if found is not None and found[0].get("id") == found[1].id:
+            stubs[found[1].id] = own
+    return stubs
 
 
 def _any_of(person: Person) -> str:
@@ -351,15 +382,17 @@ def _filter(folder: Path, people: list[Person], stubs: dict[str, str]) -> None:
     """git-filter-repo over every ref: each blob and commit message redacted."""
     import git_filter_repo as fr  # only this command needs it
 
+    redactor = Redactor(people, stubs)
+
     def blob(blob: Any, _metadata: Any) -> None:
         try:
             text = blob.data.decode("utf-8")
         except UnicodeDecodeError:  # not text: no name to find in it as written
             return
-        blob.data = redact(text, people, stubs).encode("utf-8")
+        blob.data = redactor(text).encode("utf-8")
 
     def message(text: bytes) -> bytes:
-        return redact(text.decode("utf-8", "replace"), people, {}).encode("utf-8")
+        return redactor.spotter.words(text.decode("utf-8", "replace")).encode("utf-8")
 
     # --partial keeps the remote and its refs (no fresh-clone steps); replace refs would
     # keep every old commit reachable; a commit left empty (the purge's own) is kept, so
