@@ -114,7 +114,8 @@ def erased_people(record: Path, git: Git) -> list[Person]:
     ]
     if not people:
         return []
-    tables = {own for text in _versions(git, record.name) for own, _ in _split(text)[1]}
+    pieces = {piece for text in _versions(git, record.name) for piece in _split(text)[1]}
+    tables = {_own(piece)[0] for piece in pieces}
     changed = True
     while changed:  # each table found can name the person in another
         changed = False
@@ -200,21 +201,19 @@ _HEADER = "\n[[candidates]]\n"  # each candidate's table starts so (tomli-w's la
 _ENDS_TABLE = re.compile(r"^[ \t]*\[(?!\[?candidates\.)", re.MULTILINE)
 
 
-def _split(text: str) -> tuple[str, list[tuple[str, str]]]:
+def _split(text: str) -> tuple[str, list[str]]:
     """The text before the first candidate's table (after a newline put in front, so the
-    first table is found at the very start too), and each table: its own lines (its
-    history and the like) and what follows it up to the next table (other tables)."""
+    first table is found at the very start too), and each table with whatever follows it
+    up to the next one."""
     head, *pieces = ("\n" + text).split(_HEADER)
-    tables = []
-    for piece in pieces:
-        end = _ENDS_TABLE.search(piece)
-        cut = end.start() if end else len(piece)
-        tables.append((piece[:cut], piece[cut:]))
-    return head, tables
+    return head, pieces
 
 
-def _join(head: str, tables: list[tuple[str, str]]) -> str:
-    return (head + "".join(_HEADER + own + rest for own, rest in tables))[1:]
+def _own(piece: str) -> tuple[str, str]:
+    """A table's own lines (its history and the like), and the other tables after it."""
+    end = _ENDS_TABLE.search(piece)
+    cut = end.start() if end else len(piece)
+    return piece[:cut], piece[cut:]
 
 
 class _Spotter:
@@ -255,19 +254,25 @@ class Redactor:
     def __init__(self, people: list[Person], stubs: dict[str, str]) -> None:
         self.spotter = _Spotter(people)
         self.stubs = stubs
-        self.done: dict[str, str] = {}
+        self.done: dict[str, str] = {}  # text: as redacted
+        self.pieces: dict[str, str] = {}  # a table and what follows it: as redacted
 
     def __call__(self, text: str) -> str:
         """The text with each erased person's table replaced by the record's erased one
         (their stub), and their names, emails and phones anywhere else by [erased]."""
-        head, tables = _split(text)
-        return _join(self._words(head), [self._table(own, rest) for own, rest in tables])
+        head, pieces = _split(text)
+        return _HEADER.join([self._words(head), *map(self._piece, pieces)])[1:]
 
-    def _table(self, own: str, rest: str) -> tuple[str, str]:
-        found = self.spotter.whose(own)
-        if found is not None and found[1].id in self.stubs:
-            return self.stubs[found[1].id], self._words(rest)
-        return self._words(own), self._words(rest)
+    def _piece(self, piece: str) -> str:
+        if piece not in self.pieces:
+            own, rest = _own(piece)
+            found = self.spotter.whose(own)
+            if found is not None and found[1].id in self.stubs:
+                own = self.stubs[found[1].id]
+            else:
+                own = self.spotter.words(own)
+            self.pieces[piece] = own + self.spotter.words(rest)
+        return self.pieces[piece]
 
     def _words(self, text: str) -> str:
         if text not in self.done:
@@ -284,10 +289,10 @@ def stubs_of(record: Path, people: list[Person]) -> dict[str, str]:
     """Each erased person's table as the record holds it now (its own lines)."""
     spotter = _Spotter(people)
     stubs = {}
-    for own, _ in _split(record.read_text(encoding="utf-8"))[1]:
-        found = spotter.whose(own)
+    for piece in _split(record.read_text(encoding="utf-8"))[1]:
+        found = spotter.whose(_own(piece)[0])
         if found is not None and found[0].get("id") == found[1].id:
-            stubs[found[1].id] = own
+            stubs[found[1].id] = _own(piece)[0]
     return stubs
 
 
