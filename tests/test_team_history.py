@@ -274,3 +274,34 @@ def test_the_retention_purge_says_so_too_and_rewrite_history_erases_everyone_it_
     gone = ("Grace Hopper", "grace@example.org", "7946 0000", "Dorothy", "Quiet at interview")
     assert [item for item in gone if item in history] == []
     assert "Ada Lovelace" in history and "Rosalind Franklin" in history  # not due: kept
+
+
+def test_a_rewrite_whose_push_loses_the_race_is_undone_here_and_can_be_run_again(
+    team: tuple[Path, list[Path]],
+) -> None:
+    remote, clones = team
+    ada, bob = _jane_everywhere(clones)
+    # bob sends a change while ada's rewrite is on its way: her lease must fail
+    hook = clones[0] / ".git" / "hooks" / "pre-push"
+    hook.write_text(
+        f"#!/bin/sh\ncd '{clones[1]}' && git commit -q --allow-empty -m 'note c002 (by bob)' "
+        "&& git push -q origin main\n"
+    )
+    hook.chmod(0o755)
+    head = git(clones[0], "rev-parse", "HEAD").stdout
+    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    hook.unlink()
+    assert done.exit_code == 1
+    assert "Could not send the rewritten history to origin" in done.output
+    assert "the history here is left as it was" in done.output
+    # the purge stays committed on the old history, which the team's sync still joins
+    assert git(clones[0], "rev-parse", "HEAD~1").stdout == head
+    assert git(clones[0], "log", "-1", "--format=%s").stdout.strip() == "purge (by ada)"
+    assert ada.candidate("c001")["name"] == "Anonymised (c001)"
+    assert git(clones[0], "status", "--porcelain").stdout == ""
+    said = ada.ok("sync")
+    assert "merged 1 change(s)" in said and "rewritten" not in said
+    ada.ok("purge", "--rewrite-history", "--by", "ada")
+    assert _traces(_history(remote, "--all")) == []
+    assert "rewritten" in bob.ok("sync")
+    assert bob.candidate("c001")["name"] == "Anonymised (c001)"

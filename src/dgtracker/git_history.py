@@ -359,27 +359,35 @@ def rewrite(record: Path, git: Git) -> list[str]:
     remote = _remote(git)
     lease = _tip(git, f"refs/remotes/{remote[0]}/{remote[1]}") if remote else None
     before = int(git.out("rev-list", "--count", "--all"))
+    refs = git.out("for-each-ref", "--format=%(objectname) %(refname)").splitlines()
     _filter(git.folder, people, stubs)
+    if remote is not None:
+        name, branch = remote
+        lease_arg = f"--force-with-lease=refs/heads/{branch}:{lease or ''}"
+        pushed = git.run("push", "-q", lease_arg, name, f"HEAD:refs/heads/{branch}", check=False)
+        if pushed.returncode != 0:  # all or nothing: a rewrite never sent is undone here
+            for line in refs:
+                git.run("update-ref", *reversed(line.split(" ", 1)))
+            git.run("reset", "-q", "--hard")
+            raise Refused(
+                f"Could not send the rewritten history to {name} "
+                f"({_first_line(pushed.stderr)}); the history here is left as it was.",
+                hint="Someone may have sent changes meanwhile: run 'dgtracker sync', then "
+                "'dgtracker purge --rewrite-history' again.",
+            )
+    git.run("reflog", "expire", "--expire=now", "--all")  # the old commits, gone from here
+    git.run("gc", "-q", "--prune=now")
     lines = [
         f"Rewrote the record's git history ({before} commit(s)) so that every commit holds "
         f"{', '.join(p.id for p in people)} as erased; the old commits are gone from this folder."
     ]
     if remote is None:
         return [*lines, "No remote: nothing to send."]
-    name, branch = remote
-    lease_arg = f"--force-with-lease=refs/heads/{branch}:{lease or ''}"
-    pushed = git.run("push", "-q", lease_arg, name, f"HEAD:refs/heads/{branch}", check=False)
-    if pushed.returncode != 0:
-        raise Refused(
-            f"Could not send the rewritten history to {name}: {_first_line(pushed.stderr)}",
-            hint="The history is rewritten here. Run 'dgtracker sync', then "
-            "'dgtracker purge --rewrite-history' again.",
-        )
-    git.run("remote", "prune", name, check=False)
     return [
         *lines,
-        f"Sent the rewritten history to {name} (a forced push, with a lease). Each teammate's "
-        "next 'dgtracker sync' moves their copy onto it; see 'dgtracker docs data-protection'.",
+        f"Sent the rewritten history to {remote[0]} (a forced push, with a lease). Each "
+        "teammate's next 'dgtracker sync' moves their copy onto it; see 'dgtracker docs "
+        "data-protection'.",
     ]
 
 
@@ -417,9 +425,6 @@ def _filter(folder: Path, people: list[Person], stubs: dict[str, str]) -> None:
         ) from None
     finally:
         shutil.rmtree(results, ignore_errors=True)
-    git = Git(folder)
-    git.run("reflog", "expire", "--expire=now", "--all")
-    git.run("gc", "-q", "--prune=now")
 
 
 # --- a teammate's sync after a rewrite ---------------------------------------------------
