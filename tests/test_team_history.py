@@ -92,6 +92,7 @@ def test_a_teammate_syncs_onto_the_rewritten_remote_keeping_their_change_not_the
     assert bob.candidate("c001")["name"] == "Anonymised (c001)"
     assert _traces((clones[1] / "campaign.toml").read_text(encoding="utf-8")) == []
     assert _traces(_history(clones[1], "HEAD")) == []
+    assert _traces(_history(clones[1], "--all")) == []  # no branch or remote ref holds them
     assert _traces(_history(remote, "--all")) == []
     # the old commits stay in bob's reflog until he removes them, as the sync said
     assert _traces(_history(clones[1], "--reflog"))
@@ -161,6 +162,10 @@ def test_rewrite_history_refuses_uncommitted_changes_and_a_stopped_merge(
     done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
     assert done.exit_code == 1
     assert "A git merge is stopped half-way" in done.output
+    (clones[0] / ".git" / "MERGE_HEAD").unlink()
+    done = ada("purge", "--rewrite-history", "--dry-run")
+    assert done.exit_code == 1
+    assert "--rewrite-history changes git history: it has no --dry-run" in done.output
 
 
 def test_rewrite_history_refuses_while_the_team_has_changes_this_copy_lacks(
