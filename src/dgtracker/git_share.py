@@ -281,11 +281,15 @@ def sync(record: Path, conflict_ids: list[str]) -> Synced:
         remote, _, remote_branch = upstream.stdout.strip().partition("/")
     else:
         remote, remote_branch = ("origin" if "origin" in remotes else remotes[0]), branch
-    incoming = _fetch(git, remote, remote_branch)
     tracking = f"refs/remotes/{remote}/{remote_branch}"
+    before = git.run("rev-parse", "--verify", "-q", tracking, check=False).stdout.strip()
+    incoming = _fetch(git, remote, remote_branch)
+    rewrote = _onto_rewritten(git, before, tracking) if incoming and before else []
+    if rewrote and _operation(folder) is not None:
+        return _waiting("rebase", _conflicts_now(record), rewrote)
     merged = 0
     told: list[str] = []  # what the merge driver said (erasures kept, ids it refused)
-    if incoming:
+    if incoming and not rewrote:
         merged = int(git.out("rev-list", "--count", "--no-merges", f"HEAD..{tracking}"))
         done = git.run("merge", "--no-edit", "-q", tracking, check=False)
         told = [line for line in done.stderr.splitlines() if line.startswith("dgtracker: ")]
@@ -314,10 +318,20 @@ def sync(record: Path, conflict_ids: list[str]) -> Synced:
             )
             return Synced(came, told, brought_in=True, unsent=unsent)
     if not merged and not ahead:
-        return Synced(["Up to date."], told, brought_in=incoming)
+        return Synced(rewrote or ["Up to date."], told, brought_in=incoming)
     said = [f"merged {merged} change(s) from {remote}"] if merged else []
     said += [f"sent {ahead} commit(s) to {remote}"] if ahead else []
-    return Synced(["Synced: " + " and ".join(said) + "."], told, brought_in=incoming)
+    return Synced([*rewrote, "Synced: " + " and ".join(said) + "."], told, brought_in=incoming)
+
+
+def _onto_rewritten(git: Git, before: str, tracking: str) -> list[str]:
+    """When the remote's history was rewritten (an erasure), this copy's unsent commits
+    moved onto it, and the sentence that says so; else nothing."""
+    from dgtracker import git_history
+
+    if not git_history.rewritten(git, before, tracking):
+        return []
+    return [git_history.rewritten_said(git_history.move_onto(git, before, tracking))]
 
 
 def _fetch(git: Git, remote: str, branch: str) -> bool:

@@ -21,6 +21,7 @@ from dgtracker.cli.context import (
     settings_of,
     user_name,
 )
+from dgtracker.errors import Refused
 from dgtracker.text import visible
 
 commands = typer.Typer()
@@ -40,6 +41,14 @@ def purge(
             help="Erase this person's data now, on request, whatever the dates.",
         ),
     ] = None,
+    rewrite_history: Annotated[
+        bool,
+        typer.Option(
+            "--rewrite-history",
+            help="A shared record: rewrite every git commit to hold the erased people as "
+            "erased, and push with a lease.",
+        ),
+    ] = False,
     by: ByOption = None,
     json: JsonFlag = False,
 ) -> None:
@@ -47,6 +56,16 @@ def purge(
     from dgtracker import api
     from dgtracker.progress import tracked
 
+    if rewrite_history and dry_run:
+        raise Refused(
+            "--rewrite-history changes git history: it has no --dry-run.",
+            hint="Run 'dgtracker purge --dry-run' to see what would be anonymised.",
+        )
+    git = None
+    if rewrite_history:  # refused before anything changes: a dirty tree, a stopped merge
+        from dgtracker.git_history import ready
+
+        git = ready(record_path(ctx))
     who = user_name(by)
     done = api.purge(
         record_path(ctx),
@@ -66,6 +85,22 @@ def purge(
         typer.echo("\n".join(done.lines))
     if done.said:  # a shared record: the purge was committed like any change
         typer.echo(done.said, err=True)
+    if git is not None:
+        from dgtracker import git_history, storage
+
+        with storage.locked(record_path(ctx)):
+            for line in git_history.rewrite(record_path(ctx), git):
+                typer.echo(line, err=json)
+    elif not dry_run and any(plan.due for plan in done.plans):
+        from dgtracker.git_share import is_shared
+
+        if is_shared(record_path(ctx)):
+            typer.echo(
+                "Earlier commits of the shared record still hold the erased data; run "
+                "'dgtracker purge --rewrite-history' to rewrite them (see 'dgtracker docs "
+                "data-protection').",
+                err=True,
+            )
 
 
 @commands.command(
