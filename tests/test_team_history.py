@@ -56,9 +56,13 @@ def test_rewrite_history_erases_the_person_from_every_commit_here_and_on_the_rem
 ) -> None:
     remote, clones = team
     ada, _ = _jane_everywhere(clones)
+    git(clones[0], "commit", "-q", "--allow-empty", "-m", "call jane secret back")  # by hand
+    ada.ok("sync")
     done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
     assert done.exit_code == 0, done.output
     assert "every commit holds c001 as erased" in done.stdout
+    messages = git(clones[0], "log", "--format=%s").stdout.splitlines()
+    assert messages[:2] == ["purge (by ada)", "call [erased] back"]
     assert "Sent the rewritten history to origin" in done.stdout
     assert "Jane" not in done.output
     assert _traces(_history(clones[0], "--all", "--reflog")) == []
