@@ -11,6 +11,7 @@ import difflib
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from dgtracker.dates import format_day
 from dgtracker.errors import Refused
@@ -21,6 +22,7 @@ from dgtracker.model import (
     Event,
     Milestone,
     Record,
+    Slot,
     StageKind,
     candidate_id,
 )
@@ -235,6 +237,9 @@ def move(
     too_early = move_dated_too_early(candidate.stage, candidate.stage_since(), on)
     if too_early is not None:
         raise Refused(f"{candidate.id} {too_early}.")
+    if target.kind != StageKind.ACTIVE:  # out of the process: nobody sits their slots
+        for slot in slots_to_come(record, candidate, today, now):
+            cancel_slot(candidate, slot, why=f"moved to {stage_id}", by=by, today=today, now=now)
     candidate.history.append(
         Event(
             at=now,
@@ -308,3 +313,48 @@ def add_note(
     candidate = find_candidate(record, wanted)
     candidate.history.append(Event(at=now, on=today, by=by, action=Action.NOTE, note=text))
     return candidate
+
+
+# --- a candidate's slots (booked in slots.py) -----------------------------------------
+
+
+def slot_when(slot: Slot) -> str:
+    return f"{slot.at:%Y-%m-%d %H:%M}–{slot.end:%H:%M}"
+
+
+def slots_to_come(record: Record, candidate: Candidate, today: date, now: datetime) -> list[Slot]:
+    """The candidate's standing slots that start after this moment of the record's day
+    (the clock's time of day on `today`, so that --as-of decides the day)."""
+    local = now.astimezone(ZoneInfo(record.campaign.timezone))
+    moment = datetime.combine(today, local.time().replace(tzinfo=None))
+    return [s for s in candidate.slots if s.cancelled is None and s.at > moment]
+
+
+def cancel_slot(
+    candidate: Candidate, slot: Slot, *, why: str | None, by: str, today: date, now: datetime
+) -> None:
+    """Cancel a slot: kept in the record (a calendar is sent it as cancelled, one SEQUENCE
+    on), said in the history at the same moment, which `undo` uses to bring it back."""
+    slot.cancelled = now
+    slot.rescheduled += 1
+    note = f"{slot.assessment.capitalize()} slot {slot_when(slot)} cancelled"
+    candidate.history.append(
+        Event(
+            at=now,
+            on=today,
+            by=by,
+            action=Action.SCHEDULED,
+            note=note + (f" ({why})" if why else ""),
+        )
+    )
+
+
+def restore_slots(candidate: Candidate, undone: Event, now: datetime) -> list[Slot]:
+    """The slots that the undone change cancelled, standing again (one SEQUENCE on; the
+    booking dated now, which is how `--as-of` knows when they came back)."""
+    restored = [s for s in candidate.slots if s.cancelled is not None and s.cancelled == undone.at]
+    for slot in restored:
+        slot.cancelled = None
+        slot.booked = now
+        slot.rescheduled += 1
+    return restored

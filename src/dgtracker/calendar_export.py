@@ -32,9 +32,17 @@ TIMED_LENGTH = timedelta(hours=1)  # a milestone at a time of day: the record ha
 ALARMS = ("one", "all", "none")
 
 
+def uid_domain(record: Record) -> str:
+    """What follows the '@' of every UID: the record's own calendar token (made at `init`)
+    keeps two records of one title apart; a record made before tokens keeps the UIDs it
+    always had, so a calendar that imported it goes on updating rather than duplicating."""
+    token = record.campaign.calendar
+    return f"{token}.{record.campaign.id}.dgtracker" if token else f"{record.campaign.id}.dgtracker"
+
+
 def milestone_uid(record: Record, milestone: Milestone) -> str:
     """The same milestone always has the same UID, so calendars update, not duplicate."""
-    return f"{milestone.id}@{record.campaign.id}.dgtracker"
+    return f"{milestone.id}@{uid_domain(record)}"
 
 
 def calendar_bytes(record: Record, alarms: str = "one", extra: Iterable[Event] = ()) -> bytes:

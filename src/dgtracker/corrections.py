@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from dgtracker.actions import find_candidate, find_milestone, rerank
+from dgtracker.actions import find_candidate, find_milestone, rerank, restore_slots, slot_when
 from dgtracker.dates import format_day
 from dgtracker.errors import Refused
 from dgtracker.model import (
@@ -129,6 +129,11 @@ def undo(
     if stage != candidate.stage:
         compensating.stage, compensating.from_stage = stage, candidate.stage
     compensating.rank = rank
+    restored = restore_slots(candidate, undone, now)
+    if restored:
+        compensating.note = "; ".join(
+            f"{s.assessment.capitalize()} slot {slot_when(s)} restored" for s in restored
+        )
     candidate.history.append(compensating)
     candidate.stage, candidate.rank = stage, rank
     return candidate, undone

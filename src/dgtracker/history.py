@@ -6,7 +6,8 @@ that what it prints on D can be printed again later, unchanged by what came afte
 
 - candidates: present once added; their history up to D; stage and reserve rank from
   the changes in force on D (undos applied); personal details as they were, by taking
-  back each later edit (a purge is never taken back: erased data stays erased);
+  back each later edit (a purge is never taken back: erased data stays erased); slots
+  as they stood (one cancelled later standing, one booked later left out);
 - milestones: present once added and not yet removed; schedule, title and done as they
   were, by taking back each later reschedule and rename; their history up to D.
 
@@ -17,7 +18,7 @@ the wall clock, nor the earlier day a backdated change took effect.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from dgtracker.dates import When
 from dgtracker.errors import Refused
@@ -30,6 +31,7 @@ from dgtracker.model import (
     MilestoneChange,
     MilestoneChangeKind,
     Record,
+    Slot,
     stage_and_rank,
 )
 
@@ -69,6 +71,7 @@ def _candidate(candidate: Candidate, day: date) -> Candidate | None:
     stage, rank = stage_and_rank(kept)
     return replace(
         candidate,
+        slots=_slots(candidate, day),
         name=_text(details["name"]) or candidate.name,
         email=_text(details["email"]),
         phone=_text(details["phone"]),
@@ -78,6 +81,33 @@ def _candidate(candidate: Candidate, day: date) -> Candidate | None:
         rank=rank,
         history=kept,
     )
+
+
+def _slots(candidate: Candidate, day: date) -> list[Slot]:
+    """The slots as they stood: one booked later left out, one cancelled later standing,
+    one brought back later by an undo still cancelled (or, undone before its cancel,
+    standing). Each change is found in the history by its kind and moment, which the slot
+    keeps (the last of one kind at one moment: changes in one second share it)."""
+    change: dict[tuple[Action, datetime | None], Event] = {
+        (event.action, event.at): event for event in candidate.history
+    }
+    found = []
+    for slot in candidate.slots:
+        restore = change.get((Action.UNDONE, slot.booked))
+        restored_later = restore is not None and restore.day > day
+        if restored_later and restore is not None and restore.undoes is not None:
+            undone = candidate.history[restore.undoes]
+            before = 1 if undone.day <= day else 2  # the restore, and the cancel if later
+            cancelled = undone.at if before == 1 else None
+            slot = replace(slot, cancelled=cancelled, rescheduled=slot.rescheduled - before)
+        booking = None if restored_later else change.get((Action.SCHEDULED, slot.booked))
+        if booking is not None and booking.day > day and slot.rescheduled == 0:
+            continue  # booked later
+        cancel = change.get((Action.SCHEDULED, slot.cancelled))
+        if cancel is not None and cancel.day > day:
+            slot = replace(slot, cancelled=None, rescheduled=slot.rescheduled - 1)
+        found.append(slot)
+    return found
 
 
 def _text(value: str | date | None) -> str | None:

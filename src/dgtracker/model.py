@@ -85,6 +85,7 @@ class Campaign:
     salary: str = ""
     timezone: str = DEFAULT_TIMEZONE
     description: str = ""
+    calendar: str | None = None  # a token made at `init`: calendar UIDs unique to this record
 
 
 @dataclass(slots=True)
@@ -212,7 +213,8 @@ class Slot:
     minutes: int = 60
     where: str | None = None
     booked: datetime | None = None  # when this booking was last made (UTC)
-    rescheduled: int = 0  # how many times it was moved (the calendar's SEQUENCE)
+    rescheduled: int = 0  # how many times it changed (the calendar's SEQUENCE)
+    cancelled: datetime | None = None  # when it was cancelled (UTC); None: it stands
 
     @property
     def end(self) -> datetime:

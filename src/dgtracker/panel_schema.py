@@ -177,7 +177,7 @@ def plain_slots(items: Any, stage_ids: frozenset[str]) -> list[Slot] | None:
         values = _READ_SLOT(table, stage_ids)
         if values is None:
             return None
-        assessment, at, minutes, where, booked, rescheduled = values
+        assessment, at, minutes, where, booked, rescheduled, cancelled = values
         if at.tzinfo is not None:
             return None
         found.append(
@@ -188,6 +188,7 @@ def plain_slots(items: Any, stage_ids: frozenset[str]) -> list[Slot] | None:
                 where,
                 booked,
                 rescheduled or 0,
+                cancelled,
             )
         )
     return found
@@ -215,6 +216,7 @@ def slots(check: Checker, raw: list[Any], where: str) -> list[Slot]:
                 got["where"],
                 got["booked"],
                 got["rescheduled"] or 0,
+                got["cancelled"],
             )
         )
     return found

@@ -133,6 +133,7 @@ CAMPAIGN = {
     "salary": Field(str, text="salary"),
     "timezone": Field(str, text="id"),
     "description": Field(str, text="description"),
+    "calendar": Field(str, text="id"),
 }
 RETENTION = {"anonymise_after_months": Field(int), "reserve_months": Field(int)}
 STAGE = {
@@ -226,6 +227,7 @@ SLOT = {
     "where": Field(str, text="where"),
     "booked": Field(datetime, aware=True),
     "rescheduled": Field(int),
+    "cancelled": Field(datetime, aware=True),
 }
 # A merge conflict waiting for `dgtracker resolve` (merge.py, conflicts.py).
 MERGE_CONFLICT = {

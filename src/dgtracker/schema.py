@@ -105,6 +105,7 @@ def _campaign(check: Checker, raw: Any) -> Campaign | None:
         salary=got["salary"] or "",
         timezone=zone,
         description=got["description"] or "",
+        calendar=got["calendar"] or None,
     )
 
 

@@ -61,6 +61,7 @@ def record_to_data(record: Record) -> dict[str, Any]:
         },
         "stages": [_stage_data(stage) for stage in record.stages],
     }
+    _put(data["campaign"], "calendar", campaign.calendar)
     # The panel's tables only once there is something in them: a record without them
     # keeps the bytes it always had.
     if record.criteria:
@@ -194,6 +195,8 @@ def _slot_data(slot: Slot) -> dict[str, Any]:
         table["booked"] = _utc(slot.booked)
     if slot.rescheduled:
         table["rescheduled"] = slot.rescheduled
+    if slot.cancelled is not None:
+        table["cancelled"] = _utc(slot.cancelled)
     return table
 
 

@@ -2,8 +2,9 @@
 
 Calendars get shared, so a slot's title names the candidate by id only, unless the user
 asks for names, and nothing says who on the panel has declared a conflict. Times go out
-in UTC (no time-zone table needed); UIDs are stable and SEQUENCE counts the moves, so that
-a calendar importing the file again updates a moved slot rather than adding a copy. Like
+in UTC (no time-zone table needed); UIDs are stable and SEQUENCE counts the changes, so that
+a calendar importing the file again updates a moved slot rather than adding a copy, and
+drops a cancelled one (STATUS:CANCELLED; every other slot is CONFIRMED). Like
 calendar_export.py, the events depend only on the record, never on the clock.
 """
 
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Event
 
+from dgtracker.calendar_export import uid_domain
 from dgtracker.model import Record
 
 NO_CHANGE_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,11 +30,11 @@ def slot_events(record: Record, *, with_names: bool = False) -> list[Event]:
             what = stage.title if stage else slot.assessment
             who = f"{candidate.id} {candidate.name}" if with_names else candidate.id
             event = Event()
-            event.add(
-                "uid", f"slot-{candidate.id}-{slot.assessment}@{record.campaign.id}.dgtracker"
-            )
-            event.add("dtstamp", (slot.booked or NO_CHANGE_STAMP).astimezone(UTC))
+            event.add("uid", f"slot-{candidate.id}-{slot.assessment}@{uid_domain(record)}")
+            changed = slot.cancelled or slot.booked or NO_CHANGE_STAMP
+            event.add("dtstamp", changed.astimezone(UTC))
             event.add("sequence", slot.rescheduled)
+            event.add("status", "CANCELLED" if slot.cancelled else "CONFIRMED")
             event.add("summary", f"{what}: {who}")
             event.add("dtstart", slot.at.replace(tzinfo=zone).astimezone(UTC))
             event.add("dtend", slot.end.replace(tzinfo=zone).astimezone(UTC))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from dgtracker.actions import find_candidate, resolve_stage
+from dgtracker.actions import cancel_slot, find_candidate, resolve_stage, slot_when
 from dgtracker.errors import Refused
 from dgtracker.model import Action, Candidate, Event, Record, Slot
 from dgtracker.text import visible
@@ -20,15 +20,13 @@ from dgtracker.text import visible
 SLOT = "slot"  # the reminder kind, part of the `remind --json` contract
 
 
-def _when(slot: Slot) -> str:
-    return f"{slot.at:%Y-%m-%d %H:%M}–{slot.end:%H:%M}"
-
-
 def clashes(record: Record, candidate: Candidate, new: Slot) -> list[tuple[Candidate, Slot]]:
     """The booked slots that overlap `new` (the one it replaces left out)."""
     found = []
     for other in record.candidates:
         for slot in other.slots:
+            if slot.cancelled is not None:
+                continue
             if other is candidate and slot.assessment == new.assessment:
                 continue
             if slot.at < new.end and new.at < slot.end:
@@ -59,25 +57,44 @@ def book(
     slot = Slot(
         stage_id, at, minutes, where, now, 0 if earlier is None else earlier.rescheduled + 1
     )
-    if earlier is not None and (earlier.at, earlier.minutes, earlier.where) == (at, minutes, where):
-        raise Refused(f"{candidate.id} is already booked for {stage_id} at {_when(earlier)}.")
+    standing = earlier if earlier is not None and earlier.cancelled is None else None
+    if standing and (standing.at, standing.minutes, standing.where) == (at, minutes, where):
+        raise Refused(f"{candidate.id} is already booked for {stage_id} at {slot_when(standing)}.")
     overlap = clashes(record, candidate, slot)
     if overlap and not allow_overlap:
         other, taken = overlap[0]
         raise Refused(
-            f"{_when(slot)} overlaps {other.id}'s {taken.assessment} slot ({_when(taken)}); "
-            "the panel cannot be in both.",
+            f"{slot_when(slot)} overlaps {other.id}'s {taken.assessment} slot "
+            f"({slot_when(taken)}); the panel cannot be in both.",
             hint="Choose another time, or add --allow-overlap if the panel really splits.",
         )
-    note = f"{stage_id.capitalize()} slot {_when(slot)}" + (f" ({where})" if where else "")
+    note = f"{stage_id.capitalize()} slot {slot_when(slot)}" + (f" ({where})" if where else "")
+    if standing:
+        note += f"; was {slot_when(standing)}" + (f" ({standing.where})" if standing.where else "")
     if earlier is not None:
-        note += f"; was {_when(earlier)}" + (f" ({earlier.where})" if earlier.where else "")
         candidate.slots.remove(earlier)
     candidate.slots.append(slot)
     candidate.history.append(
         Event(at=now, on=today, by=by, action=Action.SCHEDULED, stage=None, note=note)
     )
     return candidate, earlier
+
+
+def cancel(
+    record: Record, wanted: str, assessment: str, *, by: str, today: date, now: datetime
+) -> tuple[Candidate, Slot]:
+    """Cancel a candidate's booked slot at an assessment."""
+    candidate = find_candidate(record, wanted)
+    stage_id = resolve_stage(record, assessment)
+    slot = next((s for s in candidate.slots if s.assessment == stage_id), None)
+    if slot is None or slot.cancelled is not None:
+        state = "no slot" if slot is None else "only a cancelled slot"
+        raise Refused(
+            f"{candidate.id} has {state} for {stage_id}; there is nothing to cancel.",
+            hint=f"See their slots: dgtracker show {candidate.id}",
+        )
+    cancel_slot(candidate, slot, why=None, by=by, today=today, now=now)
+    return candidate, slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +118,7 @@ def agenda(record: Record, day: date) -> list[AgendaItem]:
     items = []
     for candidate in record.candidates:
         for slot in candidate.slots:
-            if slot.at.date() == day:
+            if slot.at.date() == day and slot.cancelled is None:
                 absent = [m.name for m in record.panel if m.conflicted(candidate.id)]
                 items.append(AgendaItem(candidate, slot, absent))
     return sorted(items, key=lambda item: (item.slot.at, item.candidate.id))
@@ -117,7 +134,7 @@ def slot_reminders(
             (slot.at, candidate.id, candidate, slot)
             for candidate in record.candidates
             for slot in candidate.slots
-            if today < slot.at.date() <= last
+            if today < slot.at.date() <= last and slot.cancelled is None
         ),
         key=lambda item: item[:2],
     )

@@ -6,6 +6,7 @@ Only public facts go here: no people, and no dates that have not been announced
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from dgtracker.dates import When
@@ -55,6 +56,12 @@ def dhsc_criteria() -> list[Criterion]:
         Criterion("communicating", "Communicating and Influencing", behaviour, assess=(interview,)),
         Criterion("delivering", "Delivering at Pace", behaviour, assess=(interview,)),
     ]
+
+
+def calendar_token() -> str:
+    """A new record's calendar token: random, so that two records of one title (or two made
+    from the DHSC template) give their calendar events different UIDs."""
+    return secrets.token_hex(5)
 
 
 def dhsc_campaign() -> Record:

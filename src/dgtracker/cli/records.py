@@ -62,6 +62,7 @@ def init(
         record = template.blank_campaign(
             clean_field("title", title), closing, clean_field("organisation", organisation)
         )
+    record.campaign.calendar = template.calendar_token()
     saved = storage.create(path, record, replace=force)
     if saved is not None:
         typer.echo(f"Kept the old record as {saved}")

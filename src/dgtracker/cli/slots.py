@@ -50,18 +50,32 @@ def schedule(
         str, typer.Argument(metavar="ASSESSMENT", help="The stage (interview, assessment, …).")
     ],
     when: Annotated[
-        str, typer.Argument(metavar="WHEN", help="Day and time, such as '2026-03-02 10:00'.")
-    ],
+        str | None,
+        typer.Argument(metavar="[WHEN]", help="Day and time, such as '2026-03-02 10:00'."),
+    ] = None,
     minutes: Annotated[int, typer.Option(min=1, max=24 * 60, help="How long it lasts.")] = 60,
     where: Annotated[str | None, typer.Option(help="The room or call link.")] = None,
     allow_overlap: Annotated[
         bool, typer.Option("--allow-overlap", help="Book even if it overlaps another slot.")
     ] = False,
+    cancel: Annotated[
+        bool, typer.Option("--cancel", help="Cancel the slot (kept, sent as cancelled).")
+    ] = False,
     by: ByOption = None,
 ) -> None:
-    """Book (or move) a candidate's interview or assessment slot."""
+    """Book, move or cancel a candidate's interview or assessment slot."""
     from dgtracker.slots import book
 
+    if cancel:
+        if when is not None:
+            raise Refused("--cancel takes no WHEN.", hint="Leave out WHEN to cancel the slot.")
+        _cancel(ctx, candidate_id, assessment, by)
+        return
+    if when is None:
+        raise Refused(
+            "Give WHEN, the day and time of the slot.",
+            hint="Such as '2026-03-02 10:00'; or add --cancel to cancel the slot.",
+        )
     place = optional_text("where", where)
     with changing(ctx, by) as change:
         candidate, earlier = book(
@@ -77,11 +91,26 @@ def schedule(
             now=change.now,
         )
         slot = candidate.slots[-1]
-    moved = f" (was {earlier.at:%Y-%m-%d %H:%M})" if earlier else ""
+    moved = f" (was {earlier.at:%Y-%m-%d %H:%M})" if earlier and not earlier.cancelled else ""
     typer.echo(
         f"Booked {candidate.id} for {slot.assessment} at {slot.at:%Y-%m-%d %H:%M}, "
         f"{slot.minutes} minutes{moved}."
     )
+
+
+def _cancel(ctx: typer.Context, candidate_id: str, assessment: str, by: str | None) -> None:
+    from dgtracker.slots import cancel
+
+    with changing(ctx, by) as change:
+        candidate, slot = cancel(
+            change.record,
+            candidate_id,
+            assessment,
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    typer.echo(f"Cancelled {candidate.id}'s {slot.assessment} slot at {slot.at:%Y-%m-%d %H:%M}.")
 
 
 @commands.command(cls=Command, epilog=example("dgtracker agenda 2026-03-03"))

@@ -1,0 +1,209 @@
+"""Slots follow the candidate (issue 26, finding 1), and calendar UIDs are the record's own
+(finding 3): a withdrawn candidate's interview leaves the diary, `schedule --cancel` cancels
+one slot, and two records of one title never share an event.
+
+Each .ics is read by icalendar and by vobject, as test_ics_exchange.py does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import vobject
+from icalendar import Calendar
+
+from conftest import Cli
+
+DAY = "2026-03-19"  # the record's day: the interview is tomorrow
+
+
+def _slot_events(cli: Cli, *args: str, as_of: str = DAY) -> dict[str, dict]:
+    """The slot events of `export ics --slots`, as both parsers see them (they agree)."""
+    result = cli("export", "ics", "--slots", *args, as_of=as_of)
+    assert result.exit_code == 0, result.output
+    raw = result.stdout_bytes
+    first = {str(e["UID"]): e for e in Calendar.from_ical(raw).walk("VEVENT")}
+    second = {e.uid.value: e for e in vobject.readOne(raw.decode("utf-8")).vevent_list}
+    assert first.keys() == second.keys()
+    events = {}
+    for uid, event in first.items():
+        if not uid.startswith("slot-"):
+            continue
+        other = second[uid]
+        seen = {"status": str(event["STATUS"]), "sequence": int(event["SEQUENCE"])}
+        assert seen["status"] == other.status.value
+        assert seen["sequence"] == int(other.sequence.value)
+        assert event.decoded("DTSTART") == other.dtstart.value
+        events[uid.split("@")[0]] = seen
+    return events
+
+
+def _booked(cli: Cli) -> Cli:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of=DAY)
+    cli.ok("move", "c001", "interview", as_of=DAY)
+    cli.ok("schedule", "c001", "interview", "2026-03-20 10:00", as_of=DAY)
+    return cli
+
+
+def test_withdrawing_a_candidate_cancels_their_interview_everywhere(run, cli) -> None:
+    """Through the installed script: the slot is sent cancelled one SEQUENCE on, leaves
+    `agenda` and `remind`, and is kept in the record and the history."""
+    _booked(cli)
+    env = {"DGTRACKER_FILE": str(cli.path), "DGTRACKER_TODAY": DAY}
+    assert "interview tomorrow at 10:00" in run("remind", env=env).stdout
+    assert _slot_events(cli) == {"slot-c001-interview": {"status": "CONFIRMED", "sequence": 0}}
+
+    moved = run("move", "c001", "withdrawn", "--reason", "Took another post", env=env)
+    assert moved.returncode == 0, moved.stderr
+    assert _slot_events(cli) == {"slot-c001-interview": {"status": "CANCELLED", "sequence": 1}}
+    assert "c001" not in run("agenda", "2026-03-20", env=env).stdout
+    assert "No slots booked on this day." in run("agenda", "2026-03-20", env=env).stdout
+    assert "interview tomorrow" not in run("remind", env=env).stdout
+    assert run("agenda", "2026-03-20", "--json", env=env).stdout.strip() == "[]"
+
+    [slot] = cli.candidate("c001")["slots"]
+    assert slot["rescheduled"] == 1 and "cancelled" in slot
+    notes = [e.get("note") for e in cli.candidate("c001")["history"]]
+    assert "Interview slot 2026-03-20 10:00–11:00 cancelled (moved to withdrawn)" in notes
+    assert (
+        "cancelled (moved to withdrawn)"
+        in run("show", "c001", env={**env, "COLUMNS": "200"}).stdout
+    )
+    assert run("check", env=env).returncode == 0
+
+
+def test_past_slots_stay_and_other_outcomes_cancel_too(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of="2026-03-01")
+    cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-01-20", as_of="2026-03-01")
+    cli.ok("schedule", "c001", "assessment", "2026-03-02 10:00", as_of="2026-03-01")
+    cli.ok("schedule", "c001", "interview", "2026-03-25 10:00", as_of="2026-03-01")
+    cli.ok("schedule", "c002", "interview", "2026-03-26 10:00", as_of="2026-03-01")
+    cli.ok("move", "c001", "rejected", "--reason", "Below the bar", as_of=DAY)
+    cli.ok("move", "c002", "appointed", as_of=DAY)
+    assert _slot_events(cli) == {
+        "slot-c001-assessment": {"status": "CONFIRMED", "sequence": 0},  # it happened
+        "slot-c001-interview": {"status": "CANCELLED", "sequence": 1},
+        "slot-c002-interview": {"status": "CANCELLED", "sequence": 1},
+    }
+
+
+def test_schedule_cancel_then_book_again(cli) -> None:
+    _booked(cli)
+    out = cli.ok("schedule", "c001", "interview", "--cancel", as_of=DAY)
+    assert out == "Cancelled c001's interview slot at 2026-03-20 10:00.\n"
+    assert _slot_events(cli)["slot-c001-interview"] == {"status": "CANCELLED", "sequence": 1}
+    again = cli("schedule", "c001", "interview", "--cancel", as_of=DAY)
+    assert again.exit_code != 0 and "only a cancelled slot" in again.output
+    # The same time again is a new booking, not "already booked"; a cancelled slot clashes
+    # with nothing.
+    cli.ok("add-candidate", "Grace Hopper", as_of=DAY)
+    cli.ok("schedule", "c002", "interview", "2026-03-20 10:30", as_of=DAY)
+    out = cli.ok("schedule", "c001", "interview", "2026-03-20 12:00", as_of=DAY)
+    assert out == "Booked c001 for interview at 2026-03-20 12:00, 60 minutes.\n"
+    assert _slot_events(cli)["slot-c001-interview"] == {"status": "CONFIRMED", "sequence": 2}
+    assert "c001" in cli.ok("agenda", "2026-03-20", as_of=DAY)
+    assert "cancelled" not in cli.candidate("c001")["slots"][0]
+    missing = cli("schedule", "c002", "interview", as_of=DAY)
+    assert missing.exit_code != 0 and "Give WHEN" in missing.output
+
+
+def test_undoing_the_move_brings_the_slot_back_and_as_of_shows_each_day(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of="2026-03-10")
+    cli.ok("schedule", "c001", "interview", "2026-03-20 10:00", as_of="2026-03-10")
+    cli.ok("move", "c001", "withdrawn", "--reason", "Mistake", as_of=DAY)
+    assert _slot_events(cli)["slot-c001-interview"]["status"] == "CANCELLED"
+    cli.ok("undo", "c001", "--reason", "Wrong candidate", as_of=DAY)
+    assert cli.candidate("c001")["stage"] == "applied"
+    assert _slot_events(cli) == {"slot-c001-interview": {"status": "CONFIRMED", "sequence": 2}}
+    note = cli.candidate("c001")["history"][-1]["note"]
+    assert note == "Interview slot 2026-03-20 10:00–11:00 restored"
+    assert "c001" in cli.ok("agenda", "2026-03-20", as_of=DAY)
+    assert "interview tomorrow" in cli.ok("remind", as_of=DAY)
+
+
+def test_as_of_shows_each_day_of_a_cancel_and_its_undo(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of="2026-03-10")
+    cli.ok("schedule", "c001", "interview", "2026-03-30 10:00", as_of="2026-03-12")
+    cli.ok("move", "c001", "withdrawn", "--reason", "Mistake", as_of="2026-03-14")
+    cli.ok("undo", "c001", "--reason", "Wrong candidate", as_of="2026-03-16")
+    cli.ok("add-candidate", "Grace Hopper", as_of="2026-03-16")
+    cli.ok("schedule", "c002", "interview", "2026-03-30 14:00", as_of="2026-03-18")
+    seen = {day: _slot_events(cli, as_of=f"2026-03-{day}") for day in (13, 15, 17, 19)}
+    interview = "slot-c001-interview"
+    assert seen[19]["slot-c002-interview"] == {"status": "CONFIRMED", "sequence": 0}
+    del seen[19]["slot-c002-interview"]  # booked on the 18th: not there before
+    assert seen[13] == {interview: {"status": "CONFIRMED", "sequence": 0}}
+    assert seen[15] == {interview: {"status": "CANCELLED", "sequence": 1}}
+    assert seen[17] == seen[19] == {interview: {"status": "CONFIRMED", "sequence": 2}}
+    assert "c001" in cli.ok("agenda", "2026-03-30", as_of="2026-03-13")
+    assert "c001" not in cli.ok("agenda", "2026-03-30", as_of="2026-03-15")
+
+
+def test_as_of_shows_a_slot_cancelled_later_still_standing(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of="2026-03-10")
+    cli.ok("schedule", "c001", "interview", "2026-03-20 10:00", as_of="2026-03-10")
+    cli.ok("schedule", "c001", "interview", "--cancel", as_of=DAY)
+    then = cli.ok("agenda", "2026-03-20", "--json", as_of="2026-03-12")
+    assert '"id": "c001"' in then
+    assert "interview in 8 days" in cli.ok("remind", "--within", "8", as_of="2026-03-12")
+
+
+def _copy(tmp_path: Path, base: Cli, side: str) -> Cli:
+    copy = Cli(tmp_path / f"{side}.toml")
+    copy.path.write_bytes(base.path.read_bytes())
+    return copy
+
+
+def test_merge_a_cancel_against_a_reschedule_is_a_conflict_and_alone_is_taken(
+    tmp_path,
+) -> None:
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    _booked(base)
+    ours, theirs = _copy(tmp_path, base, "ours"), _copy(tmp_path, base, "theirs")
+    ours.ok("schedule", "c001", "interview", "--cancel", "--by", "ours", as_of=DAY)
+    theirs.ok("schedule", "c001", "interview", "2026-03-20 14:00", "--by", "theirs", as_of=DAY)
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 1, merged.output
+    assert "conflict c001.slots.interview" in ours("check", as_of=DAY).output
+
+    alone = _copy(tmp_path, base, "alone")
+    untouched = _copy(tmp_path, base, "untouched")
+    alone.ok("schedule", "c001", "interview", "--cancel", as_of=DAY)
+    merged = alone("merge-file", str(base.path), str(alone.path), str(untouched.path))
+    assert merged.exit_code == 0, merged.output
+    assert "cancelled" in alone.candidate("c001")["slots"][0]
+    merged = untouched("merge-file", str(base.path), str(untouched.path), str(alone.path))
+    assert merged.exit_code == 0, merged.output
+    assert _slot_events(untouched)["slot-c001-interview"]["status"] == "CANCELLED"
+
+
+def test_two_records_of_one_title_never_share_a_uid(run, tmp_path) -> None:
+    """Through the installed script: two records made from the DHSC template give every
+    event a different UID; each record's UIDs are the same at every export."""
+    uids = []
+    for name in ("one", "two"):
+        env = {"DGTRACKER_FILE": str(tmp_path / f"{name}.toml"), "DGTRACKER_TODAY": DAY}
+        assert run("init", env=env).returncode == 0
+        assert run("add-candidate", "Ada Lovelace", env=env).returncode == 0
+        assert run("schedule", "c001", "interview", "2026-03-20 10:00", env=env).returncode == 0
+        exports = [run("export", "ics", "--slots", env=env).stdout for _ in range(2)]
+        assert exports[0] == exports[1]
+        found = {str(e["UID"]) for e in Calendar.from_ical(exports[0]).walk("VEVENT")}
+        assert found == {e.uid.value for e in vobject.readOne(exports[0]).vevent_list}
+        assert any(uid.startswith("closing@") for uid in found)
+        assert any(uid.startswith("slot-c001-interview@") for uid in found)
+        uids.append(found)
+    assert not uids[0] & uids[1]
+
+
+def test_a_record_made_before_calendar_tokens_keeps_its_uids(cli) -> None:
+    """A calendar that imported an older record's events goes on updating them."""
+    text = cli.path.read_text(encoding="utf-8")
+    token = cli.data()["campaign"]["calendar"]
+    assert len(token) >= 8
+    cli.path.write_text(text.replace(f'calendar = "{token}"\n', ""), encoding="utf-8")
+    raw = cli("export", "ics").stdout_bytes
+    uids = {str(e["UID"]) for e in Calendar.from_ical(raw).walk("VEVENT")}
+    assert "closing@dhsc-dg-tdd-2026.dgtracker" in uids
+    assert cli.ok("check")
