@@ -830,36 +830,46 @@ def panel_section(program: str, env: dict[str, str], runs: int, python: Timing) 
 
 def panel_command_rows(program: str, env: dict[str, str], runs: int, pristine: Path) -> list[Row]:
     """The panel's other commands on the same record: what it marks against, who marks, one
-    member's marks, the reserve list from merit, a slot booked and the day's agenda. Each
-    write starts from a fresh copy."""
+    member's marks, the reserve list from merit, a slot booked and cancelled, and the day's
+    agenda. Each write starts from a fresh copy (the cancel, from one with the slot)."""
     from dgtracker import storage
 
     record = storage.load(pristine)
     criteria = [c.id for c in record.criteria if "interview" in c.assess]
     marks = [f"{criterion}=5" for criterion in criteria]
     working = pristine.with_name("working.toml")
+    booked = pristine.with_name("booked.toml")
+    book = ["schedule", "c001", "interview", "2026-03-05 10:00"]
+    shutil.copyfile(pristine, booked)
+    subprocess.run(
+        [program, "--file", str(booked), "--as-of", "2026-03-04", *book],
+        capture_output=True,
+        env=env,
+    )
 
-    def fresh_copy() -> None:
-        shutil.copyfile(pristine, working)
-
-    commands: list[tuple[str, list[str], bool]] = [
-        ("criteria list --json", ["criteria", "list", "--json"], False),
-        ("panel list --json", ["panel", "list", "--json"], False),
+    commands: list[tuple[str, list[str], Path | None]] = [
+        ("criteria list --json", ["criteria", "list", "--json"], None),
+        ("panel list --json", ["panel", "list", "--json"], None),
         ("score c001 interview (one member)",
-         ["score", "c001", "interview", *marks, "--member", PANEL_MEMBERS[1]], True),
+         ["score", "c001", "interview", *marks, "--member", PANEL_MEMBERS[1]], pristine),
         ("reserve --from-merit interview --dry-run",
-         ["reserve", "--from-merit", "interview", "--dry-run"], False),
-        ("reserve --from-merit interview", ["reserve", "--from-merit", "interview"], True),
-        ("schedule c001 interview", ["schedule", "c001", "interview", "2026-03-05 10:00"], True),
-        ("agenda 2026-03-03", ["agenda", "2026-03-03"], False),
+         ["reserve", "--from-merit", "interview", "--dry-run"], None),
+        ("reserve --from-merit interview", ["reserve", "--from-merit", "interview"], pristine),
+        ("schedule c001 interview", book, pristine),
+        ("schedule c001 interview --cancel", ["schedule", "c001", "interview", "--cancel"], booked),
+        ("agenda 2026-03-03", ["agenda", "2026-03-03"], None),
     ]  # fmt: skip
     rows = []
-    for label, words, writes in commands:
+    for label, words, start in commands:
         argv = [program, "--file", str(working), "--as-of", "2026-03-04", *words]
+
+        def fresh_copy(start: Path = start or pristine) -> None:
+            shutil.copyfile(start, working)
+
         timing = None
         if command_exists(program, words[:1]):
             fresh_copy()
-            timing = measure(argv, env, runs, fresh_copy if writes else None)
+            timing = measure(argv, env, runs, fresh_copy if start else None)
         rows.append(Row(label, timing))
         shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
         print(f"  panel: {label}: {shown}", file=sys.stderr)

@@ -373,6 +373,7 @@ def test_marks_and_slots_in_export_subject_and_purge(marked) -> None:
             "end": "2026-02-03T11:00",
             "minutes": 60,
             "where": "Room 1",
+            "cancelled": None,
         }
     ]
     assert "1 evidence" in marked.ok("purge", "--candidate", "c001", "--dry-run")

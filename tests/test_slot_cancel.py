@@ -7,6 +7,7 @@ Each .ics is read by icalendar and by vobject, as test_ics_exchange.py does.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import vobject
@@ -70,6 +71,8 @@ def test_withdrawing_a_candidate_cancels_their_interview_everywhere(run, cli) ->
         in run("show", "c001", env={**env, "COLUMNS": "200"}).stdout
     )
     assert run("check", env=env).returncode == 0
+    shown = json.loads(run("show", "c001", "--json", env=env).stdout)["slots"]
+    assert [s["assessment"] for s in shown] == ["interview"] and shown[0]["cancelled"]
 
 
 def test_past_slots_stay_and_other_outcomes_cancel_too(cli) -> None:

@@ -57,6 +57,7 @@ def slots_json(candidate: Candidate) -> list[dict[str, Any]]:
             "end": slot.end.isoformat(timespec="minutes"),
             "minutes": slot.minutes,
             "where": slot.where,
+            "cancelled": slot.cancelled.isoformat() if slot.cancelled else None,
         }
         for slot in candidate.slots
     ]
