@@ -168,7 +168,9 @@ def test_merge_a_cancel_against_a_reschedule_is_a_conflict_and_alone_is_taken(
     theirs.ok("schedule", "c001", "interview", "2026-03-20 14:00", "--by", "theirs", as_of=DAY)
     merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
     assert merged.exit_code == 1, merged.output
-    assert "conflict c001.slots.interview" in ours("check", as_of=DAY).output
+    told = ours("check", as_of=DAY).output
+    assert "conflict c001.slots.interview: c001's slot at interview" in told
+    assert "at Fri 20 Mar 2026 14:00, not cancelled on the other" in " ".join(told.split())
 
     alone = _copy(tmp_path, base, "alone")
     untouched = _copy(tmp_path, base, "untouched")

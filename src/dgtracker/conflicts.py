@@ -98,9 +98,13 @@ def side_shown(conflict: Conflict, side: str) -> str:
 
 def _named(values: dict[str, Any], names: list[str]) -> str:
     """Some of a table's values, each after its name ("leadership 6, where none")."""
-    return ", ".join(
-        f"{name} {'none' if values.get(name) is None else shown(values[name])}" for name in names
-    )
+    return ", ".join(_one(name, values.get(name)) for name in names)
+
+
+def _one(name: str, value: Any) -> str:
+    if name == "cancelled" and value is None:  # a slot that stands
+        return "not cancelled"
+    return f"{name} {'none' if value is None else shown(value)}"
 
 
 def _subject(path: list[str]) -> str:
