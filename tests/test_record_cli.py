@@ -1,8 +1,8 @@
 """Creating, finding and checking the record through the CLI."""
 
 import os
-import stat
 import re
+import stat
 import sys
 import tomllib
 from pathlib import Path
