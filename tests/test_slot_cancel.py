@@ -212,3 +212,25 @@ def test_a_record_made_before_calendar_tokens_keeps_its_uids(cli) -> None:
     uids = {str(e["UID"]) for e in Calendar.from_ical(raw).walk("VEVENT")}
     assert "closing@dhsc-dg-tdd-2026.dgtracker" in uids
     assert cli.ok("check")
+
+
+def test_the_reserve_list_from_merit_and_an_erasure_cancel_slots_too(cli) -> None:
+    """Every way out of the process cancels the slots to come, not `move` alone."""
+    cli.ok("panel", "add", "Dame Sue Owen", "--role", "chair", as_of=DAY)
+    for name in ("Ada Lovelace", "Grace Hopper"):
+        cli.ok("add-candidate", name, "--stage", "interview", as_of=DAY)
+    criteria = json.loads(cli.ok("criteria", "list", "--json", as_of=DAY))
+    marks = [f"{c['id']}=5" for c in criteria if "interview" in c["assess"]]
+    cli.ok("score", "c001", "interview", *marks, "--agreed", as_of=DAY)
+    cli.ok("schedule", "c001", "preferred", "2026-03-24 10:00", as_of=DAY)
+    cli.ok("schedule", "c002", "preferred", "2026-03-25 10:00", as_of=DAY)
+
+    cli.ok("reserve", "--from-merit", "interview", as_of=DAY)
+    assert cli.candidate("c001")["stage"] == "reserve"
+    cli.ok("purge", "--candidate", "c002", as_of=DAY)
+    assert cli.candidate("c002")["stage"] == "withdrawn"
+    assert _slot_events(cli) == {
+        "slot-c001-preferred": {"status": "CANCELLED", "sequence": 1},
+        "slot-c002-preferred": {"status": "CANCELLED", "sequence": 1},
+    }
+    assert "No slots booked" in cli.ok("agenda", "2026-03-24", as_of=DAY)

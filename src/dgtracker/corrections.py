@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from dgtracker.actions import find_candidate, find_milestone, rerank, restore_slots, slot_when
+from dgtracker.actions import (
+    cancel_slot,
+    find_candidate,
+    find_milestone,
+    rerank,
+    restore_slots,
+    slot_when,
+    slots_to_come,
+)
 from dgtracker.dates import format_day
 from dgtracker.errors import Refused
 from dgtracker.model import (
@@ -178,6 +186,8 @@ def withdraw_erased(
         )  # no reason of its own: the purge entry just before it says why
     )
     candidate.stage, candidate.rank = target.id, None
+    for slot in slots_to_come(record, candidate, today, now):  # nobody will sit them
+        cancel_slot(candidate, slot, why=f"moved to {target.id}", by=by, today=today, now=now)
     if left is None:
         return
     for other in record.candidates:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dgtracker.actions import find_candidate, resolve_stage
+from dgtracker.actions import cancel_slot, find_candidate, resolve_stage, slots_to_come
 from dgtracker.assessment import assessed_at, merit, reached
 from dgtracker.errors import Refused
 from dgtracker.model import (
@@ -294,6 +294,10 @@ def apply_reserve(
         tie = " (tied in merit order)" if place.tied else ""
         note = f"Reserve list place {place.rank}, from merit order at {stage_id}{tie}"
         from_stage = None if candidate.stage == RESERVE_STAGE else candidate.stage
+        if from_stage:  # out of the process, as `move` to an outcome: no slots to sit
+            for slot in slots_to_come(record, candidate, today, now):
+                why = f"moved to {RESERVE_STAGE}"
+                cancel_slot(candidate, slot, why=why, by=by, today=today, now=now)
         candidate.history.append(
             Event(
                 at=now,
