@@ -41,9 +41,11 @@ from dgtracker.merge_erasure import (
     Erasure,
     Table,
     erased_on_both,
+    erased_people,
     forget_erased,
     freeze,
     once_erased,
+    redact_erased,
 )
 from dgtracker.merge_lists import (
     NAMED,
@@ -75,8 +77,10 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     """The merge of `ours` and `theirs`, both changed from `base` (which may be empty)."""
     state = _State(base, ours, theirs)
     data = state.table((), base, ours, theirs)
-    state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
+    erased = erased_people(base, ours, theirs)  # none in the usual case
+    state.conflicts = forget_erased(erased, data, state.conflicts)
     state.conflicts += held_back(base, ours, theirs, data, person=_id)
+    redact_erased(erased, data, state.conflicts)  # whatever came from the other copy
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])

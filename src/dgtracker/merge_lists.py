@@ -155,6 +155,7 @@ def _named_as(item: Table) -> str:
 
 HISTORY = "history"
 PURGED = "purged"
+REDACTED = "redacted"
 # What a purge blanks in each entry of the person's history (privacy.anonymise): the note,
 # the reason (but a purge's own), the values an edit replaced (`was`).
 BLANKED = frozenset({"note", "reason", "was"})
@@ -179,6 +180,17 @@ def _as_erased(entry: Table) -> Hashable:
 def _holds(history: list[Table], recorded: list[Table]) -> bool:
     """Whether a history still holds every recorded entry, unchanged (as often as there)."""
     return not Counter(map(freeze, recorded)) - Counter(map(freeze, history))
+
+
+def _holds_redacted(history: list[Table], recorded: list[Table]) -> bool:
+    """Whether a history holds every recorded entry, unchanged or redacted: a copy that
+    erased mentions of someone (a new `redacted` entry since) may have rewritten the
+    notes, reasons and earlier values of recorded entries, and nothing else of them."""
+    if _holds(history, recorded):
+        return True  # the usual case
+    if not any(e.get("action") == REDACTED and e not in recorded for e in history):
+        return False
+    return not Counter(map(_as_erased, recorded)) - Counter(map(_as_erased, history))
 
 
 def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
@@ -286,8 +298,8 @@ def held_back(
         asked = asked or [mine, yours]
         if any(erased):
             kept = [side for side in asked if _erased_only(_history(side), then)]
-        else:
-            kept = [side for side in asked if _holds(_history(side), then)]
+        else:  # a purge of someone else may have redacted mentions of them here
+            kept = [side for side in asked if _holds_redacted(_history(side), then)]
         if len(kept) == len(asked):
             continue  # the usual case: both only added entries, or erased the person
         if any(erased):  # the recorded entries as erased, and every erasure since

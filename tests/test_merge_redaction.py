@@ -1,0 +1,96 @@
+"""Mentions of a person erased on one copy do not come back through a merge with a copy
+that had not seen the erasure (merge-file on files, both ways round): the erasing copy's
+redactions win over the originals, and what the other copy wrote about the person since
+(a note, a milestone's title or reason, a panel note) is redacted as purge would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from tests.conftest import Cli
+
+# every form of the person the merged file must not hold, in any case or accent form
+FORMS = re.compile(r"charlotte|bront[eë]|example\.org|900\s?456", re.IGNORECASE)
+
+
+def _copies(tmp_path: Path) -> tuple[Cli, Cli, Cli]:
+    """The base, and two copies of it: Ada's purges c001 (Charlotte Brontë), which redacts
+    her mentions in c002's note, the sift's reason and title and Sam Lee's panel note;
+    Bob's, not yet synced, writes about her anew in each of those places."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok(
+        "add-candidate",
+        "Charlotte Brontë",
+        "--email",
+        "charlotte.bronte@example.org",
+        "--phone",
+        "07700 900456",
+    )
+    base.ok("add-candidate", "Tom Other")
+    base.ok("note", "c002", "Ask charlotte.bronte@example.org", "--by", "cy")
+    base.ok("milestone", "rename", "sift", "Sift (Charlotte Brontë away)", "--by", "cy")
+    base.ok("panel", "add", "Sam Lee", "--role", "member")
+    base.ok("panel", "conflict", "Sam Lee", "c002", "--note", "Met with Charlotte Bronte")
+    ada, bob = Cli(tmp_path / "ada.toml"), Cli(tmp_path / "bob.toml")
+    for copy in (ada, bob):
+        copy.path.write_bytes(base.path.read_bytes())
+    ada.ok("purge", "--candidate", "c001", "--by", "ada")
+    bob.ok("note", "c002", "Called CHARLOTTE BRONTË on +44 7700 900456", "--by", "bob")
+    bob.ok("milestone", "add", "Call Charlotte Brontë", "2026-03-03", "--id", "call", "--by", "bob")
+    bob.ok("milestone", "reschedule", "interviews", "2026-04-01", "--reason", "Bronte's notice")
+    bob.ok("panel", "add", "Ann Judge", "--role", "member")
+    bob.ok("panel", "conflict", "Ann Judge", "c002", "--note", "Knows charlotte.bronte@example.org")
+    return base, ada, bob
+
+
+def _merged(tmp_path: Path, first: str) -> Cli:
+    """merge-file of the base and the two copies into `first`'s copy."""
+    base, ada, bob = _copies(tmp_path)
+    ours, theirs = (ada, bob) if first == "ada" else (bob, ada)
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 0, merged.output
+    return ours
+
+
+@pytest.mark.parametrize("first", ["ada", "bob"])
+def test_a_redaction_wins_over_the_original_and_is_no_history_conflict(
+    tmp_path: Path, first: str
+) -> None:
+    merged = _merged(tmp_path, first)
+    notes = [e.get("note") for e in merged.candidate("c002")["history"]]
+    assert notes.count("Ask [erased]") == 1  # once, as redacted: the original is gone
+    assert "conflicts" not in merged.data()  # Ada's redaction is not a rewritten history
+    assert "is valid" in merged.ok("check")
+
+
+@pytest.mark.parametrize("first", ["ada", "bob"])
+def test_what_the_other_copy_wrote_about_the_erased_person_is_redacted(
+    tmp_path: Path, first: str
+) -> None:
+    merged = _merged(tmp_path, first)
+    text = merged.path.read_text(encoding="utf-8")
+    assert not FORMS.findall(text)
+    data = merged.data()
+    tom = merged.candidate("c002")
+    assert "Called [erased] on [erased]" in [e.get("note") for e in tom["history"]]
+    milestones = {m["id"]: m for m in data["milestones"]}
+    assert milestones["call"]["title"] == "Call [erased]"
+    assert milestones["sift"]["title"] == "Sift ([erased] away)"
+    assert milestones["interviews"]["history"][-2]["reason"] == "[erased]'s notice"
+    notes = {m["name"]: m["conflicts"][0].get("note") for m in data["panel"]["members"]}
+    assert notes == {"Sam Lee": "Met with [erased]", "Ann Judge": "Knows [erased]"}
+    # each item the merge redacted says so, by id only, as purge does
+    for history in (tom["history"], milestones["call"]["history"]):
+        said = history[-1]
+        assert said["reason"].startswith("Mention of c001 erased (")
+        assert said.get("action", said.get("change")) == "redacted"
+    assert "is valid" in merged.ok("check")
+
+
+def test_the_merge_holds_the_same_record_either_way_round(tmp_path: Path) -> None:
+    one = _merged(tmp_path / "one", "ada").path.read_text(encoding="utf-8")
+    two = _merged(tmp_path / "two", "bob").path.read_text(encoding="utf-8")
+    assert one == two
