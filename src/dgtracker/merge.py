@@ -22,7 +22,8 @@ their first history entries were not written at the same moment by the same pers
 merge refuses (`Merged.clashes`) rather than mix or renumber them.
 
 A person erased on one copy and changed on the other stays erased (merge_erasure.py); one
-erased on both copies is one erasure: the later copy's `purged` entries are left out.
+erased on both copies is one erasure: the later copy's `purged` entries are left out. Their
+mentions stay erased too: what the merged record takes from the other copy is redacted.
 
 The merge is symmetric: merge(base, a, b) and merge(base, b, a) hold the same record, but
 for which side a conflict calls "ours".

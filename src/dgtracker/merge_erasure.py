@@ -6,8 +6,10 @@ since the two parted (a note, an edit, a move, marks) is dropped, because it may
 very data that was erased, and the history says so in one more `purged` event that counts
 what was dropped and who made it, without a word of personal data; `merge-file` says the
 same on stderr. What the dropped copy said about them elsewhere goes too: a panel member's
-note on a declared conflict, a milestone change's reason that names them, and a waiting
-conflict about them (its values may be their data).
+note on a declared conflict, and a waiting conflict about them (its values may be their
+data). Their mentions elsewhere are redacted as purge redacts them (privacy.redact, one
+way to redact): the erasing copy's redactions win (merge_lists.held_back takes them), and
+every text the merged record takes from the other copy is redacted too (`redact_erased`).
 
 Why not a conflict: a conflict keeps both values in the record until someone chooses, and
 `resolve --theirs` would bring the erased data back; an erasure is a legal duty, not one

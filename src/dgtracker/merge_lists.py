@@ -264,9 +264,10 @@ def held_back(
     """A candidate's history is append-only across copies: a copy that rewrote or removed
     an entry the base recorded (a decision edited by hand and committed with plain git) is
     a conflict, `c014.history`, and the merged record `data` keeps the recorded entries,
-    with the other copy's additions, until `resolve` chooses. The one rewrite taken is an
+    with the other copy's additions, until `resolve` chooses. The rewrites taken are an
     erasure's: a copy that purged the person (a new `purged` entry) blanks the notes,
-    reasons and replaced values of their entries, and nothing else. Where a person was
+    reasons and replaced values of their entries, and nothing else; a copy that redacted
+    mentions of someone erased (a new `redacted` entry) changed only those texts. Where a person was
     erased, what stands and what the conflict holds is as erased (the erasure wins:
     merge_erasure.py). `person`: who a candidate is, on every copy. The conflicts found,
     as merge.py lists them (after forget_erased, which drops other conflicts about an
