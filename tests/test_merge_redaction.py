@@ -31,6 +31,7 @@ def _copies(tmp_path: Path) -> tuple[Cli, Cli, Cli]:
     )
     base.ok("add-candidate", "Tom Other")
     base.ok("note", "c002", "Ask charlotte.bronte@example.org", "--by", "cy")
+    base.ok("edit", "c002", "--source", "Referred by Charlotte Brontë", "--by", "cy")
     base.ok("milestone", "rename", "sift", "Sift (Charlotte Brontë away)", "--by", "cy")
     base.ok("panel", "add", "Sam Lee", "--role", "member")
     base.ok("panel", "conflict", "Sam Lee", "c002", "--note", "Met with Charlotte Bronte")
@@ -88,6 +89,25 @@ def test_what_the_other_copy_wrote_about_the_erased_person_is_redacted(
         assert said["reason"].startswith("Mention of c001 erased (")
         assert said.get("action", said.get("change")) == "redacted"
     assert "is valid" in merged.ok("check")
+
+
+@pytest.mark.parametrize("first", ["ada", "bob"])
+def test_a_change_made_over_a_redacted_value_is_taken_and_redacted_not_a_conflict(
+    tmp_path: Path, first: str
+) -> None:
+    """A purge's redaction of a title or a source is no decision of its own: the other
+    copy's new title or source is taken (redacted), not set against it as a conflict."""
+    base, ada, bob = _copies(tmp_path)
+    bob.ok("milestone", "rename", "sift", "Sift (postponed for Brontë)", "--by", "bob")
+    bob.ok("edit", "c002", "--source", "LinkedIn, via Charlotte Bronte", "--by", "bob")
+    ours, theirs = (ada, bob) if first == "ada" else (bob, ada)
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 0, merged.output
+    sift = next(m for m in ours.data()["milestones"] if m["id"] == "sift")
+    assert sift["title"] == "Sift (postponed for [erased])"
+    assert ours.candidate("c002")["source"] == "LinkedIn, via [erased]"
+    assert not FORMS.findall(ours.path.read_text(encoding="utf-8"))
+    assert "is valid" in ours.ok("check")
 
 
 def test_the_merge_holds_the_same_record_either_way_round(tmp_path: Path) -> None:

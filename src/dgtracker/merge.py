@@ -39,6 +39,7 @@ from typing import Any
 from dgtracker.merge_erasure import (
     CANDIDATES,
     CONFLICTS,
+    ErasedPerson,
     Erasure,
     Table,
     erased_on_both,
@@ -60,6 +61,7 @@ from dgtracker.merge_lists import (
     step_into,
     union_order,
 )
+from dgtracker.privacy import Identifiers, redact
 
 Path = tuple[str, ...]
 
@@ -76,9 +78,9 @@ class Merged:
 
 def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     """The merge of `ours` and `theirs`, both changed from `base` (which may be empty)."""
-    state = _State(base, ours, theirs)
-    data = state.table((), base, ours, theirs)
     erased = erased_people(base, ours, theirs)  # none in the usual case
+    state = _State(base, ours, theirs, erased)
+    data = state.table((), base, ours, theirs)
     state.conflicts = forget_erased(erased, data, state.conflicts)
     state.conflicts += held_back(base, ours, theirs, data, person=_id)
     redact_erased(erased, data, state.conflicts)  # whatever came from the other copy
@@ -153,8 +155,12 @@ def _is_counter(key: str) -> bool:
 
 
 class _State:
-    def __init__(self, base: Table, ours: Table, theirs: Table) -> None:
+    def __init__(
+        self, base: Table, ours: Table, theirs: Table, erased: dict[str, ErasedPerson]
+    ) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
+        # what names the people erased since the base, if any (the usual case: none)
+        self.erased = Identifiers.joined(person.who for person in erased.values())
         self.conflicts: list[Table] = []
         self.clashes: list[str] = []
         self.erasures: list[Erasure] = []
@@ -194,6 +200,11 @@ class _State:
                 return sorted(set(ours) | set(theirs))
         if _is_counter(key) and isinstance(ours, int) and isinstance(theirs, int):
             return max(ours, theirs)
+        if self.erased and isinstance(base, str):  # a purge's redaction is no decision:
+            if ours == redact(base, self.erased):  # the other copy's change is taken
+                return theirs  # (and redacted with the rest: merge_erasure.redact_erased)
+            if theirs == redact(base, self.erased):
+                return ours
         return self.conflict(path, base, ours, theirs)
 
     def table(self, path: Path, base: Table, ours: Table, theirs: Table) -> Table:
