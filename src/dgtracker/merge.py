@@ -46,7 +46,9 @@ from dgtracker.merge_erasure import (
     erased_people,
     forget_erased,
     freeze,
+    named_by,
     once_erased,
+    only_redacted,
     redact_erased,
 )
 from dgtracker.merge_lists import (
@@ -61,7 +63,6 @@ from dgtracker.merge_lists import (
     step_into,
     union_order,
 )
-from dgtracker.privacy import Identifiers, redact
 
 Path = tuple[str, ...]
 
@@ -160,7 +161,7 @@ class _State:
     ) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
         # what names the people erased since the base, if any (the usual case: none)
-        self.erased = Identifiers.joined(person.who for person in erased.values())
+        self.erased = named_by(erased)
         self.conflicts: list[Table] = []
         self.clashes: list[str] = []
         self.erasures: list[Erasure] = []
@@ -200,10 +201,10 @@ class _State:
                 return sorted(set(ours) | set(theirs))
         if _is_counter(key) and isinstance(ours, int) and isinstance(theirs, int):
             return max(ours, theirs)
-        if self.erased and isinstance(base, str):  # a purge's redaction is no decision:
-            if ours == redact(base, self.erased):  # the other copy's change is taken
-                return theirs  # (and redacted with the rest: merge_erasure.redact_erased)
-            if theirs == redact(base, self.erased):
+        if self.erased is not None and isinstance(base, str):  # a purge's redaction is
+            if only_redacted(base, ours, self.erased):  # no decision: the other copy's
+                return theirs  # change is taken (and redacted: merge_erasure.redact_erased)
+            if only_redacted(base, theirs, self.erased):
                 return ours
         return self.conflict(path, base, ours, theirs)
 

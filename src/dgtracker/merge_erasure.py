@@ -33,17 +33,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from dgtracker.model import Action
-from dgtracker.privacy import (
-    Eraser,
-    Identifiers,
-    anonymised_name,
-    identifiers_of,
-    redact_value,
-    words_of,
-)
 
+# privacy is imported only where someone was erased: the usual merge starts without it
 if TYPE_CHECKING:
     from dgtracker.model import Record
+    from dgtracker.privacy import Eraser, Identifiers
 
 Table = dict[str, Any]
 
@@ -212,6 +206,8 @@ def erased_people(base: Table, ours: Table, theirs: Table) -> dict[str, ErasedPe
                 purges.setdefault(cid, []).append(_purge_of(old, candidate))
     if not purges:
         return {}
+    from dgtracker.privacy import identifiers_of
+
     shared = _name_words(base, *copies)
     found = {}
     for cid, made in purges.items():
@@ -236,8 +232,27 @@ def _purge_of(base: Table, candidate: Table) -> Table:
     return next((e for e in new if e.get("by") != MERGED_BY), new[0])
 
 
+def named_by(people: dict[str, ErasedPerson]) -> Identifiers | None:
+    """What names any of the people erased since the base; None when nobody was."""
+    if not people:
+        return None
+    from dgtracker.privacy import Identifiers
+
+    return Identifiers.joined(person.who for person in people.values())
+
+
+def only_redacted(base: str, value: Any, who: Identifiers) -> bool:
+    """Whether a copy's `value` is the base's text with the erased people's mentions
+    redacted, and no other change: a purge's work, not a decision of that copy's."""
+    from dgtracker.privacy import redact
+
+    return isinstance(value, str) and value == redact(base, who)
+
+
 def _values(candidates: list[Table], key: str) -> list[str]:
     """Every value these copies of a person had for `key`: now, and before an edit."""
+    from dgtracker.privacy import anonymised_name
+
     found = []
     for candidate in candidates:
         found.append(candidate.get(key))
@@ -250,6 +265,8 @@ def _values(candidates: list[Table], key: str) -> list[str]:
 
 def _name_words(base: Table, *copies: dict[Hashable, Table]) -> Counter[str]:
     """How many people's names (any they had, on any copy) hold each word."""
+    from dgtracker.privacy import words_of
+
     people: dict[Hashable, list[Table]] = {}
     for candidate in base.get(CANDIDATES) or ():
         if isinstance(candidate, dict):
@@ -288,6 +305,8 @@ def redact_erased(people: dict[str, ErasedPerson], data: Table, found: list[Tabl
     entry purge writes (ids only), by the merge, at the latest moment it holds."""
     if not people:
         return
+    from dgtracker.privacy import Eraser, redact_value
+
     erase = Eraser({cid: person.who for cid, person in people.items()})
     for candidate in data.get(CANDIDATES) or ():
         if isinstance(candidate, dict) and _id(candidate) not in people:
