@@ -68,6 +68,37 @@ def test_a_redaction_wins_over_the_original_and_is_no_history_conflict(
 
 
 @pytest.mark.parametrize("first", ["ada", "bob"])
+def test_a_redaction_alone_wins_and_the_merge_adds_nothing_of_its_own(
+    tmp_path: Path, first: str
+) -> None:
+    """The other copy wrote nothing about the person, only an unrelated note: the purge's
+    redacted entries are taken as they are, once, and the merge redacts nothing more."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Charlotte Brontë", "--email", "charlotte.bronte@example.org")
+    base.ok("add-candidate", "Tom Other")
+    base.ok("note", "c002", "Ask charlotte.bronte@example.org", "--by", "cy")
+    ada, bob = Cli(tmp_path / "ada.toml"), Cli(tmp_path / "bob.toml")
+    for copy in (ada, bob):
+        copy.path.write_bytes(base.path.read_bytes())
+    ada.ok("purge", "--candidate", "c001", "--by", "ada")
+    bob.ok("note", "c002", "Unrelated, kept", "--by", "bob")
+    ours, theirs = (ada, bob) if first == "ada" else (bob, ada)
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 0, merged.output
+    history = ours.candidate("c002")["history"]
+    assert [e.get("note") for e in history if e["action"] == "note"] == [
+        "Ask [erased]",
+        "Unrelated, kept",
+    ]
+    assert [(e["by"], e["action"]) for e in history if e["action"] == "redacted"] == [
+        ("ada", "redacted")
+    ]
+    assert not FORMS.findall(ours.path.read_text(encoding="utf-8"))
+    assert "is valid" in ours.ok("check")
+
+
+@pytest.mark.parametrize("first", ["ada", "bob"])
 def test_what_the_other_copy_wrote_about_the_erased_person_is_redacted(
     tmp_path: Path, first: str
 ) -> None:
