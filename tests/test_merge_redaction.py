@@ -5,11 +5,35 @@ redactions win over the originals, and what the other copy wrote about the perso
 
 from __future__ import annotations
 
+import contextlib
 import re
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tomli_w
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import Cli
+from tests.test_merge import (
+    SCHEDULES,
+    SETTINGS,
+    START,
+    TODAY,
+    Op,
+    _key,
+    apply,
+    as_data,
+    as_record,
+    ops,
+    swapped,
+    without_conflicts,
+)
+
+from dgtracker import actions, corrections, milestone_actions, privacy, template
+from dgtracker.errors import Refused
+from dgtracker.merge import merge
 
 # every form of the person the merged file must not hold, in any case or accent form
 FORMS = re.compile(r"charlotte|bront[eë]|example\.org|900\s?456", re.IGNORECASE)
@@ -148,3 +172,67 @@ def test_the_merge_holds_the_same_record_either_way_round(tmp_path: Path) -> Non
         assert into("merge-file", str(base.path), str(into.path), str(theirs.path)).exit_code == 0
         results.append(into.path.read_text(encoding="utf-8"))
     assert results[0] == results[1]
+
+
+# --- on random changes (the merge's own function, both ways round) ---------------------------
+
+MENTIONS = st.lists(st.tuples(st.sampled_from(["note", "reason"]), st.integers(0, 5)), max_size=4)
+
+
+def _mention(data: dict[str, Any], mentions: list[tuple[str, int]], who: str) -> dict[str, Any]:
+    """A copy that writes about Charlotte Brontë: notes on random candidates, milestone
+    reasons."""
+    record = as_record(data)
+    for step, (what, which) in enumerate(mentions):
+        now = START + timedelta(minutes=30 + step)
+        if what == "note":
+            cid = record.candidates[which % len(record.candidates)].id
+            text = f"{who} {step}: ask charlotte BRONTE on 07700 900456."
+            actions.add_note(record, cid, text, by=who, today=TODAY, now=now)
+        else:
+            milestone = ["sift", "interviews"][which % 2]
+            when = SCHEDULES[(which + step) % len(SCHEDULES)]
+            reason = f"Brontë's notice ({who} {step})"
+            with contextlib.suppress(Refused):  # the same schedule again: skipped
+                milestone_actions.reschedule(
+                    record, milestone, when, by=who, now=now, reason=reason
+                )
+    return as_data(record)
+
+
+def _purged(data: dict[str, Any]) -> dict[str, Any]:
+    """The copy after `purge --candidate` of Charlotte (the first candidate), mentions and
+    all."""
+    record = as_record(data)
+    person = record.candidates[0]
+    now = START + timedelta(hours=2)
+    people = {person.id: privacy.person_identifiers(person, record)}
+    privacy.forget(record, privacy.due_on_request(person), people, by="ada", today=TODAY, now=now)
+    corrections.withdraw_erased(record, person, by="ada", today=TODAY, now=now)
+    return as_data(record)
+
+
+@SETTINGS
+@given(ops, MENTIONS, ops, MENTIONS)
+def test_no_mention_comes_back_and_the_merge_is_symmetric_on_random_changes(
+    before: list[Op], said_before: list[tuple[str, int]], right: list[Op], said: list[Op]
+) -> None:
+    record = template.dhsc_campaign()
+    actions.add_candidate(
+        record,
+        name="Charlotte Brontë",
+        email="charlotte.bronte@example.org",
+        phone="07700 900456",
+        by="cy",
+        today=TODAY,
+        now=START - timedelta(hours=12),
+    )
+    base = _mention(apply(as_data(record), before, "base", -600), said_before, "cy")
+    a = _purged(base)
+    b = _mention(apply(base, right, "bob", 1), said, "bob")
+    ab, ba = merge(base, a, b), merge(base, b, a)
+    assert without_conflicts(ab.data) == without_conflicts(ba.data)
+    assert sorted(map(_key, ab.conflicts)) == sorted(map(_key, swapped(ba.conflicts)))
+    assert not FORMS.findall(tomli_w.dumps(ab.data))
+    assert not [c for c in ab.conflicts if c["id"].endswith(".history")]
+    as_record(ab.data)  # the merged record keeps every rule

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -284,11 +284,13 @@ def forget_erased(people: dict[str, ErasedPerson], data: Table, found: list[Tabl
     those): their values may be the very data erased."""
     if not people:
         return found
-    panel = data.get("panel")
-    for member in (panel or {}).get("members") or () if isinstance(panel, dict) else ():
-        for declared in member.get("conflicts") or () if isinstance(member, dict) else ():
-            if isinstance(declared, dict) and declared.get("candidate") in people:
-                declared.pop("note", None)
+
+    def declared(conflict: Table) -> Table:
+        if conflict.get("candidate") not in people:
+            return conflict
+        return {key: value for key, value in conflict.items() if key != "note"}
+
+    _each_declared(data, declared)
     if data.get(CONFLICTS):
         data[CONFLICTS] = [c for c in data[CONFLICTS] if not _about(c, set(people))]
         if not data[CONFLICTS]:
@@ -302,74 +304,115 @@ def redact_erased(people: dict[str, ErasedPerson], data: Table, found: list[Tabl
     (privacy.redact): other candidates' notes, reasons, sources, earlier values and
     evidence, milestone titles and reasons, the panel's conflict notes, and the values of
     conflicts (`found` too). Each candidate and milestone so changed gets the `redacted`
-    entry purge writes (ids only), by the merge, at the latest moment it holds."""
+    entry purge writes (ids only), by the merge, at the latest moment it holds. Tables
+    changed are new ones: the merged record shares the others with the copies merged."""
     if not people:
         return
     from dgtracker.privacy import Eraser, redact_value
 
     erase = Eraser({cid: person.who for cid, person in people.items()})
-    for candidate in data.get(CANDIDATES) or ():
-        if isinstance(candidate, dict) and _id(candidate) not in people:
-            _erase_in_candidate(candidate, erase)
-            _say_redacted(candidate, erase.item(), people, "action")
-    for milestone in data.get("milestones") or ():
-        if isinstance(milestone, dict):
-            _erase_in_milestone(milestone, erase)
-            _say_redacted(milestone, erase.item(), people, "change")
-    panel = data.get("panel")
-    for member in (panel or {}).get("members") or () if isinstance(panel, dict) else ():
-        for declared in member.get("conflicts") or () if isinstance(member, dict) else ():
-            if isinstance(declared, dict) and isinstance(declared.get("note"), str):
-                declared["note"] = erase(declared["note"], "conflict note")
-    for conflict in [*(data.get(CONFLICTS) or ()), *found]:
+    if isinstance(data.get(CANDIDATES), list):
+        data[CANDIDATES] = [
+            _said_redacted(_erased_in_candidate(c, erase), erase.item(), people, "action")
+            if isinstance(c, dict) and _id(c) not in people
+            else c
+            for c in data[CANDIDATES]
+        ]
+    if isinstance(data.get("milestones"), list):
+        data["milestones"] = [
+            _said_redacted(_erased_in_milestone(m, erase), erase.item(), people, "change")
+            if isinstance(m, dict)
+            else m
+            for m in data["milestones"]
+        ]
+    _each_declared(data, lambda conflict: _erase_keys(conflict, erase, note="conflict note"))
+    if isinstance(data.get(CONFLICTS), list):
+        data[CONFLICTS] = [dict(c) if isinstance(c, dict) else c for c in data[CONFLICTS]]
+    for conflict in [*(data.get(CONFLICTS) or ()), *found]:  # this merge's own tables now
         for side in ("ours", "theirs", "base"):
             if isinstance(conflict, dict) and side in conflict:
                 conflict[side] = redact_value(conflict[side], erase.everyone)
 
 
-def _erase_in_candidate(candidate: Table, erase: Eraser) -> None:
+def _each_declared(data: Table, change: Callable[[Table], Table]) -> None:
+    """Each panel member's declared conflict as `change` gives it, in new tables."""
+    panel = data.get("panel")
+    members = panel.get("members") if isinstance(panel, dict) else None
+    if not isinstance(panel, dict) or not isinstance(members, list):
+        return
+    new = []
+    for member in members:
+        declared = member.get("conflicts") if isinstance(member, dict) else None
+        if isinstance(member, dict) and isinstance(declared, list):
+            changed = [change(c) if isinstance(c, dict) else c for c in declared]
+            member = {**member, "conflicts": changed}
+        new.append(member)
+    data["panel"] = {**panel, "members": new}
+
+
+def _erased_in_candidate(candidate: Table, erase: Eraser) -> Table:
     """As privacy erases mentions in a candidate, on the record's data."""
-    _erase_keys(candidate, erase, source="source")
-    for event in candidate.get("history") or ():
-        if isinstance(event, dict):
-            _erase_keys(event, erase, note="note", reason="reason")
-            was = event.get("was")
-            if isinstance(was, dict):
-                event["was"] = {
-                    key: value
-                    if key == "applied" or not isinstance(value, str)
-                    else erase(value, "earlier value")
-                    for key, value in was.items()
-                }
-    for sheet in candidate.get("marks") or ():
-        if isinstance(sheet, dict):
-            _erase_keys(sheet, erase, evidence="evidence")
+    new = _erase_keys(candidate, erase, source="source")
+    if isinstance(new.get("history"), list):
+        new["history"] = [_erased_in_event(e, erase) for e in new["history"]]
+    if isinstance(new.get("marks"), list):
+        new["marks"] = [
+            _erase_keys(sheet, erase, evidence="evidence") if isinstance(sheet, dict) else sheet
+            for sheet in new["marks"]
+        ]
+    return new
 
 
-def _erase_in_milestone(milestone: Table, erase: Eraser) -> None:
-    _erase_keys(milestone, erase, title="title")
-    for change in milestone.get("history") or ():
-        if isinstance(change, dict):
-            _erase_keys(change, erase, reason="reason")
-            if change.get("change") == "renamed":  # before and after are titles
-                _erase_keys(change, erase, before="earlier title", after="earlier title")
+def _erased_in_event(event: Any, erase: Eraser) -> Any:
+    if not isinstance(event, dict):
+        return event
+    new = _erase_keys(event, erase, note="note", reason="reason")
+    was = new.get("was")
+    if isinstance(was, dict):
+        new["was"] = {
+            key: value
+            if key == "applied" or not isinstance(value, str)
+            else erase(value, "earlier value")
+            for key, value in was.items()
+        }
+    return new
 
 
-def _erase_keys(table: Table, erase: Eraser, **fields: str) -> None:
-    """Erase mentions in the text under each key (a field name as purge tells it)."""
+def _erased_in_milestone(milestone: Table, erase: Eraser) -> Table:
+    new = _erase_keys(milestone, erase, title="title")
+    if isinstance(new.get("history"), list):
+        new["history"] = [
+            _erase_keys(
+                change, erase, reason="reason", **_TITLES.get(str(change.get("change")), {})
+            )
+            if isinstance(change, dict)
+            else change
+            for change in new["history"]
+        ]
+    return new
+
+
+_TITLES = {"renamed": {"before": "earlier title", "after": "earlier title"}}  # titles too
+
+
+def _erase_keys(table: Table, erase: Eraser, **fields: str) -> Table:
+    """A copy of `table` with mentions erased in the text under each key (a field name as
+    purge tells it)."""
+    new = dict(table)
     for key, what in fields.items():
-        value = table.get(key)
+        value = new.get(key)
         if isinstance(value, str) and value:
-            table[key] = erase(value, what)
+            new[key] = erase(value, what)
+    return new
 
 
-def _say_redacted(
+def _said_redacted(
     item: Table, erased: dict[str, tuple[str, ...]], people: dict[str, ErasedPerson], kind: str
-) -> None:
-    """The `redacted` entry for each person whose mention the item held, in purge's words
-    (what was erased, by id, and the erasure's reason)."""
+) -> Table:
+    """The item with the `redacted` entry for each person whose mention it held, in
+    purge's words (what was erased, by id, and the erasure's reason)."""
     if not erased:
-        return  # the usual case: nothing named them here
+        return item  # the usual case: nothing named them here
     history = item.get("history")
     entries = [e for e in history if isinstance(e, dict)] if isinstance(history, list) else []
     for cid in sorted(erased):
@@ -381,7 +424,7 @@ def _say_redacted(
         if moments and days:
             entry = {"at": max(moments), "on": max(days), "by": MERGED_BY, **entry}
         entries.append(entry)
-    item["history"] = entries
+    return {**item, "history": entries}
 
 
 def _id(candidate: Any) -> Hashable:
