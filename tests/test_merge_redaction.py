@@ -121,6 +121,31 @@ def test_a_redaction_alone_wins_and_the_merge_adds_nothing_of_its_own(
 
 
 @pytest.mark.parametrize("first", ["ada", "bob"])
+def test_a_redaction_does_not_cover_a_note_rewritten_by_hand_beside_it(
+    tmp_path: Path, first: str
+) -> None:
+    """Only the texts the purge put `[erased]` in are its own: another recorded note of the
+    same candidate reworded by hand is a rewritten history (a conflict), as without it."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    base.ok("add-candidate", "Charlotte Brontë", "--email", "charlotte.bronte@example.org")
+    base.ok("add-candidate", "Tom Other")
+    base.ok("note", "c002", "Ask charlotte.bronte@example.org", "--by", "cy")
+    base.ok("note", "c002", "Strong on delivery", "--by", "cy")
+    ada, bob = Cli(tmp_path / "ada.toml"), Cli(tmp_path / "bob.toml")
+    for copy in (ada, bob):
+        copy.path.write_bytes(base.path.read_bytes())
+    ada.ok("purge", "--candidate", "c001", "--by", "ada")
+    text = ada.path.read_text(encoding="utf-8")
+    ada.path.write_text(text.replace("Strong on", "Weak on"), encoding="utf-8")  # by hand
+    bob.ok("note", "c002", "Unrelated, kept", "--by", "bob")
+    ours, theirs = (ada, bob) if first == "ada" else (bob, ada)
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 1 and "c002.history" in merged.output, merged.output
+    assert not FORMS.findall(ours.path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("first", ["ada", "bob"])
 def test_what_the_other_copy_wrote_about_the_erased_person_is_redacted(
     tmp_path: Path, first: str
 ) -> None:

@@ -184,13 +184,20 @@ def _holds(history: list[Table], recorded: list[Table]) -> bool:
 
 def _holds_redacted(history: list[Table], recorded: list[Table]) -> bool:
     """Whether a history holds every recorded entry, unchanged or redacted: a copy that
-    erased mentions of someone (a new `redacted` entry since) may have rewritten the
-    notes, reasons and earlier values of recorded entries, and nothing else of them."""
+    erased mentions of someone (a new `redacted` entry since) has put `[erased]` in the
+    notes, reasons or earlier values of recorded entries, and changed nothing else."""
     if _holds(history, recorded):
         return True  # the usual case
     if not any(e.get("action") == REDACTED and e not in recorded for e in history):
         return False
-    return not Counter(map(_as_erased, recorded)) - Counter(map(_as_erased, history))
+    if Counter(map(_as_erased, recorded)) - Counter(map(_as_erased, history)):
+        return False  # an entry gone, or changed beyond its texts
+    from dgtracker.privacy import ERASED
+
+    known = set(map(freeze, history)) & set(map(freeze, recorded))
+    gone = {_as_erased(e) for e in recorded if freeze(e) not in known}
+    rewritten = [e for e in history if freeze(e) not in known and _as_erased(e) in gone]
+    return all(ERASED in repr(e) for e in rewritten)
 
 
 def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
@@ -267,11 +274,11 @@ def held_back(
     with the other copy's additions, until `resolve` chooses. The rewrites taken are an
     erasure's: a copy that purged the person (a new `purged` entry) blanks the notes,
     reasons and replaced values of their entries, and nothing else; a copy that redacted
-    mentions of someone erased (a new `redacted` entry) changed only those texts. Where a person was
-    erased, what stands and what the conflict holds is as erased (the erasure wins:
-    merge_erasure.py). `person`: who a candidate is, on every copy. The conflicts found,
-    as merge.py lists them (after forget_erased, which drops other conflicts about an
-    erased person)."""
+    mentions of someone erased (a new `redacted` entry) put `[erased]` in those texts.
+    Where a person was erased, what stands and what the conflict holds is as erased (the
+    erasure wins: merge_erasure.py). `person`: who a candidate is, on every copy. The
+    conflicts found, as merge.py lists them (after forget_erased, which drops other
+    conflicts about an erased person)."""
     people = _looked_at(base, ours, theirs)
     if not people:
         return []  # the usual case: every history of the base only grew
