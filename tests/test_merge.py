@@ -301,7 +301,10 @@ def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too()
     member = merged["panel"]["members"][0]
     assert member["conflicts"] == [{"candidate": cid}]  # declared, without the note
     sift = next(m for m in merged["milestones"] if m["id"] == "sift")
-    assert sift["history"][-1]["reason"] == "(removed: it named a person whose data was purged)"
+    assert sift["history"][-2]["reason"] == "Moved for [erased]'s notice period"  # as purge
+    assert sift["history"][-1]["reason"] == (
+        f"Mention of {cid} erased (reason). Erased on request."
+    )
     assert sift["date"] == SCHEDULES[0].start  # the reschedule itself is kept
 
 

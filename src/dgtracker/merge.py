@@ -22,7 +22,8 @@ their first history entries were not written at the same moment by the same pers
 merge refuses (`Merged.clashes`) rather than mix or renumber them.
 
 A person erased on one copy and changed on the other stays erased (merge_erasure.py); one
-erased on both copies is one erasure: the later copy's `purged` entries are left out.
+erased on both copies is one erasure: the later copy's `purged` entries are left out. Their
+mentions stay erased too: what the merged record takes from the other copy is redacted.
 
 The merge is symmetric: merge(base, a, b) and merge(base, b, a) hold the same record, but
 for which side a conflict calls "ours".
@@ -38,12 +39,17 @@ from typing import Any
 from dgtracker.merge_erasure import (
     CANDIDATES,
     CONFLICTS,
+    ErasedPerson,
     Erasure,
     Table,
     erased_on_both,
+    erased_people,
     forget_erased,
     freeze,
+    named_by,
     once_erased,
+    only_redacted,
+    redact_erased,
 )
 from dgtracker.merge_lists import (
     NAMED,
@@ -73,10 +79,12 @@ class Merged:
 
 def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     """The merge of `ours` and `theirs`, both changed from `base` (which may be empty)."""
-    state = _State(base, ours, theirs)
+    erased = erased_people(base, ours, theirs)  # none in the usual case
+    state = _State(base, ours, theirs, erased)
     data = state.table((), base, ours, theirs)
-    state.conflicts = forget_erased(base, ours, theirs, data, state.conflicts)
+    state.conflicts = forget_erased(erased, data, state.conflicts)
     state.conflicts += held_back(base, ours, theirs, data, person=_id)
+    redact_erased(erased, data, state.conflicts)  # whatever came from the other copy
     _stage_from_history(data, state.conflicts)
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
@@ -148,8 +156,12 @@ def _is_counter(key: str) -> bool:
 
 
 class _State:
-    def __init__(self, base: Table, ours: Table, theirs: Table) -> None:
+    def __init__(
+        self, base: Table, ours: Table, theirs: Table, erased: dict[str, ErasedPerson]
+    ) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
+        # what names the people erased since the base, if any (the usual case: none)
+        self.erased = named_by(erased)
         self.conflicts: list[Table] = []
         self.clashes: list[str] = []
         self.erasures: list[Erasure] = []
@@ -189,6 +201,11 @@ class _State:
                 return sorted(set(ours) | set(theirs))
         if _is_counter(key) and isinstance(ours, int) and isinstance(theirs, int):
             return max(ours, theirs)
+        if self.erased is not None and isinstance(base, str):  # a purge's redaction is
+            if only_redacted(base, ours, self.erased):  # no decision: the other copy's
+                return theirs  # change is taken (and redacted: merge_erasure.redact_erased)
+            if only_redacted(base, theirs, self.erased):
+                return ours
         return self.conflict(path, base, ours, theirs)
 
     def table(self, path: Path, base: Table, ours: Table, theirs: Table) -> Table:

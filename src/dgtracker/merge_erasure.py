@@ -6,8 +6,10 @@ since the two parted (a note, an edit, a move, marks) is dropped, because it may
 very data that was erased, and the history says so in one more `purged` event that counts
 what was dropped and who made it, without a word of personal data; `merge-file` says the
 same on stderr. What the dropped copy said about them elsewhere goes too: a panel member's
-note on a declared conflict, a milestone change's reason that names them, and a waiting
-conflict about them (its values may be their data).
+note on a declared conflict, and a waiting conflict about them (its values may be their
+data). Their mentions elsewhere are redacted as purge redacts them (privacy.redact, one
+way to redact): the erasing copy's redactions win (merge_lists.held_back takes them), and
+every text the merged record takes from the other copy is redacted too (`redact_erased`).
 
 Why not a conflict: a conflict keeps both values in the record until someone chooses, and
 `resolve --theirs` would bring the erased data back; an erasure is a legal duty, not one
@@ -24,15 +26,18 @@ kinds of change and team members only.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from dgtracker.model import REMOVED_REASON, Action
+from dgtracker.model import Action
 
+# privacy is imported only where someone was erased: the usual merge starts without it
 if TYPE_CHECKING:
     from dgtracker.model import Record
+    from dgtracker.privacy import Eraser, Identifiers
 
 Table = dict[str, Any]
 
@@ -176,47 +181,250 @@ def _noted(kept: Table, other: Table, summary: str) -> Table:
     return {**kept, "history": [*history, event]}
 
 
-def _identifiers(candidate: Table) -> set[str]:
-    values = (candidate.get("name"), candidate.get("email"))
-    return {value.casefold() for value in values if isinstance(value, str) and value}
+@dataclass(frozen=True, slots=True)
+class ErasedPerson:
+    """A person one copy erased since the base: the `purged` entry it wrote (its moment and
+    reason), and what names them, read from the base's and the other copy's data (the
+    erasing copy no longer holds it)."""
+
+    purge: Table
+    who: Identifiers
 
 
-def forget_erased(
-    base: Table, ours: Table, theirs: Table, data: Table, found: list[Table]
-) -> list[Table]:
-    """What a copy said elsewhere about a person the other copy erased since the base: a
-    panel member's note on their declared conflict, a milestone change's reason naming
-    them, a conflict about them (the conflicts `found` by this merge come back without
-    those). Whether or not that copy changed the person themselves."""
+def erased_people(base: Table, ours: Table, theirs: Table) -> dict[str, ErasedPerson]:
+    """Each person (by id) a copy erased since the base; none in the usual case."""
     sides = [side.get(CANDIDATES) or () for side in (ours, theirs)]
     if not any(_erased_since({}, c) for candidates in sides for c in candidates):
-        return found  # nobody erased on either copy (the usual case): nothing to look at
-    before = {_id(c): c for c in base.get(CANDIDATES) or ()}
-    ids: set[Hashable] = set()
-    names: set[str] = set()
-    for candidates in sides:
-        for candidate in candidates:
-            old = before.get(_id(candidate))
+        return {}  # nobody erased on either copy (the usual case): nothing to look at
+    before = {_id(c): c for c in base.get(CANDIDATES) or () if isinstance(c, dict)}
+    copies = [{_id(c): c for c in side if isinstance(c, dict)} for side in sides]
+    purges: dict[Hashable, list[Table]] = {}
+    for copy in copies:
+        for cid, candidate in copy.items():
+            old = before.get(cid)
             if old is not None and candidate != old and _erased_since(old, candidate):
-                ids.add(_id(candidate))
-                names |= _identifiers(old)
-    for candidates in sides:  # as the other copy knew them, corrected since perhaps
-        names |= {n for c in candidates if _id(c) in ids for n in _identifiers(c)}
-    panel = data.get("panel")
-    for member in (panel or {}).get("members") or () if isinstance(panel, dict) else ():
-        for declared in member.get("conflicts") or () if isinstance(member, dict) else ():
-            if isinstance(declared, dict) and declared.get("candidate") in ids:
-                declared.pop("note", None)
-    for milestone in data.get("milestones") or ():
-        for change in milestone.get("history") or () if isinstance(milestone, dict) else ():
-            reason = change.get("reason") if isinstance(change, dict) else None
-            if isinstance(reason, str) and any(name in reason.casefold() for name in names):
-                change["reason"] = REMOVED_REASON
+                purges.setdefault(cid, []).append(_purge_of(old, candidate))
+    if not purges:
+        return {}
+    from dgtracker.privacy import identifiers_of
+
+    shared = _name_words(base, *copies)
+    found = {}
+    for cid, made in purges.items():
+        known = [before[cid], *(c[cid] for c in copies if cid in c)]
+        known = [c for c in known if c is before[cid] or not _erased_since(before[cid], c)]
+        names, emails, phones = (_values(known, key) for key in ("name", "email", "phone"))
+        who = identifiers_of(names, emails, phones, shared)
+        first = min(made, key=lambda e: (str(e.get("at")), repr(freeze(e))))  # either way round
+        found[str(cid)] = ErasedPerson(first, who)
+    return found
+
+
+def _purge_of(base: Table, candidate: Table) -> Table:
+    """The `purged` entry a copy's erasure of the person wrote since the base (rather
+    than a merge's word on an erasure it kept)."""
+    before = {freeze(e) for e in base.get("history") or () if isinstance(e, dict)}
+    new = [
+        e
+        for e in candidate.get("history") or ()
+        if isinstance(e, dict) and e.get("action") == PURGED and freeze(e) not in before
+    ]
+    return next((e for e in new if e.get("by") != MERGED_BY), new[0])
+
+
+def named_by(people: dict[str, ErasedPerson]) -> Identifiers | None:
+    """What names any of the people erased since the base; None when nobody was."""
+    if not people:
+        return None
+    from dgtracker.privacy import Identifiers
+
+    return Identifiers.joined(person.who for person in people.values())
+
+
+def only_redacted(base: str, value: Any, who: Identifiers) -> bool:
+    """Whether a copy's `value` is the base's text with the erased people's mentions
+    redacted, and no other change: a purge's work, not a decision of that copy's."""
+    from dgtracker.privacy import redact
+
+    return isinstance(value, str) and value == redact(base, who)
+
+
+def _values(candidates: list[Table], key: str) -> list[str]:
+    """Every value these copies of a person had for `key`: now, and before an edit."""
+    from dgtracker.privacy import anonymised_name
+
+    found = []
+    for candidate in candidates:
+        found.append(candidate.get(key))
+        for event in candidate.get("history") or ():
+            was = event.get("was") if isinstance(event, dict) else None
+            found.append(was.get(key) if isinstance(was, dict) else None)
+    anonymous = {anonymised_name(str(_id(c))) for c in candidates}
+    return [value for value in found if isinstance(value, str) and value not in anonymous]
+
+
+def _name_words(base: Table, *copies: dict[Hashable, Table]) -> Counter[str]:
+    """How many people's names (any they had, on any copy) hold each word."""
+    from dgtracker.privacy import words_of
+
+    people: dict[Hashable, list[Table]] = {}
+    for candidate in base.get(CANDIDATES) or ():
+        if isinstance(candidate, dict):
+            people.setdefault(_id(candidate), []).append(candidate)
+    for copy in copies:
+        for cid, candidate in copy.items():
+            people.setdefault(cid, []).append(candidate)
+    return Counter(word for seen in people.values() for word in words_of(_values(seen, "name")))
+
+
+def forget_erased(people: dict[str, ErasedPerson], data: Table, found: list[Table]) -> list[Table]:
+    """What the merged record `data` holds about the people erased on a copy since the
+    base, as purge leaves it: a panel member's note on their declared conflict goes, and
+    the conflicts about them (the conflicts `found` by this merge come back without
+    those): their values may be the very data erased."""
+    if not people:
+        return found
+
+    def declared(conflict: Table) -> Table:
+        if conflict.get("candidate") not in people:
+            return conflict
+        return {key: value for key, value in conflict.items() if key != "note"}
+
+    _each_declared(data, declared)
     if data.get(CONFLICTS):
-        data[CONFLICTS] = [c for c in data[CONFLICTS] if not _about(c, ids)]
+        data[CONFLICTS] = [c for c in data[CONFLICTS] if not _about(c, set(people))]
         if not data[CONFLICTS]:
             del data[CONFLICTS]
-    return [conflict for conflict in found if not _about(conflict, ids)]
+    return [conflict for conflict in found if not _about(conflict, set(people))]
+
+
+def redact_erased(people: dict[str, ErasedPerson], data: Table, found: list[Table]) -> None:
+    """Every mention of the people erased on a copy since the base, in whatever the merged
+    record `data` took from the other copy, replaced by `[erased]` as purge does
+    (privacy.redact): other candidates' notes, reasons, sources, earlier values and
+    evidence, milestone titles and reasons, the panel's conflict notes, and the values of
+    conflicts (`found` too). Each candidate and milestone so changed gets the `redacted`
+    entry purge writes (ids only), by the merge, at the latest moment it holds. Tables
+    changed are new ones: the merged record shares the others with the copies merged."""
+    if not people:
+        return
+    from dgtracker.privacy import Eraser, redact_value
+
+    erase = Eraser({cid: person.who for cid, person in people.items()})
+    if isinstance(data.get(CANDIDATES), list):
+        data[CANDIDATES] = [
+            _said_redacted(_erased_in_candidate(c, erase), erase.item(), people, "action")
+            if isinstance(c, dict) and _id(c) not in people
+            else c
+            for c in data[CANDIDATES]
+        ]
+    if isinstance(data.get("milestones"), list):
+        data["milestones"] = [
+            _said_redacted(_erased_in_milestone(m, erase), erase.item(), people, "change")
+            if isinstance(m, dict)
+            else m
+            for m in data["milestones"]
+        ]
+    _each_declared(data, lambda conflict: _erase_keys(conflict, erase, note="conflict note"))
+    if isinstance(data.get(CONFLICTS), list):
+        data[CONFLICTS] = [dict(c) if isinstance(c, dict) else c for c in data[CONFLICTS]]
+    for conflict in [*(data.get(CONFLICTS) or ()), *found]:  # this merge's own tables now
+        for side in ("ours", "theirs", "base"):
+            if isinstance(conflict, dict) and side in conflict:
+                conflict[side] = redact_value(conflict[side], erase.everyone)
+
+
+def _each_declared(data: Table, change: Callable[[Table], Table]) -> None:
+    """Each panel member's declared conflict as `change` gives it, in new tables."""
+    panel = data.get("panel")
+    members = panel.get("members") if isinstance(panel, dict) else None
+    if not isinstance(panel, dict) or not isinstance(members, list):
+        return
+    new = []
+    for member in members:
+        declared = member.get("conflicts") if isinstance(member, dict) else None
+        if isinstance(member, dict) and isinstance(declared, list):
+            changed = [change(c) if isinstance(c, dict) else c for c in declared]
+            member = {**member, "conflicts": changed}
+        new.append(member)
+    data["panel"] = {**panel, "members": new}
+
+
+def _erased_in_candidate(candidate: Table, erase: Eraser) -> Table:
+    """As privacy erases mentions in a candidate, on the record's data."""
+    new = _erase_keys(candidate, erase, source="source")
+    if isinstance(new.get("history"), list):
+        new["history"] = [_erased_in_event(e, erase) for e in new["history"]]
+    if isinstance(new.get("marks"), list):
+        new["marks"] = [
+            _erase_keys(sheet, erase, evidence="evidence") if isinstance(sheet, dict) else sheet
+            for sheet in new["marks"]
+        ]
+    return new
+
+
+def _erased_in_event(event: Any, erase: Eraser) -> Any:
+    if not isinstance(event, dict):
+        return event
+    new = _erase_keys(event, erase, note="note", reason="reason")
+    was = new.get("was")
+    if isinstance(was, dict):
+        new["was"] = {
+            key: value
+            if key == "applied" or not isinstance(value, str)
+            else erase(value, "earlier value")
+            for key, value in was.items()
+        }
+    return new
+
+
+def _erased_in_milestone(milestone: Table, erase: Eraser) -> Table:
+    new = _erase_keys(milestone, erase, title="title")
+    if isinstance(new.get("history"), list):
+        new["history"] = [
+            _erase_keys(
+                change, erase, reason="reason", **_TITLES.get(str(change.get("change")), {})
+            )
+            if isinstance(change, dict)
+            else change
+            for change in new["history"]
+        ]
+    return new
+
+
+_TITLES = {"renamed": {"before": "earlier title", "after": "earlier title"}}  # titles too
+
+
+def _erase_keys(table: Table, erase: Eraser, **fields: str) -> Table:
+    """A copy of `table` with mentions erased in the text under each key (a field name as
+    purge tells it)."""
+    new = dict(table)
+    for key, what in fields.items():
+        value = new.get(key)
+        if isinstance(value, str) and value:
+            new[key] = erase(value, what)
+    return new
+
+
+def _said_redacted(
+    item: Table, erased: dict[str, tuple[str, ...]], people: dict[str, ErasedPerson], kind: str
+) -> Table:
+    """The item with the `redacted` entry for each person whose mention it held, in
+    purge's words (what was erased, by id, and the erasure's reason)."""
+    if not erased:
+        return item  # the usual case: nothing named them here
+    history = item.get("history")
+    entries = [e for e in history if isinstance(e, dict)] if isinstance(history, list) else []
+    for cid in sorted(erased):
+        purge = people[cid].purge
+        moments = [e["at"] for e in [*entries, purge] if isinstance(e.get("at"), datetime)]
+        days = [e["on"] for e in [*entries, purge] if isinstance(e.get("on"), date)]
+        reason = f"Mention of {cid} erased ({', '.join(erased[cid])}). {purge.get('reason')}."
+        entry = {kind: "redacted", "reason": reason}
+        if moments and days:
+            entry = {"at": max(moments), "on": max(days), "by": MERGED_BY, **entry}
+        entries.append(entry)
+    return {**item, "history": entries}
 
 
 def _id(candidate: Any) -> Hashable:

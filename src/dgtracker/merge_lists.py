@@ -155,6 +155,7 @@ def _named_as(item: Table) -> str:
 
 HISTORY = "history"
 PURGED = "purged"
+REDACTED = "redacted"
 # What a purge blanks in each entry of the person's history (privacy.anonymise): the note,
 # the reason (but a purge's own), the values an edit replaced (`was`).
 BLANKED = frozenset({"note", "reason", "was"})
@@ -179,6 +180,24 @@ def _as_erased(entry: Table) -> Hashable:
 def _holds(history: list[Table], recorded: list[Table]) -> bool:
     """Whether a history still holds every recorded entry, unchanged (as often as there)."""
     return not Counter(map(freeze, recorded)) - Counter(map(freeze, history))
+
+
+def _holds_redacted(history: list[Table], recorded: list[Table]) -> bool:
+    """Whether a history holds every recorded entry, unchanged or redacted: a copy that
+    erased mentions of someone (a new `redacted` entry since) has put `[erased]` in the
+    notes, reasons or earlier values of recorded entries, and changed nothing else."""
+    if _holds(history, recorded):
+        return True  # the usual case
+    if not any(e.get("action") == REDACTED and e not in recorded for e in history):
+        return False
+    if Counter(map(_as_erased, recorded)) - Counter(map(_as_erased, history)):
+        return False  # an entry gone, or changed beyond its texts
+    from dgtracker.privacy import ERASED
+
+    known = set(map(freeze, history)) & set(map(freeze, recorded))
+    gone = {_as_erased(e) for e in recorded if freeze(e) not in known}
+    rewritten = [e for e in history if freeze(e) not in known and _as_erased(e) in gone]
+    return all(ERASED in repr(e) for e in rewritten)
 
 
 def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
@@ -252,13 +271,14 @@ def held_back(
     """A candidate's history is append-only across copies: a copy that rewrote or removed
     an entry the base recorded (a decision edited by hand and committed with plain git) is
     a conflict, `c014.history`, and the merged record `data` keeps the recorded entries,
-    with the other copy's additions, until `resolve` chooses. The one rewrite taken is an
+    with the other copy's additions, until `resolve` chooses. The rewrites taken are an
     erasure's: a copy that purged the person (a new `purged` entry) blanks the notes,
-    reasons and replaced values of their entries, and nothing else. Where a person was
-    erased, what stands and what the conflict holds is as erased (the erasure wins:
-    merge_erasure.py). `person`: who a candidate is, on every copy. The conflicts found,
-    as merge.py lists them (after forget_erased, which drops other conflicts about an
-    erased person)."""
+    reasons and replaced values of their entries, and nothing else; a copy that redacted
+    mentions of someone erased (a new `redacted` entry) put `[erased]` in those texts.
+    Where a person was erased, what stands and what the conflict holds is as erased (the
+    erasure wins: merge_erasure.py). `person`: who a candidate is, on every copy. The
+    conflicts found, as merge.py lists them (after forget_erased, which drops other
+    conflicts about an erased person)."""
     people = _looked_at(base, ours, theirs)
     if not people:
         return []  # the usual case: every history of the base only grew
@@ -286,8 +306,8 @@ def held_back(
         asked = asked or [mine, yours]
         if any(erased):
             kept = [side for side in asked if _erased_only(_history(side), then)]
-        else:
-            kept = [side for side in asked if _holds(_history(side), then)]
+        else:  # a purge of someone else may have redacted mentions of them here
+            kept = [side for side in asked if _holds_redacted(_history(side), then)]
         if len(kept) == len(asked):
             continue  # the usual case: both only added entries, or erased the person
         if any(erased):  # the recorded entries as erased, and every erasure since

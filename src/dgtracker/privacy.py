@@ -421,9 +421,7 @@ def _values(candidate: Candidate, record: Record, field: str) -> list[str]:
 
 
 def _name_words(candidate: Candidate, record: Record) -> set[str]:
-    return {
-        word for name in _values(candidate, record, "name") for word in _WORD.findall(fold(name))
-    }
+    return words_of(_values(candidate, record, "name"))
 
 
 def name_words(record: Record) -> Counter[str]:
@@ -441,13 +439,29 @@ def person_identifiers(
     record's `name_words`, when already counted."""
     shared = name_words(record) if shared is None else shared
     names = _values(candidate, record, "name")
+    emails, phones = _values(candidate, record, "email"), _values(candidate, record, "phone")
+    return identifiers_of(names, emails, phones, shared)
+
+
+def words_of(names: Iterable[str]) -> set[str]:
+    """The words of names, folded: what `shared` counts once per person."""
+    return {word for name in names for word in _WORD.findall(fold(name))}
+
+
+def identifiers_of(
+    names: Iterable[str], emails: Iterable[str], phones: Iterable[str], shared: Counter[str]
+) -> Identifiers:
+    """What names one person, from every value they had (the merge reads them from a
+    record's data): those values, and the surname of each name on its own when it is at
+    least four letters, not an everyday word, and no other person's (`shared`: how many
+    people's names hold each word)."""
+    names = list(names)
     surnames = {words[-1] for name in names if (words := _WORD.findall(fold(name)))}
     surnames = {
         word
         for word in surnames
         if len(word) >= _SURNAME_LENGTH and word not in COMMON_WORDS and shared[word] <= 1
     }
-    emails, phones = _values(candidate, record, "email"), _values(candidate, record, "phone")
     return identifiers_from(names, emails, phones, surnames)
 
 
@@ -491,7 +505,7 @@ class Erased:
     conflicts: list[str] = field(default_factory=list)  # ids of conflicts dropped
 
 
-class _Eraser:
+class Eraser:
     """Erases mentions of several people in one pass over a text (their identifiers
     joined), then, only for a text that changed, learns whose mention it held."""
 
@@ -534,7 +548,7 @@ def erase_mentions(
     mention it held, saying by id what was erased and why (`whys`)."""
     if not people:
         return []
-    erase, found = _Eraser(people), []
+    erase, found = Eraser(people), []
     for candidate in record.candidates:
         _erase_in_candidate(candidate, erase)
         for cid, fields in erase.item().items():
@@ -565,7 +579,7 @@ def erase_mentions(
     ]
     for conflict in record.conflicts:
         for side in ("ours", "theirs", "base"):
-            setattr(conflict, side, _redact_value(getattr(conflict, side), erase.everyone))
+            setattr(conflict, side, redact_value(getattr(conflict, side), erase.everyone))
     return sorted(found, key=lambda mention: list(people).index(mention.of))
 
 
@@ -578,7 +592,7 @@ def _may_name(item_id: str, who: Identifiers) -> bool:
     return any(word[:4] in folded for word in words if len(word) >= 4)
 
 
-def _erase_in_candidate(candidate: Candidate, erase: _Eraser) -> None:
+def _erase_in_candidate(candidate: Candidate, erase: Eraser) -> None:
     candidate.source = erase(candidate.source, "source")
     for event in candidate.history:
         event.note = erase(event.note, "note")
@@ -592,7 +606,7 @@ def _erase_in_candidate(candidate: Candidate, erase: _Eraser) -> None:
         sheet.evidence = erase(sheet.evidence, "evidence")
 
 
-def _erase_in_milestone(milestone: Milestone, erase: _Eraser) -> None:
+def _erase_in_milestone(milestone: Milestone, erase: Eraser) -> None:
     milestone.title = erase(milestone.title, "title") or milestone.title
     for change in milestone.history:
         change.reason = erase(change.reason, "reason")
@@ -601,14 +615,14 @@ def _erase_in_milestone(milestone: Milestone, erase: _Eraser) -> None:
             change.after = erase(change.after, "earlier title")
 
 
-def _redact_value(value: Any, who: Identifiers) -> Any:
+def redact_value(value: Any, who: Identifiers) -> Any:
     """A conflict's value (text, a table, a list) with every mention erased."""
     if isinstance(value, str):
         return redact(value, who)
     if isinstance(value, dict):
-        return {key: _redact_value(item, who) for key, item in value.items()}
+        return {key: redact_value(item, who) for key, item in value.items()}
     if isinstance(value, list):
-        return [_redact_value(item, who) for item in value]
+        return [redact_value(item, who) for item in value]
     return value
 
 
