@@ -16,14 +16,16 @@ from tests.git_team import data, git, git_identity, team
 __all__ = ["git_identity", "team"]  # fixtures, used by name
 
 
-def decided(cli: Cli) -> None:
-    """c001 appointed, c002 not progressed, after the same interview."""
-    cli.ok("add-candidate", "Ada Lovelace", "--by", "ada")
-    cli.ok("add-candidate", "Bob Baker", "--by", "ada")
-    for cid in ("c001", "c002"):
+def decided(cli: Cli) -> tuple[str, str]:
+    """The first candidate appointed, the second not progressed, after the same interview;
+    their ids, as `add-candidate` printed them (c001 and c002 unless the record is shared)."""
+    first = cli.ok("add-candidate", "Ada Lovelace", "--by", "ada").strip()
+    second = cli.ok("add-candidate", "Bob Baker", "--by", "ada").strip()
+    for cid in (first, second):
         cli.ok("move", cid, "interview", "--by", "ada")
-    cli.ok("move", "c001", "appointed", "--by", "ada")
-    cli.ok("move", "c002", "rejected", "--reason", "Panel: weaker at interview", "--by", "ada")
+    cli.ok("move", first, "appointed", "--by", "ada")
+    cli.ok("move", second, "rejected", "--reason", "Panel: weaker at interview", "--by", "ada")
+    return first, second
 
 
 def swapped(path: Path) -> None:
@@ -109,21 +111,21 @@ def test_a_swap_committed_with_plain_git_is_named_by_sync_and_check(
 ) -> None:
     _, (ada, bob, _) = team
     a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
-    decided(a)
+    first, second = decided(a)
     a.ok("sync")
     b.ok("sync")
     swapped(bob / "campaign.toml")
     git(bob, "commit", "-qam", "tidy")  # plain git, no dgtracker
     git(bob, "push", "-q")
-    a.ok("note", "c001", "References taken", "--by", "ada")
+    a.ok("note", first, "References taken", "--by", "ada")
     synced = a("sync")
     assert synced.exit_code == 1, synced.output
-    assert "c001.history" in synced.output and "c002.history" in synced.output
+    assert f"{first}.history" in synced.output and f"{second}.history" in synced.output
     checked = a("check")
-    assert checked.exit_code == 1 and "conflict c001.history" in checked.output
-    recorded = {"c001": "appointed", "c002": "rejected"}
+    assert checked.exit_code == 1 and f"conflict {first}.history" in checked.output
+    recorded = {first: "appointed", second: "rejected"}
     assert {c["id"]: c["stage"] for c in data(ada)["candidates"]} == recorded
-    for cid in ("c001", "c002"):  # the recorded decisions kept: the merge completes
+    for cid in (first, second):  # the recorded decisions kept: the merge completes
         a.ok("resolve", f"{cid}.history", "--ours", "--by", "ada")
     a.ok("sync")
     b.ok("sync")
