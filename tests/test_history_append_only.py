@@ -165,3 +165,51 @@ def test_an_erasure_that_also_rewrote_a_decision_is_a_conflict_without_the_data(
     assert stages(ours.path)["c002"] == "appointed"
     assert "Bob Baker" not in ours.path.read_text(encoding="utf-8")
     assert "is valid" in ours.ok("check")
+
+
+def test_a_purge_that_erased_a_mention_in_another_history_is_an_erasure_not_a_rewrite(
+    tmp_path: Path,
+) -> None:
+    """A purge replaces mentions of the person in others' notes by [erased] (with a
+    `redacted` entry): the merge takes it as the erasure it is; the same words replaced by
+    hand, or more than the mention changed, are a rewrite."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    jane, tom = decided(base)
+    base.ok("note", tom, "Referred by Ada Lovelace, ex-NHSX", "--by", "ada")
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        copy.path.write_bytes(base.path.read_bytes())
+    assert f"mentions of {jane} erased in {tom} (note)" in ours.ok(
+        "purge", "--candidate", jane, "--by", "ada"
+    )
+    theirs.ok("note", tom, "Asked for feedback", "--by", "bob")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 0, merged.output
+    notes = [e.get("note") for e in ours.candidate(tom)["history"]]
+    assert "Referred by [erased], ex-NHSX" in notes and "Asked for feedback" in notes
+    assert "Ada Lovelace" not in ours.path.read_text(encoding="utf-8")
+    assert "is valid" in ours.ok("check") and "conflict" not in ours.ok("check")
+    # by hand: the mention replaced without a purge, or other words changed with a purge
+    purged = ours.path.read_text(encoding="utf-8")
+    for forged, text, note in (
+        ("hand", base.path.read_text(encoding="utf-8"), "Referred by [erased], ex-NHSX"),
+        ("more", purged, "Referred by [erased], ex-DHSC"),
+    ):
+        record = tomllib.loads(text)
+        record.pop("conflicts", None)
+        entry = next(e for e in record["candidates"][1]["history"] if "ex-NHSX" in str(e))
+        entry["note"] = note
+        theirs.path.write_text(tomli_w.dumps(record), encoding="utf-8")
+        ours.path.write_bytes(base.path.read_bytes())
+        merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+        assert merged.exit_code == 1, (forged, merged.output)
+        assert f"conflict in {tom}.history" in merged.output
+        notes = [e.get("note") for e in ours.candidate(tom)["history"]]
+        assert "Referred by Ada Lovelace, ex-NHSX" in notes  # the recorded entry stands
+
+
+def test_the_merge_knows_a_mention_erased_by_the_mark_purge_writes() -> None:
+    from dgtracker import git_history, merge_lists, privacy
+
+    assert merge_lists.ERASED == privacy.ERASED == git_history.ERASED
