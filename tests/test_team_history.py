@@ -317,3 +317,28 @@ def test_a_rewrite_whose_push_loses_the_race_is_undone_here_and_can_be_run_again
     assert _traces(_history(remote, "--all")) == []
     assert "rewritten" in bob.ok("sync")
     assert bob.candidate(jane)["name"] == f"Anonymised ({jane})"
+
+
+def test_a_copy_the_driver_refuses_while_moving_onto_the_rewritten_remote_is_named(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """A commit of bob's broken by hand (plain git), then mended: replayed onto the
+    rewritten remote, the merge driver refuses it, and sync repeats which copy broke which
+    rule, as it does for a merge."""
+    _, clones = team
+    ada, bob, jane, tom = _jane_everywhere(clones)
+    record = clones[1] / "campaign.toml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace(f'id = "{tom}"', f'id = ["{tom}"]', 1), encoding="utf-8")
+    git(clones[1], "commit", "-qam", "tidy")  # plain git, no dgtracker
+    record.write_text(text, encoding="utf-8")
+    git(clones[1], "commit", "-qam", "tidy again")
+    ada.ok("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
+    stopped = bob("sync")
+    assert stopped.exit_code == 1, stopped.output
+    said = " ".join(stopped.output.split())
+    assert "The remote's history was rewritten (an erasure)" in said
+    assert "A git rebase is stopped half-way" in said
+    assert "Cannot merge: theirs (campaign.toml): " in said, said
+    assert "candidates[1].id: expected text, found a list" in said
+    assert "Traceback" not in said
