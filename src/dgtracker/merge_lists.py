@@ -325,7 +325,8 @@ def held_back(
     ]
     wanted = {person(c) for c in people}
     found: list[Table] = []
-    merged = data.get(CANDIDATES) or []
+    # a new list: the merged one may be a copy's own (taken whole), which must not change
+    merged = list(data.get(CANDIDATES) or [])
     for place, candidate in enumerate(merged):
         if not isinstance(candidate, dict):
             continue
@@ -368,4 +369,6 @@ def held_back(
                 "base": then,
             }
         )
+    if found:
+        data[CANDIDATES] = merged
     return found
