@@ -16,14 +16,16 @@ from tests.git_team import data, git, git_identity, team
 __all__ = ["git_identity", "team"]  # fixtures, used by name
 
 
-def decided(cli: Cli) -> None:
-    """c001 appointed, c002 not progressed, after the same interview."""
-    cli.ok("add-candidate", "Ada Lovelace", "--by", "ada")
-    cli.ok("add-candidate", "Bob Baker", "--by", "ada")
-    for cid in ("c001", "c002"):
+def decided(cli: Cli) -> tuple[str, str]:
+    """The first candidate appointed, the second not progressed, after the same interview;
+    their ids, as `add-candidate` printed them (c001 and c002 unless the record is shared)."""
+    first = cli.ok("add-candidate", "Ada Lovelace", "--by", "ada").strip()
+    second = cli.ok("add-candidate", "Bob Baker", "--by", "ada").strip()
+    for cid in (first, second):
         cli.ok("move", cid, "interview", "--by", "ada")
-    cli.ok("move", "c001", "appointed", "--by", "ada")
-    cli.ok("move", "c002", "rejected", "--reason", "Panel: weaker at interview", "--by", "ada")
+    cli.ok("move", first, "appointed", "--by", "ada")
+    cli.ok("move", second, "rejected", "--reason", "Panel: weaker at interview", "--by", "ada")
+    return first, second
 
 
 def swapped(path: Path) -> None:
@@ -109,21 +111,21 @@ def test_a_swap_committed_with_plain_git_is_named_by_sync_and_check(
 ) -> None:
     _, (ada, bob, _) = team
     a, b = Cli(ada / "campaign.toml"), Cli(bob / "campaign.toml")
-    decided(a)
+    first, second = decided(a)
     a.ok("sync")
     b.ok("sync")
     swapped(bob / "campaign.toml")
     git(bob, "commit", "-qam", "tidy")  # plain git, no dgtracker
     git(bob, "push", "-q")
-    a.ok("note", "c001", "References taken", "--by", "ada")
+    a.ok("note", first, "References taken", "--by", "ada")
     synced = a("sync")
     assert synced.exit_code == 1, synced.output
-    assert "c001.history" in synced.output and "c002.history" in synced.output
+    assert f"{first}.history" in synced.output and f"{second}.history" in synced.output
     checked = a("check")
-    assert checked.exit_code == 1 and "conflict c001.history" in checked.output
-    recorded = {"c001": "appointed", "c002": "rejected"}
+    assert checked.exit_code == 1 and f"conflict {first}.history" in checked.output
+    recorded = {first: "appointed", second: "rejected"}
     assert {c["id"]: c["stage"] for c in data(ada)["candidates"]} == recorded
-    for cid in ("c001", "c002"):  # the recorded decisions kept: the merge completes
+    for cid in (first, second):  # the recorded decisions kept: the merge completes
         a.ok("resolve", f"{cid}.history", "--ours", "--by", "ada")
     a.ok("sync")
     b.ok("sync")
@@ -163,3 +165,53 @@ def test_an_erasure_that_also_rewrote_a_decision_is_a_conflict_without_the_data(
     assert stages(ours.path)["c002"] == "appointed"
     assert "Bob Baker" not in ours.path.read_text(encoding="utf-8")
     assert "is valid" in ours.ok("check")
+
+
+def test_a_purge_that_erased_a_mention_in_another_history_is_an_erasure_not_a_rewrite(
+    tmp_path: Path,
+) -> None:
+    """A purge replaces mentions of the person in others' notes by [erased] (with a
+    `redacted` entry): the merge takes it as the erasure it is; the same words replaced by
+    hand, or more than the mention changed, are a rewrite."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init")
+    jane, tom = decided(base)
+    base.ok("note", tom, "Referred by Ada Lovelace, ex-NHSX", "--by", "ada")
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        copy.path.write_bytes(base.path.read_bytes())
+    assert f"mentions of {jane} erased in {tom} (note)" in ours.ok(
+        "purge", "--candidate", jane, "--by", "ada"
+    )
+    theirs.ok("note", tom, "Asked for feedback", "--by", "bob")
+    merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+    assert merged.exit_code == 0, merged.output
+    notes = [e.get("note") for e in ours.candidate(tom)["history"]]
+    assert "Referred by [erased], ex-NHSX" in notes and "Asked for feedback" in notes
+    assert "Ada Lovelace" not in ours.path.read_text(encoding="utf-8")
+    assert "is valid" in ours.ok("check") and "conflict" not in ours.ok("check")
+    # by hand: the mention replaced without a purge, or other words changed with a purge
+    purged = ours.path.read_text(encoding="utf-8")
+    for forged, text, note, stands in (
+        ("hand", base.path.read_text(encoding="utf-8"), "Referred by [erased], ex-NHSX",
+         "Referred by Ada Lovelace, ex-NHSX"),
+        # the person is erased on that copy: the recorded entry stands, as erased
+        ("more", purged, "Referred by [erased], ex-DHSC", "Referred by [erased], ex-NHSX"),
+    ):  # fmt: skip
+        record = tomllib.loads(text)
+        record.pop("conflicts", None)
+        entry = next(e for e in record["candidates"][1]["history"] if "ex-NHSX" in str(e))
+        entry["note"] = note
+        theirs.path.write_text(tomli_w.dumps(record), encoding="utf-8")
+        ours.path.write_bytes(base.path.read_bytes())
+        merged = ours("merge-file", str(base.path), str(ours.path), str(theirs.path))
+        assert merged.exit_code == 1, (forged, merged.output)
+        assert f"conflict in {tom}.history" in merged.output
+        notes = [e.get("note") for e in ours.candidate(tom)["history"]]
+        assert stands in notes and note not in notes  # the recorded entry stands
+
+
+def test_the_merge_knows_a_mention_erased_by_the_mark_purge_writes() -> None:
+    from dgtracker import git_history, merge_lists, privacy
+
+    assert merge_lists.ERASED == privacy.ERASED == git_history.ERASED

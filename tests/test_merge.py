@@ -4,6 +4,7 @@ not depend on which side is which; no event is ever dropped; the result keeps th
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -456,3 +457,42 @@ def test_resolving_a_stage_keeps_the_place_on_the_list_that_came_with_the_side_k
         )
         other = "Not progressed" if stage == "reserve" else "Reserve list"
         assert other not in row and ("Below the bar" in row) == (stage == "rejected")
+
+
+def test_a_first_entry_rewritten_by_hand_on_one_copy_is_a_history_conflict_not_two_people() -> None:
+    """The base's c001, on one copy with the author of their first entry changed by hand:
+    the same person, their history rewritten (a conflict, the recorded entry standing),
+    not two people under one id (which would refuse the merge and ask for a new id)."""
+    base = as_data(template.dhsc_campaign())
+    record, _ = record_from_data(base)
+    assert record is not None
+    actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=START)
+    base = as_data(record)
+    forged = deepcopy(base)
+    forged["candidates"][0]["history"][0]["by"] = ""
+    actions.add_candidate(record, name="Bob Baker", by="ada", today=TODAY, now=START)
+    other = as_data(record)  # the other copy changed the candidates too
+    for merged in (merge(base, other, forged), merge(base, forged, other)):
+        assert not merged.clashes
+        assert [c["id"] for c in merged.conflicts] == ["c001.history"]
+        assert merged.data["candidates"][0]["history"] == base["candidates"][0]["history"]
+        assert [c["name"] for c in merged.data["candidates"]] == ["Ada Lovelace", "Bob Baker"]
+
+
+def test_a_merge_that_holds_a_history_back_leaves_the_copies_it_was_given_as_they_were() -> None:
+    """The merged candidates may be one copy's own list (the other copy changed none of
+    them): the history held back is put in a new list, never into that copy."""
+    base = as_data(template.dhsc_campaign())
+    record, _ = record_from_data(base)
+    assert record is not None
+    actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=START)
+    later = START + timedelta(hours=1)
+    actions.add_note(record, "c001", "Strong on data", by="ada", today=TODAY, now=later)
+    base = as_data(record)
+    forged = deepcopy(base)
+    forged["candidates"][0]["history"][1]["note"] = "Weak on data"
+    given = deepcopy(forged)
+    merged = merge(base, forged, base)
+    assert [c["id"] for c in merged.conflicts] == ["c001.history"]
+    assert merged.data["candidates"][0]["history"] == base["candidates"][0]["history"]
+    assert forged == given

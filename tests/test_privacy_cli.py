@@ -27,19 +27,24 @@ PERSONAL = (
 )
 
 
-def _campaign(cli) -> None:
-    """c001 appointed on OUTCOME; c002 rejected; c003 on the reserve list; c004 withdrew."""
+def _campaign(cli) -> list[str]:
+    """c001 appointed on OUTCOME; c002 rejected; c003 on the reserve list; c004 withdrew.
+    Their ids, as `add-candidate` printed them (drawn at random if the record is shared)."""
     add = ("add-candidate", "--applied", "2026-02-01")
-    cli.ok(*add, "Ada Lovelace", "--email", "ada@example.org", "--note", "Strong on data")
-    cli.ok(*add, "Grace Hopper", "--email", "grace@example.org", "--phone", "+44 20 7946 0000")
-    cli.ok(*add, "Rosalind Franklin", "--source", "search firm")
-    cli.ok(*add, "Dorothy Vaughan")
-    cli.ok("note", "c002", "Quiet at interview", as_of="2026-03-01")
+    ids = [
+        cli.ok(*add, "Ada Lovelace", "--email", "ada@example.org", "--note", "Strong on data"),
+        cli.ok(*add, "Grace Hopper", "--email", "grace@example.org", "--phone", "+44 20 7946 0000"),
+        cli.ok(*add, "Rosalind Franklin", "--source", "search firm"),
+        cli.ok(*add, "Dorothy Vaughan"),
+    ]
+    ada, grace, rosalind, dorothy = (cid.strip() for cid in ids)
+    cli.ok("note", grace, "Quiet at interview", as_of="2026-03-01")
     reason = "Did not meet the essential criteria"
-    cli.ok("move", "c002", "rejected", "--reason", reason, as_of="2026-03-10")
-    cli.ok("move", "c003", "reserve", "--rank", "1", as_of="2026-03-19")
-    cli.ok("move", "c004", "withdrawn", "--reason", "Took another post", as_of="2026-03-19")
-    cli.ok("move", "c001", "appointed", as_of=OUTCOME)
+    cli.ok("move", grace, "rejected", "--reason", reason, as_of="2026-03-10")
+    cli.ok("move", rosalind, "reserve", "--rank", "1", as_of="2026-03-19")
+    cli.ok("move", dorothy, "withdrawn", "--reason", "Took another post", as_of="2026-03-19")
+    cli.ok("move", ada, "appointed", as_of=OUTCOME)
+    return [ada, grace, rosalind, dorothy]
 
 
 def _by_id(data: dict) -> dict[str, dict]:

@@ -25,26 +25,29 @@ def _history(clone: Path, *refs: str) -> str:
     return git(clone, "log", "-p", *refs).stdout
 
 
-def _jane_everywhere(clones: list[Path]) -> tuple[Cli, Cli]:
-    """Jane, edited and mentioned, in several commits, sent and seen by bob."""
+def _jane_everywhere(clones: list[Path]) -> tuple[Cli, Cli, str, str]:
+    """Jane, edited and mentioned, in several commits, sent and seen by bob; the two
+    clones, then Jane's id and Tom's, as `add-candidate` printed them."""
     ada, bob = Cli(clones[0] / "campaign.toml"), Cli(clones[1] / "campaign.toml")
-    ada.ok("add-candidate", "Jane Secret", "--email", "jane@old.example.org", "--by", "ada")
-    ada.ok("edit", "c001", "--email", "jane@example.org", "--phone", "07700 900123")
-    ada.ok("note", "c001", "Called her on 07700900123", "--by", "ada")
-    ada.ok("add-candidate", "Tom Other", "--by", "ada")
-    ada.ok("note", "c002", "Referred by JANE SECRET", "--by", "ada")
+    jane = ada.ok(
+        "add-candidate", "Jane Secret", "--email", "jane@old.example.org", "--by", "ada"
+    ).strip()
+    ada.ok("edit", jane, "--email", "jane@example.org", "--phone", "07700 900123")
+    ada.ok("note", jane, "Called her on 07700900123", "--by", "ada")
+    tom = ada.ok("add-candidate", "Tom Other", "--by", "ada").strip()
+    ada.ok("note", tom, "Referred by JANE SECRET", "--by", "ada")
     ada.ok("sync")
     bob.ok("sync")
     assert _traces(_history(clones[1], "--all"))  # the person is there to erase
-    return ada, bob
+    return ada, bob, jane, tom
 
 
 def test_a_purge_of_a_shared_record_says_earlier_commits_still_hold_the_data(
     team: tuple[Path, list[Path]],
 ) -> None:
     _, clones = team
-    ada, _ = _jane_everywhere(clones)
-    done = ada("purge", "--candidate", "c001", "--by", "ada")
+    ada, _, jane, _ = _jane_everywhere(clones)
+    done = ada("purge", "--candidate", jane, "--by", "ada")
     assert done.exit_code == 0, done.output
     assert "Earlier commits of the shared record still hold the erased data" in done.stderr
     assert "dgtracker purge --rewrite-history" in done.stderr
@@ -55,12 +58,12 @@ def test_rewrite_history_erases_the_person_from_every_commit_here_and_on_the_rem
     team: tuple[Path, list[Path]],
 ) -> None:
     remote, clones = team
-    ada, _ = _jane_everywhere(clones)
+    ada, _, jane, _ = _jane_everywhere(clones)
     git(clones[0], "commit", "-q", "--allow-empty", "-m", "call jane secret back")  # by hand
     ada.ok("sync")
-    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    done = ada("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     assert done.exit_code == 0, done.output
-    assert "every commit holds c001 as erased" in done.stdout
+    assert f"every commit holds {jane} as erased" in done.stdout
     messages = git(clones[0], "log", "--format=%s").stdout.splitlines()
     assert messages[:2] == ["purge (by ada)", "call [erased] back"]
     assert "Sent the rewritten history to origin" in done.stdout
@@ -73,7 +76,7 @@ def test_rewrite_history_erases_the_person_from_every_commit_here_and_on_the_rem
     assert _traces(text) == []
     assert "Referred by [erased]" in text
     assert git(clones[0], "status", "--porcelain").stdout == ""
-    assert ada.candidate("c001")["name"] == "Anonymised (c001)"
+    assert ada.candidate(jane)["name"] == f"Anonymised ({jane})"
     assert git(clones[0], "rev-parse", "HEAD").stdout == git(remote, "rev-parse", "main").stdout
     ada.ok("check")
 
@@ -82,18 +85,18 @@ def test_a_teammate_syncs_onto_the_rewritten_remote_keeping_their_change_not_the
     team: tuple[Path, list[Path]],
 ) -> None:
     remote, clones = team
-    ada, bob = _jane_everywhere(clones)
-    bob.ok("note", "c002", "Bob's unsent note", "--by", "bob")  # unsent, on someone else
-    ada.ok("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    ada, bob, jane, tom = _jane_everywhere(clones)
+    bob.ok("note", tom, "Bob's unsent note", "--by", "bob")  # unsent, on someone else
+    ada.ok("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     said = bob.ok("sync")
     assert "The remote's history was rewritten (an erasure)" in said
     assert "1 unsent commit(s) moved onto it" in said
     assert "git reflog expire --expire=now --all && git gc --prune=now" in said
     assert "sent 1 commit(s) to origin" in said
     assert "Jane" not in said
-    notes = [e.get("note") for e in bob.candidate("c002")["history"]]
+    notes = [e.get("note") for e in bob.candidate(tom)["history"]]
     assert "Bob's unsent note" in notes
-    assert bob.candidate("c001")["name"] == "Anonymised (c001)"
+    assert bob.candidate(jane)["name"] == f"Anonymised ({jane})"
     assert _traces((clones[1] / "campaign.toml").read_text(encoding="utf-8")) == []
     assert _traces(_history(clones[1], "HEAD")) == []
     assert _traces(_history(clones[1], "--all")) == []  # no branch or remote ref holds them
@@ -112,12 +115,12 @@ def test_a_teammate_change_to_the_erased_person_does_not_bring_them_back(
     team: tuple[Path, list[Path]],
 ) -> None:
     _, clones = team
-    ada, bob = _jane_everywhere(clones)
-    bob.ok("note", "c001", "Bob's note on her", "--by", "bob")
-    ada.ok("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    ada, bob, jane, _ = _jane_everywhere(clones)
+    bob.ok("note", jane, "Bob's note on her", "--by", "bob")
+    ada.ok("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     said = bob.ok("sync")
     assert "The remote's history was rewritten" in said
-    assert bob.candidate("c001")["name"] == "Anonymised (c001)"
+    assert bob.candidate(jane)["name"] == f"Anonymised ({jane})"
     assert _traces(_history(clones[1], "HEAD")) == []
     assert "Bob's note on her" not in (clones[1] / "campaign.toml").read_text(encoding="utf-8")
 
@@ -126,10 +129,10 @@ def test_a_clone_with_nothing_unsent_follows_the_rewritten_remote(
     team: tuple[Path, list[Path]],
 ) -> None:
     _, clones = team
-    ada, _ = _jane_everywhere(clones)
+    ada, _, jane, _ = _jane_everywhere(clones)
     cy = Cli(clones[2] / "campaign.toml")
     cy.ok("sync")
-    ada.ok("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    ada.ok("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     said = cy.ok("sync")
     assert "with its 0 unsent commit(s) moved onto it" in said
     assert _traces(_history(clones[2], "HEAD")) == []
@@ -142,8 +145,8 @@ def test_rewrite_history_without_a_remote_rewrites_and_sends_nothing(tmp_path: P
     cli = Cli(folder / "campaign.toml")
     cli.ok("init")
     cli.ok("share")
-    cli.ok("add-candidate", "Jane Secret", "--email", "jane@example.org", "--by", "ada")
-    cli.ok("purge", "--candidate", "c001", "--by", "ada")  # erased earlier, history kept
+    jane = cli.ok("add-candidate", "Jane Secret", "--email", "jane@example.org", "--by", "ada")
+    cli.ok("purge", "--candidate", jane.strip(), "--by", "ada")  # erased earlier, history kept
     done = cli("purge", "--rewrite-history", "--by", "ada")
     assert done.exit_code == 0, done.output
     assert "No remote: nothing to send." in done.output
@@ -154,16 +157,16 @@ def test_rewrite_history_refuses_uncommitted_changes_and_a_stopped_merge(
     team: tuple[Path, list[Path]],
 ) -> None:
     _, clones = team
-    ada, _ = _jane_everywhere(clones)
+    ada, _, jane, _ = _jane_everywhere(clones)
     gitattributes = clones[0] / ".gitattributes"
     gitattributes.write_text(gitattributes.read_text() + "# changed\n")
-    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    done = ada("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     assert done.exit_code == 1
     assert "has uncommitted changes: history cannot be rewritten now" in done.output
-    assert ada.candidate("c001")["name"] == "Jane Secret"  # refused before the purge
+    assert ada.candidate(jane)["name"] == "Jane Secret"  # refused before the purge
     git(clones[0], "checkout", "--", ".gitattributes")
     (clones[0] / ".git" / "MERGE_HEAD").write_text(git(clones[0], "rev-parse", "HEAD").stdout)
-    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    done = ada("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     assert done.exit_code == 1
     assert "A git merge is stopped half-way" in done.output
     (clones[0] / ".git" / "MERGE_HEAD").unlink()
@@ -176,15 +179,15 @@ def test_rewrite_history_refuses_while_the_team_has_changes_this_copy_lacks(
     team: tuple[Path, list[Path]],
 ) -> None:
     remote, clones = team
-    ada, bob = _jane_everywhere(clones)
-    bob.ok("note", "c002", "Sent first", "--by", "bob")
+    ada, bob, jane, tom = _jane_everywhere(clones)
+    bob.ok("note", tom, "Sent first", "--by", "bob")
     bob.ok("sync")
-    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    done = ada("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     assert done.exit_code == 1
     assert "origin has changes this copy does not have yet" in done.output
     assert "dgtracker sync" in done.output
     ada.ok("sync")
-    ada.ok("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    ada.ok("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     assert _traces(_history(remote, "--all")) == []
     assert "Sent first" in git(remote, "show", "main:campaign.toml").stdout
 
@@ -227,23 +230,23 @@ def test_a_conflict_met_while_moving_onto_the_rewritten_remote_is_resolved_as_us
     team: tuple[Path, list[Path]],
 ) -> None:
     remote, clones = team
-    ada, bob = _jane_everywhere(clones)
-    ada.ok("move", "c002", "longlist", "--by", "ada")
-    bob.ok("move", "c002", "rejected", "--reason", "No fit", "--by", "bob")  # unsent
-    ada.ok("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    ada, bob, jane, tom = _jane_everywhere(clones)
+    ada.ok("move", tom, "longlist", "--by", "ada")
+    bob.ok("move", tom, "rejected", "--reason", "No fit", "--by", "bob")  # unsent
+    ada.ok("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     stopped = bob("sync")
     assert stopped.exit_code == 1
-    assert "Conflict in c002.stage" in stopped.output
+    assert f"Conflict in {tom}.stage" in stopped.output
     assert "The remote's history was rewritten (an erasure)" in stopped.output
     assert (clones[1] / ".git" / "rebase-merge").exists()  # a rebase waits for the choice
-    done = bob("resolve", "c002", "--theirs", "--by", "bob")  # a rebase's theirs: bob's own
+    done = bob("resolve", tom, "--theirs", "--by", "bob")  # a rebase's theirs: bob's own
     assert done.exit_code == 0, done.output
     assert "kept 'rejected'" in done.output
     assert "the rebase is complete" in done.output
     assert not (clones[1] / ".git" / "rebase-merge").exists()
     assert "sent 1 commit(s) to origin" in bob.ok("sync")
-    assert bob.candidate("c002")["stage"] == "rejected"
-    assert bob.candidate("c001")["name"] == "Anonymised (c001)"
+    assert bob.candidate(tom)["stage"] == "rejected"
+    assert bob.candidate(jane)["name"] == f"Anonymised ({jane})"
     assert _traces(_history(clones[1], "HEAD")) == []
     assert _traces(_history(remote, "--all")) == []
 
@@ -254,8 +257,8 @@ def test_purge_json_with_rewrite_history_keeps_stdout_for_the_json(
     import json
 
     _, clones = team
-    ada, _ = _jane_everywhere(clones)
-    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--json", "--by", "ada")
+    ada, _, jane, _ = _jane_everywhere(clones)
+    done = ada("purge", "--candidate", jane, "--rewrite-history", "--json", "--by", "ada")
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)
     assert "Sent the rewritten history to origin" in done.stderr
@@ -271,14 +274,14 @@ def test_the_retention_purge_says_so_too_and_rewrite_history_erases_everyone_it_
     cli = Cli(folder / "campaign.toml")
     cli.ok("init")
     cli.ok("share")
-    _campaign(cli)  # c002 rejected and c004 withdrawn: due on 2026-09-20
+    _, grace, _, dorothy = _campaign(cli)  # rejected and withdrawn: due on 2026-09-20
     done = cli("purge", "--by", "dpo", as_of="2026-09-20")
     assert done.exit_code == 0, done.output
     assert "Earlier commits of the shared record still hold the erased data" in done.stderr
     assert "Grace Hopper" in _history(folder, "--all")
     done = cli("purge", "--rewrite-history", "--by", "dpo", as_of="2026-09-20")
     assert done.exit_code == 0, done.output
-    assert "every commit holds c002, c004 as erased" in done.stdout
+    assert f"every commit holds {grace}, {dorothy} as erased" in done.stdout
     history = _history(folder, "--all", "--reflog")
     gone = ("Grace Hopper", "grace@example.org", "7946 0000", "Dorothy", "Quiet at interview")
     assert [item for item in gone if item in history] == []
@@ -289,16 +292,16 @@ def test_a_rewrite_whose_push_loses_the_race_is_undone_here_and_can_be_run_again
     team: tuple[Path, list[Path]],
 ) -> None:
     remote, clones = team
-    ada, bob = _jane_everywhere(clones)
+    ada, bob, jane, tom = _jane_everywhere(clones)
     # bob sends a change while ada's rewrite is on its way: her lease must fail
     hook = clones[0] / ".git" / "hooks" / "pre-push"
     hook.write_text(
-        f"#!/bin/sh\ncd '{clones[1]}' && git commit -q --allow-empty -m 'note c002 (by bob)' "
+        f"#!/bin/sh\ncd '{clones[1]}' && git commit -q --allow-empty -m 'note {tom} (by bob)' "
         "&& git push -q origin main\n"
     )
     hook.chmod(0o755)
     head = git(clones[0], "rev-parse", "HEAD").stdout
-    done = ada("purge", "--candidate", "c001", "--rewrite-history", "--by", "ada")
+    done = ada("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
     hook.unlink()
     assert done.exit_code == 1
     assert "Could not send the rewritten history to origin" in done.output
@@ -306,11 +309,36 @@ def test_a_rewrite_whose_push_loses_the_race_is_undone_here_and_can_be_run_again
     # the purge stays committed on the old history, which the team's sync still joins
     assert git(clones[0], "rev-parse", "HEAD~1").stdout == head
     assert git(clones[0], "log", "-1", "--format=%s").stdout.strip() == "purge (by ada)"
-    assert ada.candidate("c001")["name"] == "Anonymised (c001)"
+    assert ada.candidate(jane)["name"] == f"Anonymised ({jane})"
     assert git(clones[0], "status", "--porcelain").stdout == ""
     said = ada.ok("sync")
     assert "merged 1 change(s)" in said and "rewritten" not in said
     ada.ok("purge", "--rewrite-history", "--by", "ada")
     assert _traces(_history(remote, "--all")) == []
     assert "rewritten" in bob.ok("sync")
-    assert bob.candidate("c001")["name"] == "Anonymised (c001)"
+    assert bob.candidate(jane)["name"] == f"Anonymised ({jane})"
+
+
+def test_a_copy_the_driver_refuses_while_moving_onto_the_rewritten_remote_is_named(
+    team: tuple[Path, list[Path]],
+) -> None:
+    """A commit of bob's broken by hand (plain git), then mended: replayed onto the
+    rewritten remote, the merge driver refuses it, and sync repeats which copy broke which
+    rule, as it does for a merge."""
+    _, clones = team
+    ada, bob, jane, tom = _jane_everywhere(clones)
+    record = clones[1] / "campaign.toml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace(f'id = "{tom}"', f'id = ["{tom}"]', 1), encoding="utf-8")
+    git(clones[1], "commit", "-qam", "tidy")  # plain git, no dgtracker
+    record.write_text(text, encoding="utf-8")
+    git(clones[1], "commit", "-qam", "tidy again")
+    ada.ok("purge", "--candidate", jane, "--rewrite-history", "--by", "ada")
+    stopped = bob("sync")
+    assert stopped.exit_code == 1, stopped.output
+    said = " ".join(stopped.output.split())
+    assert "The remote's history was rewritten (an erasure)" in said
+    assert "A git rebase is stopped half-way" in said
+    assert "Cannot merge: theirs (campaign.toml): " in said, said
+    assert "candidates[1].id: expected text, found a list" in said
+    assert "Traceback" not in said

@@ -56,6 +56,13 @@ def wait_for(found: Callable[[], bool], what: str, running: subprocess.Popen[str
     raise AssertionError(f"never happened: {what}")
 
 
+def added(clone: Path, name: str) -> str:
+    """A candidate added with the installed script; their id, as it printed it."""
+    done = dgtracker(clone, "add-candidate", name)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def hold_push(clone: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A pre-push hook that says it has started and then waits to be let go: a sync
     stopped between its fetch and merge and its push, for as long as a test needs."""
@@ -82,7 +89,7 @@ def test_a_writer_cannot_change_the_record_while_a_sync_runs(
     finds the record locked: with no wait allowed it is refused and saves nothing; allowed
     to wait, it changes the record after the sync, and the next sync sends it."""
     _, (ada, bob, _) = team
-    assert dgtracker(ada, "add-candidate", "Alice Able").returncode == 0
+    alice = added(ada, "Alice Able")
     assert dgtracker(ada, "sync").returncode == 0
     assert dgtracker(bob, "add-candidate", "Bob Baker", "--by", "bob").returncode == 0
     started, release = hold_push(bob, tmp_path)
@@ -91,17 +98,17 @@ def test_a_writer_cannot_change_the_record_while_a_sync_runs(
     before = (bob / "campaign.toml").read_bytes()
 
     refused = dgtracker(
-        bob, "note", "c001", "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "0"}
+        bob, "note", alice, "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "0"}
     )
     assert refused.returncode == 3, refused.stderr
     assert "locked by another dgtracker command" in refused.stderr
     assert (bob / "campaign.toml").read_bytes() == before  # the merged record, untouched
 
-    waiting = start(bob, "note", "c001", "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "60"})
+    waiting = start(bob, "note", alice, "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "60"})
     release.touch()
     assert syncing.wait(60) == 0, syncing.communicate()
     out, err = waiting.communicate(timeout=60)
-    assert (waiting.returncode, out, err) == (0, "Noted on c001.\n", "")
+    assert (waiting.returncode, out, err) == (0, f"Noted on {alice}.\n", "")
     assert git(bob, "status", "--porcelain").stdout == ""
     assert "sent 1 commit(s)" in dgtracker(bob, "sync").stdout
     assert dgtracker(ada, "sync").returncode == 0
@@ -122,28 +129,28 @@ def test_a_change_git_cannot_commit_is_saved_said_and_committed_next(
     the change is saved and will be committed, and exits 0 (exit 1 invited a retry that
     made the change twice). The next change, or the next sync, commits it."""
     _, (ada, bob, _) = team
-    assert dgtracker(ada, "add-candidate", "Alice Able").returncode == 0
+    alice = added(ada, "Alice Able")
     commits = git(ada, "rev-list", "--count", "HEAD").stdout
     index_lock = ada / ".git" / "index.lock"
     index_lock.write_text("", encoding="utf-8")
     busy = {"DGTRACKER_LOCK_TIMEOUT": "0"}
 
-    noted = dgtracker(ada, "note", "c001", "References received", env=busy)
+    noted = dgtracker(ada, "note", alice, "References received", env=busy)
     assert noted.returncode == 0, noted.stderr
-    assert noted.stdout == "Noted on c001.\n"
+    assert noted.stdout == f"Noted on {alice}.\n"
     assert "The change is saved, but git could not commit it" in noted.stderr
     assert "the next change or 'dgtracker sync' commits it" in noted.stderr
     assert "References received" in (ada / "campaign.toml").read_text(encoding="utf-8")
     assert git(ada, "rev-list", "--count", "HEAD").stdout == commits
 
     index_lock.unlink()
-    assert dgtracker(ada, "move", "c001", "longlist").returncode == 0
+    assert dgtracker(ada, "move", alice, "longlist").returncode == 0
     assert git(ada, "status", "--porcelain").stdout == ""
     committed = git(ada, "show", "HEAD:campaign.toml").stdout
     assert "References received" in committed and 'stage = "longlist"' in committed
 
     index_lock.write_text("", encoding="utf-8")
-    assert dgtracker(ada, "note", "c001", "Second note", env=busy).returncode == 0
+    assert dgtracker(ada, "note", alice, "Second note", env=busy).returncode == 0
     index_lock.unlink()
     synced = dgtracker(ada, "sync")
     assert synced.returncode == 0, synced.stderr
@@ -161,19 +168,19 @@ def test_a_writer_waits_for_gits_index_lock_and_commits(
     """git's index.lock held for a moment by another git: the writer waits for it (as long
     as for the record's lock) and commits, with nothing to say."""
     _, (ada, _, _) = team
-    assert dgtracker(ada, "add-candidate", "Alice Able").returncode == 0
+    alice = added(ada, "Alice Able")
     index_lock = ada / ".git" / "index.lock"
     index_lock.write_text("", encoding="utf-8")
-    noting = start(ada, "note", "c001", "References received", env={"DGTRACKER_LOCK_TIMEOUT": "60"})
+    noting = start(ada, "note", alice, "References received", env={"DGTRACKER_LOCK_TIMEOUT": "60"})
     record = ada / "campaign.toml"
     wait_for(
         lambda: "References received" in record.read_text("utf-8"), "the note was saved", noting
     )
     index_lock.unlink()  # the other git is done
     out, err = noting.communicate(timeout=60)
-    assert (noting.returncode, out, err) == (0, "Noted on c001.\n", "")
+    assert (noting.returncode, out, err) == (0, f"Noted on {alice}.\n", "")
     assert git(ada, "status", "--porcelain").stdout == ""
-    assert git(ada, "log", "-1", "--format=%s").stdout.strip() == "note c001 (by tester)"
+    assert git(ada, "log", "-1", "--format=%s").stdout.strip() == f"note {alice} (by tester)"
 
 
 # --- commit messages: ids and command names only ------------------------------------------
@@ -235,21 +242,25 @@ def test_no_commit_message_holds_anything_typed(
         ["criteria", "remove", "vision"],
         ["purge", "--candidate", "Zorkman"],
     ]
+    printed = []
     for step in steps:
         done = dgtracker(ada, *step, "--by", "ada")
         assert done.returncode == 0, (step, done.stdout, done.stderr)
         assert "not commit" not in done.stderr, (step, done.stderr)
+        printed.append(done.stdout)
+    ada_id, cy = printed[0].strip(), printed[1].strip()  # add-candidate prints the id alone
+    bea = next(c["id"] for c in data(ada)["candidates"] if c["name"] == "Bea Zorkova")
     messages = git(ada, "log", "--format=%B").stdout
     for mark in MARKS:
         assert mark not in messages.casefold(), messages
     assert git(ada, "status", "--porcelain").stdout == ""
     subjects = git(ada, "log", "--format=%s").stdout.splitlines()
-    assert "move c001 longlist (by ada)" in subjects
-    assert "move c001 c003 shortlist (by ada)" in subjects
-    assert "note c001 (by ada)" in subjects
-    assert "add-candidate rejected c002 (by ada)" in subjects
+    assert f"move {ada_id} longlist (by ada)" in subjects
+    assert f"move {ada_id} {bea} shortlist (by ada)" in subjects
+    assert f"note {ada_id} (by ada)" in subjects
+    assert f"add-candidate rejected {cy} (by ada)" in subjects
     assert "milestone remove panel-review (by ada)" in subjects
-    assert "panel conflict c001 (by ada)" in subjects
+    assert f"panel conflict {ada_id} (by ada)" in subjects
 
 
 # --- remind --sync -----------------------------------------------------------------------
@@ -433,5 +444,6 @@ def test_a_change_through_the_python_api_git_cannot_commit_warns_and_raises_noth
         )
     assert [c["name"] for c in data(ada)["candidates"]] == ["Alice Able"]
     (ada / ".git" / "index.lock").unlink()
-    assert dgtracker(ada, "note", "c001", "Checked").returncode == 0
+    alice = data(ada)["candidates"][0]["id"]
+    assert dgtracker(ada, "note", alice, "Checked").returncode == 0
     assert "Alice Able" in git(ada, "show", "HEAD:campaign.toml").stdout

@@ -439,17 +439,19 @@ def rewritten(git: Git, before: str, tracking: str) -> bool:
     )
 
 
-def move_onto(git: Git, before: str, tracking: str) -> int:
+def move_onto(git: Git, before: str, tracking: str) -> tuple[int, list[str]]:
     """Replay this copy's unsent commits (those after `before`) onto the rewritten remote;
     each is merged through the record's merge driver, so an erasure in the remote stays.
-    How many were moved; a stop for a conflict is left as a rebase for `resolve`."""
+    How many were moved, and what the driver said (a copy it refused: which broke which
+    rule); a stop for a conflict is left as a rebase for `resolve`."""
     moved = int(git.out("rev-list", "--count", "--no-merges", f"{before}..HEAD"))
     done = git.run(
         "-c", "core.editor=true", "rebase", "-q", "--onto", tracking, before, check=False
     )
     if done.returncode != 0 and _operation(git.folder) is None:
         raise Refused(f"git rebase failed: {_first_line(done.stderr or done.stdout)}")
-    return moved
+    told = [line for line in done.stderr.splitlines() if line.startswith("dgtracker: ")]
+    return moved, told
 
 
 def rewritten_said(moved: int) -> str:

@@ -284,11 +284,12 @@ def sync(record: Path, conflict_ids: list[str]) -> Synced:
     tracking = f"refs/remotes/{remote}/{remote_branch}"
     before = git.run("rev-parse", "--verify", "-q", tracking, check=False).stdout.strip()
     incoming = _fetch(git, remote, remote_branch)
-    rewrote = _onto_rewritten(git, before, tracking) if incoming and before else []
+    # what the merge driver said (erasures kept, ids or copies it refused)
+    rewrote, told = _onto_rewritten(git, before, tracking) if incoming and before else ([], [])
     if rewrote and _operation(folder) is not None:
-        return _waiting("rebase", _conflicts_now(record), rewrote)
+        said = [line for line in told if "; run 'dgtracker check'" not in line]
+        return _waiting("rebase", _conflicts_now(record), rewrote + said)
     merged = 0
-    told: list[str] = []  # what the merge driver said (erasures kept, ids it refused)
     if incoming and not rewrote:
         merged = int(git.out("rev-list", "--count", "--no-merges", f"HEAD..{tracking}"))
         done = git.run("merge", "--no-edit", "-q", tracking, check=False)
@@ -324,14 +325,16 @@ def sync(record: Path, conflict_ids: list[str]) -> Synced:
     return Synced([*rewrote, "Synced: " + " and ".join(said) + "."], told, brought_in=incoming)
 
 
-def _onto_rewritten(git: Git, before: str, tracking: str) -> list[str]:
+def _onto_rewritten(git: Git, before: str, tracking: str) -> tuple[list[str], list[str]]:
     """When the remote's history was rewritten (an erasure), this copy's unsent commits
-    moved onto it, and the sentence that says so; else nothing."""
+    moved onto it: the sentence that says so, and what the merge driver said; else
+    nothing."""
     from dgtracker import git_history
 
     if not git_history.rewritten(git, before, tracking):
-        return []
-    return [git_history.rewritten_said(git_history.move_onto(git, before, tracking))]
+        return [], []
+    moved, told = git_history.move_onto(git, before, tracking)
+    return [git_history.rewritten_said(moved)], told
 
 
 def _fetch(git: Git, remote: str, branch: str) -> bool:

@@ -247,7 +247,7 @@ class _State:
                 if kept is not None and (b is None or kept != b):
                     merged.append(kept)
                 continue
-            if people and _born(o) != _born(t) and None not in (_born(o), _born(t)):
+            if people and _two_people(b, o, t):
                 self.clashes.append(str(item_id))  # two people: never mixed
                 merged.append(o)
                 continue
@@ -338,6 +338,16 @@ def _id(candidate: Table) -> Hashable:
     """Who a candidate is on every copy: their id, never their changing content."""
     found: Hashable = candidate.get("id")
     return found
+
+
+def _two_people(base: Table | None, ours: Table, theirs: Table) -> bool:
+    """Whether two copies hold two people under one id: born apart, and neither as the
+    base recorded the id's person. A copy that kept the recorded birth holds that person;
+    the other rewrote their first history entry, which held_back makes a conflict."""
+    mine, yours = _born(ours), _born(theirs)
+    if mine == yours or None in (mine, yours):
+        return False
+    return base is None or _born(base) not in (mine, yours)
 
 
 def _born(candidate: Table) -> Hashable:

@@ -178,26 +178,63 @@ def _as_erased(entry: Table) -> Hashable:
 
 
 def _holds(history: list[Table], recorded: list[Table]) -> bool:
-    """Whether a history still holds every recorded entry, unchanged (as often as there)."""
-    return not Counter(map(freeze, recorded)) - Counter(map(freeze, history))
+    """Whether a history still holds every recorded entry, unchanged (as often as there),
+    or changed only by a purge of someone else that erased their mentions in it."""
+    gone = Counter(map(freeze, recorded)) - Counter(map(freeze, history))
+    return not gone or _mentions_erased(history, recorded, gone)
 
 
-def _holds_redacted(history: list[Table], recorded: list[Table]) -> bool:
-    """Whether a history holds every recorded entry, unchanged or redacted: a copy that
-    erased mentions of someone (a new `redacted` entry since) has put `[erased]` in the
-    notes, reasons or earlier values of recorded entries, and changed nothing else."""
-    if _holds(history, recorded):
-        return True  # the usual case
+# What a purge puts where a text mentioned the person erased (privacy.ERASED; not imported,
+# so that git's merge driver does not load the privacy rules).
+ERASED = "[erased]"
+
+
+def _mentions_erased(history: list[Table], recorded: list[Table], gone: Counter[Hashable]) -> bool:
+    """Whether the recorded entries this history no longer holds (`gone`) are there with
+    mentions of an erased person in their note, reason or earlier values replaced by
+    [erased], as a purge leaves another candidate it named (privacy.erase_mentions, with
+    a new `redacted` entry that says so by id); a `purge --rewrite-history` moves the
+    team's commits onto such a record."""
     if not any(e.get("action") == REDACTED and e not in recorded for e in history):
         return False
-    if Counter(map(_as_erased, recorded)) - Counter(map(_as_erased, history)):
-        return False  # an entry gone, or changed beyond its texts
-    from dgtracker.privacy import ERASED
+    extra = Counter(map(freeze, history)) - Counter(map(freeze, recorded))
+    pool = [entry for entry in history if freeze(entry) in extra]
+    tables = {freeze(entry): entry for entry in recorded}
+    for entry in (tables[key] for key in gone.elements()):
+        found = next((new for new in pool if _as_redacted(new, entry)), None)
+        if found is None:
+            return False
+        pool.remove(found)
+    return True
 
-    known = set(map(freeze, history)) & set(map(freeze, recorded))
-    gone = {_as_erased(e) for e in recorded if freeze(e) not in known}
-    rewritten = [e for e in history if freeze(e) not in known and _as_erased(e) in gone]
-    return all(ERASED in repr(e) for e in rewritten)
+
+def _as_redacted(new: Table, old: Table) -> bool:
+    """Whether entry `new` is `old` with mentions erased in its texts, and nothing else."""
+    if new.keys() != old.keys() or _as_erased(new) != _as_erased(old):
+        return False
+    return all(_redacted_text(new[key], old[key]) for key in new.keys() & BLANKED)
+
+
+def _redacted_text(new: Any, old: Any) -> bool:
+    """Whether `new` is `old`, or `old` with one or more mentions replaced by [erased]
+    (texts, and the values of a table of earlier values). Linear: each piece between the
+    marks is found in turn, at its first place (which leaves the most for the rest)."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        return new.keys() == old.keys() and all(_redacted_text(new[k], old[k]) for k in new)
+    if new == old:
+        return True
+    if not (isinstance(new, str) and isinstance(old, str) and ERASED in new):
+        return False
+    first, *middle, last = new.split(ERASED)
+    if not old.startswith(first):
+        return False
+    place = len(first)
+    for piece in middle:
+        place = old.find(piece, place + 1)  # each mention erased was at least one character
+        if place < 0:
+            return False
+        place += len(piece)
+    return len(old) - len(last) > place and old.endswith(last)
 
 
 def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
@@ -289,7 +326,8 @@ def held_back(
     ]
     wanted = {person(c) for c in people}
     found: list[Table] = []
-    merged = data.get(CANDIDATES) or []
+    # a new list: the merged one may be a copy's own (taken whole), which must not change
+    merged = list(data.get(CANDIDATES) or [])
     for place, candidate in enumerate(merged):
         if not isinstance(candidate, dict):
             continue
@@ -307,7 +345,7 @@ def held_back(
         if any(erased):
             kept = [side for side in asked if _erased_only(_history(side), then)]
         else:  # a purge of someone else may have redacted mentions of them here
-            kept = [side for side in asked if _holds_redacted(_history(side), then)]
+            kept = [side for side in asked if _holds(_history(side), then)]
         if len(kept) == len(asked):
             continue  # the usual case: both only added entries, or erased the person
         if any(erased):  # the recorded entries as erased, and every erasure since
@@ -332,4 +370,6 @@ def held_back(
                 "base": then,
             }
         )
+    if found:
+        data[CANDIDATES] = merged
     return found
