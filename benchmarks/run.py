@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dgtracker.model import Candidate, Record
+    from dgtracker.record.model import Candidate, Record
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"  # git-ignored scratch folder
@@ -171,7 +171,7 @@ def measure(
 
 def build_record(size: int) -> Record:
     """The DHSC campaign with `size` candidates, each with five history events."""
-    from dgtracker.template import dhsc_campaign
+    from dgtracker.process.new_records import dhsc_campaign
 
     record = dhsc_campaign()
     for number in range(1, size + 1):
@@ -182,7 +182,7 @@ def build_record(size: int) -> Record:
 
 def _candidate(number: int) -> Candidate:
     """Five events (added, three moves and a note) ending at one of five stages."""
-    from dgtracker.model import Candidate, Event, candidate_id
+    from dgtracker.record.model import Candidate, Event, candidate_id
 
     applied = date(2026, 1, 5) + timedelta(days=number % 10)
 
@@ -226,7 +226,7 @@ ENDINGS = (
 
 
 def write_record(size: int, folder: Path) -> Path:
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "campaign.toml"
@@ -236,7 +236,7 @@ def write_record(size: int, folder: Path) -> Path:
 
 def someone_at_interview(size: int) -> str:
     """A candidate at the interview stage near the middle of the record (the move target)."""
-    from dgtracker.model import candidate_id
+    from dgtracker.record.model import candidate_id
 
     number = max(1, size // 2)
     while number % len(ENDINGS) not in (3, 4):
@@ -459,8 +459,8 @@ def bulk_section(
 ) -> list[str]:
     """`import` and `import --dry-run` of new applicants into an empty record, and one
     `move` of half the candidates of a record of `move_size`."""
-    from dgtracker import storage
-    from dgtracker.template import dhsc_campaign
+    from dgtracker.process.new_records import dhsc_campaign
+    from dgtracker.record import storage
 
     folder = WORK / "bulk"
     shutil.rmtree(folder, ignore_errors=True)
@@ -780,7 +780,7 @@ PANEL_TARGET_MS = 300
 
 
 def build_panel_record(size: int = PANEL_SIZE) -> Record:
-    from dgtracker.model import Event, Marks, PanelMember, PanelRole
+    from dgtracker.record.model import Event, Marks, PanelMember, PanelRole
 
     record = build_record(size)
     record.panel = [PanelMember(name, PanelRole.MEMBER) for name in PANEL_MEMBERS]
@@ -805,7 +805,7 @@ def build_panel_record(size: int = PANEL_SIZE) -> Record:
 
 
 def panel_section(program: str, env: dict[str, str], runs: int, python: Timing) -> list[str]:
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     folder = WORK / "dgtracker-panel"
     shutil.rmtree(folder, ignore_errors=True)
@@ -832,7 +832,7 @@ def panel_command_rows(program: str, env: dict[str, str], runs: int, pristine: P
     """The panel's other commands on the same record: what it marks against, who marks, one
     member's marks, the reserve list from merit, a slot booked and cancelled, and the day's
     agenda. Each write starts from a fresh copy (the cancel, from one with the slot)."""
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     record = storage.load(pristine)
     criteria = [c.id for c in record.criteria if "interview" in c.assess]
@@ -885,13 +885,13 @@ FOLDER_TARGET_MS = 500  # campaigns and remind --all over 20 campaigns of 200 ca
 
 def _team_side(record: Record, who: str, moved: range) -> Record:
     """A copy's changes: 50 candidates added and 100 moved, by `who`."""
-    from dgtracker import actions
-    from dgtracker.model import Action, Event
+    from dgtracker.process import candidate_actions
+    from dgtracker.record.model import Action, Event
 
     now = datetime(2026, 2, 2, 10, 0, tzinfo=UTC) + timedelta(minutes=len(who))
     record.shared = True  # a clone of a shared record: new ids drawn, as on a team
     for number in range(50):
-        actions.add_candidate(
+        candidate_actions.add_candidate(
             record, name=f"{who} {number}", by=who, today=date(2026, 2, 2), now=now
         )
     for candidate in record.candidates[moved.start : moved.stop]:
@@ -903,7 +903,7 @@ def _team_side(record: Record, who: str, moved: range) -> Record:
 
 
 def team_sections(program: str, env: dict[str, str], runs: int, python: Timing) -> list[str]:
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     folder = WORK / "team"
     shutil.rmtree(folder, ignore_errors=True)
@@ -954,7 +954,7 @@ def conflict_rows(program: str, env: dict[str, str], runs: int, folder: Path) ->
     """A 1,000-candidate record left with a conflict by a merge (two copies moved c001 to
     two stages) settled by `resolve`; and `sync` of a shared record already up to date
     with its remote (git's own work included)."""
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     if not command_exists(program, ["resolve"]):
         return [Row("resolve c001.stage --theirs", None), Row("sync (up to date)", None)]
@@ -1046,7 +1046,7 @@ def _shared_record(
 ) -> tuple[Path, dict[str, str]] | None:
     """A shared 1,000-candidate record in `folder`/shared, pushed to the bare repository
     `folder`/remote.git, and the environment git runs in; None without git."""
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     if shutil.which("git") is None:
         return None

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from dgtracker import actions, api, contract, reminders, storage, template
+from dgtracker.app import reminders, session
 from dgtracker.errors import RecordError, Refused
+from dgtracker.out import json_contract
+from dgtracker.process import candidate_actions, new_records
+from dgtracker.record import storage
 
 TODAY = date(2026, 2, 2)
 NOW = datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
@@ -20,47 +23,51 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     record_file = tmp_path / "campaign.toml"
-    storage.create(record_file, template.dhsc_campaign(), replace=False)
+    storage.create(record_file, new_records.dhsc_campaign(), replace=False)
     return record_file
 
 
 def test_open_change_and_read(path: Path) -> None:
-    with api.changing(path) as record:
-        ada = actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=NOW)
-        actions.move(record, ada.id, "longlist", by="ada", today=TODAY, now=NOW)
-    record = api.open_record(path)
-    status = contract.status_json(record, TODAY)
+    with session.changing(path) as record:
+        ada = candidate_actions.add_candidate(
+            record, name="Ada Lovelace", by="ada", today=TODAY, now=NOW
+        )
+        candidate_actions.move(record, ada.id, "longlist", by="ada", today=TODAY, now=NOW)
+    record = session.open_record(path)
+    status = json_contract.status_json(record, TODAY)
     assert status["pipeline"]["longlist"] == 1 and status["next_milestone"] == "closing"
-    assert contract.candidate_json(record.candidates[0], record, TODAY)["stage"] == "longlist"
+    assert json_contract.candidate_json(record.candidates[0], record, TODAY)["stage"] == "longlist"
     assert [r.subject for r in reminders.due_reminders(record, TODAY, within=7)] == ["closing"]
 
 
 def test_a_block_that_raises_saves_nothing(path: Path) -> None:
     before = path.read_bytes()
-    with pytest.raises(Refused) as refused, api.changing(path) as record:
-        actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=NOW)
-        actions.move(record, "c001", "rejected", by="ada", today=TODAY, now=NOW)  # no reason
+    with pytest.raises(Refused) as refused, session.changing(path) as record:
+        candidate_actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=NOW)
+        candidate_actions.move(
+            record, "c001", "rejected", by="ada", today=TODAY, now=NOW
+        )  # no reason
     assert refused.value.exit_code == 1 and "needs a reason" in refused.value.message
     assert path.read_bytes() == before
 
 
 def test_failures_are_plain_exceptions_with_exit_codes(tmp_path: Path) -> None:
     with pytest.raises(RecordError) as missing:
-        api.open_record(tmp_path / "nowhere.toml")
+        session.open_record(tmp_path / "nowhere.toml")
     assert missing.value.exit_code == 3 and missing.value.hint
     assert "No record at" in str(missing.value)
 
 
 def test_purge_on_request_from_python(path: Path) -> None:
-    with api.changing(path) as record:
-        actions.add_candidate(
+    with session.changing(path) as record:
+        candidate_actions.add_candidate(
             record, name="Ada Lovelace", email="ada@example.org", by="a", today=TODAY, now=NOW
         )
-    dry = api.purge(path, today=TODAY, by="a", now=NOW, candidate="c001", dry_run=True)
+    dry = session.purge(path, today=TODAY, by="a", now=NOW, candidate="c001", dry_run=True)
     assert dry.lines[-1] == "Nothing was changed (--dry-run)."
-    assert api.open_record(path).candidates[0].name == "Ada Lovelace"
-    api.purge(path, today=TODAY, by="a", now=NOW, candidate="c001")
-    assert api.open_record(path).candidates[0].name == "Anonymised (c001)"
+    assert session.open_record(path).candidates[0].name == "Ada Lovelace"
+    session.purge(path, today=TODAY, by="a", now=NOW, candidate="c001")
+    assert session.open_record(path).candidates[0].name == "Anonymised (c001)"
 
 
 def test_the_documented_python_example_runs(
@@ -70,8 +77,8 @@ def test_the_documented_python_example_runs(
     code = re.search(r"```python\n(.+?)\n```", page, re.S)
     assert code is not None
     (tmp_path / "data").mkdir()
-    storage.create(tmp_path / "data" / "campaign.toml", template.dhsc_campaign(), False)
+    storage.create(tmp_path / "data" / "campaign.toml", new_records.dhsc_campaign(), False)
     monkeypatch.chdir(tmp_path)
     exec(compile(code.group(1), "docs/development.md", "exec"), {})
-    assert api.open_record("data/campaign.toml").candidates[0].name == "Ada Lovelace"
+    assert session.open_record("data/campaign.toml").candidates[0].name == "Ada Lovelace"
     shutil.rmtree(tmp_path / "data")

@@ -350,9 +350,9 @@ def test_a_refused_bulk_move_leaves_the_record_in_memory_as_it_was(field) -> Non
     still holds the same candidates; people can be named by id or by name."""
     from datetime import UTC, date, datetime
 
-    from dgtracker.api import open_record
-    from dgtracker.bulk import move_many
+    from dgtracker.app.session import open_record
     from dgtracker.errors import Refused
+    from dgtracker.process.bulk import move_many
 
     path, _ = field
     record = open_record(path)

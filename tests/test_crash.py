@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dgtracker import storage
+from dgtracker.record import storage
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 
@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 
 import dgtracker.cli.context as context
 from dgtracker.cli import main
-from dgtracker import storage
+from dgtracker.record import storage
 
 point, argv = sys.argv[1], sys.argv[2:]
 context.now_utc = lambda: datetime(2026, 2, 2, 9, 30, tzinfo=timezone.utc)

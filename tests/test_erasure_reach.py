@@ -269,7 +269,7 @@ def _accented(word: str, draw) -> str:
 
 @given(st.data())
 def test_redact_finds_a_name_in_any_case_or_accent_and_keeps_the_rest(data) -> None:
-    from dgtracker.privacy import identifiers_from, redact
+    from dgtracker.record.mentions import identifiers_from, redact
 
     words = [data.draw(st.text(_LETTERS, min_size=4, max_size=9)) for _ in range(2)]
     who = identifiers_from([" ".join(words)], [], [], [])

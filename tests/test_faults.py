@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from dgtracker import storage
 from dgtracker.cli.app import COMMAND_MODULES
+from dgtracker.record import storage
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX behaviour")
 
@@ -182,7 +182,7 @@ def test_the_file_size_limit(cli, run) -> None:
 HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path
-from dgtracker.storage import locked
+from dgtracker.record.storage import locked
 with locked(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)

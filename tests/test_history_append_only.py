@@ -212,6 +212,7 @@ def test_a_purge_that_erased_a_mention_in_another_history_is_an_erasure_not_a_re
 
 
 def test_the_merge_knows_a_mention_erased_by_the_mark_purge_writes() -> None:
-    from dgtracker import git_history, merge_lists, privacy
+    from dgtracker.record import mentions
+    from dgtracker.team import git_history, merge_lists
 
-    assert merge_lists.ERASED == privacy.ERASED == git_history.ERASED
+    assert merge_lists.ERASED == mentions.ERASED == git_history.ERASED

@@ -440,9 +440,9 @@ def test_a_raw_delete_character_in_ascii_output_is_escaped_in_json(cli) -> None:
     rule), so the JSON writer is given one directly, as a future field without a rule
     would give it; and the record itself is checked to be refused, DEL never shown.
     """
-    from dgtracker.contract import candidate_json
-    from dgtracker.output import json_text
-    from dgtracker.storage import load
+    from dgtracker.out.json_contract import candidate_json
+    from dgtracker.out.plain import json_text
+    from dgtracker.record.storage import load
 
     cli.ok("add-candidate", "Ada Lovelace")
     candidate = load(cli.path).candidates[0]

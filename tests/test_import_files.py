@@ -539,9 +539,9 @@ def test_a_workbook_that_unpacks_to_far_more_than_it_weighs_is_refused(cli, tmp_
 def test_a_workbook_with_more_rows_than_the_cap_is_refused(cli, tmp_path, monkeypatch) -> None:
     from openpyxl import Workbook
 
-    from dgtracker import table_files
+    from dgtracker.exchange import sheet_files
 
-    monkeypatch.setattr(table_files, "WORKBOOK_ROWS", 20)
+    monkeypatch.setattr(sheet_files, "WORKBOOK_ROWS", 20)
     book = Workbook()
     book.active.append(["Name", "Email"])
     for number in range(30):
@@ -552,7 +552,7 @@ def test_a_workbook_with_more_rows_than_the_cap_is_refused(cli, tmp_path, monkey
     result = cli("import", str(sheet))
     assert result.exit_code == 1
     assert "has more than 20 rows" in result.output
-    monkeypatch.setattr(table_files, "WORKBOOK_ROWS", 40)
+    monkeypatch.setattr(sheet_files, "WORKBOOK_ROWS", 40)
     result = cli("import", str(sheet))
     assert result.exit_code == 0, result.output
     assert "Added 30 candidate(s)" in result.output

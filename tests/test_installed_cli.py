@@ -38,7 +38,7 @@ def test_unexpected_errors_are_reported_without_a_traceback(run, tmp_path) -> No
     import sys
 
     script = (
-        "import sys, dgtracker.contract as v\n"
+        "import sys, dgtracker.out.json_contract as v\n"
         "def boom(*a, **k): raise KeyError('secret')\n"
         "v.status_json = boom\n"
         "from dgtracker.cli import main\n"

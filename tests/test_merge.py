@@ -1,4 +1,4 @@
-"""The merge of two records by meaning (merge.py), checked on random changes made on two
+"""The merge of two records by meaning (team/merge.py), checked on random changes made on two
 copies of one record: a side merged with an unchanged base is that side; the merge does
 not depend on which side is which; no event is ever dropped; the result keeps the rules."""
 
@@ -12,12 +12,13 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dgtracker import actions, milestone_actions, storage, template
 from dgtracker.dates import When
 from dgtracker.errors import Refused
-from dgtracker.merge import SCHEDULE, merge
-from dgtracker.model import Record
-from dgtracker.schema import record_from_data
+from dgtracker.process import candidate_actions, milestone_actions, new_records
+from dgtracker.record import storage
+from dgtracker.record.decode import record_from_data
+from dgtracker.record.model import Record
+from dgtracker.team.merge import SCHEDULE, merge
 
 TODAY = date(2026, 2, 2)
 START = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
@@ -59,9 +60,11 @@ def apply(data: dict[str, Any], changes: list[Op], who: str, offset: int) -> dic
         ids = [c.id for c in record.candidates]
         try:
             if what == "add" or not ids:
-                actions.add_candidate(record, name=f"{who} {step}", by=who, today=TODAY, now=now)
+                candidate_actions.add_candidate(
+                    record, name=f"{who} {step}", by=who, today=TODAY, now=now
+                )
             elif what == "note":
-                actions.add_note(
+                candidate_actions.add_note(
                     record,
                     ids[which % len(ids)],
                     f"{who} says {step}",
@@ -70,7 +73,7 @@ def apply(data: dict[str, Any], changes: list[Op], who: str, offset: int) -> dic
                     now=now,
                 )
             elif what == "move":
-                actions.move(
+                candidate_actions.move(
                     record, ids[which % len(ids)], STAGES[choice], by=who, today=TODAY, now=now
                 )
             elif what == "reschedule":
@@ -86,7 +89,7 @@ def apply(data: dict[str, Any], changes: list[Op], who: str, offset: int) -> dic
 
 
 def base_with(changes: list[Op]) -> dict[str, Any]:
-    return apply(as_data(template.dhsc_campaign()), changes, "base", -600)
+    return apply(as_data(new_records.dhsc_campaign()), changes, "base", -600)
 
 
 def events_by_person(data: dict[str, Any]) -> dict[str, set[str]]:
@@ -194,12 +197,12 @@ def test_people_added_on_two_copies_keep_the_ids_they_were_given() -> None:
 def test_two_people_under_one_id_are_refused_never_mixed_or_renumbered() -> None:
     """Counter ids on two copies (as two unshared copies would hand out), or a hand edit:
     two people, told apart by when and by whom they were added, under one id."""
-    base = as_data(template.dhsc_campaign())
+    base = as_data(new_records.dhsc_campaign())
     sides = []
     for who, minute in (("ada", 0), ("bob", 1)):
         record, _ = record_from_data(base)
         assert record is not None
-        actions.add_candidate(
+        candidate_actions.add_candidate(
             record, name=f"{who} 0", by=who, today=TODAY, now=START + timedelta(minutes=minute)
         )
         sides.append(as_data(record))
@@ -239,7 +242,7 @@ def test_two_reinstatements_of_a_rejected_candidate_conflict_and_resolve(tmp_pat
 def erase(data: dict[str, Any], which: int, among: int) -> tuple[dict[str, Any], str]:
     """A copy that erased one of its first `among` people on request, as `purge
     --candidate` does."""
-    from dgtracker import corrections, privacy
+    from dgtracker.process import corrections, privacy
 
     record = as_record(data)
     person = record.candidates[which % among]
@@ -279,8 +282,8 @@ def test_an_erasure_wins_in_either_direction_and_nothing_of_the_person_comes_bac
 
 
 def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too() -> None:
-    from dgtracker import panel_actions
-    from dgtracker.model import PanelRole
+    from dgtracker.panel import changes as panel_actions
+    from dgtracker.record.model import PanelRole
 
     base_record = as_record(base_with([("add", 0, 0)]))  # c001, "base 0"
     panel_actions.add_member(base_record, "Sam Lee", PanelRole.MEMBER)
@@ -310,17 +313,17 @@ def test_what_the_dropping_copy_said_about_an_erased_person_elsewhere_goes_too()
 
 
 def test_an_erasure_leaves_alone_someone_added_in_the_same_second_by_the_same_person() -> None:
-    record = template.dhsc_campaign()
+    record = new_records.dhsc_campaign()
     record.shared = True
     for name in ("Ann One", "Ben Two"):  # same person, same second: told apart by their ids
-        actions.add_candidate(record, name=name, by="cy", today=TODAY, now=START)
+        candidate_actions.add_candidate(record, name=name, by="cy", today=TODAY, now=START)
     ben = record.candidates[1].id
     base = as_data(record)
     a, _ = erase(base, 0, 2)
     sides = []
     for data, stage, who in ((a, "longlist", "ada"), (base, "shortlist", "bob")):
         changed = as_record(data)
-        actions.move(changed, ben, stage, by=who, today=TODAY, now=START + timedelta(1))
+        candidate_actions.move(changed, ben, stage, by=who, today=TODAY, now=START + timedelta(1))
         sides.append(as_data(changed))
     merged = merge(base, *sides)
     assert [c["id"] for c in merged.conflicts] == [f"{ben}.stage"]  # Ben's, kept
@@ -463,14 +466,14 @@ def test_a_first_entry_rewritten_by_hand_on_one_copy_is_a_history_conflict_not_t
     """The base's c001, on one copy with the author of their first entry changed by hand:
     the same person, their history rewritten (a conflict, the recorded entry standing),
     not two people under one id (which would refuse the merge and ask for a new id)."""
-    base = as_data(template.dhsc_campaign())
+    base = as_data(new_records.dhsc_campaign())
     record, _ = record_from_data(base)
     assert record is not None
-    actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=START)
+    candidate_actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=START)
     base = as_data(record)
     forged = deepcopy(base)
     forged["candidates"][0]["history"][0]["by"] = ""
-    actions.add_candidate(record, name="Bob Baker", by="ada", today=TODAY, now=START)
+    candidate_actions.add_candidate(record, name="Bob Baker", by="ada", today=TODAY, now=START)
     other = as_data(record)  # the other copy changed the candidates too
     for merged in (merge(base, other, forged), merge(base, forged, other)):
         assert not merged.clashes
@@ -482,12 +485,12 @@ def test_a_first_entry_rewritten_by_hand_on_one_copy_is_a_history_conflict_not_t
 def test_a_merge_that_holds_a_history_back_leaves_the_copies_it_was_given_as_they_were() -> None:
     """The merged candidates may be one copy's own list (the other copy changed none of
     them): the history held back is put in a new list, never into that copy."""
-    base = as_data(template.dhsc_campaign())
+    base = as_data(new_records.dhsc_campaign())
     record, _ = record_from_data(base)
     assert record is not None
-    actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=START)
+    candidate_actions.add_candidate(record, name="Ada Lovelace", by="ada", today=TODAY, now=START)
     later = START + timedelta(hours=1)
-    actions.add_note(record, "c001", "Strong on data", by="ada", today=TODAY, now=later)
+    candidate_actions.add_note(record, "c001", "Strong on data", by="ada", today=TODAY, now=later)
     base = as_data(record)
     forged = deepcopy(base)
     forged["candidates"][0]["history"][1]["note"] = "Weak on data"

@@ -1,5 +1,5 @@
-"""How the merge treats lists two copies add to and remove from (merge_lists.py and
-merge.py's items), histories included: something removed on one copy and changed on the
+"""How the merge treats lists two copies add to and remove from (team/merge_lists.py and
+team/merge.py's items), histories included: something removed on one copy and changed on the
 other stays, with the change; removed on one copy and left alone on the other, it is gone;
 a candidate's stage follows the moves that stand in the merged history, never an undone
 one. Through `merge-file`, in both directions."""

@@ -31,9 +31,16 @@ from tests.test_merge import (
     without_conflicts,
 )
 
-from dgtracker import actions, corrections, milestone_actions, privacy, template
 from dgtracker.errors import Refused
-from dgtracker.merge import merge
+from dgtracker.process import (
+    candidate_actions,
+    corrections,
+    milestone_actions,
+    new_records,
+    privacy,
+)
+from dgtracker.record import mentions
+from dgtracker.team.merge import merge
 
 # every form of the person the merged file must not hold, in any case or accent form
 FORMS = re.compile(r"charlotte|bront[eë]|example\.org|900\s?456", re.IGNORECASE)
@@ -213,7 +220,7 @@ def _mention(data: dict[str, Any], mentions: list[tuple[str, int]], who: str) ->
         if what == "note":
             cid = record.candidates[which % len(record.candidates)].id
             text = f"{who} {step}: ask charlotte BRONTE on 07700 900456."
-            actions.add_note(record, cid, text, by=who, today=TODAY, now=now)
+            candidate_actions.add_note(record, cid, text, by=who, today=TODAY, now=now)
         else:
             milestone = ["sift", "interviews"][which % 2]
             when = SCHEDULES[(which + step) % len(SCHEDULES)]
@@ -231,7 +238,7 @@ def _purged(data: dict[str, Any]) -> dict[str, Any]:
     record = as_record(data)
     person = record.candidates[0]
     now = START + timedelta(hours=2)
-    people = {person.id: privacy.person_identifiers(person, record)}
+    people = {person.id: mentions.person_identifiers(person, record)}
     privacy.forget(record, privacy.due_on_request(person), people, by="ada", today=TODAY, now=now)
     corrections.withdraw_erased(record, person, by="ada", today=TODAY, now=now)
     return as_data(record)
@@ -242,8 +249,8 @@ def _purged(data: dict[str, Any]) -> dict[str, Any]:
 def test_no_mention_comes_back_and_the_merge_is_symmetric_on_random_changes(
     before: list[Op], said_before: list[tuple[str, int]], right: list[Op], said: list[Op]
 ) -> None:
-    record = template.dhsc_campaign()
-    actions.add_candidate(
+    record = new_records.dhsc_campaign()
+    candidate_actions.add_candidate(
         record,
         name="Charlotte Brontë",
         email="charlotte.bronte@example.org",

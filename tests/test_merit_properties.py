@@ -14,13 +14,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dgtracker import storage
-from dgtracker.actions import add_candidate
-from dgtracker.assessment import merit
 from dgtracker.dates import When
-from dgtracker.model import Criterion, CriterionKind, Record
-from dgtracker.panel_actions import score
-from dgtracker.template import blank_campaign
+from dgtracker.panel.changes import score
+from dgtracker.panel.merit import merit
+from dgtracker.process.candidate_actions import add_candidate
+from dgtracker.process.new_records import blank_campaign
+from dgtracker.record import storage
+from dgtracker.record.model import Criterion, CriterionKind, Record
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

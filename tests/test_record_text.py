@@ -1,7 +1,7 @@
 """A save rewrites only the candidates it changed; everything else keeps its text.
 
 The record is read a candidate at a time and a save checks again only what it wrote anew
-(record_text.py). These tests check, through the CLI and with the standard tomllib as an
+(record/text_pieces.py). These tests check, through the CLI and with the standard tomllib as an
 independent parser, that what lands in the file is exactly the record meant.
 """
 
@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.test_roundtrip import records, safe_text
 
-from dgtracker import storage
-from dgtracker.model import Action, Candidate, Event, candidate_id
-from dgtracker.record_text import parse_in_pieces, text_keeping_unchanged
-from dgtracker.serialise import record_to_data
+from dgtracker.record import storage
+from dgtracker.record.encode import record_to_data
+from dgtracker.record.model import Action, Candidate, Event, candidate_id
+from dgtracker.record.text_pieces import parse_in_pieces, text_keeping_unchanged
 
 
 def _with_three(cli) -> None:

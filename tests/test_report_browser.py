@@ -21,7 +21,7 @@ from typing import ClassVar
 import pytest
 from tests.report_helpers import Page, make_campaign
 
-from dgtracker.browser import find_browser, headless_arguments
+from dgtracker.report.browser import find_browser, headless_arguments
 
 pytestmark = pytest.mark.heavy  # a real headless Chromium: seconds per test
 

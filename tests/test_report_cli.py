@@ -177,7 +177,7 @@ def test_the_template_ships_in_the_package(tmp_path) -> None:
          str(ROOT)],
         check=True, capture_output=True, timeout=600,
     )  # fmt: skip
-    assert (target / "dgtracker" / "templates" / "report.html.j2").is_file()
+    assert (target / "dgtracker" / "report" / "templates" / "report.html.j2").is_file()
     script = next((target / "bin").glob("dgtracker*"))
     env = {**os.environ, "PYTHONPATH": str(target)}
     record = str(tmp_path / "campaign.toml")

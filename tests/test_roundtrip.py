@@ -11,9 +11,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dgtracker import storage
 from dgtracker.dates import When
-from dgtracker.model import (
+from dgtracker.record import storage
+from dgtracker.record.decode import record_from_data
+from dgtracker.record.model import (
     ENTERS_STAGE,
     Campaign,
     Candidate,
@@ -23,7 +24,6 @@ from dgtracker.model import (
     Record,
     default_stages,
 )
-from dgtracker.schema import record_from_data
 from dgtracker.text import BLANK_LOOKING
 
 STAGES = [stage.id for stage in default_stages()]

@@ -1,5 +1,5 @@
-"""Each rule is stated once (rules.py) and every way of reading a record applies it: the
-fast path (compile_rules) gives the same answers as asking each Field (keeps_rules), and
+"""Each rule is stated once (record/field_rules.py) and every way of reading a record applies it:
+the fast path (compile_rules) gives the same answers as asking each Field (keeps_rules), and
 a rule added in one place is enforced by loading and by `check` alike."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dgtracker import rules, schema, storage
 from dgtracker.errors import Refused
+from dgtracker.record import decode, field_rules, storage
 from dgtracker.text import GLANCE_NAMES, LIMITS, clean_field, quick_text_check
 
 STAGES = frozenset({"applied", "longlist", "rejected"})
@@ -33,7 +33,7 @@ values = st.one_of(
 )
 
 
-def tables(fields: rules.Fields) -> st.SearchStrategy[object]:
+def tables(fields: field_rules.Fields) -> st.SearchStrategy[object]:
     keys = st.sampled_from([*fields, "unknown"])
     return st.one_of(
         st.dictionaries(keys, values, max_size=len(fields) + 1), st.none(), st.just("moved")
@@ -45,10 +45,10 @@ def tables(fields: rules.Fields) -> st.SearchStrategy[object]:
 )
 @given(data=st.data())
 def test_the_fast_path_answers_as_each_field_does(name: str, data: st.DataObject) -> None:
-    fields = getattr(rules, name)
+    fields = getattr(field_rules, name)
     table = data.draw(tables(fields))
-    fast = rules.compile_rules(fields)(table, STAGES)
-    assert (fast is not None) == rules.keeps_rules(table, fields, STAGES)
+    fast = field_rules.compile_rules(fields)(table, STAGES)
+    assert (fast is not None) == field_rules.keeps_rules(table, fields, STAGES)
     if fast is not None:
         assert isinstance(table, dict)
         assert fast == tuple(table.get(key) for key in fields)
@@ -103,13 +103,13 @@ def test_a_rule_added_once_is_enforced_by_loading_and_by_check(cli, monkeypatch)
     again, the same record loads."""
     cli.ok("add-candidate", "Ada Lovelace", "--source", "x" * 150)
     data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
-    assert schema.record_from_data(copy.deepcopy(data))[0] is not None
+    assert decode.record_from_data(copy.deepcopy(data))[0] is not None
 
-    strict = dict(rules.CANDIDATE, source=rules.Field(str, text="phone"))  # at most 40
-    monkeypatch.setattr(schema, "CANDIDATE", strict)
-    monkeypatch.setattr(schema, "_READ_CANDIDATE", rules.compile_rules(strict))
-    assert schema._plain_candidate(data["candidates"][0], STAGES) is None  # fast path: no
-    record, problems = schema.record_from_data(copy.deepcopy(data))
+    strict = dict(field_rules.CANDIDATE, source=field_rules.Field(str, text="phone"))  # at most 40
+    monkeypatch.setattr(decode, "CANDIDATE", strict)
+    monkeypatch.setattr(decode, "_READ_CANDIDATE", field_rules.compile_rules(strict))
+    assert decode._plain_candidate(data["candidates"][0], STAGES) is None  # fast path: no
+    record, problems = decode.record_from_data(copy.deepcopy(data))
     assert record is None
     assert problems == [
         "candidates[0] (c001).source: The phone is 150 characters long; the limit is 40."

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from tests.conftest import AS_OF
 
-from dgtracker import __version__, schema
+from dgtracker import __version__
 from dgtracker.cli.app import COMMAND_MODULES
+from dgtracker.record import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,7 +130,7 @@ def test_changes_load_no_tables_or_date_parser(run, record, words) -> None:
     assert not loaded(names, "rich"), f"{words[0]} imported {loaded(names, 'rich')}"
     for heavy in ("dateutil", "icalendar"):
         assert not loaded(names, heavy), f"{words[0]} imported {heavy}"
-    assert "dgtracker.toml_writer" in names  # it did save
+    assert "dgtracker.record.toml_writer" in names  # it did save
 
 
 def test_tables_are_still_drawn_for_people(run, record) -> None:
@@ -208,10 +209,10 @@ def test_fast_reading_agrees_with_the_full_check(cli, monkeypatch, change) -> No
     cli.ok("move", "c001", "longlist", "--note", "Strong sift")
     data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
     change(data)
-    fast = schema.record_from_data(copy.deepcopy(data))
-    monkeypatch.setattr(schema, "_plain_candidate", lambda *args: None)
-    monkeypatch.setattr(schema, "_plain_event", lambda *args: None)
-    full = schema.record_from_data(copy.deepcopy(data))
+    fast = decode.record_from_data(copy.deepcopy(data))
+    monkeypatch.setattr(decode, "_plain_candidate", lambda *args: None)
+    monkeypatch.setattr(decode, "_plain_event", lambda *args: None)
+    full = decode.record_from_data(copy.deepcopy(data))
     assert fast == full
     if change is not CHANGES["valid as it is"]:
         assert full[0] is None and full[1], "the change should make the record invalid"
@@ -222,6 +223,6 @@ def test_a_valid_candidate_takes_the_fast_path(cli) -> None:
     cli.ok("move", "c001", "rejected", "--reason", "Did not meet the criteria")
     data = tomllib.loads(cli.path.read_text(encoding="utf-8"))
     stage_ids = {stage["id"] for stage in data["stages"]}
-    record, problems = schema.record_from_data(copy.deepcopy(data))
+    record, problems = decode.record_from_data(copy.deepcopy(data))
     assert record is not None and problems == []
-    assert schema._plain_candidate(_candidate(data), stage_ids) == record.candidates[0]
+    assert decode._plain_candidate(_candidate(data), stage_ids) == record.candidates[0]

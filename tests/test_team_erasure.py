@@ -16,9 +16,9 @@ from tests.conftest import Cli
 from tests.git_team import data, git, git_identity, team
 from tests.test_check_cli import _erased_on_one_copy_changed_on_the_other
 
-from dgtracker import storage
-from dgtracker.merge_erasure import kept_erasures, kept_since
-from dgtracker.schema import record_from_data
+from dgtracker.record import storage
+from dgtracker.record.decode import record_from_data
+from dgtracker.team.merge_erasure import kept_erasures, kept_since
 
 __all__ = ["git_identity", "team"]  # fixtures, used by name
 

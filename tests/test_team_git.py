@@ -266,20 +266,21 @@ def test_a_change_made_through_the_python_api_is_committed(
 ) -> None:
     from datetime import UTC, date, datetime
 
-    from dgtracker import actions, api
+    from dgtracker.app import session
+    from dgtracker.process import candidate_actions
 
     _, (ada, bob, _) = team
     path = ada / "campaign.toml"
     today, now = date(2026, 2, 2), datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
-    with api.changing(path, by="ada") as record:
-        cid = actions.add_candidate(
+    with session.changing(path, by="ada") as record:
+        cid = candidate_actions.add_candidate(
             record, name="Jane Secret", email="jane@example.org", by="ada", today=today, now=now
         ).id
-    with api.changing(path, by="ada", summary=f"move {cid} longlist") as record:
-        actions.move(record, cid, "longlist", by="ada", today=today, now=now)
-    with api.changing(path) as record:  # nothing changed: nothing to commit
+    with session.changing(path, by="ada", summary=f"move {cid} longlist") as record:
+        candidate_actions.move(record, cid, "longlist", by="ada", today=today, now=now)
+    with session.changing(path) as record:  # nothing changed: nothing to commit
         pass
-    api.purge(path, today=today, by="ada", now=now, candidate=cid)
+    session.purge(path, today=today, by="ada", now=now, candidate=cid)
     log = git(ada, "log", "--format=%s").stdout.splitlines()
     assert log[:3] == ["purge (by ada)", f"move {cid} longlist (by ada)", f"change {cid} (by ada)"]
     assert "Jane" not in git(ada, "log", "--format=%B").stdout

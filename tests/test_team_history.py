@@ -193,7 +193,7 @@ def test_rewrite_history_refuses_while_the_team_has_changes_this_copy_lacks(
 
 
 def test_redaction_finds_names_in_any_case_or_accents_and_phones_in_any_form() -> None:
-    from dgtracker.git_history import Person, redact
+    from dgtracker.team.git_history import Person, redact
 
     jane = Person("c001", None, {"jane sécret", "jane@example.org"}, {"07700900123"})
     text = (
@@ -207,7 +207,7 @@ def test_redaction_finds_names_in_any_case_or_accents_and_phones_in_any_form() -
 
 
 def test_redaction_replaces_the_persons_table_even_under_an_old_id() -> None:
-    from dgtracker.git_history import Person, redact
+    from dgtracker.team.git_history import Person, redact
 
     jane = Person("c001", "2026-02-01 09:00:00+00:00", {"jane@example.org"}, set())
     stub = 'id = "c001"\nname = "Anonymised (c001)"\n\n'  # its lines, as the record has it

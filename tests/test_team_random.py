@@ -14,7 +14,7 @@ After each round, and at the end:
   rank, a milestone's schedule or title, a criterion's bar, one panel member's note on a
   declared conflict, the agreed marks or the slot of one candidate at one assessment), on
   a candidate, milestone or criterion both copies still hold, unless one copy erased that
-  person (the erasure wins, merge_erasure.py). The conflicts the driver reports must be
+  person (the erasure wins, team/merge_erasure.py). The conflicts the driver reports must be
   exactly those, each is settled with `dgtracker resolve`, and the invariants hold after.
 
 The commands drawn are checked against the CLI itself: every command whose code changes
@@ -285,7 +285,7 @@ def _writes(command: Any) -> bool:
     """Whether a command's code changes the record: it opens it for a change (the CLI's
     `changing`), commits it, purges it, creates or saves it, or runs git on it."""
     source = inspect.getsource(inspect.unwrap(command.callback))
-    calls = ("changing(", "committed(", "api.purge(", "storage.create(", "storage.save(")
+    calls = ("changing(", "committed(", "session.purge(", "storage.create(", "storage.save(")
     return any(call in source for call in calls) or "git_share" in source
 
 

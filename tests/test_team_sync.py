@@ -429,7 +429,8 @@ def _lost(said: list[tuple[str, str, int, str]], record: dict) -> list[str]:
 def test_a_change_through_the_python_api_git_cannot_commit_warns_and_raises_nothing(
     team: tuple[Path, list[Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dgtracker import actions, api
+    from dgtracker.app import session
+    from dgtracker.process import candidate_actions
 
     _, (ada, _, _) = team
     (ada / ".git" / "index.lock").write_text("", encoding="utf-8")
@@ -437,9 +438,9 @@ def test_a_change_through_the_python_api_git_cannot_commit_warns_and_raises_noth
     today = date(2026, 2, 2)
     with (
         pytest.warns(UserWarning, match="The change is saved, but git could not commit it"),
-        api.changing(ada / "campaign.toml", by="ada", summary="add-candidate c001") as record,
+        session.changing(ada / "campaign.toml", by="ada", summary="add-candidate c001") as record,
     ):
-        actions.add_candidate(
+        candidate_actions.add_candidate(
             record, name="Alice Able", by="ada", today=today, now=datetime.now(UTC)
         )
     assert [c["name"] for c in data(ada)["candidates"]] == ["Alice Able"]

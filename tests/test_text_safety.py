@@ -76,7 +76,7 @@ def test_json_escapes_hidden_characters_from_hand_edited_fields(cli) -> None:
     assert refused.exit_code == 3 and "campaign.salary" in refused.output
     assert not re.search("[\u2028\u202e\U000e0041]", refused.output)
 
-    from dgtracker.output import json_text  # as a future field without a rule would reach it
+    from dgtracker.out.plain import json_text  # as a future field without a rule would reach it
 
     out = json_text({"salary": "\u2028\U000e0041\u202eup to"})
     assert not re.search("[\u2028\u202e\U000e0041]", out)

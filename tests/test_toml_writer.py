@@ -1,6 +1,6 @@
 """The record's TOML writer gives exactly the bytes tomli-w gives, for any value a record
 can hold: hostile strings and keys, every escape, dates and date-times with any offset,
-nested tables and arrays (toml_writer.py; the file's layout is tomli-w's)."""
+nested tables and arrays (record/toml_writer.py; the file's layout is tomli-w's)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.test_roundtrip import records
 
-from dgtracker.model import Action, StageKind
-from dgtracker.serialise import record_to_data
-from dgtracker.toml_writer import dumps
+from dgtracker.record.encode import record_to_data
+from dgtracker.record.model import Action, StageKind
+from dgtracker.record.toml_writer import dumps
 
 # Every character TOML must escape, those it need not (tab, DEL's neighbours, line and
 # paragraph separators, a BOM), and text that looks like the record's own lines.

@@ -115,20 +115,22 @@ def test_a_purged_person_at_a_stage_that_needs_a_reason_still_loads(cli) -> None
 
 
 def test_a_rule_added_once_is_kept_by_the_fast_load_and_by_check(cli, monkeypatch) -> None:
-    from dgtracker import rules, schema
+    from dgtracker.record import decode, field_rules
 
     cli.ok("add-candidate", "Ada Lovelace", "--source", "search firm", "--note", "Strong")
     data = cli.data()
     stage_ids = frozenset(stage["id"] for stage in data["stages"])
     [table] = data["candidates"]
-    assert schema._plain_candidate(table, stage_ids) is not None  # the fast path takes it
-    monkeypatch.setitem(rules.CANDIDATE, "source", rules.Field(str, choices=("advert",)))
-    monkeypatch.setitem(rules.EVENT, "note", rules.Field(str, choices=("Weak",)))
+    assert decode._plain_candidate(table, stage_ids) is not None  # the fast path takes it
+    monkeypatch.setitem(
+        field_rules.CANDIDATE, "source", field_rules.Field(str, choices=("advert",))
+    )
+    monkeypatch.setitem(field_rules.EVENT, "note", field_rules.Field(str, choices=("Weak",)))
     # The fast path reads with the same rules, compiled once when schema is loaded.
-    monkeypatch.setattr(schema, "_READ_CANDIDATE", rules.compile_rules(rules.CANDIDATE))
-    monkeypatch.setattr(schema, "_READ_EVENT", rules.compile_rules(rules.EVENT))
-    assert schema._plain_candidate(table, stage_ids) is None
-    record, problems = schema.record_from_data(data)
+    monkeypatch.setattr(decode, "_READ_CANDIDATE", field_rules.compile_rules(field_rules.CANDIDATE))
+    monkeypatch.setattr(decode, "_READ_EVENT", field_rules.compile_rules(field_rules.EVENT))
+    assert decode._plain_candidate(table, stage_ids) is None
+    record, problems = decode.record_from_data(data)
     assert record is None
     assert problems == [
         "candidates[0] (c001).source: 'search firm' is not one of advert",

@@ -22,7 +22,7 @@ from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
-    from dgtracker.model import Candidate, Record
+    from dgtracker.record.model import Candidate, Record
 
 commands = typer.Typer()
 
@@ -58,7 +58,7 @@ def add_candidate(
     by: ByOption = None,
 ) -> None:
     """Add a candidate; prints the new id."""
-    from dgtracker.actions import add_candidate as add
+    from dgtracker.process.candidate_actions import add_candidate as add
 
     name = clean_field("name", name)
     email, phone = optional_text("email", email), optional_text("phone", phone)
@@ -164,7 +164,7 @@ def move(
     def chosen(record: "Record") -> list[str]:
         if from_stage is None:
             return ids
-        from dgtracker.bulk import at_stage_except
+        from dgtracker.process.bulk import at_stage_except
 
         selected = at_stage_except(record, from_stage, out)
         if not selected:
@@ -177,7 +177,7 @@ def move(
         return selected
 
     def move_them(change: Change) -> "list[Candidate]":
-        from dgtracker.bulk import move_many
+        from dgtracker.process.bulk import move_many
         from dgtracker.progress import tracked
 
         wanted = chosen(change.record)
@@ -217,10 +217,10 @@ def _move_one(
     by: str | None,
 ) -> str:
     """One candidate's move, and the line that says what happened."""
-    from dgtracker.actions import move as move_candidate
     from dgtracker.dates import format_day
-    from dgtracker.model import Action
-    from dgtracker.views import stage_title
+    from dgtracker.process.candidate_actions import move as move_candidate
+    from dgtracker.process.queries import stage_title
+    from dgtracker.record.model import Action
 
     with changing(ctx, by) as change:
         record = change.record
@@ -252,13 +252,13 @@ def _show_moves(
 ) -> None:
     """A line for each person moved (or who would be), then how many; or the JSON."""
     from dgtracker.dates import format_day
+    from dgtracker.process.queries import stage_title
     from dgtracker.text import visible
-    from dgtracker.views import stage_title
 
     record = change.record
     if json_output:
-        from dgtracker.contract import moves_json
-        from dgtracker.output import print_json
+        from dgtracker.out.json_contract import moves_json
+        from dgtracker.out.plain import print_json
 
         print_json(moves_json(moved, dry_run=dry_run))
         return
@@ -280,7 +280,7 @@ def _show_moves(
         if dry_run
         else f"Moved {len(moved)} candidate(s) to {to} on {day}."
     )
-    from dgtracker.output import write
+    from dgtracker.out.plain import write
 
     write("\n".join(lines) + "\n")
 
@@ -293,7 +293,7 @@ def note(
     by: ByOption = None,
 ) -> None:
     """Add a note to a candidate's history."""
-    from dgtracker.actions import add_note
+    from dgtracker.process.candidate_actions import add_note
 
     cleaned = clean_field("note", text)
     if not cleaned:

@@ -22,8 +22,8 @@ from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
-    from dgtracker.model import Record
     from dgtracker.progress import Walk
+    from dgtracker.record.model import Record
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
 COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions
@@ -135,7 +135,7 @@ def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, da
     """The record in use (checked, never locked) and today for it; with --as-of before
     the latest recorded change, the record as it stood at the end of that day.
     `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     settings = settings_of(ctx)
     if settings.file is None and not os.path.lexists(settings.path):
@@ -143,7 +143,7 @@ def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, da
     record = storage.load(settings.path, _walk(progress))
     today = today_for(ctx, record)
     if settings.as_of is not None:  # a day in the past: the record as it stood then
-        from dgtracker.history import as_it_stood, latest_change
+        from dgtracker.record.history import as_it_stood, latest_change
 
         latest = latest_change(record)
         if latest is not None and today < latest:
@@ -154,7 +154,7 @@ def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, da
 def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
     """The DHSC campaign as bundled, read-only, when no record exists at the default path:
     the source tree holds no record, so nobody's data can be committed with the code."""
-    from dgtracker.template import dhsc_campaign
+    from dgtracker.process.new_records import dhsc_campaign
 
     typer.echo(
         f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
@@ -186,7 +186,7 @@ def _summary_words(record: "Record", params: dict[str, Any]) -> list[str]:
     a commit message holds ids, never the name typed for one (no purge reaches git's
     history). A long list of ids is counted; what does not resolve is left out (the
     command refuses it anyway)."""
-    from dgtracker.actions import find_candidate, resolve_stage
+    from dgtracker.process.candidate_actions import find_candidate, resolve_stage
 
     def candidate(typed: str) -> list[str]:
         with suppress(Refused):
@@ -218,7 +218,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
     """Lock the record, load it, and save it when the block ends without an error; when
     the record is shared (dgtracker share), commit the change. `progress`: show a bar
     while a large record is read and saved, on a terminal."""
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     who = user_name(by)
     path = record_path(ctx)
@@ -247,7 +247,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
 
 def committed(path: Path, message: str, conflicts_left: int = 0) -> None:
     """Commit the record's change when its folder is shared; say what else happened."""
-    from dgtracker.git_share import commit_if_shared
+    from dgtracker.team.git_share import commit_if_shared
 
     said = commit_if_shared(path, message, conflicts_left=conflicts_left)
     if said:
@@ -263,7 +263,7 @@ def _walk(progress: bool) -> "Walk":
 def _not_before_the_record(record: "Record", today: date) -> None:
     """A change is written on the record's today: never before a change it already holds
     (the history is in the order it was written, which `--as-of` replays)."""
-    from dgtracker.history import latest_change
+    from dgtracker.record.history import latest_change
 
     latest = latest_change(record)
     if latest is not None and today < latest:

@@ -46,7 +46,7 @@ def edit(
 ) -> None:
     """Correct a candidate's details; the history says which fields changed (and keeps
     the values they replace, until a purge)."""
-    from dgtracker.corrections import edit_candidate
+    from dgtracker.process.corrections import edit_candidate
 
     typed = {
         "name": _typed("name", name),
@@ -91,9 +91,9 @@ def undo(
 ) -> None:
     """Undo a candidate's last change (a move, a new rank or an edit) with a compensating
     history entry; nothing is deleted."""
-    from dgtracker.corrections import describe
-    from dgtracker.corrections import undo as undo_change
-    from dgtracker.views import stage_title
+    from dgtracker.process.corrections import describe
+    from dgtracker.process.corrections import undo as undo_change
+    from dgtracker.process.queries import stage_title
 
     reason_text = clean_field("reason", reason)
     with changing(ctx, by) as change:

@@ -52,7 +52,7 @@ def docs(
             "This copy of dgtracker was installed without its reference pages.",
             hint="Reinstall it with pip from the package or a checkout of the repository.",
         )
-    from dgtracker.console import make_console
+    from dgtracker.out.console import make_console
 
     console = make_console()
     if topic is None:
@@ -66,7 +66,7 @@ def docs(
     if not console.is_terminal:
         # A pipe or a file gets the Markdown itself, as written (less, grep, a converter),
         # in UTF-8 whatever the system's code page (Windows' would escape → and £).
-        from dgtracker.output import write_bytes
+        from dgtracker.out.plain import write_bytes
 
         write_bytes(text.encode("utf-8"))
         return

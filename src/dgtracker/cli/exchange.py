@@ -19,13 +19,13 @@ from dgtracker.cli.context import (
     record_path,
 )
 from dgtracker.errors import Refused
-from dgtracker.table_files import LIMIT_MB
+from dgtracker.exchange.sheet_files import LIMIT_MB
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from dgtracker.model import Candidate, Record
-    from dgtracker.spreadsheet import ImportPlan
+    from dgtracker.exchange.sheet_import import ImportPlan
+    from dgtracker.record.model import Candidate, Record
 
 commands = typer.Typer()  # import
 export_app = typer.Typer(
@@ -79,7 +79,7 @@ def export_ics(
     ] = Alarms.ONE,
 ) -> None:
     """Milestones as calendar events (iCalendar), with a reminder alarm."""
-    from dgtracker.calendar_export import calendar_bytes, is_cancelled, shown_when
+    from dgtracker.exchange.calendar_export import calendar_bytes, is_cancelled, shown_when
 
     record, _ = load_record(ctx)
     sent = [m for m in record.milestones if shown_when(m) is not None]
@@ -90,7 +90,7 @@ def export_ics(
     summary += f"; {left_out} never dated left out" if left_out else ""
     extra = []
     if slots:
-        from dgtracker.slot_calendar import slot_events
+        from dgtracker.exchange.slot_calendar import slot_events
 
         extra = slot_events(record, with_names=with_names)
         summary += f"; {len(extra)} slot(s)"
@@ -107,8 +107,8 @@ def export_csv(
     ] = True,
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
+    from dgtracker.exchange.sheet_export import candidates_csv
     from dgtracker.progress import tracked
-    from dgtracker.sheet_export import candidates_csv
 
     record, today = load_record(ctx, progress=True)
     text = candidates_csv(record, today, bom=bom, each=tracked)
@@ -120,7 +120,7 @@ def export_xlsx(
     ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
 ) -> None:
     """Candidates as an Excel workbook (.xlsx): typed dates, a frozen header, no formulas."""
-    from dgtracker.workbook_export import candidates_xlsx
+    from dgtracker.exchange.workbook_export import candidates_xlsx
 
     if (output is None or str(output) == "-") and sys.stdout.isatty():
         raise Refused(
@@ -137,8 +137,8 @@ def export_json(
     ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
 ) -> None:
     """The whole record as JSON (the documented contract)."""
-    from dgtracker.contract import record_json
-    from dgtracker.output import json_text
+    from dgtracker.out.json_contract import record_json
+    from dgtracker.out.plain import json_text
     from dgtracker.progress import tracked
 
     record, today = load_record(ctx, progress=True)
@@ -152,11 +152,11 @@ def deliver(
 ) -> None:
     """Send an export to standard output, or to a new file named by -o."""
     if output is None or str(output) == "-":
-        from dgtracker.output import write_bytes
+        from dgtracker.out.plain import write_bytes
 
         write_bytes(data)
         return
-    from dgtracker.exports import write_export
+    from dgtracker.exchange.safe_files import write_export
 
     write_export(output, data, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: {summary}.")
@@ -216,9 +216,9 @@ def import_csv(
     by: ByOption = None,
 ) -> None:
     """Add candidates from a spreadsheet (CSV or .xlsx): every row, or none if any is bad."""
+    from dgtracker.exchange.sheet_files import read_input, read_table_file
+    from dgtracker.exchange.sheet_import import apply_import, parse_mapping, plan_import
     from dgtracker.progress import tracked
-    from dgtracker.spreadsheet import apply_import, parse_mapping, plan_import
-    from dgtracker.table_files import read_input, read_table_file
 
     if json and not dry_run:
         raise Refused("--json goes with --dry-run.", hint="Add --dry-run to see the plan as JSON.")
@@ -244,14 +244,14 @@ def _show_plan(
 ) -> None:
     """A dry run's plan: JSON, every row as a line (--all), or a short table for people."""
     if json:
-        from dgtracker.contract import import_plan_json
-        from dgtracker.output import print_json
+        from dgtracker.out.json_contract import import_plan_json
+        from dgtracker.out.plain import print_json
 
         print_json(import_plan_json(plan, name, record, today))
         return
     if every_row:  # a line a row, written as it goes: cheap at any size, easy to grep
-        from dgtracker.output import write
-        from dgtracker.spreadsheet import ADD, SKIP, UPDATE
+        from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
+        from dgtracker.out.plain import write
         from dgtracker.text import visible
 
         for outcome in plan.outcomes:
@@ -267,14 +267,14 @@ def _show_plan(
             f"{plan.count(SKIP):,}. Nothing was written.\n"
         )
         return
-    from dgtracker.console import make_console
-    from dgtracker.render import render_import_plan
+    from dgtracker.out.console import make_console
+    from dgtracker.out.tables import render_import_plan
 
     render_import_plan(make_console(), plan, record, today)
 
 
 def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "date") -> None:
-    from dgtracker.spreadsheet import ADD, SKIP, UPDATE
+    from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
     from dgtracker.text import visible
 
     for outcome in plan.outcomes:

@@ -17,9 +17,9 @@ from dgtracker.cli.context import (
 from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
-    from dgtracker.assessment import MeritRow
-    from dgtracker.model import Record
-    from dgtracker.panel_actions import ReservePlace
+    from dgtracker.panel.changes import ReservePlace
+    from dgtracker.panel.merit import MeritRow
+    from dgtracker.record.model import Record
 
 commands = typer.Typer()
 
@@ -63,7 +63,7 @@ def score(
     by: ByOption = None,
 ) -> None:
     """Record a panel member's marks (or the agreed marks) for a candidate."""
-    from dgtracker.panel_actions import score as record_marks
+    from dgtracker.panel.changes import score as record_marks
 
     if agreed == (member is not None):
         raise Refused("Say whose marks these are: --member NAME, or --agreed.")
@@ -99,21 +99,21 @@ def merit(
     record, _ = load_record(ctx)
     stage_id, rows = _merit(record, assessment)
     if json:
-        from dgtracker.output import print_json
-        from dgtracker.panel_contract import merit_json
+        from dgtracker.out.panel_json import merit_json
+        from dgtracker.out.plain import print_json
 
         print_json(merit_json(rows))
         return
-    from dgtracker.assessment import assessed_at
-    from dgtracker.console import make_console
-    from dgtracker.panel_render import render_merit
+    from dgtracker.out.console import make_console
+    from dgtracker.out.panel_tables import render_merit
+    from dgtracker.panel.merit import assessed_at
 
     render_merit(make_console(), record, stage_id, assessed_at(record, stage_id), rows)
 
 
 def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRow]]":
-    from dgtracker.actions import resolve_stage
-    from dgtracker.assessment import default_assessment, merit
+    from dgtracker.panel.merit import default_assessment, merit
+    from dgtracker.process.candidate_actions import resolve_stage
 
     stage_id = resolve_stage(record, assessment) if assessment else default_assessment(record)
     if stage_id is None:
@@ -147,7 +147,7 @@ def reserve(
     by: ByOption = None,
 ) -> None:
     """Put the appointable candidates not appointed on the reserve list, in merit order."""
-    from dgtracker.panel_actions import apply_reserve, reserve_plan
+    from dgtracker.panel.changes import apply_reserve, reserve_plan
 
     if not from_merit:
         raise Refused(
@@ -170,12 +170,12 @@ def reserve(
 
 def _show_reserve(plan: "list[ReservePlace]", stage_id: str, *, dry_run: bool, json: bool) -> None:
     if json:
-        from dgtracker.output import print_json
-        from dgtracker.panel_contract import reserve_json
+        from dgtracker.out.panel_json import reserve_json
+        from dgtracker.out.plain import print_json
 
         print_json(reserve_json(plan, stage_id, dry_run))
         return
-    from dgtracker.console import make_console
-    from dgtracker.panel_render import render_reserve_plan
+    from dgtracker.out.console import make_console
+    from dgtracker.out.panel_tables import render_reserve_plan
 
     render_reserve_plan(make_console(), plan, stage_id, dry_run)

@@ -43,14 +43,14 @@ def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Every milestone with its date or window and countdown."""
     record, today = load_record(ctx)
     if json:
-        from dgtracker.contract import milestone_json
-        from dgtracker.output import print_json
-        from dgtracker.views import milestone_views
+        from dgtracker.out.json_contract import milestone_json
+        from dgtracker.out.plain import print_json
+        from dgtracker.process.queries import milestone_views
 
         print_json([milestone_json(view) for view in milestone_views(record, today)])
         return
-    from dgtracker.console import make_console
-    from dgtracker.render import render_milestones
+    from dgtracker.out.console import make_console
+    from dgtracker.out.tables import render_milestones
 
     render_milestones(make_console(), record, today, title=None, show_ids=True)
 
@@ -100,7 +100,7 @@ def milestone_add(
 ) -> None:
     """Add a milestone."""
     from dgtracker.dates import format_when
-    from dgtracker.milestone_actions import add_milestone
+    from dgtracker.process.milestone_actions import add_milestone
 
     cleaned, days = clean_field("title", title), _remind_days(remind)
     with changing(ctx, by) as change:
@@ -131,7 +131,7 @@ def milestone_done(
 ) -> None:
     """Mark a milestone done."""
     from dgtracker.dates import format_day
-    from dgtracker.milestone_actions import mark_done
+    from dgtracker.process.milestone_actions import mark_done
 
     with changing(ctx, by) as change:
         when = typed_date(on, change.today, "--on") or change.today
@@ -168,7 +168,7 @@ def milestone_reschedule(
     """Move a milestone to a new date or window (the old one stays in its history); one
     marked done stays done unless --reopen."""
     from dgtracker.dates import format_when
-    from dgtracker.milestone_actions import reschedule
+    from dgtracker.process.milestone_actions import reschedule
 
     reason_text = optional_text("reason", reason)
     with changing(ctx, by) as change:
@@ -198,7 +198,7 @@ def milestone_reopen(
     by: ByOption = None,
 ) -> None:
     """Mark a milestone not done again (kept in its history)."""
-    from dgtracker.milestone_actions import reopen_milestone
+    from dgtracker.process.milestone_actions import reopen_milestone
 
     reason_text = optional_text("reason", reason)
     with changing(ctx, by) as change:
@@ -225,7 +225,7 @@ def milestone_rename(
     by: ByOption = None,
 ) -> None:
     """Give a milestone a new title (the old one stays in its history)."""
-    from dgtracker.corrections import rename_milestone
+    from dgtracker.process.corrections import rename_milestone
 
     cleaned = clean_field("title", title)
     with changing(ctx, by) as change:
@@ -248,7 +248,7 @@ def milestone_remove(
 ) -> None:
     """Remove a milestone: it stays in the record, marked removed, so calendars can be
     told it is cancelled; lists and reminders leave it out."""
-    from dgtracker.corrections import remove_milestone
+    from dgtracker.process.corrections import remove_milestone
 
     reason_text = clean_field("reason", reason)
     with changing(ctx, by) as change:

@@ -19,7 +19,7 @@ from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
-    from dgtracker.model import Record
+    from dgtracker.record.model import Record
 
 criteria_app = typer.Typer(
     name="criteria",
@@ -77,7 +77,7 @@ def _scale(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
 def _assess(record: "Record", text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
-    from dgtracker.panel_actions import stage_ids
+    from dgtracker.panel.changes import stage_ids
 
     return stage_ids(record, [part for part in text.split(",") if part.strip()])
 
@@ -102,7 +102,7 @@ def criteria_add(
     by: ByOption = None,
 ) -> None:
     """Add a criterion."""
-    from dgtracker.panel_actions import add_criterion, new_criterion
+    from dgtracker.panel.changes import add_criterion, new_criterion
 
     title = clean_field("title", title)
     with changing(ctx, by) as change:
@@ -125,13 +125,13 @@ def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List the criteria."""
     record, _ = load_record(ctx)
     if json:
-        from dgtracker.output import print_json
-        from dgtracker.panel_contract import criterion_json
+        from dgtracker.out.panel_json import criterion_json
+        from dgtracker.out.plain import print_json
 
         print_json([criterion_json(c) for c in record.criteria])
         return
-    from dgtracker.console import make_console
-    from dgtracker.panel_render import render_criteria
+    from dgtracker.out.console import make_console
+    from dgtracker.out.panel_tables import render_criteria
 
     render_criteria(make_console(), record)
 
@@ -157,7 +157,7 @@ def criteria_change(
     by: ByOption = None,
 ) -> None:
     """Change a criterion (once marked, only what leaves marks and merit order alone)."""
-    from dgtracker.panel_actions import change_criterion, find_criterion, new_criterion
+    from dgtracker.panel.changes import change_criterion, find_criterion, new_criterion
 
     new_title = optional_text("title", title)
     with changing(ctx, by) as change:
@@ -183,7 +183,7 @@ def criteria_remove(
     by: ByOption = None,
 ) -> None:
     """Remove a criterion that has no marks."""
-    from dgtracker.panel_actions import remove_criterion
+    from dgtracker.panel.changes import remove_criterion
 
     with changing(ctx, by) as change:
         gone = remove_criterion(change.record, criterion_id)
@@ -206,8 +206,8 @@ def panel_add(
     by: ByOption = None,
 ) -> None:
     """Add a panel member."""
-    from dgtracker.model import PanelRole
-    from dgtracker.panel_actions import add_member
+    from dgtracker.panel.changes import add_member
+    from dgtracker.record.model import PanelRole
 
     name = clean_field("name", name)
     try:
@@ -227,13 +227,13 @@ def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List the panel, with declared conflicts."""
     record, _ = load_record(ctx)
     if json:
-        from dgtracker.output import print_json
-        from dgtracker.panel_contract import member_json
+        from dgtracker.out.panel_json import member_json
+        from dgtracker.out.plain import print_json
 
         print_json([member_json(m) for m in record.panel])
         return
-    from dgtracker.console import make_console
-    from dgtracker.panel_render import render_panel
+    from dgtracker.out.console import make_console
+    from dgtracker.out.panel_tables import render_panel
 
     render_panel(make_console(), record)
 
@@ -251,7 +251,7 @@ def panel_conflict(
     by: ByOption = None,
 ) -> None:
     """Declare a member's conflict of interest with a candidate (their marks are refused)."""
-    from dgtracker.panel_actions import declare_conflict
+    from dgtracker.panel.changes import declare_conflict
 
     note_text = optional_text("note", note)
     with changing(ctx, by) as change:

@@ -53,7 +53,7 @@ def purge(
     json: JsonFlag = False,
 ) -> None:
     """Anonymise personal data as the retention policy says (here and in backups)."""
-    from dgtracker import api
+    from dgtracker.app import session
     from dgtracker.progress import tracked
 
     if rewrite_history and dry_run:
@@ -63,11 +63,11 @@ def purge(
         )
     git = None
     if rewrite_history:  # refused before anything changes: a dirty tree, a stopped merge
-        from dgtracker.git_history import ready
+        from dgtracker.team.git_history import ready
 
         git = ready(record_path(ctx))
     who = user_name(by)
-    done = api.purge(
+    done = session.purge(
         record_path(ctx),
         today=settings_of(ctx).today,
         by=who,
@@ -77,8 +77,8 @@ def purge(
         each=tracked,
     )
     if json:
-        from dgtracker.contract import purge_json
-        from dgtracker.output import print_json
+        from dgtracker.out.json_contract import purge_json
+        from dgtracker.out.plain import print_json
 
         print_json(purge_json(done.plans, dry_run, len(done.leftovers)))
     else:
@@ -86,13 +86,14 @@ def purge(
     if done.said:  # a shared record: the purge was committed like any change
         typer.echo(done.said, err=True)
     if git is not None:
-        from dgtracker import git_history, storage
+        from dgtracker.record import storage
+        from dgtracker.team import git_history
 
         with storage.locked(record_path(ctx)):
             for line in git_history.rewrite(record_path(ctx), git):
                 typer.echo(line, err=json)
     elif not dry_run and any(plan.due for plan in done.plans):
-        from dgtracker.git_share import is_shared
+        from dgtracker.record.storage import is_shared
 
         if is_shared(record_path(ctx)):
             typer.echo(
@@ -115,9 +116,9 @@ def export_subject(
     force: ForceOption = False,
 ) -> None:
     """Everything held about one person, as JSON (a subject access request)."""
-    from dgtracker.actions import find_candidate
-    from dgtracker.output import json_text, write
-    from dgtracker.privacy import subject_access_json
+    from dgtracker.out.json_contract import subject_access_json
+    from dgtracker.out.plain import json_text, write
+    from dgtracker.process.candidate_actions import find_candidate
 
     record, today = load_record(ctx)
     person = find_candidate(record, candidate_id)
@@ -125,7 +126,7 @@ def export_subject(
     if output is None:
         write(text)
         return
-    from dgtracker.exports import write_export
+    from dgtracker.exchange.safe_files import write_export
 
     write_export(output, text, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")

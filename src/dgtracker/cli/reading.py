@@ -14,13 +14,13 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     """The dashboard: milestones, countdowns and pipeline."""
     record, today = load_record(ctx)
     if json:
-        from dgtracker.contract import status_json
-        from dgtracker.output import print_json
+        from dgtracker.out.json_contract import status_json
+        from dgtracker.out.plain import print_json
 
         print_json(status_json(record, today))
         return
-    from dgtracker.console import make_console
-    from dgtracker.render import render_status
+    from dgtracker.out.console import make_console
+    from dgtracker.out.tables import render_status
 
     render_status(make_console(), record, today)
 
@@ -35,18 +35,18 @@ def candidates(
     json: JsonFlag = False,
 ) -> None:
     """List candidates."""
-    from dgtracker.views import select_candidates
+    from dgtracker.process.queries import select_candidates
 
     record, today = load_record(ctx)
     chosen = select_candidates(record, stage=stage, active=active)
     if json:
-        from dgtracker.contract import candidate_json
-        from dgtracker.output import print_json
+        from dgtracker.out.json_contract import candidate_json
+        from dgtracker.out.plain import print_json
 
         print_json([candidate_json(c, record, today) for c in chosen])
         return
-    from dgtracker.console import make_console
-    from dgtracker.render import render_candidates
+    from dgtracker.out.console import make_console
+    from dgtracker.out.tables import render_candidates
 
     render_candidates(make_console(), record, chosen, today)
 
@@ -54,17 +54,17 @@ def candidates(
 @commands.command(cls=Command, epilog=example("dgtracker show c001"))
 def show(ctx: typer.Context, candidate_id: CandidateId, json: JsonFlag = False) -> None:
     """One candidate, with their full history."""
-    from dgtracker.actions import find_candidate
+    from dgtracker.process.candidate_actions import find_candidate
 
     record, today = load_record(ctx)
     candidate = find_candidate(record, candidate_id)
     if json:
-        from dgtracker.contract import candidate_detail_json
-        from dgtracker.output import print_json
+        from dgtracker.out.json_contract import candidate_detail_json
+        from dgtracker.out.plain import print_json
 
         print_json(candidate_detail_json(candidate, record, today))
         return
-    from dgtracker.console import make_console
-    from dgtracker.render import render_candidate
+    from dgtracker.out.console import make_console
+    from dgtracker.out.tables import render_candidate
 
     render_candidate(make_console(), record, candidate, today)

@@ -9,7 +9,7 @@ from dgtracker.errors import RECORD_UNUSABLE, Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
-    from dgtracker.model import Record
+    from dgtracker.record.model import Record
 
 commands = typer.Typer()
 
@@ -44,25 +44,26 @@ def init(
     ] = False,
 ) -> None:
     """Create a new record (the DHSC campaign by default)."""
-    from dgtracker import storage, template
     from dgtracker.date_input import parse_when
     from dgtracker.dates import When
+    from dgtracker.process import new_records
+    from dgtracker.record import storage
 
     settings = settings_of(ctx)
     path = settings.path
     if title is None:
         if closes is not None or organisation:
             raise Refused("--closes and --organisation go with --title.")
-        record = template.dhsc_campaign()
+        record = new_records.dhsc_campaign()
     else:
-        from dgtracker.model import DEFAULT_TIMEZONE
+        from dgtracker.record.model import DEFAULT_TIMEZONE
 
         today = settings.today(DEFAULT_TIMEZONE)
         closing = parse_when(closes, today) if closes else When()
-        record = template.blank_campaign(
+        record = new_records.blank_campaign(
             clean_field("title", title), closing, clean_field("organisation", organisation)
         )
-    record.campaign.calendar = template.calendar_token()
+    record.campaign.calendar = new_records.calendar_token()
     saved = storage.create(path, record, replace=force)
     if saved is not None:
         typer.echo(f"Kept the old record as {saved}")
@@ -75,7 +76,7 @@ def init(
 def check(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Validate the record; list every problem (exit 3 if any), any merge conflict (exit 1),
     and any erasure a merge kept over someone's changes (information only)."""
-    from dgtracker import storage
+    from dgtracker.record import storage
     from dgtracker.text import visible
 
     path = record_path(ctx)
@@ -83,8 +84,8 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
         storage.read_text(path)  # raises the standard "no record" error
     record, problems = storage.examine(path)
     if json:
-        from dgtracker.contract import check_json
-        from dgtracker.output import print_json
+        from dgtracker.out.json_contract import check_json
+        from dgtracker.out.plain import print_json
 
         print_json(check_json(str(path), record, problems))
         if record is None:
@@ -103,7 +104,7 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
         f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."
     )
     if record.conflicts:
-        from dgtracker.conflicts import describe
+        from dgtracker.team.conflicts import describe
 
         typer.echo(
             f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:"
@@ -118,7 +119,7 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
 def _say_kept_erasures(record: "Record") -> None:
     """Erasures a merge kept over someone's changes: information, never a failure, so a
     teammate who pulled the merged record learns their changes to that person were dropped."""
-    from dgtracker.merge_erasure import kept_erasures, said
+    from dgtracker.team.merge_erasure import kept_erasures, said
     from dgtracker.text import visible
 
     for line in said(kept_erasures(record)):

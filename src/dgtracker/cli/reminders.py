@@ -59,8 +59,8 @@ def remind(
     ] = False,
 ) -> None:
     """What needs attention today, most urgent first; prints nothing when nothing is due."""
-    from dgtracker.output import print_json, write
-    from dgtracker.reminders import due_reminders, reminders_json
+    from dgtracker.app.reminders import due_reminders, reminders_json
+    from dgtracker.out.plain import print_json, write
 
     if every:
         if sync:
@@ -80,9 +80,10 @@ def remind(
 def _bring_in_the_team(path: Path) -> None:
     """Sync a shared record, quietly (cron mails any output); when that cannot be done (no
     network, a conflict waiting), say so on stderr and let the reminders come from this copy."""
-    from dgtracker import storage
     from dgtracker.errors import DgError
-    from dgtracker.git_share import is_shared, sync
+    from dgtracker.record import storage
+    from dgtracker.record.storage import is_shared
+    from dgtracker.team.git_share import sync
 
     if not is_shared(path):
         raise Refused(
@@ -104,9 +105,9 @@ def _bring_in_the_team(path: Path) -> None:
 
 
 def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
-    from dgtracker.campaigns import each_campaign
-    from dgtracker.output import print_json, write
-    from dgtracker.reminders import due_reminders, reminders_json
+    from dgtracker.app.campaigns import each_campaign
+    from dgtracker.app.reminders import due_reminders, reminders_json
+    from dgtracker.out.plain import print_json, write
     from dgtracker.text import visible
 
     found: dict[str, object] = {}
@@ -145,7 +146,7 @@ def cron(
     ] = False,
 ) -> None:
     """Print a crontab line that runs `remind` for this record each weekday morning."""
-    from dgtracker import storage
+    from dgtracker.record import storage
 
     hour, minute = _clock(at)
     if every:
@@ -161,7 +162,7 @@ def cron(
 
 def _remind_for(path: Path) -> list[str]:
     """A shared record brings in the team's latest first: else a clone reminds of old news."""
-    from dgtracker.git_share import is_shared
+    from dgtracker.record.storage import is_shared
 
     return ["remind", "--sync"] if is_shared(path) else ["remind"]
 

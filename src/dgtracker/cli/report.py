@@ -52,23 +52,23 @@ def report(
     ] = None,
 ) -> None:
     """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
-    from dgtracker.report_page import render_report
+    from dgtracker.report.page import render_report
 
     record, today = load_record(ctx)
     html = render_report(record, today, audience.value)
     if pdf is not None:
-        from dgtracker.browser import print_to_pdf
+        from dgtracker.report.browser import print_to_pdf
 
         print_to_pdf(html, pdf, force=force, record_path=record_path(ctx))
         typer.echo(f"Wrote {pdf}: the {audience.value} report as of {today.isoformat()}.")
         if output is None:
             return
     if output is None or str(output) == "-":
-        from dgtracker.output import write
+        from dgtracker.out.plain import write
 
         write(html)
         return
-    from dgtracker.exports import write_export
+    from dgtracker.exchange.safe_files import write_export
 
     write_export(output, html, force=force, record_path=record_path(ctx))
     typer.echo(f"Wrote {output}: the {audience.value} report as of {today.isoformat()}.")

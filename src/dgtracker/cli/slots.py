@@ -64,7 +64,7 @@ def schedule(
     by: ByOption = None,
 ) -> None:
     """Book, move or cancel a candidate's interview or assessment slot."""
-    from dgtracker.slots import book
+    from dgtracker.panel.slots import book
 
     if cancel:
         if when is not None:
@@ -99,7 +99,7 @@ def schedule(
 
 
 def _cancel(ctx: typer.Context, candidate_id: str, assessment: str, by: str | None) -> None:
-    from dgtracker.slots import cancel
+    from dgtracker.panel.slots import cancel
 
     with changing(ctx, by) as change:
         candidate, slot = cancel(
@@ -122,13 +122,13 @@ def agenda(
     json: JsonFlag = False,
 ) -> None:
     """A day's slots: time, candidate, assessment, where, and who sits on the panel."""
-    from dgtracker.slots import agenda as day_agenda
+    from dgtracker.panel.slots import agenda as day_agenda
 
     record, today = load_record(ctx)
     wanted = typed_date(day, today, "DAY") or today
     items = day_agenda(record, wanted)
     if json:
-        from dgtracker.output import print_json
+        from dgtracker.out.plain import print_json
 
         print_json(
             [
@@ -145,7 +145,7 @@ def agenda(
             ]
         )
         return
-    from dgtracker.console import make_console
-    from dgtracker.panel_render import render_agenda
+    from dgtracker.out.console import make_console
+    from dgtracker.out.panel_tables import render_agenda
 
     render_agenda(make_console(), record, wanted, items)

@@ -18,7 +18,7 @@ from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
     from dgtracker.cli.context import Change
-    from dgtracker.model import MergeConflict as Conflict
+    from dgtracker.record.model import MergeConflict as Conflict
 
 commands = typer.Typer()
 
@@ -41,10 +41,10 @@ def merge_file(
     or an input that breaks a rule (OURS is then left as it was)."""
     import sys
 
-    from dgtracker import storage
-    from dgtracker.merge import clash_says, merge
-    from dgtracker.merge_erasure import driver_says
-    from dgtracker.merge_inputs import checked_result, read_side
+    from dgtracker.record import storage
+    from dgtracker.team.merge import clash_says, merge
+    from dgtracker.team.merge_erasure import driver_says
+    from dgtracker.team.merge_inputs import checked_result, read_side
 
     # git gives an empty ancestor when both sides added the file
     sides = [
@@ -85,7 +85,8 @@ def resolve(
     by: ByOption = None,
 ) -> None:
     """Settle a conflict a merge left in the record, keeping one side's value."""
-    from dgtracker import conflicts, storage
+    from dgtracker.record import storage
+    from dgtracker.team import conflicts
 
     if ours == theirs:
         raise Refused("Choose one side: --ours or --theirs.", hint="'dgtracker check' shows both.")
@@ -102,8 +103,8 @@ def resolve(
 
 def _keep_value(change: "Change", data: dict[str, Any], conflict: "Conflict", side: str) -> str:
     """One side's value at the conflict's place (a stage chosen: the losing moves undone)."""
-    from dgtracker import conflicts
-    from dgtracker.schema import record_from_data
+    from dgtracker.record.decode import record_from_data
+    from dgtracker.team import conflicts
 
     kept = conflicts.settle(data, conflict, side)
     stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
@@ -117,7 +118,7 @@ def _keep_value(change: "Change", data: dict[str, Any], conflict: "Conflict", si
             f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
         )
     if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
-        from dgtracker.actions import add_note
+        from dgtracker.process.candidate_actions import add_note
 
         add_note(
             settled,
@@ -136,8 +137,8 @@ def _keep_value(change: "Change", data: dict[str, Any], conflict: "Conflict", si
 def _keep_history(change: "Change", data: dict[str, Any], conflict: "Conflict", side: str) -> str:
     """`resolve c014.history`: one copy's history of the candidate, with the other's new
     entries; --ours or --theirs, whichever copy rewrote it."""
-    from dgtracker.conflicts import settle_history
-    from dgtracker.schema import record_from_data
+    from dgtracker.record.decode import record_from_data
+    from dgtracker.team.conflicts import settle_history
 
     settle_history(data, conflict, side)
     settled, problems = record_from_data(data)
@@ -153,8 +154,8 @@ def _keep_history(change: "Change", data: dict[str, Any], conflict: "Conflict", 
 @commands.command(cls=Command, epilog=example("dgtracker --file ~/dg-tdd/campaign.toml share"))
 def share(ctx: typer.Context) -> None:
     """Keep the record in its own git repository: merge driver, ignores, a commit per change."""
-    from dgtracker import storage
-    from dgtracker.git_share import share as set_up
+    from dgtracker.record import storage
+    from dgtracker.team.git_share import share as set_up
 
     path = record_path(ctx)
     storage.load(path)  # only a record that exists and keeps the rules is shared
@@ -165,10 +166,10 @@ def share(ctx: typer.Context) -> None:
 @commands.command(cls=Command, epilog=example("dgtracker sync"))
 def sync(ctx: typer.Context) -> None:
     """Fetch the team's changes, merge them by meaning, and send ours (a shared record)."""
-    from dgtracker import storage
-    from dgtracker.git_share import is_shared
-    from dgtracker.git_share import sync as pull_and_push
-    from dgtracker.merge_erasure import DRIVER_SAID, kept_erasures, kept_since, said
+    from dgtracker.record import storage
+    from dgtracker.record.storage import is_shared
+    from dgtracker.team.git_share import sync as pull_and_push
+    from dgtracker.team.merge_erasure import DRIVER_SAID, kept_erasures, kept_since, said
     from dgtracker.text import visible
 
     path = record_path(ctx)

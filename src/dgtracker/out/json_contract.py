@@ -1,0 +1,329 @@
+"""The JSON contract: every object that `--json`, `export json` and `export-subject` print.
+
+Documented in docs/json.md; fields are only ever added, never renamed or removed, and
+every field is always present (null when empty). What is true is process/queries.py's to decide;
+this module only spells it out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dgtracker.dates import format_when
+from dgtracker.out.panel_json import criterion_json, marks_json, member_json, slots_json
+from dgtracker.process.privacy import (
+    anonymise_on,
+    is_appointed,
+    personal_data_held,
+    retention_months,
+)
+from dgtracker.process.queries import (
+    MilestoneView,
+    active_stage_ids,
+    current_milestones,
+    days_in_stage,
+    milestone_views,
+    outcome_date,
+    pipeline,
+)
+from dgtracker.progress import Walk, quietly
+from dgtracker.record.model import (
+    Campaign,
+    Candidate,
+    Event,
+    MergeConflict,
+    MilestoneChange,
+    Record,
+    Stage,
+)
+
+if TYPE_CHECKING:
+    from dgtracker.exchange.sheet_import import ImportPlan
+    from dgtracker.process.privacy import FilePlan
+    from dgtracker.team.merge_erasure import KeptErasure
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def milestone_json(view: MilestoneView) -> dict[str, Any]:
+    milestone = view.milestone
+    when = milestone.when
+    return {
+        "id": milestone.id,
+        "title": milestone.title,
+        "start": _iso(when.start),
+        "end": _iso(when.end),
+        "time": when.time.strftime("%H:%M") if when.time else None,
+        "label": when.label,
+        "when": format_when(when),
+        "days_until": view.days_until,
+        "state": view.state,
+        "countdown": view.countdown,
+        "next": view.is_next,
+        "done": _iso(milestone.done),
+    }
+
+
+def campaign_json(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "id": campaign.id,
+        "title": campaign.title,
+        "organisation": campaign.organisation or None,
+        "grade": campaign.grade or None,
+        "salary": campaign.salary or None,
+        "timezone": campaign.timezone,
+    }
+
+
+def status_json(record: Record, today: date) -> dict[str, Any]:
+    views = milestone_views(record, today)
+    counts = pipeline(record)
+    active = active_stage_ids(record)
+    following = next((v.milestone.id for v in views if v.is_next), None)
+    return {
+        "as_of": today.isoformat(),
+        "campaign": campaign_json(record.campaign),
+        "next_milestone": following,
+        "milestones": [milestone_json(view) for view in views],
+        "pipeline": counts,
+        "candidates_total": len(record.candidates),
+        "active_total": sum(n for stage, n in counts.items() if stage in active),
+    }
+
+
+def candidate_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
+    stage = record.stage(candidate.stage)
+    return {
+        "id": candidate.id,
+        "name": candidate.name,
+        "email": candidate.email,
+        "phone": candidate.phone,
+        "source": candidate.source,
+        "applied": _iso(candidate.applied),
+        "stage": candidate.stage,
+        "stage_title": stage.title if stage else None,
+        "stage_since": _iso(candidate.stage_since()),
+        "days_in_stage": days_in_stage(candidate, today),
+        "rank": candidate.rank,
+        "notes": candidate.notes,
+    }
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "on": event.on.isoformat(),
+        "by": event.by,
+        "action": event.action,
+        "stage": event.stage,
+        "from_stage": event.from_stage,
+        "note": event.note,
+        "reason": event.reason,
+        "rank": event.rank,
+        "undoes": event.undoes,
+        "was": dict(event.was) if event.was is not None else None,
+        "recorded": event.day.isoformat(),
+    }
+
+
+def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
+    detail = candidate_json(candidate, record, today)
+    detail["history"] = [event_json(event) for event in candidate.history]
+    detail["marks"] = marks_json(candidate)
+    detail["slots"] = slots_json(candidate)
+    return detail
+
+
+def milestone_change_json(change: MilestoneChange) -> dict[str, Any]:
+    return {
+        "at": change.at.isoformat(),
+        "by": change.by,
+        "change": change.change,
+        "before": change.before,
+        "after": change.after,
+        "reason": change.reason,
+        "on": change.day.isoformat(),
+    }
+
+
+def stage_json(stage: Stage) -> dict[str, Any]:
+    return {
+        "id": stage.id,
+        "title": stage.title,
+        "kind": stage.kind,
+        "needs_reason": stage.needs_reason,
+        "limit_days": stage.limit_days,
+    }
+
+
+def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, Any]:
+    """The whole record (`export json`): `status --json` plus everything behind it."""
+    whole = status_json(record, today)
+    whole["campaign"]["description"] = record.campaign.description or None
+    whole["retention"] = {
+        "anonymise_after_months": record.retention.anonymise_after_months,
+        "reserve_months": record.retention.reserve_months,
+    }
+    whole["stages"] = [stage_json(stage) for stage in record.stages]
+    whole["criteria"] = [criterion_json(criterion) for criterion in record.criteria]
+    whole["panel"] = [member_json(member) for member in record.panel]
+    for milestone, shown in zip(current_milestones(record), whole["milestones"], strict=True):
+        shown["remind_days"] = list(milestone.reminder_days)
+        shown["history"] = [milestone_change_json(change) for change in milestone.history]
+    candidates = each(record.candidates, "Exporting")
+    whole["candidates"] = [candidate_detail_json(c, record, today) for c in candidates]
+    return whole
+
+
+def check_json(path: str, record: Record | None, problems: list[str]) -> dict[str, Any]:
+    """`check --json`: whether the record keeps every rule, and each problem found."""
+    from dgtracker.team.merge_erasure import kept_erasures  # check alone needs it
+
+    return {
+        "path": path,
+        "valid": record is not None,
+        "problems": problems,
+        "candidates": len(record.candidates) if record else None,
+        "milestones": len(record.milestones) if record else None,
+        "stages": len(record.stages) if record else None,
+        "conflicts": [_conflict(c) for c in record.conflicts] if record else [],
+        "erasures_kept": [_kept(kept) for kept in kept_erasures(record)] if record else [],
+    }
+
+
+def _kept(kept: KeptErasure) -> dict[str, Any]:
+    """An erasure a merge kept over another copy's changes, as `check --json` lists it:
+    ids, counts, kinds of change and team members, never the data."""
+    return {
+        "candidate": kept.candidate,
+        "at": kept.at.isoformat(),
+        "on": kept.on.isoformat(),
+        "changes": kept.changes,
+        "actions": list(kept.actions),
+        "by": list(kept.by),
+        "message": kept.describe(),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A conflict's value as JSON holds it: moments and dates as ISO 8601 text (a schedule
+    at a time, a history's entries)."""
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(part) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_plain(part) for part in value]
+    return value
+
+
+def _conflict(conflict: MergeConflict) -> dict[str, Any]:
+    """A merge conflict waiting for `resolve`, as `check --json` lists it."""
+    from dgtracker.team.conflicts import describe
+
+    return {
+        "id": conflict.id,
+        "ours": _plain(conflict.ours),
+        "theirs": _plain(conflict.theirs),
+        "base": _plain(conflict.base),
+        "ours_by": conflict.ours_by,
+        "theirs_by": conflict.theirs_by,
+        "message": describe(conflict),
+    }
+
+
+def purge_json(plans: list[FilePlan], dry_run: bool, leftovers: int = 0) -> dict[str, Any]:
+    """`purge --json`: per file, who is (or would be) anonymised and which fields, where
+    mentions of them are erased and which conflicts about them are dropped; by ids and
+    field names, never the values."""
+    return {
+        "dry_run": dry_run,
+        "files": [
+            {
+                "path": str(plan.path),
+                "candidates": [{"id": d.candidate.id, "fields": d.held} for d in plan.due],
+                "mentions": [
+                    {"of": m.of, "kind": m.kind, "item": m.item, "fields": list(m.fields)}
+                    for m in plan.erased.mentions
+                ],
+                "conflicts_dropped": plan.erased.conflicts,
+            }
+            for plan in plans
+            if plan.due
+        ],
+        "leftovers_removed": leftovers,
+    }
+
+
+def moves_json(moved: list[Candidate], *, dry_run: bool) -> dict[str, Any]:
+    """What a `move` of several people did (or, dry_run, would do): a line for each."""
+    moves = []
+    for candidate in moved:
+        last = candidate.history[-1]
+        moves.append(
+            {
+                "id": candidate.id,
+                "name": candidate.name,
+                "from": last.from_stage,
+                "to": candidate.stage,
+                "on": last.on.isoformat(),
+            }
+        )
+    return {"dry_run": dry_run, "count": len(moves), "moves": moves}
+
+
+def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -> dict[str, Any]:
+    """What `import --dry-run --json` would do: every field each row would store."""
+    rows = []
+    for outcome in plan.outcomes:
+        row, existing = outcome.row, outcome.existing
+        applied = today if outcome.dated_today else row.applied
+        rows.append(
+            {
+                "line": row.line,
+                "action": outcome.action,
+                "candidate": existing.id if existing else None,
+                "name": row.name or (existing.name if existing else None),
+                "email": row.email,
+                "phone": row.phone,
+                "source": row.source,
+                "applied": applied.isoformat() if applied else None,
+                "applied_from_file": row.applied is not None,
+                "stage": existing.stage if existing else (row.stage or record.stages[0].id),
+                "note": row.note if outcome.action == "add" else None,
+                "move_to": outcome.move_to,
+                "reason": outcome.reason,
+                "changes": list(outcome.changes),
+                "detail": outcome.detail or None,
+            }
+        )
+    return {
+        "dry_run": True,
+        "file": name,
+        "read_as": plan.read_as,
+        "notes": plan.notes,
+        "columns": plan.columns,
+        "ignored_columns": plan.ignored_columns,
+        "counts": {action: plan.count(action) for action in ("add", "update", "skip")},
+        "rows": rows,
+    }
+
+
+def subject_access_json(record: Record, candidate: Candidate, today: date) -> dict[str, Any]:
+    """Everything the record holds about one person (a subject access request)."""
+
+    due = anonymise_on(record, candidate, outcome_date(record))
+    campaign = campaign_json(record.campaign)
+    return {
+        "as_of": today.isoformat(),
+        "campaign": {key: campaign[key] for key in ("id", "title", "organisation")},
+        "candidate": candidate_detail_json(candidate, record, today),
+        "retention": {
+            "anonymise_after_months": retention_months(record, candidate),
+            "appointed": is_appointed(record, candidate),
+            "anonymise_on": due.isoformat() if due and personal_data_held(candidate) else None,
+        },
+    }

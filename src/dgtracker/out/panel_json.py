@@ -1,0 +1,103 @@
+"""The JSON contract for the panel's work: criteria, the panel, marks, slots and merit.
+
+Like out/json_contract.py: every field always present (null when empty), fields only added.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dgtracker.panel.merit import MeritRow
+from dgtracker.record.model import Candidate, Criterion, PanelMember
+
+if TYPE_CHECKING:
+    from dgtracker.panel.changes import ReservePlace
+
+
+def criterion_json(criterion: Criterion) -> dict[str, Any]:
+    return {
+        "id": criterion.id,
+        "title": criterion.title,
+        "kind": criterion.kind,
+        "scale": [criterion.low, criterion.high],
+        "bar": criterion.bar,
+        "assess": list(criterion.assess),
+        "weight": criterion.weight,
+        "lead": criterion.lead,
+    }
+
+
+def member_json(member: PanelMember) -> dict[str, Any]:
+    return {
+        "name": member.name,
+        "role": member.role,
+        "marks": member.role != "adviser",
+        "conflicts": [{"candidate": c.candidate, "note": c.note} for c in member.conflicts],
+    }
+
+
+def marks_json(candidate: Candidate) -> list[dict[str, Any]]:
+    return [
+        {
+            "assessment": sheet.assessment,
+            "member": sheet.member,
+            "agreed": sheet.member is None,
+            "scores": dict(sheet.scores),
+            "evidence": sheet.evidence,
+        }
+        for sheet in candidate.marks
+    ]
+
+
+def slots_json(candidate: Candidate) -> list[dict[str, Any]]:
+    return [
+        {
+            "assessment": slot.assessment,
+            "start": slot.at.isoformat(timespec="minutes"),
+            "end": slot.end.isoformat(timespec="minutes"),
+            "minutes": slot.minutes,
+            "where": slot.where,
+            "cancelled": slot.cancelled.isoformat() if slot.cancelled else None,
+        }
+        for slot in candidate.slots
+    ]
+
+
+def merit_json(rows: list[MeritRow]) -> list[dict[str, Any]]:
+    """The `merit --json` contract."""
+    return [
+        {
+            "rank": row.rank,
+            "id": row.candidate.id,
+            "name": row.candidate.name,
+            "total": row.total,
+            "appointable": row.appointable,
+            "tie": row.tie,
+            "tie_broken": row.tie_broken,
+            "marks": row.marks,
+            "missing": row.missing,
+            "below_bar": row.below_bar,
+            "moderate": row.moderate,
+            "conflicts": row.conflicts,
+        }
+        for row in rows
+    ]
+
+
+def reserve_json(plan: list[ReservePlace], stage_id: str, dry_run: bool) -> dict[str, Any]:
+    """The `reserve --from-merit --json` contract: who is (or would be) placed where."""
+    return {
+        "dry_run": dry_run,
+        "assessment": stage_id,
+        "count": len(plan),
+        "places": [
+            {
+                "id": place.candidate.id,
+                "name": place.candidate.name,
+                "rank": place.rank,
+                "merit_rank": place.merit_rank,
+                "tied": place.tied,
+            }
+            for place in plan
+        ],
+    }

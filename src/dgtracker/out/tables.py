@@ -1,0 +1,327 @@
+"""Tables for people: the status dashboard, candidate lists and histories.
+
+Every piece of user text goes through `safe()`, which makes control, bidi and zero-width
+characters visible and wraps it in a rich Text, so that it is never read as markup.
+Colour is rich's to decide: none when stdout is not a terminal or NO_COLOR is set
+(out/console.py makes the console).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from dgtracker.dates import format_day, format_when
+from dgtracker.out.columns import Column, lay_out
+from dgtracker.out.console import list_width, print_list, say
+from dgtracker.process.queries import (
+    DONE,
+    OVERDUE,
+    TBC,
+    TODAY,
+    UNDER_WAY,
+    active_stage_ids,
+    days_in_stage,
+    milestone_views,
+    pipeline,
+    stage_title,
+)
+from dgtracker.record.model import Action, Candidate, Record, StageKind, moves_that_stand
+from dgtracker.text import visible
+
+if TYPE_CHECKING:
+    from dgtracker.exchange.sheet_import import ImportPlan
+
+_STATE_STYLE = {
+    DONE: "green",
+    OVERDUE: "bold red",
+    TODAY: "bold yellow",
+    UNDER_WAY: "bold yellow",
+    TBC: "dim",
+}
+
+
+def safe(value: str | None, style: str = "") -> Text:
+    return Text(visible(value or ""), style=style)
+
+
+def _table(title: str | None = None) -> Table:
+    return Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, expand=False
+    )
+
+
+def _marks(console: Console) -> tuple[str, str]:
+    """The next milestone's and a done one's marks: ▶ and ✓, or ASCII where the output
+    cannot encode them (a legacy code page, PYTHONIOENCODING=ascii)."""
+    if console.encoding.lower().replace("-", "").startswith("utf"):
+        return "▶", "✓"
+    return ">", "x"
+
+
+def render_status(console: Console, record: Record, today: date) -> None:
+    campaign = record.campaign
+    heading = Text(visible(campaign.title), style="bold")
+    console.print(heading)
+    facts = [campaign.organisation, campaign.grade, campaign.salary]
+    line = " · ".join(visible(fact) for fact in facts if fact)
+    if line:
+        console.print(Text(line))
+    console.print(Text(f"As of {format_day(today)}", style="dim"))
+    console.print()
+    render_milestones(console, record, today, title="Milestones")
+    plain = plain_glyphs(console)
+    render_timeline(console, record, today, plain)
+    console.print()
+    render_pipeline(console, record, plain)
+
+
+def plain_glyphs(console: Console) -> bool:
+    """ASCII charts when piped, under NO_COLOR, or where the console cannot show more."""
+    return (
+        not console.is_terminal
+        or console.no_color
+        or not console.encoding.lower().startswith("utf")
+    )
+
+
+def render_timeline(console: Console, record: Record, today: date, plain: bool) -> None:
+    """The dated milestones across the weeks (terminal_charts draws it)."""
+    from dgtracker.out.charts import timeline_strip
+    from dgtracker.report.data import timeline
+
+    items = timeline(record, today, with_history=False)
+    lines = timeline_strip(items, today, console.width, plain)
+    if not lines:
+        return
+    console.print()
+    console.print(Text("Timeline", style="italic"))
+    text = Text("\n".join(line.text for line in lines))
+    if console.is_terminal and not console.no_color:
+        offset = 0
+        for line in lines:
+            for start, end, style in line.styles:
+                text.stylize(style, offset + start, offset + end)
+            offset += len(line.text) + 1
+    console.print(text, no_wrap=True, overflow="crop")
+
+
+def render_milestones(
+    console: Console, record: Record, today: date, title: str | None, show_ids: bool = False
+) -> None:
+    table = _table(title)
+    table.add_column("", no_wrap=True, width=1)
+    if show_ids:
+        table.add_column("Id", no_wrap=True, style="dim")
+    table.add_column("Milestone", ratio=3, overflow="fold")
+    table.add_column("When", ratio=2, overflow="fold")
+    table.add_column("Countdown", ratio=2, overflow="fold")
+    marks = _marks(console)
+    for view in milestone_views(record, today):
+        style = "bold cyan" if view.is_next else _STATE_STYLE.get(view.state, "")
+        marker = marks[0] if view.is_next else (marks[1] if view.state == DONE else "")
+        when = view.milestone.when
+        cells = [Text(marker, style=style)]
+        if show_ids:
+            cells.append(safe(view.milestone.id))
+        cells += [
+            safe(view.milestone.title, "bold" if view.is_next else ""),
+            Text("tbc", style="dim") if when.is_tbc else safe(format_when(when)),
+            Text(view.countdown, style=style),
+        ]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def render_pipeline(console: Console, record: Record, plain: bool = True) -> None:
+    """How many are at each stage now and how many reached it, with the funnel's bars."""
+    from dgtracker.out.charts import funnel_bar
+    from dgtracker.report.data import funnel
+
+    counts = pipeline(record)
+    active = active_stage_ids(record)
+    reached = {stage.id: stage.reached for stage in funnel(record)}
+    most = max([*reached.values(), *counts.values(), 0])
+    bar_width = max(6, min(30, console.width - 48))
+    table = _table("Pipeline")
+    table.add_column("Stage", overflow="fold")
+    table.add_column("Candidates", justify="right")
+    table.add_column("Reached", justify="right")
+    table.add_column("", no_wrap=True, width=bar_width)
+    for stage in record.stages:
+        count = counts[stage.id]
+        label = safe(stage.title, "" if stage.kind == StageKind.ACTIVE else "italic")
+        if stage.id in reached:  # a stage of the process: the funnel's bar
+            got = reached[stage.id]
+            bar = Text(funnel_bar(got, most, bar_width, plain), style="cyan")
+            reached_text = Text(str(got), style="" if got else "dim")
+        else:  # an outcome: those who left to it
+            bar = Text(funnel_bar(count, most, bar_width, plain, gone=True), style="magenta")
+            reached_text = Text("")
+        table.add_row(label, Text(str(count), style="" if count else "dim"), reached_text, bar)
+    in_process = sum(n for stage_id, n in counts.items() if stage_id in active)
+    table.add_section()
+    table.add_row(Text("Still in the process", style="bold"), Text(str(in_process), style="bold"))
+    table.add_row(Text("All candidates"), Text(str(len(record.candidates))))
+    console.print(table)
+
+
+def render_candidates(
+    console: Console, record: Record, candidates: list[Candidate], today: date
+) -> None:
+    """One row a candidate: laid out by list_layout, as a list can run to thousands."""
+    if not candidates:
+        console.print("No candidates match.")
+        return
+    columns = [
+        Column("Id"),
+        Column("Name", flexible=True),
+        Column("Stage", flexible=True),
+        Column("Days", right=True),
+        Column("Applied", optional=2),
+        Column("Email", optional=1),
+    ]
+    # views.stage_title, looked up once per stage rather than once per row
+    titles = {stage.id: visible(stage_title(record, stage.id)) for stage in record.stages}
+    rows = []
+    for candidate in candidates:
+        days = days_in_stage(candidate, today)
+        rows.append(
+            [
+                candidate.id,
+                visible(candidate.name),
+                titles.get(candidate.stage) or visible(candidate.stage),
+                "" if days is None else str(days),
+                candidate.applied.isoformat() if candidate.applied else "",
+                visible(candidate.email or ""),
+            ]
+        )
+    layout = lay_out(columns, rows, list_width(console))
+    print_list(console, layout)
+    footer = f"{len(candidates)} candidate(s)"
+    if layout.left_out:
+        footer += f"; {layout.left_out_said()} (--json has every field)"
+    say(console, footer, "dim")
+
+
+def render_candidate(console: Console, record: Record, candidate: Candidate, today: date) -> None:
+    console.print(Text.assemble((candidate.id, "bold"), "  ", safe(candidate.name, "bold")))
+    facts = _table()
+    facts.add_column("Field", style="dim", no_wrap=True)
+    facts.add_column("Value", overflow="fold")
+    days = days_in_stage(candidate, today)
+    stage = stage_title(record, candidate.stage)
+    in_stage = "" if days is None else f" ({days} days)"
+    facts.add_row("Stage", Text(visible(stage) + in_stage))
+    if candidate.rank is not None:
+        facts.add_row("Reserve rank", Text(str(candidate.rank)))
+    for label, value in (
+        ("Email", candidate.email),
+        ("Phone", candidate.phone),
+        ("Source", candidate.source),
+        ("Applied", format_day(candidate.applied) if candidate.applied else None),
+    ):
+        facts.add_row(label, safe(value or "—"))
+    console.print(facts)
+    history = _table("History")
+    history.add_column("On", no_wrap=True)
+    history.add_column("What", ratio=2, overflow="fold")
+    history.add_column("By", overflow="fold")
+    history.add_column("Note / reason", ratio=3, overflow="fold")
+    standing = {id(event) for event in moves_that_stand(candidate.history)}
+    for event in candidate.history:
+        if event.action == Action.MOVED:
+            before = stage_title(record, event.from_stage or "")
+            what = f"{before} → {stage_title(record, event.stage or '')}"
+            if id(event) not in standing:  # kept in the history; no stage reached
+                what += " (undone)"
+        elif event.action == Action.ADDED:
+            what = f"added at {stage_title(record, event.stage or '')}"
+        elif event.action == Action.UNDONE and event.undoes is not None:
+            from dgtracker.process.corrections import describe
+
+            what = f"undid {describe(record, candidate.history[event.undoes])}"
+        elif event.was:
+            what = f"edited {', '.join(event.was)}"
+        else:
+            what = event.action
+        detail = " — ".join(part for part in (event.reason, event.note) if part)
+        history.add_row(
+            event.on.isoformat(),
+            safe(what),
+            safe(event.by),
+            Text(visible(detail, keep_newlines=True)),
+        )
+    console.print(history)
+
+
+DRY_RUN_ROWS = 20  # rows an import's dry run shows in its table (--all: every row)
+
+
+def render_import_plan(
+    console: Console, plan: ImportPlan, record: Record, today: date, limit: int = DRY_RUN_ROWS
+) -> None:
+    """What `import --dry-run` would do: how many rows of each kind, and the first `limit`
+    rows with every field they store (a table of 100,000 rows would cost more than the
+    import itself)."""
+    from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
+    table.add_column("Line", no_wrap=True, justify="right")
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Name, email, phone, source", min_width=18, overflow="fold")
+    table.add_column("Stage", ratio=1, overflow="fold")
+    table.add_column("Applied", no_wrap=True)
+    table.add_column("Note / detail", ratio=2, overflow="fold")
+    for outcome in plan.outcomes[:limit]:
+        row, existing = outcome.row, outcome.existing
+        stage = existing.stage if existing else (row.stage or record.stages[0].id)
+        if outcome.move_to:
+            stage = f"{stage} → {outcome.move_to}"
+        who = safe(row.name or (existing.name if existing else ""))
+        for extra in (row.email, row.phone, row.source):
+            if extra:
+                who.append("\n" + visible(extra), style="dim")
+        applied = Text(row.applied.isoformat() if row.applied else "")
+        if outcome.dated_today:
+            applied = Text(f"{today.isoformat()}\n(today)")
+        detail = [outcome.detail] if outcome.detail else []
+        if outcome.reason:
+            detail.append(f"reason: {outcome.reason}")
+        if row.note and outcome.action == ADD:
+            detail.append(f"note: {row.note}")
+        table.add_row(
+            Text(str(row.line)),
+            Text(f"{outcome.action} {existing.id}" if existing else outcome.action),
+            who,
+            safe(stage),
+            applied,
+            safe("\n".join(detail)),
+        )
+    if plan.outcomes:
+        console.print(table)
+    more = len(plan.outcomes) - limit
+    if more > 0:
+        console.print(
+            Text(
+                f"… and {more:,} more row(s): --all lists every row, --json gives them to scripts."
+            )
+        )
+    if plan.columns:
+        read = ", ".join(f"{heading} → {name}" for name, heading in plan.columns.items())
+        console.print(safe(f"Columns read ({plan.read_as}): {read}."))
+    for note in plan.notes:
+        console.print(safe(f"Note: {note}"))
+    console.print(
+        Text(
+            f"Would add {plan.count(ADD):,}, update {plan.count(UPDATE):,} and skip "
+            f"{plan.count(SKIP):,}. Nothing was written."
+        )
+    )
+    if plan.ignored_columns:
+        console.print(safe(f"Columns not imported: {', '.join(plan.ignored_columns)}."))

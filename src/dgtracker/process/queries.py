@@ -1,0 +1,177 @@
+"""What is true on a given day: milestone states, countdowns, the pipeline.
+
+Pure functions of a record and "today"; they decide, and leave showing to out/tables.py
+(tables) and out/json_contract.py (the JSON contract).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from dgtracker.dates import format_day
+from dgtracker.record.model import (
+    RESERVE_STAGE,
+    Action,
+    Candidate,
+    Milestone,
+    Record,
+    Stage,
+    StageKind,
+)
+
+# Milestone states, part of the JSON contract.
+DONE, TBC, UPCOMING, TODAY, UNDER_WAY, OVERDUE = (
+    "done",
+    "tbc",
+    "upcoming",
+    "today",
+    "under_way",
+    "overdue",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneView:
+    milestone: Milestone
+    state: str
+    days_until: int | None  # to the start; negative once it has begun
+    countdown: str
+    is_next: bool = False
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def milestone_state(milestone: Milestone, today: date) -> tuple[str, int | None]:
+    when = milestone.when
+    if when.start is None or when.end is None:
+        return (DONE if milestone.done else TBC), None
+    days_until = (when.start - today).days
+    if milestone.done:
+        return DONE, days_until
+    if today < when.start:
+        return UPCOMING, days_until
+    if today > when.end:
+        return OVERDUE, days_until
+    return (UNDER_WAY if when.is_window else TODAY), days_until
+
+
+def countdown(milestone: Milestone, state: str, today: date) -> str:
+    when = milestone.when
+    if state == DONE:
+        return f"done on {format_day(milestone.done)}" if milestone.done else "done"
+    if state == TBC or when.start is None or when.end is None:
+        return "date to be confirmed"
+    start, end = when.start, when.end
+    if state == UPCOMING:
+        ahead = (start - today).days
+        prefix = "starts " if when.is_window else ""
+        return f"{prefix}tomorrow" if ahead == 1 else f"{prefix}in {_days(ahead)}"
+    if state == TODAY:
+        return f"today at {when.time:%H:%M}" if when.time else "today"
+    if state == UNDER_WAY:
+        day = (today - start).days + 1
+        return f"under way, day {day} of {(end - start).days + 1}"
+    ago = (today - end).days
+    past = "yesterday" if ago == 1 else f"{_days(ago)} ago"
+    return f"{'ended ' if when.is_window else ''}{past} — not marked done"
+
+
+def current_milestones(record: Record) -> list[Milestone]:
+    """The milestones in the plan: those removed stay in the record only as tombstones."""
+    return [milestone for milestone in record.milestones if milestone.removed is None]
+
+
+def milestone_views(record: Record, today: date) -> list[MilestoneView]:
+    views = []
+    for milestone in current_milestones(record):
+        state, days_until = milestone_state(milestone, today)
+        text = countdown(milestone, state, today)
+        views.append(MilestoneView(milestone, state, days_until, text))
+    upcoming = [v for v in views if v.state in (TODAY, UNDER_WAY, UPCOMING)]
+    if upcoming:
+        soonest = min(upcoming, key=lambda v: v.milestone.when.start or today)
+        views = [
+            MilestoneView(v.milestone, v.state, v.days_until, v.countdown, v is soonest)
+            for v in views
+        ]
+    return views
+
+
+def pipeline(record: Record) -> dict[str, int]:
+    """How many candidates are at each stage, in the record's stage order (zeros included)."""
+    counts = Counter(candidate.stage for candidate in record.candidates)
+    return {stage.id: counts.get(stage.id, 0) for stage in record.stages}
+
+
+def active_stage_ids(record: Record) -> set[str]:
+    return {stage.id for stage in record.stages if stage.kind == StageKind.ACTIVE}
+
+
+APPOINTMENT_MILESTONE = "appointment"
+
+
+def outcome_date(record: Record) -> date | None:
+    """When the campaign reached its outcome, from what is true now: the latest day on
+    which someone now at an appointed stage entered it, else the day the "appointment"
+    milestone was marked done; None if neither. An appointment undone since (a
+    reinstating move) sets no date. Reserve-list expiry, the retention policy and a
+    subject access export all count from it: this is the one place it is decided."""
+    appointed = {stage.id for stage in record.stages if stage.kind == StageKind.APPOINTED}
+    days = [
+        since
+        for candidate in record.candidates
+        if candidate.stage in appointed and (since := candidate.stage_since()) is not None
+    ]
+    if days:
+        return max(days)
+    for milestone in current_milestones(record):
+        if milestone.id == APPOINTMENT_MILESTONE and milestone.done is not None:
+            return milestone.done
+    return None
+
+
+def days_in_stage(candidate: Candidate, today: date) -> int | None:
+    since = candidate.stage_since()
+    return None if since is None else (today - since).days
+
+
+def stage_title(record: Record, stage_id: str) -> str:
+    stage: Stage | None = record.stage(stage_id)
+    return stage.title if stage else stage_id
+
+
+def merit_order(candidates: list[Candidate]) -> list[Candidate]:
+    """The reserve list's order: by rank, those without one after, then by id."""
+    return sorted(candidates, key=lambda c: (c.rank is None, c.rank or 0, c.id))
+
+
+def reserve_list(record: Record) -> list[Candidate]:
+    """Who is on the reserve list, in merit order; those whose data was purged are gone."""
+    return merit_order(
+        [
+            c
+            for c in record.candidates
+            if c.stage == RESERVE_STAGE and not any(e.action == Action.PURGED for e in c.history)
+        ]
+    )
+
+
+def select_candidates(record: Record, *, stage: str | None, active: bool) -> list[Candidate]:
+    """The candidates a list asks for: at one stage (the reserve list in merit order),
+    still in the process, or all, in record order."""
+    chosen = record.candidates
+    if stage is not None:
+        from dgtracker.process.candidate_actions import resolve_stage
+
+        stage = resolve_stage(record, stage)
+        chosen = [c for c in chosen if c.stage == stage]
+        if stage == RESERVE_STAGE:
+            chosen = merit_order(chosen)
+    if active:
+        in_process = active_stage_ids(record)
+        chosen = [c for c in chosen if c.stage in in_process]
+    return chosen

@@ -1,0 +1,342 @@
+"""The record read from TOML data: every rule (record/field_rules.py) checked in one pass, and every
+problem listed with where it is.
+
+Tables that keep every rule are built straight away; any other is checked field by
+field with the same rules, to say what is wrong. record/encode.py writes a record back.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dgtracker.record import decode_milestones, decode_panel
+from dgtracker.record.field_rules import (
+    ACTIONS,
+    CAMPAIGN,
+    CANDIDATE,
+    EVENT,
+    KINDS,
+    MERGE_CONFLICT,
+    RETENTION,
+    STAGE,
+    TOP,
+    Checker,
+    candidate_problems,
+    compile_rules,
+    history_problem,
+)
+from dgtracker.record.model import (
+    DEFAULT_TIMEZONE,
+    SCHEMA_VERSION,
+    Action,
+    Campaign,
+    Candidate,
+    Event,
+    MergeConflict,
+    Record,
+    Retention,
+    Stage,
+    StageKind,
+)
+
+# The fast path's checks, made once from the same rules the Checker applies.
+_READ_CANDIDATE = compile_rules(CANDIDATE)
+_READ_EVENT = compile_rules(EVENT)
+
+# --- TOML data -> objects ----------------------------------------------------------
+
+
+def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
+    """Build a Record from parsed TOML; return it with every problem found (none: valid)."""
+    check = Checker()
+    top = check.fields(data, TOP, "record")
+    schema = top["schema"]
+    if schema is not None and schema != SCHEMA_VERSION:
+        check.note(
+            f"record.schema: version {schema} is not supported (this dgtracker reads "
+            f"version {SCHEMA_VERSION})"
+        )
+    campaign = _campaign(check, data.get("campaign"))
+    retention = _retention(check, data.get("retention", {}))
+    stages = _stages(check, data.get("stages"))
+    check.stages = stages
+    check.stage_ids = frozenset(stage.id for stage in stages)
+    criteria = decode_panel.criteria(check, data.get("criteria"))
+    panel = decode_panel.panel(check, data.get("panel"))
+    milestones = decode_milestones.milestones(check, data.get("milestones", []))
+    conflicts = _conflicts(check, data.get("conflicts", []))
+    check.unsettled = {c.path[1] for c in conflicts if c.path[0::2] == ["candidates", "stage"]}
+    candidates, highest = _candidates(check, data.get("candidates", []))
+    next_number = top["next_candidate_number"] or 1
+    if check.problems or campaign is None:
+        return None, check.problems
+    record = Record(
+        campaign=campaign,
+        stages=stages,
+        milestones=milestones,
+        candidates=candidates,
+        retention=retention,
+        next_candidate_number=max(next_number, highest + 1),
+        criteria=criteria,
+        panel=panel,
+        conflicts=conflicts,
+    )
+    problems = decode_panel.reference_problems(record)
+    return (None, problems) if problems else (record, [])
+
+
+def _campaign(check: Checker, raw: Any) -> Campaign | None:
+    if raw is None:
+        check.note("record: missing table [campaign]")
+        return None
+    table = check.table(raw, "campaign")
+    if table is None:
+        return None
+    got = check.fields(table, CAMPAIGN, "campaign")
+    zone = got["timezone"] or DEFAULT_TIMEZONE
+    if not _known_timezone(zone):
+        check.note(f"campaign.timezone: unknown time zone '{zone}'")
+    return Campaign(
+        id=got["id"] or "",
+        title=got["title"] or "",
+        organisation=got["organisation"] or "",
+        grade=got["grade"] or "",
+        salary=got["salary"] or "",
+        timezone=zone,
+        description=got["description"] or "",
+        calendar=got["calendar"] or None,
+    )
+
+
+def _known_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
+
+
+def _retention(check: Checker, raw: Any) -> Retention:
+    table = check.table(raw, "retention")
+    if table is None:
+        return Retention()
+    got = check.fields(table, RETENTION, "retention")
+    for key, value in got.items():
+        if value is not None and value < 0:
+            check.note(f"retention.{key}: must not be negative")
+    months, reserve = got["anonymise_after_months"], got["reserve_months"]
+    return Retention(
+        anonymise_after_months=6 if months is None else months,
+        reserve_months=12 if reserve is None else reserve,
+    )
+
+
+def _stages(check: Checker, raw: Any) -> list[Stage]:
+    if raw is None:
+        check.note("record: missing the stage list ([[stages]])")
+        return []
+    if not isinstance(raw, list) or not raw:
+        check.note("stages: expected a non-empty list of [[stages]] tables")
+        return []
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        read = check.item(item, f"stages[{index}]", STAGE, seen, "stage")
+        if read is None:
+            continue
+        _, got, where, stage_id = read
+        limit = got["limit_days"]
+        if limit is not None and limit < 1:
+            check.note(f"{where}.limit_days: must be at least 1")
+        stages.append(
+            Stage(
+                id=got["id"] or "",
+                title=got["title"] or stage_id,
+                kind=KINDS[got["kind"] or StageKind.ACTIVE],
+                needs_reason=bool(got["needs_reason"]),
+                limit_days=limit,
+            )
+        )
+    return stages
+
+
+def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
+    if not isinstance(raw, list):
+        check.note("candidates: expected a list of [[candidates]] tables")
+        return [], 0
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    highest = 0
+    stage_ids = check.stage_ids
+    stages = {stage.id: stage for stage in check.stages}
+    for index, item in enumerate(raw):
+        plain = _plain_candidate(item, stage_ids)
+        if plain is not None and plain.id not in seen:
+            seen.add(plain.id)
+            highest = max(highest, _id_number(plain.id))
+            candidates.append(plain)
+            _note_candidate_problems(check, plain, stages, f"candidates[{index}] ({plain.id})")
+            continue
+        read = check.item(item, f"candidates[{index}]", CANDIDATE, seen, "candidate")
+        if read is None:
+            continue
+        _, got, where, cid = read
+        highest = max(highest, _id_number(cid))
+        candidates.append(
+            Candidate(
+                id=got["id"] or "",
+                name=got["name"] or "",
+                stage=got["stage"] or "",
+                email=got["email"],
+                phone=got["phone"],
+                source=got["source"],
+                applied=got["applied"],
+                rank=got["rank"],
+                history=_events(check, got["history"] or [], where),
+                marks=decode_panel.marks(check, got["marks"] or [], where),
+                slots=decode_panel.slots(check, got["slots"] or [], where),
+                aliases=_aliases(check, got["aliases"], where),
+            )
+        )
+        _note_candidate_problems(check, candidates[-1], stages, where)
+        settled = cid not in check.unsettled
+        history = candidates[-1].history
+        if got["stage"] and (problem := history_problem(got["stage"], history, settled)):
+            check.note(f"{where}: {problem}")
+    return candidates, highest
+
+
+def _aliases(check: Checker, raw: list[Any] | None, where: str) -> list[str]:
+    if raw is None:
+        return []
+    if not all(type(alias) is str for alias in raw):
+        check.note(f"{where}.aliases: expected a list of candidate ids")
+        return []
+    return list(raw)
+
+
+def _conflicts(check: Checker, raw: Any) -> list[MergeConflict]:
+    if not isinstance(raw, list):
+        check.note("conflicts: expected a list of [[conflicts]] tables")
+        return []
+    conflicts = []
+    for index, item in enumerate(raw):
+        where = f"conflicts[{index}]"
+        table = check.table(item, where)
+        if table is None:
+            continue
+        got = check.fields(table, MERGE_CONFLICT, where)
+        path = got["path"] or []
+        if not path or not all(type(step) is str for step in path):
+            check.note(f"{where}.path: expected a list of names and ids")
+        conflicts.append(
+            MergeConflict(
+                id=got["id"] or "",
+                path=list(path),
+                ours=got["ours"],
+                theirs=got["theirs"],
+                base=got["base"],
+                ours_by=got["ours_by"],
+                ours_at=got["ours_at"],
+                theirs_by=got["theirs_by"],
+                theirs_at=got["theirs_at"],
+            )
+        )
+    return conflicts
+
+
+def _note_candidate_problems(
+    check: Checker, candidate: Candidate, stages: dict[str, Stage], where: str
+) -> None:
+    settled = candidate.id not in check.unsettled
+    for problem in candidate_problems(candidate, stages, settled):
+        check.note(f"{where}.{problem}")
+
+
+def _id_number(cid: str) -> int:
+    """The number in an id such as c042 (0 for any other id)."""
+    return int(cid[1:]) if cid[:1] == "c" and cid[1:].isdigit() else 0
+
+
+def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
+    events = []
+    for index, item in enumerate(raw):
+        plain = _plain_event(item, check.stage_ids)
+        if plain is not None:
+            events.append(plain)
+            continue
+        e_where = f"{where}.history[{index}]"
+        table = check.table(item, e_where)
+        if table is None:
+            continue
+        got = check.fields(table, EVENT, e_where)
+        events.append(
+            Event(
+                at=got["at"] or datetime(1970, 1, 1, tzinfo=UTC),
+                on=got["on"] or date(1970, 1, 1),
+                by=got["by"] or "",
+                action=ACTIONS.get(got["action"] or "", Action.NOTE),
+                stage=got["stage"],
+                from_stage=got["from_stage"],
+                note=got["note"],
+                reason=got["reason"],
+                rank=got["rank"],
+                undoes=got["undoes"],
+                was=got["was"],
+                recorded=got["recorded"],
+            )
+        )
+    return events
+
+
+# The fast path: a table that keeps every rule (read by the Checker's own rules, compiled
+# once) is built at once; None sends it through the checks above, which say what is wrong.
+
+
+def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
+    values = _READ_EVENT(table, stage_ids)
+    if values is None:
+        return None
+    at, on, by, action, stage, from_stage, note, reason, rank, undoes, was, recorded = values
+    return Event(
+        at, on, by, ACTIONS[action], stage, from_stage, note, reason, rank, undoes, was, recorded
+    )
+
+
+def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
+    values = _READ_CANDIDATE(table, stage_ids)
+    if values is None:
+        return None
+    (cid, name, email, phone, source, applied, stage, rank) = values[:8]
+    raw_history, raw_marks, raw_slots, aliases = values[8:]
+    history = []
+    for item in raw_history or ():
+        event = _plain_event(item, stage_ids)
+        if event is None:
+            return None
+        history.append(event)
+    marks = decode_panel.plain_marks(raw_marks or (), stage_ids)
+    slots = decode_panel.plain_slots(raw_slots or (), stage_ids)
+    if marks is None or slots is None:
+        return None
+    if aliases is not None and not all(type(alias) is str for alias in aliases):
+        return None
+    if history_problem(stage, history) is not None:
+        return None  # the checks above say what is wrong
+    return Candidate(
+        cid,
+        name,
+        stage,
+        email,
+        phone,
+        source,
+        applied,
+        rank,
+        history,
+        marks,
+        slots,
+        list(aliases) if aliases else [],
+    )

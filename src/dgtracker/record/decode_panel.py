@@ -1,0 +1,253 @@
+"""The panel's part of a record read from TOML data: criteria, panel members and their
+conflicts, and each candidate's marks and slots, every rule (record/field_rules.py) checked.
+
+record/decode.py calls these while it reads the record; record/encode.py writes the same tables.
+Marks and slots have a fast path like events: a table that keeps every rule is built at
+once (a large campaign has tens of thousands of marks), any other is checked field by
+field to say what is wrong. Ids that refer elsewhere (a criterion, a panel member, a
+candidate) are checked once the whole record is read (`reference_problems`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dgtracker.record.field_rules import (
+    CONFLICT,
+    CRITERION,
+    CRITERION_KINDS,
+    MARKS,
+    PANEL,
+    PANEL_MEMBER,
+    ROLES,
+    SLOT,
+    Checker,
+    compile_rules,
+)
+from dgtracker.record.model import (
+    Conflict,
+    Criterion,
+    Marks,
+    PanelMember,
+    PanelRole,
+    Record,
+    Slot,
+)
+
+DEFAULT_SCALE = (1, 7)
+DEFAULT_BAR = 4
+
+# The fast path's checks, made once from the same rules the Checker applies.
+_READ_MARKS = compile_rules(MARKS)
+_READ_SLOT = compile_rules(SLOT)
+
+
+def criteria(check: Checker, raw: Any) -> list[Criterion]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        check.note("criteria: expected a list of [[criteria]] tables")
+        return []
+    found: list[Criterion] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        read = check.item(item, f"criteria[{index}]", CRITERION, seen, "criterion")
+        if read is None:
+            continue
+        _, got, where, _ = read
+        low, high = _scale(check, got["scale"], where)
+        bar = DEFAULT_BAR if got["bar"] is None else got["bar"]
+        if not low <= bar <= high:
+            check.note(f"{where}.bar: {bar} is outside the scale {low}–{high}")
+        assess = got["assess"] or []
+        if not all(type(s) is str and s in check.stage_ids for s in assess):
+            check.note(f"{where}.assess: expected a list of this record's stage ids")
+            assess = []
+        weight = 1 if got["weight"] is None else got["weight"]
+        if weight < 1:
+            check.note(f"{where}.weight: must be at least 1")
+        found.append(
+            Criterion(
+                id=got["id"] or "",
+                title=got["title"] or "",
+                kind=CRITERION_KINDS[got["kind"] or "behaviour"],
+                low=low,
+                high=high,
+                bar=bar,
+                assess=tuple(assess),
+                weight=weight,
+                lead=bool(got["lead"]),
+            )
+        )
+    return found
+
+
+def _scale(check: Checker, raw: list[Any] | None, where: str) -> tuple[int, int]:
+    if raw is None:
+        return DEFAULT_SCALE
+    if len(raw) == 2 and all(type(n) is int for n in raw) and raw[0] < raw[1]:
+        return raw[0], raw[1]
+    check.note(f"{where}.scale: expected [lowest, highest], two whole numbers")
+    return DEFAULT_SCALE
+
+
+def panel(check: Checker, raw: Any) -> list[PanelMember]:
+    if raw is None:
+        return []
+    table = check.table(raw, "panel")
+    if table is None:
+        return []
+    got = check.fields(table, PANEL, "panel")
+    members: list[PanelMember] = []
+    seen: set[str] = set()
+    for index, item in enumerate(got["members"] or []):
+        where = f"panel.members[{index}]"
+        member = check.table(item, where)
+        if member is None:
+            continue
+        fields = check.fields(member, PANEL_MEMBER, where)
+        name = fields["name"] or ""
+        if name.casefold() in seen:
+            check.note(f"{where}: duplicate panel member '{name}'")
+        seen.add(name.casefold())
+        conflicts = []
+        for c_index, c_item in enumerate(fields["conflicts"] or []):
+            c_where = f"{where}.conflicts[{c_index}]"
+            c_table = check.table(c_item, c_where)
+            if c_table is not None:
+                c_got = check.fields(c_table, CONFLICT, c_where)
+                conflicts.append(Conflict(c_got["candidate"] or "", c_got["note"]))
+        role = ROLES[fields["role"] or PanelRole.MEMBER]
+        members.append(PanelMember(name, role, conflicts))
+    return members
+
+
+# --- a candidate's marks and slots ---------------------------------------------------
+
+
+def plain_marks(items: Any, stage_ids: frozenset[str]) -> list[Marks] | None:
+    """Marks that keep every rule, built at once; None: check them (`marks`)."""
+    found = []
+    for table in items:
+        values = _READ_MARKS(table, stage_ids)
+        if values is None:
+            return None
+        assessment, member, agreed, scores, evidence = values
+        if not (_by_one(member, agreed) and _whole(scores)):
+            return None
+        found.append(Marks(assessment, member, scores, evidence))
+    return found
+
+
+def _by_one(member: str | None, agreed: bool | None) -> bool:
+    """Marks are one member's or (agreed = true) the panel's, never both or neither."""
+    return (agreed is True) != (member is not None) and agreed is not False
+
+
+def _whole(scores: dict[str, Any]) -> bool:
+    """Every mark a whole number (exactly int: true is no mark)."""
+    return _WHOLE.issuperset(map(type, scores.values()))
+
+
+_WHOLE = frozenset({int})
+
+
+def marks(check: Checker, raw: list[Any], where: str) -> list[Marks]:
+    found = []
+    for index, item in enumerate(raw):
+        m_where = f"{where}.marks[{index}]"
+        table = check.table(item, m_where)
+        if table is None:
+            continue
+        got = check.fields(table, MARKS, m_where)
+        if not _by_one(got["member"], got["agreed"]):
+            check.note(f"{m_where}: give either 'member = \"NAME\"' or 'agreed = true'")
+        scores = got["scores"] or {}
+        if not _whole(scores):
+            check.note(f"{m_where}.scores: expected whole-number marks")
+            scores = {}
+        found.append(Marks(got["assessment"] or "", got["member"], scores, got["evidence"]))
+    return found
+
+
+def plain_slots(items: Any, stage_ids: frozenset[str]) -> list[Slot] | None:
+    found = []
+    for table in items:
+        values = _READ_SLOT(table, stage_ids)
+        if values is None:
+            return None
+        assessment, at, minutes, where, booked, rescheduled, cancelled = values
+        if at.tzinfo is not None:
+            return None
+        found.append(
+            Slot(
+                assessment,
+                at,
+                60 if minutes is None else minutes,
+                where,
+                booked,
+                rescheduled or 0,
+                cancelled,
+            )
+        )
+    return found
+
+
+def slots(check: Checker, raw: list[Any], where: str) -> list[Slot]:
+    found = []
+    for index, item in enumerate(raw):
+        s_where = f"{where}.slots[{index}]"
+        table = check.table(item, s_where)
+        if table is None:
+            continue
+        got = check.fields(table, SLOT, s_where)
+        at = got["at"] or datetime(1970, 1, 1)
+        if at.tzinfo is not None:
+            check.note(f"{s_where}.at: write a local time without an offset")
+        minutes = 60 if got["minutes"] is None else got["minutes"]
+        if minutes < 1:
+            check.note(f"{s_where}.minutes: must be at least 1")
+        found.append(
+            Slot(
+                got["assessment"] or "",
+                at,
+                minutes,
+                got["where"],
+                got["booked"],
+                got["rescheduled"] or 0,
+                got["cancelled"],
+            )
+        )
+    return found
+
+
+# --- references across the record --------------------------------------------------
+
+
+def reference_problems(record: Record) -> list[str]:
+    """Marks for unknown criteria or members, conflicts with unknown candidates."""
+    problems = []
+    criteria_ids = {c.id for c in record.criteria}
+    members = {m.name for m in record.panel}
+    candidate_ids = {c.id for c in record.candidates}
+    for member in record.panel:
+        for conflict in member.conflicts:
+            if conflict.candidate not in candidate_ids:
+                problems.append(
+                    f"panel: {member.name}'s conflict names unknown candidate "
+                    f"'{conflict.candidate}'"
+                )
+    for candidate in record.candidates:
+        for sheet in candidate.marks:
+            unknown = sheet.scores.keys() - criteria_ids
+            if unknown:
+                problems.append(
+                    f"candidate {candidate.id}: marks for unknown criteria "
+                    f"{', '.join(sorted(unknown))}"
+                )
+            if sheet.member is not None and sheet.member not in members:
+                problems.append(
+                    f"candidate {candidate.id}: marks by '{sheet.member}', who is not on the panel"
+                )
+    return problems

@@ -1,0 +1,366 @@
+"""The campaign record as Python objects: what a record holds, and nothing about files.
+
+record/decode.py maps these to and from TOML data and states the rules every record keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from dgtracker.dates import When
+
+SCHEMA_VERSION = 1
+DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_REMINDER_DAYS = (14, 7, 3, 1, 0)
+RESERVE_STAGE = "reserve"  # the stage id of the reserve list, ordered by rank
+
+
+class StageKind(StrEnum):
+    """What being at a stage means: still in the process, or an outcome."""
+
+    ACTIVE = "active"
+    APPOINTED = "appointed"
+    OUTCOME = "outcome"
+
+
+class Action(StrEnum):
+    """What a candidate's history event records."""
+
+    ADDED = "added"
+    MOVED = "moved"
+    NOTE = "note"
+    EDITED = "edited"
+    PURGED = "purged"
+    SCORED = "scored"  # a panel member's marks, or the panel's agreed marks
+    SCHEDULED = "scheduled"  # an assessment slot booked or moved
+    UNDONE = "undone"  # a compensating event: cancels the event at `undoes`
+    REDACTED = "redacted"  # a mention of a person erased (by id) from this one's text
+
+
+class MilestoneChangeKind(StrEnum):
+    """What a milestone's history entry records."""
+
+    ADDED = "added"
+    RESCHEDULED = "rescheduled"
+    DONE = "done"
+    REOPENED = "reopened"
+    REMOVED = "removed"
+    RENAMED = "renamed"
+    REDACTED = "redacted"  # a mention of a person erased (by id) from its text
+
+
+class CriterionKind(StrEnum):
+    """The Success Profiles element a criterion belongs to."""
+
+    BEHAVIOUR = "behaviour"
+    EXPERIENCE = "experience"
+    TECHNICAL = "technical"
+    STRENGTH = "strength"
+    ABILITY = "ability"
+
+
+class PanelRole(StrEnum):
+    """A panel member's part: the chair (a Civil Service Commissioner) and members mark;
+    an adviser advises and does not mark."""
+
+    CHAIR = "chair"
+    MEMBER = "member"
+    INDEPENDENT = "independent"
+    ADVISER = "adviser"
+
+
+# The events that put a candidate at a stage.
+ENTERS_STAGE = frozenset({Action.ADDED, Action.MOVED})
+
+
+@dataclass(slots=True)
+class Campaign:
+    id: str
+    title: str
+    organisation: str = ""
+    grade: str = ""
+    salary: str = ""
+    timezone: str = DEFAULT_TIMEZONE
+    description: str = ""
+    calendar: str | None = None  # a token made at `init`: calendar UIDs unique to this record
+
+
+@dataclass(slots=True)
+class Stage:
+    id: str
+    title: str
+    kind: StageKind = StageKind.ACTIVE
+    needs_reason: bool = False
+    limit_days: int | None = None  # longest time a candidate should sit here
+
+
+@dataclass(slots=True)
+class MilestoneChange:
+    at: datetime
+    by: str
+    change: MilestoneChangeKind
+    before: str | None = None  # the schedule before, as a `when_spec`
+    after: str | None = None
+    reason: str | None = None
+    on: date | None = None  # the record's day it was made (None: the day of `at`)
+
+    @property
+    def day(self) -> date:
+        return self.on if self.on is not None else self.at.date()
+
+
+@dataclass(slots=True)
+class Milestone:
+    id: str
+    title: str
+    when: When = field(default_factory=When)
+    done: date | None = None
+    removed: date | None = None  # a tombstone: kept so calendars can be told it is cancelled
+    remind_days: tuple[int, ...] | None = None  # None: the default days
+    history: list[MilestoneChange] = field(default_factory=list)
+
+    @property
+    def reminder_days(self) -> tuple[int, ...]:
+        """The days before it to remind on: its own list, else the default."""
+        return DEFAULT_REMINDER_DAYS if self.remind_days is None else self.remind_days
+
+
+@dataclass(slots=True)
+class Event:
+    at: datetime  # when it was recorded (UTC)
+    on: date  # the day it took effect
+    by: str
+    action: Action
+    stage: str | None = None  # the stage after the event
+    from_stage: str | None = None
+    note: str | None = None
+    reason: str | None = None
+    rank: int | None = None  # the place on the reserve list after it (moves and re-ranks)
+    undoes: int | None = None  # UNDONE: the position in the history of the event cancelled
+    was: dict[str, str] | None = None  # EDITED/UNDONE: personal fields' values before ("": empty)
+    recorded: date | None = None  # the record's day it was written, when not `on` (backdated)
+
+    @property
+    def day(self) -> date:
+        """The record's day the event was written: what `--as-of` replays by."""
+        return self.recorded if self.recorded is not None else self.on
+
+
+# Fields `edit` corrects, and an event's `was` may hold.
+PERSONAL_FIELDS = ("name", "email", "phone", "source", "applied")
+# A reason that named a person whose data was purged, as it reads afterwards.
+REMOVED_REASON = "(removed: it named a person whose data was purged)"
+
+
+def effective_history(history: list[Event]) -> list[Event]:
+    """The events still in force: without those an undo cancelled, nor the undos (an
+    undo that was itself undone cancels nothing)."""
+    for event in history:  # a loop, not any(): this runs for every candidate loaded
+        if event.action == Action.UNDONE:
+            break
+    else:
+        return history
+    cancelled: set[int] = set()
+    for index in range(len(history) - 1, -1, -1):
+        event = history[index]
+        if index not in cancelled and event.action == Action.UNDONE and event.undoes is not None:
+            cancelled.add(event.undoes)
+    return [
+        event
+        for index, event in enumerate(history)
+        if index not in cancelled and event.action != Action.UNDONE
+    ]
+
+
+def moves_that_stand(history: list[Event]) -> list[Event]:
+    """The events in force that put the candidate at a stage, in order: the stages they
+    reached. A move an undo cancelled reached nothing; every route, funnel and "furthest
+    stage" counts from these alone."""
+    return [e for e in effective_history(history) if e.action in ENTERS_STAGE and e.stage]
+
+
+def stage_and_rank(history: list[Event]) -> tuple[str | None, int | None]:
+    """Where the events in force put the candidate, and their place on the reserve list."""
+    stage = rank = None
+    for event in effective_history(history):
+        if event.action in ENTERS_STAGE:
+            stage, rank = event.stage, event.rank
+        elif event.action == Action.EDITED and event.rank is not None:
+            rank = event.rank
+    return stage, rank
+
+
+@dataclass(slots=True)
+class Marks:
+    """One panel member's marks for a candidate at one assessment, or (member None) the
+    panel's agreed, moderated marks: criterion id -> mark."""
+
+    assessment: str  # a stage id
+    member: str | None
+    scores: dict[str, int] = field(default_factory=dict)
+    evidence: str | None = None
+
+
+@dataclass(slots=True)
+class Slot:
+    """A candidate's booked time at one assessment (local time in the campaign's zone)."""
+
+    assessment: str  # a stage id
+    at: datetime  # naive: the campaign's time zone applies
+    minutes: int = 60
+    where: str | None = None
+    booked: datetime | None = None  # when this booking was last made (UTC)
+    rescheduled: int = 0  # how many times it changed (the calendar's SEQUENCE)
+    cancelled: datetime | None = None  # when it was cancelled (UTC); None: it stands
+
+    @property
+    def end(self) -> datetime:
+        return self.at + timedelta(minutes=self.minutes)
+
+
+@dataclass(slots=True)
+class Candidate:
+    id: str
+    name: str
+    stage: str
+    email: str | None = None
+    phone: str | None = None
+    source: str | None = None
+    applied: date | None = None
+    rank: int | None = None  # merit order on the reserve list
+    history: list[Event] = field(default_factory=list)
+    marks: list[Marks] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # ids an older merge renumbered it from
+
+    @property
+    def notes(self) -> list[str]:
+        return [event.note for event in self.history if event.note]
+
+    def stage_since(self) -> date | None:
+        """The day the candidate entered the current stage."""
+        stood = moves_that_stand(self.history)
+        return stood[-1].on if stood else self.applied
+
+
+@dataclass(slots=True)
+class MergeConflict:
+    """Two copies of the record merged with different decisions on one value: the record
+    keeps the value from before until someone chooses (`dgtracker resolve`)."""
+
+    id: str  # short and typable: c014.stage, closing.date, campaign.title
+    path: list[str]  # table keys and item ids down to the value
+    ours: Any = None  # None: the value was absent on that side
+    theirs: Any = None
+    base: Any = None
+    ours_by: str | None = None  # who made the latest change on each side, and when
+    ours_at: datetime | None = None
+    theirs_by: str | None = None
+    theirs_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Retention:
+    anonymise_after_months: int = 6
+    reserve_months: int = 12
+
+
+@dataclass(slots=True)
+class Criterion:
+    """What the panel marks: a Success Profiles element, its scale and the bar to meet."""
+
+    id: str
+    title: str
+    kind: CriterionKind
+    low: int = 1
+    high: int = 7
+    bar: int = 4
+    assess: tuple[str, ...] = ()  # the stage ids at which it is marked
+    weight: int = 1
+    lead: bool = False  # breaks ties in merit order (lead criteria in record order)
+
+
+@dataclass(slots=True)
+class Conflict:
+    candidate: str  # a candidate id
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class PanelMember:
+    name: str
+    role: PanelRole = PanelRole.MEMBER
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def conflicted(self, candidate_id: str) -> Conflict | None:
+        for conflict in self.conflicts:
+            if conflict.candidate == candidate_id:
+                return conflict
+        return None
+
+
+@dataclass(slots=True)
+class Record:
+    campaign: Campaign
+    stages: list[Stage]
+    milestones: list[Milestone] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    retention: Retention = field(default_factory=Retention)
+    next_candidate_number: int = 1
+    schema: int = SCHEMA_VERSION
+    criteria: list[Criterion] = field(default_factory=list)
+    panel: list[PanelMember] = field(default_factory=list)
+    conflicts: list[MergeConflict] = field(default_factory=list)  # waiting for `resolve`
+    # Whether copies of the record are changed apart (`dgtracker share`), as its folder
+    # says when it is read; not written in it. New candidate ids are then drawn at random.
+    shared: bool = field(default=False, compare=False)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        return None
+
+
+def default_stages() -> list[Stage]:
+    return [
+        Stage("applied", "Applied", limit_days=21),
+        Stage("longlist", "Longlist (sift)", limit_days=14),
+        Stage("shortlist", "Shortlist", limit_days=14),
+        Stage("assessment", "Assessment", limit_days=21),
+        Stage("interview", "Final interview", limit_days=14),
+        Stage("preferred", "Preferred candidate", limit_days=14),
+        Stage("offer", "Offer and checks", limit_days=42),
+        Stage("appointed", "Appointed", kind=StageKind.APPOINTED),
+        Stage(RESERVE_STAGE, "Reserve list", kind=StageKind.OUTCOME),
+        Stage("rejected", "Not progressed", kind=StageKind.OUTCOME, needs_reason=True),
+        Stage("withdrawn", "Withdrawn", kind=StageKind.OUTCOME, needs_reason=True),
+    ]
+
+
+def candidate_id(number: int) -> str:
+    """A counter id (c001), as a record kept alone hands them out."""
+    return f"c{number:03d}"
+
+
+# --- schedule <-> text -------------------------------------------------------------
+
+
+def when_spec(when: When) -> str:
+    """A schedule as text that `date_input.parse_when` reads back to the same schedule."""
+    if when.start is None or when.end is None:
+        return "tbc"
+    if when.time is not None:
+        return f"{when.start.isoformat()} {when.time:%H:%M}"
+    if when.start == when.end:
+        return when.start.isoformat()
+    if when.label:
+        return when.label
+    return f"{when.start.isoformat()}..{when.end.isoformat()}"
+
+
+def anonymised_name(candidate_id: str) -> str:
+    return f"Anonymised ({candidate_id})"

@@ -1,0 +1,488 @@
+"""Reading and writing the record file, safely.
+
+(Over 400 lines on purpose: every step of one safe save, and every check before one, is
+here in the order it runs; the lock is in record/locking.py, exports in exchange/safe_files.py.)
+
+Every change is a read-modify-write under an exclusive lock. A save first checks that its
+text parses back to exactly what was meant (each part it wrote anew, when it keeps the
+text of unchanged candidates: record/text_pieces.py), then writes a temp file in the same
+directory, fsyncs it, renames it over the record and fsyncs the directory: a reader sees
+the old record or the new one, never a mix, and a failed save leaves the original
+byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import os
+import re
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dgtracker.errors import InvalidRecord, RecordError, Refused
+from dgtracker.progress import Walk, quietly
+from dgtracker.record.decode import record_from_data
+from dgtracker.record.locking import Held, real_path
+from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
+from dgtracker.record.locking import locked as locked  # re-exported: how commands hold it
+from dgtracker.record.model import Record
+from dgtracker.record.text_pieces import Layout, parse_in_pieces, text_keeping_unchanged
+
+NEW_FILE_MODE = 0o600  # records hold personal data
+
+_WRITE_FAILURES = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EIO: "the disk reported an input/output error",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission was denied",
+    errno.EPERM: "permission was denied",
+    errno.EFBIG: "the file would be larger than the system allows",
+}
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}.tmp-"
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+# Far beyond any campaign (a record of 100,000 candidates is about 60 MB): a larger file
+# is not a record, and reading it whole could exhaust the memory.
+MAX_RECORD_BYTES = 512 * 1024 * 1024
+
+
+def read_text(path: Path) -> str:
+    """The record's text. Anything but a regular file (a symlink to one is fine) is
+    refused before a byte is read: a FIFO would hang every command (a writer holding the
+    lock meanwhile), and /dev/zero never ends."""
+    try:  # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise RecordError(
+            f"No record at {path}.",
+            hint="Create one with 'dgtracker init', or choose another with --file PATH "
+            "or DGTRACKER_FILE.",
+        ) from None
+    except IsADirectoryError:
+        raise RecordError(f"{path} is a folder, not a record file.") from None
+    except OSError as error:
+        raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise RecordError(f"{path} is a folder, not a record file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise RecordError(
+                f"{path} is not a regular file (a pipe, a device or a socket), "
+                "so it cannot be a record.",
+                hint="Choose the record file itself with --file PATH.",
+            )
+        if info.st_size > MAX_RECORD_BYTES:
+            raise RecordError(
+                f"{path} is {info.st_size:,} bytes, more than a record can be "
+                f"({MAX_RECORD_BYTES:,}).",
+                hint="Choose the record file itself with --file PATH.",
+            )
+        try:
+            raw = handle.read(MAX_RECORD_BYTES + 1)
+        except OSError as error:
+            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RecordError(
+            f"{path} is not UTF-8 text (byte {error.start} cannot be read).",
+            hint="Save the file as UTF-8 and try again.",
+        ) from None
+
+
+def loads(text: str) -> dict[str, Any]:
+    """TOML 1.0 text as data. toml-rs reads it (compiled, wheels for Linux, macOS and
+    Windows): a record's pieces parse twice as fast as with rtoml, with the same data.
+    TOML 1.1 is refused so that a hand-edited record stays readable by every TOML tool."""
+    import toml_rs
+
+    return toml_rs.loads(text, toml_version="1.0.0")
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return loads(text)
+    except ValueError as error:  # toml_rs.TOMLDecodeError
+        raise RecordError(
+            f"{path} is not valid TOML: {_where(error)}.",
+            hint="Fix the file by hand at that line and column; nothing was written.",
+        ) from None
+
+
+# "TOML parse error at line 3, column 7", the line quoted with a caret under the place,
+# then what is wrong. The quoted line is left out: it may hold a candidate's details.
+_PLACE = re.compile(
+    r"^TOML parse error at line (?P<line>\d+), column (?P<column>\d+)\n.*\n *\|[ ^]*\^+\n"
+    r"(?P<what>.*)$",
+    re.DOTALL,
+)
+
+
+def _where(error: Exception) -> str:
+    """What the parser found wrong, and where: "duplicate key (at line 3, column 7)"."""
+    message = str(error).strip()
+    place = _PLACE.match(message)
+    if place is None:
+        return message.splitlines()[-1] if message else "unreadable TOML"
+    what = " ".join(place["what"].split())
+    return f"{what} (at line {place['line']}, column {place['column']})"
+
+
+def load(path: Path, each: Walk = quietly) -> Record:
+    """Read and check the record; refuse one that breaks any rule."""
+    return load_with_layout(path, each)[0]
+
+
+def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout | None]:
+    """The record, and where each candidate's text is (None when the text is not laid out
+    one piece per candidate)."""
+    text = read_text(path)
+    # A large record is hundreds of thousands of new objects and no reference cycles:
+    # the cycle collector would scan them again and again while they are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        data, layout = parse_record_text(text, path, each)
+        record, problems = record_from_data(data)
+    finally:
+        if collecting:
+            gc.enable()
+    if record is None:
+        raise InvalidRecord(str(path), problems)
+
+    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
+    return record, layout
+
+
+def parse_record_text(
+    text: str, path: Path, each: Walk = quietly
+) -> tuple[dict[str, Any], Layout | None]:
+    """What the record's text holds: parsed a candidate at a time when it is laid out as
+    dgtracker writes it, else whole (which names the place of any syntax error)."""
+    parsed = parse_in_pieces(text, loads, each)
+    if parsed is not None:
+        return parsed
+    return parse_toml(text, path), None
+
+
+def examine(path: Path) -> tuple[Record | None, list[str]]:
+    """The record at `path` with every problem in it (syntax or schema); no record when
+    there are problems."""
+    try:
+        data, _ = parse_record_text(read_text(path), path)
+    except RecordError as error:
+        return None, [error.message]
+    return record_from_data(data)
+
+
+def problems_in(path: Path) -> list[str]:
+    """Every problem in the record at `path`; empty when valid."""
+    return examine(path)[1]
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    from dgtracker.record.toml_writer import dumps  # tomli-w's text, faster
+
+    return dumps(data)
+
+
+def serialise(record: Record) -> tuple[str, dict[str, Any]]:
+    from dgtracker.record.encode import record_to_data  # writers only: reads never need it
+
+    data = record_to_data(record)
+    return _dumps(data), data
+
+
+def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
+    """Refuse to save text that does not parse back to exactly what was meant."""
+    try:
+        parsed = loads(text)
+    except ValueError as error:  # toml_rs.TOMLDecodeError
+        raise RecordError(
+            f"Refused to save {path}: the new record would not be valid TOML ({_where(error)}).",
+            hint="Nothing was written. This is a bug in dgtracker: please report it.",
+        ) from None
+    if parsed != meant:
+        raise RecordError(
+            f"Refused to save {path}: the new record would not read back as written.",
+            hint="Nothing was written. This is a bug in dgtracker: please report it.",
+        )
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a directory to fsync it
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _failure(error: OSError, path: Path) -> RecordError:
+    why = _WRITE_FAILURES.get(error.errno or 0) or (error.strerror or str(error))
+    return RecordError(
+        f"Could not save {path}: {why}.",
+        hint="The record was left exactly as it was; nothing was changed.",
+    )
+
+
+def write_text_atomically(
+    path: Path,
+    text: str | bytes,
+    mode: int | None = None,
+    lock: Held | None = None,
+    *,
+    follow: bool = True,
+    exclusive: bool = False,
+) -> None:
+    """Replace `path` with `text` (or bytes), or leave it untouched; no temp file is left
+    behind.
+
+    `mode` defaults to the existing file's permissions, else 0600. Given the `lock`, it is
+    confirmed still held just before the rename. `follow`: a symlinked record is updated
+    through its link; an export or a backup (follow=False) never follows a link at its
+    own name: the rename replaces the name itself. `exclusive`: never replace anything
+    (the temp file is linked to its name, which fails if the name is taken).
+    """
+    target = real_path(path) if follow else Path(os.path.abspath(path))
+    directory = target.parent
+    if mode is None:
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = NEW_FILE_MODE
+    temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}"
+    payload = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        fd = os.open(
+            temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), NEW_FILE_MODE
+        )
+    except OSError as error:
+        raise _failure(error, path) from None
+    try:
+        try:
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            # One fsync, never retried: after a failed fsync the kernel may have dropped
+            # the dirty pages, so a second call could "succeed" over lost data.
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if mode != NEW_FILE_MODE:
+            os.chmod(temp, mode)
+        if lock is not None:
+            lock.confirm()
+        if exclusive:
+            os.link(temp, target)
+            os.unlink(temp)
+        else:
+            os.replace(temp, target)
+    except OSError as error:
+        remove_quietly(temp)
+        raise _failure(error, path) from None
+    except BaseException:
+        remove_quietly(temp)
+        raise
+    try:
+        _fsync_directory(directory)
+    except OSError as error:
+        raise RecordError(
+            f"Saved {path}, but the system could not confirm that it reached the disk "
+            f"({error.strerror or error}).",
+            hint="Run 'dgtracker check' to confirm the record.",
+        ) from None
+
+
+def remove_quietly(path: Path) -> None:
+    with suppress(OSError):
+        os.unlink(path)
+
+
+def is_leftover(name: str, target: Path) -> bool:
+    """A temp file of the record, or of one of its backups (they hold personal data too)."""
+    if name.startswith(_temp_prefix(target)):
+        return True
+    return name.startswith(f".{target.name}.bak-") and ".tmp-" in name
+
+
+def tidy_leftovers(path: Path) -> list[Path]:
+    """Remove temp files left by a save that was killed part-way (call under the lock)."""
+    target = real_path(path)
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if is_leftover(entry.name, target):
+            remove_quietly(Path(entry.path))
+            removed.append(Path(entry.path))
+    return removed
+
+
+MERGE_LEFTOVER = ".merge_file_"  # git's copies of the three sides, handed to a merge driver
+
+
+def remove_merge_leftovers(path: Path) -> list[Path]:
+    """Remove git's `.merge_file_*` files beside the record: full copies of it (the base
+    and both sides) that git hands the merge driver and leaves behind when a merge is
+    killed part-way. Only regular files of this user (call under the lock)."""
+    target = real_path(path)
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.name.startswith(MERGE_LEFTOVER):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            remove_quietly(Path(entry.path))
+            removed.append(Path(entry.path))
+    return removed
+
+
+def save(
+    path: Path,
+    record: Record,
+    layout: Layout | None = None,
+    each: Walk = quietly,
+    lock: Held | None = None,
+) -> None:
+    """Write the record safely (call under the lock).
+
+    Given the `layout` of the text it was loaded from, each candidate whose data did not
+    change keeps its text and only the rest is written and checked again (record/text_pieces.py):
+    a record of thousands of candidates saves in a fraction of the time.
+    """
+    from dgtracker.record.encode import record_to_data
+
+    _refuse_read_only(path)
+    meant = record_to_data(record)
+    text = None
+    if layout is not None:
+        text = text_keeping_unchanged(meant, layout, _dumps, loads, each)
+    if text is None:
+        text = _dumps(meant)
+        _verify(text, meant, path)
+    write_text_atomically(path, text, lock=lock)
+
+
+def _refuse_read_only(path: Path) -> None:
+    """A record its owner made read-only stays unchanged. The rename that saves it needs
+    only the folder's permission, so the file's own must be asked (root included). A
+    record with several hard links is refused too: the lock is keyed on the name."""
+    try:
+        info = os.stat(real_path(path))
+    except FileNotFoundError:
+        return
+    mode, links = info.st_mode, info.st_nlink
+    if mode & 0o222 == 0 or not os.access(real_path(path), os.W_OK):
+        raise RecordError(
+            f"{path} is read-only (mode {mode & 0o7777:04o}), so it was not changed.",
+            hint="Make it writable (chmod u+w) if it should change; nothing was written.",
+        )
+    if links > 1:  # a save replaces one name: the others would keep the old record
+        raise RecordError(
+            f"{path} has {links} hard links, so a save would split it in two "
+            "(and each name would have a lock of its own).",
+            hint="Keep one name (copy the file, or use a symbolic link); nothing was written.",
+        )
+
+
+def backup(path: Path) -> Path:
+    """Copy the current record beside it, 0600, under a name that is never reused."""
+    target = real_path(path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    copy = target.with_name(f"{target.name}.bak-{stamp}-{os.urandom(8).hex()}")
+    text = read_text(target)
+    write_text_atomically(copy, text, mode=NEW_FILE_MODE, follow=False, exclusive=True)
+    return copy
+
+
+@contextmanager
+def updating(path: Path, each: Walk = quietly) -> Iterator[Record]:
+    """Lock, load, let the caller change the record, then save it; save nothing on error."""
+    with locked(path) as lock:
+        tidy_leftovers(path)
+        record, layout = load_with_layout(path, each)
+        yield record
+        save(path, record, layout, each, lock)
+
+
+def create(path: Path, record: Record, replace: bool) -> Path | None:
+    """Write a new record at `path`. An existing one is refused, or if `replace` backed up
+    and replaced: the check is made under the lock, so two `init`s at once cannot both
+    believe the path was free, and a record that writers are filling is never lost."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:  # nothing there, or a link to nothing yet: create it
+        pass
+    except OSError as error:  # a symlink loop, a file where a folder should be, …
+        raise RecordError(
+            f"Cannot use {path}: {error.strerror or error}.",
+            hint="Check the path (a symbolic link pointing back at itself?), "
+            "or choose another with --file.",
+        ) from None
+    directory = real_path(path).parent
+    umask = os.umask(0o077)  # every folder made (parents too) is private, whatever the umask
+    try:  # a first `init` makes the default data/ folder; private, like the record
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise RecordError(
+            f"Cannot create the folder {directory}: {error.strerror or error}.",
+            hint="Create the folder yourself, or choose another path with --file.",
+        ) from None
+    finally:
+        os.umask(umask)
+    with locked(path) as lock:
+        tidy_leftovers(path)
+        exists = os.path.lexists(real_path(path))
+        if exists and not replace:
+            raise Refused(
+                f"A record already exists at {path}.",
+                hint="Use --force to replace it (a backup is kept), "
+                "or --file to choose another path.",
+            )
+        saved = backup(path) if exists else None
+        save(path, record, lock=lock)
+    return saved
+
+
+def is_shared(record: Path) -> bool:
+    """Whether `dgtracker share` set up the record's folder (no git command is run)."""
+    folder = record.absolute().parent
+    try:
+        attributes = (folder / ".gitattributes").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return (folder / ".git").exists() and f"merge={DRIVER}" in attributes
+
+
+DRIVER = "dgtracker"

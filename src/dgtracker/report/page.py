@@ -1,0 +1,127 @@
+"""The campaign report as one self-contained HTML page, for a panel or for the Commission.
+
+Jinja2 renders templates/report.html.j2 with autoescaping on; the charts come from
+report/charts_svg.py, already escaped. Only `dgtracker report` imports this module (and Jinja2).
+
+The commission version is built from data that holds no candidate's name, email or
+phone (report_data.competition_record), and its typed text (reasons, milestone titles, the
+description, who made changes) is scrubbed of every name a candidate had: the template
+never sees them, so no slip in the template can show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from dgtracker.dates import format_day, format_when
+from dgtracker.process.queries import days_in_stage, merit_order, stage_title
+from dgtracker.record.model import Record
+from dgtracker.report.charts_svg import funnel_svg, timeline_svg
+from dgtracker.report.data import (
+    Scrubber,
+    change_trail,
+    competition_record,
+    funnel,
+    leaving_reason,
+    timeline,
+)
+from dgtracker.text import visible
+
+PANEL, COMMISSION = "panel", "commission"
+AUDIENCES = (PANEL, COMMISSION)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelRow:
+    id: str
+    name: str
+    stage: str
+    days: int | None
+    rank: int | None
+    reason: str
+
+
+def panel_rows(record: Record, today: date) -> list[PanelRow]:
+    """The candidates for the panel: the reserve list in merit order after the rest."""
+    ordered = [c for c in record.candidates if c.rank is None] + merit_order(
+        [c for c in record.candidates if c.rank is not None]
+    )
+    return [
+        PanelRow(
+            c.id,
+            c.name,
+            stage_title(record, c.stage),
+            days_in_stage(c, today),
+            c.rank,
+            leaving_reason(c) or "",
+        )
+        for c in ordered
+    ]
+
+
+def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
+    items = timeline(record, today)
+    stages = funnel(record)
+    campaign = record.campaign
+    scrub = Scrubber(record) if audience == COMMISSION else None
+    if scrub is not None:  # milestone titles and the description are typed text too
+        items = [replace(item, title=scrub(item.title)) for item in items]
+        campaign = replace(campaign, description=scrub(campaign.description))
+    context: dict[str, Any] = {
+        "audience": audience,
+        "campaign": campaign,
+        "as_of": format_day(today),
+        "as_of_iso": today.isoformat(),
+        "timeline": items,
+        "dated": [item for item in items if item.current is not None],
+        "tbc": [item for item in items if item.current is None],
+        "timeline_svg": timeline_svg(items, today),
+        "funnel": stages,
+        "funnel_svg": funnel_svg(stages),
+        "total": len(record.candidates),
+    }
+    context["members"] = [(member.name, member.role) for member in record.panel]
+    context.update(merit_context(record))
+    if scrub is None:
+        context["candidates"] = panel_rows(record, today)
+    else:
+        context["competition"] = competition_record(record, scrub)
+        context["trail"] = change_trail(record, scrub)
+    return context
+
+
+def merit_context(record: Record) -> dict[str, Any]:
+    """The merit order at the latest assessment with marks (panel/merit.py), for the page:
+    the panel sees names, the Commission ids only (the template decides)."""
+    from dgtracker.panel.merit import assessed_at, default_assessment, merit
+
+    stage_id = default_assessment(record)
+    rows = merit(record, stage_id) if stage_id is not None else []
+    if stage_id is None or not any(v is not None for row in rows for v in row.marks.values()):
+        return {"merit": [], "merit_stage": None, "merit_criteria": []}  # nothing agreed yet
+    return {
+        "merit": rows,
+        "merit_stage": stage_title(record, stage_id),
+        "merit_criteria": [criterion.id for criterion in assessed_at(record, stage_id)],
+    }
+
+
+def render_report(record: Record, today: date, audience: str) -> str:
+    import jinja2
+    from markupsafe import Markup
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("dgtracker.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["v"] = lambda value: visible(str(value)) if value is not None else ""
+    environment.filters["when"] = format_when
+    environment.filters["day"] = lambda value: format_day(value) if value else "—"
+    environment.globals["svg"] = Markup  # charts_svg escapes every piece of text itself
+    context = page_context(record, today, audience)
+    return environment.get_template("report.html.j2").render(**context)

@@ -1,0 +1,72 @@
+"""Imports run one way, down the layers docs/development.md lists: each subpackage
+imports only those below it (in functions and under TYPE_CHECKING too), the modules at
+the top of the package import only each other, and only cli/ imports the CLI framework.
+
+A module left at the top that imports a subpackage fails here: place it in a layer."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "dgtracker"
+MAY_IMPORT = {
+    "cli": ["app", "out", "report", "exchange", "panel", "process", "team", "record"],
+    "app": ["out", "report", "exchange", "panel", "process", "team", "record"],
+    "out": ["report", "exchange", "panel", "process", "team", "record"],
+    "report": ["exchange", "panel", "process", "record"],
+    "exchange": ["panel", "process", "record"],
+    "panel": ["process", "record"],
+    "process": ["record"],
+    "team": ["record"],
+    "record": [],
+}
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _layer(module: str) -> str:
+    """The subpackage a module is in, or "" for the modules at the top of the package."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in MAY_IMPORT else ""
+
+
+def _imported(path: Path) -> set[str]:
+    """Every dgtracker module or package a file imports, wherever the import stands."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("dgtracker")}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "dgtracker":
+                found |= {f"dgtracker.{alias.name}" for alias in node.names}
+            elif node.module.startswith("dgtracker."):
+                found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_a_module_imports_only_the_layers_below_it(path: Path) -> None:
+    module = "dgtracker." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    own = _layer(module)
+    allowed = {own, ""} | set(MAY_IMPORT.get(own, []))
+    if module == "dgtracker.__main__":
+        allowed.add("cli")
+    upward = sorted(name for name in _imported(path) if _layer(name) not in allowed)
+    assert not upward, f"{module} imports {upward}: a layer above it, or beside it"
+
+
+def test_only_the_command_line_imports_the_cli_framework() -> None:
+    leaks = []
+    for path in MODULES:
+        if path.relative_to(PACKAGE).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            leaks += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("typer", "click")]
+    assert not leaks
