@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from dgtracker.errors import Refused
+from dgtracker.platform_calls import is_running, owned_by_me
 from dgtracker.record.locking import real_path
 from dgtracker.record.storage import (
     NEW_FILE_MODE,
@@ -74,9 +75,9 @@ def backups_of(path: Path) -> list[Path]:
     changed, so it can neither block nor mislead a purge."""
     target = real_path(path)
     try:
-        owner = target.stat().st_uid
+        owner: int | None = target.stat().st_uid
     except OSError:
-        owner = os.geteuid()
+        owner = None
     found = []
     for candidate in sorted(target.parent.glob(f"{target.name}.bak-*")):
         if is_leftover(candidate.name, target):
@@ -85,7 +86,8 @@ def backups_of(path: Path) -> list[Path]:
             info = candidate.lstat()
         except OSError:
             continue
-        if stat.S_ISREG(info.st_mode) and info.st_uid == owner:
+        mine = owned_by_me(info) if owner is None else info.st_uid == owner
+        if stat.S_ISREG(info.st_mode) and mine:
             found.append(candidate)
     return found
 
@@ -111,20 +113,8 @@ def tidy_dead_temps(directory: Path, name: str | None = None) -> list[Path]:
             info = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        ours = stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
-        if ours and not _running(int(match["pid"])):
+        ours = stat.S_ISREG(info.st_mode) and owned_by_me(info)
+        if ours and not is_running(int(match["pid"])):
             remove_quietly(Path(entry.path))
             removed.append(Path(entry.path))
     return removed
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True

@@ -1,8 +1,9 @@
 """The record's lock: one writer at a time, between cooperating dgtracker processes.
 
 The lock is a separate file beside the record (`.campaign.toml.lock`), held with flock on
-POSIX and msvcrt (through filelock) on Windows; the system releases it when the process
-ends, however it ends, so a killed command never leaves the record locked.
+POSIX and msvcrt (through filelock) on Windows (platform_calls.flock_module); the system
+releases it when the process ends, however it ends, so a killed command never leaves the
+record locked.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from dgtracker.errors import RecordError
+from dgtracker.platform_calls import NO_FOLLOW, flock_module
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 LOCK_FILE_MODE = 0o600
@@ -76,11 +79,12 @@ class Held:
 def locked(path: Path) -> Iterator[Held]:
     """Hold the record's exclusive lock; the kernel frees it if this process dies."""
     lock_file = lock_path(path)
-    if os.name == "nt":
+    fcntl = flock_module()
+    if fcntl is None:  # Windows
         with _windows_lock(lock_file):
             yield Held(lock_file, None)
         return
-    fd = _take(lock_file, lock_timeout())
+    fd = _take(fcntl, lock_file, lock_timeout())
     try:  # closing the file releases the lock
         yield Held(lock_file, fd)
     finally:
@@ -96,7 +100,7 @@ def _same_file(fd: int, lock_file: Path) -> bool:
     return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
 
 
-def _take(lock_file: Path, timeout: float) -> int:
+def _take(fcntl: ModuleType, lock_file: Path, timeout: float) -> int:
     """An open descriptor of `lock_file` holding its flock.
 
     The lock is only a lock while the file locked is still the one at the path: if a
@@ -110,11 +114,11 @@ def _take(lock_file: Path, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, LOCK_FILE_MODE)
+            fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | NO_FOLLOW, LOCK_FILE_MODE)
         except OSError as error:
             raise _cannot_lock(error, lock_file) from None
         try:
-            _wait_for_flock(fd, lock_file, timeout, deadline)
+            _wait_for_flock(fcntl, fd, lock_file, timeout, deadline)
             same = _same_file(fd, lock_file)
         except BaseException:
             os.close(fd)
@@ -124,13 +128,14 @@ def _take(lock_file: Path, timeout: float) -> int:
         os.close(fd)  # the file locked was removed or replaced: lock the one there now
 
 
-def _wait_for_flock(fd: int, lock_file: Path, timeout: float, deadline: float) -> None:
+def _wait_for_flock(
+    fcntl: ModuleType, fd: int, lock_file: Path, timeout: float, deadline: float
+) -> None:
     """Take flock on `fd`, trying again until `timeout` seconds have passed.
 
     A try is one system call, so hundreds of commands can wait at once without starving
     the one holding the lock (filelock's polling costs about ten times as much).
     """
-    import fcntl
     import time
 
     pause = 0.001

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.errors import InvalidRecord, RecordError, Refused
+from dgtracker.platform_calls import owned_by_me, place_new
 from dgtracker.progress import Walk, quietly
 from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
@@ -262,7 +263,7 @@ def write_text_atomically(
     confirmed still held just before the rename. `follow`: a symlinked record is updated
     through its link; an export or a backup (follow=False) never follows a link at its
     own name: the rename replaces the name itself. `exclusive`: never replace anything
-    (the temp file is linked to its name, which fails if the name is taken).
+    (the name is claimed, which fails if it is taken: platform_calls.place_new).
     """
     target = real_path(path) if follow else Path(os.path.abspath(path))
     directory = target.parent
@@ -295,8 +296,7 @@ def write_text_atomically(
         if lock is not None:
             lock.confirm()
         if exclusive:
-            os.link(temp, target)
-            os.unlink(temp)
+            place_new(temp, target)
         else:
             os.replace(temp, target)
     except OSError as error:
@@ -362,7 +362,7 @@ def remove_merge_leftovers(path: Path) -> list[Path]:
             info = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+        if stat.S_ISREG(info.st_mode) and owned_by_me(info):
             remove_quietly(Path(entry.path))
             removed.append(Path(entry.path))
     return removed

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from dgtracker.errors import Refused
+from dgtracker.platform_calls import is_root
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 ENVIRONMENT = "DGTRACKER_BROWSER"
@@ -52,7 +53,7 @@ def headless_arguments(profile: Path) -> list[str]:
         "--disable-extensions",
         f"--user-data-dir={profile}",
     ]
-    if getattr(os, "geteuid", lambda: 1)() == 0:  # Chromium refuses to sandbox as root
+    if is_root():  # Chromium refuses to sandbox as root
         arguments.append("--no-sandbox")
     return arguments
 
