@@ -163,7 +163,7 @@ def test_pdf_without_a_browser_says_how_to_get_one(cli, tmp_path, monkeypatch) -
     monkeypatch.delenv("DGTRACKER_BROWSER", raising=False)
     result = cli("report", "--pdf", str(tmp_path / "r.pdf"))
     assert result.exit_code == 1
-    assert "No Chromium or Chrome was found" in result.output
+    assert "No Chromium, Chrome or Edge was found" in result.output
     assert "apt-get install chromium" in result.output and "DGTRACKER_BROWSER" in result.output
     assert not (tmp_path / "r.pdf").exists()
 

@@ -14,6 +14,7 @@ from dgtracker.cli.context import (
     load_record,
     record_path,
 )
+from dgtracker.errors import Refused
 
 commands = typer.Typer()
 
@@ -47,19 +48,31 @@ def report(
         typer.Option(
             "--pdf",
             metavar="FILE",
-            help="Also print the page to this PDF file, through a headless Chromium or Chrome.",
+            help="Also print the page to this PDF file, through a headless Chromium, Chrome "
+            "or Edge.",
+        ),
+    ] = None,
+    browser: Annotated[
+        str | None,
+        typer.Option(
+            "--browser",
+            metavar="PATH",
+            help="The Chrome, Edge or Chromium that prints --pdf (else $DGTRACKER_BROWSER, "
+            "PATH, then where each system installs them).",
         ),
     ] = None,
 ) -> None:
     """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
     from dgtracker.report.page import render_report
 
+    if browser is not None and pdf is None:
+        raise Refused("--browser is the program that prints --pdf.", hint="Add --pdf FILE.")
     record, today = load_record(ctx)
     html = render_report(record, today, audience.value)
     if pdf is not None:
         from dgtracker.report.browser import print_to_pdf
 
-        print_to_pdf(html, pdf, force=force, record_path=record_path(ctx))
+        print_to_pdf(html, pdf, force=force, record_path=record_path(ctx), browser=browser)
         typer.echo(f"Wrote {pdf}: the {audience.value} report as of {today.isoformat()}.")
         if output is None:
             return
