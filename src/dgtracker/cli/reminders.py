@@ -131,7 +131,11 @@ def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
 
 @commands.command(
     cls=Command,
-    epilog=example("dgtracker cron --at 08:00", "dgtracker --dir ~/campaigns cron --all"),
+    epilog=example(
+        "dgtracker cron --at 08:00",
+        "dgtracker --dir ~/campaigns cron --all",
+        "dgtracker cron --windows          # for Task Scheduler",
+    ),
 )
 def cron(
     ctx: typer.Context,
@@ -144,6 +148,14 @@ def cron(
     every: Annotated[
         bool, typer.Option("--all", help="One line for every campaign in the folder (--dir).")
     ] = False,
+    windows: Annotated[
+        bool,
+        typer.Option(
+            "--windows",
+            help="Print the schtasks command (for cmd.exe) that makes a Task Scheduler task "
+            "instead.",
+        ),
+    ] = False,
 ) -> None:
     """Print a crontab line that runs `remind` for this record each weekday morning."""
     from dgtracker.record import storage
@@ -152,12 +164,16 @@ def cron(
     if every:
         folder = campaigns_folder(ctx).absolute()
         command = [*this_dgtracker(), "--dir", str(folder), "remind", "--all"]
+        name = "all"
+    else:
+        path = record_path(ctx).absolute()
+        storage.load(path)  # a line for a missing or broken record would only mail errors
+        command = [*this_dgtracker(), "--file", str(path), *_remind_for(path)]
+        name = path.stem
+    if windows:
+        typer.echo(_schtasks(command, name, hour, minute))
+    else:
         typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
-        return
-    path = record_path(ctx).absolute()
-    storage.load(path)  # a line for a missing or broken record would only mail errors
-    command = [*this_dgtracker(), "--file", str(path), *_remind_for(path)]
-    typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
 
 
 def _remind_for(path: Path) -> list[str]:
@@ -181,3 +197,48 @@ def _crontab_command(parts: list[str]) -> str:
     if any("\n" in part or "\r" in part for part in parts):
         raise Refused("A path holds a line break, which a crontab line cannot hold.")
     return " ".join(shlex.quote(part) for part in parts).replace("%", "\\%")
+
+
+# schtasks keeps at most 261 characters of the command a task runs (/TR).
+_MOST_TASK_COMMAND = 261
+_TASK_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9 ._-]+")
+
+
+def _schtasks(parts: list[str], name: str, hour: int, minute: int) -> str:
+    """The cmd.exe command that makes (or, with /F, replaces) a task running `parts` at
+    HH:MM each weekday. In /TR each word is quoted with \" (schtasks's own escape); cmd
+    then sees those words outside its quotes, so its specials there get a caret."""
+    if any(mark in part for part in parts for mark in '"%\n\r'):
+        raise Refused(
+            'A path holds ", % or a line break, which a command typed in cmd.exe cannot hold.',
+            hint="Move the record (or dgtracker) to a folder without them.",
+        )
+    task = " ".join(f'\\"{part}\\"' if _needs_quotes(part) else part for part in parts)
+    if len(task) > _MOST_TASK_COMMAND:
+        raise Refused(
+            f"The task's command is {len(task)} characters; schtasks takes at most "
+            f"{_MOST_TASK_COMMAND}.",
+            hint="Move the record to a folder with a shorter path.",
+        )
+    title = _TASK_NAME_UNSAFE.sub("-", name).strip(" .-") or "record"
+    typed = (
+        f'schtasks /Create /TN "dgtracker remind {title}" /SC WEEKLY /D MON,TUE,WED,THU,FRI '
+        f'/ST {hour:02d}:{minute:02d} /TR "{task}" /F'
+    )
+    return _caret_outside_quotes(typed)
+
+
+def _needs_quotes(part: str) -> bool:
+    return not part or any(mark in part for mark in " \t&|<>^(),;=")
+
+
+def _caret_outside_quotes(line: str) -> str:
+    """cmd.exe reads & | < > ^ outside double quotes as its own: a caret makes them text."""
+    out, quoted = [], False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "&|<>^":
+            out.append("^")
+        out.append(char)
+    return "".join(out)
