@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import posixpath
 import re
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 README_TOPIC = "readme"
 README_TITLE = (
     "What dgtracker is: Quick start, everyday use (the README)"  # its heading is the name
 )
-# Inside the installed package (setup.py's build step writes it): TOPIC.md for each page.
-PACKAGED = Path(__file__).parent / "docs"
+# Inside the installed package (setup.py's build step writes it): docs/TOPIC.md for each
+# page, read through importlib.resources so that a package inside a zip file (a single-file
+# build) reads them too.
+PACKAGED = "docs"
 # In a checkout, or an editable install: the repository's own pages.
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
 
@@ -102,10 +106,15 @@ def title_of(topic: str, markdown: str) -> str:
     return heading.group(1).strip() if heading else ""
 
 
-def page_files() -> dict[str, Path]:
+def page_files() -> dict[str, Traversable]:
     """Each topic's file, by topic, in the order of the pages' names (the README first)."""
-    if PACKAGED.is_dir():
-        files = {path.stem: path for path in sorted(PACKAGED.glob("*.md"))}
+    packaged = resources.files("dgtracker") / PACKAGED
+    if packaged.is_dir():
+        pages = sorted(
+            (item for item in packaged.iterdir() if item.name.endswith(".md")),
+            key=lambda item: item.name,
+        )
+        files: dict[str, Traversable] = {item.name[: -len(".md")]: item for item in pages}
     else:
         files = {
             topic_of(f"docs/{path.name}") or path.stem: path
@@ -117,7 +126,7 @@ def page_files() -> dict[str, Path]:
     return {README_TOPIC: readme, **files} if readme else files
 
 
-def page_text(topic: str, files: dict[str, Path]) -> str:
+def page_text(topic: str, files: dict[str, Traversable]) -> str:
     """A topic's page, its links made to work outside the repository."""
     text = files[topic].read_text(encoding="utf-8")
     return for_readers(text, repository_path(topic))
