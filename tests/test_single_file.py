@@ -122,6 +122,10 @@ def test_one_file_runs_status_docs_and_report(site: Path, tmp_path: Path) -> Non
     report = _run(python, pyz, *record, "report", "-o", "report.html", cwd=desk)
     assert report.returncode == 0, report.stderr
     assert "<svg" in (desk / "report.html").read_text(encoding="utf-8")
+    # The crontab line and the task run this very file, with this Python.
+    cron = _run(python, pyz, *record, "cron", cwd=desk)
+    assert cron.returncode == 0, cron.stderr
+    assert f" {python} {pyz} --file {desk / 'campaign.toml'} remind" in cron.stdout
 
 
 @pytest.mark.heavy

@@ -319,6 +319,8 @@ def this_dgtracker() -> list[str]:
     started_as = Path(sys.argv[0])
     if started_as.name in {"dgtracker", "dgtracker.exe"} and started_as.is_file():
         return [str(started_as.absolute())]
+    if started_as.suffix == ".pyz" and started_as.is_file():  # the single-file build
+        return [str(Path(sys.executable).absolute()), str(started_as.absolute())]
     # Not started through the console script (python -m, a test runner): the script
     # installed beside this interpreter, else the one on PATH, else the module itself.
     for name in ("dgtracker", "dgtracker.exe"):
