@@ -9,6 +9,7 @@ a missing browser is a failure.
 from __future__ import annotations
 
 import http.server
+import itertools
 import os
 import re
 import shutil
@@ -255,3 +256,123 @@ def test_report_pdf_through_the_cli(cli, browser, poppler, tmp_path, monkeypatch
     text = subprocess.run(["/usr/bin/pdftotext", str(pdf), "-"], capture_output=True,
                           text=True).stdout  # fmt: skip
     assert "Competition record" in text and "Ada" not in text
+
+
+# The page's own policy forbids scripts; the copy measured here allows one, which measures
+# the page and posts the numbers to a frame around it. The frame sets the window's width:
+# a headless window is never narrower than 500 pixels, a phone is 390.
+_PROBE = """<script>
+addEventListener("load", () => {
+  const page = document.documentElement;
+  const axis = document.querySelector("svg.chart").querySelectorAll(":scope > text");
+  const labels = [...axis].filter(text => ["18", "38"].includes(text.getAttribute("y")))
+    .map(text => {  // the months' line (y 18) and the days' line (y 38)
+      const box = text.getBoundingClientRect();
+      const kind = text.getAttribute("y") == "18" ? "month" : "day";
+      return [kind, box.left, box.right, text.textContent];
+    });
+  parent.postMessage(JSON.stringify({scroll: page.scrollWidth, inner: innerWidth, labels}), "*");
+});
+</script>"""
+_FRAME = """<!DOCTYPE html><body style="margin:0">
+<iframe src="probed.html" width="{width}" height="{height}" style="border:0"></iframe>
+<script>addEventListener("message", event => {{
+  const out = document.createElement("pre"); out.id = "probe"; out.textContent = event.data;
+  document.body.append(out);
+}});</script>"""
+
+
+def measure(browser: str, tmp_path: Path, page: Path, width: int, height: int) -> dict:
+    """The page at a window `width` CSS pixels wide: its scroll width, the window's inner
+    width, and the box of each axis label of the timeline (class, left, right, text)."""
+    import html
+    import json
+
+    text = page.read_text(encoding="utf-8")
+    policy = "default-src 'none';"
+    assert policy in text
+    text = text.replace(policy, f"{policy} script-src 'unsafe-inline';")
+    (tmp_path / "probed.html").write_text(text.replace("</body>", f"{_PROBE}</body>"), "utf-8")
+    frame = tmp_path / "frame.html"
+    frame.write_text(_FRAME.format(width=width, height=height), encoding="utf-8")
+    dom = headless(browser, tmp_path, "--window-size=1400,1000", "--virtual-time-budget=5000",
+                   "--dump-dom", frame.as_uri()).stdout  # fmt: skip
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    return json.loads(html.unescape(found[1]))
+
+
+LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff Montgomery-Featherstonehaugh"
+LONG_EMAIL = "a.very.long.address.with.no.spaces@an-equally-long-example-domain.org"
+MERIT_CRITERIA = ("transformation", "data-strategy", "big-picture", "leadership",
+                  "communicating", "delivering")  # fmt: skip
+
+
+@pytest.fixture
+def merit_page(cli, tmp_path) -> Path:
+    """A panel's page as a panel sees it after interviews: a long merit table (a column for
+    each of six criteria, notes on most rows), long names, and an email in a reason."""
+    make_campaign(cli)
+    cli.ok("panel", "add", "Dame Sue Owen", "--role", "chair")
+    for n in range(12):
+        cli.ok("add-candidate", f"{LONG_NAME} {n}", "--email", f"n{n}.{LONG_EMAIL}",
+               "--applied", "2026-01-20")  # fmt: skip
+    for n in range(9, 21):
+        cid = f"c{n:03d}"
+        cli.ok("move", cid, "interview")
+        marks = [f"{c}={(n + i) % 5 + 3}" for i, c in enumerate(MERIT_CRITERIA)]
+        cli.ok("score", cid, "interview", *marks[: 6 - n % 3], "--agreed")
+    cli.ok("move", "c008", "rejected", "--reason", f"Asked by {LONG_EMAIL} to step back")
+    out = tmp_path / "merit.html"
+    cli.ok("report", "-o", str(out))
+    assert 'id="merit-heading"' in out.read_text(encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (640, 800)], ids=["phone", "zoom-200"])
+def test_the_page_is_never_wider_than_the_window(browser, merit_page, tmp_path, width, height):
+    """A phone (390 CSS pixels) and a 1280-pixel window at 200% zoom (640): no sideways
+    scroll, however long the merit table, the names or the emails."""
+    seen = measure(browser, tmp_path, merit_page, width, height)
+    assert seen["inner"] == width
+    assert seen["scroll"] <= seen["inner"], seen["scroll"]
+
+
+def _overlaps(labels: list[list]) -> list[tuple[str, str]]:
+    clashes = []
+    for kind in ("month", "day"):
+        row = sorted((left, right, text) for cls, left, right, text in labels if cls == kind)
+        clashes += [(a[2], b[2]) for a, b in itertools.pairwise(row) if a[1] > b[0]]
+    return clashes
+
+
+@pytest.mark.parametrize("width", [1280, 640, 390])
+def test_the_timeline_labels_never_overlap(cli, browser, tmp_path, width) -> None:
+    """Months and days along the top of the timeline, measured as the browser draws them:
+    a chart that starts in the last week of January and runs a year is the hard case."""
+    cli.ok("milestone", "reschedule", "closing", "2026-01-30", "--reason", "early")
+    cli.ok("milestone", "reschedule", "interviews", "2026-12-07..2026-12-11", "--reason", "diary")
+    page = tmp_path / "year.html"
+    cli.ok("report", "-o", str(page))
+    labels = measure(browser, tmp_path, page, width, 900)["labels"]
+    months = [text for cls, _, _, text in labels if cls == "month"]
+    assert len(months) >= 6 and "Dec 2026" in months, months  # thinned, not gone
+    assert _overlaps(labels) == []
+
+
+def test_the_pdf_gives_the_merit_notes_room_for_their_words(browser, poppler, merit_page,
+                                                            tmp_path) -> None:  # fmt: skip
+    """Printed on A4, the merit table's notes read as words: "below the bar: delivering."
+    stays whole on its line rather than broken a few letters to a line."""
+    pdf = tmp_path / "merit.pdf"
+    headless(browser, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+             merit_page.as_uri())  # fmt: skip
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    merit = text.split("Merit order at", 1)[1].split("Candidates", 1)[0]
+    html = merit_page.read_text(encoding="utf-8")
+    below = html.split('id="merit-heading"', 1)[1].count("below the bar:")
+    assert below >= 3
+    assert merit.count("below the bar:") == below, merit
+    for criterion in MERIT_CRITERIA:  # each name of a criterion whole, on one line
+        assert re.search(rf"(^|\s){criterion}[.,]", merit, re.M), (criterion, merit)

@@ -163,7 +163,9 @@ def test_resolve_keeps_the_kept_moves_own_reason_and_the_route_shows_only_what_s
     page = tmp_path / "commission.html"
     b.ok("report", "--for", "commission", "-o", str(page))
     row = next(line for line in page.read_text(encoding="utf-8").splitlines() if f">{cid}<" in line)
-    assert "<td>Applied</td><td>Withdrawn</td>" in row
+    assert (
+        '<td data-label="Furthest stage">Applied</td><td data-label="Outcome">Withdrawn</td>' in row
+    )
     assert "Applied → Withdrawn" in row and "Took a post" in row
     assert "Shortlist" not in row and "Merge conflict" not in row
     status = b.ok("status")

@@ -457,12 +457,16 @@ def test_an_undone_move_is_not_a_stage_reached_anywhere(cli, tmp_path) -> None:
     row = next(
         line for line in commission.read_text(encoding="utf-8").splitlines() if ">c001<" in line
     )
-    assert "<td>Applied</td><td>Withdrawn</td>" in row and "Applied → Withdrawn" in row
+    assert (
+        '<td data-label="Furthest stage">Applied</td><td data-label="Outcome">Withdrawn</td>' in row
+        and "Applied → Withdrawn" in row
+    )
     assert "Final interview" not in row
     row = next(
         line for line in commission.read_text(encoding="utf-8").splitlines() if ">c003<" in line
     )
-    assert '<td>Withdrawn</td><td class="d">Mon 26 Jan 2026</td>' in row
+    outcome = '<td data-label="Outcome">Withdrawn</td><td class="d" data-label="Outcome on">'
+    assert f"{outcome}Mon 26 Jan 2026</td>" in row
     assert "Took a post" in row and "Came back" not in row and "Longlist" not in row
     # the panel's marks need the stage reached
     result = cli("score", "c001", "interview", "leadership=6", "--agreed")

@@ -62,25 +62,61 @@ class _Scale:
         return days
 
 
+# Arial's advance widths in em, rounded up, so that an estimate is never narrower than
+# the text drawn: the labels are placed before any browser measures them.
+_NARROW, _DIGIT, _WIDE = 0.3, 0.6, 0.78
+BOLD = 1.1  # bold glyphs are up to a tenth wider
+GAP = 8  # the least space between two labels on one line
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """An upper estimate of the width of `text` in Arial at `size` pixels."""
+    ems = sum(
+        _NARROW if ch in " .,:;!|il'ftjr" else _DIGIT if ch.isdigit() or ch.islower() else _WIDE
+        for ch in text
+    )
+    return ems * size * (BOLD if bold else 1.0)
+
+
+def spaced(labels: list[tuple[float, str]], size: float, bold: bool = False) -> list[int]:
+    """Which labels (x of the left end, text), in order of x, to draw so that no two
+    overlap: from the right, a label is kept when it ends a gap before the next one kept.
+    Right first, so that a month that only begins the chart gives way to the next."""
+    kept: list[int] = []
+    limit: float = WIDTH + GAP  # nor runs off the chart
+    for i in range(len(labels) - 1, -1, -1):
+        x, text = labels[i]
+        if x + text_width(text, size, bold) + GAP <= limit:
+            kept.append(i)
+            limit = x
+    return kept[::-1]
+
+
 def _axis(scale: _Scale, bottom: int) -> list[str]:
     parts = []
     mondays = scale.mondays()
-    step = max(1, len(mondays) // 12)  # about a dozen labels, whatever the span
-    month = None
-    for i, monday in enumerate(mondays):
+    months = [
+        (scale.x(monday), f"{MONTHS[monday.month - 1]} {monday.year}")
+        for i, monday in enumerate(mondays)
+        if i == 0 or monday.month != mondays[i - 1].month
+    ]
+    days = [(scale.x(monday), str(monday.day)) for monday in mondays]
+    for monday in mondays:
         x = scale.x(monday)
         parts.append(
             f'<line x1="{x}" y1="{TOP - 8}" x2="{x}" y2="{bottom}" stroke="#dddddd" '
             'stroke-width="1"/>'
         )
-        if monday.month != month:
-            month = monday.month
-            parts.append(
-                f'<text x="{x}" y="18" font-weight="bold" fill="{INK}">'
-                f"{MONTHS[monday.month - 1]} {monday.year}</text>"
-            )
-        if i % step == 0:
-            parts.append(f'<text x="{x}" y="38" fill="{FAINT}" font-size="12">{monday.day}</text>')
+    for i in spaced(months, 14, bold=True):
+        x, words = months[i]
+        parts.append(
+            f'<text x="{x}" y="18" font-weight="bold" fill="{INK}" class="month">{words}</text>'
+        )
+    for i in spaced(days, 12):
+        x, words = days[i]
+        parts.append(
+            f'<text x="{x}" y="38" fill="{FAINT}" font-size="12" class="day">{words}</text>'
+        )
     return parts
 
 

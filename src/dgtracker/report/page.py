@@ -11,9 +11,12 @@ never sees them, so no slip in the template can show them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from dgtracker.dates import format_day, format_when
 from dgtracker.process.queries import days_in_stage, merit_order, stage_title
@@ -108,9 +111,25 @@ def merit_context(record: Record) -> dict[str, Any]:
     }
 
 
+LONG_TOKEN = re.compile(r"\S{19,}")  # longer than any word of prose: an email, a path
+
+
+def breakable(text: str) -> Markup:
+    """`text` escaped, each long unbroken token in a span the page lets break anywhere, so
+    that an email widens no column; words of prose keep whole (the page breaks them never)."""
+    parts, start = [], 0
+    for token in LONG_TOKEN.finditer(text):
+        parts += [
+            escape(text[start : token.start()]),
+            Markup('<span class="w">%s</span>') % token[0],
+        ]
+        start = token.end()
+    parts.append(escape(text[start:]))
+    return Markup("").join(parts)
+
+
 def render_report(record: Record, today: date, audience: str) -> str:
     import jinja2
-    from markupsafe import Markup
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("dgtracker.report", "templates"),
@@ -119,7 +138,10 @@ def render_report(record: Record, today: date, audience: str) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["v"] = lambda value: visible(str(value)) if value is not None else ""
+    environment.filters["plain"] = lambda value: visible(str(value)) if value is not None else ""
+    environment.filters["v"] = lambda value: (
+        breakable(visible(str(value))) if value is not None else ""
+    )
     environment.filters["when"] = format_when
     environment.filters["day"] = lambda value: format_day(value) if value else "—"
     environment.globals["svg"] = Markup  # charts_svg escapes every piece of text itself
