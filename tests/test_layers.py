@@ -5,6 +5,7 @@ the top of the package import only each other, and only cli/ imports the CLI fra
 A module left at the top that imports a subpackage fails here: place it in a layer."""
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,54 @@ def test_only_the_command_line_imports_the_cli_framework() -> None:
             )
             leaks += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("typer", "click")]
     assert not leaks
+
+
+# A layer's rank for the walk below: higher layers call lower ones. team/ and record/ share
+# the bottom; panel/ and process/ share a rank (the panel's rules sit on the process's).
+RANK = {"cli": 7, "app": 6, "out": 5, "report": 5, "exchange": 4, "panel": 3, "process": 3}
+RANK |= {"team": 2, "record": 2}
+
+
+def _rank(module: str) -> int | None:
+    """A module's layer rank; None for the foundation modules at the top and a package's
+    face, which sit beside every layer."""
+    parts = module.split(".")
+    return RANK[parts[1]] if len(parts) > 2 and parts[1] in RANK else None
+
+
+def test_a_move_climbs_back_up_the_layers_at_most_once(tmp_path, monkeypatch) -> None:
+    """`move c001 shortlist` from argv to the bytes on disk: the modules it calls, in the
+    order each is first entered (code run at import left out), climb from a lower layer to
+    a higher one at most once — the load → change → save shape itself, where control comes
+    back up from the loaded record to the rule that changes it. docs/architecture.md tells
+    this walk."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from dgtracker.cli import app
+
+    record = tmp_path / "campaign.toml"
+    runner = CliRunner()
+    for words in (["init"], ["add-candidate", "Ada Lovelace"]):
+        assert runner.invoke(app, ["--file", str(record), *words]).exit_code == 0
+    entered: list[str] = []
+
+    def note(frame, event, _arg) -> None:  # type: ignore[no-untyped-def]
+        name = frame.f_globals.get("__name__", "")
+        at_import = frame.f_code.co_name == "<module>" or (
+            frame.f_back is not None and frame.f_back.f_code.co_name == "<module>"
+        )
+        if event == "call" and name.startswith("dgtracker.") and not at_import:
+            entered.append(name)
+
+    sys.setprofile(note)
+    try:
+        done = runner.invoke(app, ["--file", str(record), "move", "c001", "shortlist"])
+    finally:
+        sys.setprofile(None)
+    assert done.exit_code == 0, done.output
+    ranked = [(m, _rank(m)) for m in dict.fromkeys(entered) if _rank(m) is not None]
+    climbs = [(a, b) for (a, ra), (b, rb) in itertools.pairwise(ranked) if rb > ra]
+    assert "dgtracker.record.storage" in dict(ranked)  # the walk reached the disk
+    assert len(climbs) <= 1, climbs
