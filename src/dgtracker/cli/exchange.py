@@ -179,7 +179,7 @@ def import_csv(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="A CSV or tab-separated file, an Excel workbook (.xlsx), or - for standard input.",
+            help="A CSV or tab-separated file, a workbook (.xlsx, .ods), or - for standard input.",
         ),
     ],
     dry_run: Annotated[
@@ -215,7 +215,7 @@ def import_csv(
     json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
-    """Add candidates from a spreadsheet (CSV or .xlsx): every row, or none if any is bad."""
+    """Add candidates from a spreadsheet (CSV, .xlsx or .ods): every row, or none if any is bad."""
     from dgtracker.exchange.sheet_files import read_input, read_table_file
     from dgtracker.exchange.sheet_import import apply_import, parse_mapping, plan_import
     from dgtracker.progress import tracked
