@@ -341,3 +341,28 @@ def test_the_workbook_prints_as_landscape_pages_a_page_wide(cli, tmp_path, lo_pr
         ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
     ).stdout
     assert "Available from April" in first  # a note's lines are printed, not cut off
+
+
+# --- decoding is checked, not guessed --------------------------------------------------
+
+
+def test_utf8_with_a_stray_byte_is_refused_not_read_as_windows_1252(cli, tmp_path) -> None:
+    """A UTF-8 sheet with one row pasted from a Windows-1252 file: read as Windows-1252,
+    every name of the rest was stored wrong ("Zoë Brontë" as "ZoÃ« BrontÃ«")."""
+    path = tmp_path / "joined.csv"
+    path.write_bytes(
+        "Name,Email\r\nZoë Brontë,zoe@example.org\r\n".encode()
+        + b"Ren\xe9e Smith,r@example.org\r\n"
+    )
+    before = cli.path.read_bytes()
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "is UTF-8 text with a byte that is not (byte 45)" in said
+    assert "'CSV UTF-8'" in said and cli.path.read_bytes() == before
+    cli.ok("import", str(path), "--encoding", "cp1252")  # said, not guessed
+    assert [c["name"] for c in _people(cli)] == ["ZoÃ« BrontÃ«", "Renée Smith"]
+    windows = tmp_path / "windows.csv"  # Excel's plain CSV: still read, and said
+    windows.write_bytes("Name,Email\r\nSiân O’Connor,s@example.org\r\n".encode("cp1252"))
+    assert "read it as Windows-1252" in cli.ok("import", str(windows))
+    assert _people(cli)[-1]["name"] == "Siân O’Connor"

@@ -145,8 +145,8 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
         )
     try:
         return raw.decode("utf-8"), "UTF-8", []
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        _refuse_broken_utf8(raw, name, error.start)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as error:
@@ -159,6 +159,27 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
         "If names look wrong, import again with --encoding (for example latin-1 or utf-16)."
     )
     return text, "Windows-1252", [note]
+
+
+# A letter as UTF-8 writes it (two to four bytes). Windows-1252 text almost never holds
+# one: it would be a capital with an accent followed by a curly quote or a symbol ("Ã«").
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _refuse_broken_utf8(raw: bytes, name: str, bad: int) -> None:
+    """Refuse UTF-8 text with a byte that is not (a file joined from two, a cell pasted from
+    elsewhere): read as Windows-1252, each of its accented letters would be stored as two
+    wrong ones ("Zoë" as "ZoÃ«")."""
+    if _UTF8_LETTER.search(raw) is None:
+        return
+    raise Refused(
+        f"{name} is UTF-8 text with a byte that is not (byte {bad}): read another way, its "
+        "accented letters would be stored wrong.",
+        hint="Save it again from the spreadsheet as 'CSV UTF-8', or give --encoding if you "
+        "know it (for example --encoding cp1252).",
+    )
 
 
 def _decode_as(raw: bytes, name: str, encoding: str) -> str:
