@@ -3,11 +3,12 @@
 Files come as real programs write them: Excel's "CSV UTF-8" (UTF-8 with a BOM), its plain
 "CSV" (Windows-1252 on Windows), its "Unicode text" (UTF-16 with a BOM, tab-separated),
 LibreOffice's semicolon CSV, .xlsx workbooks and LibreOffice's .ods. The encoding is
-found from the BOM, then UTF-8 is tried, then Windows-1252 (saying so); `encoding`
-overrides all of that. The delimiter is the standard library's `csv.Sniffer` guess
-among comma, semicolon and tab, else the first of those on the heading line. An .xlsx is
-read with openpyxl, an .ods with python-calamine, each imported here only when such a
-file arrives; their dates come out as ISO text, so that every file meets the same checks.
+found from the BOM, then UTF-8 is tried, then Windows-1252 (saying so; refused for UTF-8
+with a stray byte); `encoding` overrides all of that. The delimiter is the standard
+library's `csv.Sniffer` guess among comma, semicolon and tab, else the first of those on
+the heading line. An .xlsx is read with openpyxl, an .ods with python-calamine, each
+imported here only when such a file arrives; their dates come out as ISO text, so that
+every file meets the same checks.
 
 Every read is bounded, so that no file can hold the command (or the record's lock, which
 is taken only after the file is read) for long: only a regular file or standard input, at
