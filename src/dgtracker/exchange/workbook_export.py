@@ -65,7 +65,7 @@ def candidates_xlsx(record: Record, today: date) -> bytes:
             cell = sheet.cell(row=number, column=column)
             _store(cell, name, value)
             cell.alignment = wrap  # text longer than its column wraps, never spills over
-        # Excel and LibreOffice keep a row one line high unless told (a wrapped note then
+        # LibreOffice keeps a row one line high unless told (a wrapped note then
         # prints over the rows below it): the height its longest cell wraps to.
         lines = max(_lines(value, width) for value, width in zip(values, widths, strict=True))
         if lines > 1:
