@@ -118,6 +118,34 @@ def test_an_ods_that_repeats_a_cell_millions_of_times_is_refused_before_it_is_re
     assert "Traceback" not in done.stderr and _people(cli) == []
 
 
+class _Stream(io.RawIOBase):
+    """Somewhere zipfile cannot seek back to: it writes each entry's sizes after its data."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:  # type: ignore[override]
+        self.data += chunk
+        return len(chunk)
+
+
+def test_an_ods_written_as_a_stream_is_read_too(cli, tmp_path) -> None:
+    stream = _Stream()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        rows = f"<table:table-row>{_cell('Name')}</table:table-row>"
+        rows += f"<table:table-row>{_cell('Zoë Brontë')}</table:table-row>"
+        archive.writestr("content.xml", _ODS_HEAD + rows + _ODS_TAIL, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", _MANIFEST, zipfile.ZIP_DEFLATED)
+    path = tmp_path / "streamed.ods"
+    path.write_bytes(bytes(stream.data))
+    assert "Added 1 candidate(s)" in cli.ok("import", str(path))
+    assert _people(cli)[0]["name"] == "Zoë Brontë"
+
+
 def test_other_opendocument_files_and_broken_ones_are_refused(cli, tmp_path) -> None:
     text = tmp_path / "letter.ods"
     text.write_bytes(_ods("", mimetype="application/vnd.oasis.opendocument.text"))

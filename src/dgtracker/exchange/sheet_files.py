@@ -327,11 +327,14 @@ _COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
 
 
 def _opendocument_type(raw: bytes) -> bytes | None:
-    """The media type an OpenDocument file names in its first entry, 'mimetype'."""
-    if raw[30:38] != b"mimetype":  # the first local header's name (fixed by the standard)
-        return None
-    size = int.from_bytes(raw[18:22], "little")  # stored uncompressed: its size as written
-    return raw[38 : 38 + min(size, 100)]
+    """The media type an OpenDocument file names in its entry 'mimetype', or None."""
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        with ZipFile(io.BytesIO(raw)) as archive, archive.open("mimetype") as entry:
+            return entry.read(100).strip()
+    except (BadZipFile, KeyError, OSError, ValueError):
+        return None  # not one: the workbook reader says what is wrong
 
 
 def read_opendocument(raw: bytes, name: str) -> Table:
