@@ -116,6 +116,18 @@ def test_an_ods_that_repeats_a_cell_millions_of_times_is_refused_before_it_is_re
     assert done.returncode == 1, done.stderr
     assert "repeats its cells to more than 50 MB" in done.stderr
     assert "Traceback" not in done.stderr and _people(cli) == []
+    # A number held in the cell's attributes alone, with no text: as many cells.
+    numbers = tmp_path / "numbers.ods"
+    numbers.write_bytes(
+        _ods(
+            f"<table:table-row>{_cell('Name')}</table:table-row>"
+            '<table:table-row table:number-rows-repeated="6000">'
+            '<table:table-cell office:value-type="float" office:value="1" '
+            'table:number-columns-repeated="16384"/></table:table-row>'
+        )
+    )
+    result = cli("import", str(numbers))
+    assert result.exit_code == 1 and "repeats its cells to more than" in result.output
 
 
 class _Stream(io.RawIOBase):

@@ -436,8 +436,11 @@ def _ods_bytes_held(content: IO[bytes], budget: int) -> int:
             found = _COLUMNS_REPEATED.search(attributes)
             cell_repeat = int(found[1]) if found else 1
             column += cell_repeat
-            if not empty:  # it holds something (a value, text or a note)
+            if not empty:  # it holds something (text or a note): counted where it ends
                 filled_to, cell_start = column, offset + tag.start()
+            elif b"value-type" in attributes:  # a value in its attributes alone (a number)
+                filled_to = column
+                row_text += cell_repeat * len(tag[0])
     return held + rows * width * _ODS_CELL_BYTES
 
 
