@@ -454,6 +454,66 @@ def applicants_csv(rows: int, folder: Path) -> Path:
     return sheet
 
 
+ODS_ROWS = 1_000
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+    '<office:body><office:spreadsheet><table:table table:name="Applicants">{rows}'
+    "</table:table></office:spreadsheet></office:body></office:document-content>"
+)
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods_row(*cells: str) -> str:
+    return (
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p>'
+            "</table:table-cell>"
+            for cell in cells
+        )
+        + "</table:table-row>"
+    )
+
+
+def write_ods(path: Path, rows: str) -> Path:
+    """An .ods as LibreOffice lays it out: 'mimetype' stored first, content.xml, the
+    manifest."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        content = _ODS_CONTENT.format(rows=rows)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def applicants_ods(rows: int, folder: Path) -> Path:
+    """The applicants of `applicants_csv`, as a LibreOffice Calc spreadsheet."""
+    lines = [_ods_row("name", "email", "phone", "source", "applied")]
+    lines += [
+        _ods_row(f"Applicant {n}", f"applicant{n}@example.org", f"+44 20 7946 {n % 10_000:04d}",
+                 "advert", "2026-01-20")
+        for n in range(1, rows + 1)
+    ]  # fmt: skip
+    return write_ods(folder / f"applicants-{rows}.ods", "".join(lines))
+
+
 def bulk_section(
     program: str, env: dict[str, str], runs: int, import_rows: list[int], move_size: int
 ) -> list[str]:
@@ -475,6 +535,11 @@ def bulk_section(
             timing = measure(argv, env, runs, lambda: shutil.copyfile(empty, working))
             rows.append(Row(f"{label} ({count:,} rows)", timing))
             print(f"  {label} {count:,} rows: {timing.median_ms:.0f} ms", file=sys.stderr)
+    sheet = applicants_ods(ODS_ROWS, folder)
+    argv = [program, "--file", str(working), "--as-of", AS_OF, "import", str(sheet)]
+    timing = measure(argv, env, runs, lambda: shutil.copyfile(empty, working))
+    rows.append(Row(f"import of an .ods ({ODS_ROWS:,} rows)", timing))
+    print(f"  import .ods {ODS_ROWS:,} rows: {timing.median_ms:.0f} ms", file=sys.stderr)
     pristine = write_record(move_size, folder / "move")
     ids = [
         c.id for c in build_record(move_size).candidates if c.stage in ("assessment", "interview")
@@ -511,6 +576,7 @@ SIFT_SIZE = 10_000
 REFUSED_TARGET_MS = 2_000  # import of /dev/zero or of a named pipe with no writer: refused
 SNIFF_TARGET_MS = 1_000  # import of 64 KB of quotes and tabs (csv.Sniffer's worst case)
 BOMB_TARGET = (10_000, 200)  # import of a 1.5 MB workbook of wide rows: ms, peak MB
+ODS_BOMB_TARGET = (REFUSED_TARGET_MS, 200)  # an .ods of a few KB that repeats one cell
 
 
 def bounded_import_rows(program: str, env: dict[str, str], runs: int, folder: Path) -> list[Row]:
@@ -552,8 +618,17 @@ def bounded_import_rows(program: str, env: dict[str, str], runs: int, folder: Pa
         os.mkfifo(fifo)
         cases.append(("import of a named pipe with no writer (refused)", str(fifo),
                       REFUSED_TARGET_MS, None))  # fmt: skip
+    # A cell repeated ten million times: a few kilobytes, gigabytes once read.
+    repeated = write_ods(
+        folder / "repeated.ods",
+        _ods_row("Name") + '<table:table-row table:number-rows-repeated="10000">'
+        '<table:table-cell office:value-type="string" table:number-columns-repeated="1000">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>",
+    )
     cases += [
         ("import of 64 KB of quotes and tabs", str(sniffed), SNIFF_TARGET_MS, None),
+        ("import of an .ods repeating a cell 10,000,000 times (refused)", str(repeated),
+         *ODS_BOMB_TARGET),
         (f"import --dry-run of a {bomb.stat().st_size / 2**20:.1f} MB workbook of wide rows",
          str(bomb), *BOMB_TARGET),
     ]  # fmt: skip

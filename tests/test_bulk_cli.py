@@ -160,8 +160,8 @@ def test_a_sift_sheet_of_31_rows_is_one_import(field, tmp_path) -> None:
     sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
     done = dgtracker("import", str(sheet), "--update", "--by", "panel-sec")
     assert done.returncode == 0, done.stderr
-    assert "line 2: updated c001: moved to longlist" in done.stdout
-    assert "line 11: updated c010: moved to rejected" in done.stdout
+    assert "row 2: updated c001: moved to longlist" in done.stdout
+    assert "row 11: updated c010: moved to rejected" in done.stdout
     assert done.stdout.splitlines()[-1] == "Added 0 candidate(s); updated 31; skipped 0."
     pipeline = json.loads(dgtracker("status", "--json").stdout)["pipeline"]
     assert (pipeline["applied"], pipeline["longlist"], pipeline["rejected"]) == (0, 8, 23)
@@ -195,10 +195,10 @@ def test_a_sift_sheet_with_bad_rows_changes_nothing(field, tmp_path) -> None:
     assert done.returncode == 1
     assert "sift.csv: 4 bad row(s); nothing was imported." in done.stderr
     for expected in (
-        "line 3: Moving c002 to 'rejected' needs a reason.",
-        "line 4: no candidate has the id 'c404'.",
-        "line 6: c003 is on line 5 too.",
-        "line 7: 'nowhere' is not a stage of this campaign",
+        "row 3: Moving c002 to 'rejected' needs a reason.",
+        "row 4: no candidate has the id 'c404'.",
+        "row 6: c003 is on row 5 too.",
+        "row 7: 'nowhere' is not a stage of this campaign",
     ):
         assert expected in done.stderr, expected
     assert path.read_bytes() == before
@@ -332,8 +332,8 @@ def test_an_import_dry_run_shows_the_first_rows_all_of_them_or_json(run, tmp_pat
     )
     assert "Would add 25, update 0 and skip 0. Nothing was written." in short.stdout
     every = run(*base, "--all").stdout.splitlines()
-    assert every[0] == "line 2: add Person 1 <person1@example.org> at applied"
-    assert every[24] == "line 26: add Person 25 <person25@example.org> at applied"
+    assert every[0] == "row 2: add Person 1 <person1@example.org> at applied"
+    assert every[24] == "row 26: add Person 25 <person25@example.org> at applied"
     assert every[25] == "Would add 25, update 0 and skip 0. Nothing was written."
     plan = json.loads(run(*base, "--json").stdout)
     assert (plan["dry_run"], plan["counts"]["add"]) == (True, 25)

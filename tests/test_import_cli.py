@@ -90,13 +90,13 @@ def test_every_bad_row_is_listed_and_nothing_is_imported(cli, tmp_path) -> None:
     message = result.output
     assert "bad.csv: 7 bad row(s); nothing was imported." in message
     for expected in (
-        "line 3: The email does not look like an email address.",
-        "line 4: The name cannot be empty.",
-        "line 5: applied: '31/02/2026' is not a real date",
-        "line 6: applied: 2026-02-03 is after today (2026-02-02).",
-        "line 7: 'shortlistt' is not a stage of this campaign",
-        "line 9: the same email as line 2.",  # a duplicate inside the file (line 8 is blank)
-        "line 10: ",  # a quoted cell over two lines: the row starts on line 10
+        "row 3: The email does not look like an email address.",
+        "row 4: The name cannot be empty.",
+        "row 5: applied: '31/02/2026' is not a real date",
+        "row 6: applied: 2026-02-03 is after today (2026-02-02).",
+        "row 7: 'shortlistt' is not a stage of this campaign",
+        "row 9: the same email as row 2.",  # a duplicate inside the file (line 8 is blank)
+        "row 10: ",  # a quoted cell over two lines: the row starts on line 10
     ):
         assert expected in message, expected
     assert "Traceback" not in message
@@ -107,7 +107,7 @@ def test_duplicate_emails_are_skipped_and_reported(cli, tmp_path) -> None:
     cli.ok("add-candidate", "Ada Lovelace", "--email", "ada@example.org", "--phone", "1")
     text = HEADER + "Ada L,ADA@example.org,2,,,\r\nGrace Hopper,grace@example.org,,,,\r\n"
     out = cli.ok("import", str(_write(tmp_path / "people.csv", text)))
-    assert "line 2: skipped ADA@example.org (c001): already in the record" in out
+    assert "row 2: skipped ADA@example.org (c001): already in the record" in out
     assert "Added 1 candidate(s) (c002); updated 0; skipped 1." in out
     assert "--update" in out
     assert cli.candidate("c001")["name"] == "Ada Lovelace"
@@ -123,8 +123,8 @@ def test_update_changes_the_given_fields_and_records_an_edit(cli, tmp_path) -> N
         + "Grace Hopper,grace@example.org,,,,\r\n"  # nothing new
     )
     out = cli.ok("import", str(_write(tmp_path / "people.csv", text)), "--update", "--by", "sec")
-    assert "line 2: updated c001: name, phone, moved to shortlist" in out
-    assert "line 3: skipped grace@example.org (c002): up to date" in out
+    assert "row 2: updated c001: name, phone, moved to shortlist" in out
+    assert "row 3: skipped grace@example.org (c002): up to date" in out
     ada = cli.candidate("c001")
     assert (ada["name"], ada["email"], ada["phone"]) == (
         "Ada King",
@@ -153,7 +153,7 @@ def test_dry_run_shows_a_table_and_writes_nothing(cli, tmp_path) -> None:
 
     bad = _write(tmp_path / "bad.csv", HEADER + "X,nope,,,,\r\n")
     result = cli("import", str(bad), "--dry-run")
-    assert result.exit_code == 1 and "line 2:" in result.output
+    assert result.exit_code == 1 and "row 2:" in result.output
 
 
 def test_files_that_cannot_be_read_are_refused(cli, tmp_path) -> None:

@@ -171,7 +171,7 @@ def test_a_date_column_it_cannot_place_stops_the_import(cli, tmp_path) -> None:
 
     result = cli("import", str(path), "--map", "Uploaded=applied")
     assert result.exit_code == 1
-    assert "line 3: applied: '31/02/2026' is not a real date" in result.output
+    assert "row 3: applied: '31/02/2026' is not a real date" in result.output
     assert cli.path.read_bytes() == before
 
     out = cli.ok("import", str(path), "--map", "Uploaded=-")  # left out on purpose
@@ -218,6 +218,7 @@ def test_dry_run_json_lists_every_field_it_would_store(cli, tmp_path) -> None:
     zoe, ada = plan["rows"]
     assert zoe == {
         "line": 2,
+        "row": 2,
         "action": "add",
         "candidate": None,
         "name": "Brontë, Zoë",
@@ -416,7 +417,7 @@ def test_an_impossible_time_or_zone_makes_the_row_bad(cli, tmp_path, cell: str) 
     path.write_text(f"Name,Date Submitted\r\nAda Lovelace,{cell}\r\n", encoding="utf-8")
     done = cli("import", str(path), "--dry-run")
     assert done.exit_code == 1, done.output
-    assert "line 2: applied:" in done.output and "Traceback" not in done.output
+    assert "row 2: applied:" in done.output and "Traceback" not in done.output
 
 
 def _excel_plain_csv(rows: list[list[str]]) -> bytes:
@@ -442,7 +443,7 @@ def test_a_name_whose_letters_excel_turned_into_question_marks_is_refused(cli, t
         timeout=60,
     )
     assert done.returncode == 1, done.stderr
-    assert "line 2: the name has '?' for a letter" in done.stderr
+    assert "row 2: the name has '?' for a letter" in done.stderr
     assert "'CSV UTF-8'" in done.stderr
     assert "line 3" not in done.stderr  # Zoë Brontë is whole in Windows-1252
     assert "Traceback" not in done.stderr

@@ -62,7 +62,7 @@ def test_an_imported_row_at_a_stage_that_needs_a_reason_needs_one(cli, tmp_path)
     sheet.write_text("name,stage\r\nAda Lovelace,rejected\r\n", encoding="utf-8")
     result = cli("import", str(sheet))
     assert result.exit_code == 1
-    assert "line 2: stage 'rejected' needs a reason" in result.output
+    assert "row 2: stage 'rejected' needs a reason" in result.output
     assert cli.data()["candidates"] == []
     sheet.write_text("name,stage,reason\r\nAda Lovelace,rejected,Late\r\n", encoding="utf-8")
     cli.ok("import", str(sheet))

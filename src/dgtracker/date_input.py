@@ -228,10 +228,18 @@ _CELL_TIME = re.compile(
 _CELL_NAMED_MONTH = re.compile(rf"^(\d{{1,2}})[-\s/.]({_MONTH_RE})\.?[-\s/.](\d{{2}}|\d{{4}})$",
                                re.IGNORECASE)  # fmt: skip
 _CELL_SHORT_YEAR = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})$")
+# "Jan 15, 2026", "January 15th 2026", "Thu, Jan 15, 2026": US job sites (Indeed) write the
+# month first. The month is a name, so the order is clear; the year is needed ("Jan 26"
+# could be a day or a year).
+_CELL_MONTH_FIRST = re.compile(
+    rf"^(?:(?:{_WEEKDAY_RE}),?\s+)?({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$",
+    re.IGNORECASE,
+)
 ACCEPTED_CELL_DATES = (
     f"{ACCEPTED_DATES}; in a file also a date and time (09/02/2026 14:32, "
-    "2026-02-09T14:32:00Z; the day is kept), 09-Feb-2026, 9-Feb-26 and 09/02/26 "
-    "(a two-digit year is 2000 + the year: 26 is 2026)"
+    "2026-02-09T14:32:00Z; the day is kept), 09-Feb-2026, 9-Feb-26, 09/02/26 "
+    "(a two-digit year is 2000 + the year: 26 is 2026) and the month first with its year "
+    "(Jan 15, 2026)"
 )
 
 
@@ -274,6 +282,10 @@ def _cell_day(raw: str, text: str, today: date) -> date:
     if match := _CELL_NAMED_MONTH.match(raw):
         year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
         return _build(year, _MONTH_NUMBER[match[2].lower()], int(match[1]), raw)
+    if match := _CELL_MONTH_FIRST.match(raw):
+        day = _build(int(match[3]), _MONTH_NUMBER[match[1].lower()], int(match[2]), raw)
+        _check_weekday(raw, day)
+        return day
     if match := _CELL_SHORT_YEAR.match(raw):
         return _build(2000 + int(match[4]), int(match[3]), int(match[1]), raw, day_first=True)
     try:

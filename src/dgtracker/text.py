@@ -110,6 +110,12 @@ def visible(value: str, keep_newlines: bool = False) -> str:
     return _escape_by_category(pattern.sub(_escape_char, value))
 
 
+def one_line(value: str, mark: str = "↵") -> str:
+    """`value` on one line for a list that shows a row a line (a dry run): each new line
+    shown as `mark`, anything else hidden shown as `visible` shows it."""
+    return visible(value.replace("\r\n", "\n").replace("\n", mark))
+
+
 def clean_field(field: str, value: str) -> str:
     """Check a typed value for `field`; return it (trimmed) or refuse it with a reason."""
     label = field.replace("_", " ")

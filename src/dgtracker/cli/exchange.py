@@ -179,7 +179,7 @@ def import_csv(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="A CSV or tab-separated file, an Excel workbook (.xlsx), or - for standard input.",
+            help="A CSV or tab-separated file, a workbook (.xlsx, .ods), or - for standard input.",
         ),
     ],
     dry_run: Annotated[
@@ -215,7 +215,7 @@ def import_csv(
     json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
-    """Add candidates from a spreadsheet (CSV or .xlsx): every row, or none if any is bad."""
+    """Add candidates from a spreadsheet (CSV, .xlsx or .ods): every row, or none if any is bad."""
     from dgtracker.exchange.sheet_files import read_input, read_table_file
     from dgtracker.exchange.sheet_import import apply_import, parse_mapping, plan_import
     from dgtracker.progress import tracked
@@ -252,16 +252,25 @@ def _show_plan(
     if every_row:  # a line a row, written as it goes: cheap at any size, easy to grep
         from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
         from dgtracker.out.plain import write
-        from dgtracker.text import visible
+        from dgtracker.text import one_line
 
         for outcome in plan.outcomes:
             row, existing = outcome.row, outcome.existing
-            who = visible(row.name or (existing.name if existing else ""))
-            email = f" <{visible(row.email)}>" if row.email else ""
+            who = one_line(row.name or (existing.name if existing else ""))
+            email = f" <{one_line(row.email)}>" if row.email else ""
             stage = existing.stage if existing else (row.stage or record.stages[0].id)
-            detail = f": {visible(outcome.detail)}" if outcome.detail else ""
+            said = "; ".join(
+                part
+                for part in (
+                    outcome.detail,
+                    f"reason: {outcome.reason}" if outcome.reason else "",
+                    f"note: {row.note}" if row.note and outcome.action == ADD else "",
+                )
+                if part
+            )
+            detail = f": {one_line(said)}" if said else ""
             action = f"{outcome.action} {existing.id}" if existing else outcome.action
-            write(f"line {row.line}: {action} {who}{email} at {stage}{detail}\n")
+            write(f"row {row.row}: {action} {who}{email} at {stage}{detail}\n")
         write(
             f"Would add {plan.count(ADD):,}, update {plan.count(UPDATE):,} and skip "
             f"{plan.count(SKIP):,}. Nothing was written.\n"
@@ -281,10 +290,10 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "
         row, existing = outcome.row, outcome.existing
         if outcome.action == UPDATE and existing:
             detail = visible(outcome.detail)
-            typer.echo(f"line {row.line}: updated {visible(existing.id)}: {detail}")
+            typer.echo(f"row {row.row}: updated {visible(existing.id)}: {detail}")
         elif outcome.action == SKIP and existing:
             typer.echo(
-                f"line {row.line}: skipped {visible(row.email or '')} ({visible(existing.id)}): "
+                f"row {row.row}: skipped {visible(row.email or '')} ({visible(existing.id)}): "
                 f"{visible(outcome.detail)}"
             )
     ids = f" ({added[0].id}–{added[-1].id})" if len(added) > 1 else ""

@@ -80,7 +80,11 @@ class Columns:
 
 
 def refuse_dates_left_out(table: Table, columns: Columns, name: str, today: date) -> None:
-    """Stop when a column of dates would be dropped: an applied date must never be guessed."""
+    """Stop when a column of dates is left out and no column gives the applied date: an
+    applied date must never be guessed. Once one does, other dates ("Last Updated") are
+    only columns not imported."""
+    if "applied" in columns.index:
+        return
     # Our own export's "last change" and "outcome date" are known, and not for import.
     own = {heading_key(heading) for heading in EXPORT_COLUMNS}
     unknown = [heading for heading in columns.ignored if heading_key(heading) not in own]
@@ -88,12 +92,10 @@ def refuse_dates_left_out(table: Table, columns: Columns, name: str, today: date
     if not left_out:
         return
     first = left_out[0]
-    default = "" if "applied" in columns.index else (
-        " Without a date column every candidate would get today as their applied date."
-    )  # fmt: skip
     raise Refused(
         f"{name}: column(s) {', '.join(repr(h) for h in left_out)} hold dates but are not "
-        f"imported.{default}",
+        "imported. Without a date column every candidate would get today as their applied "
+        "date.",
         hint=f'Say what it holds with --map "{first}=applied", or leave it out with '
         f'--map "{first}=-". Nothing was imported.',
     )

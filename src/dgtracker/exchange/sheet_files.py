@@ -2,19 +2,21 @@
 
 Files come as real programs write them: Excel's "CSV UTF-8" (UTF-8 with a BOM), its plain
 "CSV" (Windows-1252 on Windows), its "Unicode text" (UTF-16 with a BOM, tab-separated),
-LibreOffice's semicolon CSV, and .xlsx workbooks. The encoding is found from the BOM, then
-UTF-8 is tried, then Windows-1252 (saying so); `encoding` overrides all of that. The
-delimiter is the standard library's `csv.Sniffer` guess among comma, semicolon and tab,
-else the first of those on the heading line. An .xlsx is read with openpyxl, imported
-here only when a workbook arrives; its dates come out as ISO text, so that every file
-meets the same checks.
+LibreOffice's semicolon CSV, .xlsx workbooks and LibreOffice's .ods. The encoding is
+found from the BOM, then UTF-8 is tried, then Windows-1252 (saying so; refused for UTF-8
+with a stray byte); `encoding` overrides all of that. The delimiter is the standard
+library's `csv.Sniffer` guess among comma, semicolon and tab, else the first of those on
+the heading line. An .xlsx is read with openpyxl, an .ods with python-calamine, each
+imported here only when such a file arrives; their dates come out as ISO text, so that
+every file meets the same checks.
 
 Every read is bounded, so that no file can hold the command (or the record's lock, which
 is taken only after the file is read) for long: only a regular file or standard input, at
 most `limit` bytes; the sniffer sees a few kilobytes (its pattern takes time that grows
 with the square of its sample on quotes and tabs); a workbook's shared strings and its
 rows and columns are capped before openpyxl reads them (a zip of a few megabytes can
-unpack to gigabytes).
+unpack to gigabytes); an .ods's repeated rows and cells are counted before calamine
+writes them out in memory (a cell repeated a million times is a few bytes on disk).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ import codecs
 import csv
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import IO
 
 from dgtracker.errors import Refused
 
@@ -44,12 +48,19 @@ WORKBOOK_COLUMNS = 256
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """The heading row and the rows that hold anything, each with its line (or row) number."""
+    """The heading row and the rows that hold anything, each with its row number as a
+    spreadsheet shows it (the heading is row 1)."""
 
     header: list[str]
     rows: list[tuple[int, list[str]]]
     read_as: str  # how the file was read: "UTF-8", "Windows-1252", "Excel workbook", …
     notes: list[str] = field(default_factory=list)  # what the user should know about it
+    # The line of a text file a row starts on, where that is not its row number (a cell of
+    # several lines above it): the JSON contract's "line".
+    lines: dict[int, int] = field(default_factory=dict)
+
+    def line(self, row: int) -> int:
+        return self.lines.get(row, row)
 
 
 def read_input(path: Path, limit_mb: int = LIMIT_MB) -> bytes:
@@ -96,8 +107,11 @@ def _within(raw: bytes, name: str, limit_mb: int, over: bool = False) -> bytes:
 
 
 def read_table_file(raw: bytes, name: str, encoding: str | None = None) -> Table:
-    """A CSV/TSV text file or an .xlsx workbook as a table; refuse what cannot be read."""
+    """A CSV/TSV text file, an .xlsx or an .ods workbook as a table; refuse what cannot be
+    read."""
     if raw.startswith(_ZIP) and encoding is None:
+        if _opendocument_type(raw) is not None:
+            return read_opendocument(raw, name)
         return read_workbook(raw, name)
     if raw.startswith(_OLE):
         raise Refused(
@@ -105,8 +119,8 @@ def read_table_file(raw: bytes, name: str, encoding: str | None = None) -> Table
             hint="Save it as an Excel workbook (.xlsx) or as 'CSV UTF-8', then import that.",
         )
     text, read_as, notes = decode(raw, name, encoding)
-    header, rows = read_csv_text(text, name)
-    return Table(header, rows, read_as, notes)
+    header, rows, lines = read_csv_text(text, name)
+    return Table(header, rows, read_as, notes, lines)
 
 
 # --- text files ----------------------------------------------------------------------
@@ -132,8 +146,8 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
         )
     try:
         return raw.decode("utf-8"), "UTF-8", []
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        _refuse_broken_utf8(raw, name, error.start)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as error:
@@ -146,6 +160,27 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
         "If names look wrong, import again with --encoding (for example latin-1 or utf-16)."
     )
     return text, "Windows-1252", [note]
+
+
+# A letter as UTF-8 writes it (two to four bytes). Windows-1252 text almost never holds
+# one: it would be a capital with an accent followed by a curly quote or a symbol ("Ã«").
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _refuse_broken_utf8(raw: bytes, name: str, bad: int) -> None:
+    """Refuse UTF-8 text with a byte that is not (a file joined from two, a cell pasted from
+    elsewhere): read as Windows-1252, each of its accented letters would be stored as two
+    wrong ones ("Zoë" as "ZoÃ«")."""
+    if _UTF8_LETTER.search(raw) is None:
+        return
+    raise Refused(
+        f"{name} is UTF-8 text with a byte that is not (byte {bad}): read another way, its "
+        "accented letters would be stored wrong.",
+        hint="Save it again from the spreadsheet as 'CSV UTF-8', or give --encoding if you "
+        "know it (for example --encoding cp1252).",
+    )
 
 
 def _decode_as(raw: bytes, name: str, encoding: str) -> str:
@@ -181,23 +216,30 @@ def delimiter(text: str) -> str:
     return next((mark for mark in _DELIMITERS if mark in first_line), ",")
 
 
-def read_csv_text(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The heading row and the rows that hold anything, each with the line it starts on."""
+def read_csv_text(
+    text: str, name: str
+) -> tuple[list[str], list[tuple[int, list[str]]], dict[int, int]]:
+    """The heading row; the rows that hold anything, each with its row number as Excel and
+    LibreOffice show it (a cell of several lines is one row, a blank line a row); and the
+    line each row starts on where that differs."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=True)
     rows: list[tuple[int, list[str]]] = []
+    lines: dict[int, int] = {}
     try:
         header = next(reader, None)
         line = reader.line_num + 1
-        for cells in reader:
+        for row, cells in enumerate(reader, start=2):
             if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
+                rows.append((row, cells))
+                if line != row:
+                    lines[row] = line
             line = reader.line_num + 1
     except csv.Error as error:
         raise Refused(
             f"{name}, line {reader.line_num}: not readable as CSV ({error}).",
             hint="Check the quotes on that line; nothing was imported.",
         ) from None
-    return _checked_header(header, name), rows
+    return _checked_header(header, name), rows, lines
 
 
 def _checked_header(header: list[str] | None, name: str) -> list[str]:
@@ -211,19 +253,12 @@ def _checked_header(header: list[str] | None, name: str) -> list[str]:
 
 def read_workbook(raw: bytes, name: str) -> Table:
     """The first sheet of an .xlsx workbook, its cells as text (dates as ISO dates)."""
-    from zipfile import BadZipFile, ZipFile
+    from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
     try:
-        with ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-        if unpacked > 20 * len(raw) + LIMIT_MB * 1024 * 1024:  # openpyxl reads some parts whole
-            raise Refused(
-                f"{name} unpacks to {unpacked // (1024 * 1024):,} MB, far more than a sheet of "
-                "candidates holds.",
-                hint="Open it in Excel or LibreOffice and save it again, or as 'CSV UTF-8'.",
-            )
+        _refuse_unpacking_far(raw, name)  # openpyxl reads some parts whole
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as error:
         raise Refused(
@@ -240,21 +275,173 @@ def read_workbook(raw: bytes, name: str) -> Table:
         lines: list[list[str]] = []
         for values in sheet.iter_rows(values_only=True, max_col=WORKBOOK_COLUMNS):
             if len(lines) == WORKBOOK_ROWS:
-                raise Refused(
-                    f"{name} has more than {WORKBOOK_ROWS:,} rows, more than a campaign's "
-                    "applications.",
-                    hint="Check it is the right file; import the rows in parts if it is.",
-                )
+                raise _too_many_rows(name)
             lines.append(_trimmed([cell_text(value) for value in values]))
     finally:
         book.close()
+    return _sheet_table(lines, name, "Excel workbook", notes)
+
+
+def _refuse_unpacking_far(raw: bytes, name: str) -> None:
+    """Refuse a zip that unpacks to far more than it weighs (raises BadZipFile if not one)."""
+    from zipfile import ZipFile
+
+    with ZipFile(io.BytesIO(raw)) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > 20 * len(raw) + LIMIT_MB * 1024 * 1024:
+        raise Refused(
+            f"{name} unpacks to {unpacked // (1024 * 1024):,} MB, far more than a sheet of "
+            "candidates holds.",
+            hint="Open it in Excel or LibreOffice and save it again, or as 'CSV UTF-8'.",
+        )
+
+
+def _too_many_rows(name: str) -> Refused:
+    return Refused(
+        f"{name} has more than {WORKBOOK_ROWS:,} rows, more than a campaign's applications.",
+        hint="Check it is the right file; import the rows in parts if it is.",
+    )
+
+
+def _sheet_table(lines: list[list[str]], name: str, read_as: str, notes: list[str]) -> Table:
+    """A sheet's rows from row 1 as a table: numbered as the spreadsheet numbers them."""
     header = _checked_header(lines[0] if lines else None, name)
     rows = [
         (number, cells)
         for number, cells in enumerate(lines[1:], start=2)
         if any(cell.strip() for cell in cells)
     ]
-    return Table(header, rows, "Excel workbook", notes)
+    return Table(header, rows, read_as, notes)
+
+
+# --- OpenDocument spreadsheets (.ods) --------------------------------------------------
+
+_ODS_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODS_CELL_BYTES = 32  # what calamine holds for each cell of a sheet's area, filled or not
+# A row, a cell (with its repeats), and where a cell or a sheet ends, in content.xml.
+_ODS_TAG = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+def _opendocument_type(raw: bytes) -> bytes | None:
+    """The media type an OpenDocument file names in its entry 'mimetype', or None."""
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        with ZipFile(io.BytesIO(raw)) as archive, archive.open("mimetype") as entry:
+            return entry.read(100).strip()
+    except (BadZipFile, KeyError, OSError, ValueError):
+        return None  # not one: the workbook reader says what is wrong
+
+
+def read_opendocument(raw: bytes, name: str) -> Table:
+    """The first sheet of an .ods spreadsheet, its cells as text (dates as ISO dates)."""
+    from zipfile import BadZipFile
+
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    if _opendocument_type(raw) != _ODS_TYPE:
+        raise Refused(
+            f"{name} is an OpenDocument file but not a spreadsheet.",
+            hint="Open it in LibreOffice Calc and save it as .ods or .xlsx.",
+        )
+    try:
+        _refuse_unpacking_far(raw, name)
+        _refuse_expanding_far(raw, name)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    except (BadZipFile, KeyError, OSError, ValueError, CalamineError) as error:
+        raise _unreadable_ods(name, error) from None
+    notes = []
+    if len(book.sheet_names) > 1:
+        notes.append(
+            f"{name} has {len(book.sheet_names)} sheets: read the first, '{book.sheet_names[0]}'."
+        )
+    sheet = book.get_sheet_by_index(0)
+    # calamine starts at the first filled row and column: pad back to row 1 and column A
+    first_row, first_column = sheet.start or (0, 0)
+    lines: list[list[str]] = [[] for _ in range(first_row)]
+    for values in sheet.iter_rows():
+        if len(lines) == WORKBOOK_ROWS:
+            raise _too_many_rows(name)
+        cells = [""] * first_column + [cell_text(value) for value in values]
+        lines.append(_trimmed(cells[:WORKBOOK_COLUMNS]))
+    book.close()
+    return _sheet_table(lines, name, "OpenDocument spreadsheet", notes)
+
+
+def _unreadable_ods(name: str, error: Exception) -> Refused:
+    return Refused(
+        f"{name} cannot be read as an OpenDocument spreadsheet ({error}).",
+        hint="Open it in LibreOffice and save it again as .ods, .xlsx or 'CSV UTF-8'.",
+    )
+
+
+def _refuse_expanding_far(raw: bytes, name: str) -> None:
+    """Refuse an .ods whose sheets, their repeated rows and cells written out as calamine
+    holds them, take far more memory than its size."""
+    from zipfile import ZipFile
+
+    budget = 20 * len(raw) + LIMIT_MB * 1024 * 1024
+    with ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
+        held = _ods_bytes_held(content, budget)
+    if held > budget:
+        raise Refused(
+            f"{name} repeats its cells to more than {budget // (1024 * 1024):,} MB, far more "
+            "than a sheet of candidates holds.",
+            hint="Open it in LibreOffice and save it again, or as 'CSV UTF-8'.",
+        )
+
+
+def _ods_bytes_held(content: IO[bytes], budget: int) -> int:
+    """What calamine holds for content.xml's sheets: each sheet's area from its first to its
+    last filled row (empty rows between filled ones written out, trailing ones not), as
+    wide as its widest filled row, plus the text of each filled cell once per repeat.
+    Stops counting once past `budget`."""
+    held = 0
+    rows = width = pending = 0  # the sheet's filled area; empty rows not yet followed
+    repeat = column = filled_to = 0  # the row being read
+    row_text = cell_start = cell_repeat = 0
+    tail, base = b"", 0  # a tag cut by the chunk's end; where `text` starts in the file
+    while chunk := content.read(1024 * 1024):
+        text = tail + chunk
+        cut = text.rfind(b">") + 1
+        text, tail = text[:cut], text[cut:]
+        offset, base = base, base + cut
+        for tag in _ODS_TAG.finditer(text):
+            closing, kind, attributes, empty = tag.groups()
+            if kind == b"table":
+                if not closing:  # a new sheet
+                    held += rows * width * _ODS_CELL_BYTES
+                    rows = width = pending = 0
+                continue
+            if kind == b"table-row":
+                if not closing:
+                    found = _ROWS_REPEATED.search(attributes)
+                    repeat, column, filled_to, row_text = int(found[1]) if found else 1, 0, 0, 0
+                elif filled_to:
+                    rows += pending + repeat
+                    width, pending = max(width, filled_to), 0
+                    held += repeat * row_text
+                elif rows:
+                    pending += repeat
+                if held + rows * width * _ODS_CELL_BYTES > budget:
+                    return held + rows * width * _ODS_CELL_BYTES
+                continue
+            if closing:  # a filled cell ends: its text, once per repeat
+                row_text += cell_repeat * (offset + tag.end() - cell_start)
+                continue
+            found = _COLUMNS_REPEATED.search(attributes)
+            cell_repeat = int(found[1]) if found else 1
+            column += cell_repeat
+            if not empty:  # it holds something (text or a note): counted where it ends
+                filled_to, cell_start = column, offset + tag.start()
+            elif b"value-type" in attributes:  # a value in its attributes alone (a number)
+                filled_to = column
+                row_text += cell_repeat * len(tag[0])
+    return held + rows * width * _ODS_CELL_BYTES
 
 
 def _trimmed(cells: list[str]) -> list[str]:

@@ -33,7 +33,8 @@ from dgtracker.text import clean_field
 class Row:
     """One checked row of the file: a candidate to add or to match by email."""
 
-    line: int
+    row: int  # as the spreadsheet numbers it: the heading is row 1
+    line: int  # the line of the file it starts on (its row number in a workbook)
     name: str
     email: str | None = None
     phone: str | None = None
@@ -60,7 +61,7 @@ def _stage_ids(record: Record) -> dict[str, str]:
 
 
 def check_row(
-    line: int, cells: list[str], columns: Columns, record: Record, today: date
+    number: int, line: int, cells: list[str], columns: Columns, record: Record, today: date
 ) -> tuple[Row, list[str]]:
     """The row as a candidate, and the reasons it cannot be one (none: it is good)."""
     problems: list[str] = []
@@ -80,6 +81,7 @@ def check_row(
     if name and _LOST_LETTER.search(name):
         problems.append(f"the name has '?' for a letter: {_LOST_SAID}")
     row = Row(
+        row=number,
         line=line,
         name=name or "",
         email=text("email", cell("email")),
@@ -201,7 +203,7 @@ def plan_import(
     columns = map_columns(table.header, name, mapping, update)
     refuse_dates_left_out(table, columns, name, today)
     index = _Index(record)
-    first_line_of: dict[str, int] = {}  # duplicates inside the file itself
+    first_row_of: dict[str, int] = {}  # duplicates inside the file itself
     plan = ImportPlan(
         ignored_columns=columns.ignored,
         columns=columns.named(table.header),
@@ -209,20 +211,20 @@ def plan_import(
         notes=table.notes,
     )
     problems: list[tuple[int, str]] = []
-    for line, cells in each(table.rows, "Checking rows"):
-        row, row_problems = check_row(line, cells, columns, record, today)
+    for number, cells in each(table.rows, "Checking rows"):
+        row, row_problems = check_row(number, table.line(number), cells, columns, record, today)
         if row.email:
-            first = first_line_of.setdefault(row.email.casefold(), line)
-            if first != line:
-                row_problems.append(f"the same email as line {first}")
+            first = first_row_of.setdefault(row.email.casefold(), number)
+            if first != number:
+                row_problems.append(f"the same email as row {first}")
         outcome = None if row_problems else _outcome(row, record, index, update, row_problems)
         if outcome is not None and outcome.existing is not None and update:
-            first = first_line_of.setdefault(outcome.existing.id, line)
-            if first != line:
-                row_problems.append(f"{outcome.existing.id} is on line {first} too")
+            first = first_row_of.setdefault(outcome.existing.id, number)
+            if first != number:
+                row_problems.append(f"{outcome.existing.id} is on row {first} too")
         if row_problems:
             reasons = "; ".join(problem.rstrip(".") for problem in row_problems)
-            problems.append((line, f"line {line}: {reasons}."))
+            problems.append((number, f"row {number}: {reasons}."))
         elif outcome is not None:
             plan.outcomes.append(outcome)
     problems += _refused_moves(record, plan.outcomes, today)
@@ -314,8 +316,8 @@ def _refused_moves(record: Record, outcomes: list[Outcome], today: date) -> list
                 reason=outcome.row.reason,
             )
         except Refused as error:
-            line = outcome.row.line
-            refused.append((line, f"line {line}: {error.message.rstrip('.')}."))
+            number = outcome.row.row
+            refused.append((number, f"row {number}: {error.message.rstrip('.')}."))
     return refused
 
 

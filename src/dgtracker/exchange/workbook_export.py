@@ -3,7 +3,9 @@
 The same columns as the CSV export (sheet_export.EXPORT_COLUMNS), but typed: dates are
 dates, counts are numbers, and every text cell is stored as text, so that "=SUM(1)" or
 "+44 20 7946 0000" shows as typed and is never run as a formula (no quote needed). The
-header is bold and frozen, and each column is as wide as its longest line (capped).
+header is bold and frozen, and each column is as wide as its longest line, capped so that
+long text wraps. It prints as a team reads it on paper: landscape A4, one page wide, the
+header row on every page, text wrapped in its cell rather than spilling over the next.
 openpyxl is imported only here, by the command that needs it.
 """
 
@@ -13,17 +15,29 @@ import io
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dgtracker.exchange.sheet_export import DATE_COLUMNS, EXPORT_COLUMNS, Cell, candidate_cells
+from dgtracker.exchange.sheet_export import (
+    DATE_COLUMNS,
+    EXPORT_COLUMNS,
+    NUMBER_COLUMNS,
+    Cell,
+    candidate_cells,
+)
 from dgtracker.record.model import Record
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell as SheetCell
     from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET_TITLE = "Candidates"
 DATE_FORMAT = "yyyy-mm-dd"  # unambiguous in every locale; Excel still sorts it as a date
 TEXT_FORMAT = "@"
-MAX_WIDTH = 50  # characters; longer text wraps
+MAX_WIDTH = 45  # characters; longer text wraps (notes)
+# Narrower caps where a long value is rare and wrapping it costs little, so that the
+# sheet fits a landscape page wide at a size that can still be read (about 60 %).
+CAPS = {"reason": 30, "name": 24, "email": 28, "source": 16, "stage title": 16, "outcome": 16}
+NUMBER_WIDTH = 8  # "days in stage" and "reserve rank": their headings wrap
+LINE_HEIGHT = 15  # points: a line of the default font (Calibri 11)
 
 
 def candidates_xlsx(record: Record, today: date) -> bytes:
@@ -37,26 +51,74 @@ def candidates_xlsx(record: Record, today: date) -> bytes:
     assert sheet is not None
     sheet.title = SHEET_TITLE
     sheet.append(list(EXPORT_COLUMNS))
+    wrap = Alignment(wrap_text=True, vertical="top")
     for heading in sheet[1]:
         heading.font = Font(bold=True)
+        heading.alignment = wrap
     sheet.freeze_panes = "A2"
-    widths = [len(name) for name in EXPORT_COLUMNS]
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for number, candidate in enumerate(record.candidates, start=2):
-        values = candidate_cells(record, candidate, today)
+    rows = [candidate_cells(record, candidate, today) for candidate in record.candidates]
+    widths = _widths(rows)
+    for number, values in enumerate(rows, start=2):
         for column, (name, value) in enumerate(zip(EXPORT_COLUMNS, values, strict=True), 1):
             if value is None:
                 continue
             cell = sheet.cell(row=number, column=column)
             _store(cell, name, value)
-            if isinstance(value, str) and "\n" in value:
-                cell.alignment = wrap
-            widths[column - 1] = max(widths[column - 1], _width(value))
+            cell.alignment = wrap  # text longer than its column wraps, never spills over
+        # LibreOffice keeps a row one line high unless told (a wrapped note then
+        # prints over the rows below it): the height its longest cell wraps to.
+        lines = max(_lines(value, width) for value, width in zip(values, widths, strict=True))
+        if lines > 1:
+            sheet.row_dimensions[number].height = LINE_HEIGHT * lines
+    sheet.row_dimensions[1].height = LINE_HEIGHT * 2  # "days in stage" wraps
     for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = min(width, MAX_WIDTH) + 2
+        sheet.column_dimensions[get_column_letter(column)].width = width + 2
+    _print_setup(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape A4, one page wide (as many pages down as it takes), the header row on
+    every page, grid lines, and the page number at the foot."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # no limit down the pages
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    footer = sheet.oddFooter
+    assert footer is not None  # openpyxl makes an empty one with each sheet
+    footer.center.text = "Page &P of &N"
+
+
+def _widths(rows: list[list[Cell]]) -> list[int]:
+    """Each column's width in characters: its longest line (or heading), up to its cap; a
+    number column's heading wraps onto two lines."""
+    widths = [NUMBER_WIDTH if name in NUMBER_COLUMNS else len(name) for name in EXPORT_COLUMNS]
+    for values in rows:
+        for column, value in enumerate(values):
+            if value is not None:
+                widths[column] = max(widths[column], _width(value))
+    caps = [
+        CAPS.get(name, NUMBER_WIDTH if name in NUMBER_COLUMNS else MAX_WIDTH)
+        for name in EXPORT_COLUMNS
+    ]
+    return [min(width, cap) for width, cap in zip(widths, caps, strict=True)]
+
+
+def _lines(value: Cell, width: int) -> int:
+    """How many lines `value` takes wrapped at `width` characters (a little generous: a
+    wrap breaks at a space, and letters differ in width)."""
+    if not isinstance(value, str):
+        return 1
+    return sum(max(1, -(-len(line) * 11 // (width * 10))) for line in value.split("\n"))
 
 
 def _store(cell: SheetCell | MergedCell, name: str, value: Cell) -> None:

@@ -284,6 +284,7 @@ def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -
         rows.append(
             {
                 "line": row.line,
+                "row": row.row,
                 "action": outcome.action,
                 "candidate": existing.id if existing else None,
                 "name": row.name or (existing.name if existing else None),

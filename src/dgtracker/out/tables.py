@@ -32,7 +32,7 @@ from dgtracker.process.queries import (
     stage_title,
 )
 from dgtracker.record.model import Action, Candidate, Record, StageKind, moves_that_stand
-from dgtracker.text import visible
+from dgtracker.text import one_line, visible
 
 if TYPE_CHECKING:
     from dgtracker.exchange.sheet_import import ImportPlan
@@ -271,8 +271,13 @@ def render_import_plan(
     import itself)."""
     from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
 
+    mark = "↵" if console.encoding.lower().replace("-", "").startswith("utf") else " / "
+
+    def shown(value: str) -> str:  # a note of several lines stays one entry of the list
+        return one_line(value, mark)
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Dry run", title_justify="left")
-    table.add_column("Line", no_wrap=True, justify="right")
+    table.add_column("Row", no_wrap=True, justify="right")
     table.add_column("Action", no_wrap=True)
     table.add_column("Name, email, phone, source", min_width=18, overflow="fold")
     table.add_column("Stage", ratio=1, overflow="fold")
@@ -283,10 +288,10 @@ def render_import_plan(
         stage = existing.stage if existing else (row.stage or record.stages[0].id)
         if outcome.move_to:
             stage = f"{stage} → {outcome.move_to}"
-        who = safe(row.name or (existing.name if existing else ""))
+        who = Text(shown(row.name or (existing.name if existing else "")))
         for extra in (row.email, row.phone, row.source):
             if extra:
-                who.append("\n" + visible(extra), style="dim")
+                who.append("\n" + shown(extra), style="dim")
         applied = Text(row.applied.isoformat() if row.applied else "")
         if outcome.dated_today:
             applied = Text(f"{today.isoformat()}\n(today)")
@@ -296,12 +301,12 @@ def render_import_plan(
         if row.note and outcome.action == ADD:
             detail.append(f"note: {row.note}")
         table.add_row(
-            Text(str(row.line)),
+            Text(str(row.row)),
             Text(f"{outcome.action} {existing.id}" if existing else outcome.action),
             who,
             safe(stage),
             applied,
-            safe("\n".join(detail)),
+            Text("\n".join(shown(part) for part in detail)),
         )
     if plan.outcomes:
         console.print(table)
