@@ -285,7 +285,7 @@ def _writes(command: Any) -> bool:
     """Whether a command's code changes the record: it opens it for a change (the CLI's
     `changing`), commits it, purges it, creates or saves it, or runs git on it."""
     source = inspect.getsource(inspect.unwrap(command.callback))
-    calls = ("changing(", "committed(", "session.purge(", "storage.create(", "storage.save(")
+    calls = ("changing(", "session.purge(", "session.create(", "session.sync(", "storage.save(")
     return any(call in source for call in calls) or "git_share" in source
 
 

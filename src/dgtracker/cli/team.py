@@ -17,7 +17,7 @@ from dgtracker.cli.context import (
 from dgtracker.errors import Refused
 
 if TYPE_CHECKING:
-    from dgtracker.cli.context import Change
+    from dgtracker.app.session import Change
     from dgtracker.record.model import MergeConflict as Conflict
 
 commands = typer.Typer()
@@ -166,24 +166,16 @@ def share(ctx: typer.Context) -> None:
 @commands.command(cls=Command, epilog=example("dgtracker sync"))
 def sync(ctx: typer.Context) -> None:
     """Fetch the team's changes, merge them by meaning, and send ours (a shared record)."""
-    from dgtracker.record import storage
+    from dgtracker.app import session
     from dgtracker.record.storage import is_shared
-    from dgtracker.team.git_share import sync as pull_and_push
     from dgtracker.team.merge_erasure import DRIVER_SAID, kept_erasures, kept_since, said
     from dgtracker.text import visible
 
     path = record_path(ctx)
     if not is_shared(path):
         raise Refused(f"{path} is not shared.", hint="Run 'dgtracker share' first.")
-    # The record's lock for the whole run (fetch, merge, commit, push): a writer in this
-    # clone waits, so its change is never merged over nor committed half-way through.
-    # The merge driver git runs meanwhile works on git's own copies and takes no lock.
-    with storage.locked(path):
-        # a record that breaks a rule (a bad edit by hand) is never committed nor sent
-        record = storage.load(path)
-        seen = kept_erasures(record)  # erasures kept that this copy already held
-        synced = pull_and_push(path, [conflict.id for conflict in record.conflicts])
-        now = storage.load(path) if synced.brought_in else record
+    synced, record, now = session.sync(path)  # under the lock for the whole run
+    seen = kept_erasures(record)  # erasures kept that this copy already held
     for line in synced.said:
         typer.echo(line)
     # every erasure kept that came in, merged here or by a teammate, said once as `check`
