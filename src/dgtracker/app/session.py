@@ -50,7 +50,7 @@ from dgtracker.text import clean_field
 if TYPE_CHECKING:
     from dgtracker.process.privacy import FilePlan
     from dgtracker.record.locking import Held
-    from dgtracker.record.model import Record
+    from dgtracker.record.model import MergeConflict, Record
     from dgtracker.team.git_history import Git
     from dgtracker.team.git_share import Synced
 
@@ -464,3 +464,108 @@ def _load_backups(path: Path) -> list[tuple[Path, Record]]:
                 hint="Fix or delete that backup, then run purge again; nothing was changed.",
             ) from None
     return loaded
+
+
+def merge_file(
+    base: Path, ours: Path, theirs: Path, git_path: str | None = None
+) -> tuple[list[str], int]:
+    """Merge two versions of a record by meaning (git's merge driver `merge-file`), the
+    result written over `ours`: what to say (ids, counts and actions, no personal data)
+    and the exit code (1: a conflict, or two people under one id, `ours` then untouched).
+    No lock: git runs the driver on its own temp copies, during a sync that holds it."""
+    from dgtracker.record import storage
+    from dgtracker.team.merge import clash_says, merge
+    from dgtracker.team.merge_erasure import driver_says
+    from dgtracker.team.merge_inputs import checked_result, read_side
+
+    # git gives an empty ancestor when both sides added the file
+    sides = [
+        read_side(path, which, ours, git_path)
+        for path, which in ((base, "base"), (ours, "ours"), (theirs, "theirs"))
+    ]
+    merged = merge(sides[0][0], sides[1][0], sides[2][0])
+    if merged.clashes:  # two people under one id: never mixed, never renumbered
+        return [clash_says(merged.clashes, ours)], 1
+    record = checked_result(merged.data, ours, git_path)
+    storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
+    said = [driver_says(cid, dropped) for cid, dropped in merged.erased.items()]
+    if merged.conflicts:
+        ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
+        said.append(f"dgtracker: conflict in {ids}; run 'dgtracker check' to see both sides.")
+        return said, 1
+    return said, 0
+
+
+def resolve(change: Change, conflict_id: str, side: str) -> str:
+    """Settle a conflict a merge left in the record under `change` (from `changing`),
+    keeping `side`'s value ("ours" or "theirs"); what to say."""
+    from dgtracker.record import storage
+    from dgtracker.team import conflicts
+
+    conflict = conflicts.find(change.record.conflicts, conflict_id)
+    data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
+    if conflicts.is_history(conflict):  # a recorded history rewritten on a copy
+        return _keep_history(change, data, conflict, side)
+    return _keep_value(change, data, conflict, side)
+
+
+def _keep_value(change: Change, data: dict[str, Any], conflict: MergeConflict, side: str) -> str:
+    """One side's value at the conflict's place (a stage chosen: the losing moves undone)."""
+    from dgtracker.record.decode import record_from_data
+    from dgtracker.team import conflicts
+
+    kept = conflicts.settle(data, conflict, side)
+    stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
+    if stage_chosen:  # the losing moves undone: the move kept is the last that stands
+        conflicts.keep_move(
+            data, conflict, kept, side, by=change.by, today=change.today, now=change.now
+        )
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
+        from dgtracker.process.candidate_actions import add_note
+
+        add_note(
+            settled,
+            conflict.path[1],
+            f"Merge conflict on {conflict.path[2]} resolved: kept "
+            f"{conflicts.side_shown(conflict, side)} ({side}).",
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept {conflicts.side_shown(conflict, side)} ({side})."
+
+
+def _keep_history(change: Change, data: dict[str, Any], conflict: MergeConflict, side: str) -> str:
+    """`resolve c014.history`: one copy's history of the candidate, with the other's new
+    entries; --ours or --theirs, whichever copy rewrote it."""
+    from dgtracker.record.decode import record_from_data
+    from dgtracker.team.conflicts import settle_history
+
+    settle_history(data, conflict, side)
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept the history of {conflict.path[1]} ({side})."
+
+
+def share(path: PathLike, command: list[str]) -> list[str]:
+    """Keep the record in its own git repository (`share`): merge driver (`command` runs
+    dgtracker), ignores, a commit per change. Only a record that exists and keeps the
+    rules is shared. What was done."""
+    from dgtracker.record import storage
+    from dgtracker.team.git_share import share as set_up
+
+    record_file = Path(path)
+    storage.load(record_file)
+    return list(set_up(record_file, command))
