@@ -164,7 +164,7 @@ def changing(
     *,
     by: str | None = None,
     as_of: str | None = None,
-    now: datetime | None = None,
+    now: datetime | Callable[[], datetime] | None = None,
     each: Walk = quietly,
     command: str | None = None,
     given: Mapping[str, Any] | None = None,
@@ -172,7 +172,8 @@ def changing(
     """Lock the record, load it, yield it to be changed, save it when the block ends
     without an error, and commit it when the record is shared (dgtracker share).
 
-    `by`: who (default: the user name). `as_of`: the day the change is written on (default:
+    `by`: who (default: the user name). `now`: the moment, or a clock read once the lock
+    is held (default: the time then, in UTC). `as_of`: the day the change is written on (default:
     today in the campaign's time zone), never before a change the record holds. `command`
     and `given` (the command's words and the arguments it was given by name) make the
     commit message: the command, the ids and stage given, the milestone and the candidates
@@ -194,7 +195,8 @@ def changing(
         today = today_in(record.campaign.timezone, as_of)
         if as_of is not None:
             _not_before_the_record(record, today)
-        change = Change(record, today, now or now_utc(), who)
+        moment = now if isinstance(now, datetime) else (now or now_utc)()
+        change = Change(record, today, moment, who)
         yield change
         layout_kept = layout if change.record is record else None
         storage.save(record_file, change.record, layout_kept, each, lock)

@@ -142,14 +142,17 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
     while a large record is read and saved, on a terminal."""
     from dgtracker.app import session
 
-    with session.changing(
-        record_path(ctx),
-        by=by,
-        as_of=settings_of(ctx).as_of,
-        each=_walk(progress),
-        command=" ".join(ctx.command_path.split()[1:]),
-        given=ctx.params,
-    ) as change:
+    with (
+        session.changing(
+            record_path(ctx),
+            by=by,
+            as_of=settings_of(ctx).as_of,
+            now=now_utc,  # the CLI's clock, read once the lock is held
+            each=_walk(progress),
+            command=" ".join(ctx.command_path.split()[1:]),
+            given=ctx.params,
+        ) as change
+    ):
         yield change
     if change.said:
         typer.echo(change.said, err=True)
