@@ -137,3 +137,14 @@ def test_only_the_session_takes_the_record_s_lock() -> None:
     assert takers == [], f"the record's lock taken outside app/session.py: {takers}"
     session_source = (package / "app" / "session.py").read_text(encoding="utf-8")
     assert "from dgtracker.record.locking import locked" in session_source
+
+
+def test_a_purge_from_python_records_who_as_the_cli_does(path: Path) -> None:
+    with session.changing(path, by="ada", as_of="2026-02-02") as change:
+        candidate_actions.add_candidate(
+            change.record, name="Ada Lovelace", by=change.by, today=change.today, now=NOW
+        )
+    session.purge(path, today=TODAY, by="  dpo  ", now=NOW, candidate="c001")
+    record, _ = session.open_record(path)
+    assert record.candidates[0].name == "Anonymised (c001)"
+    assert {entry.by for entry in record.candidates[0].history[1:]} == {"dpo"}

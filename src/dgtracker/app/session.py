@@ -347,8 +347,8 @@ def purge(
     path: str | os.PathLike[str],
     *,
     today: date | Callable[[str], date] | None = None,
-    by: str,
-    now: datetime,
+    by: str | None = None,
+    now: datetime | None = None,
     candidate: str | None = None,
     dry_run: bool = False,
     each: Walk | None = None,
@@ -362,13 +362,15 @@ def purge(
     `today`: the day to judge by, or a function of the campaign's time zone that gives it
     (None: today there). A backup that cannot be read stops the purge before anything
     changes. `each` walks the work (progress.tracked shows a bar on a terminal). A shared
-    record's purge is committed (`purge (by who)`).
+    record's purge is committed (`purge (by who)`). `by`: who (default: the user name),
+    cleaned as a change's is; `now`: the moment (default: now).
     """
     from dgtracker.exchange import safe_files
     from dgtracker.process import candidate_actions, corrections, privacy
     from dgtracker.record import storage
 
     walk = each or quietly
+    who, moment = user_name(by), now or now_utc()
     said: str | None = None
     leftovers: list[Path] = []
 
@@ -389,7 +391,13 @@ def purge(
         for file_plan in plans:
             if file_plan.due:
                 file_plan.erased = privacy.forget(
-                    file_plan.record, file_plan.due, people, by=by, today=day, now=now, each=each
+                    file_plan.record,
+                    file_plan.due,
+                    people,
+                    by=who,
+                    today=day,
+                    now=moment,
+                    each=each,
                 )
 
     if dry_run:  # reads only: saves are atomic, so no lock is needed
@@ -414,7 +422,7 @@ def purge(
                     if candidate is not None:  # erased on request: out of the process
                         for due in file_plan.due:
                             corrections.withdraw_erased(
-                                file_plan.record, due.candidate, by=by, today=day, now=now
+                                file_plan.record, due.candidate, by=who, today=day, now=moment
                             )
                     try:
                         storage.save(file_plan.path, file_plan.record, lock=lock)
@@ -422,7 +430,7 @@ def purge(
                         raise _part_way(error, done) from None
                     done.append(file_plan.path)
             if done and storage.is_shared(record_file):  # committed like any change
-                said = _commit(record_file, f"purge (by {by})", len(record.conflicts))
+                said = _commit(record_file, f"purge (by {who})", len(record.conflicts))
     if not lines:
         erasing = candidate_actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
