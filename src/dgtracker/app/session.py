@@ -17,7 +17,9 @@ prints. A script makes the same calls::
 Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
 lock; a block that raises saves nothing; a shared record's change is committed, as the
 CLI's are, and `change.said` holds what git said), `create(path, record)` (init),
-`purge(path, ...)`, `sync(path)` and `rewrite_history(path, git)`. This is the only module
+`purge(path, ...)`, `sync(path)`, `rewrite_history(path, git)`, `share(path, command)`,
+`merge_file(base, ours, theirs)` (git's merge driver), and under a change,
+`resolve(change, conflict_id, side)` and `import_table(change, table, ...)`. This is the only module
 that takes the record's lock (record/locking.py; tests/test_session.py checks it). Beside it:
 - `dgtracker.process.candidate_actions`: every change to a candidate and its rules (add_candidate,
   move, add_note, find_candidate, resolve_stage); `dgtracker.process.milestone_actions`
@@ -48,9 +50,11 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
+    from dgtracker.exchange.sheet_files import Table
+    from dgtracker.exchange.sheet_import import ImportPlan
     from dgtracker.process.privacy import FilePlan
     from dgtracker.record.locking import Held
-    from dgtracker.record.model import MergeConflict, Record
+    from dgtracker.record.model import Candidate, MergeConflict, Record
     from dgtracker.team.git_history import Git
     from dgtracker.team.git_share import Synced
 
@@ -579,3 +583,24 @@ def share(path: PathLike, command: list[str]) -> list[str]:
     record_file = Path(path)
     storage.load(record_file)
     return list(set_up(record_file, command))
+
+
+def import_table(
+    change: Change,
+    table: Table,
+    name: str,
+    update: bool,
+    columns: dict[str, str] | None = None,
+    *,
+    each: Walk = quietly,
+) -> tuple[ImportPlan, list[Candidate]]:
+    """Add (and with `update`, update) candidates from a spreadsheet's rows into the record
+    under `change` (from `changing`): every row, or none if any is bad. `name` names the
+    file in what is said; `columns`: what a heading holds (exchange.sheet_import's
+    parse_mapping). The plan, and the candidates added."""
+    from dgtracker.exchange.sheet_import import apply_import, plan_import
+
+    record, today = change.record, change.today
+    plan = plan_import(table, name, record, today, update, columns, each=each)
+    added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=each)
+    return plan, added
