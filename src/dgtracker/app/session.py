@@ -19,8 +19,9 @@ lock; a block that raises saves nothing; a shared record's change is committed, 
 CLI's are, and `change.said` holds what git said), `create(path, record)` (init),
 `purge(path, ...)`, `sync(path)`, `rewrite_history(path, git)`, `share(path, command)`,
 `merge_file(base, ours, theirs)` (git's merge driver), and under a change,
-`resolve(change, conflict_id, side)` and `import_table(change, table, ...)`. This is the only module
-that takes the record's lock (record/locking.py; tests/test_session.py checks it). Beside it:
+`resolve(change, conflict_id, side)` and `import_table(change, table, ...)`. This is the
+only module that takes the record's lock (record/locking.py; tests/test_session.py checks
+it). Beside it:
 - `dgtracker.process.candidate_actions`: every change to a candidate and its rules (add_candidate,
   move, add_note, find_candidate, resolve_stage); `dgtracker.process.milestone_actions`
   (add_milestone, mark_done, reschedule, reopen_milestone);
