@@ -355,7 +355,7 @@ def test_a_refused_bulk_move_leaves_the_record_in_memory_as_it_was(field) -> Non
     from dgtracker.process.bulk import move_many
 
     path, _ = field
-    record = open_record(path)
+    record, _ = open_record(path)
     people = list(record.candidates)
     before = [(c.id, c.stage, list(c.history)) for c in record.candidates]
     when = {"by": "sec", "today": date(2026, 2, 2), "now": datetime(2026, 2, 2, 9, tzinfo=UTC)}

@@ -182,7 +182,7 @@ def test_the_file_size_limit(cli, run) -> None:
 HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path
-from dgtracker.record.storage import locked
+from dgtracker.record.locking import locked
 with locked(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)

@@ -274,13 +274,19 @@ def test_a_change_made_through_the_python_api_is_committed(
     _, (ada, bob, _) = team
     path = ada / "campaign.toml"
     today, now = date(2026, 2, 2), datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
-    with session.changing(path, by="ada") as record:
+    with session.changing(path, by="ada") as change:
         cid = candidate_actions.add_candidate(
-            record, name="Jane Secret", email="jane@example.org", by="ada", today=today, now=now
+            change.record,
+            name="Jane Secret",
+            email="jane@example.org",
+            by="ada",
+            today=today,
+            now=now,
         ).id
-    with session.changing(path, by="ada", summary=f"move {cid} longlist") as record:
-        candidate_actions.move(record, cid, "longlist", by="ada", today=today, now=now)
-    with session.changing(path) as record:  # nothing changed: nothing to commit
+    with session.changing(path, by="ada") as change:
+        candidate_actions.move(change.record, cid, "longlist", by="ada", today=today, now=now)
+        change.summary = f"move {cid} longlist"
+    with session.changing(path):  # nothing changed: nothing to commit
         pass
     session.purge(path, today=today, by="ada", now=now, candidate=cid)
     log = git(ada, "log", "--format=%s").stdout.splitlines()

@@ -285,8 +285,11 @@ def _writes(command: Any) -> bool:
     """Whether a command's code changes the record: it opens it for a change (the CLI's
     `changing`), commits it, purges it, creates or saves it, or runs git on it."""
     source = inspect.getsource(inspect.unwrap(command.callback))
-    calls = ("changing(", "committed(", "session.purge(", "storage.create(", "storage.save(")
-    return any(call in source for call in calls) or "git_share" in source
+    calls = ("changing(", "storage.save(", "git_share")
+    calls += tuple(
+        f"session.{name}(" for name in ("purge", "create", "sync", "share", "merge_file")
+    )
+    return any(call in source for call in calls)
 
 
 def test_every_command_that_writes_is_drawn() -> None:

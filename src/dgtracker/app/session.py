@@ -1,22 +1,27 @@
-"""dgtracker as a Python library: open a record, read what is true on a day, change it.
+"""The one session every command goes through: the record read, or changed under its lock.
 
-The command line is a thin layer over this module and the ones it names; a script can do
-everything the CLI does without it::
+The command line is a thin layer over this module: it parses arguments, calls it, and
+prints. A script makes the same calls::
 
-    from datetime import UTC, date, datetime
+    from datetime import date
     from dgtracker.app import session
     from dgtracker.out import json_contract
     from dgtracker.process import candidate_actions
 
-    record = session.open_record("data/campaign.toml")             # checked, never locked
-    print(json_contract.status_json(record, date(2026, 2, 2)))       # the JSON contract
-    with session.changing("data/campaign.toml") as record:          # locked, saved at the end
-        candidate_actions.move(record, "c001", "longlist", by="ada",
-                     today=date(2026, 2, 2), now=datetime.now(UTC))
+    record, today = session.open_record("data/campaign.toml")      # checked, never locked
+    print(json_contract.status_json(record, today))                  # the JSON contract
+    with session.changing("data/campaign.toml", by="ada") as change:  # locked, saved at the end
+        candidate_actions.move(change.record, "c001", "longlist", by=change.by,
+                               today=change.today, now=change.now)
 
 Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
 lock; a block that raises saves nothing; a shared record's change is committed, as the
-CLI's are), and `purge(path, ...)` (committed too). Beside it:
+CLI's are, and `change.said` holds what git said), `create(path, record)` (init),
+`purge(path, ...)`, `sync(path)`, `rewrite_history(path, git)`, `share(path, command)`,
+`merge_file(base, ours, theirs)` (git's merge driver), and under a change,
+`resolve(change, conflict_id, side)` and `import_table(change, table, ...)`. This is the
+only module that takes the record's lock (record/locking.py; tests/test_session.py checks
+it). Beside it:
 - `dgtracker.process.candidate_actions`: every change to a candidate and its rules (add_candidate,
   move, add_note, find_candidate, resolve_stage); `dgtracker.process.milestone_actions`
   (add_milestone, mark_done, reschedule, reopen_milestone);
@@ -34,64 +39,242 @@ This module loads the others only when called, so the CLI pays for what a comman
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from dgtracker.errors import RecordError
+from dgtracker.errors import RecordError, Refused
+from dgtracker.progress import Walk, quietly
+from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
+    from dgtracker.exchange.sheet_files import Table
+    from dgtracker.exchange.sheet_import import ImportPlan
     from dgtracker.process.privacy import FilePlan
-    from dgtracker.progress import Walk
-    from dgtracker.record.model import Record
+    from dgtracker.record.locking import Held
+    from dgtracker.record.model import Candidate, MergeConflict, Record
+    from dgtracker.team.git_history import Git
+    from dgtracker.team.git_share import Synced
 
-__all__ = ["PurgeResult", "changing", "open_record", "purge"]
+__all__ = [
+    "Change",
+    "PurgeResult",
+    "changing",
+    "create",
+    "open_record",
+    "purge",
+    "rewrite_history",
+    "sync",
+    "today_in",
+    "user_name",
+]
+
+PathLike = str | os.PathLike[str]
 
 
-def open_record(path: str | os.PathLike[str]) -> Record:
-    """The record at `path`, checked against every rule (RecordError if it breaks one)."""
+@contextmanager
+def _locked(path: Path) -> Iterator[Held]:
+    """The record's lock: taken here alone, so every writer waits for the same one."""
+    from dgtracker.record.locking import locked
+
+    with locked(path) as lock:
+        yield lock
+
+
+def user_name(by: str | None) -> str:
+    """Who makes a change: `by`, or the user name; cleaned by the `by` field's rule."""
+    if by:
+        return clean_field("by", by)
+    import getpass
+
+    try:
+        return clean_field("by", getpass.getuser()) or "unknown"
+    except (OSError, KeyError, ImportError, Refused):
+        return "unknown"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def today_in(timezone: str, as_of: str | None = None) -> date:
+    """Today in the campaign's time zone, or the day `as_of` gives (--as-of's forms)."""
+    from zoneinfo import ZoneInfo
+
+    from dgtracker.dates import ISO_DAY
+
+    real_today = datetime.now(ZoneInfo(timezone)).date()
+    if as_of is None:
+        return real_today
+    if not as_of.strip():
+        raise Refused(
+            "--as-of / DGTRACKER_TODAY is empty.",
+            hint="Give a date (2026-02-02), or leave the option out for today.",
+        )
+    if ISO_DAY.fullmatch(as_of):  # as scripts and cron give it: no parser needed
+        with suppress(ValueError):
+            return date.fromisoformat(as_of)
+    from dgtracker.date_input import parse_date
+
+    try:
+        return parse_date(as_of, real_today)
+    except Refused as error:
+        error.message = f"--as-of / DGTRACKER_TODAY: {error.message}"
+        raise
+
+
+def open_record(
+    path: PathLike, *, as_of: str | None = None, each: Walk = quietly
+) -> tuple[Record, date]:
+    """The record at `path` (checked against every rule, never locked) and today for it;
+    with `as_of` before the latest recorded change, the record as it stood that day."""
     from dgtracker.record import storage
 
-    return storage.load(Path(path))
+    record = storage.load(Path(path), each)
+    today = today_in(record.campaign.timezone, as_of)
+    if as_of is not None:  # a day in the past: the record as it stood then
+        from dgtracker.record.history import as_it_stood, latest_change
+
+        latest = latest_change(record)
+        if latest is not None and today < latest:
+            record = as_it_stood(record, today)
+    return record, today
+
+
+@dataclass(slots=True)
+class Change:
+    """A change under way: the locked record, today, the moment, and who makes it.
+
+    `summary` says what happened for the commit of a shared record (ids and stages only,
+    never a person's data); by default the command and the ids it was given. A block may
+    replace `record` with a new one: that is what gets saved. `said`: what git said when
+    committing, for the caller to show (a commit git refused is said, never raised: the
+    change is saved, and raising would invite making it twice).
+    """
+
+    record: Record
+    today: date
+    now: datetime
+    by: str
+    summary: str = ""
+    said: str | None = None
 
 
 @contextmanager
 def changing(
-    path: str | os.PathLike[str], *, by: str | None = None, summary: str | None = None
-) -> Iterator[Record]:
-    """Lock the record, load it, yield it to be changed, and save it safely at the end.
+    path: PathLike,
+    *,
+    by: str | None = None,
+    as_of: str | None = None,
+    now: datetime | Callable[[], datetime] | None = None,
+    each: Walk = quietly,
+    command: str | None = None,
+    given: Mapping[str, Any] | None = None,
+) -> Iterator[Change]:
+    """Lock the record, load it, yield it to be changed, save it when the block ends
+    without an error, and commit it when the record is shared (dgtracker share).
 
-    When the record is shared (`dgtracker share`), the change is committed as a command's
-    is: `summary (by who)`, never a person's data. `summary` says what happened (by default
-    "change" and the ids of the candidates and milestones that changed); `by` is who made
-    it (by default the user name). If git cannot commit it (another git holding its
-    index.lock), the change stays saved and a UserWarning says so: the next commit
-    carries it."""
+    `by`: who (default: the user name). `now`: the moment, or a clock read once the lock
+    is held (default: the time then, in UTC). `as_of`: the day the change is written on (default:
+    today in the campaign's time zone), never before a change the record holds. `command`
+    and `given` (the command's words and the arguments it was given by name) make the
+    commit message: the command, the ids and stage given, the milestone and the candidates
+    added. Without `command`: "change" and the ids of what changed. `each` walks the load
+    and the save (progress.tracked shows a bar on a terminal)."""
     from dgtracker.record import storage
-    from dgtracker.team import git_share
 
     record_file = Path(path)
-    shared = storage.is_shared(record_file)
-    with storage.locked(record_file) as lock:
+    who = user_name(by)
+    if not os.path.lexists(record_file):
+        storage.read_text(record_file)  # the standard "no record here: init" message
+    with _locked(record_file) as lock:
         storage.tidy_leftovers(record_file)
-        record, layout = storage.load_with_layout(record_file)
-        before = _ids_and_items(record) if shared and summary is None else {}
-        yield record
-        storage.save(record_file, record, layout, lock=lock)
-        if shared:
-            what = summary or _changed(before, _ids_and_items(record))
-            said = git_share.commit_saved(
-                record_file,
-                f"{what} (by {by or _user_name()})",
-                conflicts_left=len(record.conflicts),
-            )
-            if said:  # saved: raising would say nothing was, and invite doing it twice
-                import warnings
+        record, layout = storage.load_with_layout(record_file, each)
+        shared = storage.is_shared(record_file)
+        named = _summary_words(record, given or {})
+        known = {candidate.id for candidate in record.candidates}
+        before = _ids_and_items(record) if shared and command is None else {}
+        today = today_in(record.campaign.timezone, as_of)
+        if as_of is not None:
+            _not_before_the_record(record, today)
+        moment = now if isinstance(now, datetime) else (now or now_utc)()
+        change = Change(record, today, moment, who)
+        yield change
+        layout_kept = layout if change.record is record else None
+        storage.save(record_file, change.record, layout_kept, each, lock)
+        if not shared:
+            return
+        if not change.summary:
+            if command is None:
+                change.summary = _changed(before, _ids_and_items(change.record))
+            else:
+                added = [c.id for c in change.record.candidates if c.id not in known]
+                words = command.split() or ["change"]
+                words += named + _milestone_words(change.record, given or {})
+                words += added if len(added) <= 3 else [f"{len(added)} candidates"]
+                change.summary = " ".join(words)
+        change.said = _commit(
+            record_file, f"{change.summary} (by {who})", len(change.record.conflicts)
+        )
 
-                warnings.warn(said, stacklevel=3)
+
+def _commit(path: Path, message: str, conflicts_left: int) -> str | None:
+    """Commit a shared record's saved change; what git said, if worth saying."""
+    from dgtracker.team.git_share import commit_saved
+
+    return commit_saved(path, message, conflicts_left=conflicts_left)
+
+
+def _summary_words(record: Record, given: Mapping[str, Any]) -> list[str]:
+    """The ids and stage a command was given, as the record names them before the change:
+    a commit message holds ids, never the name typed for one (no purge reaches git's
+    history). A long list of ids is counted; what does not resolve is left out (the
+    command refuses it anyway)."""
+    from dgtracker.process.candidate_actions import find_candidate, resolve_stage
+
+    def candidate(typed: str) -> list[str]:
+        with suppress(Refused):
+            return [find_candidate(record, typed).id]
+        return []
+
+    def stage(typed: str | None) -> list[str]:
+        with suppress(Refused):
+            return [resolve_stage(record, typed)] if typed else []
+        return []
+
+    words = candidate(given["candidate_id"]) if given.get("candidate_id") else []
+    *ids, to = given.get("ids_then_stage") or [None]
+    if len(ids) <= 3:
+        words += [word for typed in ids for word in candidate(typed)]
+    else:
+        words.append(f"{len(ids)} candidates")
+    return words + stage(to) + stage(given.get("stage"))
+
+
+def _milestone_words(record: Record, given: Mapping[str, Any]) -> list[str]:
+    """The milestone a command was given, when the record (after the change) has that id."""
+    typed = given.get("milestone_id")
+    return [typed] if typed and any(m.id == typed for m in record.milestones) else []
+
+
+def _not_before_the_record(record: Record, today: date) -> None:
+    """A change is written on the record's today: never before a change it already holds
+    (the history is in the order it was written, which `--as-of` replays)."""
+    from dgtracker.record.history import latest_change
+
+    latest = latest_change(record)
+    if latest is not None and today < latest:
+        from dgtracker.dates import format_day
+
+        raise Refused(
+            f"The record already holds changes made on {format_day(latest)}; a change "
+            f"cannot be written as of {format_day(today)}, before them.",
+            hint="Leave out --as-of (or give a later day); to date a change earlier, "
+            "use the command's --on or --applied.",
+        )
 
 
 def _ids_and_items(record: Record) -> dict[str, str]:
@@ -106,13 +289,52 @@ def _changed(before: dict[str, str], after: dict[str, str]) -> str:
     return " ".join(["change", *(ids if len(ids) <= 3 else [f"{len(ids)} items"])])
 
 
-def _user_name() -> str:
-    import getpass
+def create(
+    path: PathLike, record: Record, *, replace: bool = False
+) -> tuple[Path | None, str | None]:
+    """Write a new record at `path` (init): an existing one is refused, or if `replace`
+    backed up and replaced, under the lock, so two `init`s at once cannot both believe the
+    path was free. In a shared folder, committed ("init"). The backup kept, and what git
+    said."""
+    from dgtracker.record import storage
 
-    try:
-        return getpass.getuser() or "unknown"
-    except (OSError, KeyError, ImportError):
-        return "unknown"
+    record_file = Path(path)
+    storage.make_room(record_file)
+    with _locked(record_file) as lock:  # as every change commits: never during a sync
+        saved = storage.create(record_file, record, replace, lock)
+        said = None
+        if storage.is_shared(record_file):
+            said = _commit(record_file, "init", len(record.conflicts))
+    return saved, said
+
+
+def sync(path: PathLike, *, reread: bool = True) -> tuple[Synced, Record, Record]:
+    """Fetch the team's changes, merge them, commit and send ours (git_share.sync), under
+    the record's lock for the whole run: a writer in this clone waits, so its change is
+    never merged over nor committed half-way through (the merge driver git runs meanwhile
+    works on git's own copies and takes no lock). A record that breaks a rule is never
+    committed nor sent. The record before, and after (re-read if the team's work came in
+    and `reread`)."""
+    from dgtracker.record import storage
+    from dgtracker.team.git_share import sync as pull_and_push
+
+    record_file = Path(path)
+    with _locked(record_file):
+        record = storage.load(record_file)
+        synced = pull_and_push(record_file, [conflict.id for conflict in record.conflicts])
+        after = storage.load(record_file) if synced.brought_in and reread else record
+    return synced, record, after
+
+
+def rewrite_history(path: PathLike, git: Git) -> list[str]:
+    """Rewrite a shared record's earlier commits so they hold no erased data (purge
+    --rewrite-history), under the record's lock: no change is committed meanwhile. `git`:
+    what git_history.ready found. What happened, by count only."""
+    from dgtracker.team import git_history
+
+    record_file = Path(path)
+    with _locked(record_file):
+        return git_history.rewrite(record_file, git)
 
 
 @dataclass(slots=True)
@@ -130,8 +352,8 @@ def purge(
     path: str | os.PathLike[str],
     *,
     today: date | Callable[[str], date] | None = None,
-    by: str,
-    now: datetime,
+    by: str | None = None,
+    now: datetime | None = None,
     candidate: str | None = None,
     dry_run: bool = False,
     each: Walk | None = None,
@@ -145,14 +367,15 @@ def purge(
     `today`: the day to judge by, or a function of the campaign's time zone that gives it
     (None: today there). A backup that cannot be read stops the purge before anything
     changes. `each` walks the work (progress.tracked shows a bar on a terminal). A shared
-    record's purge is committed (`purge (by who)`).
+    record's purge is committed (`purge (by who)`). `by`: who (default: the user name),
+    cleaned as a change's is; `now`: the moment (default: now).
     """
     from dgtracker.exchange import safe_files
     from dgtracker.process import candidate_actions, corrections, privacy
-    from dgtracker.progress import quietly
     from dgtracker.record import storage
 
     walk = each or quietly
+    who, moment = user_name(by), now or now_utc()
     said: str | None = None
     leftovers: list[Path] = []
 
@@ -173,7 +396,13 @@ def purge(
         for file_plan in plans:
             if file_plan.due:
                 file_plan.erased = privacy.forget(
-                    file_plan.record, file_plan.due, people, by=by, today=day, now=now, each=each
+                    file_plan.record,
+                    file_plan.due,
+                    people,
+                    by=who,
+                    today=day,
+                    now=moment,
+                    each=each,
                 )
 
     if dry_run:  # reads only: saves are atomic, so no lock is needed
@@ -185,7 +414,7 @@ def purge(
         lines = privacy.describe_plans(plans, "Would anonymise")
         lines += ["Nothing was changed (--dry-run)."] if lines else []
     else:
-        with storage.locked(record_file) as lock:
+        with _locked(record_file) as lock:
             storage.tidy_leftovers(record_file)
             safe_files.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
             leftovers = storage.remove_merge_leftovers(record_file)
@@ -198,19 +427,15 @@ def purge(
                     if candidate is not None:  # erased on request: out of the process
                         for due in file_plan.due:
                             corrections.withdraw_erased(
-                                file_plan.record, due.candidate, by=by, today=day, now=now
+                                file_plan.record, due.candidate, by=who, today=day, now=moment
                             )
                     try:
                         storage.save(file_plan.path, file_plan.record, lock=lock)
                     except RecordError as error:
                         raise _part_way(error, done) from None
                     done.append(file_plan.path)
-            if done:  # a shared record: the purge is committed like any change
-                from dgtracker.team.git_share import commit_if_shared
-
-                said = commit_if_shared(
-                    record_file, f"purge (by {by})", conflicts_left=len(record.conflicts)
-                )
+            if done and storage.is_shared(record_file):  # committed like any change
+                said = _commit(record_file, f"purge (by {who})", len(record.conflicts))
     if not lines:
         erasing = candidate_actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
@@ -254,3 +479,129 @@ def _load_backups(path: Path) -> list[tuple[Path, Record]]:
                 hint="Fix or delete that backup, then run purge again; nothing was changed.",
             ) from None
     return loaded
+
+
+def merge_file(
+    base: Path, ours: Path, theirs: Path, git_path: str | None = None
+) -> tuple[list[str], int]:
+    """Merge two versions of a record by meaning (git's merge driver `merge-file`), the
+    result written over `ours`: what to say (ids, counts and actions, no personal data)
+    and the exit code (1: a conflict, or two people under one id, `ours` then untouched).
+    No lock: git runs the driver on its own temp copies, during a sync that holds it."""
+    from dgtracker.record import storage
+    from dgtracker.team.merge import clash_says, merge
+    from dgtracker.team.merge_erasure import driver_says
+    from dgtracker.team.merge_inputs import checked_result, read_side
+
+    # git gives an empty ancestor when both sides added the file
+    sides = [
+        read_side(path, which, ours, git_path)
+        for path, which in ((base, "base"), (ours, "ours"), (theirs, "theirs"))
+    ]
+    merged = merge(sides[0][0], sides[1][0], sides[2][0])
+    if merged.clashes:  # two people under one id: never mixed, never renumbered
+        return [clash_says(merged.clashes, ours)], 1
+    record = checked_result(merged.data, ours, git_path)
+    storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
+    said = [driver_says(cid, dropped) for cid, dropped in merged.erased.items()]
+    if merged.conflicts:
+        ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
+        said.append(f"dgtracker: conflict in {ids}; run 'dgtracker check' to see both sides.")
+        return said, 1
+    return said, 0
+
+
+def resolve(change: Change, conflict_id: str, side: str) -> str:
+    """Settle a conflict a merge left in the record under `change` (from `changing`),
+    keeping `side`'s value ("ours" or "theirs"); what to say."""
+    from dgtracker.record import storage
+    from dgtracker.team import conflicts
+
+    conflict = conflicts.find(change.record.conflicts, conflict_id)
+    data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
+    if conflicts.is_history(conflict):  # a recorded history rewritten on a copy
+        return _keep_history(change, data, conflict, side)
+    return _keep_value(change, data, conflict, side)
+
+
+def _keep_value(change: Change, data: dict[str, Any], conflict: MergeConflict, side: str) -> str:
+    """One side's value at the conflict's place (a stage chosen: the losing moves undone)."""
+    from dgtracker.record.decode import record_from_data
+    from dgtracker.team import conflicts
+
+    kept = conflicts.settle(data, conflict, side)
+    stage_chosen = conflict.path[0::2] == ["candidates", "stage"]
+    if stage_chosen:  # the losing moves undone: the move kept is the last that stands
+        conflicts.keep_move(
+            data, conflict, kept, side, by=change.by, today=change.today, now=change.now
+        )
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    if conflict.path[0] == "candidates" and len(conflict.path) > 2 and not stage_chosen:
+        from dgtracker.process.candidate_actions import add_note
+
+        add_note(
+            settled,
+            conflict.path[1],
+            f"Merge conflict on {conflict.path[2]} resolved: kept "
+            f"{conflicts.side_shown(conflict, side)} ({side}).",
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept {conflicts.side_shown(conflict, side)} ({side})."
+
+
+def _keep_history(change: Change, data: dict[str, Any], conflict: MergeConflict, side: str) -> str:
+    """`resolve c014.history`: one copy's history of the candidate, with the other's new
+    entries; --ours or --theirs, whichever copy rewrote it."""
+    from dgtracker.record.decode import record_from_data
+    from dgtracker.team.conflicts import settle_history
+
+    settle_history(data, conflict, side)
+    settled, problems = record_from_data(data)
+    if settled is None:
+        raise Refused(
+            f"Keeping {side} would break a rule: {problems[0]}.", hint="Try the other side."
+        )
+    change.record = settled
+    change.summary = f"resolve {conflict.id} {side}"
+    return f"Resolved {conflict.id}: kept the history of {conflict.path[1]} ({side})."
+
+
+def share(path: PathLike, command: list[str]) -> list[str]:
+    """Keep the record in its own git repository (`share`): merge driver (`command` runs
+    dgtracker), ignores, a commit per change. Only a record that exists and keeps the
+    rules is shared. What was done."""
+    from dgtracker.record import storage
+    from dgtracker.team.git_share import share as set_up
+
+    record_file = Path(path)
+    storage.load(record_file)
+    return list(set_up(record_file, command))
+
+
+def import_table(
+    change: Change,
+    table: Table,
+    name: str,
+    update: bool,
+    columns: dict[str, str] | None = None,
+    *,
+    each: Walk = quietly,
+) -> tuple[ImportPlan, list[Candidate]]:
+    """Add (and with `update`, update) candidates from a spreadsheet's rows into the record
+    under `change` (from `changing`): every row, or none if any is bad. `name` names the
+    file in what is said; `columns`: what a heading holds (exchange.sheet_import's
+    parse_mapping). The plan, and the candidates added."""
+    from dgtracker.exchange.sheet_import import apply_import, plan_import
+
+    record, today = change.record, change.today
+    plan = plan_import(table, name, record, today, update, columns, each=each)
+    added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=each)
+    return plan, added

@@ -9,7 +9,7 @@ them, so imports run one way: cli.app → cli.<topic> → cli.context → the li
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from dgtracker.app.session import Change as Change  # what a change hands a command
 from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
@@ -61,28 +62,9 @@ class Settings:
         return self.file if self.file is not None else DEFAULT_RECORD
 
     def today(self, timezone: str) -> date:
-        from zoneinfo import ZoneInfo
+        from dgtracker.app.session import today_in
 
-        from dgtracker.dates import ISO_DAY
-
-        real_today = datetime.now(ZoneInfo(timezone)).date()
-        if self.as_of is None:
-            return real_today
-        if not self.as_of.strip():
-            raise Refused(
-                "--as-of / DGTRACKER_TODAY is empty.",
-                hint="Give a date (2026-02-02), or leave the option out for today.",
-            )
-        if ISO_DAY.fullmatch(self.as_of):  # as scripts and cron give it: no parser needed
-            with suppress(ValueError):
-                return date.fromisoformat(self.as_of)
-        from dgtracker.date_input import parse_date
-
-        try:
-            return parse_date(self.as_of, real_today)
-        except Refused as error:
-            error.message = f"--as-of / DGTRACKER_TODAY: {error.message}"
-            raise
+        return today_in(timezone, self.as_of)
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -116,14 +98,10 @@ def now_utc() -> datetime:
 
 
 def user_name(by: str | None) -> str:
-    if by:
-        return clean_field("by", by)
-    import getpass
+    """Who makes a change, cleaned by the `by` field's rule (app/session.py's rule)."""
+    from dgtracker.app.session import user_name as cleaned
 
-    try:
-        return clean_field("by", getpass.getuser()) or "unknown"
-    except (OSError, KeyError, ImportError, Refused):
-        return "unknown"
+    return cleaned(by)
 
 
 def optional_text(field: str, value: str | None) -> str | None:
@@ -135,20 +113,12 @@ def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, da
     """The record in use (checked, never locked) and today for it; with --as-of before
     the latest recorded change, the record as it stood at the end of that day.
     `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
-    from dgtracker.record import storage
+    from dgtracker.app import session
 
     settings = settings_of(ctx)
     if settings.file is None and not os.path.lexists(settings.path):
         return _bundled_example(ctx)
-    record = storage.load(settings.path, _walk(progress))
-    today = today_for(ctx, record)
-    if settings.as_of is not None:  # a day in the past: the record as it stood then
-        from dgtracker.record.history import as_it_stood, latest_change
-
-        latest = latest_change(record)
-        if latest is not None and today < latest:
-            record = as_it_stood(record, today)
-    return record, today
+    return session.open_record(settings.path, as_of=settings.as_of, each=_walk(progress))
 
 
 def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
@@ -165,116 +135,33 @@ def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
     return record, today_for(ctx, record)
 
 
-@dataclass(slots=True)
-class Change:
-    """A change under way: the locked record, today, the moment, and who makes it.
-
-    `summary` says what happened for the commit of a shared record (ids and stages only,
-    never a person's data); by default the command and the ids it was given. A command
-    may replace `record` with a new one: that is what gets saved.
-    """
-
-    record: "Record"
-    today: date
-    now: datetime
-    by: str
-    summary: str = ""
-
-
-def _summary_words(record: "Record", params: dict[str, Any]) -> list[str]:
-    """The ids and stage a command was given, as the record names them before the change:
-    a commit message holds ids, never the name typed for one (no purge reaches git's
-    history). A long list of ids is counted; what does not resolve is left out (the
-    command refuses it anyway)."""
-    from dgtracker.process.candidate_actions import find_candidate, resolve_stage
-
-    def candidate(typed: str) -> list[str]:
-        with suppress(Refused):
-            return [find_candidate(record, typed).id]
-        return []
-
-    def stage(typed: str | None) -> list[str]:
-        with suppress(Refused):
-            return [resolve_stage(record, typed)] if typed else []
-        return []
-
-    words = candidate(params["candidate_id"]) if params.get("candidate_id") else []
-    *ids, to = params.get("ids_then_stage") or [None]
-    if len(ids) <= 3:
-        words += [word for typed in ids for word in candidate(typed)]
-    else:
-        words.append(f"{len(ids)} candidates")
-    return words + stage(to) + stage(params.get("stage"))
-
-
-def _milestone_words(record: "Record", params: dict[str, Any]) -> list[str]:
-    """The milestone a command was given, when the record (after the change) has that id."""
-    typed = params.get("milestone_id")
-    return [typed] if typed and any(m.id == typed for m in record.milestones) else []
-
-
 @contextmanager
 def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iterator[Change]:
-    """Lock the record, load it, and save it when the block ends without an error; when
-    the record is shared (dgtracker share), commit the change. `progress`: show a bar
+    """The session's change (app/session.py) for this command: its options, its words and
+    arguments for the commit message; what git said is printed. `progress`: show a bar
     while a large record is read and saved, on a terminal."""
-    from dgtracker.record import storage
+    from dgtracker.app import session
 
-    who = user_name(by)
-    path = record_path(ctx)
-    if not os.path.lexists(path):
-        storage.read_text(path)  # the standard "no record here: init" message
-    with storage.locked(path) as lock:
-        storage.tidy_leftovers(path)
-        record, layout = storage.load_with_layout(path, _walk(progress))
-        known = {candidate.id for candidate in record.candidates}
-        given = _summary_words(record, ctx.params)
-        today = today_for(ctx, record)
-        if settings_of(ctx).as_of is not None:
-            _not_before_the_record(record, today)
-        change = Change(record, today, now_utc(), who)
+    with (
+        session.changing(
+            record_path(ctx),
+            by=by,
+            as_of=settings_of(ctx).as_of,
+            now=now_utc,  # the CLI's clock, read once the lock is held
+            each=_walk(progress),
+            command=" ".join(ctx.command_path.split()[1:]),
+            given=ctx.params,
+        ) as change
+    ):
         yield change
-        layout_kept = layout if change.record is record else None
-        storage.save(path, change.record, layout_kept, _walk(progress), lock)
-        if not change.summary:
-            added = [c.id for c in change.record.candidates if c.id not in known]
-            words = ctx.command_path.split()[1:] or ["change"]
-            words += given + _milestone_words(change.record, ctx.params)
-            words += added if len(added) <= 3 else [f"{len(added)} candidates"]
-            change.summary = " ".join(words)
-        committed(path, f"{change.summary} (by {who})", len(change.record.conflicts))
-
-
-def committed(path: Path, message: str, conflicts_left: int = 0) -> None:
-    """Commit the record's change when its folder is shared; say what else happened."""
-    from dgtracker.team.git_share import commit_if_shared
-
-    said = commit_if_shared(path, message, conflicts_left=conflicts_left)
-    if said:
-        typer.echo(said, err=True)
+    if change.said:
+        typer.echo(change.said, err=True)
 
 
 def _walk(progress: bool) -> "Walk":
     from dgtracker.progress import quietly, tracked
 
     return tracked if progress else quietly
-
-
-def _not_before_the_record(record: "Record", today: date) -> None:
-    """A change is written on the record's today: never before a change it already holds
-    (the history is in the order it was written, which `--as-of` replays)."""
-    from dgtracker.record.history import latest_change
-
-    latest = latest_change(record)
-    if latest is not None and today < latest:
-        from dgtracker.dates import format_day
-
-        raise Refused(
-            f"The record already holds changes made on {format_day(latest)}; a change "
-            f"cannot be written as of {format_day(today)}, before them.",
-            hint="Leave out --as-of (or give a later day); to date a change earlier, "
-            "use the command's --on or --applied.",
-        )
 
 
 def typed_date(value: str | None, today: date, option: str) -> date | None:

@@ -217,7 +217,7 @@ def import_csv(
 ) -> None:
     """Add candidates from a spreadsheet (CSV, .xlsx or .ods): every row, or none if any is bad."""
     from dgtracker.exchange.sheet_files import read_input, read_table_file
-    from dgtracker.exchange.sheet_import import apply_import, parse_mapping, plan_import
+    from dgtracker.exchange.sheet_import import parse_mapping, plan_import
     from dgtracker.progress import tracked
 
     if json and not dry_run:
@@ -232,11 +232,11 @@ def import_csv(
         plan = plan_import(table, name, record, today, update, columns, each=tracked)
         _show_plan(plan, name, record, today, json, every_row)
         return
+    from dgtracker.app import session
+
     with changing(ctx, by, progress=True) as change:  # one lock and one save for the file
-        record, today = change.record, change.today
-        plan = plan_import(table, name, record, today, update, columns, each=tracked)
-        added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=tracked)
-    _report(plan, added, update, today)
+        plan, added = session.import_table(change, table, name, update, columns, each=tracked)
+    _report(plan, added, update, change.today)
 
 
 def _show_plan(

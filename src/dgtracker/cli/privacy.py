@@ -86,12 +86,8 @@ def purge(
     if done.said:  # a shared record: the purge was committed like any change
         typer.echo(done.said, err=True)
     if git is not None:
-        from dgtracker.record import storage
-        from dgtracker.team import git_history
-
-        with storage.locked(record_path(ctx)):
-            for line in git_history.rewrite(record_path(ctx), git):
-                typer.echo(line, err=json)
+        for line in session.rewrite_history(record_path(ctx), git):
+            typer.echo(line, err=json)
     elif not dry_run and any(plan.due for plan in done.plans):
         from dgtracker.record.storage import is_shared
 

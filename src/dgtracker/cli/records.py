@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dgtracker.cli.context import Command, JsonFlag, committed, example, record_path, settings_of
+from dgtracker.cli.context import Command, JsonFlag, example, record_path, settings_of
 from dgtracker.errors import RECORD_UNUSABLE, Refused
 from dgtracker.text import clean_field
 
@@ -44,10 +44,10 @@ def init(
     ] = False,
 ) -> None:
     """Create a new record (the DHSC campaign by default)."""
+    from dgtracker.app import session
     from dgtracker.date_input import parse_when
     from dgtracker.dates import When
     from dgtracker.process import new_records
-    from dgtracker.record import storage
 
     settings = settings_of(ctx)
     path = settings.path
@@ -64,12 +64,12 @@ def init(
             clean_field("title", title), closing, clean_field("organisation", organisation)
         )
     record.campaign.calendar = new_records.calendar_token()
-    saved = storage.create(path, record, replace=force)
+    saved, said = session.create(path, record, replace=force)
     if saved is not None:
         typer.echo(f"Kept the old record as {saved}")
     typer.echo(f"Created {path} ({record.campaign.title}).")
-    with storage.locked(path):  # as every change commits: never during a sync
-        committed(path, "init")
+    if said:
+        typer.echo(said, err=True)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker check"))

@@ -80,10 +80,9 @@ def remind(
 def _bring_in_the_team(path: Path) -> None:
     """Sync a shared record, quietly (cron mails any output); when that cannot be done (no
     network, a conflict waiting), say so on stderr and let the reminders come from this copy."""
+    from dgtracker.app import session
     from dgtracker.errors import DgError
-    from dgtracker.record import storage
     from dgtracker.record.storage import is_shared
-    from dgtracker.team.git_share import sync
 
     if not is_shared(path):
         raise Refused(
@@ -91,9 +90,7 @@ def _bring_in_the_team(path: Path) -> None:
             hint="Leave out --sync, or run 'dgtracker share' first.",
         )
     try:
-        with storage.locked(path):  # as `sync` holds it: no writer in between
-            record = storage.load(path)
-            synced = sync(path, [conflict.id for conflict in record.conflicts])
+        synced = session.sync(path, reread=False)[0]  # as `sync`: no writer in between
     except DgError as error:
         sys.stderr.write(
             f"dgtracker: could not bring in the team's latest, so these reminders are from "

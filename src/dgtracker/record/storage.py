@@ -18,8 +18,7 @@ import gc
 import os
 import re
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
-from dgtracker.record.locking import locked as locked  # re-exported: how commands hold it
 from dgtracker.record.model import Record
 from dgtracker.record.text_pieces import Layout, parse_in_pieces, text_keeping_unchanged
 
@@ -426,20 +424,9 @@ def backup(path: Path) -> Path:
     return copy
 
 
-@contextmanager
-def updating(path: Path, each: Walk = quietly) -> Iterator[Record]:
-    """Lock, load, let the caller change the record, then save it; save nothing on error."""
-    with locked(path) as lock:
-        tidy_leftovers(path)
-        record, layout = load_with_layout(path, each)
-        yield record
-        save(path, record, layout, each, lock)
-
-
-def create(path: Path, record: Record, replace: bool) -> Path | None:
-    """Write a new record at `path`. An existing one is refused, or if `replace` backed up
-    and replaced: the check is made under the lock, so two `init`s at once cannot both
-    believe the path was free, and a record that writers are filling is never lost."""
+def make_room(path: Path) -> None:
+    """Make the folder a new record at `path` goes in (private), before its lock is taken;
+    refuse a path that cannot be used."""
     try:
         os.stat(path)
     except FileNotFoundError:  # nothing there, or a link to nothing yet: create it
@@ -461,17 +448,22 @@ def create(path: Path, record: Record, replace: bool) -> Path | None:
         ) from None
     finally:
         os.umask(umask)
-    with locked(path) as lock:
-        tidy_leftovers(path)
-        exists = os.path.lexists(real_path(path))
-        if exists and not replace:
-            raise Refused(
-                f"A record already exists at {path}.",
-                hint="Use --force to replace it (a backup is kept), "
-                "or --file to choose another path.",
-            )
-        saved = backup(path) if exists else None
-        save(path, record, lock=lock)
+
+
+def create(path: Path, record: Record, replace: bool, lock: Held) -> Path | None:
+    """Write a new record at `path`, holding its `lock` (app/session.py takes it). An
+    existing one is refused, or if `replace` backed up and replaced: the check is made
+    under the lock, so two `init`s at once cannot both believe the path was free, and a
+    record that writers are filling is never lost."""
+    tidy_leftovers(path)
+    exists = os.path.lexists(real_path(path))
+    if exists and not replace:
+        raise Refused(
+            f"A record already exists at {path}.",
+            hint="Use --force to replace it (a backup is kept), or --file to choose another path.",
+        )
+    saved = backup(path) if exists else None
+    save(path, record, lock=lock)
     return saved
 
 
