@@ -86,6 +86,7 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state.conflicts += held_back(base, ours, theirs, data, person=_id)
     redact_erased(erased, data, state.conflicts)  # whatever came from the other copy
     _stage_from_history(data, state.conflicts)
+    _criteria_still_marked(data, (ours, theirs))
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
         known = {conflict.get("id") for conflict in found}
@@ -144,6 +145,31 @@ def _stage_from_history(data: Table, conflicts: list[Table]) -> None:
 # `start` and `end` with `label`, or `tbc`): merged whole, under the group's name.
 SCHEDULE = ("when", frozenset({"date", "at", "start", "end", "label", "tbc"}))
 GROUPS = {key: SCHEDULE for key in SCHEDULE[1]}
+
+
+def _criteria_still_marked(data: Table, sides: tuple[Table, Table]) -> None:
+    """A criterion removed on one copy while the other copy marked against it stays, as
+    that copy has it: the marks need it (a criterion with marks cannot be removed)."""
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list):
+        return
+    held = {c.get("id") for c in criteria if isinstance(c, dict)}
+    marked = {
+        name
+        for candidate in data.get(CANDIDATES) or []
+        if isinstance(candidate, dict)
+        for sheet in candidate.get("marks") or []
+        if isinstance(sheet, dict) and isinstance(sheet.get("scores"), dict)
+        for name in sheet["scores"]
+    }
+    kept = [
+        criterion
+        for side in sides
+        for criterion in side.get("criteria") or []
+        if isinstance(criterion, dict) and criterion.get("id") in marked - held
+    ]
+    if kept:  # a new list: the merged one may be a copy's own, never changed here
+        data["criteria"] = [*criteria, *{c["id"]: c for c in kept}.values()]
 
 
 def _part(table: Table, keys: frozenset[str]) -> Table | None:
@@ -278,6 +304,10 @@ class _State:
             if path[-1] not in WHOLE:
                 merged.append(self.value((*path, name), b or {}, o, t))
                 continue
+            if path[-1] == "slots" and _unbooked(o) == _unbooked(t):
+                # the same slot booked on both copies: one booking, the first made
+                merged.append(min(o, t, key=lambda slot: str(slot.get("booked", ""))))
+                continue
             waiting = len(self.conflicts)
             value = self.whole((*path, name), b, o, t)
             if len(self.conflicts) > waiting:  # in conflict: as it was until resolved
@@ -299,7 +329,12 @@ class _State:
                 if isinstance(last.get("at"), datetime):
                     entry[f"{side}_at"] = last["at"]
         self.conflicts.append(entry)
-        return base if base is not None else ours
+        return base  # as it was until resolved (nothing, if it was new): either way round
+
+
+def _unbooked(slot: Table) -> Table:
+    """A slot as decided: when it was booked is bookkeeping, not a decision."""
+    return {key: value for key, value in slot.items() if key != "booked"}
 
 
 def _conflict_id(path: Path) -> str:
