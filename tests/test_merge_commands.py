@@ -345,6 +345,15 @@ def told_apart(history: list[dict[str, Any]]) -> list[str]:
     return known
 
 
+def moves(candidate: dict[str, Any] | None) -> int:
+    history = (candidate or {}).get("history", [])
+    return sum(e["action"] in ("moved", "undone") for e in history)
+
+
+def _of(data: dict[str, Any], cid: str) -> dict[str, Any] | None:
+    return next((c for c in data["candidates"] if c["id"] == cid), None)
+
+
 def erased_people(data: dict[str, Any]) -> set[str]:
     return {c["id"] for c in data["candidates"] if c["name"] == anonymised_name(c["id"])}
 
@@ -405,8 +414,17 @@ def check_merge(base: dict, a: dict, b: dict, told: dict[str, set[str]]) -> None
         for where in collisions(base, a, b)
         if where[0] != "candidates" or where[1][2] not in erased_people(a) & erased_people(b)
     }
+    listed = {_birth(c)[0] for c in merged["candidates"] if c["stage"] == "reserve"}
+    expected = {  # nor on a place for someone the merge leaves off the list
+        where for where in expected if where[-1] != "rank" or where[1][2] in listed
+    }
     assert reported(merged, a, b) == expected
     before, mine, yours, now = (decisions(d) for d in (base, a, b, merged))
+    moved = [
+        {c["id"] for c in side["candidates"] if moves(c) > moves(_of(base, c["id"]))}
+        for side in (a, b)
+    ]
+    moved_on_both = moved[0] & moved[1]
     holders = _holders(a), _holders(b)
     changed = [{w[:2] for w in side.keys() | before.keys() if side.get(w) != before.get(w)}
                for side in (mine, yours)]  # fmt: skip
@@ -417,8 +435,11 @@ def check_merge(base: dict, a: dict, b: dict, told: dict[str, set[str]]) -> None
         o, t, was = mine.get(where), yours.get(where), before.get(where)
         about = where[1][2] if where[0] == "candidates" else where[-1]
         stage = (*where[:-1], "stage")  # a place on the list goes with the stage chosen
-        if where in expected or (where[-1] == "rank" and stage in expected):
-            continue  # a conflict waits for resolve
+        off = where[-1] == "rank" and (stage in expected or where[1][2] not in listed)
+        if where[-1] == "stage" and where[1][2] in moved_on_both:
+            continue  # moved on both copies: the latest move stands (history_problem holds it)
+        if where in expected or off:
+            continue  # a conflict waits for resolve; off the list, no place
         if about in gone or _names_someone((o, t, was), words):
             continue  # an erased person: the erasure wins
         if where[:2] not in holders[0]:  # removed on ours: gone, unless changed on theirs
@@ -526,3 +547,11 @@ def test_a_first_entry_redacted_on_one_copy_stays_first_beside_a_clock_behind() 
         third = merged.data["candidates"][2]
         assert third["history"][0]["action"] == "added"
         assert _birth(third) == _birth(a["candidates"][2])
+
+
+def test_a_new_place_on_one_copy_and_off_the_list_on_the_other_is_off_the_list() -> None:
+    base, a, b = _two([("rank", 0, 0)], [("rank", 0, 1)], [("reinstate", 0, 0)])
+    for merged in (merge(base, a, b), merge(base, b, a)):
+        assert not merged.conflicts
+        assert "rank" not in merged.data["candidates"][1]
+        as_record(merged.data)  # was refused: a place on the list for someone at longlist

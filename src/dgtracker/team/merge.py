@@ -86,6 +86,7 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state.conflicts += held_back(base, ours, theirs, data, person=_id)
     redact_erased(erased, data, state.conflicts)  # whatever came from the other copy
     _stage_from_history(data, state.conflicts)
+    state.conflicts = _places_off_the_list(data, state.conflicts)
     _criteria_still_marked(data, (ours, theirs))
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
@@ -145,6 +146,25 @@ def _stage_from_history(data: Table, conflicts: list[Table]) -> None:
 # `start` and `end` with `label`, or `tbc`): merged whole, under the group's name.
 SCHEDULE = ("when", frozenset({"date", "at", "start", "end", "label", "tbc"}))
 GROUPS = {key: SCHEDULE for key in SCHEDULE[1]}
+
+
+def _places_off_the_list(data: Table, conflicts: list[Table]) -> list[Table]:
+    """Someone the merge leaves off the reserve list holds no place on it: one copy moved
+    them to a new place while the other took them off the list (reinstated, say). Their
+    place is no conflict then; it would break the rule that a place is on the list."""
+    off = {
+        candidate.get("id")
+        for candidate in data.get(CANDIDATES) or []
+        if isinstance(candidate, dict) and candidate.get("stage") != "reserve"
+    }
+    for candidate in data.get(CANDIDATES) or []:
+        if isinstance(candidate, dict) and candidate.get("id") in off:
+            candidate.pop("rank", None)
+    return [
+        c
+        for c in conflicts
+        if not (c.get("path", [])[0::2] == [CANDIDATES, "rank"] and c["path"][1] in off)
+    ]
 
 
 def _criteria_still_marked(data: Table, sides: tuple[Table, Table]) -> None:
