@@ -62,6 +62,7 @@ from dgtracker.team.merge import merge
 TODAY = date(2026, 2, 2)
 START = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 FIRST = ["Zoë", "Renée", "José", "Åsa"]
+DIGIT = {"base": 0, "ada": 1, "bob": 2}  # in phone numbers: no two people share one
 STAGES = ["longlist", "shortlist", "assessment", "interview", "rejected", "withdrawn"]
 WHENS = [
     When(date(2026, 3, 4), date(2026, 3, 4)),
@@ -176,7 +177,7 @@ class Copy:
             n = self.step
             extra: dict[str, Any] = {"email": f"{self.who}.{n}x@example.org"}
             if choice % 2:
-                extra["phone"] = f"07700 9{n:02}{choice}{len(self.who)}"
+                extra["phone"] = f"07700 9{n:02}{choice}{DIGIT[self.who]}"
             if what == "add at stage":
                 stage = STAGES[choice]
                 extra |= {"stage": stage, "reason": f"Started at {stage}"}
@@ -213,7 +214,7 @@ class Copy:
                 value = {
                     "name": self.new_name("e"),
                     "email": f"{self.who}.{self.step}e@example.org",
-                    "phone": f"07700 8{self.step:02}{len(self.who)}",
+                    "phone": f"07700 8{self.step:02}{DIGIT[self.who]}",
                     "source": f"Search firm {self.who}",
                 }[field]
                 corrections.edit_candidate(rec, cid, {field: value}, **at, reason="Corrected")
@@ -555,3 +556,13 @@ def test_a_new_place_on_one_copy_and_off_the_list_on_the_other_is_off_the_list()
         assert not merged.conflicts
         assert "rank" not in merged.data["candidates"][1]
         as_record(merged.data)  # was refused: a place on the list for someone at longlist
+
+
+def test_every_criterion_removed_on_one_copy_and_one_added_on_the_other_is_no_conflict() -> None:
+    base, a, b = _two(
+        [("criteria remove", 0, 0)] * 3, [("criteria add", 0, 0)], [("criteria remove", 0, 0)] * 3
+    )
+    assert "criteria" not in b  # a list emptied is left out of the file
+    for merged in (merge(base, a, b), merge(base, b, a)):
+        assert not merged.conflicts
+        assert [c["id"] for c in merged.data["criteria"]] == ["ada-0"]

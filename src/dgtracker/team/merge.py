@@ -233,6 +233,9 @@ class _State:
                 return once_erased(base, ours, theirs, merged)
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return self.table(path, base if isinstance(base, dict) else {}, ours, theirs)
+        if isinstance(ours, list) != isinstance(theirs, list) and None in (ours, theirs):
+            # a list emptied on one copy is left out of its file: an empty list, not a value
+            ours, theirs = ours or [], theirs or []
         if isinstance(ours, list) and isinstance(theirs, list):
             before = base if isinstance(base, list) else []
             both = ours + theirs
