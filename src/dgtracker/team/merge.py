@@ -86,6 +86,8 @@ def merge(base: Table, ours: Table, theirs: Table) -> Merged:
     state.conflicts += held_back(base, ours, theirs, data, person=_id)
     redact_erased(erased, data, state.conflicts)  # whatever came from the other copy
     _stage_from_history(data, state.conflicts)
+    state.conflicts = _places_off_the_list(data, state.conflicts)
+    _criteria_still_marked(data, (ours, theirs))
     if state.conflicts:
         found = data.setdefault(CONFLICTS, [])
         known = {conflict.get("id") for conflict in found}
@@ -146,6 +148,50 @@ SCHEDULE = ("when", frozenset({"date", "at", "start", "end", "label", "tbc"}))
 GROUPS = {key: SCHEDULE for key in SCHEDULE[1]}
 
 
+def _places_off_the_list(data: Table, conflicts: list[Table]) -> list[Table]:
+    """Someone the merge leaves off the reserve list holds no place on it: one copy moved
+    them to a new place while the other took them off the list (reinstated, say). Their
+    place is no conflict then; it would break the rule that a place is on the list."""
+    off = {
+        candidate.get("id")
+        for candidate in data.get(CANDIDATES) or []
+        if isinstance(candidate, dict) and candidate.get("stage") != "reserve"
+    }
+    for candidate in data.get(CANDIDATES) or []:
+        if isinstance(candidate, dict) and candidate.get("id") in off:
+            candidate.pop("rank", None)
+    return [
+        c
+        for c in conflicts
+        if not (c.get("path", [])[0::2] == [CANDIDATES, "rank"] and c["path"][1] in off)
+    ]
+
+
+def _criteria_still_marked(data: Table, sides: tuple[Table, Table]) -> None:
+    """A criterion removed on one copy while the other copy marked against it stays, as
+    that copy has it: the marks need it (a criterion with marks cannot be removed)."""
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list):
+        return
+    held = {c.get("id") for c in criteria if isinstance(c, dict)}
+    marked = {
+        name
+        for candidate in data.get(CANDIDATES) or []
+        if isinstance(candidate, dict)
+        for sheet in candidate.get("marks") or []
+        if isinstance(sheet, dict) and isinstance(sheet.get("scores"), dict)
+        for name in sheet["scores"]
+    }
+    kept = [
+        criterion
+        for side in sides
+        for criterion in side.get("criteria") or []
+        if isinstance(criterion, dict) and criterion.get("id") in marked - held
+    ]
+    if kept:  # a new list: the merged one may be a copy's own, never changed here
+        data["criteria"] = [*criteria, *{c["id"]: c for c in kept}.values()]
+
+
 def _part(table: Table, keys: frozenset[str]) -> Table | None:
     part = {key: value for key, value in table.items() if key in keys}
     return part or None
@@ -187,6 +233,9 @@ class _State:
                 return once_erased(base, ours, theirs, merged)
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return self.table(path, base if isinstance(base, dict) else {}, ours, theirs)
+        if isinstance(ours, list) != isinstance(theirs, list) and None in (ours, theirs):
+            # a list emptied on one copy is left out of its file: an empty list, not a value
+            ours, theirs = ours or [], theirs or []
         if isinstance(ours, list) and isinstance(theirs, list):
             before = base if isinstance(base, list) else []
             both = ours + theirs
@@ -278,6 +327,10 @@ class _State:
             if path[-1] not in WHOLE:
                 merged.append(self.value((*path, name), b or {}, o, t))
                 continue
+            if path[-1] == "slots" and _unbooked(o) == _unbooked(t):
+                # the same slot booked on both copies: one booking, the first made
+                merged.append(min(o, t, key=lambda slot: str(slot.get("booked", ""))))
+                continue
             waiting = len(self.conflicts)
             value = self.whole((*path, name), b, o, t)
             if len(self.conflicts) > waiting:  # in conflict: as it was until resolved
@@ -299,7 +352,12 @@ class _State:
                 if isinstance(last.get("at"), datetime):
                     entry[f"{side}_at"] = last["at"]
         self.conflicts.append(entry)
-        return base if base is not None else ours
+        return base  # as it was until resolved (nothing, if it was new): either way round
+
+
+def _unbooked(slot: Table) -> Table:
+    """A slot as decided: when it was booked is bookkeeping, not a decision."""
+    return {key: value for key, value in slot.items() if key != "booked"}
 
 
 def _conflict_id(path: Path) -> str:

@@ -96,6 +96,7 @@ def entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[T
     entries in one list (a purge may blank two notes alike) are two entries. An entry of
     the base that one side no longer has stays out: a candidate's history rewritten that
     way is either an erasure or held back as a conflict first (held_back)."""
+    ours, theirs = _in_place(base, ours, theirs), _in_place(base, theirs, ours)
     mine, yours = _counted(ours), _counted(theirs)
     rewritten = set(_counted(base)) - (set(mine) & set(yours))
     table = {k: e for k, e in zip(mine + yours, ours + theirs, strict=True)}
@@ -119,14 +120,54 @@ def entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[T
             pick = min(a[i], b[j], key=lambda k: (moment(table[k]), str(k)))
         order.append(pick)
         seen.add(pick)
-    return [table[k] for k in order]
+    return _renumbered([table[k] for k in order], order, [(mine, ours), (yours, theirs)])
+
+
+def _in_place(base: list[Table], side: list[Table], other: list[Table]) -> list[Table]:
+    """`side`, with each base entry the other copy rewrote in place (a purge's redaction)
+    taken as rewritten: it keeps its place, so an entry of `side` dated earlier by a
+    clock behind never goes before it (before a person's first entry, say)."""
+    kept = {freeze(entry) for entry in base}
+    out = side
+    for index, (was, mine, yours) in enumerate(zip(base, side, other, strict=False)):
+        if mine == was and yours != was and freeze(yours) not in kept:
+            out = [*out[:index], yours, *out[index + 1 :]] if out is side else out
+            out[index] = yours
+    return out
+
+
+def _renumbered(
+    merged: list[Table], order: list[Hashable], sides: list[tuple[list[Hashable], list[Table]]]
+) -> list[Table]:
+    """An undo names the entry it undoes by its place in the copy's list: in the merged
+    list the other copy's entries may come before that one, so the place is told again
+    (left as it was, a merged undo pointed at the wrong entry and revived the move)."""
+    place = {key: index for index, key in enumerate(order)}
+    moved: dict[Hashable, int] = {}
+    for keys, items in sides:
+        for key, item in zip(keys, items, strict=True):
+            undoes = item.get("undoes") if isinstance(item, dict) else None
+            if key in place and type(undoes) is int and 0 <= undoes < len(keys):
+                now = place.get(keys[undoes])
+                if now is not None and now != undoes:
+                    moved.setdefault(key, now)
+    if not moved:
+        return merged
+    return [
+        {**item, "undoes": moved[key]} if key in moved else item
+        for key, item in zip(order, merged, strict=True)
+    ]
 
 
 def _counted(entries: list[Table]) -> list[Hashable]:
-    """Each entry's content, with how many equal ones came before it in the list."""
+    """Each entry's content, with how many equal ones came before it in the list. An undo
+    is known by the entry it undoes, not by that entry's place, which a merge may change."""
     seen: dict[Hashable, int] = {}
     keys: list[Hashable] = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
+        undoes = entry.get("undoes") if isinstance(entry, dict) else None
+        if type(undoes) is int and 0 <= undoes < index:
+            entry = {**entry, "undoes": keys[undoes]}
         content = freeze(entry)
         seen[content] = seen.get(content, -1) + 1
         keys.append((content, seen[content]))
