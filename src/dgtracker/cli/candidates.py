@@ -55,6 +55,7 @@ def add_candidate(
             "--allow-duplicate-email", help="Add even if another candidate has this email."
         ),
     ] = False,
+    json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add a candidate; prints the new id."""
@@ -80,6 +81,12 @@ def add_candidate(
             note=note,
             reason=reason,
         )
+    if json_output:
+        from dgtracker.out.json_contract import added_json
+        from dgtracker.out.plain import print_json
+
+        print_json(added_json(candidate, change.record, change.today))
+        return
     typer.echo(candidate.id)
 
 
@@ -290,6 +297,7 @@ def note(
     ctx: typer.Context,
     candidate_id: CandidateId,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
+    json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add a note to a candidate's history."""
@@ -302,4 +310,10 @@ def note(
         candidate = add_note(
             change.record, candidate_id, cleaned, by=change.by, today=change.today, now=change.now
         )
+    if json_output:
+        from dgtracker.out.json_contract import noted_json
+        from dgtracker.out.plain import print_json
+
+        print_json(noted_json(candidate))
+        return
     typer.echo(f"Noted on {candidate.id}.")

@@ -8,6 +8,7 @@ from dgtracker.cli.context import (
     ByOption,
     CandidateId,
     Command,
+    JsonFlag,
     ReasonOption,
     changing,
     example,
@@ -42,6 +43,7 @@ def edit(
     source: Annotated[str | None, typer.Option(help='The corrected source ("" to clear).')] = None,
     applied: Annotated[str | None, typer.Option(help="The corrected date they applied.")] = None,
     reason: ReasonOption = None,
+    json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Correct a candidate's details; the history says which fields changed (and keeps
@@ -76,6 +78,12 @@ def edit(
             now=change.now,
             reason=reason_text,
         )
+    if json_output:
+        from dgtracker.out.json_contract import edited_json
+        from dgtracker.out.plain import print_json
+
+        print_json(edited_json(candidate, changed, change.record, change.today))
+        return
     typer.echo(f"Corrected {candidate.id}: {', '.join(changed)}.")
 
 
@@ -87,6 +95,7 @@ def undo(
     ctx: typer.Context,
     candidate_id: CandidateId,
     reason: Annotated[str, typer.Option(help="Why it is undone (kept in the history).")],
+    json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Undo a candidate's last change (a move, a new rank or an edit) with a compensating
@@ -106,5 +115,11 @@ def undo(
             now=change.now,
         )
         where = stage_title(change.record, candidate.stage)
+    if json_output:
+        from dgtracker.out.json_contract import undone_json
+        from dgtracker.out.plain import print_json
+
+        print_json(undone_json(candidate, undone, change.record, change.today))
+        return
     rank = f", place {candidate.rank}" if candidate.rank is not None else ""
     typer.echo(f"Undid {describe(change.record, undone)}: {candidate.id} is at {where}{rank}.")

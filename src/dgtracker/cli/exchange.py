@@ -220,8 +220,6 @@ def import_csv(
     from dgtracker.exchange.sheet_import import parse_mapping, plan_import
     from dgtracker.progress import tracked
 
-    if json and not dry_run:
-        raise Refused("--json goes with --dry-run.", hint="Add --dry-run to see the plan as JSON.")
     if every_row and not dry_run:
         raise Refused("--all goes with --dry-run.", hint="Add --dry-run to see every row.")
     name = "standard input" if str(file) == "-" else str(file)
@@ -236,6 +234,12 @@ def import_csv(
 
     with changing(ctx, by, progress=True) as change:  # one lock and one save for the file
         plan, added = session.import_table(change, table, name, update, columns, each=tracked)
+    if json:
+        from dgtracker.out.json_contract import import_done_json
+        from dgtracker.out.plain import print_json
+
+        print_json(import_done_json(plan, name, added))
+        return
     _report(plan, added, update, change.today)
 
 

@@ -60,9 +60,11 @@ def score(
         bool, typer.Option("--agreed", help="The panel's agreed (moderated) marks.")
     ] = False,
     evidence: Annotated[str | None, typer.Option(help="The evidence behind the marks.")] = None,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Record a panel member's marks (or the agreed marks) for a candidate."""
+    from dgtracker.panel.changes import marked_sheet
     from dgtracker.panel.changes import score as record_marks
 
     if agreed == (member is not None):
@@ -81,6 +83,13 @@ def score(
             today=change.today,
             now=change.now,
         )
+        sheet = marked_sheet(change.record, candidate, assessment, member)
+    if json:
+        from dgtracker.out.panel_json import score_json
+        from dgtracker.out.plain import print_json
+
+        print_json(score_json(candidate, sheet))
+        return
     typer.echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
 
 

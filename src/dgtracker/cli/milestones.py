@@ -6,6 +6,7 @@ import typer
 
 from dgtracker.cli.context import (
     ByOption,
+    Change,
     Command,
     JsonFlag,
     ReasonOption,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from dgtracker.dates import When
+    from dgtracker.record.model import Milestone
 
 MAX_REMIND_DAYS = 3_650  # ten years: more is a slip (and would overflow TOML's integers)
 
@@ -53,6 +55,14 @@ def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
     from dgtracker.out.tables import render_milestones
 
     render_milestones(make_console(), record, today, title=None, show_ids=True)
+
+
+def _print_done(change: Change, milestone: "Milestone") -> None:
+    """A milestone command's --json: what it did, as the contract spells it."""
+    from dgtracker.out.json_contract import milestone_done_json
+    from dgtracker.out.plain import print_json
+
+    print_json(milestone_done_json(change.record, milestone, change.today))
 
 
 def _when(value: str, today: "date") -> "When":
@@ -96,6 +106,7 @@ def milestone_add(
     remind: Annotated[
         str | None, typer.Option(help="Reminder days before, comma-separated (default 14,7,3,1,0).")
     ] = None,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add a milestone."""
@@ -114,6 +125,9 @@ def milestone_add(
             remind_days=days,
             today=change.today,
         )
+    if json:
+        _print_done(change, milestone)
+        return
     typer.echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
 
 
@@ -127,6 +141,7 @@ def milestone_done(
     early: Annotated[
         bool, typer.Option("--early", help="Confirm it was done before its date or window starts.")
     ] = False,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Mark a milestone done."""
@@ -144,6 +159,9 @@ def milestone_done(
             now=change.now,
             early=early,
         )
+    if json:
+        _print_done(change, milestone)
+        return
     typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
 
 
@@ -163,6 +181,7 @@ def milestone_reschedule(
         bool,
         typer.Option("--reopen", help="Also mark it not done (it is to happen on the new date)."),
     ] = False,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Move a milestone to a new date or window (the old one stays in its history); one
@@ -182,6 +201,9 @@ def milestone_reschedule(
             reopen=reopen,
             today=change.today,
         )
+    if json:
+        _print_done(change, milestone)
+        return
     still = " It stays marked done (--reopen to open it again)." if milestone.done else ""
     typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
 
@@ -195,6 +217,7 @@ def milestone_reopen(
     ctx: typer.Context,
     milestone_id: MilestoneId,
     reason: ReasonOption = None,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Mark a milestone not done again (kept in its history)."""
@@ -210,6 +233,9 @@ def milestone_reopen(
             reason=reason_text,
             today=change.today,
         )
+    if json:
+        _print_done(change, milestone)
+        return
     typer.echo(f"Reopened {milestone.id}: it is no longer marked done.")
 
 
@@ -222,6 +248,7 @@ def milestone_rename(
     ctx: typer.Context,
     milestone_id: MilestoneId,
     title: Annotated[str, typer.Argument(help="The new title.")],
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Give a milestone a new title (the old one stays in its history)."""
@@ -232,6 +259,9 @@ def milestone_rename(
         milestone = rename_milestone(
             change.record, milestone_id, cleaned, by=change.by, today=change.today, now=change.now
         )
+    if json:
+        _print_done(change, milestone)
+        return
     typer.echo(f"Renamed {milestone.id}.")
 
 
@@ -244,6 +274,7 @@ def milestone_remove(
     ctx: typer.Context,
     milestone_id: MilestoneId,
     reason: Annotated[str, typer.Option(help="Why it is removed (kept in its history).")],
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Remove a milestone: it stays in the record, marked removed, so calendars can be
@@ -260,4 +291,7 @@ def milestone_remove(
             today=change.today,
             now=change.now,
         )
+    if json:
+        _print_done(change, milestone)
+        return
     typer.echo(f"Removed {milestone.id} (kept in the record as cancelled).")

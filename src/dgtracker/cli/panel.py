@@ -99,6 +99,7 @@ def criteria_add(
     assess: AssessOption = None,
     weight: WeightOption = None,
     lead: Annotated[bool, typer.Option("--lead", help="Break ties in merit order.")] = False,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add a criterion."""
@@ -117,6 +118,12 @@ def criteria_add(
             lead=lead,
         )
         add_criterion(change.record, criterion)
+    if json:
+        from dgtracker.out.panel_json import criterion_done_json
+        from dgtracker.out.plain import print_json
+
+        print_json(criterion_done_json(criterion, removed=False))
+        return
     typer.echo(f"Added criterion {criterion.id}.")
 
 
@@ -154,6 +161,7 @@ def criteria_change(
     assess: AssessOption = None,
     weight: WeightOption = None,
     lead: Annotated[bool | None, typer.Option("--lead/--no-lead", help="Break ties.")] = None,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Change a criterion (once marked, only what leaves marks and merit order alone)."""
@@ -173,6 +181,12 @@ def criteria_change(
             lead=old.lead if lead is None else lead,
         )
         change_criterion(change.record, criterion_id, changed)
+    if json:
+        from dgtracker.out.panel_json import criterion_done_json
+        from dgtracker.out.plain import print_json
+
+        print_json(criterion_done_json(changed, removed=False))
+        return
     typer.echo(f"Changed criterion {old.id}.")
 
 
@@ -180,6 +194,7 @@ def criteria_change(
 def criteria_remove(
     ctx: typer.Context,
     criterion_id: CriterionId,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Remove a criterion that has no marks."""
@@ -187,6 +202,12 @@ def criteria_remove(
 
     with changing(ctx, by) as change:
         gone = remove_criterion(change.record, criterion_id)
+    if json:
+        from dgtracker.out.panel_json import criterion_done_json
+        from dgtracker.out.plain import print_json
+
+        print_json(criterion_done_json(gone, removed=True))
+        return
     typer.echo(f"Removed criterion {gone.id}.")
 
 
@@ -203,6 +224,7 @@ def panel_add(
         str,
         typer.Option(help="chair (the Commissioner), member, independent or adviser (no marks)."),
     ] = "member",
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add a panel member."""
@@ -218,7 +240,13 @@ def panel_add(
             hint=f"Roles: {', '.join(r.value for r in PanelRole)}.",
         ) from None
     with changing(ctx, by) as change:
-        add_member(change.record, name, panel_role)
+        member = add_member(change.record, name, panel_role)
+    if json:
+        from dgtracker.out.panel_json import member_done_json
+        from dgtracker.out.plain import print_json
+
+        print_json(member_done_json(member))
+        return
     typer.echo(f"Added {name} to the panel ({panel_role}).")
 
 
@@ -248,6 +276,7 @@ def panel_conflict(
     name: MemberName,
     candidate_id: CandidateId,
     note: Annotated[str | None, typer.Option(help="The conflict, as declared.")] = None,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Declare a member's conflict of interest with a candidate (their marks are refused)."""
@@ -256,4 +285,10 @@ def panel_conflict(
     note_text = optional_text("note", note)
     with changing(ctx, by) as change:
         member = declare_conflict(change.record, name, candidate_id, note_text)
+    if json:
+        from dgtracker.out.panel_json import member_done_json
+        from dgtracker.out.plain import print_json
+
+        print_json(member_done_json(member))
+        return
     typer.echo(f"Recorded {member.name}'s conflict with {candidate_id.strip().lower()}.")

@@ -1,7 +1,7 @@
 """Commands for candidates' slots: `schedule` and `agenda`."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from dgtracker.cli.context import (
     typed_date,
 )
 from dgtracker.errors import Refused
+
+if TYPE_CHECKING:
+    from dgtracker.record.model import Candidate, Slot
 
 commands = typer.Typer()
 
@@ -61,6 +64,7 @@ def schedule(
     cancel: Annotated[
         bool, typer.Option("--cancel", help="Cancel the slot (kept, sent as cancelled).")
     ] = False,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Book, move or cancel a candidate's interview or assessment slot."""
@@ -69,7 +73,7 @@ def schedule(
     if cancel:
         if when is not None:
             raise Refused("--cancel takes no WHEN.", hint="Leave out WHEN to cancel the slot.")
-        _cancel(ctx, candidate_id, assessment, by)
+        _cancel(ctx, candidate_id, assessment, by, json)
         return
     if when is None:
         raise Refused(
@@ -91,6 +95,9 @@ def schedule(
             now=change.now,
         )
         slot = candidate.slots[-1]
+    if json:
+        _print_slot(candidate, slot, earlier)
+        return
     moved = f" (was {earlier.at:%Y-%m-%d %H:%M})" if earlier and not earlier.cancelled else ""
     typer.echo(
         f"Booked {candidate.id} for {slot.assessment} at {slot.at:%Y-%m-%d %H:%M}, "
@@ -98,7 +105,9 @@ def schedule(
     )
 
 
-def _cancel(ctx: typer.Context, candidate_id: str, assessment: str, by: str | None) -> None:
+def _cancel(
+    ctx: typer.Context, candidate_id: str, assessment: str, by: str | None, json: bool
+) -> None:
     from dgtracker.panel.slots import cancel
 
     with changing(ctx, by) as change:
@@ -110,7 +119,17 @@ def _cancel(ctx: typer.Context, candidate_id: str, assessment: str, by: str | No
             today=change.today,
             now=change.now,
         )
+    if json:
+        _print_slot(candidate, slot, None)
+        return
     typer.echo(f"Cancelled {candidate.id}'s {slot.assessment} slot at {slot.at:%Y-%m-%d %H:%M}.")
+
+
+def _print_slot(candidate: "Candidate", slot: "Slot", earlier: "Slot | None") -> None:
+    from dgtracker.out.panel_json import scheduled_json
+    from dgtracker.out.plain import print_json
+
+    print_json(scheduled_json(candidate, slot, earlier))
 
 
 @commands.command(cls=Command, epilog=example("dgtracker agenda 2026-03-03"))

@@ -33,6 +33,7 @@ from dgtracker.record.model import (
     Candidate,
     Event,
     MergeConflict,
+    Milestone,
     MilestoneChange,
     Record,
     Stage,
@@ -137,6 +138,38 @@ def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> 
     return detail
 
 
+def added_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
+    """`add-candidate --json`: the new id, and the candidate as `show --json` gives it."""
+    return {"id": candidate.id, "candidate": candidate_detail_json(candidate, record, today)}
+
+
+def noted_json(candidate: Candidate) -> dict[str, Any]:
+    """`note --json`: the event the note added to the history."""
+    return {"id": candidate.id, "event": event_json(candidate.history[-1])}
+
+
+def edited_json(
+    candidate: Candidate, changed: list[str], record: Record, today: date
+) -> dict[str, Any]:
+    """`edit --json`: which fields changed, and the candidate as it now is."""
+    return {
+        "id": candidate.id,
+        "changed": changed,
+        "event": event_json(candidate.history[-1]),
+        "candidate": candidate_json(candidate, record, today),
+    }
+
+
+def undone_json(candidate: Candidate, undone: Event, record: Record, today: date) -> dict[str, Any]:
+    """`undo --json`: the change undone, the compensating event, and where they now are."""
+    return {
+        "id": candidate.id,
+        "undone": event_json(undone),
+        "event": event_json(candidate.history[-1]),
+        "candidate": candidate_json(candidate, record, today),
+    }
+
+
 def milestone_change_json(change: MilestoneChange) -> dict[str, Any]:
     return {
         "at": change.at.isoformat(),
@@ -146,6 +179,18 @@ def milestone_change_json(change: MilestoneChange) -> dict[str, Any]:
         "after": change.after,
         "reason": change.reason,
         "on": change.day.isoformat(),
+    }
+
+
+def milestone_done_json(record: Record, milestone: Milestone, today: date) -> dict[str, Any]:
+    """What a `milestone` command did: the milestone as `milestone list --json` gives it
+    (null once removed), and the change it made, as its history keeps it."""
+    view = next((v for v in milestone_views(record, today) if v.milestone is milestone), None)
+    return {
+        "id": milestone.id,
+        "milestone": milestone_json(view) if view is not None else None,
+        "removed": _iso(milestone.removed),
+        "change": milestone_change_json(milestone.history[-1]) if milestone.history else None,
     }
 
 
@@ -309,6 +354,40 @@ def import_plan_json(plan: ImportPlan, name: str, record: Record, today: date) -
         "columns": plan.columns,
         "ignored_columns": plan.ignored_columns,
         "counts": {action: plan.count(action) for action in ("add", "update", "skip")},
+        "rows": rows,
+    }
+
+
+def import_done_json(plan: ImportPlan, name: str, added: list[Candidate]) -> dict[str, Any]:
+    """What `import --json` did: ids added, updated and skipped (by row), as the dry run's
+    plan names its rows; no names or emails (the record holds them)."""
+    adds = [outcome for outcome in plan.outcomes if outcome.action == "add"]
+    added_by_row = {outcome.row.row: c.id for c, outcome in zip(added, adds, strict=True)}
+    rows = [
+        {
+            "line": outcome.row.line,
+            "row": outcome.row.row,
+            "action": outcome.action,
+            "candidate": added_by_row.get(outcome.row.row)
+            or (outcome.existing.id if outcome.existing else None),
+            "changes": list(outcome.changes),
+            "detail": outcome.detail or None,
+        }
+        for outcome in plan.outcomes
+    ]
+    dated = [c.id for c, outcome in zip(added, adds, strict=True) if outcome.dated_today]
+    return {
+        "dry_run": False,
+        "file": name,
+        "read_as": plan.read_as,
+        "notes": plan.notes,
+        "columns": plan.columns,
+        "ignored_columns": plan.ignored_columns,
+        "counts": {action: plan.count(action) for action in ("add", "update", "skip")},
+        "added": [candidate.id for candidate in added],
+        "updated": [row["candidate"] for row in rows if row["action"] == "update"],
+        "skipped": [row["candidate"] for row in rows if row["action"] == "skip"],
+        "dated_today": dated,
         "rows": rows,
     }
 

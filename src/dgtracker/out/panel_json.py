@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dgtracker.panel.merit import MeritRow
-from dgtracker.record.model import Candidate, Criterion, PanelMember
+from dgtracker.record.model import Candidate, Criterion, Marks, PanelMember, Slot
 
 if TYPE_CHECKING:
     from dgtracker.panel.changes import ReservePlace
@@ -36,31 +36,58 @@ def member_json(member: PanelMember) -> dict[str, Any]:
     }
 
 
+def sheet_json(sheet: Marks) -> dict[str, Any]:
+    """One member's (or the agreed) marks at one assessment."""
+    return {
+        "assessment": sheet.assessment,
+        "member": sheet.member,
+        "agreed": sheet.member is None,
+        "scores": dict(sheet.scores),
+        "evidence": sheet.evidence,
+    }
+
+
 def marks_json(candidate: Candidate) -> list[dict[str, Any]]:
-    return [
-        {
-            "assessment": sheet.assessment,
-            "member": sheet.member,
-            "agreed": sheet.member is None,
-            "scores": dict(sheet.scores),
-            "evidence": sheet.evidence,
-        }
-        for sheet in candidate.marks
-    ]
+    return [sheet_json(sheet) for sheet in candidate.marks]
+
+
+def score_json(candidate: Candidate, sheet: Marks) -> dict[str, Any]:
+    """`score --json`: the sheet the marks landed on, whole (earlier marks on it too)."""
+    return {"id": candidate.id, **sheet_json(sheet)}
+
+
+def slot_json(slot: Slot) -> dict[str, Any]:
+    return {
+        "assessment": slot.assessment,
+        "start": slot.at.isoformat(timespec="minutes"),
+        "end": slot.end.isoformat(timespec="minutes"),
+        "minutes": slot.minutes,
+        "where": slot.where,
+        "cancelled": slot.cancelled.isoformat() if slot.cancelled else None,
+    }
 
 
 def slots_json(candidate: Candidate) -> list[dict[str, Any]]:
-    return [
-        {
-            "assessment": slot.assessment,
-            "start": slot.at.isoformat(timespec="minutes"),
-            "end": slot.end.isoformat(timespec="minutes"),
-            "minutes": slot.minutes,
-            "where": slot.where,
-            "cancelled": slot.cancelled.isoformat() if slot.cancelled else None,
-        }
-        for slot in candidate.slots
-    ]
+    return [slot_json(slot) for slot in candidate.slots]
+
+
+def scheduled_json(candidate: Candidate, slot: Slot, earlier: Slot | None) -> dict[str, Any]:
+    """`schedule --json`: the slot booked (or cancelled), and the one it replaced."""
+    return {
+        "id": candidate.id,
+        "slot": slot_json(slot),
+        "was": slot_json(earlier) if earlier is not None else None,
+    }
+
+
+def criterion_done_json(criterion: Criterion, *, removed: bool) -> dict[str, Any]:
+    """`criteria add|change|remove --json`: the criterion as it now is (or was, removed)."""
+    return {"id": criterion.id, "removed": removed, "criterion": criterion_json(criterion)}
+
+
+def member_done_json(member: PanelMember) -> dict[str, Any]:
+    """`panel add|conflict --json`: the member as they now are, conflicts and all."""
+    return {"name": member.name, "member": member_json(member)}
 
 
 def merit_json(rows: list[MeritRow]) -> list[dict[str, Any]]:

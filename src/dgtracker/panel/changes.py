@@ -181,6 +181,15 @@ def declare_conflict(record: Record, name: str, wanted: str, note: str | None) -
 # --- marks ---------------------------------------------------------------------------
 
 
+def marked_sheet(
+    record: Record, candidate: Candidate, assessment: str, member: str | None
+) -> Marks:
+    """The sheet `score` wrote for this member (None: the agreed marks) at this assessment."""
+    stage_id = resolve_stage(record, assessment)
+    who = find_member(record, member).name if member is not None else None
+    return next(s for s in candidate.marks if s.assessment == stage_id and s.member == who)
+
+
 def score(
     record: Record,
     wanted: str,
