@@ -103,6 +103,7 @@ def test_everyone_still_at_applied_except_some_goes_to_not_progressed(field) -> 
         "from": "applied",
         "to": "rejected",
         "on": AS_OF,
+        "rank": None,
     }
     assert path.read_bytes() == before  # a dry run writes nothing
 
@@ -341,8 +342,11 @@ def test_an_import_dry_run_shows_the_first_rows_all_of_them_or_json(run, tmp_pat
     assert [row["line"] for row in plan["rows"]] == list(range(2, 27))
     assert plan["rows"][0]["name"] == "Person 1" and plan["rows"][0]["stage"] == "applied"
     assert path.read_bytes() == before
-    real = run("--file", str(path), "import", str(sheet), "--json")
-    assert real.returncode == 1 and "--dry-run" in real.stderr
+    real = run("--file", str(path), "import", str(sheet), "--json")  # imports, and says so
+    assert real.returncode == 0, real.stderr
+    done = json.loads(real.stdout)
+    assert (done["dry_run"], done["counts"], len(done["added"])) == (False, plan["counts"], 25)
+    assert done["added"][0] == done["rows"][0]["candidate"] == "c001"
 
 
 def test_a_refused_bulk_move_leaves_the_record_in_memory_as_it_was(field) -> None:

@@ -164,8 +164,17 @@ def move(
     if rank is not None and (from_stage is not None or len(ids) > 1):
         raise Refused("--rank is one person's place on the reserve list; move them one at a time.")
     note_text, reason_text = optional_text("note", note), optional_text("reason", reason)
-    if from_stage is None and len(ids) == 1 and not (dry_run or json_output):
-        typer.echo(_move_one(ctx, ids[0], stage, on, note_text, reason_text, rank, reinstate, by))
+    if from_stage is None and len(ids) == 1 and not dry_run:  # --rank is one person's
+        change, candidate = _move_one(
+            ctx, ids[0], stage, on, note_text, reason_text, rank, reinstate, by
+        )
+        if json_output:
+            from dgtracker.out.json_contract import moves_json
+            from dgtracker.out.plain import print_json
+
+            print_json(moves_json([candidate], dry_run=False))
+            return
+        typer.echo(_moved_one(change.record, candidate))
         return
 
     def chosen(record: "Record") -> list[str]:
@@ -222,36 +231,40 @@ def _move_one(
     rank: int | None,
     reinstate: bool,
     by: str | None,
-) -> str:
-    """One candidate's move, and the line that says what happened."""
-    from dgtracker.dates import format_day
+) -> "tuple[Change, Candidate]":
+    """One candidate's move (or new place on the reserve list)."""
     from dgtracker.process.candidate_actions import move as move_candidate
-    from dgtracker.process.queries import stage_title
-    from dgtracker.record.model import Action
 
     with changing(ctx, by) as change:
-        record = change.record
-        when = typed_date(on, change.today, "--on") or change.today
         candidate = move_candidate(
-            record,
+            change.record,
             candidate_id,
             stage,
             by=change.by,
             today=change.today,
             now=change.now,
-            on=when,
+            on=typed_date(on, change.today, "--on") or change.today,
             note=note,
             reason=reason,
             rank=rank,
             reinstate=reinstate,
         )
-        last = candidate.history[-1]
-        if last.action == Action.EDITED:  # a new place on the reserve list
-            return f"{candidate.id} is now place {candidate.rank} on the list."
-        return (
-            f"{candidate.id} moved from {stage_title(record, last.from_stage or '')} to "
-            f"{stage_title(record, candidate.stage)} on {format_day(when)}."
-        )
+    return change, candidate
+
+
+def _moved_one(record: "Record", candidate: "Candidate") -> str:
+    """The line that says what one move did."""
+    from dgtracker.dates import format_day
+    from dgtracker.process.queries import stage_title
+    from dgtracker.record.model import Action
+
+    last = candidate.history[-1]
+    if last.action == Action.EDITED:  # a new place on the reserve list
+        return f"{candidate.id} is now place {candidate.rank} on the list."
+    return (
+        f"{candidate.id} moved from {stage_title(record, last.from_stage or '')} to "
+        f"{stage_title(record, candidate.stage)} on {format_day(last.on)}."
+    )
 
 
 def _show_moves(

@@ -312,9 +312,10 @@ def moves_json(moved: list[Candidate], *, dry_run: bool) -> dict[str, Any]:
             {
                 "id": candidate.id,
                 "name": candidate.name,
-                "from": last.from_stage,
+                "from": last.from_stage or candidate.stage,  # a new rank: from reserve to it
                 "to": candidate.stage,
                 "on": last.on.isoformat(),
+                "rank": candidate.rank,
             }
         )
     return {"dry_run": dry_run, "count": len(moves), "moves": moves}
