@@ -28,9 +28,16 @@ def test_the_writing_commands_are_found() -> None:
     assert {"add-candidate", "move", "note", "edit", "score", "import"} <= set(WRITING)
 
 
-# The machinery (init, share, sync, resolve, git's merge-file driver) sets up or moves the
-# record between copies; it changes no candidate, milestone or panel entry of its own.
-@pytest.mark.parametrize("name", sorted(set(WRITING) - MACHINERY))
+# share and sync carry the record between copies through git, and merge-file is git's own
+# driver: none of them is a change a person makes to the record.
+CARRIERS = {"share", "sync", "merge-file"}
+
+
+def test_the_carriers_are_the_machinery() -> None:
+    assert CARRIERS < MACHINERY and {"init", "resolve"} == MACHINERY - CARRIERS
+
+
+@pytest.mark.parametrize("name", sorted(set(WRITING) - CARRIERS))
 def test_every_command_that_writes_takes_json(name: str) -> None:
     options = {opt for param in WRITING[name].params for opt in getattr(param, "opts", ())}
     assert "--json" in options, f"{name} changes the record but has no --json"
@@ -207,3 +214,26 @@ def test_panel_criteria_and_schedule_answer_what_they_stored(cli) -> None:
     cancelled = json.loads(cli.ok("schedule", "c001", "interview", "--cancel", "--json"))
     [slot] = cli.candidate("c001")["slots"]
     assert cancelled["slot"]["cancelled"] == slot["cancelled"].isoformat()
+
+
+def test_resolve_answers_the_conflict_it_settled(tmp_path) -> None:
+    from tests.test_check_cli import _erased_on_one_copy_changed_on_the_other
+
+    ours = _erased_on_one_copy_changed_on_the_other(tmp_path, clash=True)
+    [waiting] = json.loads(ours("check", "--json").stdout)["conflicts"]
+    resolved = json.loads(ours.ok("resolve", "c002.stage", "--ours", "--json"))
+    assert resolved == {"id": "c002.stage", "kept": "ours", "conflict": waiting, "waiting": []}
+    assert not ours.data().get("conflicts")
+    assert ours.candidate("c002")["stage"] == waiting["ours"]
+
+
+def test_installed_init_answers_the_record_it_made(run, tmp_path) -> None:
+    path = tmp_path / "cio.toml"
+    made = ["--file", str(path), "init", "--title", "Chief Information Officer"]
+    done = run(*made, "--closes", "2026-04-30", "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["path"] == str(path) and answer["backup"] is None
+    assert answer["campaign"]["title"] == _file(path)["campaign"]["title"]
+    again = json.loads(run(*made, "--force", "--json").stdout)
+    assert again["backup"] is not None and Path(again["backup"]).exists()

@@ -42,6 +42,7 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing record, keeping a backup.")
     ] = False,
+    json: JsonFlag = False,
 ) -> None:
     """Create a new record (the DHSC campaign by default)."""
     from dgtracker.app import session
@@ -65,9 +66,15 @@ def init(
         )
     record.campaign.calendar = new_records.calendar_token()
     saved, said = session.create(path, record, replace=force)
-    if saved is not None:
-        typer.echo(f"Kept the old record as {saved}")
-    typer.echo(f"Created {path} ({record.campaign.title}).")
+    if json:
+        from dgtracker.out.json_contract import created_json
+        from dgtracker.out.plain import print_json
+
+        print_json(created_json(str(path), record, str(saved) if saved is not None else None))
+    else:
+        if saved is not None:
+            typer.echo(f"Kept the old record as {saved}")
+        typer.echo(f"Created {path} ({record.campaign.title}).")
     if said:
         typer.echo(said, err=True)
 

@@ -9,6 +9,7 @@ import typer
 from dgtracker.cli.context import (
     ByOption,
     Command,
+    JsonFlag,
     changing,
     example,
     record_path,
@@ -61,6 +62,7 @@ def resolve(
     ],
     ours: Annotated[bool, typer.Option("--ours", help="Keep our copy's value.")] = False,
     theirs: Annotated[bool, typer.Option("--theirs", help="Keep the other copy's value.")] = False,
+    json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Settle a conflict a merge left in the record, keeping one side's value."""
@@ -68,8 +70,18 @@ def resolve(
 
     if ours == theirs:
         raise Refused("Choose one side: --ours or --theirs.", hint="'dgtracker check' shows both.")
+    from dgtracker.team.conflicts import find
+
+    side = "ours" if ours else "theirs"
     with changing(ctx, by) as change:
-        said = session.resolve(change, conflict_id, "ours" if ours else "theirs")
+        conflict = find(change.record.conflicts, conflict_id)  # as it waited, for --json
+        said = session.resolve(change, conflict_id, side)
+    if json:
+        from dgtracker.out.json_contract import resolved_json
+        from dgtracker.out.plain import print_json
+
+        print_json(resolved_json(conflict, side, change.record))
+        return
     typer.echo(said)
 
 

@@ -280,6 +280,22 @@ def _conflict(conflict: MergeConflict) -> dict[str, Any]:
     }
 
 
+def created_json(path: str, record: Record, backup: str | None) -> dict[str, Any]:
+    """`init --json`: the record made, its campaign, and the backup of the one it replaced."""
+    return {"path": path, "campaign": campaign_json(record.campaign), "backup": backup}
+
+
+def resolved_json(conflict: MergeConflict, side: str, record: Record) -> dict[str, Any]:
+    """`resolve --json`: the conflict settled (as `check --json` listed it), the side kept,
+    and the ids of the conflicts still waiting."""
+    return {
+        "id": conflict.id,
+        "kept": side,
+        "conflict": _conflict(conflict),
+        "waiting": [waiting.id for waiting in record.conflicts],
+    }
+
+
 def purge_json(plans: list[FilePlan], dry_run: bool, leftovers: int = 0) -> dict[str, Any]:
     """`purge --json`: per file, who is (or would be) anonymised and which fields, where
     mentions of them are erased and which conflicts about them are dropped; by ids and
