@@ -165,7 +165,7 @@ def move(
         raise Refused("--rank is one person's place on the reserve list; move them one at a time.")
     note_text, reason_text = optional_text("note", note), optional_text("reason", reason)
     if from_stage is None and len(ids) == 1 and not dry_run:  # --rank is one person's
-        change, candidate = _move_one(
+        said, candidate = _move_one(
             ctx, ids[0], stage, on, note_text, reason_text, rank, reinstate, by
         )
         if json_output:
@@ -174,7 +174,7 @@ def move(
 
             print_json(moves_json([candidate], dry_run=False))
             return
-        typer.echo(_moved_one(change.record, candidate))
+        typer.echo(said)
         return
 
     def chosen(record: "Record") -> list[str]:
@@ -231,8 +231,8 @@ def _move_one(
     rank: int | None,
     reinstate: bool,
     by: str | None,
-) -> "tuple[Change, Candidate]":
-    """One candidate's move (or new place on the reserve list)."""
+) -> "tuple[str, Candidate]":
+    """One candidate's move (or new place on the reserve list), and the line saying so."""
     from dgtracker.process.candidate_actions import move as move_candidate
 
     with changing(ctx, by) as change:
@@ -249,7 +249,7 @@ def _move_one(
             rank=rank,
             reinstate=reinstate,
         )
-    return change, candidate
+        return _moved_one(change.record, candidate), candidate  # said before the save
 
 
 def _moved_one(record: "Record", candidate: "Candidate") -> str:
