@@ -234,3 +234,54 @@ def test_the_reserve_list_from_merit_and_an_erasure_cancel_slots_too(cli) -> Non
         "slot-c002-preferred": {"status": "CANCELLED", "sequence": 1},
     }
     assert "No slots booked" in cli.ok("agenda", "2026-03-24", as_of=DAY)
+
+
+# an erased person's slot, as it would show anywhere in the file (time of day, place)
+SLOT_TRACES = ("10:00", "11:00", "14:30", "Room 4", "Lovelace")
+
+
+def _no_slot_traces(cli: Cli) -> None:
+    """The erased person's history and slots say nothing of when or where they sat."""
+    ada = cli.candidate("c001")
+    notes = " ".join(str(e.get("note") or "") for e in ada["history"])
+    assert not [t for t in SLOT_TRACES if t in notes], notes
+    assert not [s for s in ada["slots"] if "where" in s]
+    assert not [t for t in SLOT_TRACES[2:] if t in cli.path.read_text(encoding="utf-8")]
+
+
+def test_an_erasure_leaves_no_slot_time_or_place_in_the_history(cli) -> None:
+    """purge --candidate cancels the slot to come, for the calendar, but the history entry
+    of that cancellation (written after the notes were blanked) holds no time, and the
+    slot no place; `export ics --slots` sends it cancelled, by id, with no name."""
+    _booked(cli)
+    cli.ok("schedule", "c001", "interview", "2026-03-20 10:00", "--where", "Room 4", as_of=DAY)
+    cli.ok("purge", "--candidate", "c001", as_of=DAY)
+    _no_slot_traces(cli)
+    [slot] = cli.candidate("c001")["slots"]
+    assert "cancelled" in slot
+    assert _slot_events(cli, "--with-names") == {
+        "slot-c001-interview": {"status": "CANCELLED", "sequence": 2}
+    }
+    sent = cli("export", "ics", "--slots", "--with-names", as_of=DAY).stdout
+    assert "Lovelace" not in sent and "LOCATION" not in sent
+    assert "is valid" in cli.ok("check", as_of=DAY)
+
+
+def test_a_slot_the_other_copy_booked_or_moved_does_not_come_back(tmp_path: Path) -> None:
+    """merge-file, either way round: one copy erases Ada, the other (not yet synced) moved
+    her interview and gave it a room; the merged record holds neither."""
+    base = Cli(tmp_path / "base.toml")
+    base.ok("init", as_of=DAY)
+    _booked(base)
+    ours, theirs = Cli(tmp_path / "ours.toml"), Cli(tmp_path / "theirs.toml")
+    for copy in (ours, theirs):
+        copy.path.write_bytes(base.path.read_bytes())
+    ours.ok("purge", "--candidate", "c001", "--by", "ada", as_of=DAY)
+    theirs.ok("schedule", "c001", "interview", "2026-03-21 14:30", "--where", "Room 4", as_of=DAY)
+    for first, second in ((ours, theirs), (theirs, ours)):
+        merged = Cli(tmp_path / f"merged-{first.path.stem}.toml")
+        merged.path.write_bytes(first.path.read_bytes())
+        done = merged("merge-file", str(base.path), str(merged.path), str(second.path))
+        assert done.exit_code == 0, done.output
+        _no_slot_traces(merged)
+        assert "is valid" in merged.ok("check", as_of=DAY)

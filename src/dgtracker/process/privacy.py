@@ -207,7 +207,8 @@ def forget(
 
 
 def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: datetime) -> None:
-    """Remove what identifies the person; keep stages, dates and rank; say that it happened."""
+    """Remove what identifies the person; keep stages, dates, rank and slot times; say that
+    it happened."""
     candidate.name = anonymised_name(candidate.id)
     candidate.email = candidate.phone = candidate.source = None
     for event in candidate.history:
@@ -221,6 +222,8 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
             }
     for sheet in candidate.marks:  # the marks stay, for the statistics
         sheet.evidence = None
+    for slot in candidate.slots:  # kept, by id and time, so a calendar can be sent it cancelled
+        slot.where = None
     candidate.history.append(Event(at=now, on=today, by=by, action=Action.PURGED, reason=why))
 
 
