@@ -70,3 +70,34 @@ def test_a_move_undone_on_one_copy_does_not_decide_the_merged_stage(
     undo = next(e for e in history if e["action"] == "undone")
     assert history[undo["undoes"]]["action"] == "moved"
     assert "is valid" in merged.ok("check")
+
+
+def test_an_entry_of_the_base_stays_when_the_other_copy_holds_an_earlier_one_before_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Three clones: the other copy already merged a third's note, dated before the base's
+    last entry, so it sits there in time order; the base's entry at that place was taken for
+    one the other copy rewrote in place (a redaction), and dropped from the merge."""
+    cli.ok("add-candidate", "Ada Lovelace")
+    forked, third = _copies(cli, tmp_path)
+    third.ok("note", "c001", "From the third clone")
+    cli.ok("note", "c001", "Recorded on the base")
+    base, ours = Cli(tmp_path / "base.toml"), Cli(tmp_path / "mine.toml")
+    for copy in (base, ours):
+        shutil.copyfile(cli.path, copy.path)
+    theirs = Cli(tmp_path / "merged.toml")
+    shutil.copyfile(cli.path, theirs.path)
+    cli.ok("merge-file", str(forked.path), str(theirs.path), str(third.path))
+    notes = [e.get("note") for e in theirs.candidate("c001")["history"]]
+    assert notes.index("From the third clone") < notes.index("Recorded on the base")
+    ours.ok("note", "c001", "Added here")
+    for first, second in ((ours, theirs), (theirs, ours)):
+        out = Cli(tmp_path / "out.toml")
+        shutil.copyfile(first.path, out.path)
+        cli.ok("merge-file", str(base.path), str(out.path), str(second.path))
+        history = out.candidate("c001")["history"]
+        assert sorted(str(e.get("note")) for e in history if e["action"] == "note") == [
+            "Added here",
+            "From the third clone",
+            "Recorded on the base",
+        ]

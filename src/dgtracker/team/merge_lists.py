@@ -126,14 +126,27 @@ def entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[T
 def _in_place(base: list[Table], side: list[Table], other: list[Table]) -> list[Table]:
     """`side`, with each base entry the other copy rewrote in place (a purge's redaction)
     taken as rewritten: it keeps its place, so an entry of `side` dated earlier by a
-    clock behind never goes before it (before a person's first entry, say)."""
+    clock behind never goes before it (before a person's first entry, say). Only an entry
+    that is the base's as a purge or redaction leaves it counts: where the other copy holds
+    a new entry at that place (merged in before it from a third copy), the base's stays."""
     kept = {freeze(entry) for entry in base}
     out = side
     for index, (was, mine, yours) in enumerate(zip(base, side, other, strict=False)):
-        if mine == was and yours != was and freeze(yours) not in kept:
+        if mine == was and yours != was and freeze(yours) not in kept and _erased_from(yours, was):
             out = [*out[:index], yours, *out[index + 1 :]] if out is side else out
             out[index] = yours
     return out
+
+
+def _erased_from(new: Table, old: Table) -> bool:
+    """Whether entry `new` is `old` as a purge or a redaction leaves it: texts with
+    mentions erased, or a note and reason blanked (a note alike in all else is a new one)."""
+    if _as_erased(new) != _as_erased(old) or not new.keys() <= old.keys():
+        return False
+    if _as_redacted(new, old):
+        return True
+    kept = {"was"} | ({"reason"} if old.get("action") == PURGED else set())
+    return all(key not in new for key in (BLANKED & old.keys()) - kept)
 
 
 def _renumbered(
