@@ -233,7 +233,11 @@ def _as_erased(entry: Table) -> Hashable:
 
 def _holds(history: list[Table], recorded: list[Table]) -> bool:
     """Whether a history still holds every recorded entry, unchanged (as often as there),
-    or changed only by a purge of someone else that erased their mentions in it."""
+    or changed only by a purge of someone else that erased their mentions in it. An undo
+    is known by the entry it undoes: a merge that put entries before that one renumbered
+    it, and rewrote nothing."""
+    if not set(_counted(recorded)) - set(_counted(history)):
+        return True
     gone = Counter(map(freeze, recorded)) - Counter(map(freeze, history))
     return not gone or _mentions_erased(history, recorded, gone)
 
