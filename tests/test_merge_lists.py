@@ -143,3 +143,32 @@ def test_an_undo_renumbered_by_an_earlier_merge_is_no_rewrite_of_the_history(
         undo = next(e for e in history if e["action"] == "undone")
         assert history[undo["undoes"]]["action"] == "moved"
         assert out.candidate("c001")["stage"] == "applied"
+
+
+def test_an_undo_renumbered_by_an_earlier_merge_is_no_rewrite_where_the_person_was_erased(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """As above, on the copy that then erased the person: its history is the base's as a
+    purge leaves it, with the undo at its new place (it was held back as a conflict)."""
+    cli.ok("add-candidate", "Ada Lovelace")
+    _dated(cli.path, "added", "2026-01-01 09:00:00+00:00")
+    forked, third = _copies(cli, tmp_path)
+    third.ok("note", "c001", "From the third clone")
+    _dated(third.path, "note", "2026-01-01 10:00:00+00:00")  # before the move, whatever the clock
+    cli.ok("move", "c001", "longlist")
+    cli.ok("undo", "c001", "--reason", "Moved in error")
+    base, ours, theirs = (Cli(tmp_path / f"{name}.toml") for name in ("base", "mine", "merged"))
+    for copy in (base, ours, theirs):
+        shutil.copyfile(cli.path, copy.path)
+    cli.ok("merge-file", str(forked.path), str(theirs.path), str(third.path))
+    theirs.ok("purge", "--candidate", "c001", "--by", "ada")
+    ours.ok("note", "c001", "Added here")
+    for first, second in ((ours, theirs), (theirs, ours)):
+        out = Cli(tmp_path / "out.toml")
+        shutil.copyfile(first.path, out.path)
+        said = cli.ok("merge-file", str(base.path), str(out.path), str(second.path))
+        assert "conflict" not in said
+        history = out.candidate("c001")["history"]
+        assert "Added here" not in str(history)  # the erasure wins
+        undo = next(e for e in history if e["action"] == "undone")
+        assert history[undo["undoes"]]["action"] == "moved"

@@ -300,15 +300,28 @@ def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
     leave it: entries blanked by a purge; entries gone only where a merge kept the erasure
     over another copy's changes (it drops them whole, and says so in a `purged` entry of
     its own), and none put in the place of one gone (the same moment, author and action)."""
-    mine, then = Counter(map(_as_erased, history)), Counter(map(_as_erased, recorded))
+    now, was = _all_as_erased(history), _all_as_erased(recorded)
+    mine, then = Counter(now), Counter(was)
     missing = then - mine
     if not missing:
         return True
     if not any(e.get("by") == MERGED_BY and e.get("action") == PURGED for e in history):
         return False
     added = mine - then
-    gone = {_place(e) for e in recorded if _as_erased(e) in missing}
-    return not any(_place(e) in gone for e in history if _as_erased(e) in added)
+    gone = {_place(e) for e, key in zip(recorded, was, strict=True) if key in missing}
+    return not any(_place(e) in gone for e, key in zip(history, now, strict=True) if key in added)
+
+
+def _all_as_erased(entries: list[Table]) -> list[Hashable]:
+    """Each entry as an erasure may leave it (_as_erased), an undo known by the entry it
+    undoes: a merge that put entries before that one renumbered it, and rewrote nothing."""
+    keys: list[Hashable] = []
+    for index, entry in enumerate(entries):
+        undoes = entry.get("undoes")
+        if type(undoes) is int and 0 <= undoes < index:
+            entry = {**entry, "undoes": keys[undoes]}
+        keys.append(_as_erased(entry))
+    return keys
 
 
 def _place(entry: Table) -> Hashable:
