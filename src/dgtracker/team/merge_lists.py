@@ -126,14 +126,27 @@ def entries(base: list[Table], ours: list[Table], theirs: list[Table]) -> list[T
 def _in_place(base: list[Table], side: list[Table], other: list[Table]) -> list[Table]:
     """`side`, with each base entry the other copy rewrote in place (a purge's redaction)
     taken as rewritten: it keeps its place, so an entry of `side` dated earlier by a
-    clock behind never goes before it (before a person's first entry, say)."""
+    clock behind never goes before it (before a person's first entry, say). Only an entry
+    that is the base's as a purge or redaction leaves it counts: where the other copy holds
+    a new entry at that place (merged in before it from a third copy), the base's stays."""
     kept = {freeze(entry) for entry in base}
     out = side
     for index, (was, mine, yours) in enumerate(zip(base, side, other, strict=False)):
-        if mine == was and yours != was and freeze(yours) not in kept:
+        if mine == was and yours != was and freeze(yours) not in kept and _erased_from(yours, was):
             out = [*out[:index], yours, *out[index + 1 :]] if out is side else out
             out[index] = yours
     return out
+
+
+def _erased_from(new: Table, old: Table) -> bool:
+    """Whether entry `new` is `old` as a purge or a redaction leaves it: texts with
+    mentions erased, or a note and reason blanked (a note alike in all else is a new one)."""
+    if _as_erased(new) != _as_erased(old) or not new.keys() <= old.keys():
+        return False
+    if _as_redacted(new, old):
+        return True
+    kept = {"was"} | ({"reason"} if old.get("action") == PURGED else set())
+    return all(key not in new for key in (BLANKED & old.keys()) - kept)
 
 
 def _renumbered(
@@ -220,7 +233,11 @@ def _as_erased(entry: Table) -> Hashable:
 
 def _holds(history: list[Table], recorded: list[Table]) -> bool:
     """Whether a history still holds every recorded entry, unchanged (as often as there),
-    or changed only by a purge of someone else that erased their mentions in it."""
+    or changed only by a purge of someone else that erased their mentions in it. An undo
+    is known by the entry it undoes: a merge that put entries before that one renumbered
+    it, and rewrote nothing."""
+    if not set(_counted(recorded)) - set(_counted(history)):
+        return True
     gone = Counter(map(freeze, recorded)) - Counter(map(freeze, history))
     return not gone or _mentions_erased(history, recorded, gone)
 
@@ -283,15 +300,28 @@ def _erased_only(history: list[Table], recorded: list[Table]) -> bool:
     leave it: entries blanked by a purge; entries gone only where a merge kept the erasure
     over another copy's changes (it drops them whole, and says so in a `purged` entry of
     its own), and none put in the place of one gone (the same moment, author and action)."""
-    mine, then = Counter(map(_as_erased, history)), Counter(map(_as_erased, recorded))
+    now, was = _all_as_erased(history), _all_as_erased(recorded)
+    mine, then = Counter(now), Counter(was)
     missing = then - mine
     if not missing:
         return True
     if not any(e.get("by") == MERGED_BY and e.get("action") == PURGED for e in history):
         return False
     added = mine - then
-    gone = {_place(e) for e in recorded if _as_erased(e) in missing}
-    return not any(_place(e) in gone for e in history if _as_erased(e) in added)
+    gone = {_place(e) for e, key in zip(recorded, was, strict=True) if key in missing}
+    return not any(_place(e) in gone for e, key in zip(history, now, strict=True) if key in added)
+
+
+def _all_as_erased(entries: list[Table]) -> list[Hashable]:
+    """Each entry as an erasure may leave it (_as_erased), an undo known by the entry it
+    undoes: a merge that put entries before that one renumbered it, and rewrote nothing."""
+    keys: list[Hashable] = []
+    for index, entry in enumerate(entries):
+        undoes = entry.get("undoes")
+        if type(undoes) is int and 0 <= undoes < index:
+            entry = {**entry, "undoes": keys[undoes]}
+        keys.append(_as_erased(entry))
+    return keys
 
 
 def _place(entry: Table) -> Hashable:
