@@ -520,11 +520,18 @@ def settle_all(cli: Cli, clone: Path) -> None:
 
 def events(record: dict[str, Any]) -> Counter[tuple[Any, ...]]:
     """Each event, by who it is about and what it says, with how often it is there (a
-    purge may blank two notes alike)."""
+    purge may blank two notes alike). An undo says which entry it undoes by its place,
+    which a merge that puts another copy's entries before that one renumbers: it is known
+    by the entry it undoes, as the merge knows it (team/merge_lists.py)."""
     found: Counter[tuple[Any, ...]] = Counter()
     for c in record.get("candidates", []):
-        for event in c.get("history", []):
-            found[(person(c), tuple(sorted((k, str(v)) for k, v in event.items())))] += 1
+        said: list[tuple[Any, ...]] = []
+        for index, event in enumerate(c.get("history", [])):
+            undoes = event.get("undoes")
+            if type(undoes) is int and 0 <= undoes < index:
+                event = {**event, "undoes": said[undoes]}
+            said.append(tuple(sorted((k, str(v)) for k, v in event.items())))
+            found[(person(c), said[-1])] += 1
     return found
 
 
@@ -609,3 +616,18 @@ def test_the_collision_rule_sees_two_moves_and_not_one() -> None:
     assert collisions(base, ours, ours) == set()
     erased = {"candidates": [{**base["candidates"][0], "name": "Anonymised (c001)"}]}
     assert collisions(base, erased, theirs) == set()
+
+
+def test_an_undo_renumbered_by_a_merge_is_the_same_event() -> None:
+    """The rule the random test counts events by, on a small case: a merge that puts
+    another copy's entry before the one undone renumbers the undo, and loses nothing; an
+    undo of another entry is another event."""
+    added = {"at": "t1", "by": "cy", "action": "added"}
+    moved = {"at": "t3", "by": "bob", "action": "moved", "stage": "reserve"}
+    undone = {"at": "t3", "by": "bob", "action": "undone", "undoes": 1}
+    scored = {"at": "t2", "by": "ada", "action": "scored"}
+    mine = {"candidates": [{"id": "c001", "history": [added, moved, undone]}]}
+    merged = [added, scored, moved, {**undone, "undoes": 2}]
+    assert events(mine) - events({"candidates": [{"id": "c001", "history": merged}]}) == Counter()
+    wrong = [added, scored, moved, undone]  # the undo now points at ada's marks
+    assert events(mine) - events({"candidates": [{"id": "c001", "history": wrong}]})
