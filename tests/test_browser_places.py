@@ -40,7 +40,7 @@ def windows(monkeypatch, tmp_path, no_browser_on_path) -> dict[str, Path]:
     }
     for name, folder in folders.items():
         monkeypatch.setenv(name, str(folder))
-    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(browser, "SYSTEM", "win32")
     return folders
 
 
@@ -67,7 +67,7 @@ def test_chromium_in_local_app_data_is_found(windows) -> None:
 def test_an_application_bundle_is_found_on_macos(monkeypatch, tmp_path, no_browser_on_path) -> None:
     system, own = tmp_path / "Applications", tmp_path / "home" / "Applications"
     monkeypatch.setattr(browser, "MAC_FOLDERS", (system, own))
-    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(browser, "SYSTEM", "darwin")
     assert browser.find_browser() is None
     edge = _fake_browser(own / "Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
     assert browser.find_browser() == str(edge)
@@ -99,7 +99,7 @@ def test_the_hint_says_what_to_install_on_each_system(
     cli, monkeypatch, tmp_path, no_browser_on_path, system, said, not_said
 ) -> None:
     monkeypatch.setattr(browser, "MAC_FOLDERS", ())
-    monkeypatch.setattr(sys, "platform", system)
+    monkeypatch.setattr(browser, "SYSTEM", system)
     result = cli("report", "--pdf", str(tmp_path / "r.pdf"))
     assert result.exit_code == 1
     assert said in result.output and not_said not in result.output

@@ -59,9 +59,14 @@ HOW_TO_INSTALL = {
 }
 
 
+# The system the browser is looked for on; a module name of its own, so that tests can
+# play Windows or macOS without making the standard library (shutil.which) think so too.
+SYSTEM = sys.platform
+
+
 def how_to_install(system: str | None = None) -> str:
-    """What to install on this system (`sys.platform`), and the other ways."""
-    return HOW_TO_INSTALL.get(system or sys.platform, HOW_TO_INSTALL["linux"])
+    """What to install on this system (`SYSTEM`), and the other ways."""
+    return HOW_TO_INSTALL.get(system or SYSTEM, HOW_TO_INSTALL["linux"])
 
 
 def install_places(system: str, environ: Mapping[str, str]) -> list[Path]:
@@ -84,7 +89,7 @@ def find_browser(chosen: str | None = None) -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    for place in install_places(sys.platform, os.environ):
+    for place in install_places(SYSTEM, os.environ):
         if place.is_file():
             return str(place)
     return None
