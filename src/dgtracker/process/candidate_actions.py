@@ -331,10 +331,19 @@ def slots_to_come(record: Record, candidate: Candidate, today: date, now: dateti
 
 
 def cancel_slot(
-    candidate: Candidate, slot: Slot, *, why: str | None, by: str, today: date, now: datetime
+    candidate: Candidate,
+    slot: Slot,
+    *,
+    why: str | None,
+    by: str,
+    today: date,
+    now: datetime,
+    noted: bool = True,
 ) -> None:
     """Cancel a slot: kept in the record (a calendar is sent it as cancelled, one SEQUENCE
-    on), said in the history at the same moment, which `undo` uses to bring it back."""
+    on), said in the history at the same moment, which `undo` uses to bring it back.
+    `noted` False: the entry says nothing of the slot (an erased person's interview time is
+    their personal data too)."""
     slot.cancelled = now
     slot.rescheduled += 1
     note = f"{slot.assessment.capitalize()} slot {slot_when(slot)} cancelled"
@@ -344,7 +353,7 @@ def cancel_slot(
             on=today,
             by=by,
             action=Action.SCHEDULED,
-            note=note + (f" ({why})" if why else ""),
+            note=(note + (f" ({why})" if why else "")) if noted else None,
         )
     )
 

@@ -187,9 +187,8 @@ def withdraw_erased(
     )
     candidate.stage, candidate.rank = target.id, None
     for slot in slots_to_come(record, candidate, today, now):  # nobody will sit them
-        cancel_slot(candidate, slot, why=f"moved to {target.id}", by=by, today=today, now=now)
-        # written after the notes were blanked: the time of their interview is theirs too
-        candidate.history[-1].note = None
+        # written after the notes were blanked: no note, as their interview time is theirs
+        cancel_slot(candidate, slot, why=None, by=by, today=today, now=now, noted=False)
     if left is None:
         return
     for other in record.candidates:
