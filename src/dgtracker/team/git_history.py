@@ -525,7 +525,14 @@ class Git:
                 env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
                 check=False,
             )
-            user = os.environ.get("USER") or os.environ.get("LOGNAME") or "dgtracker"
+            user = next(
+                (
+                    os.environ[name]
+                    for name in ("USER", "LOGNAME", "USERNAME")
+                    if os.environ.get(name)
+                ),
+                "dgtracker",
+            )
             self._who = (
                 []
                 if probe.returncode == 0
