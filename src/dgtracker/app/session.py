@@ -294,10 +294,14 @@ def create(
 ) -> tuple[Path | None, str | None]:
     """Write a new record at `path` (init): an existing one is refused, or if `replace`
     backed up and replaced, under the lock, so two `init`s at once cannot both believe the
-    path was free. In a shared folder, committed ("init"). The backup kept, and what git
-    said."""
+    path was free. In a shared folder, committed ("init"). A record without a calendar token
+    is given one, so no two records share calendar UIDs however they were made. The backup
+    kept, and what git said."""
+    from dgtracker.process.new_records import calendar_token
     from dgtracker.record import storage
 
+    if record.campaign.calendar is None:
+        record.campaign.calendar = calendar_token()
     record_file = Path(path)
     storage.make_room(record_file)
     with _locked(record_file) as lock:  # as every change commits: never during a sync

@@ -64,7 +64,6 @@ def init(
         record = new_records.blank_campaign(
             clean_field("title", title), closing, clean_field("organisation", organisation)
         )
-    record.campaign.calendar = new_records.calendar_token()
     saved, said = session.create(path, record, replace=force)
     if json:
         from dgtracker.out.json_contract import created_json
