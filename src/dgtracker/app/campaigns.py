@@ -26,7 +26,7 @@ def record_files(folder: Path) -> list[Path]:
 
 
 @dataclass(slots=True)
-class Campaign:
+class CampaignFile:
     """One record of the folder: read, with its day; or the reason it could not be."""
 
     path: Path
@@ -39,7 +39,7 @@ class Campaign:
         return self.record.campaign.id if self.record is not None else self.path.stem
 
 
-def each_campaign(folder: Path, today_in: Callable[[str], date]) -> Iterator[Campaign]:
+def each_campaign(folder: Path, today_in: Callable[[str], date]) -> Iterator[CampaignFile]:
     """Every record in `folder`, read (never locked), with today in its time zone."""
     from dgtracker.record import storage
 
@@ -47,12 +47,12 @@ def each_campaign(folder: Path, today_in: Callable[[str], date]) -> Iterator[Cam
         try:
             record = storage.load(path)
         except RecordError as error:
-            yield Campaign(path, None, None, error.message.splitlines()[0])
+            yield CampaignFile(path, None, None, error.message.splitlines()[0])
             continue
-        yield Campaign(path, record, today_in(record.campaign.timezone))
+        yield CampaignFile(path, record, today_in(record.campaign.timezone))
 
 
-def campaign_json(campaign: Campaign) -> dict[str, Any]:
+def campaign_file_json(campaign: CampaignFile) -> dict[str, Any]:
     """One campaign of `dgtracker campaigns --json`: every field always present."""
     from dgtracker.out.json_contract import milestone_json
     from dgtracker.process.queries import active_stage_ids, milestone_views, pipeline

@@ -518,7 +518,7 @@ def resolve(change: Change, conflict_id: str, side: str) -> str:
     from dgtracker.team import conflicts
 
     conflict = conflicts.find(change.record.conflicts, conflict_id)
-    data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
+    data = storage.loads(storage.text_and_data(change.record)[0])  # as a file holds it
     if conflicts.is_history(conflict):  # a recorded history rewritten on a copy
         return _keep_history(change, data, conflict, side)
     return _keep_value(change, data, conflict, side)

@@ -100,7 +100,7 @@ def undo(
 ) -> None:
     """Undo a candidate's last change (a move, a new rank or an edit) with a compensating
     history entry; nothing is deleted."""
-    from dgtracker.process.corrections import describe
+    from dgtracker.process.corrections import describe_event
     from dgtracker.process.corrections import undo as undo_change
     from dgtracker.process.queries import stage_title
 
@@ -122,4 +122,6 @@ def undo(
         print_json(undone_json(candidate, undone, change.record, change.today))
         return
     rank = f", place {candidate.rank}" if candidate.rank is not None else ""
-    typer.echo(f"Undid {describe(change.record, undone)}: {candidate.id} is at {where}{rank}.")
+    typer.echo(
+        f"Undid {describe_event(change.record, undone)}: {candidate.id} is at {where}{rank}."
+    )

@@ -111,13 +111,13 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
         f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."
     )
     if record.conflicts:
-        from dgtracker.team.conflicts import describe
+        from dgtracker.team.conflicts import describe_conflict
 
         typer.echo(
             f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:"
         )
         for conflict in record.conflicts:
-            typer.echo(f"  {visible(describe(conflict))}")
+            typer.echo(f"  {visible(describe_conflict(conflict))}")
     _say_kept_erasures(record)
     if record.conflicts:
         raise typer.Exit(1)

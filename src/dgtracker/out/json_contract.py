@@ -267,7 +267,7 @@ def _plain(value: Any) -> Any:
 
 def _conflict(conflict: MergeConflict) -> dict[str, Any]:
     """A merge conflict waiting for `resolve`, as `check --json` lists it."""
-    from dgtracker.team.conflicts import describe
+    from dgtracker.team.conflicts import describe_conflict
 
     return {
         "id": conflict.id,
@@ -276,7 +276,7 @@ def _conflict(conflict: MergeConflict) -> dict[str, Any]:
         "base": _plain(conflict.base),
         "ours_by": conflict.ours_by,
         "theirs_by": conflict.theirs_by,
-        "message": describe(conflict),
+        "message": describe_conflict(conflict),
     }
 
 

@@ -60,6 +60,6 @@ def write_bytes(data: bytes) -> None:
     buffer.flush()
 
 
-def say(text: str) -> None:
+def write_aside(text: str) -> None:
     """A line for the user that is not the command's result (goes to stderr)."""
     sys.stderr.write(text + "\n")

@@ -30,7 +30,7 @@ from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import Layout, parse_in_pieces, text_keeping_unchanged
+from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, text_keeping_unchanged
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -145,7 +145,7 @@ def load(path: Path, each: Walk = quietly) -> Record:
     return load_with_layout(path, each)[0]
 
 
-def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout | None]:
+def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
     """The record, and where each candidate's text is (None when the text is not laid out
     one piece per candidate)."""
     text = read_text(path)
@@ -168,7 +168,7 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout |
 
 def parse_record_text(
     text: str, path: Path, each: Walk = quietly
-) -> tuple[dict[str, Any], Layout | None]:
+) -> tuple[dict[str, Any], CandidatePieces | None]:
     """What the record's text holds: parsed a candidate at a time when it is laid out as
     dgtracker writes it, else whole (which names the place of any syntax error)."""
     parsed = parse_in_pieces(text, loads, each)
@@ -201,7 +201,7 @@ def _dumps(data: dict[str, Any]) -> str:
     return dumps(data)
 
 
-def serialise(record: Record) -> tuple[str, dict[str, Any]]:
+def text_and_data(record: Record) -> tuple[str, dict[str, Any]]:
     from dgtracker.record.encode import record_to_data  # writers only: reads never need it
 
     data = record_to_data(record)
@@ -369,7 +369,7 @@ def remove_merge_leftovers(path: Path) -> list[Path]:
 def save(
     path: Path,
     record: Record,
-    layout: Layout | None = None,
+    layout: CandidatePieces | None = None,
     each: Walk = quietly,
     lock: Held | None = None,
 ) -> None:

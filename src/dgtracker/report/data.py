@@ -122,7 +122,7 @@ def timeline_range(items: list[TimelineItem], today: date) -> tuple[date, date]:
     return min(days), max(days)
 
 
-def describe(item: TimelineItem) -> str:
+def describe_timeline_item(item: TimelineItem) -> str:
     """The timeline item in words, for text alternatives and tables."""
     parts = [f"{item.title}: {format_when(item.when)}"]
     if item.moved:
