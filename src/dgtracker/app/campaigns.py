@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.errors import RecordError, Refused
+from dgtracker.out.json_contract import milestone_json
+from dgtracker.process.queries import active_stage_ids, milestone_views, pipeline
+from dgtracker.record import storage
 from dgtracker.record.model import Record
+from dgtracker.text import visible
 
 
 def record_files(folder: Path) -> list[Path]:
@@ -41,8 +45,6 @@ class CampaignFile:
 
 def each_campaign(folder: Path, today_in: Callable[[str], date]) -> Iterator[CampaignFile]:
     """Every record in `folder`, read (never locked), with today in its time zone."""
-    from dgtracker.record import storage
-
     for path in record_files(folder):
         try:
             record = storage.load(path)
@@ -54,9 +56,6 @@ def each_campaign(folder: Path, today_in: Callable[[str], date]) -> Iterator[Cam
 
 def campaign_file_json(campaign: CampaignFile) -> dict[str, Any]:
     """One campaign of `dgtracker campaigns --json`: every field always present."""
-    from dgtracker.out.json_contract import milestone_json
-    from dgtracker.process.queries import active_stage_ids, milestone_views, pipeline
-
     record, today = campaign.record, campaign.today
     if record is None or today is None:
         return {
@@ -89,8 +88,6 @@ def campaign_file_json(campaign: CampaignFile) -> dict[str, Any]:
 
 def campaign_line(summary: dict[str, Any]) -> str:
     """One campaign as a plain line: what it is, what comes next, where its people are."""
-    from dgtracker.text import visible
-
     if summary["problem"]:
         return f"{visible(summary['id'])}: cannot be read: {visible(summary['problem'])}"
     following = summary["next_milestone"]

@@ -3,6 +3,9 @@
 Documented in docs/json.md; fields are only ever added, never renamed or removed, and
 every field is always present (null when empty). What is true is process/queries.py's to decide;
 this module only spells it out.
+
+The merge's modules are imported only by the JSON of `check` and of a conflict: `status
+--json` loads none of them (start-up budget).
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Every piece of user text goes through `safe()`, which makes control, bidi and ze
 characters visible and wraps it in a rich Text, so that it is never read as markup.
 Colour is rich's to decide: none when stdout is not a terminal or NO_COLOR is set
 (out/console.py makes the console).
+
+Each table imports what only it draws (charts, the import plan, an undo's words), so a
+command loads only its own (start-up budget).
 """
 
 from __future__ import annotations

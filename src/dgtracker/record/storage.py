@@ -9,6 +9,9 @@ text of unchanged candidates: record/text_pieces.py), then writes a temp file in
 directory, fsyncs it, renames it over the record and fsyncs the directory: a reader sees
 the old record or the new one, never a mix, and a failed save leaves the original
 byte-for-byte as it was.
+
+The writers (record/encode.py, record/toml_writer.py) are imported only by a save: reading
+commands never need them (start-up budget).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import toml_rs
 
 from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.platform_calls import owned_by_me, place_new
@@ -106,8 +111,6 @@ def loads(text: str) -> dict[str, Any]:
     """TOML 1.0 text as data. toml-rs reads it (compiled, wheels for Linux, macOS and
     Windows): a record's pieces parse twice as fast as with rtoml, with the same data.
     TOML 1.1 is refused so that a hand-edited record stays readable by every TOML tool."""
-    import toml_rs
-
     return toml_rs.loads(text, toml_version="1.0.0")
 
 
