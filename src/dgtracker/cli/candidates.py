@@ -1,4 +1,8 @@
-"""Commands that change candidates: `add-candidate`, `move` and `note`."""
+"""Commands that change candidates: `add-candidate`, `move` and `note`.
+
+Imports inside a command are what that command alone uses (rich tables, the JSON
+contract, the bulk rules): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,8 +22,11 @@ from dgtracker.cli.context import (
     typed_date,
     user_name,
 )
+from dgtracker.dates import format_day
 from dgtracker.errors import Refused
-from dgtracker.text import clean_field
+from dgtracker.progress import tracked
+from dgtracker.record.model import Action
+from dgtracker.text import clean_field, visible
 
 if TYPE_CHECKING:
     from dgtracker.record.model import Candidate, Record
@@ -194,7 +201,6 @@ def move(
 
     def move_them(change: Change) -> "list[Candidate]":
         from dgtracker.process.bulk import move_many
-        from dgtracker.progress import tracked
 
         wanted = chosen(change.record)
         return move_many(
@@ -254,9 +260,7 @@ def _move_one(
 
 def _moved_one(record: "Record", candidate: "Candidate") -> str:
     """The line that says what one move did."""
-    from dgtracker.dates import format_day
     from dgtracker.process.queries import stage_title
-    from dgtracker.record.model import Action
 
     last = candidate.history[-1]
     if last.action == Action.EDITED:  # a new place on the reserve list
@@ -271,9 +275,7 @@ def _show_moves(
     change: Change, moved: "list[Candidate]", json_output: bool, *, dry_run: bool
 ) -> None:
     """A line for each person moved (or who would be), then how many; or the JSON."""
-    from dgtracker.dates import format_day
     from dgtracker.process.queries import stage_title
-    from dgtracker.text import visible
 
     record = change.record
     if json_output:

@@ -1,4 +1,8 @@
-"""Commands that correct a candidate, leaving a trace: `edit` and `undo`."""
+"""Commands that correct a candidate, leaving a trace: `edit` and `undo`.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract):
+the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +19,7 @@ from dgtracker.cli.context import (
     optional_text,
     typed_date,
 )
+from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -64,8 +69,6 @@ def edit(
         if applied is not None:
             given["applied"] = typed_date(applied, change.today, "--applied")
         if not given:
-            from dgtracker.errors import Refused
-
             raise Refused(
                 "Say what to correct.", hint="Give --name, --email, --phone, --source or --applied."
             )

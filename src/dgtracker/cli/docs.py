@@ -1,6 +1,11 @@
 """`docs`: the reference pages, carried by the installed tool, for whoever has no
-checkout of the repository (and no address to browse it at)."""
+checkout of the repository (and no address to browse it at).
 
+rich (and the console) is imported only to show a page at a terminal; a pipe gets the
+bytes (start-up budget).
+"""
+
+from difflib import get_close_matches
 from typing import Annotated
 
 import typer
@@ -16,8 +21,6 @@ _FILES = page_files()
 
 def _known(topic: str | None) -> str | None:
     if topic is not None and topic not in _FILES:
-        from difflib import get_close_matches
-
         close = get_close_matches(topic, _FILES, n=1)
         guess = f" Did you mean {close[0]!r}?" if close else ""
         raise typer.BadParameter(

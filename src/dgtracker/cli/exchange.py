@@ -1,4 +1,8 @@
-"""Commands that exchange data with calendars and spreadsheets: `export` and `import`."""
+"""Commands that exchange data with calendars and spreadsheets: `export` and `import`.
+
+Imports inside a command are what that command alone uses (openpyxl, the calendar, the
+import's readers): the lazy command table loads this module for each of them.
+"""
 
 import sys
 from enum import StrEnum
@@ -7,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import (
     ByOption,
     Command,
@@ -20,6 +25,8 @@ from dgtracker.cli.context import (
 )
 from dgtracker.errors import Refused
 from dgtracker.exchange.sheet_files import LIMIT_MB
+from dgtracker.progress import tracked
+from dgtracker.text import one_line, visible
 
 if TYPE_CHECKING:
     from datetime import date
@@ -108,7 +115,6 @@ def export_csv(
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
     from dgtracker.exchange.sheet_export import candidates_csv
-    from dgtracker.progress import tracked
 
     record, today = load_record(ctx, progress=True)
     text = candidates_csv(record, today, bom=bom, each=tracked)
@@ -139,7 +145,6 @@ def export_json(
     """The whole record as JSON (the documented contract)."""
     from dgtracker.out.json_contract import record_json
     from dgtracker.out.plain import json_text
-    from dgtracker.progress import tracked
 
     record, today = load_record(ctx, progress=True)
     text = json_text(record_json(record, today, tracked)) + "\n"
@@ -218,7 +223,6 @@ def import_csv(
     """Add candidates from a spreadsheet (CSV, .xlsx or .ods): every row, or none if any is bad."""
     from dgtracker.exchange.sheet_files import read_input, read_table_file
     from dgtracker.exchange.sheet_import import parse_mapping, plan_import
-    from dgtracker.progress import tracked
 
     if every_row and not dry_run:
         raise Refused("--all goes with --dry-run.", hint="Add --dry-run to see every row.")
@@ -230,7 +234,6 @@ def import_csv(
         plan = plan_import(table, name, record, today, update, columns, each=tracked)
         _show_plan(plan, name, record, today, json, every_row)
         return
-    from dgtracker.app import session
 
     with changing(ctx, by, progress=True) as change:  # one lock and one save for the file
         plan, added = session.import_table(change, table, name, update, columns, each=tracked)
@@ -256,7 +259,6 @@ def _show_plan(
     if every_row:  # a line a row, written as it goes: cheap at any size, easy to grep
         from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
         from dgtracker.out.plain import write
-        from dgtracker.text import one_line
 
         for outcome in plan.outcomes:
             row, existing = outcome.row, outcome.existing
@@ -288,7 +290,6 @@ def _show_plan(
 
 def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "date") -> None:
     from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
-    from dgtracker.text import visible
 
     for outcome in plan.outcomes:
         row, existing = outcome.row, outcome.existing

@@ -1,4 +1,8 @@
-"""Commands for the panel's decision: `score`, `merit` and `reserve --from-merit`."""
+"""Commands for the panel's decision: `score`, `merit` and `reserve --from-merit`.
+
+Imports inside a command are what that command alone uses (the merit rules, tables, the
+JSON contract): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 

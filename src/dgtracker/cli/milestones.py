@@ -1,4 +1,8 @@
-"""The `milestone` commands: list, add, done and reschedule."""
+"""The `milestone` commands: list, add, done and reschedule.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract,
+the date parser): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +20,7 @@ from dgtracker.cli.context import (
     optional_text,
     typed_date,
 )
+from dgtracker.dates import format_day, format_when
 from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
@@ -110,7 +115,6 @@ def milestone_add(
     by: ByOption = None,
 ) -> None:
     """Add a milestone."""
-    from dgtracker.dates import format_when
     from dgtracker.process.milestone_actions import add_milestone
 
     cleaned, days = clean_field("title", title), _remind_days(remind)
@@ -145,7 +149,6 @@ def milestone_done(
     by: ByOption = None,
 ) -> None:
     """Mark a milestone done."""
-    from dgtracker.dates import format_day
     from dgtracker.process.milestone_actions import mark_done
 
     with changing(ctx, by) as change:
@@ -186,7 +189,6 @@ def milestone_reschedule(
 ) -> None:
     """Move a milestone to a new date or window (the old one stays in its history); one
     marked done stays done unless --reopen."""
-    from dgtracker.dates import format_when
     from dgtracker.process.milestone_actions import reschedule
 
     reason_text = optional_text("reason", reason)

@@ -1,5 +1,9 @@
 """Commands for the panel itself: `criteria ...` (what it marks against) and `panel ...`
-(its members and their declared conflicts). Marks and merit order: cli/merit.py."""
+(its members and their declared conflicts). Marks and merit order: cli/merit.py.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract):
+the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +20,7 @@ from dgtracker.cli.context import (
     optional_text,
 )
 from dgtracker.errors import Refused
+from dgtracker.record.model import PanelRole
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -229,7 +234,6 @@ def panel_add(
 ) -> None:
     """Add a panel member."""
     from dgtracker.panel.changes import add_member
-    from dgtracker.record.model import PanelRole
 
     name = clean_field("name", name)
     try:

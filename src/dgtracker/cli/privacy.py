@@ -1,12 +1,16 @@
 """Commands for personal data (UK GDPR): `purge` and `export-subject`.
 
 Nothing here prints personal data: people are named by id, data by field name.
+
+Imports inside a command are what that command alone uses (the JSON contract, the
+subject-access export): the lazy command table loads this module for each of them.
 """
 
 from typing import Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import (
     ByOption,
     CandidateId,
@@ -22,6 +26,8 @@ from dgtracker.cli.context import (
     user_name,
 )
 from dgtracker.errors import Refused
+from dgtracker.progress import tracked
+from dgtracker.record.storage import is_shared
 from dgtracker.text import visible
 
 commands = typer.Typer()
@@ -53,9 +59,6 @@ def purge(
     json: JsonFlag = False,
 ) -> None:
     """Anonymise personal data as the retention policy says (here and in backups)."""
-    from dgtracker.app import session
-    from dgtracker.progress import tracked
-
     if rewrite_history and dry_run:
         raise Refused(
             "--rewrite-history changes git history: it has no --dry-run.",
@@ -88,16 +91,13 @@ def purge(
     if git is not None:
         for line in session.rewrite_history(record_path(ctx), git):
             typer.echo(line, err=json)
-    elif not dry_run and any(plan.due for plan in done.plans):
-        from dgtracker.record.storage import is_shared
-
-        if is_shared(record_path(ctx)):
-            typer.echo(
-                "Earlier commits of the shared record still hold the erased data; run "
-                "'dgtracker purge --rewrite-history' to rewrite them (see 'dgtracker docs "
-                "data-protection').",
-                err=True,
-            )
+    elif not dry_run and any(plan.due for plan in done.plans) and is_shared(record_path(ctx)):
+        typer.echo(
+            "Earlier commits of the shared record still hold the erased data; run "
+            "'dgtracker purge --rewrite-history' to rewrite them (see 'dgtracker docs "
+            "data-protection').",
+            err=True,
+        )
 
 
 @commands.command(

@@ -1,4 +1,8 @@
-"""Commands that read the record: `status`, `candidates` and `show`."""
+"""Commands that read the record: `status`, `candidates` and `show`.
+
+Imports inside a command are what that command and form alone use: `status --json` loads
+no rich table and `status` no JSON contract (start-up budget).
+"""
 
 from typing import Annotated
 

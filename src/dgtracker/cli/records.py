@@ -1,12 +1,21 @@
-"""Commands about the record file itself: `where`, `init` and `check`."""
+"""Commands about the record file itself: `where`, `init` and `check`.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract,
+the merge's words): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import Command, JsonFlag, example, record_path, settings_of
+from dgtracker.dates import When
 from dgtracker.errors import RECORD_UNUSABLE, Refused
-from dgtracker.text import clean_field
+from dgtracker.process import new_records
+from dgtracker.record import storage
+from dgtracker.record.model import DEFAULT_TIMEZONE
+from dgtracker.text import clean_field, visible
 
 if TYPE_CHECKING:
     from dgtracker.record.model import Record
@@ -45,10 +54,7 @@ def init(
     json: JsonFlag = False,
 ) -> None:
     """Create a new record (the DHSC campaign by default)."""
-    from dgtracker.app import session
     from dgtracker.date_input import parse_when
-    from dgtracker.dates import When
-    from dgtracker.process import new_records
 
     settings = settings_of(ctx)
     path = settings.path
@@ -57,8 +63,6 @@ def init(
             raise Refused("--closes and --organisation go with --title.")
         record = new_records.dhsc_campaign()
     else:
-        from dgtracker.record.model import DEFAULT_TIMEZONE
-
         today = settings.today(DEFAULT_TIMEZONE)
         closing = parse_when(closes, today) if closes else When()
         record = new_records.blank_campaign(
@@ -83,9 +87,6 @@ def init(
 def check(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Validate the record; list every problem (exit 3 if any), any merge conflict (exit 1),
     and any erasure a merge kept over someone's changes (information only)."""
-    from dgtracker.record import storage
-    from dgtracker.text import visible
-
     path = record_path(ctx)
     if not path.exists():
         storage.read_text(path)  # raises the standard "no record" error
@@ -127,7 +128,6 @@ def _say_kept_erasures(record: "Record") -> None:
     """Erasures a merge kept over someone's changes: information, never a failure, so a
     teammate who pulled the merged record learns their changes to that person were dropped."""
     from dgtracker.team.merge_erasure import kept_erasures, said
-    from dgtracker.text import visible
 
     for line in said(kept_erasures(record)):
         typer.echo(visible(line))

@@ -2,6 +2,9 @@
 
 `remind` runs under cron, so it prints plain lines (never rich) and nothing at all when
 nothing is due: cron mails any output, and silence means no mail.
+
+Imports inside a command are what that command alone uses (the folder of records, the
+JSON contract): the lazy command table loads this module for each of them.
 """
 
 import re
@@ -11,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import (
     Command,
     campaigns_folder,
@@ -20,7 +24,10 @@ from dgtracker.cli.context import (
     settings_of,
     this_dgtracker,
 )
-from dgtracker.errors import Refused
+from dgtracker.errors import DgError, Refused
+from dgtracker.record import storage
+from dgtracker.record.storage import is_shared
+from dgtracker.text import visible
 
 commands = typer.Typer()
 
@@ -80,10 +87,6 @@ def remind(
 def _bring_in_the_team(path: Path) -> None:
     """Sync a shared record, quietly (cron mails any output); when that cannot be done (no
     network, a conflict waiting), say so on stderr and let the reminders come from this copy."""
-    from dgtracker.app import session
-    from dgtracker.errors import DgError
-    from dgtracker.record.storage import is_shared
-
     if not is_shared(path):
         raise Refused(
             f"{path} is not shared: --sync has no team to bring in.",
@@ -105,7 +108,6 @@ def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
     from dgtracker.app.campaigns import each_campaign
     from dgtracker.app.reminders import due_reminders, reminders_json
     from dgtracker.out.plain import print_json, write
-    from dgtracker.text import visible
 
     found: dict[str, object] = {}
     lines = []
@@ -155,8 +157,6 @@ def cron(
     ] = False,
 ) -> None:
     """Print a crontab line that runs `remind` for this record each weekday morning."""
-    from dgtracker.record import storage
-
     hour, minute = _clock(at)
     if every:
         folder = campaigns_folder(ctx).absolute()
@@ -175,8 +175,6 @@ def cron(
 
 def _remind_for(path: Path) -> list[str]:
     """A shared record brings in the team's latest first: else a clone reminds of old news."""
-    from dgtracker.record.storage import is_shared
-
     return ["remind", "--sync"] if is_shared(path) else ["remind"]
 
 

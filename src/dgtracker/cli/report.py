@@ -1,4 +1,7 @@
-"""The `report` command: the campaign as one HTML page (or PDF) for a panel or the Commission."""
+"""The `report` command: the campaign as one HTML page (or PDF) for a panel or the Commission.
+
+The PDF printer and the file writer are imported only when asked for (--pdf, -o).
+"""
 
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +18,7 @@ from dgtracker.cli.context import (
     record_path,
 )
 from dgtracker.errors import Refused
+from dgtracker.report.page import render_report
 
 commands = typer.Typer()
 
@@ -63,8 +67,6 @@ def report(
     ] = None,
 ) -> None:
     """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
-    from dgtracker.report.page import render_report
-
     if browser is not None and pdf is None:
         raise Refused("--browser is the program that prints --pdf.", hint="Add --pdf FILE.")
     record, today = load_record(ctx)

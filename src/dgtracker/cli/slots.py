@@ -1,4 +1,8 @@
-"""Commands for candidates' slots: `schedule` and `agenda`."""
+"""Commands for candidates' slots: `schedule` and `agenda`.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract,
+the calendar): the lazy command table loads this module for each of them.
+"""
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
