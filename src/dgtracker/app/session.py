@@ -17,8 +17,9 @@ prints. A script makes the same calls::
 Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
 lock; a block that raises saves nothing; a shared record's change is committed, as the
 CLI's are, and `change.said` holds what git said), `create(path, record)` (init),
-`purge(path, ...)`, `sync(path)`, `rewrite_history(path, git)`, `share(path, command)`,
-`merge_file(base, ours, theirs)` (git's merge driver), and under a change,
+`purge(path, ...)`, `sync(path)`, `ready_to_rewrite(path)` then `rewrite_history(path, git)`,
+`share(path, command)`, `merge_file(base, ours, theirs)` (git's merge driver),
+`plan_table_import(record, today, table, ...)` (an import's dry run), and under a change,
 `resolve(change, conflict_id, side)` and `import_table(change, table, ...)`. This is the
 only module that takes the record's lock (record/locking.py; tests/test_session.py checks
 it). Beside it:
@@ -316,10 +317,19 @@ def sync(path: PathLike, *, reread: bool = True) -> tuple[Synced, Record, Record
     return synced, record, after
 
 
+def ready_to_rewrite(path: PathLike) -> Git:
+    """Refuse, before anything changes, a rewrite of a shared record's history that would
+    lose work (not shared, uncommitted changes, a stopped merge, team commits this copy
+    lacks); else the git to give `rewrite_history`."""
+    from dgtracker.team import git_history
+
+    return git_history.ready(Path(path))
+
+
 def rewrite_history(path: PathLike, git: Git) -> list[str]:
     """Rewrite a shared record's earlier commits so they hold no erased data (purge
     --rewrite-history), under the record's lock: no change is committed meanwhile. `git`:
-    what git_history.ready found. What happened, by count only."""
+    what `ready_to_rewrite` found. What happened, by count only."""
     from dgtracker.team import git_history
 
     record_file = Path(path)
@@ -578,9 +588,26 @@ def import_table(
     under `change` (from `changing`): every row, or none if any is bad. `name` names the
     file in what is said; `columns`: what a heading holds (exchange.sheet_import's
     parse_mapping). The plan, and the candidates added."""
-    from dgtracker.exchange.sheet_import import apply_import, plan_import
+    from dgtracker.exchange.sheet_import import apply_import
 
     record, today = change.record, change.today
-    plan = plan_import(table, name, record, today, update, columns, each=each)
+    plan = plan_table_import(record, today, table, name, update, columns, each=each)
     added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=each)
     return plan, added
+
+
+def plan_table_import(
+    record: Record,
+    today: date,
+    table: Table,
+    name: str,
+    update: bool,
+    columns: dict[str, str] | None = None,
+    *,
+    each: Walk = quietly,
+) -> ImportPlan:
+    """What importing `table` into `record` would do, changing nothing (`import --dry-run`,
+    and the plan `import_table` applies): each row's add, update or skip, and why."""
+    from dgtracker.exchange.sheet_import import plan_import
+
+    return plan_import(table, name, record, today, update, columns, each=each)

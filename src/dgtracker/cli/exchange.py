@@ -222,7 +222,7 @@ def import_csv(
 ) -> None:
     """Add candidates from a spreadsheet (CSV, .xlsx or .ods): every row, or none if any is bad."""
     from dgtracker.exchange.sheet_files import read_input, read_table_file
-    from dgtracker.exchange.sheet_import import parse_mapping, plan_import
+    from dgtracker.exchange.sheet_import import parse_mapping
 
     if every_row and not dry_run:
         raise Refused("--all goes with --dry-run.", hint="Add --dry-run to see every row.")
@@ -231,7 +231,7 @@ def import_csv(
     columns = parse_mapping(mapping or [])
     if dry_run:
         record, today = load_record(ctx, progress=True)
-        plan = plan_import(table, name, record, today, update, columns, each=tracked)
+        plan = session.plan_table_import(record, today, table, name, update, columns, each=tracked)
         _show_plan(plan, name, record, today, json, every_row)
         return
 

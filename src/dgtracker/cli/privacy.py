@@ -66,9 +66,7 @@ def purge(
         )
     git = None
     if rewrite_history:  # refused before anything changes: a dirty tree, a stopped merge
-        from dgtracker.team.git_history import ready
-
-        git = ready(record_path(ctx))
+        git = session.ready_to_rewrite(record_path(ctx))
     who = user_name(by)
     done = session.purge(
         record_path(ctx),
