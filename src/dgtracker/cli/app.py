@@ -22,6 +22,7 @@ from typer.main import get_group
 from dgtracker import __version__
 from dgtracker.cli.context import COMPLETE_VAR, Settings
 from dgtracker.errors import INTERNAL, RECORD_UNUSABLE, USAGE, DgError, Refused
+from dgtracker.out.terminal import echo
 from dgtracker.text import visible
 
 # Which topic module holds each command, in the order `dgtracker --help` lists them. Only
@@ -149,7 +150,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dgtracker {__version__}")
+        echo(f"dgtracker {__version__}")
         raise typer.Exit()
 
 
@@ -197,7 +198,7 @@ def main_options(
     Global options go before the command: dgtracker --as-of 2026-02-02 status
     """
     if ctx.invoked_subcommand is None:  # `dgtracker` alone: say what it can do
-        typer.echo(ctx.get_help())
+        echo(ctx.get_help())
         raise typer.Exit()
     if as_of is not None and not as_of.strip():
         show_error(Refused("--as-of / DGTRACKER_TODAY is empty.", hint="Give a date."))

@@ -4,7 +4,8 @@ import typer
 
 from dgtracker.app.campaigns import campaign_file_json, campaign_line, each_campaign
 from dgtracker.cli.context import Command, JsonFlag, campaigns_folder, example, settings_of
-from dgtracker.out.plain import print_json, write
+from dgtracker.out.plain import print_json
+from dgtracker.out.terminal import write
 
 commands = typer.Typer()
 

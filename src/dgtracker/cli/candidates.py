@@ -24,6 +24,7 @@ from dgtracker.cli.context import (
 )
 from dgtracker.dates import format_day
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, write
 from dgtracker.progress import tracked
 from dgtracker.record.model import Action
 from dgtracker.text import clean_field, visible
@@ -94,7 +95,7 @@ def add_candidate(
 
         print_json(added_json(candidate, change.record, change.today))
         return
-    typer.echo(candidate.id)
+    echo(candidate.id)
 
 
 IdsThenStage = Annotated[
@@ -181,7 +182,7 @@ def move(
 
             print_json(moves_json([candidate], dry_run=False))
             return
-        typer.echo(said)
+        echo(said)
         return
 
     def chosen(record: "Record") -> list[str]:
@@ -302,7 +303,6 @@ def _show_moves(
         if dry_run
         else f"Moved {len(moved)} candidate(s) to {to} on {day}."
     )
-    from dgtracker.out.plain import write
 
     write("\n".join(lines) + "\n")
 
@@ -331,4 +331,4 @@ def note(
 
         print_json(noted_json(candidate))
         return
-    typer.echo(f"Noted on {candidate.id}.")
+    echo(f"Noted on {candidate.id}.")

@@ -28,6 +28,7 @@ from dgtracker.app.session import Change as Change  # what a change hands a comm
 from dgtracker.app.session import today_in
 from dgtracker.app.session import user_name as cleaned
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo
 from dgtracker.progress import quietly, tracked
 from dgtracker.text import clean_field
 
@@ -129,7 +130,7 @@ def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
     the source tree holds no record, so nobody's data can be committed with the code."""
     from dgtracker.process.new_records import dhsc_campaign
 
-    typer.echo(
+    echo(
         f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
         "own with 'dgtracker init', or choose one with --file.)",
         err=True,
@@ -156,7 +157,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
     ):
         yield change
     if change.said:
-        typer.echo(change.said, err=True)
+        echo(change.said, err=True)
 
 
 def _walk(progress: bool) -> "Walk":

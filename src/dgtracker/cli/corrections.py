@@ -20,6 +20,7 @@ from dgtracker.cli.context import (
     typed_date,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def edit(
 
         print_json(edited_json(candidate, changed, change.record, change.today))
         return
-    typer.echo(f"Corrected {candidate.id}: {', '.join(changed)}.")
+    echo(f"Corrected {candidate.id}: {', '.join(changed)}.")
 
 
 @commands.command(
@@ -125,6 +126,4 @@ def undo(
         print_json(undone_json(candidate, undone, change.record, change.today))
         return
     rank = f", place {candidate.rank}" if candidate.rank is not None else ""
-    typer.echo(
-        f"Undid {describe_event(change.record, undone)}: {candidate.id} is at {where}{rank}."
-    )
+    echo(f"Undid {describe_event(change.record, undone)}: {candidate.id} is at {where}{rank}.")

@@ -13,6 +13,7 @@ import typer
 from dgtracker.cli.context import Command, example
 from dgtracker.doc_pages import command_for, page_files, page_text, title_of
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import rich_console, write_bytes
 
 commands = typer.Typer()
 
@@ -55,9 +56,8 @@ def docs(
             "This copy of dgtracker was installed without its reference pages.",
             hint="Reinstall it with pip from the package or a checkout of the repository.",
         )
-    from dgtracker.out.console import make_console
 
-    console = make_console()
+    console = rich_console()
     if topic is None:
         width = max(map(len, _FILES)) + 2
         for name, path in _FILES.items():
@@ -69,7 +69,6 @@ def docs(
     if not console.is_terminal:
         # A pipe or a file gets the Markdown itself, as written (less, grep, a converter),
         # in UTF-8 whatever the system's code page (Windows' would escape → and £).
-        from dgtracker.out.plain import write_bytes
 
         write_bytes(text.encode("utf-8"))
         return

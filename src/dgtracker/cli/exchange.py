@@ -25,6 +25,7 @@ from dgtracker.cli.context import (
 )
 from dgtracker.errors import Refused
 from dgtracker.exchange.sheet_files import LIMIT_MB
+from dgtracker.out.terminal import echo, rich_console, write, write_bytes
 from dgtracker.progress import tracked
 from dgtracker.text import one_line, visible
 
@@ -157,14 +158,12 @@ def deliver(
 ) -> None:
     """Send an export to standard output, or to a new file named by -o."""
     if output is None or str(output) == "-":
-        from dgtracker.out.plain import write_bytes
-
         write_bytes(data)
         return
     from dgtracker.exchange.safe_files import write_export
 
     write_export(output, data, force=force, record_path=record_path(ctx))
-    typer.echo(f"Wrote {output}: {summary}.")
+    echo(f"Wrote {output}: {summary}.")
 
 
 # --- import -----------------------------------------------------------------------
@@ -258,7 +257,6 @@ def _show_plan(
         return
     if every_row:  # a line a row, written as it goes: cheap at any size, easy to grep
         from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
-        from dgtracker.out.plain import write
 
         for outcome in plan.outcomes:
             row, existing = outcome.row, outcome.existing
@@ -282,10 +280,9 @@ def _show_plan(
             f"{plan.count(SKIP):,}. Nothing was written.\n"
         )
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_import_plan
 
-    render_import_plan(make_console(), plan, record, today)
+    render_import_plan(rich_console(), plan, record, today)
 
 
 def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "date") -> None:
@@ -295,16 +292,16 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "
         row, existing = outcome.row, outcome.existing
         if outcome.action == UPDATE and existing:
             detail = visible(outcome.detail)
-            typer.echo(f"row {row.row}: updated {visible(existing.id)}: {detail}")
+            echo(f"row {row.row}: updated {visible(existing.id)}: {detail}")
         elif outcome.action == SKIP and existing:
-            typer.echo(
+            echo(
                 f"row {row.row}: skipped {visible(row.email or '')} ({visible(existing.id)}): "
                 f"{visible(outcome.detail)}"
             )
     ids = f" ({added[0].id}–{added[-1].id})" if len(added) > 1 else ""
     ids = f" ({added[0].id})" if len(added) == 1 else ids
     skipped = plan.count(SKIP)
-    typer.echo(
+    echo(
         f"Added {len(added)} candidate(s){ids}; updated {plan.count(UPDATE)}; skipped {skipped}."
         + (" Use --update to update those already in the record." if skipped and not update else "")
     )
@@ -314,12 +311,12 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "
         listed = ", ".join(undated[:10]) + (
             f" and {len(undated) - 10} more" if len(undated) > 10 else ""
         )
-        typer.echo(
+        echo(
             f"Note: {len(undated)} had no applied date in the file and were given today's, "
             f"{today.isoformat()} ({listed}); correct one with 'dgtracker edit ID --applied DATE'."
         )
     for note in plan.notes:
-        typer.echo(f"Note: {note}")
+        echo(f"Note: {note}")
     if plan.ignored_columns:
         ignored = ", ".join(visible(column) for column in plan.ignored_columns)
-        typer.echo(f"Columns not imported: {ignored}.")
+        echo(f"Columns not imported: {ignored}.")

@@ -22,6 +22,7 @@ from dgtracker.cli.context import (
 )
 from dgtracker.dates import format_day, format_when
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, rich_console
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -56,10 +57,9 @@ def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([milestone_json(view) for view in milestone_views(record, today)])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_milestones
 
-    render_milestones(make_console(), record, today, title=None, show_ids=True)
+    render_milestones(rich_console(), record, today, title=None, show_ids=True)
 
 
 def _print_done(change: Change, milestone: "Milestone") -> None:
@@ -132,7 +132,7 @@ def milestone_add(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
+    echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
 
 
 @commands.command(
@@ -165,7 +165,7 @@ def milestone_done(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
+    echo(f"Marked {milestone.id} done on {format_day(when)}.")
 
 
 @commands.command(
@@ -207,7 +207,7 @@ def milestone_reschedule(
         _print_done(change, milestone)
         return
     still = " It stays marked done (--reopen to open it again)." if milestone.done else ""
-    typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
+    echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
 
 
 @commands.command(
@@ -238,7 +238,7 @@ def milestone_reopen(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Reopened {milestone.id}: it is no longer marked done.")
+    echo(f"Reopened {milestone.id}: it is no longer marked done.")
 
 
 @commands.command(
@@ -264,7 +264,7 @@ def milestone_rename(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Renamed {milestone.id}.")
+    echo(f"Renamed {milestone.id}.")
 
 
 @commands.command(
@@ -296,4 +296,4 @@ def milestone_remove(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Removed {milestone.id} (kept in the record as cancelled).")
+    echo(f"Removed {milestone.id} (kept in the record as cancelled).")

@@ -26,6 +26,7 @@ from dgtracker.cli.context import (
     user_name,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, write
 from dgtracker.progress import tracked
 from dgtracker.record.storage import is_shared
 from dgtracker.text import visible
@@ -83,14 +84,14 @@ def purge(
 
         print_json(purge_json(done.plans, dry_run, len(done.leftovers)))
     else:
-        typer.echo("\n".join(done.lines))
+        echo("\n".join(done.lines))
     if done.said:  # a shared record: the purge was committed like any change
-        typer.echo(done.said, err=True)
+        echo(done.said, err=True)
     if git is not None:
         for line in session.rewrite_history(record_path(ctx), git):
-            typer.echo(line, err=json)
+            echo(line, err=json)
     elif not dry_run and any(plan.due for plan in done.plans) and is_shared(record_path(ctx)):
-        typer.echo(
+        echo(
             "Earlier commits of the shared record still hold the erased data; run "
             "'dgtracker purge --rewrite-history' to rewrite them (see 'dgtracker docs "
             "data-protection').",
@@ -111,7 +112,7 @@ def export_subject(
 ) -> None:
     """Everything held about one person, as JSON (a subject access request)."""
     from dgtracker.out.json_contract import subject_access_json
-    from dgtracker.out.plain import json_text, write
+    from dgtracker.out.plain import json_text
     from dgtracker.process.candidate_actions import find_candidate
 
     record, today = load_record(ctx)
@@ -123,4 +124,4 @@ def export_subject(
     from dgtracker.exchange.safe_files import write_export
 
     write_export(output, text, force=force, record_path=record_path(ctx))
-    typer.echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")
+    echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")

@@ -12,6 +12,7 @@ from dgtracker.app import session
 from dgtracker.cli.context import Command, JsonFlag, example, record_path, settings_of
 from dgtracker.dates import When
 from dgtracker.errors import RECORD_UNUSABLE, Refused
+from dgtracker.out.terminal import echo
 from dgtracker.process import new_records
 from dgtracker.record import storage
 from dgtracker.record.model import DEFAULT_TIMEZONE
@@ -26,7 +27,7 @@ commands = typer.Typer()
 @commands.command(cls=Command, epilog=example("dgtracker where"))
 def where(ctx: typer.Context) -> None:
     """Print the path of the record in use."""
-    typer.echo(str(record_path(ctx).absolute()))
+    echo(str(record_path(ctx).absolute()))
 
 
 @commands.command(
@@ -77,10 +78,10 @@ def init(
         print_json(created_json(str(path), record, str(saved) if saved is not None else None))
     else:
         if saved is not None:
-            typer.echo(f"Kept the old record as {saved}")
-        typer.echo(f"Created {path} ({record.campaign.title}).")
+            echo(f"Kept the old record as {saved}")
+        echo(f"Created {path} ({record.campaign.title}).")
     if said:
-        typer.echo(said, err=True)
+        echo(said, err=True)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker check"))
@@ -104,21 +105,19 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
     if record is None:
         for problem in problems:
             shown = visible(problem)
-            typer.echo(shown if shown.startswith(str(path)) else f"{path}: {shown}")
-        typer.echo(f"{len(problems)} problem(s) found.")
+            echo(shown if shown.startswith(str(path)) else f"{path}: {shown}")
+        echo(f"{len(problems)} problem(s) found.")
         raise typer.Exit(RECORD_UNUSABLE)
-    typer.echo(
+    echo(
         f"{path} is valid: {len(record.candidates)} candidate(s), "
         f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."
     )
     if record.conflicts:
         from dgtracker.team.conflicts import describe_conflict
 
-        typer.echo(
-            f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:"
-        )
+        echo(f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:")
         for conflict in record.conflicts:
-            typer.echo(f"  {visible(describe_conflict(conflict))}")
+            echo(f"  {visible(describe_conflict(conflict))}")
     _say_kept_erasures(record)
     if record.conflicts:
         raise typer.Exit(1)
@@ -130,4 +129,4 @@ def _say_kept_erasures(record: "Record") -> None:
     from dgtracker.team.merge_erasure import kept_erasures, said
 
     for line in said(kept_erasures(record)):
-        typer.echo(visible(line))
+        echo(visible(line))

@@ -8,7 +8,6 @@ JSON contract): the lazy command table loads this module for each of them.
 """
 
 import re
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +24,7 @@ from dgtracker.cli.context import (
     this_dgtracker,
 )
 from dgtracker.errors import DgError, Refused
+from dgtracker.out.terminal import echo, write
 from dgtracker.record import storage
 from dgtracker.record.storage import is_shared
 from dgtracker.text import visible
@@ -67,7 +67,7 @@ def remind(
 ) -> None:
     """What needs attention today, most urgent first; prints nothing when nothing is due."""
     from dgtracker.app.reminders import due_reminders, reminders_json
-    from dgtracker.out.plain import print_json, write
+    from dgtracker.out.plain import print_json
 
     if every:
         if sync:
@@ -95,19 +95,20 @@ def _bring_in_the_team(path: Path) -> None:
     try:
         synced = session.sync(path, reread=False)[0]  # as `sync`: no writer in between
     except DgError as error:
-        sys.stderr.write(
+        echo(
             f"dgtracker: could not bring in the team's latest, so these reminders are from "
-            f"this copy only: {error.message}\n"
+            f"this copy only: {error.message}",
+            err=True,
         )
         return
     if synced.unsent is not None:  # the team's work came in; ours waits for the next sync
-        sys.stderr.write(f"dgtracker: {synced.unsent.message}\n")
+        echo(f"dgtracker: {synced.unsent.message}", err=True)
 
 
 def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
     from dgtracker.app.campaigns import each_campaign
     from dgtracker.app.reminders import due_reminders, reminders_json
-    from dgtracker.out.plain import print_json, write
+    from dgtracker.out.plain import print_json
 
     found: dict[str, object] = {}
     lines = []
@@ -124,7 +125,7 @@ def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
     elif lines:
         write("".join(lines))
     if broken:
-        sys.stderr.write("".join(broken))
+        write("".join(broken), err=True)
         raise typer.Exit(3)
 
 
@@ -168,9 +169,9 @@ def cron(
         command = [*this_dgtracker(), "--file", str(path), *_remind_for(path)]
         name = path.stem
     if windows:
-        typer.echo(_schtasks(command, name, hour, minute))
+        echo(_schtasks(command, name, hour, minute))
     else:
-        typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
+        echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
 
 
 def _remind_for(path: Path) -> list[str]:

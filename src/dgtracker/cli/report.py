@@ -18,6 +18,7 @@ from dgtracker.cli.context import (
     record_path,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, write
 from dgtracker.report.page import render_report
 
 commands = typer.Typer()
@@ -75,15 +76,13 @@ def report(
         from dgtracker.report.browser import print_to_pdf
 
         print_to_pdf(html, pdf, force=force, record_path=record_path(ctx), browser=browser)
-        typer.echo(f"Wrote {pdf}: the {audience.value} report as of {today.isoformat()}.")
+        echo(f"Wrote {pdf}: the {audience.value} report as of {today.isoformat()}.")
         if output is None:
             return
     if output is None or str(output) == "-":
-        from dgtracker.out.plain import write
-
         write(html)
         return
     from dgtracker.exchange.safe_files import write_export
 
     write_export(output, html, force=force, record_path=record_path(ctx))
-    typer.echo(f"Wrote {output}: the {audience.value} report as of {today.isoformat()}.")
+    echo(f"Wrote {output}: the {audience.value} report as of {today.isoformat()}.")

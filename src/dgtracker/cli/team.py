@@ -5,7 +5,6 @@ Imports inside a command are what that command alone uses (the merge's words, th
 contract): the lazy command table loads this module for each of them.
 """
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from dgtracker.cli.context import (
     this_dgtracker,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo
 from dgtracker.record.storage import is_shared
 from dgtracker.text import visible
 
@@ -46,7 +46,7 @@ def merge_file(
     or an input that breaks a rule (OURS is then left as it was)."""
     said, code = session.merge_file(base, ours, theirs, git_path)
     for line in said:
-        sys.stderr.write(line + "\n")
+        echo(line, err=True)
     if code:
         raise typer.Exit(code)
 
@@ -84,14 +84,14 @@ def resolve(
 
         print_json(resolved_json(conflict, side, change.record))
         return
-    typer.echo(said)
+    echo(said)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker --file ~/dg-tdd/campaign.toml share"))
 def share(ctx: typer.Context) -> None:
     """Keep the record in its own git repository: merge driver, ignores, a commit per change."""
     for line in session.share(record_path(ctx), this_dgtracker()):
-        typer.echo(line)
+        echo(line)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker sync"))
@@ -105,14 +105,14 @@ def sync(ctx: typer.Context) -> None:
     synced, record, now = session.sync(path)  # under the lock for the whole run
     seen = kept_erasures(record)  # erasures kept that this copy already held
     for line in synced.said:
-        typer.echo(line)
+        echo(line)
     # every erasure kept that came in, merged here or by a teammate, said once as `check`
     # says it (the driver's own line for it would say it twice)
     for line in synced.told:
         if not DRIVER_SAID.match(line):
-            typer.echo(line)
+            echo(line)
     if synced.brought_in:
         for line in said(kept_since(seen, now)):
-            typer.echo(visible(line))
+            echo(visible(line))
     if synced.unsent is not None:
         raise synced.unsent
