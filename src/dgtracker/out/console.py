@@ -1,8 +1,9 @@
 """The console people read (rich's), and what is printed to it line by line: sentences
 folded to its width, and lists laid out by list_layout.
 
-Every table command makes its console here, so that one which lays its rows out with
-list_layout loads rich's console and text, not its tables. Colour is rich's to decide:
+Every table command's console is made here (through out/terminal.py's rich_console), so
+that one which lays its rows out with list_layout loads rich's console and text, not its
+tables. Colour is rich's to decide:
 none when stdout is not a terminal or NO_COLOR is set.
 """
 
