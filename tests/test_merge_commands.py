@@ -103,7 +103,7 @@ clocks = st.integers(-240, 240)
 
 
 def as_data(record: Record) -> dict[str, Any]:
-    return storage.loads(storage.serialise(record)[0])
+    return storage.loads(storage.text_and_data(record)[0])
 
 
 def as_record(data: dict[str, Any]) -> Record:

@@ -14,6 +14,8 @@ from itertools import pairwise
 from typing import Any
 
 from dgtracker.dates import add_months, format_day, format_when_inline
+from dgtracker.panel.slots import slot_reminders
+from dgtracker.process.privacy import anonymise_on, due_for_retention
 from dgtracker.process.queries import current_milestones, outcome_date, reserve_list
 from dgtracker.record.model import RESERVE_STAGE, Action, Milestone, Record, StageKind
 from dgtracker.text import visible
@@ -198,8 +200,6 @@ def _work_opens(record: Record) -> date | None:
 
 def _purge_reminders(record: Record, today: date) -> Iterator[Reminder]:
     """How many people's data is due for anonymising: a count, never a name."""
-    from dgtracker.process.privacy import anonymise_on, due_for_retention
-
     outcome = outcome_date(record)
     due = due_for_retention(record, today, outcome)
     if not due:
@@ -229,7 +229,5 @@ def _reserve_reminders(record: Record, today: date, within: int | None) -> Itera
 
 
 def _slot_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
-    from dgtracker.panel.slots import slot_reminders
-
     for subject, day, days, message in slot_reminders(record, today, within):
         yield Reminder(SLOT, subject, day, days, message)

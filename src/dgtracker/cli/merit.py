@@ -1,4 +1,8 @@
-"""Commands for the panel's decision: `score`, `merit` and `reserve --from-merit`."""
+"""Commands for the panel's decision: `score`, `merit` and `reserve --from-merit`.
+
+Imports inside a command are what that command alone uses (the merit rules, tables, the
+JSON contract): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +19,7 @@ from dgtracker.cli.context import (
     optional_text,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, rich_console
 
 if TYPE_CHECKING:
     from dgtracker.panel.changes import ReservePlace
@@ -90,7 +95,7 @@ def score(
 
         print_json(score_json(candidate, sheet))
         return
-    typer.echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
+    echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
 
 
 @commands.command(cls=Command, epilog=example("dgtracker merit interview"))
@@ -113,11 +118,10 @@ def merit(
 
         print_json(merit_json(rows))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_merit
     from dgtracker.panel.merit import assessed_at
 
-    render_merit(make_console(), record, stage_id, assessed_at(record, stage_id), rows)
+    render_merit(rich_console(), record, stage_id, assessed_at(record, stage_id), rows)
 
 
 def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRow]]":
@@ -184,7 +188,6 @@ def _show_reserve(plan: "list[ReservePlace]", stage_id: str, *, dry_run: bool, j
 
         print_json(reserve_json(plan, stage_id, dry_run))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_reserve_plan
 
-    render_reserve_plan(make_console(), plan, stage_id, dry_run)
+    render_reserve_plan(rich_console(), plan, stage_id, dry_run)

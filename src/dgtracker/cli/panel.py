@@ -1,5 +1,9 @@
 """Commands for the panel itself: `criteria ...` (what it marks against) and `panel ...`
-(its members and their declared conflicts). Marks and merit order: cli/merit.py."""
+(its members and their declared conflicts). Marks and merit order: cli/merit.py.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract):
+the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +20,8 @@ from dgtracker.cli.context import (
     optional_text,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, rich_console
+from dgtracker.record.model import PanelRole
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -124,7 +130,7 @@ def criteria_add(
 
         print_json(criterion_done_json(criterion, removed=False))
         return
-    typer.echo(f"Added criterion {criterion.id}.")
+    echo(f"Added criterion {criterion.id}.")
 
 
 @criteria_app.command("list", cls=Command, epilog=example("dgtracker criteria list --json"))
@@ -137,10 +143,9 @@ def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([criterion_json(c) for c in record.criteria])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_criteria
 
-    render_criteria(make_console(), record)
+    render_criteria(rich_console(), record)
 
 
 @criteria_app.command(
@@ -187,7 +192,7 @@ def criteria_change(
 
         print_json(criterion_done_json(changed, removed=False))
         return
-    typer.echo(f"Changed criterion {old.id}.")
+    echo(f"Changed criterion {old.id}.")
 
 
 @criteria_app.command("remove", cls=Command, epilog=example("dgtracker criteria remove leadership"))
@@ -208,7 +213,7 @@ def criteria_remove(
 
         print_json(criterion_done_json(gone, removed=True))
         return
-    typer.echo(f"Removed criterion {gone.id}.")
+    echo(f"Removed criterion {gone.id}.")
 
 
 # --- the panel -----------------------------------------------------------------------
@@ -229,7 +234,6 @@ def panel_add(
 ) -> None:
     """Add a panel member."""
     from dgtracker.panel.changes import add_member
-    from dgtracker.record.model import PanelRole
 
     name = clean_field("name", name)
     try:
@@ -247,7 +251,7 @@ def panel_add(
 
         print_json(member_done_json(member))
         return
-    typer.echo(f"Added {name} to the panel ({panel_role}).")
+    echo(f"Added {name} to the panel ({panel_role}).")
 
 
 @panel_app.command("list", cls=Command, epilog=example("dgtracker panel list"))
@@ -260,10 +264,9 @@ def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([member_json(m) for m in record.panel])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_panel
 
-    render_panel(make_console(), record)
+    render_panel(rich_console(), record)
 
 
 @panel_app.command(
@@ -291,4 +294,4 @@ def panel_conflict(
 
         print_json(member_done_json(member))
         return
-    typer.echo(f"Recorded {member.name}'s conflict with {candidate_id.strip().lower()}.")
+    echo(f"Recorded {member.name}'s conflict with {candidate_id.strip().lower()}.")

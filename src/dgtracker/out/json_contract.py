@@ -3,6 +3,9 @@
 Documented in docs/json.md; fields are only ever added, never renamed or removed, and
 every field is always present (null when empty). What is true is process/queries.py's to decide;
 this module only spells it out.
+
+The merge's modules are imported only by the JSON of `check` and of a conflict: `status
+--json` loads none of them (start-up budget).
 """
 
 from __future__ import annotations
@@ -267,7 +270,7 @@ def _plain(value: Any) -> Any:
 
 def _conflict(conflict: MergeConflict) -> dict[str, Any]:
     """A merge conflict waiting for `resolve`, as `check --json` lists it."""
-    from dgtracker.team.conflicts import describe
+    from dgtracker.team.conflicts import describe_conflict
 
     return {
         "id": conflict.id,
@@ -276,7 +279,7 @@ def _conflict(conflict: MergeConflict) -> dict[str, Any]:
         "base": _plain(conflict.base),
         "ours_by": conflict.ours_by,
         "theirs_by": conflict.theirs_by,
-        "message": describe(conflict),
+        "message": describe_conflict(conflict),
     }
 
 

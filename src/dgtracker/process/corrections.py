@@ -149,7 +149,7 @@ def undo(
     return candidate, undone
 
 
-def describe(record: Record, event: Event) -> str:
+def describe_event(record: Record, event: Event) -> str:
     """An event in a few words, for messages ("the move to Appointed on Mon 1 Jun 2026")."""
     day = format_day(event.on)
     if event.action == Action.MOVED:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dgtracker.record import decode_milestones, decode_panel
 from dgtracker.record.field_rules import (
@@ -110,8 +111,6 @@ def _campaign(check: Checker, raw: Any) -> Campaign | None:
 
 
 def _known_timezone(name: str) -> bool:
-    from zoneinfo import ZoneInfo
-
     try:
         ZoneInfo(name)
     except (ValueError, KeyError, OSError):
