@@ -50,6 +50,7 @@ COMMAND_MODULES = {
     "score": "merit",
     "merit": "merit",
     "reserve": "merit",
+    "audit": "audit",
     "schedule": "slots",
     "agenda": "slots",
     "report": "report",
