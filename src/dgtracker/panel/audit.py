@@ -244,7 +244,13 @@ def _reason_given(candidate: Candidate) -> bool:
 
 
 def _rejections_with_reasons(record: Record, today: date) -> list[Finding]:
-    needing = {s.id for s in record.stages if s.needs_reason}
+    # Every outcome but the reserve list, whether or not the record's own stage asks for a
+    # reason (a hand-edited record may not): the Commission's rule does not bend with it.
+    needing = {
+        s.id
+        for s in record.stages
+        if s.needs_reason or (s.kind == StageKind.OUTCOME and s.id != RESERVE_STAGE)
+    }
     missing = tuple(c.id for c in record.candidates if c.stage in needing and not _reason_given(c))
     if not missing:
         return []
