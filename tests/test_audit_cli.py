@@ -183,3 +183,31 @@ def test_the_disability_confident_rule_is_listed_as_not_checked_yet(small: Cli) 
     _, report = _findings(small)
     assert [r["rule"] for r in report["not_checked"]] == ["disability-confident"]
     assert "disability-confident" not in [r["rule"] for r in report["rules"]]
+
+
+def test_remind_names_the_findings_by_count_each_day_they_stand(small: Cli) -> None:
+    assert "audit" not in small.ok("remind", as_of="2026-03-05")  # clean: nothing to say
+    small.ok("panel", "add", "Raj Patel", as_of="2026-03-05")
+    small.ok("score", "c002", "interview", "lead=5", "--member", "Raj Patel", as_of="2026-03-05")
+    small.ok("panel", "conflict", "Raj Patel", "c002", as_of="2026-03-05")
+    lines = small.ok("remind", as_of="2026-03-05").splitlines()
+    assert [line for line in lines if "audit" in line] == [
+        "1 audit finding (conflicted-marks): run dgtracker audit"
+    ]
+    reminders = json.loads(small.ok("remind", "--json", as_of="2026-03-06"))
+    assert [r for r in reminders if r["kind"] == "audit"] == [
+        {
+            "kind": "audit",
+            "subject": "audit",
+            "due": "2026-03-06",
+            "days": 0,
+            "message": "1 audit finding (conflicted-marks): run dgtracker audit",
+        }
+    ]
+    said = json.dumps([r for r in reminders if r["kind"] == "audit"])
+    assert "Raj" not in said and "c002" not in said
+
+
+def test_remind_says_nothing_of_the_audit_for_a_record_without_a_panel(cli: Cli) -> None:
+    assert cli("audit").exit_code == 1  # no chair
+    assert "audit" not in cli.ok("remind", "--within", "30")
