@@ -123,6 +123,7 @@ def test_criteria_added_or_changed_after_closing_are_a_finding(small: Cli) -> No
     assert code == 1 and _rules(report) == ["criteria-after-closing"]
     assert report["findings"][0]["ids"] == ["lead"]
     assert small.data()["criteria"][0]["changed"].isoformat() == "2026-02-20"
+    assert _findings(small, as_of="2026-02-19")[0] == 0  # as it stood before the change
 
 
 def test_a_criterion_of_an_older_record_without_a_day_is_not_a_finding(small: Cli) -> None:

@@ -161,7 +161,8 @@ def _criteria_before_closing(record: Record, today: date) -> list[Finding]:
     closed = closing_day(record)
     if closed is None:
         return []
-    late = [c.id for c in record.criteria if c.changed is not None and c.changed > closed]
+    # Changes after `today` are left out: `--as-of` shows the competition as it stood.
+    late = [c.id for c in record.criteria if c.changed is not None and closed < c.changed <= today]
     if not late:
         return []
     return [

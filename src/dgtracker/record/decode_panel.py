@@ -195,6 +195,9 @@ def settle_grades(record: Record) -> list[str]:
     for candidate in record.candidates:
         for sheet in candidate.marks:
             scores: dict[str, Any] = sheet.scores
+            if str in map(type, scores.values()):
+                # A new table: the parsed data it came from stays as it was read.
+                scores = sheet.scores = dict(scores)
             for criterion_id, mark in scores.items():
                 if type(mark) is str:
                     if criterion_id in frame:
