@@ -5,9 +5,9 @@ what it should on load and in `check`; load → save → load keeps the bytes.""
 from __future__ import annotations
 
 import pytest
+from tests.conftest import Cli
 
 from dgtracker.record import storage
-from tests.conftest import Cli
 
 
 @pytest.fixture
