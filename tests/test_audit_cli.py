@@ -154,6 +154,17 @@ def test_a_reserve_list_beyond_twelve_months_is_a_finding(small: Cli) -> None:
     assert report["findings"][0]["ids"] == ["c002"]
 
 
+def test_the_reserve_list_runs_from_the_appointment(small: Cli) -> None:
+    _agree(small, {"c001": 6, "c002": 5})
+    small.ok("move", "c001", "appointed", as_of="2026-03-10")
+    small.ok("move", "c002", "reserve", "--rank", "1", as_of="2026-04-01")
+    small.ok("move", "c003", "rejected", "--reason", "Not appointable", as_of="2026-04-01")
+    assert _findings(small, as_of="2027-03-10")[0] == 0
+    code, report = _findings(small, as_of="2027-03-11")
+    assert code == 1 and _rules(report) == ["reserve-too-long"]
+    assert "since 2026-03-10" in report["findings"][0]["detail"]
+
+
 def test_a_record_keeping_reserves_longer_than_twelve_months_is_a_finding(small: Cli) -> None:
     text = small.path.read_text(encoding="utf-8")
     small.path.write_text(text.replace("reserve_months = 12", "reserve_months = 18"), "utf-8")

@@ -15,6 +15,7 @@ from datetime import date
 
 from dgtracker.dates import add_months
 from dgtracker.panel.merit import default_assessment, merit
+from dgtracker.process.queries import outcome_date, reserve_list
 from dgtracker.record.model import (
     RESERVE_STAGE,
     Candidate,
@@ -217,20 +218,20 @@ def _reserve_within_limit(record: Record, today: date) -> list[Finding]:
                 "record.",
             )
         )
-    expired = [
-        c.id
-        for c in record.candidates
-        if c.stage == RESERVE_STAGE
-        and (since := c.stage_since()) is not None
-        and add_months(since, COMMISSION_RESERVE_MONTHS) < today
-    ]
-    if expired:
+    waiting = reserve_list(record)
+    # The list runs from the outcome (process/queries.py decides it, as for the reminder
+    # and retention); before there is one, from the first place given on it.
+    start = outcome_date(record) or min(
+        (since for c in waiting if (since := c.stage_since()) is not None), default=None
+    )
+    if start is not None and add_months(start, COMMISSION_RESERVE_MONTHS) < today and waiting:
+        expired = sorted(c.id for c in waiting)
         found.append(
             Finding(
                 "reserve-too-long",
                 tuple(expired),
-                f"{len(expired)} candidate(s) have been on the reserve list for more than "
-                f"{COMMISSION_RESERVE_MONTHS} months.",
+                f"The reserve list has run for more than {COMMISSION_RESERVE_MONTHS} months "
+                f"(since {start.isoformat()}) and still holds {len(expired)} candidate(s).",
                 "Close the reserve list: move them to an outcome (dgtracker move ID "
                 'rejected --reason "Reserve list closed").',
             )
