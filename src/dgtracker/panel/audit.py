@@ -48,7 +48,8 @@ class Rule:
     check: Check | None  # None: not wired in yet (its finding-maker lives elsewhere)
 
 
-def _member_ref(record: Record, index: int) -> str:
+def _member_ref(index: int) -> str:
+    """A panel member by their place on the panel (from 0), as findings name them."""
     return f"panel.members[{index}]"
 
 
@@ -81,7 +82,7 @@ def _commissioner_chair(record: Record, today: date) -> list[Finding]:
     return [
         Finding(
             "chair-not-commissioner",
-            tuple(_member_ref(record, i) for i in chairs),
+            tuple(_member_ref(i) for i in chairs),
             "This is an SCS3 external competition, and its chair is not a Civil Service "
             "Commissioner.",
             "Ask the Commission for a Commissioner to chair, and record them: "
@@ -140,8 +141,8 @@ def _conflicted_marks(record: Record, today: date) -> list[Finding]:
                 found.append(
                     Finding(
                         "conflicted-marks",
-                        (candidate.id, _member_ref(record, index)),
-                        f"A panel member (panel.members[{index}]) declared a conflict with "
+                        (candidate.id, _member_ref(index)),
+                        f"A panel member ({_member_ref(index)}) declared a conflict with "
                         f"{candidate.id} and has marks for them at {', '.join(marked)}.",
                         "Set those marks aside and agree the marks without them; record the "
                         "agreed marks again (dgtracker score … --agreed).",
