@@ -53,6 +53,7 @@ COMMAND_MODULES = {
     "score": "merit",
     "merit": "merit",
     "reserve": "merit",
+    "audit": "audit",
     "schedule": "slots",
     "agenda": "slots",
     "report": "report",

@@ -33,16 +33,19 @@ AssessmentArg = Annotated[
 ]
 
 
-def _scores(typed: list[str]) -> dict[str, int]:
-    scores: dict[str, int] = {}
+def _scores(typed: list[str]) -> dict[str, str]:
+    """The marks as typed, criterion -> text: whether each is a number or a grade of the
+    marking frame depends on its criterion (panel/changes.py `read_marks`)."""
+    scores: dict[str, str] = {}
     for item in typed:
         name, sep, value = item.partition("=")
         value = value.strip()
-        if not sep or not name.strip() or not value.lstrip("-").isdigit():
+        if not sep or not name.strip() or not value:
             raise Refused(
-                f"'{item}' is not a mark.", hint="Give CRITERION=N, such as leadership=5."
+                f"'{item}' is not a mark.",
+                hint="Give CRITERION=N, such as leadership=5 (or a grade, leadership=B/C).",
             )
-        scores[name.strip()] = int(value)
+        scores[name.strip()] = value
     return scores
 
 
@@ -58,7 +61,11 @@ def score(
     candidate_id: CandidateId,
     assessment: AssessmentArg,
     marks: Annotated[
-        list[str], typer.Argument(metavar="CRITERION=N...", help="The marks, such as leadership=5.")
+        list[str],
+        typer.Argument(
+            metavar="CRITERION=N...",
+            help="The marks, such as leadership=5 (on the marking frame: leadership=B/C).",
+        ),
     ],
     member: Annotated[str | None, typer.Option(help="The panel member marking.")] = None,
     agreed: Annotated[
@@ -69,7 +76,7 @@ def score(
     by: ByOption = None,
 ) -> None:
     """Record a panel member's marks (or the agreed marks) for a candidate."""
-    from dgtracker.panel.changes import marked_sheet
+    from dgtracker.panel.changes import marked_sheet, read_marks
     from dgtracker.panel.changes import score as record_marks
 
     if agreed == (member is not None):
@@ -81,7 +88,7 @@ def score(
             change.record,
             candidate_id,
             assessment,
-            scores,
+            read_marks(change.record, scores),
             member=member,
             evidence=evidence_text,
             by=change.by,
@@ -93,7 +100,7 @@ def score(
         from dgtracker.out.panel_json import score_json
         from dgtracker.out.plain import print_json
 
-        print_json(score_json(candidate, sheet))
+        print_json(score_json(candidate, sheet, change.record.criteria))
         return
     echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
 

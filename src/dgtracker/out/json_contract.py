@@ -136,7 +136,7 @@ def event_json(event: Event) -> dict[str, Any]:
 def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
     detail = candidate_json(candidate, record, today)
     detail["history"] = [event_json(event) for event in candidate.history]
-    detail["marks"] = marks_json(candidate)
+    detail["marks"] = marks_json(candidate, record.criteria)
     detail["slots"] = slots_json(candidate)
     return detail
 
@@ -211,6 +211,8 @@ def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, 
     """The whole record (`export json`): `status --json` plus everything behind it."""
     whole = status_json(record, today)
     whole["campaign"]["description"] = record.campaign.description or None
+    whole["campaign"]["band"] = record.campaign.band or None
+    whole["campaign"]["external"] = record.campaign.external
     whole["retention"] = {
         "anonymise_after_months": record.retention.anonymise_after_months,
         "reserve_months": record.retention.reserve_months,

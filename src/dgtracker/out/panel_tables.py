@@ -47,8 +47,8 @@ def render_criteria(console: Console, record: Record) -> None:
             c.id,
             visible(c.title),
             c.kind,
-            f"{c.low}–{c.high}",
-            str(c.bar),
+            "frame A–E" if c.frame else f"{c.low}–{c.high}",
+            c.shown(c.bar),
             ", ".join(c.assess) or "—",
             str(c.weight) + (" lead" if c.lead else ""),
         ]
@@ -97,7 +97,7 @@ def render_merit(
     if not criteria:
         print_folded(console, "No criteria are marked at this stage.")
         return
-    bars = {c.bar for c in criteria}
+    bars = {c.shown(c.bar) for c in criteria}
     bar = f"bar {bars.pop()}" if len(bars) == 1 else "bars differ"
     print_folded(console, f"Marks, in order: {_short(criteria)} ({bar})", "dim")
     if not rows:
@@ -105,7 +105,7 @@ def render_merit(
         return
     table = []
     for row in rows:
-        marks = " ".join("·" if m is None else str(m) for m in row.marks.values())
+        marks = " ".join("·" if m is None else str(m) for m in row.written.values())
         notes = []
         if row.appointable is False:
             notes.append(f"below the bar: {', '.join(row.below_bar)}")

@@ -83,7 +83,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         panel=panel,
         conflicts=conflicts,
     )
-    problems = decode_panel.reference_problems(record)
+    problems = decode_panel.reference_problems(record) + decode_panel.settle_grades(record)
     return (None, problems) if problems else (record, [])
 
 
@@ -107,6 +107,8 @@ def _campaign(check: Checker, raw: Any) -> Campaign | None:
         timezone=zone,
         description=got["description"] or "",
         calendar=got["calendar"] or None,
+        band=got["band"] or "",
+        external=bool(got["external"]),
     )
 
 
