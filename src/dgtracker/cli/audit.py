@@ -25,7 +25,7 @@ def audit(ctx: typer.Context, json: JsonFlag = False) -> None:
         print_json(audit_json(result, today))
     else:
         from dgtracker.out.audit_out import audit_lines
-        from dgtracker.out.plain import write
+        from dgtracker.out.terminal import write
 
         write("".join(f"{line}\n" for line in audit_lines(result)))
     if result.findings:
