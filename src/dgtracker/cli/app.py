@@ -53,6 +53,7 @@ COMMAND_MODULES = {
     "schedule": "slots",
     "agenda": "slots",
     "report": "report",
+    "mail": "letters",
     "merge-file": "team",
     "resolve": "team",
     "share": "team",

@@ -213,6 +213,7 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
     candidate.email = candidate.phone = candidate.source = None
     for event in candidate.history:
         event.note = None
+        event.subject = None  # a letter's subject may name them; its template stays
         if event.action != Action.PURGED:
             event.reason = None
         if event.was:  # the values an edit replaced: as anonymous as the current ones

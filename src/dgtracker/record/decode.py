@@ -287,6 +287,9 @@ def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
                 undoes=got["undoes"],
                 was=got["was"],
                 recorded=got["recorded"],
+                letter=got["letter"],
+                subject=got["subject"],
+                sent=got["sent"],
             )
         )
     return events
@@ -300,9 +303,24 @@ def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
     values = _READ_EVENT(table, stage_ids)
     if values is None:
         return None
-    at, on, by, action, stage, from_stage, note, reason, rank, undoes, was, recorded = values
+    at, on, by, action, stage, from_stage, note, reason, rank, undoes, was, recorded = values[:12]
+    letter, subject, sent = values[12:]
     return Event(
-        at, on, by, ACTIONS[action], stage, from_stage, note, reason, rank, undoes, was, recorded
+        at,
+        on,
+        by,
+        ACTIONS[action],
+        stage,
+        from_stage,
+        note,
+        reason,
+        rank,
+        undoes,
+        was,
+        recorded,
+        letter,
+        subject,
+        sent,
     )
 
 

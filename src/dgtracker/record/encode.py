@@ -219,4 +219,10 @@ def event_data(event: Event) -> dict[str, Any]:
         table["was"] = dict(event.was)
     if event.recorded is not None:
         table["recorded"] = event.recorded
+    if event.letter is not None:
+        table["letter"] = event.letter
+    if event.subject is not None:
+        table["subject"] = event.subject
+    if event.sent is not None:
+        table["sent"] = event.sent
     return table

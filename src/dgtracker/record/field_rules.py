@@ -193,6 +193,9 @@ EVENT = {
     "undoes": Field(int),
     "was": Field(dict, keys=PERSONAL_FIELDS),
     "recorded": Field(date),
+    "letter": Field(str, text="id"),
+    "subject": Field(str, text="subject"),
+    "sent": Field(bool),
 }
 
 # The panel's work (panel/merit.py decides with it; record/decode_panel.py reads it).

@@ -38,6 +38,7 @@ class Action(StrEnum):
     SCHEDULED = "scheduled"  # an assessment slot booked or moved
     UNDONE = "undone"  # a compensating event: cancels the event at `undoes`
     REDACTED = "redacted"  # a mention of a person erased (by id) from this one's text
+    LETTER = "letter"  # a letter drafted or sent to them (the template and subject, no body)
 
 
 class MilestoneChangeKind(StrEnum):
@@ -142,6 +143,9 @@ class Event:
     undoes: int | None = None  # UNDONE: the position in the history of the event cancelled
     was: dict[str, str] | None = None  # EDITED/UNDONE: personal fields' values before ("": empty)
     recorded: date | None = None  # the record's day it was written, when not `on` (backdated)
+    letter: str | None = None  # LETTER: the template's name
+    subject: str | None = None  # LETTER: the subject as written (never the body or address)
+    sent: bool | None = None  # LETTER: True sent by SMTP, False drafted as a .eml file
 
     @property
     def day(self) -> date:

@@ -22,6 +22,8 @@ IGNORED = (
     ".*.tmp-*",
     "*.bak-*",
     ".merge_file_*",
+    "# letters drafted by dgtracker mail: personal data, kept out of the shared history",
+    "mail/",
     "",
 )
 
