@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from tests.conftest import Cli
-from tests.git_team import git, git_identity  # noqa: F401 (the fixture, for share)
+from tests.git_team import git, git_identity  # noqa: F401 (autouse: git, HOME)
 
 ADA = "ada@example.org"
 
@@ -241,13 +241,13 @@ class _Inbox:
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 no such user here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
@@ -313,7 +313,7 @@ def test_a_server_that_is_not_there_logs_nothing_as_sent(cli, monkeypatch) -> No
     assert result.exit_code == 3 and "DGTRACKER_SMTP is not set" in result.output
 
 
-def test_a_shared_record_commits_the_log_by_id_and_never_the_letters(tmp_path, git_identity) -> None:
+def test_a_shared_record_commits_the_log_by_id_and_never_the_letters(tmp_path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     cli = Cli(folder / "campaign.toml")
@@ -323,6 +323,8 @@ def test_a_shared_record_commits_the_log_by_id_and_never_the_letters(tmp_path, g
     cli.ok("mail", "regret", cid)
     assert (folder / "mail" / f"{cid}-regret.eml").exists()
     assert git(folder, "status", "--porcelain").stdout == ""  # mail/ ignored, log committed
-    assert git(folder, "log", "-1", "--format=%s").stdout.strip() == f"mail regret {cid} (by tester)"
+    assert (
+        git(folder, "log", "-1", "--format=%s").stdout.strip() == f"mail regret {cid} (by tester)"
+    )
     tracked = git(folder, "ls-files").stdout.split()
     assert not any(name.startswith("mail/") for name in tracked)

@@ -225,6 +225,14 @@ def draw_schedule(record: dict, rng: random.Random, who: str, folder: Path) -> l
     return ["schedule", cid, "interview", when, "--allow-overlap"]
 
 
+def draw_mail(record: dict, rng: random.Random, who: str, folder: Path) -> list[str] | None:
+    """A letter drafted (the .eml in mail/, which git ignores) and logged on the person."""
+    cid = _pick(rng, _candidates(record))
+    if cid is None:
+        return None
+    return ["mail", rng.choice(["regret", "withdrawn"]), cid, "--again"]
+
+
 WRITING: dict[str, Draw] = {
     "add-candidate": draw_add,
     "move": draw_move,
@@ -247,6 +255,7 @@ WRITING: dict[str, Draw] = {
     "score": draw_score,
     "reserve": draw_reserve,
     "schedule": draw_schedule,
+    "mail": draw_mail,
 }
 # `move ID reserve --rank N` is drawn as well, beside `move` (`reserve` ranks from merit)
 DRAWS: list[tuple[str, Draw]] = [*WRITING.items(), ("move", draw_rank)]

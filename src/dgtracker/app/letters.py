@@ -11,16 +11,18 @@ writing them again, and writes only the missing ones.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from dgtracker.app import session
 from dgtracker.errors import Refused, SendFailed
 from dgtracker.exchange import letters
 from dgtracker.exchange.letters import MailResult
+from dgtracker.exchange.mail_send import Server
+from dgtracker.process.candidate_actions import log_letter
 from dgtracker.progress import Walk, quietly
-from dgtracker.record.model import Action, Candidate, Event, Record, effective_history
+from dgtracker.record.model import Action, Candidate, Record, effective_history
 
 PathLike = str | os.PathLike[str]
 
@@ -52,30 +54,34 @@ def choose(
     return list(chosen.values())
 
 
-def mail(
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A run of `mail`, checked before the record is opened: the template (a field that
+    does not exist refused), and for sending the server and the sender."""
+
+    template: letters.Template
+    folder: Path | None  # where drafts go (None: sent)
+    server: Server | None
+    sender: str | None
+    again: bool
+
+    @property
+    def mode(self) -> str:
+        return "send" if self.server is not None else "draft"
+
+
+def prepare(
     path: PathLike,
     template_name: str,
     *,
-    ids: list[str],
-    stage: str | None = None,
-    since: Callable[[date], date | None] = lambda today: None,
     folder: Path | None = None,
-    again: bool = False,
-    dry_run: bool = False,
     send: bool = False,
     sender: str | None = None,
-    by: str | None = None,
-    as_of: str | None = None,
-    now: datetime | Callable[[], datetime] | None = None,
-    each: Walk = quietly,
-) -> MailResult:
-    """Write (or, `send`, send) one template's letter to each person chosen. `since`: the
-    earliest day they entered `stage`, from today (a typed date needs today to read)."""
+    again: bool = False,
+    dry_run: bool = False,
+) -> Run:
     record_path = Path(path)
     template = letters.load_template(record_path, template_name)  # refused before any write
-    mode = "dry-run" if dry_run else "send" if send else "draft"
-    target = None if send else (folder or letters.default_folder(record_path))
-    result = MailResult(template.name, mode, target)
     server = None
     if send and not dry_run:
         from dgtracker.exchange.mail_send import server_from_env
@@ -86,75 +92,85 @@ def mail(
                 "Sending needs a sender.",
                 hint="Give --from ADDRESS, or set DGTRACKER_MAIL_FROM; nothing was sent.",
             )
-    if dry_run:
-        record, today = session.open_record(record_path, as_of=as_of)
-        _plan(result, record, template, choose(record, ids, stage, since(today)), today, again)
-        return result
-    if target is not None:
-        letters.prepare_folder(target)
-    with session.changing(record_path, by=by, as_of=as_of, now=now) as change:
-        people = choose(change.record, ids, stage, since(change.today))
-        chosen = _plan(result, change.record, template, people, change.today, again)
-        ready = [
-            letters.compose(
-                change.record,
-                template,
-                candidate,
-                letters.letter_fields(change.record, candidate, change.today),
-                sender=sender,
-                today=change.today,
-                now=change.now,
-                draft=not send,
+    target = None if send else (folder or letters.default_folder(record_path))
+    return Run(template, target, server, sender, again)
+
+
+def dry_run(run: Run, record: Record, today: date, people: list[Candidate]) -> MailResult:
+    """Who would get the letter, and who not and why; nothing written."""
+    result = MailResult(run.template.name, "dry-run", run.folder)
+    _plan(result, record, run.template, people, today, run.again)
+    return result
+
+
+def write_or_send(
+    run: Run, change: session.Change, people: list[Candidate], each: Walk = quietly
+) -> MailResult:
+    """Under the record's change: each letter written (or sent) and logged on the person.
+    A server that refuses stops the run; what it accepted before is logged, and the
+    failure is in the result (`failed`) for the caller to raise once the change is saved."""
+    template = run.template
+    result = MailResult(template.name, run.mode, run.folder)
+    chosen = _plan(result, change.record, template, people, change.today, run.again)
+    if run.folder is not None:
+        letters.prepare_folder(run.folder)
+    ready = [
+        letters.compose(
+            change.record,
+            template,
+            candidate,
+            letters.letter_fields(change.record, candidate, change.today),
+            sender=run.sender,
+            today=change.today,
+            now=change.now,
+            draft=run.server is None,
+        )
+        for candidate in chosen
+    ]
+
+    def log(letter: letters.Letter, sent: bool) -> None:
+        log_letter(
+            change.record,
+            letter.candidate.id,
+            template.name,
+            letter.subject,
+            sent=sent,
+            by=change.by,
+            today=change.today,
+            now=change.now,
+        )
+
+    if run.server is not None:
+        from dgtracker.exchange.mail_send import send_each
+
+        def accepted(letter: letters.Letter) -> None:
+            log(letter, sent=True)
+            result.letters.append((letter.candidate.id, None))
+
+        from_address = letters.sender_address(run.sender or "")
+        try:
+            send_each(
+                run.server,
+                (
+                    (letter, letter.message, from_address, letter.candidate.email or "")
+                    for letter in each(ready, "letters")
+                ),
+                accepted,
             )
-            for candidate in chosen
-        ]
-
-        def log(letter: letters.Letter, sent: bool) -> None:
-            letter.candidate.history.append(
-                Event(
-                    at=change.now,
-                    on=change.today,
-                    by=change.by,
-                    action=Action.LETTER,
-                    letter=template.name,
-                    subject=letter.subject,
-                    sent=sent,
-                )
-            )
-
-        if server is not None and sender:
-            from dgtracker.exchange.mail_send import send_each
-
-            def accepted(letter: letters.Letter) -> None:
-                log(letter, sent=True)
-                result.letters.append((letter.candidate.id, None))
-
-            from_address = letters.sender_address(sender)
-            try:
-                send_each(
-                    server,
-                    (
-                        (letter, letter.message, from_address, letter.candidate.email or "")
-                        for letter in each(ready, "letters")
-                    ),
-                    accepted,
-                )
-            except SendFailed as error:
-                result.failed = error  # saved below: what the server accepted is logged
-        elif target is not None:
-            for letter in each(ready, "letters"):
-                where = letters.letter_path(target, letter.candidate.id, template.name)
-                if not again and os.path.lexists(where):
-                    result.found.append(letter.candidate.id)  # a run cut short wrote it
-                else:
-                    letters.write_letter(where, letter.message)
-                    result.letters.append((letter.candidate.id, where))
-                log(letter, sent=False)
-        ids_logged = [cid for cid, _ in result.letters] + result.found
-        named = " ".join(ids_logged) if len(ids_logged) <= 3 else f"{len(ids_logged)} candidates"
-        change.summary = f"mail {template.name} {named}".strip()
-    if result.failed is not None:
-        raise result.failed
+        except SendFailed as error:
+            result.failed = error  # the change is saved: what the server accepted is logged
+    elif run.folder is not None:
+        for letter in each(ready, "letters"):
+            where = letters.letter_path(run.folder, letter.candidate.id, template.name)
+            if not run.again and os.path.lexists(where):
+                result.found.append(letter.candidate.id)  # a run cut short wrote it
+            else:
+                letters.write_letter(where, letter.message)
+                result.letters.append((letter.candidate.id, where))
+            log(letter, sent=False)
+    logged = [cid for cid, _ in result.letters] + result.found
+    named = " ".join(logged) if len(logged) <= 3 else f"{len(logged)} candidates"
+    change.summary = f"mail {template.name} {named}".strip()  # ids only, for a commit
     return result
 
 

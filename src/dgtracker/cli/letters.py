@@ -11,15 +11,18 @@ from dgtracker.cli.context import (
     ByOption,
     Command,
     JsonFlag,
+    changing,
     example,
-    now_utc,
+    load_record,
     record_path,
-    settings_of,
     typed_date,
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from dgtracker.exchange.letters import MailResult
+    from dgtracker.record.model import Candidate, Record
 
 commands = typer.Typer()
 
@@ -93,22 +96,30 @@ def mail(
         raise typer.BadParameter("--since goes with --stage.", param_hint="'--since'")
     if send and output is not None:
         raise Refused("--send sends the letters; -o is where drafts go. Choose one.")
-    result = app_letters.mail(
+    run = app_letters.prepare(
         record_path(ctx),
         template,
-        ids=list(ids or []),
-        stage=stage,
-        since=lambda today: typed_date(since, today, "--since"),
         folder=output,
-        again=again,
-        dry_run=dry_run,
         send=send,
         sender=sender or os.environ.get(FROM_VAR) or None,
-        by=by,
-        as_of=settings_of(ctx).as_of,
-        now=now_utc,
-        each=tracked,
+        again=again,
+        dry_run=dry_run,
     )
+
+    def people(record: "Record", today: "date") -> "list[Candidate]":
+        return app_letters.choose(
+            record, list(ids or []), stage, typed_date(since, today, "--since")
+        )
+
+    if dry_run:
+        record, today = load_record(ctx)
+        result = app_letters.dry_run(run, record, today, people(record, today))
+    else:
+        with changing(ctx, by, progress=True) as change:
+            chosen = people(change.record, change.today)
+            result = app_letters.write_or_send(run, change, chosen, each=tracked)
+        if result.failed is not None:
+            raise result.failed  # after the save: the letters the server accepted are logged
     _show(result, json_output)
 
 

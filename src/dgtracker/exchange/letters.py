@@ -38,6 +38,7 @@ from dgtracker.exchange.calendar_export import PRODUCT_ID, uid_domain
 from dgtracker.exchange.slot_calendar import slot_event
 from dgtracker.record.model import RESERVE_STAGE, Candidate, Record, Slot
 from dgtracker.record.storage import NEW_FILE_MODE, write_text_atomically
+from dgtracker.text import clean_field
 
 TEAM_FOLDER = "templates"  # the team's own templates, beside the record
 MAIL_FOLDER = "mail"  # drafted letters, beside the record (share ignores it; purge reaches it)
@@ -266,7 +267,7 @@ def compose(
         body = template.body.render(given)
     except jinja2.TemplateError as error:
         raise Refused(f"The template '{template.name}' could not be filled: {error}.") from None
-    _checked_header("subject", subject)
+    subject = clean_field("subject", _checked_header("subject", subject))  # the log's rule
     address = _checked_header("address", candidate.email or "")
     name = _checked_header("name", candidate.name)
     text = MIMEText(body, "plain", _body_charset())  # type: ignore[arg-type]  # a Charset works
