@@ -521,6 +521,16 @@ def settle_all(cli: Cli, clone: Path) -> None:
     stopped = ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
     while any((clone / ".git" / name).exists() for name in stopped):
         waiting = cli.data().get("conflicts")
+        picked = (clone / ".git" / "CHERRY_PICK_HEAD").exists()
+        if (
+            not waiting
+            and picked
+            and git(clone, "diff", "HEAD", "--quiet", check=False).returncode == 0
+        ):
+            # a pick the merge left empty (its change was already there, from an earlier
+            # pick of the same commit after a merge): git stops at it; nothing to settle
+            git(clone, "cherry-pick", "--skip")
+            continue
         assert waiting, git(clone, "status").stdout
         for conflict in waiting:  # either side, as the conflict's id falls
             side = random.Random(conflict["id"]).choice(["--ours", "--theirs"])

@@ -160,14 +160,18 @@ def write_or_send(
         except SendFailed as error:
             result.failed = error  # the change is saved: what the server accepted is logged
     elif run.folder is not None:
+        written = []
         for letter in each(ready, "letters"):
             where = letters.letter_path(run.folder, letter.candidate.id, template.name)
-            if not run.again and os.path.lexists(where):
+            address = letter.candidate.email or ""
+            if not run.again and letters.is_whole_letter(where, address):
                 result.found.append(letter.candidate.id)  # a run cut short wrote it
             else:
                 letters.write_letter(where, letter.message)
                 result.letters.append((letter.candidate.id, where))
+                written.append(where)
             log(letter, sent=False)
+        letters.settle_letters(written, run.folder)  # on the disk before the log is saved
     logged = [cid for cid, _ in result.letters] + result.found
     named = " ".join(logged) if len(logged) <= 3 else f"{len(logged)} candidates"
     change.summary = f"mail {template.name} {named}".strip()  # ids only, for a commit

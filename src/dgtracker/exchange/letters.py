@@ -37,7 +37,7 @@ from dgtracker.errors import Refused, SendFailed
 from dgtracker.exchange.calendar_export import PRODUCT_ID, uid_domain
 from dgtracker.exchange.slot_calendar import slot_event
 from dgtracker.record.model import RESERVE_STAGE, Candidate, Record, Slot
-from dgtracker.record.storage import NEW_FILE_MODE, write_text_atomically
+from dgtracker.record.storage import NEW_FILE_MODE, settle_files, write_text_atomically
 from dgtracker.text import clean_field
 
 TEAM_FOLDER = "templates"  # the team's own templates, beside the record
@@ -354,8 +354,29 @@ def letter_path(folder: Path, candidate_id: str, template: str) -> Path:
 
 
 def write_letter(path: Path, message: Message) -> None:
-    """One letter, written whole or not at all (mode 0600: it holds personal data)."""
-    write_text_atomically(path, as_bytes(message), mode=NEW_FILE_MODE, follow=False)
+    """One letter, written whole or not at all (mode 0600: it holds personal data); made
+    durable with the others of its run by `settle_files`, before any is logged."""
+    write_text_atomically(path, as_bytes(message), mode=NEW_FILE_MODE, follow=False, synced=False)
+
+
+def settle_letters(paths: list[Path], folder: Path) -> None:
+    """The letters of a run, on the disk together (before any of them is logged)."""
+    settle_files(paths, folder)
+
+
+def is_whole_letter(path: Path, address: str) -> bool:
+    """Whether a letter found from a run cut short is whole: a crash of the system before
+    it reached the disk can leave an empty file, or one of NUL bytes, in its place."""
+    import email
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if not data or b"\x00" in data:
+        return False
+    message = email.message_from_bytes(data)
+    return address in (message.get("To") or "") and bool(message.get_payload())
 
 
 def prepare_folder(folder: Path) -> None:
