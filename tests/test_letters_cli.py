@@ -328,3 +328,48 @@ def test_a_shared_record_commits_the_log_by_id_and_never_the_letters(tmp_path) -
     )
     tracked = git(folder, "ls-files").stdout.split()
     assert not any(name.startswith("mail/") for name in tracked)
+
+
+def test_remind_names_those_not_told_their_outcome_after_five_working_days(cli) -> None:
+    for number in range(1, 4):
+        cli.ok("add-candidate", f"Person {number}", "--email", f"p{number}@example.org")
+    cli.ok("move", "c001", "c002", "rejected", "--reason", "Sift")  # Mon 2 Feb 2026
+    assert "told" not in cli.ok("remind", as_of="2026-02-09")  # a team that logs no letters
+
+    cli.ok("mail", "regret", "c001")
+    assert "told" not in cli.ok("remind", as_of="2026-02-06")  # four working days on
+    digest = cli.ok("remind", "--within", "3", as_of="2026-02-06")
+    assert (
+        "c002 Person 2 should be told their outcome in 3 days "
+        "(Not progressed since Mon 2 Feb 2026)" in digest
+    )
+    due = cli.ok("remind", as_of="2026-02-09")  # Mon 9 Feb: five working days on
+    assert (
+        "c002 Person 2 has not been told their outcome "
+        "(Not progressed since Mon 2 Feb 2026): dgtracker mail" in due
+    )
+    assert "c001" not in due and "c003" not in due  # told; still in the process
+    (untold,) = [r for r in json.loads(cli.ok("remind", "--json", as_of="2026-02-09"))
+                 if r["kind"] == "untold"]  # fmt: skip
+    assert untold["subject"] == "c002" and untold["due"] == "2026-02-09"
+
+    cli.ok("mail", "regret", "c002", as_of="2026-02-09")
+    assert "told" not in cli.ok("remind", as_of="2026-02-10")
+
+
+def test_the_panel_report_shows_who_has_been_told_their_outcome(cli) -> None:
+    for number in range(1, 4):
+        cli.ok("add-candidate", f"Person {number}", "--email", f"p{number}@example.org")
+    cli.ok("move", "c001", "c002", "rejected", "--reason", "Sift")
+    cli.ok("mail", "regret", "c001", as_of="2026-02-03")
+    page = cli.path.parent / "panel.html"
+    cli.ok("report", "--for", "panel", "-o", str(page), as_of="2026-02-03")
+    rows = {
+        cid: row
+        for row in page.read_text(encoding="utf-8").split("<tr>")
+        for cid in ("c001", "c002", "c003")
+        if f'data-label="Id">{cid}<' in row
+    }
+    assert '<td data-label="Told">Tue 3 Feb 2026</td>' in rows["c001"]
+    assert '<td data-label="Told">not yet</td>' in rows["c002"]
+    assert '<td data-label="Told"></td>' in rows["c003"]  # no outcome yet
