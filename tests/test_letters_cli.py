@@ -373,3 +373,41 @@ def test_the_panel_report_shows_who_has_been_told_their_outcome(cli) -> None:
     assert '<td data-label="Told">Tue 3 Feb 2026</td>' in rows["c001"]
     assert '<td data-label="Told">not yet</td>' in rows["c002"]
     assert '<td data-label="Told"></td>' in rows["c003"]  # no outcome yet
+
+
+def test_a_regret_gives_the_reason_only_where_the_stage_shares_it(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--email", ADA)
+    cli.ok("add-candidate", "Grace Hopper", "--email", "grace@example.org")
+    cli.ok("move", "c001", "rejected", "--reason", "The sift found less evidence of leadership.")
+    cli.ok("move", "c002", "withdrawn", "--reason", "Took another post.")
+    cli.ok("mail", "regret", "c001")
+    kept_back = _parsed(cli.path.parent / "mail" / "c001-regret.eml").get_body(("plain",))
+    assert kept_back is not None and "leadership" not in kept_back.get_content()
+
+    text = cli.path.read_text(encoding="utf-8")
+    shared = text.replace("needs_reason = true }", "needs_reason = true, share_reason = true }", 1)
+    assert shared != text
+    cli.path.write_text(shared, encoding="utf-8")
+    assert cli.ok("check")  # a rule the record keeps
+    cli.ok("mail", "regret", "c001", "c002", "--again")
+    body = _parsed(cli.path.parent / "mail" / "c001-regret.eml").get_body(("plain",))
+    assert body is not None
+    assert "The sift found less evidence of leadership." in body.get_content()
+    withdrawn = _parsed(cli.path.parent / "mail" / "c002-regret.eml").get_body(("plain",))
+    assert withdrawn is not None and "another post" not in withdrawn.get_content()
+    assert "share_reason = true" in cli.path.read_text(encoding="utf-8")  # kept by a save
+
+
+def test_the_record_names_the_sender_when_no_option_does(cli, smtp_server, monkeypatch) -> None:
+    inbox, url = smtp_server
+    cli.ok("add-candidate", "Ada Lovelace", "--email", ADA)
+    monkeypatch.setenv("DGTRACKER_SMTP", url)
+    result = cli("mail", "withdrawn", "c001", "--send")
+    assert result.exit_code == 1 and "Sending needs a sender." in result.output
+    assert inbox.messages == [] and _letters(cli, "c001") == []
+    with cli.path.open("a", encoding="utf-8") as record:
+        record.write('\n[mail]\nfrom = "DG Campaign <dg-campaign@example.gov.uk>"\n')
+    cli.ok("mail", "withdrawn", "c001", "--send")
+    (message,) = inbox.messages
+    assert message["From"].addresses[0].addr_spec == "dg-campaign@example.gov.uk"
+    assert "[mail]" in cli.path.read_text(encoding="utf-8")  # kept by the save

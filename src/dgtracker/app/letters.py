@@ -87,11 +87,6 @@ def prepare(
         from dgtracker.exchange.mail_send import server_from_env
 
         server = server_from_env()
-        if not sender:
-            raise Refused(
-                "Sending needs a sender.",
-                hint="Give --from ADDRESS, or set DGTRACKER_MAIL_FROM; nothing was sent.",
-            )
     target = None if send else (folder or letters.default_folder(record_path))
     return Run(template, target, server, sender, again)
 
@@ -110,6 +105,13 @@ def write_or_send(
     A server that refuses stops the run; what it accepted before is logged, and the
     failure is in the result (`failed`) for the caller to raise once the change is saved."""
     template = run.template
+    sender = run.sender or change.record.mail_from  # --from, $DGTRACKER_MAIL_FROM, [mail] from
+    if run.server is not None and not sender:
+        raise Refused(
+            "Sending needs a sender.",
+            hint="Give --from ADDRESS, set DGTRACKER_MAIL_FROM, or add [mail] from = "
+            '"Team <team@example.gov.uk>" to the record; nothing was sent.',
+        )
     result = MailResult(template.name, run.mode, run.folder)
     chosen = _plan(result, change.record, template, people, change.today, run.again)
     if run.folder is not None:
@@ -120,7 +122,7 @@ def write_or_send(
             template,
             candidate,
             letters.letter_fields(change.record, candidate, change.today),
-            sender=run.sender,
+            sender=sender,
             today=change.today,
             now=change.now,
             draft=run.server is None,
@@ -147,7 +149,7 @@ def write_or_send(
             log(letter, sent=True)
             result.letters.append((letter.candidate.id, None))
 
-        from_address = letters.sender_address(run.sender or "")
+        from_address = letters.sender_address(sender or "")
         try:
             send_each(
                 run.server,

@@ -36,7 +36,7 @@ from dgtracker.dates import add_months, format_day
 from dgtracker.errors import Refused, SendFailed
 from dgtracker.exchange.calendar_export import PRODUCT_ID, uid_domain
 from dgtracker.exchange.slot_calendar import slot_event
-from dgtracker.record.model import RESERVE_STAGE, Candidate, Record, Slot
+from dgtracker.record.model import RESERVE_STAGE, Candidate, Record, Slot, moves_that_stand
 from dgtracker.record.storage import NEW_FILE_MODE, settle_files, write_text_atomically
 from dgtracker.text import clean_field
 
@@ -55,6 +55,7 @@ FIELDS = {
     "organisation": "the organisation recruiting",
     "grade": "the post's grade",
     "stage": "the title of the stage they are at",
+    "reason": "why they are at their stage, where the stage shares it (share_reason); else empty",
     "assessment": "the title of the stage of their next slot (Final interview)",
     "slot": "their next slot, in one line: day, time, length and place",
     "day": "the day of their next slot (Mon 9 Mar 2026)",
@@ -190,6 +191,7 @@ def letter_fields(record: Record, candidate: Candidate, today: date) -> dict[str
         "organisation": record.campaign.organisation,
         "grade": record.campaign.grade,
         "stage": stage.title if stage else candidate.stage,
+        "reason": (_reason(candidate) if stage is not None and stage.share_reason else "") or "",
     }
     slot = next_slot(candidate, today)
     if slot is not None:
@@ -209,6 +211,12 @@ def letter_fields(record: Record, candidate: Candidate, today: date) -> dict[str
         fields["rank"] = str(candidate.rank)
         fields["expires"] = format_day(add_months(since, record.retention.reserve_months))
     return fields
+
+
+def _reason(candidate: Candidate) -> str | None:
+    """The reason given by the move that put them at their stage (as the report gives it)."""
+    stood = moves_that_stand(candidate.history)
+    return stood[-1].reason if stood else None
 
 
 def missing_fields(template: Template, fields: Mapping[str, str | None]) -> list[str]:

@@ -17,6 +17,7 @@ from dgtracker.record.field_rules import (
     CANDIDATE,
     EVENT,
     KINDS,
+    MAIL,
     MERGE_CONFLICT,
     RETENTION,
     STAGE,
@@ -59,6 +60,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         )
     campaign = _campaign(check, data.get("campaign"))
     retention = _retention(check, data.get("retention", {}))
+    mail_from = _mail_from(check, data.get("mail"))
     stages = _stages(check, data.get("stages"))
     check.stages = stages
     check.stage_ids = frozenset(stage.id for stage in stages)
@@ -81,6 +83,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         criteria=criteria,
         panel=panel,
         conflicts=conflicts,
+        mail_from=mail_from,
     )
     problems = decode_panel.reference_problems(record)
     return (None, problems) if problems else (record, [])
@@ -134,6 +137,16 @@ def _retention(check: Checker, raw: Any) -> Retention:
     )
 
 
+def _mail_from(check: Checker, raw: Any) -> str | None:
+    if raw is None:
+        return None
+    table = check.table(raw, "mail")
+    if table is None:
+        return None
+    sender: str | None = check.fields(table, MAIL, "mail")["from"]
+    return sender or None
+
+
 def _stages(check: Checker, raw: Any) -> list[Stage]:
     if raw is None:
         check.note("record: missing the stage list ([[stages]])")
@@ -158,6 +171,7 @@ def _stages(check: Checker, raw: Any) -> list[Stage]:
                 kind=KINDS[got["kind"] or StageKind.ACTIVE],
                 needs_reason=bool(got["needs_reason"]),
                 limit_days=limit,
+                share_reason=bool(got["share_reason"]),
             )
         )
     return stages

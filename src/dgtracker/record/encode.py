@@ -61,6 +61,8 @@ def record_to_data(record: Record) -> dict[str, Any]:
         },
         "stages": [_stage_data(stage) for stage in record.stages],
     }
+    if record.mail_from:  # only once set: a record without it keeps its bytes
+        data["mail"] = {"from": record.mail_from}
     _put(data["campaign"], "calendar", campaign.calendar)
     # The panel's tables only once there is something in them: a record without them
     # keeps the bytes it always had.
@@ -116,6 +118,8 @@ def _stage_data(stage: Stage) -> dict[str, Any]:
     if stage.needs_reason:
         table["needs_reason"] = True
     _put(table, "limit_days", stage.limit_days)
+    if stage.share_reason:
+        table["share_reason"] = True
     return table
 
 

@@ -124,7 +124,9 @@ TOP = {
     "milestones": Field(list),
     "candidates": Field(list),
     "conflicts": Field(list),
+    "mail": Field(dict),
 }
+MAIL = {"from": Field(str, text="sender")}  # the sender of letters: Name <address>
 CAMPAIGN = {
     "id": Field(str, required=True, text="title"),
     "title": Field(str, required=True, text="title"),
@@ -142,6 +144,7 @@ STAGE = {
     "kind": Field(str, choices=tuple(KINDS)),
     "needs_reason": Field(bool),
     "limit_days": Field(int),
+    "share_reason": Field(bool),
 }
 MILESTONE = {
     "id": Field(str, required=True, text="id"),

@@ -96,6 +96,7 @@ class Stage:
     kind: StageKind = StageKind.ACTIVE
     needs_reason: bool = False
     limit_days: int | None = None  # longest time a candidate should sit here
+    share_reason: bool = False  # the reason someone is here may go in their letter (`mail`)
 
 
 @dataclass(slots=True)
@@ -318,6 +319,7 @@ class Record:
     criteria: list[Criterion] = field(default_factory=list)
     panel: list[PanelMember] = field(default_factory=list)
     conflicts: list[MergeConflict] = field(default_factory=list)  # waiting for `resolve`
+    mail_from: str | None = None  # [mail] from: the sender of letters (`mail`)
     # Whether copies of the record are changed apart (`dgtracker share`), as its folder
     # says when it is read; not written in it. New candidate ids are then drawn at random.
     shared: bool = field(default=False, compare=False)
