@@ -411,3 +411,39 @@ def test_the_record_names_the_sender_when_no_option_does(cli, smtp_server, monke
     (message,) = inbox.messages
     assert message["From"].addresses[0].addr_spec == "dg-campaign@example.gov.uk"
     assert "[mail]" in cli.path.read_text(encoding="utf-8")  # kept by the save
+
+
+def test_a_panel_pack_sends_each_member_with_an_email_the_agenda_and_the_report(cli) -> None:
+    _ada_with_a_slot(cli)
+    cli.ok("add-candidate", "Grace Hopper", "--email", "grace@example.org")
+    cli.ok("schedule", "c003", "interview", "2026-03-09 11:30", "--minutes", "45")
+    cli.ok("panel", "add", "Dame Sue Owen", "--role", "chair", "--email", "sue@example.gov.uk")
+    cli.ok("panel", "add", "Raj Patel")
+    members = json.loads(cli.ok("panel", "list", "--json"))
+    assert [m["email"] for m in members] == ["sue@example.gov.uk", None]
+
+    out = cli.ok("mail", "panel-pack", "--day", "2026-03-09")
+
+    folder = cli.path.parent / "mail"
+    assert f"Wrote 1 letter(s) 'panel-pack' to {folder}: panel-pack-2026-03-09-1." in out
+    assert "No email address, skipped: Raj Patel." in out
+    message = _parsed(folder / "panel-pack-2026-03-09-1.eml")
+    assert [a.addr_spec for a in message["To"].addresses] == ["sue@example.gov.uk"]
+    assert message["X-Unsent"] == "1"
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "10:00–11:00  c001 Ada Lovelace: Final interview, Room 4" in text
+    assert "11:30–12:15  c003 Grace Hopper: Final interview" in text
+    (report,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/html"]
+    assert report.get_filename() == "panel-report-2026-03-09.html"
+    assert "Ada Lovelace" in report.get_content()
+    assert all(e["action"] != "letter" for e in cli.candidate("c001")["history"])  # not logged
+
+    again = cli.ok("mail", "panel-pack", "--day", "2026-03-09")
+    assert "Already had 'panel-pack'" in again  # not written twice
+    result = cli("mail", "panel-pack", "--day", "2026-03-10")
+    assert result.exit_code == 1 and "No slots on Tue 10 Mar 2026" in result.output
+
+    cli.ok("purge", "--candidate", "c003")  # the pack names everyone on the agenda
+    assert not (folder / "panel-pack-2026-03-09-1.eml").exists()

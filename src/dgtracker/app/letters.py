@@ -11,8 +11,9 @@ writing them again, and writes only the missing ones.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from dgtracker.app import session
@@ -133,7 +134,7 @@ def write_or_send(
     def log(letter: letters.Letter, sent: bool) -> None:
         log_letter(
             change.record,
-            letter.candidate.id,
+            letter.who,
             template.name,
             letter.subject,
             sent=sent,
@@ -142,19 +143,73 @@ def write_or_send(
             now=change.now,
         )
 
+    _deliver(run, result, ready, sender, log, each)
+    logged = [key for key, _ in result.letters] + result.found
+    named = " ".join(logged) if len(logged) <= 3 else f"{len(logged)} candidates"
+    change.summary = f"mail {template.name} {named}".strip()  # ids only, for a commit
+    return result
+
+
+def panel_pack(
+    run: Run,
+    record: Record,
+    day: date,
+    now: datetime,
+    each: Walk = quietly,
+    *,
+    dry_run: bool = False,
+) -> MailResult:
+    """The day's pack to each panel member with an email: the agenda, and the panel's
+    report for that day attached. Nothing in the record changes (members have no history
+    to log it in): a pack already written is skipped unless `again`."""
+    from dgtracker.report.page import render_report
+
+    sender = run.sender or record.mail_from
+    if run.server is not None and not sender:
+        raise Refused(
+            "Sending needs a sender.",
+            hint="Give --from ADDRESS, set DGTRACKER_MAIL_FROM, or add [mail] from to the "
+            "record; nothing was sent.",
+        )
+    html = render_report(record, day, "panel")
+    packs, no_email = letters.panel_packs(
+        record, run.template, day, html, sender=sender, now=now, draft=run.server is None
+    )
+    result = MailResult(run.template.name, "dry-run" if dry_run else run.mode, run.folder)
+    result.no_address = no_email
+    if dry_run:
+        result.letters = [(pack.who, None) for pack in packs]
+        return result
+    if run.folder is not None:
+        letters.prepare_folder(run.folder)
+    _deliver(run, result, packs, sender, lambda letter, sent: None, each)
+    result.already, result.found = result.found, []  # not logged: found means had it
+    return result
+
+
+def _deliver(
+    run: Run,
+    result: MailResult,
+    ready: list[letters.Letter],
+    sender: str | None,
+    done: Callable[[letters.Letter, bool], None],
+    each: Walk,
+) -> None:
+    """Each letter sent (`done` once the server accepted it) or written as a draft (`done`
+    for each, written now or found whole from a run cut short)."""
     if run.server is not None:
         from dgtracker.exchange.mail_send import send_each
 
         def accepted(letter: letters.Letter) -> None:
-            log(letter, sent=True)
-            result.letters.append((letter.candidate.id, None))
+            done(letter, True)
+            result.letters.append((letter.who, None))
 
         from_address = letters.sender_address(sender or "")
         try:
             send_each(
                 run.server,
                 (
-                    (letter, letter.message, from_address, letter.candidate.email or "")
+                    (letter, letter.message, from_address, letter.address)
                     for letter in each(ready, "letters")
                 ),
                 accepted,
@@ -164,20 +219,15 @@ def write_or_send(
     elif run.folder is not None:
         written = []
         for letter in each(ready, "letters"):
-            where = letters.letter_path(run.folder, letter.candidate.id, template.name)
-            address = letter.candidate.email or ""
-            if not run.again and letters.is_whole_letter(where, address):
-                result.found.append(letter.candidate.id)  # a run cut short wrote it
+            where = letters.letter_path(run.folder, letter)
+            if not run.again and letters.is_whole_letter(where, letter.address):
+                result.found.append(letter.who)  # a run cut short wrote it
             else:
                 letters.write_letter(where, letter.message)
-                result.letters.append((letter.candidate.id, where))
+                result.letters.append((letter.who, where))
                 written.append(where)
-            log(letter, sent=False)
+            done(letter, False)
         letters.settle_letters(written, run.folder)  # on the disk before the log is saved
-    logged = [cid for cid, _ in result.letters] + result.found
-    named = " ".join(logged) if len(logged) <= 3 else f"{len(logged)} candidates"
-    change.summary = f"mail {template.name} {named}".strip()  # ids only, for a commit
-    return result
 
 
 def _plan(

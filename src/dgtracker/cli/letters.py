@@ -14,6 +14,7 @@ from dgtracker.cli.context import (
     changing,
     example,
     load_record,
+    now_utc,
     record_path,
     typed_date,
 )
@@ -28,6 +29,7 @@ commands = typer.Typer()
 
 FROM_VAR = "DGTRACKER_MAIL_FROM"
 LISTING = "templates"  # `mail templates`: the list, not a template's name
+PANEL_PACK = "panel-pack"  # to the panel members, not to candidates
 
 
 @commands.command(
@@ -75,6 +77,10 @@ def mail(
         str | None,
         typer.Option("--from", metavar="ADDRESS", help=f"The sender (default: ${FROM_VAR})."),
     ] = None,
+    day: Annotated[
+        str | None,
+        typer.Option(help="With panel-pack: the day whose agenda it sends (default: today)."),
+    ] = None,
     json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
@@ -87,6 +93,16 @@ def mail(
     if template == LISTING and not ids and stage is None:
         _list_templates(record_path(ctx), json_output)
         return
+    if template == PANEL_PACK:
+        if ids or stage is not None:
+            raise typer.BadParameter(
+                "a panel pack goes to the panel members with an email: name no candidates.",
+                param_hint="'ID...'",
+            )
+        _panel_pack(ctx, output, dry_run, again, send, sender, day, json_output)
+        return
+    if day is not None:
+        raise typer.BadParameter("--day goes with panel-pack.", param_hint="'--day'")
     if (stage is None) == (not ids):
         raise typer.BadParameter(
             "name the candidates (IDs), or choose them with --stage, not both.",
@@ -120,6 +136,37 @@ def mail(
             result = app_letters.write_or_send(run, change, chosen, each=tracked)
         if result.failed is not None:
             raise result.failed  # after the save: the letters the server accepted are logged
+    _show(result, json_output)
+
+
+def _panel_pack(
+    ctx: typer.Context,
+    output: Path | None,
+    dry_run: bool,
+    again: bool,
+    send: bool,
+    sender: str | None,
+    day: str | None,
+    json_output: bool,
+) -> None:
+    """The day's agenda and the panel's report to each panel member with an email."""
+    from dgtracker.app import letters as app_letters
+    from dgtracker.progress import tracked
+
+    run = app_letters.prepare(
+        record_path(ctx),
+        PANEL_PACK,
+        folder=output,
+        send=send,
+        sender=sender or os.environ.get(FROM_VAR) or None,
+        again=again,
+        dry_run=dry_run,
+    )
+    record, today = load_record(ctx)
+    pack_day = typed_date(day, today, "--day") or today
+    result = app_letters.panel_pack(run, record, pack_day, now_utc(), tracked, dry_run=dry_run)
+    if result.failed is not None:
+        raise result.failed
     _show(result, json_output)
 
 

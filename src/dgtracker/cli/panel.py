@@ -224,6 +224,9 @@ def panel_add(
         str,
         typer.Option(help="chair (the Commissioner), member, independent or adviser (no marks)."),
     ] = "member",
+    email: Annotated[
+        str | None, typer.Option(help="Their email, for the panel pack (mail panel-pack).")
+    ] = None,
     json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
@@ -240,7 +243,7 @@ def panel_add(
             hint=f"Roles: {', '.join(r.value for r in PanelRole)}.",
         ) from None
     with changing(ctx, by) as change:
-        member = add_member(change.record, name, panel_role)
+        member = add_member(change.record, name, panel_role, optional_text("email", email))
     if json:
         from dgtracker.out.panel_json import member_done_json
         from dgtracker.out.plain import print_json

@@ -58,12 +58,13 @@ FIELDS = {
     "reason": "why they are at their stage, where the stage shares it (share_reason); else empty",
     "assessment": "the title of the stage of their next slot (Final interview)",
     "slot": "their next slot, in one line: day, time, length and place",
-    "day": "the day of their next slot (Mon 9 Mar 2026)",
+    "day": "the day of their next slot (Mon 9 Mar 2026), or of a panel pack",
     "time": "the time of their next slot (10:00)",
     "length": "the length of their next slot (60 minutes)",
     "place": "where their next slot is (or 'to be confirmed')",
     "rank": "their place on the reserve list",
     "expires": "the day the reserve list expires for them",
+    "agenda": "a panel pack's agenda: the day's slots, a line each",
 }
 
 
@@ -229,9 +230,16 @@ def missing_fields(template: Template, fields: Mapping[str, str | None]) -> list
 
 @dataclass(frozen=True, slots=True)
 class Letter:
-    candidate: Candidate
+    key: str  # its file's name without .eml: c001-invite, or panel-pack-2026-03-09-1
+    address: str
     subject: str
     message: Message
+    candidate: Candidate | None = None  # None: to a panel member (not logged on anyone)
+
+    @property
+    def who(self) -> str:
+        """How output names the person: the candidate's id, or the pack's name."""
+        return self.candidate.id if self.candidate is not None else self.key
 
 
 def _has_line_break(text: str) -> bool:
@@ -269,6 +277,29 @@ def compose(
 ) -> Letter:
     """One person's letter: their address alone in To, the rendered subject and body, and
     for an invitation their slot as a calendar request (the UID `export ics --slots` gives)."""
+    parts = []
+    slot = next_slot(candidate, today)
+    if template.invites and slot is not None:
+        parts.append(_calendar_part(record, candidate, slot, sender))
+    key = f"{candidate.id}-{template.name}"
+    letter = _letter(record, template, key, candidate.name, candidate.email or "", fields,
+                     parts, sender=sender, now=now, draft=draft)  # fmt: skip
+    return Letter(letter.key, letter.address, letter.subject, letter.message, candidate)
+
+
+def _letter(
+    record: Record,
+    template: Template,
+    key: str,
+    to_name: str,
+    to_address: str,
+    fields: Mapping[str, str | None],
+    parts: list[Message],
+    *,
+    sender: str | None,
+    now: datetime,
+    draft: bool,
+) -> Letter:
     given = {name: value for name, value in fields.items() if value is not None}
     try:
         subject = " ".join(template.subject.render(given).split(" ")).strip()
@@ -276,16 +307,15 @@ def compose(
     except jinja2.TemplateError as error:
         raise Refused(f"The template '{template.name}' could not be filled: {error}.") from None
     subject = clean_field("subject", _checked_header("subject", subject))  # the log's rule
-    address = _checked_header("address", candidate.email or "")
-    name = _checked_header("name", candidate.name)
+    address = _checked_header("address", to_address)
+    name = _checked_header("name", to_name)
     text = MIMEText(body, "plain", _body_charset())  # type: ignore[arg-type]  # a Charset works
     message: Message = text
-    if template.invites:
+    if parts:
         message = MIMEMultipart("mixed")
         message.attach(text)
-        slot = next_slot(candidate, today)
-        if slot is not None:
-            message.attach(_calendar_part(record, candidate, slot, sender))
+        for part in parts:
+            message.attach(part)
     message["To"] = formataddr((_header_text(name), address))
     if sender:
         message["From"] = _checked_header("sender", sender)
@@ -294,7 +324,78 @@ def compose(
     message["Message-ID"] = make_msgid(domain=uid_domain(record))
     if draft:
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
-    return Letter(candidate, subject, message)
+    return Letter(key, address, subject, message)
+
+
+# --- the panel's pack ---------------------------------------------------------------------
+
+PANEL_PACK = "panel-pack"  # to each panel member with an email, not to candidates
+
+
+def agenda_text(record: Record, day: date) -> str | None:
+    """The day's slots, a line each (None: no slot that day)."""
+    from dgtracker.panel.slots import agenda, sitting
+
+    items = agenda(record, day)
+    if not items:
+        return None
+    lines = []
+    for item in items:
+        stage = record.stage(item.slot.assessment)
+        what = stage.title if stage else item.slot.assessment
+        where = f", {item.slot.where}" if item.slot.where else ""
+        lines.append(
+            f"{item.slot.at:%H:%M}–{item.slot.end:%H:%M}  {item.candidate.id} "
+            f"{item.candidate.name}: {what}{where}; panel: {sitting(record, item.candidate)}"
+        )
+    return "\n".join(lines)
+
+
+def panel_packs(
+    record: Record,
+    template: Template,
+    day: date,
+    report_html: str,
+    *,
+    sender: str | None,
+    now: datetime,
+    draft: bool,
+) -> tuple[list[Letter], list[str]]:
+    """A pack for each panel member with an email: the day's agenda in the body and the
+    panel's report attached; and the names of the members with no email."""
+    agenda = agenda_text(record, day)
+    if agenda is None:
+        raise Refused(
+            f"No slots on {format_day(day)}: there is no agenda to send.",
+            hint="Choose the day with --day (dgtracker agenda DAY shows one).",
+        )
+    packs, no_email = [], []
+    for number, member in enumerate(record.panel, start=1):
+        if not member.email:
+            no_email.append(member.name)
+            continue
+        fields: dict[str, str | None] = dict.fromkeys(FIELDS)
+        fields |= {
+            "name": member.name,
+            "campaign": record.campaign.title,
+            "organisation": record.campaign.organisation,
+            "grade": record.campaign.grade,
+            "day": format_day(day),
+            "agenda": agenda,
+        }
+        missing = missing_fields(template, fields)
+        if missing:
+            raise Refused(
+                f"The template '{template.name}' names {', '.join(missing)}, which a panel "
+                "pack has not; nothing was written.",
+                hint="A panel pack has name, campaign, organisation, grade, day and agenda.",
+            )
+        report = MIMEText(report_html, "html", "utf-8")
+        report.add_header("Content-Disposition", "attachment", filename=f"panel-report-{day}.html")
+        key = f"{PANEL_PACK}-{day.isoformat()}-{number}"
+        packs.append(_letter(record, template, key, member.name, member.email, fields, [report],
+                             sender=sender, now=now, draft=draft))  # fmt: skip
+    return packs, no_email
 
 
 def _body_charset() -> Charset:
@@ -357,8 +458,8 @@ def default_folder(record_path: Path) -> Path:
     return Path(os.path.abspath(record_path)).parent / MAIL_FOLDER
 
 
-def letter_path(folder: Path, candidate_id: str, template: str) -> Path:
-    return folder / f"{candidate_id}-{template}.eml"
+def letter_path(folder: Path, letter: Letter) -> Path:
+    return folder / f"{letter.key}.eml"
 
 
 def write_letter(path: Path, message: Message) -> None:
@@ -395,11 +496,13 @@ def prepare_folder(folder: Path) -> None:
 
 
 def letters_of(folder: Path, candidate_ids: set[str]) -> list[Path]:
-    """The letters drafted to these people in a folder (for a purge)."""
-    if not folder.is_dir():
+    """The letters drafted to these people in a folder, and every panel pack (its agenda
+    and report name everyone), for a purge."""
+    if not folder.is_dir() or not candidate_ids:
         return []
     return sorted(
         path
         for path in folder.glob("*.eml")
-        if path.name.split("-", 1)[0] in candidate_ids and not path.is_symlink()
+        if (path.name.split("-", 1)[0] in candidate_ids or path.name.startswith(PANEL_PACK))
+        and not path.is_symlink()
     )

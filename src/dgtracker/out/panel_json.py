@@ -32,6 +32,7 @@ def member_json(member: PanelMember) -> dict[str, Any]:
         "name": member.name,
         "role": member.role,
         "marks": member.role != "adviser",
+        "email": member.email,
         "conflicts": [{"candidate": c.candidate, "note": c.note} for c in member.conflicts],
     }
 

@@ -157,12 +157,12 @@ def find_member(record: Record, wanted: str) -> PanelMember:
     )
 
 
-def add_member(record: Record, name: str, role: PanelRole) -> PanelMember:
+def add_member(record: Record, name: str, role: PanelRole, email: str | None = None) -> PanelMember:
     if name.casefold() == AGREED:
         raise Refused(f"'{name}' is kept for the panel's agreed marks; give the member's name.")
     if any(m.name.casefold() == name.casefold() for m in record.panel):
         raise Refused(f"{name} is already on the panel.")
-    member = PanelMember(name, role)
+    member = PanelMember(name, role, email=email)
     record.panel.append(member)
     return member
 

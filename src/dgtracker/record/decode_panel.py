@@ -119,7 +119,7 @@ def panel(check: Checker, raw: Any) -> list[PanelMember]:
                 c_got = check.fields(c_table, CONFLICT, c_where)
                 conflicts.append(Conflict(c_got["candidate"] or "", c_got["note"]))
         role = ROLES[fields["role"] or PanelRole.MEMBER]
-        members.append(PanelMember(name, role, conflicts))
+        members.append(PanelMember(name, role, conflicts, fields["email"]))
     return members
 
 

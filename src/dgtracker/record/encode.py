@@ -94,6 +94,7 @@ def _criterion_data(criterion: Criterion) -> dict[str, Any]:
 
 def _member_data(member: PanelMember) -> dict[str, Any]:
     table: dict[str, Any] = {"name": member.name, "role": member.role}
+    _put(table, "email", member.email)
     if member.conflicts:
         table["conflicts"] = [
             _drop_none({"candidate": c.candidate, "note": c.note}) for c in member.conflicts

@@ -216,6 +216,7 @@ PANEL = {"members": Field(list)}
 PANEL_MEMBER = {
     "name": Field(str, required=True, text="name"),
     "role": Field(str, choices=tuple(ROLES)),
+    "email": Field(str, text="email"),
     "conflicts": Field(list),
 }
 CONFLICT = {"candidate": Field(str, required=True, text="id"), "note": Field(str, text="note")}

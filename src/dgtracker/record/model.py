@@ -299,6 +299,7 @@ class PanelMember:
     name: str
     role: PanelRole = PanelRole.MEMBER
     conflicts: list[Conflict] = field(default_factory=list)
+    email: str | None = None  # where `mail panel-pack` sends their pack (personal data)
 
     def conflicted(self, candidate_id: str) -> Conflict | None:
         for conflict in self.conflicts:
