@@ -187,6 +187,7 @@ def test_the_log_replays_with_as_of_and_purge_leaves_no_address(cli) -> None:
     assert entry["letter"] == "invite" and entry["sent"] is False and entry["subject"]
 
     out = cli.ok("purge", "--candidate", "c001", as_of="2026-02-03")
+    assert "c001  name, email, 1 note, 1 letter subject" in out  # field names, not values
     assert "Removed 1 letter(s) drafted to them" in out
     text = cli.path.read_text(encoding="utf-8")
     assert ADA not in text and "Ada" not in text and "Lovelace" not in text
