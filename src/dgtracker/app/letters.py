@@ -20,10 +20,11 @@ from dgtracker.app import session
 from dgtracker.errors import Refused, SendFailed
 from dgtracker.exchange import letters
 from dgtracker.exchange.letters import MailResult
-from dgtracker.exchange.mail_send import Server
-from dgtracker.process.candidate_actions import log_letter
+from dgtracker.exchange.mail_send import Server, send_each, server_from_env
+from dgtracker.process.candidate_actions import find_candidate, log_letter, resolve_stage
 from dgtracker.progress import Walk, quietly
 from dgtracker.record.model import Action, Candidate, Record, effective_history
+from dgtracker.report.page import render_report
 
 PathLike = str | os.PathLike[str]
 
@@ -39,8 +40,6 @@ def choose(
     record: Record, ids: list[str], stage: str | None, since: date | None
 ) -> list[Candidate]:
     """The people named (by id or name), or everyone at a stage (since a day)."""
-    from dgtracker.process.candidate_actions import find_candidate, resolve_stage
-
     if stage is not None:
         stage_id = resolve_stage(record, stage)
         return [
@@ -85,8 +84,6 @@ def prepare(
     template = letters.load_template(record_path, template_name)  # refused before any write
     server = None
     if send and not dry_run:
-        from dgtracker.exchange.mail_send import server_from_env
-
         server = server_from_env()
     target = None if send else (folder or letters.default_folder(record_path))
     return Run(template, target, server, sender, again)
@@ -162,8 +159,6 @@ def panel_pack(
     """The day's pack to each panel member with an email: the agenda, and the panel's
     report for that day attached. Nothing in the record changes (members have no history
     to log it in): a pack already written is skipped unless `again`."""
-    from dgtracker.report.page import render_report
-
     sender = run.sender or record.mail_from
     if run.server is not None and not sender:
         raise Refused(
@@ -198,7 +193,6 @@ def _deliver(
     """Each letter sent (`done` once the server accepted it) or written as a draft (`done`
     for each, written now or found whole from a run cut short)."""
     if run.server is not None:
-        from dgtracker.exchange.mail_send import send_each
 
         def accepted(letter: letters.Letter) -> None:
             done(letter, True)

@@ -18,17 +18,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email import message_from_bytes
 from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from icalendar import Calendar, vCalAddress
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -36,6 +38,7 @@ from dgtracker.dates import add_months, format_day
 from dgtracker.errors import Refused, SendFailed
 from dgtracker.exchange.calendar_export import PRODUCT_ID, uid_domain
 from dgtracker.exchange.slot_calendar import slot_event
+from dgtracker.panel.slots import agenda, sitting
 from dgtracker.record.model import RESERVE_STAGE, Candidate, Record, Slot, moves_that_stand
 from dgtracker.record.storage import NEW_FILE_MODE, settle_files, write_text_atomically
 from dgtracker.text import clean_field
@@ -334,8 +337,6 @@ PANEL_PACK = "panel-pack"  # to each panel member with an email, not to candidat
 
 def agenda_text(record: Record, day: date) -> str | None:
     """The day's slots, a line each (None: no slot that day)."""
-    from dgtracker.panel.slots import agenda, sitting
-
     items = agenda(record, day)
     if not items:
         return None
@@ -363,8 +364,8 @@ def panel_packs(
 ) -> tuple[list[Letter], list[str]]:
     """A pack for each panel member with an email: the day's agenda in the body and the
     panel's report attached; and the names of the members with no email."""
-    agenda = agenda_text(record, day)
-    if agenda is None:
+    lines = agenda_text(record, day)
+    if lines is None:
         raise Refused(
             f"No slots on {format_day(day)}: there is no agenda to send.",
             hint="Choose the day with --day (dgtracker agenda DAY shows one).",
@@ -381,7 +382,7 @@ def panel_packs(
             "organisation": record.campaign.organisation,
             "grade": record.campaign.grade,
             "day": format_day(day),
-            "agenda": agenda,
+            "agenda": lines,
         }
         missing = missing_fields(template, fields)
         if missing:
@@ -405,8 +406,6 @@ def _body_charset() -> Charset:
 
 
 def _calendar_part(record: Record, candidate: Candidate, slot: Slot, sender: str | None) -> Message:
-    from icalendar import Calendar, vCalAddress
-
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -426,8 +425,6 @@ def _calendar_part(record: Record, candidate: Candidate, slot: Slot, sender: str
 
 def sender_address(sender: str) -> str:
     """The address in a sender given as `Name <addr>` or `addr`."""
-    from email.utils import parseaddr
-
     return parseaddr(sender)[1] or sender
 
 
@@ -476,15 +473,13 @@ def settle_letters(paths: list[Path], folder: Path) -> None:
 def is_whole_letter(path: Path, address: str) -> bool:
     """Whether a letter found from a run cut short is whole: a crash of the system before
     it reached the disk can leave an empty file, or one of NUL bytes, in its place."""
-    import email
-
     try:
         data = path.read_bytes()
     except OSError:
         return False
     if not data or b"\x00" in data:
         return False
-    message = email.message_from_bytes(data)
+    message = message_from_bytes(data)
     return address in (message.get("To") or "") and bool(message.get_payload())
 
 
