@@ -448,3 +448,28 @@ def test_a_panel_pack_sends_each_member_with_an_email_the_agenda_and_the_report(
 
     cli.ok("purge", "--candidate", "c003")  # the pack names everyone on the agenda
     assert not (folder / "panel-pack-2026-03-09-1.eml").exists()
+
+
+def test_regrets_for_300_show_a_progress_bar_at_a_terminal_and_none_on_a_pipe(
+    run, tmp_path
+) -> None:
+    from tests.test_bulk_cli import SMALL_IS_LONG, run_with_stderr_on_a_pty
+
+    sheet = tmp_path / "applicants.csv"
+    rows = [f"Person {n},person{n}@example.org" for n in range(1, 301)]
+    sheet.write_text("name,email\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    terminal = {"TERM": "xterm-256color", "COLUMNS": "100", **SMALL_IS_LONG}
+    base = ["--file", str(tmp_path / "campaign.toml"), "--as-of", "2026-02-02"]
+    assert run(*base, "init").returncode == 0
+    assert run(*base, "import", str(sheet)).returncode == 0
+    moved = run(*base, "move", "--from", "applied", "rejected", "--reason", "Sift", "--yes")
+    assert moved.returncode == 0, moved.stderr
+
+    code, stdout, shown = run_with_stderr_on_a_pty([*base, "mail", "regret", "--stage",
+                                                    "rejected"], terminal)  # fmt: skip
+    assert code == 0 and "Wrote 300 letter(s) 'regret'" in stdout
+    assert "Writing letters" in shown and "300/300" in shown, shown[-500:]
+    assert len(list((tmp_path / "mail").glob("*-regret.eml"))) == 300
+
+    piped = run(*base, "mail", "regret", "--stage", "rejected", "--again", env=terminal)
+    assert piped.returncode == 0 and piped.stderr == ""

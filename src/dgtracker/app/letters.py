@@ -204,7 +204,7 @@ def _deliver(
                 run.server,
                 (
                     (letter, letter.message, from_address, letter.address)
-                    for letter in each(ready, "letters")
+                    for letter in each(ready, "Sending letters")
                 ),
                 accepted,
             )
@@ -212,7 +212,7 @@ def _deliver(
             result.failed = error  # the change is saved: what the server accepted is logged
     elif run.folder is not None:
         written = []
-        for letter in each(ready, "letters"):
+        for letter in each(ready, "Writing letters"):
             where = letters.letter_path(run.folder, letter)
             if not run.again and letters.is_whole_letter(where, letter.address):
                 result.found.append(letter.who)  # a run cut short wrote it
