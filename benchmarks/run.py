@@ -439,6 +439,8 @@ def table(rows: list[Row], python: Timing, task: Timing | None) -> list[str]:
 # --- work in bulk: import, import --dry-run and one move of many (issue 16) --------------
 
 BULK_MOVE_TARGET_MS = 300  # 500 people moved in one `move` at 1,000 candidates
+REGRETS = 300  # regrets after a sift: one `mail regret --stage rejected` (issue 25)
+REGRETS_TARGET_MS = 3_000
 DEFAULT_IMPORT_ROWS = "10000,100000"
 
 
@@ -514,6 +516,26 @@ def applicants_ods(rows: int, folder: Path) -> Path:
     return write_ods(folder / f"applicants-{rows}.ods", "".join(lines))
 
 
+def regrets_row(program: str, env: dict[str, str], runs: int, folder: Path, count: int) -> Row:
+    """`count` letters (REGRETS, unless a small run asks for fewer) drafted as .eml files in
+    one command: everyone at `rejected` in a record of five times as many (ENDINGS puts one
+    in five there), each letter written whole and logged; every run starts from the record
+    without them and an empty folder."""
+    pristine = write_record(count * len(ENDINGS), folder / "regrets")
+    working, letters = folder / "regrets-working.toml", folder / "mail"
+
+    def fresh() -> None:
+        shutil.copyfile(pristine, working)
+        shutil.rmtree(letters, ignore_errors=True)
+
+    argv = [program, "--file", str(working), "--as-of", AS_OF, "mail", "regret"]
+    argv += ["--stage", "rejected"]
+    timing = measure(argv, env, runs, fresh)
+    label = f"mail regret --stage rejected ({count} letters as .eml)"
+    print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
+    return Row(label, timing, REGRETS_TARGET_MS if count == REGRETS else None)
+
+
 def bulk_section(
     program: str, env: dict[str, str], runs: int, import_rows: list[int], move_size: int
 ) -> list[str]:
@@ -562,6 +584,7 @@ def bulk_section(
     rows.append(Row(label, timing, BULK_MOVE_TARGET_MS))
     print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
     rows.append(sift_update_row(program, env, runs, folder))
+    rows.append(regrets_row(program, env, runs, folder, min(REGRETS, move_size)))
     rows += bounded_import_rows(program, env, runs, folder)
     python = measure([sys.executable, "-c", "pass"], env, runs)
     return [

@@ -131,6 +131,9 @@ def test_show_with_history(cli) -> None:
         "undoes": None,
         "was": None,
         "recorded": "2026-02-02",
+        "letter": None,
+        "subject": None,
+        "sent": None,
     }
     assert history[2]["by"] == "hrbp"
     shown = cli.ok("show", "c001")

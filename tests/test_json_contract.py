@@ -191,6 +191,7 @@ def test_panel_criteria_and_schedule_answer_what_they_stored(cli) -> None:
             "role": "chair",
             "marks": True,
             "commissioner": False,
+            "email": None,
             "conflicts": [],
         },
     }

@@ -93,6 +93,7 @@ COMMANDS: dict[str, list[str]] = {
     "schedule": ["book", "cancel"],
     "purge": ["erase", "retention purge"],
     "import": ["import"],
+    "mail": ["letter"],
 }
 KINDS = [kind for kinds in COMMANDS.values() for kind in kinds]
 
@@ -294,6 +295,14 @@ class Copy:
                 self.purge(privacy.erasure_plans, cid)
         elif what == "retention purge":
             self.purge(privacy.retention_plans, None)
+        elif what == "letter":  # the log `mail` writes; its subject may name the person
+            cid = self.someone(which)
+            if cid:
+                template = ["regret", "invite", "withdrawn"][choice % 3]
+                subject = f"For {self.name_of(which)}: {template}"
+                candidate_actions.log_letter(
+                    rec, cid, template, subject, sent=choice % 2 == 0, **at
+                )
         elif what == "import":
             rows = [
                 f"{self.new_name(f'i{row}')},{self.who}.{self.step}i{row}@example.org"

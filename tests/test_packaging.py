@@ -87,6 +87,17 @@ def test_the_wheel_carries_every_reference_page(built) -> None:
             assert archive.read(f"dgtracker/docs/{topic}.md") == page.read_bytes(), topic
 
 
+def test_the_wheel_carries_the_bundled_letter_templates(built) -> None:
+    """`mail` reads them as package data (importlib.resources), as the report's template."""
+    _, wheel = built
+    bundled = sorted((ROOT / "src/dgtracker/exchange/letter_templates").glob("*.md"))
+    assert {path.stem for path in bundled} >= {"invite", "regret", "reserve", "withdrawn"}
+    with zipfile.ZipFile(wheel) as archive:
+        for path in bundled:
+            name = f"dgtracker/exchange/letter_templates/{path.name}"
+            assert archive.read(name) == path.read_bytes(), name
+
+
 def test_the_package_index_description_has_no_link_that_breaks_there(built) -> None:
     _, wheel = built
     with zipfile.ZipFile(wheel) as archive:

@@ -396,6 +396,7 @@ def test_export_json_holds_the_criteria_and_the_panel(marked) -> None:
         "role": "adviser",
         "marks": False,
         "commissioner": False,
+        "email": None,
         "conflicts": [],
     }
     assert whole["candidates"][0]["marks"] == [] and whole["candidates"][0]["slots"] == []

@@ -225,6 +225,14 @@ def draw_schedule(record: dict, rng: random.Random, who: str, folder: Path) -> l
     return ["schedule", cid, "interview", when, "--allow-overlap"]
 
 
+def draw_mail(record: dict, rng: random.Random, who: str, folder: Path) -> list[str] | None:
+    """A letter drafted (the .eml in mail/, which git ignores) and logged on the person."""
+    cid = _pick(rng, _candidates(record))
+    if cid is None:
+        return None
+    return ["mail", rng.choice(["regret", "withdrawn"]), cid, "--again"]
+
+
 WRITING: dict[str, Draw] = {
     "add-candidate": draw_add,
     "move": draw_move,
@@ -247,6 +255,7 @@ WRITING: dict[str, Draw] = {
     "score": draw_score,
     "reserve": draw_reserve,
     "schedule": draw_schedule,
+    "mail": draw_mail,
 }
 # `move ID reserve --rank N` is drawn as well, beside `move` (`reserve` ranks from merit)
 DRAWS: list[tuple[str, Draw]] = [*WRITING.items(), ("move", draw_rank)]
@@ -512,6 +521,16 @@ def settle_all(cli: Cli, clone: Path) -> None:
     stopped = ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
     while any((clone / ".git" / name).exists() for name in stopped):
         waiting = cli.data().get("conflicts")
+        picked = (clone / ".git" / "CHERRY_PICK_HEAD").exists()
+        if (
+            not waiting
+            and picked
+            and git(clone, "diff", "HEAD", "--quiet", check=False).returncode == 0
+        ):
+            # a pick the merge left empty (its change was already there, from an earlier
+            # pick of the same commit after a merge): git stops at it; nothing to settle
+            git(clone, "cherry-pick", "--skip")
+            continue
         assert waiting, git(clone, "status").stdout
         for conflict in waiting:  # either side, as the conflict's id falls
             side = random.Random(conflict["id"]).choice(["--ours", "--theirs"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -86,6 +86,16 @@ def format_when(when: When) -> str:
     if when.time is not None:
         return f"{format_day(when.start)} {when.time:%H:%M}"
     return format_day(when.start)
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The day `days` working days (Monday to Friday) after `day`; bank holidays count as
+    working days (the record does not know them)."""
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
 
 
 def add_months(day: date, months: int) -> date:

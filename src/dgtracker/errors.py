@@ -41,6 +41,12 @@ class RecordError(DgError):
     exit_code = RECORD_UNUSABLE
 
 
+class SendFailed(DgError):
+    """The mail server could not be reached, or refused a message (exit 3)."""
+
+    exit_code = RECORD_UNUSABLE
+
+
 class InvalidRecord(RecordError):
     """The record parsed but breaks the schema; carries every problem found."""
 

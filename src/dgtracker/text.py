@@ -58,6 +58,8 @@ LIMITS = {
     "grade": 200,
     "salary": 200,
     "description": 10_000,
+    "subject": 200,  # a letter's subject line
+    "sender": 300,  # a letter's sender: Name <address>
 }
 # Fields that may hold several lines (a pasted note, a reason, a panel's evidence).
 MULTILINE = {"note", "reason", "evidence", "description"}

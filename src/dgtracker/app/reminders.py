@@ -13,11 +13,24 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from dgtracker.dates import add_months, format_day, format_when_inline
+from dgtracker.dates import add_months, add_working_days, format_day, format_when_inline
 from dgtracker.panel.slots import slot_reminders
 from dgtracker.process.privacy import anonymise_on, due_for_retention
-from dgtracker.process.queries import current_milestones, outcome_date, reserve_list
-from dgtracker.record.model import RESERVE_STAGE, Action, Milestone, Record, StageKind
+from dgtracker.process.queries import (
+    current_milestones,
+    outcome_date,
+    outcome_decided,
+    reserve_list,
+    told_of_outcome,
+)
+from dgtracker.record.model import (
+    RESERVE_STAGE,
+    Action,
+    Candidate,
+    Milestone,
+    Record,
+    StageKind,
+)
 from dgtracker.text import visible
 
 # Reminder kinds, part of the `remind --json` contract.
@@ -31,8 +44,10 @@ MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE, PURGE = (
 )
 SLOT = "slot"  # a candidate's assessment slot tomorrow (slots.py)
 AUDIT = "audit"  # the competition breaks the Commission's rules (panel/audit.py)
+UNTOLD = "untold"  # an outcome decided, and no letter logged since (`mail`)
+TELL_WITHIN_WORKING_DAYS = 5
 # Among reminders due on the same day, the more pressing kind comes first.
-_KIND_ORDER = (OVERDUE, AUDIT, PURGE, STAGE_LIMIT, RESERVE, TBC, SLOT, MILESTONE)
+_KIND_ORDER = (OVERDUE, AUDIT, PURGE, STAGE_LIMIT, UNTOLD, RESERVE, TBC, SLOT, MILESTONE)
 CLOSING_MILESTONE = "closing"  # work on the first stage starts once applications close
 
 DEFAULT_STAGE_LIMIT_DAYS = 21  # for an active stage without its own limit_days
@@ -59,6 +74,7 @@ def due_reminders(record: Record, today: date, within: int | None = None) -> lis
         *_milestone_reminders(record, today, within),
         *_tbc_reminders(record, today),
         *_stage_limit_reminders(record, today, within),
+        *_untold_reminders(record, today, within),
         *_reserve_reminders(record, today, within),
         *_slot_reminders(record, today, within),
         *_purge_reminders(record, today),
@@ -189,6 +205,39 @@ def _stage_limit_reminders(record: Record, today: date, within: int | None) -> I
                 f"({_count_days(in_stage)} so far)"
             )
         yield Reminder(STAGE_LIMIT, candidate.id, limit_day, days, message)
+
+
+def _untold_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
+    """People whose outcome was decided and who have had no letter since (the log that
+    `mail` keeps), TELL_WITHIN_WORKING_DAYS working days on; a digest adds those about to be.
+    Only once the record logs letters at all: a team that writes them elsewhere is not
+    reminded of every outcome."""
+    logging = any(e.action == Action.LETTER for c in record.candidates for e in c.history)
+    for candidate in record.candidates if logging else ():
+        decided = outcome_decided(record, candidate)
+        if decided is None or told_of_outcome(record, candidate) is not None:
+            continue
+        if any(event.action == Action.PURGED for event in candidate.history):
+            continue  # anonymised: never named again
+        due = add_working_days(decided, TELL_WITHIN_WORKING_DAYS)
+        days = (due - today).days
+        if days > 0 and (within is None or days > within):
+            continue  # not yet due (a digest names those due within its days)
+        who, at = (
+            visible(f"{candidate.id} {candidate.name}"),
+            visible(stage_title(record, candidate)),
+        )
+        since = f"{at} since {format_day(decided)}"
+        if days <= 0:
+            message = f"{who} has not been told their outcome ({since}): dgtracker mail"
+        else:
+            message = f"{who} should be told their outcome {_in_days(days)} ({since})"
+        yield Reminder(UNTOLD, candidate.id, due, days, message)
+
+
+def stage_title(record: Record, candidate: Candidate) -> str:
+    stage = record.stage(candidate.stage)
+    return stage.title if stage else candidate.stage
 
 
 def _work_opens(record: Record) -> date | None:

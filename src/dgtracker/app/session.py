@@ -350,6 +350,7 @@ class PurgeResult:
     plans: list[FilePlan]  # each with what it erased beside the people (`erased`)
     said: str | None = None  # a shared record: what committing the purge said, if anything
     leftovers: list[Path] = field(default_factory=list)  # git's merge leftovers removed
+    letters: list[Path] = field(default_factory=list)  # drafted letters to them, removed
 
 
 def purge(
@@ -440,12 +441,29 @@ def purge(
     if not lines:
         erasing = candidate_actions.find_candidate(record, candidate).id if candidate else None
         lines = [privacy.nothing_due(record, day, erasing)]
+    erased_ids = {due.candidate.id for plan in plans for due in plan.due}
+    letters = _letters_to(record_file, erased_ids)
+    if letters:
+        verb = "Would remove" if dry_run else "Removed"
+        lines.append(f"{verb} {len(letters)} letter(s) drafted to them (.eml, by id).")
+        if not dry_run:
+            for letter in letters:
+                storage.remove_quietly(letter)
     if leftovers:
         lines.append(
             f"Removed {len(leftovers)} file(s) git left beside the record after a merge "
             "(.merge_file_*: full copies of the record)."
         )
-    return PurgeResult(lines, record, plans, said, leftovers)
+    return PurgeResult(lines, record, plans, said, leftovers, letters)
+
+
+def _letters_to(record_file: Path, ids: set[str]) -> list[Path]:
+    """The letters `mail` drafted to these people in its folder beside the record."""
+    if not ids:
+        return []
+    from dgtracker.exchange.letters import default_folder, letters_of
+
+    return letters_of(default_folder(record_file), ids)
 
 
 def _part_way(error: RecordError, done: list[Path]) -> RecordError:

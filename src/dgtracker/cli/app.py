@@ -57,6 +57,7 @@ COMMAND_MODULES = {
     "schedule": "slots",
     "agenda": "slots",
     "report": "report",
+    "mail": "letters",
     "merge-file": "team",
     "resolve": "team",
     "share": "team",

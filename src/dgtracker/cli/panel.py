@@ -258,6 +258,9 @@ def panel_add(
             "--commissioner", help="A Civil Service Commissioner (who chairs SCS3 external)."
         ),
     ] = False,
+    email: Annotated[
+        str | None, typer.Option(help="Their email, for the panel pack (mail panel-pack).")
+    ] = None,
     json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
@@ -273,7 +276,13 @@ def panel_add(
             hint=f"Roles: {', '.join(r.value for r in PanelRole)}.",
         ) from None
     with changing(ctx, by) as change:
-        member = add_member(change.record, name, panel_role, commissioner=commissioner)
+        member = add_member(
+            change.record,
+            name,
+            panel_role,
+            optional_text("email", email),
+            commissioner=commissioner,
+        )
     if json:
         from dgtracker.out.panel_json import member_done_json
         from dgtracker.out.plain import print_json

@@ -16,30 +16,42 @@ from zoneinfo import ZoneInfo
 from icalendar import Event
 
 from dgtracker.exchange.calendar_export import uid_domain
-from dgtracker.record.model import Record
+from dgtracker.record.model import Candidate, Record, Slot
 
 NO_CHANGE_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def slot_events(record: Record, *, with_names: bool = False) -> list[Event]:
+    return [
+        slot_event(record, candidate, slot, with_names=with_names)
+        for candidate in record.candidates
+        for slot in candidate.slots
+    ]
+
+
+def slot_uid(record: Record, candidate: Candidate, slot: Slot) -> str:
+    """One slot's UID: the same in `export ics --slots` and in an invitation's calendar
+    request, so accepting either updates the one event."""
+    return f"slot-{candidate.id}-{slot.assessment}@{uid_domain(record)}"
+
+
+def slot_event(
+    record: Record, candidate: Candidate, slot: Slot, *, with_names: bool = False
+) -> Event:
     zone = ZoneInfo(record.campaign.timezone)
-    events = []
-    for candidate in record.candidates:
-        for slot in candidate.slots:
-            stage = record.stage(slot.assessment)
-            what = stage.title if stage else slot.assessment
-            who = f"{candidate.id} {candidate.name}" if with_names else candidate.id
-            event = Event()
-            event.add("uid", f"slot-{candidate.id}-{slot.assessment}@{uid_domain(record)}")
-            changed = slot.cancelled or slot.booked or NO_CHANGE_STAMP
-            event.add("dtstamp", changed.astimezone(UTC))
-            event.add("sequence", slot.rescheduled)
-            event.add("status", "CANCELLED" if slot.cancelled else "CONFIRMED")
-            event.add("summary", f"{what}: {who}")
-            event.add("dtstart", slot.at.replace(tzinfo=zone).astimezone(UTC))
-            event.add("dtend", slot.end.replace(tzinfo=zone).astimezone(UTC))
-            if slot.where:
-                event.add("location", slot.where)
-            event.add("description", record.campaign.title)
-            events.append(event)
-    return events
+    stage = record.stage(slot.assessment)
+    what = stage.title if stage else slot.assessment
+    who = f"{candidate.id} {candidate.name}" if with_names else candidate.id
+    event = Event()
+    event.add("uid", slot_uid(record, candidate, slot))
+    changed = slot.cancelled or slot.booked or NO_CHANGE_STAMP
+    event.add("dtstamp", changed.astimezone(UTC))
+    event.add("sequence", slot.rescheduled)
+    event.add("status", "CANCELLED" if slot.cancelled else "CONFIRMED")
+    event.add("summary", f"{what}: {who}")
+    event.add("dtstart", slot.at.replace(tzinfo=zone).astimezone(UTC))
+    event.add("dtend", slot.end.replace(tzinfo=zone).astimezone(UTC))
+    if slot.where:
+        event.add("location", slot.where)
+    event.add("description", record.campaign.title)
+    return event

@@ -43,6 +43,7 @@ from dgtracker.record.model import (
 )
 
 if TYPE_CHECKING:
+    from dgtracker.exchange.letters import MailResult
     from dgtracker.exchange.sheet_import import ImportPlan
     from dgtracker.process.privacy import FilePlan
     from dgtracker.team.merge_erasure import KeptErasure
@@ -116,6 +117,25 @@ def candidate_json(candidate: Candidate, record: Record, today: date) -> dict[st
     }
 
 
+def mail_json(result: MailResult) -> dict[str, Any]:
+    """What `mail` did, by candidate id: never a name, an address or a letter's text."""
+    return {
+        "template": result.template,
+        "mode": result.mode,
+        "folder": str(result.folder) if result.folder is not None else None,
+        "letters": [
+            {"id": cid, "file": str(path) if path is not None else None}
+            for cid, path in result.letters
+        ],
+        "found": result.found,
+        "no_address": result.no_address,
+        "already": result.already,
+        "not_applicable": [
+            {"id": cid, "missing": missing} for cid, missing in result.not_applicable
+        ],
+    }
+
+
 def event_json(event: Event) -> dict[str, Any]:
     return {
         "at": event.at.isoformat(),
@@ -130,6 +150,9 @@ def event_json(event: Event) -> dict[str, Any]:
         "undoes": event.undoes,
         "was": dict(event.was) if event.was is not None else None,
         "recorded": event.day.isoformat(),
+        "letter": event.letter,
+        "subject": event.subject,
+        "sent": event.sent,
     }
 
 

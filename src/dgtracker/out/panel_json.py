@@ -36,6 +36,7 @@ def member_json(member: PanelMember) -> dict[str, Any]:
         "role": member.role,
         "marks": member.role != "adviser",
         "commissioner": member.commissioner,
+        "email": member.email,
         "conflicts": [{"candidate": c.candidate, "note": c.note} for c in member.conflicts],
     }
 

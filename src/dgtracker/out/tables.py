@@ -251,9 +251,11 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
             what = f"undid {describe_event(record, candidate.history[event.undoes])}"
         elif event.was:
             what = f"edited {', '.join(event.was)}"
+        elif event.action == Action.LETTER:
+            what = f"letter '{event.letter}' {'sent' if event.sent else 'drafted'}"
         else:
             what = event.action
-        detail = " — ".join(part for part in (event.reason, event.note) if part)
+        detail = " — ".join(part for part in (event.reason, event.note, event.subject) if part)
         history.add_row(
             event.on.isoformat(),
             safe(what),

@@ -195,13 +195,18 @@ def find_member(record: Record, wanted: str) -> PanelMember:
 
 
 def add_member(
-    record: Record, name: str, role: PanelRole, *, commissioner: bool = False
+    record: Record,
+    name: str,
+    role: PanelRole,
+    email: str | None = None,
+    *,
+    commissioner: bool = False,
 ) -> PanelMember:
     if name.casefold() == AGREED:
         raise Refused(f"'{name}' is kept for the panel's agreed marks; give the member's name.")
     if any(m.name.casefold() == name.casefold() for m in record.panel):
         raise Refused(f"{name} is already on the panel.")
-    member = PanelMember(name, role, commissioner=commissioner)
+    member = PanelMember(name, role, commissioner=commissioner, email=email)
     record.panel.append(member)
     return member
 

@@ -27,6 +27,7 @@ from dgtracker.record.model import (
     StageKind,
     candidate_id,
 )
+from dgtracker.text import clean_field
 
 
 def _suggest(wanted: str, known: Iterable[str]) -> str | None:
@@ -312,6 +313,34 @@ def add_note(
 ) -> Candidate:
     candidate = find_candidate(record, wanted)
     candidate.history.append(Event(at=now, on=today, by=by, action=Action.NOTE, note=text))
+    return candidate
+
+
+def log_letter(
+    record: Record,
+    wanted: str,
+    template: str,
+    subject: str,
+    *,
+    sent: bool,
+    by: str,
+    today: date,
+    now: datetime,
+) -> Candidate:
+    """The communications log: a letter drafted (or sent) to the candidate, as an entry
+    in their history that names the template and subject, never the body or address."""
+    candidate = find_candidate(record, wanted)
+    candidate.history.append(
+        Event(
+            at=now,
+            on=today,
+            by=by,
+            action=Action.LETTER,
+            letter=clean_field("id", template),
+            subject=clean_field("subject", subject),
+            sent=sent,
+        )
+    )
     return candidate
 
 

@@ -101,6 +101,8 @@ def personal_data_held(candidate: Candidate) -> list[str]:
         1 for event in candidate.history if event.reason and event.action != Action.PURGED
     )
     held += [counted(notes, "note"), counted(reasons, "reason"), counted(earlier, "earlier value")]
+    subjects = sum(1 for event in candidate.history if event.subject)
+    held += [counted(subjects, "letter subject")]
     evidence = sum(1 for sheet in candidate.marks if sheet.evidence)
     held += [f"{evidence} evidence"] if evidence else []
     return [item for item in held if item]
@@ -213,6 +215,7 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
     candidate.email = candidate.phone = candidate.source = None
     for event in candidate.history:
         event.note = None
+        event.subject = None  # a letter's subject may name them; its template stays
         if event.action != Action.PURGED:
             event.reason = None
         if event.was:  # the values an edit replaced: as anonymous as the current ones

@@ -22,6 +22,7 @@ from dgtracker.record.model import (
     Record,
     Stage,
     StageKind,
+    effective_history,
 )
 
 # Milestone states, part of the JSON contract.
@@ -178,3 +179,27 @@ def select_candidates(record: Record, *, stage: str | None, active: bool) -> lis
         in_process = active_stage_ids(record)
         chosen = [c for c in chosen if c.stage in in_process]
     return chosen
+
+
+# --- who has been told their outcome (the log of letters, `mail`) -------------------------
+
+
+def outcome_decided(record: Record, candidate: Candidate) -> date | None:
+    """The day the candidate reached the outcome they are at (appointed, reserve list,
+    not progressed, withdrawn), or None while they are still in the process."""
+    stage = record.stage(candidate.stage)
+    if stage is None or stage.kind == StageKind.ACTIVE:
+        return None
+    return candidate.stage_since()
+
+
+def told_of_outcome(record: Record, candidate: Candidate) -> date | None:
+    """The day a letter (drafted or sent) was first logged to them since their outcome
+    was decided, or None: not told yet (or no outcome)."""
+    decided = outcome_decided(record, candidate)
+    if decided is None:
+        return None
+    for event in effective_history(candidate.history):
+        if event.action == Action.LETTER and event.day >= decided:
+            return event.day
+    return None

@@ -18,6 +18,7 @@ from dgtracker.record.field_rules import (
     CANDIDATE,
     EVENT,
     KINDS,
+    MAIL,
     MERGE_CONFLICT,
     RETENTION,
     STAGE,
@@ -60,6 +61,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         )
     campaign = _campaign(check, data.get("campaign"))
     retention = _retention(check, data.get("retention", {}))
+    mail_from = _mail_from(check, data.get("mail"))
     stages = _stages(check, data.get("stages"))
     check.stages = stages
     check.stage_ids = frozenset(stage.id for stage in stages)
@@ -82,6 +84,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         criteria=criteria,
         panel=panel,
         conflicts=conflicts,
+        mail_from=mail_from,
     )
     problems = decode_panel.reference_problems(record) + decode_panel.settle_grades(record)
     return (None, problems) if problems else (record, [])
@@ -135,6 +138,16 @@ def _retention(check: Checker, raw: Any) -> Retention:
     )
 
 
+def _mail_from(check: Checker, raw: Any) -> str | None:
+    if raw is None:
+        return None
+    table = check.table(raw, "mail")
+    if table is None:
+        return None
+    sender: str | None = check.fields(table, MAIL, "mail")["from"]
+    return sender or None
+
+
 def _stages(check: Checker, raw: Any) -> list[Stage]:
     if raw is None:
         check.note("record: missing the stage list ([[stages]])")
@@ -159,6 +172,7 @@ def _stages(check: Checker, raw: Any) -> list[Stage]:
                 kind=KINDS[got["kind"] or StageKind.ACTIVE],
                 needs_reason=bool(got["needs_reason"]),
                 limit_days=limit,
+                share_reason=bool(got["share_reason"]),
             )
         )
     return stages
@@ -288,6 +302,9 @@ def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:
                 undoes=got["undoes"],
                 was=got["was"],
                 recorded=got["recorded"],
+                letter=got["letter"],
+                subject=got["subject"],
+                sent=got["sent"],
             )
         )
     return events
@@ -301,9 +318,24 @@ def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
     values = _READ_EVENT(table, stage_ids)
     if values is None:
         return None
-    at, on, by, action, stage, from_stage, note, reason, rank, undoes, was, recorded = values
+    at, on, by, action, stage, from_stage, note, reason, rank, undoes, was, recorded = values[:12]
+    letter, subject, sent = values[12:]
     return Event(
-        at, on, by, ACTIONS[action], stage, from_stage, note, reason, rank, undoes, was, recorded
+        at,
+        on,
+        by,
+        ACTIONS[action],
+        stage,
+        from_stage,
+        note,
+        reason,
+        rank,
+        undoes,
+        was,
+        recorded,
+        letter,
+        subject,
+        sent,
     )
 
 

@@ -149,7 +149,9 @@ def panel(check: Checker, raw: Any) -> list[PanelMember]:
                 c_got = check.fields(c_table, CONFLICT, c_where)
                 conflicts.append(Conflict(c_got["candidate"] or "", c_got["note"]))
         role = ROLES[fields["role"] or PanelRole.MEMBER]
-        members.append(PanelMember(name, role, conflicts, bool(fields["commissioner"])))
+        members.append(
+            PanelMember(name, role, conflicts, bool(fields["commissioner"]), email=fields["email"])
+        )
     return members
 
 

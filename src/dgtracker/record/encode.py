@@ -62,6 +62,8 @@ def record_to_data(record: Record) -> dict[str, Any]:
         },
         "stages": [_stage_data(stage) for stage in record.stages],
     }
+    if record.mail_from:  # only once set: a record without it keeps its bytes
+        data["mail"] = {"from": record.mail_from}
     _put(data["campaign"], "calendar", campaign.calendar)
     if campaign.band:  # written once said: a record without them keeps its bytes
         data["campaign"]["band"] = campaign.band
@@ -103,6 +105,7 @@ def _member_data(member: PanelMember) -> dict[str, Any]:
     table: dict[str, Any] = {"name": member.name, "role": member.role}
     if member.commissioner:
         table["commissioner"] = True
+    _put(table, "email", member.email)
     if member.conflicts:
         table["conflicts"] = [
             _drop_none({"candidate": c.candidate, "note": c.note}) for c in member.conflicts
@@ -127,6 +130,8 @@ def _stage_data(stage: Stage) -> dict[str, Any]:
     if stage.needs_reason:
         table["needs_reason"] = True
     _put(table, "limit_days", stage.limit_days)
+    if stage.share_reason:
+        table["share_reason"] = True
     return table
 
 
@@ -237,4 +242,10 @@ def event_data(event: Event) -> dict[str, Any]:
         table["was"] = dict(event.was)
     if event.recorded is not None:
         table["recorded"] = event.recorded
+    if event.letter is not None:
+        table["letter"] = event.letter
+    if event.subject is not None:
+        table["subject"] = event.subject
+    if event.sent is not None:
+        table["sent"] = event.sent
     return table

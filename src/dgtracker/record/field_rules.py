@@ -125,7 +125,9 @@ TOP = {
     "milestones": Field(list),
     "candidates": Field(list),
     "conflicts": Field(list),
+    "mail": Field(dict),
 }
+MAIL = {"from": Field(str, text="sender")}  # the sender of letters: Name <address>
 CAMPAIGN = {
     "id": Field(str, required=True, text="title"),
     "title": Field(str, required=True, text="title"),
@@ -145,6 +147,7 @@ STAGE = {
     "kind": Field(str, choices=tuple(KINDS)),
     "needs_reason": Field(bool),
     "limit_days": Field(int),
+    "share_reason": Field(bool),
 }
 MILESTONE = {
     "id": Field(str, required=True, text="id"),
@@ -196,6 +199,9 @@ EVENT = {
     "undoes": Field(int),
     "was": Field(dict, keys=PERSONAL_FIELDS),
     "recorded": Field(date),
+    "letter": Field(str, text="id"),
+    "subject": Field(str, text="subject"),
+    "sent": Field(bool),
 }
 
 # The panel's work (panel/merit.py decides with it; record/decode_panel.py reads it).
@@ -215,6 +221,7 @@ PANEL_MEMBER = {
     "name": Field(str, required=True, text="name"),
     "role": Field(str, choices=tuple(ROLES)),
     "commissioner": Field(bool),
+    "email": Field(str, text="email"),
     "conflicts": Field(list),
 }
 CONFLICT = {"candidate": Field(str, required=True, text="id"), "note": Field(str, text="note")}

@@ -388,6 +388,7 @@ def _erase_in_candidate(candidate: Candidate, erase: Eraser) -> None:
     for event in candidate.history:
         event.note = erase(event.note, "note")
         event.reason = erase(event.reason, "reason")
+        event.subject = erase(event.subject, "subject")
         if event.was:
             event.was = {
                 key: value if key == "applied" else erase(value, "earlier value") or ""

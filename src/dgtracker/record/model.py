@@ -38,6 +38,7 @@ class Action(StrEnum):
     SCHEDULED = "scheduled"  # an assessment slot booked or moved
     UNDONE = "undone"  # a compensating event: cancels the event at `undoes`
     REDACTED = "redacted"  # a mention of a person erased (by id) from this one's text
+    LETTER = "letter"  # a letter drafted or sent to them (the template and subject, no body)
 
 
 class MilestoneChangeKind(StrEnum):
@@ -97,6 +98,7 @@ class Stage:
     kind: StageKind = StageKind.ACTIVE
     needs_reason: bool = False
     limit_days: int | None = None  # longest time a candidate should sit here
+    share_reason: bool = False  # the reason someone is here may go in their letter (`mail`)
 
 
 @dataclass(slots=True)
@@ -144,6 +146,9 @@ class Event:
     undoes: int | None = None  # UNDONE: the position in the history of the event cancelled
     was: dict[str, str] | None = None  # EDITED/UNDONE: personal fields' values before ("": empty)
     recorded: date | None = None  # the record's day it was written, when not `on` (backdated)
+    letter: str | None = None  # LETTER: the template's name
+    subject: str | None = None  # LETTER: the subject as written (never the body or address)
+    sent: bool | None = None  # LETTER: True sent by SMTP, False drafted as a .eml file
 
     @property
     def day(self) -> date:
@@ -321,6 +326,7 @@ class PanelMember:
     role: PanelRole = PanelRole.MEMBER
     conflicts: list[Conflict] = field(default_factory=list)
     commissioner: bool = False  # a Civil Service Commissioner
+    email: str | None = None  # where `mail panel-pack` sends their pack (personal data)
 
     def conflicted(self, candidate_id: str) -> Conflict | None:
         for conflict in self.conflicts:
@@ -341,6 +347,7 @@ class Record:
     criteria: list[Criterion] = field(default_factory=list)
     panel: list[PanelMember] = field(default_factory=list)
     conflicts: list[MergeConflict] = field(default_factory=list)  # waiting for `resolve`
+    mail_from: str | None = None  # [mail] from: the sender of letters (`mail`)
     # Whether copies of the record are changed apart (`dgtracker share`), as its folder
     # says when it is read; not written in it. New candidate ids are then drawn at random.
     shared: bool = field(default=False, compare=False)

@@ -256,6 +256,7 @@ def write_text_atomically(
     *,
     follow: bool = True,
     exclusive: bool = False,
+    synced: bool = True,
 ) -> None:
     """Replace `path` with `text` (or bytes), or leave it untouched; no temp file is left
     behind.
@@ -265,6 +266,8 @@ def write_text_atomically(
     through its link; an export or a backup (follow=False) never follows a link at its
     own name: the rename replaces the name itself. `exclusive`: never replace anything
     (the name is claimed, which fails if it is taken: platform_calls.place_new).
+    `synced` False: no fsync, for one of many files made durable together after
+    (`settle_files`); the rename is still all or nothing while the system runs.
     """
     target = real_path(path) if follow else Path(os.path.abspath(path))
     directory = target.parent
@@ -289,7 +292,8 @@ def write_text_atomically(
                 view = view[written:]
             # One fsync, never retried: after a failed fsync the kernel may have dropped
             # the dirty pages, so a second call could "succeed" over lost data.
-            os.fsync(fd)
+            if synced:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if mode != NEW_FILE_MODE:
@@ -306,6 +310,8 @@ def write_text_atomically(
     except BaseException:
         remove_quietly(temp)
         raise
+    if not synced:
+        return
     try:
         _fsync_directory(directory)
     except OSError as error:
@@ -313,6 +319,31 @@ def write_text_atomically(
             f"Saved {path}, but the system could not confirm that it reached the disk "
             f"({error.strerror or error}).",
             hint="Run 'dgtracker check' to confirm the record.",
+        ) from None
+
+
+def settle_files(paths: list[Path], directory: Path) -> None:
+    """Make files written with `synced=False` durable, with their folder: one flush of
+    every file system where the system has one (os.sync: hundreds of fsyncs cost seconds
+    on a busy disk), else an fsync of each."""
+    if not paths:
+        return
+    try:
+        if hasattr(os, "sync"):
+            os.sync()
+        else:
+            for path in paths:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        _fsync_directory(directory)
+    except OSError as error:
+        raise RecordError(
+            f"Wrote {len(paths)} file(s) in {directory}, but the system could not confirm "
+            f"that they reached the disk ({error.strerror or error}).",
+            hint="Nothing was logged for them; run the command again.",
         ) from None
 
 

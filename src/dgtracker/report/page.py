@@ -21,8 +21,14 @@ from markupsafe import Markup, escape
 
 from dgtracker.dates import format_day, format_when
 from dgtracker.panel.merit import assessed_at, default_assessment, merit
-from dgtracker.process.queries import days_in_stage, merit_order, stage_title
-from dgtracker.record.model import Record
+from dgtracker.process.queries import (
+    days_in_stage,
+    merit_order,
+    outcome_decided,
+    stage_title,
+    told_of_outcome,
+)
+from dgtracker.record.model import Candidate, Record
 from dgtracker.report.charts_svg import funnel_svg, timeline_svg
 from dgtracker.report.data import (
     Scrubber,
@@ -46,6 +52,7 @@ class PanelRow:
     days: int | None
     rank: int | None
     reason: str
+    told: str  # at an outcome: the day a letter was first logged to them since, or "not yet"
 
 
 def panel_rows(record: Record, today: date) -> list[PanelRow]:
@@ -61,9 +68,18 @@ def panel_rows(record: Record, today: date) -> list[PanelRow]:
             days_in_stage(c, today),
             c.rank,
             leaving_reason(c) or "",
+            _told(record, c),
         )
         for c in ordered
     ]
+
+
+def _told(record: Record, candidate: Candidate) -> str:
+    """Whether they have been told their outcome, by the log of letters (`mail`)."""
+    if outcome_decided(record, candidate) is None:
+        return ""
+    told = told_of_outcome(record, candidate)
+    return format_day(told) if told is not None else "not yet"
 
 
 def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:

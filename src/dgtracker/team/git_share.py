@@ -25,6 +25,8 @@ IGNORED = (
     ".*.tmp-*",
     "*.bak-*",
     ".merge_file_*",
+    "# letters drafted by dgtracker mail: personal data, kept out of the shared history",
+    "mail/",
     "",
 )
 

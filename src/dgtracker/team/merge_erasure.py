@@ -367,7 +367,7 @@ def _erased_in_candidate(candidate: Table, erase: Eraser) -> Table:
 def _erased_in_event(event: Any, erase: Eraser) -> Any:
     if not isinstance(event, dict):
         return event
-    new = _erase_keys(event, erase, note="note", reason="reason")
+    new = _erase_keys(event, erase, note="note", reason="reason", subject="subject")
     was = new.get("was")
     if isinstance(was, dict):
         new["was"] = {

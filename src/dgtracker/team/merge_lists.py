@@ -211,8 +211,8 @@ HISTORY = "history"
 PURGED = "purged"
 REDACTED = "redacted"
 # What a purge blanks in each entry of the person's history (privacy.anonymise): the note,
-# the reason (but a purge's own), the values an edit replaced (`was`).
-BLANKED = frozenset({"note", "reason", "was"})
+# the reason (but a purge's own), the values an edit replaced (`was`), a letter's subject.
+BLANKED = frozenset({"note", "reason", "was", "subject"})
 
 
 def _history(item: Any) -> list[Table]:
