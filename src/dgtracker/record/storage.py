@@ -26,6 +26,7 @@ from typing import Any
 from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.platform_calls import owned_by_me, place_new
 from dgtracker.progress import Walk, quietly
+from dgtracker.record import cache as record_cache
 from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
@@ -61,6 +62,11 @@ def read_text(path: Path) -> str:
     """The record's text. Anything but a regular file (a symlink to one is fine) is
     refused before a byte is read: a FIFO would hang every command (a writer holding the
     lock meanwhile), and /dev/zero never ends."""
+    return text_of(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The record's bytes, refused as `read_text` says."""
     try:  # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -93,6 +99,10 @@ def read_text(path: Path) -> str:
             raw = handle.read(MAX_RECORD_BYTES + 1)
         except OSError as error:
             raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    return raw
+
+
+def text_of(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -140,15 +150,42 @@ def _where(error: Exception) -> str:
     return f"{what} (at line {place['line']}, column {place['column']})"
 
 
-def load(path: Path, each: Walk = quietly) -> Record:
-    """Read and check the record; refuse one that breaks any rule."""
-    return load_with_layout(path, each)[0]
+def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
+    """Read and check the record; refuse one that breaks any rule. `cached`: from the
+    cache beside it when that was made from these very bytes (record/cache.py), else read
+    from its text and the cache made again (for reads only: nothing saves a record loaded
+    so, as a save keeps the text of each unchanged candidate, which the cache does not hold)."""
+    if not cached:
+        return load_with_layout(path, each)[0]
+    raw = read_bytes(path)
+    key = record_cache.digest(raw)
+    collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
+    gc.disable()
+    try:
+        record = record_cache.read(path, key)
+    finally:
+        if collecting:
+            gc.enable()
+    if record is None:
+        record = _checked(text_of(raw, path), path, each)[0]
+        record_cache.write(path, key, record)
+        # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
+        # the record no longer holds must not outlive it.
+        if record_cache.digest(read_bytes(path)) != key:
+            record_cache.remove(path)
+    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
+    return record
 
 
 def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout | None]:
     """The record, and where each candidate's text is (None when the text is not laid out
     one piece per candidate)."""
-    text = read_text(path)
+    record, layout = _checked(read_text(path), path, each)
+    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
+    return record, layout
+
+
+def _checked(text: str, path: Path, each: Walk) -> tuple[Record, Layout | None]:
     # A large record is hundreds of thousands of new objects and no reference cycles:
     # the cycle collector would scan them again and again while they are built.
     collecting = gc.isenabled()
@@ -161,8 +198,6 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout |
             gc.enable()
     if record is None:
         raise InvalidRecord(str(path), problems)
-
-    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return record, layout
 
 
@@ -313,6 +348,11 @@ def write_text_atomically(
         ) from None
 
 
+def forget_cache(path: Path) -> bool:
+    """Remove the cache beside the record (record/cache.py); whether there was one."""
+    return record_cache.remove(path)
+
+
 def remove_quietly(path: Path) -> None:
     with suppress(OSError):
         os.unlink(path)
@@ -372,12 +412,15 @@ def save(
     layout: Layout | None = None,
     each: Walk = quietly,
     lock: Held | None = None,
+    *,
+    cached: bool = False,
 ) -> None:
     """Write the record safely (call under the lock).
 
     Given the `layout` of the text it was loaded from, each candidate whose data did not
     change keeps its text and only the rest is written and checked again (record/text_pieces.py):
-    a record of thousands of candidates saves in a fraction of the time.
+    a record of thousands of candidates saves in a fraction of the time. `cached`: the
+    cache beside it is made anew from what was written (record/cache.py).
     """
     from dgtracker.record.encode import record_to_data
 
@@ -389,7 +432,16 @@ def save(
     if text is None:
         text = _dumps(meant)
         _verify(text, meant, path)
-    write_text_atomically(path, text, lock=lock)
+    payload = text.encode("utf-8")
+    write_text_atomically(path, payload, lock=lock)
+    if cached:
+        # The data written, checked as a read would check it: the cache then says exactly
+        # what the file does, whatever the objects in memory were.
+        written, _ = record_from_data(meant)
+        if written is None:
+            record_cache.remove(path)
+        else:
+            record_cache.write(path, record_cache.digest(payload), written)
 
 
 def _refuse_read_only(path: Path) -> None:
@@ -463,7 +515,8 @@ def create(path: Path, record: Record, replace: bool, lock: Held) -> Path | None
             hint="Use --force to replace it (a backup is kept), or --file to choose another path.",
         )
     saved = backup(path) if exists else None
-    save(path, record, lock=lock)
+    forget_cache(path)  # the replaced record's
+    save(path, record, lock=lock, cached=True)
     return saved
 
 

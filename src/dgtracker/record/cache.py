@@ -1,0 +1,107 @@
+"""The checked record kept beside its file (`.campaign.toml.cache`), so that a read of an
+unchanged record neither parses the TOML nor checks its rules again.
+
+A cache is trusted only when it proves it matches the file: it holds the SHA-256 of the
+exact bytes it was made from, and every read hashes the bytes it has just read. A hash,
+not the file's size and times: an edit of the same size within the same second, a file
+renamed into place or a backup restored with its old times all change the bytes, while a
+stat can miss them (times are coarse on many file systems, inodes are reused, and `utime`
+sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it, hundreds.
+
+The cache is marshal (built-in types only, record/plain_model.py) behind a header that
+names its format, the Python that wrote it and the hash; anything else (missing,
+truncated, garbage, another version or Python) is no cache at all, and the record is read
+from its text and the cache made again. It is written atomically (a temp file renamed over
+it), mode 0600: it holds the same personal data as the record. A purge removes it and every
+save of the record writes it anew, so it never holds more than the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from contextlib import suppress
+from pathlib import Path
+
+from dgtracker.record.locking import real_path
+from dgtracker.record.model import Record
+from dgtracker.record.plain_model import plain, record_from_plain
+
+FORMAT = 1  # raise when plain_model's layout changes
+MODE = 0o600
+_MAGIC = b"dgtracker-cache\n"
+# marshal's format and the objects' layout belong to one interpreter
+_HEADER = b"%s%d %s %d\n" % (
+    _MAGIC,
+    FORMAT,
+    sys.implementation.cache_tag.encode("ascii"),
+    marshal.version,
+)
+_TEMP = ".tmp-"
+
+
+def digest(raw: bytes) -> bytes:
+    return hashlib.sha256(raw).digest()
+
+
+def cache_path(record_file: Path) -> Path:
+    """Beside the record itself (through a symlink to it), hidden."""
+    target = real_path(record_file)
+    return target.with_name(f".{target.name}.cache")
+
+
+def is_cache_file(name: str, record_file: Path) -> bool:
+    """The cache of the record, or a temp file of it a killed write left."""
+    own = cache_path(record_file).name
+    return name == own or name.startswith(own + _TEMP)
+
+
+def read(record_file: Path, key: bytes) -> Record | None:
+    """The record the cache holds, when it was made from bytes hashing to `key`; else None
+    (never an error: the record is then read from its text)."""
+    try:
+        with open(cache_path(record_file), "rb") as handle:
+            if handle.read(len(_HEADER)) != _HEADER or handle.read(len(key)) != key:
+                return None
+            body = handle.read()
+    except OSError:
+        return None
+    try:
+        return record_from_plain(marshal.loads(body))
+    except (ValueError, EOFError, TypeError, KeyError, IndexError):
+        return None
+
+
+def write(record_file: Path, key: bytes, record: Record) -> None:
+    """Keep `record`, read from bytes hashing to `key`. Best effort: a folder that cannot be
+    written to just has no cache."""
+    path = cache_path(record_file)
+    temp = path.with_name(f"{path.name}{_TEMP}{os.getpid()}-{os.urandom(4).hex()}")
+    payload = _HEADER + key + marshal.dumps(plain(record))
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), MODE)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        # No fsync: a cache lost in a crash is made again; a torn one fails its header.
+        os.replace(temp, path)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(temp)
+
+
+def remove(record_file: Path) -> bool:
+    """Remove the cache and any temp file of it; whether there was one."""
+    path = cache_path(record_file)
+    removed = False
+    with suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if is_cache_file(entry.name, record_file):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+                    removed = True
+    return removed
