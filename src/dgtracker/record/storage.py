@@ -31,7 +31,7 @@ from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import Layout, parse_in_pieces, text_keeping_unchanged
+from dgtracker.record.text_pieces import Layout, parse_in_pieces, written_keeping_unchanged
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -243,8 +243,9 @@ def serialise(record: Record) -> tuple[str, dict[str, Any]]:
     return _dumps(data), data
 
 
-def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
-    """Refuse to save text that does not parse back to exactly what was meant."""
+def _verify(text: str, meant: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Refuse to save text that does not parse back to exactly what was meant; what it
+    parses to."""
     try:
         parsed = loads(text)
     except ValueError as error:  # toml_rs.TOMLDecodeError
@@ -257,6 +258,7 @@ def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
             f"Refused to save {path}: the new record would not read back as written.",
             hint="Nothing was written. This is a bug in dgtracker: please report it.",
         )
+    return parsed
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -426,22 +428,23 @@ def save(
 
     _refuse_read_only(path)
     meant = record_to_data(record)
-    text = None
+    written = None
     if layout is not None:
-        text = text_keeping_unchanged(meant, layout, _dumps, loads, each)
-    if text is None:
+        written = written_keeping_unchanged(meant, layout, _dumps, loads, each)
+    if written is None:
         text = _dumps(meant)
-        _verify(text, meant, path)
-    payload = text.encode("utf-8")
+        written = text, _verify(text, meant, path)
+    payload = written[0].encode("utf-8")
     write_text_atomically(path, payload, lock=lock)
     if cached:
-        # The data written, checked as a read would check it: the cache then says exactly
-        # what the file does, whatever the objects in memory were.
-        written, _ = record_from_data(meant)
-        if written is None:
+        # What the text reads back as (parsed when it was checked), checked as a read
+        # checks it: the cache says exactly what the file does, whatever the objects in
+        # memory were (an event's moment to the microsecond, say, is written to the second).
+        read_back, _ = record_from_data(written[1])
+        if read_back is None:
             record_cache.remove(path)
         else:
-            record_cache.write(path, record_cache.digest(payload), written)
+            record_cache.write(path, record_cache.digest(payload), read_back)
 
 
 def _refuse_read_only(path: Path) -> None:

@@ -17,8 +17,9 @@ from dgtracker.record.storage import DRIVER, is_shared
 from dgtracker.team.git_history import Git, _first_line, _operation
 
 IGNORED = (
-    "# dgtracker's working files: lock, temp files, backups",
+    "# dgtracker's working files: lock, cache, temp files, backups",
     ".*.lock",
+    ".*.cache",
     ".*.tmp-*",
     "*.bak-*",
     ".merge_file_*",
