@@ -117,7 +117,7 @@ def written_keeping_unchanged(
                 continue
             text = dumps({"candidates": [candidate]})
             read_back = _only_candidate(loads(text))
-            if not text.startswith(HEADER) or read_back != candidate:
+            if not text.startswith(HEADER) or read_back is None or read_back != candidate:
                 return None
             parts.append(text.removeprefix(HEADER))
             read.append(read_back)
