@@ -137,7 +137,9 @@ _HEADER = record_cache._HEADER
         pytest.param(lambda raw: raw[: len(_HEADER) + 32] + os.urandom(4000), id="garbage-body"),
         pytest.param(lambda raw: os.urandom(len(raw)), id="garbage"),
         pytest.param(
-            lambda raw: raw.replace(b"dgtracker-cache\n1 ", b"dgtracker-cache\n9 ", 1),
+            lambda raw: raw.replace(
+                b"dgtracker-cache\n%d " % record_cache.FORMAT, b"dgtracker-cache\n99 ", 1
+            ),
             id="another-format",
         ),
         pytest.param(
@@ -154,6 +156,21 @@ def test_a_damaged_cache_is_rebuilt_silently(ada: Cli, damage) -> None:
     assert result.exit_code == 0 and result.stderr == ""
     assert json.loads(result.stdout)["name"] == "Ada Lovelace"
     assert _cached_record_is(ada, ada.path.read_bytes())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's")
+def test_a_fifo_or_a_link_at_the_caches_name_is_no_cache(ada: Cli, tmp_path: Path) -> None:
+    _cache(ada).unlink()
+    os.mkfifo(_cache(ada))  # opening it to read would wait for a writer
+    assert _name(ada, "c001") == "Ada Lovelace"
+    assert _cached_record_is(ada, ada.path.read_bytes())  # replaced by a cache
+    record = storage.load(ada.path)
+    record.candidates[0].name = "Linked Name"  # a cache of these bytes, saying otherwise
+    record_cache.write(ada.path, record_cache.digest(ada.path.read_bytes()), record)
+    elsewhere = tmp_path / "elsewhere"
+    _cache(ada).rename(elsewhere)
+    _cache(ada).symlink_to(elsewhere)
+    assert _name(ada, "c001") == "Ada Lovelace"  # a link is not followed
 
 
 def test_a_folder_that_cannot_be_written_reads_without_a_cache(ada: Cli, tmp_path: Path) -> None:

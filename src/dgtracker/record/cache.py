@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import sys
 from contextlib import suppress
 from pathlib import Path
@@ -29,7 +30,7 @@ from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import plain, record_from_plain
 
-FORMAT = 1  # raise when plain_model's layout changes
+FORMAT = 2  # raise when plain_model's layout changes
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 # marshal's format and the objects' layout belong to one interpreter
@@ -40,6 +41,12 @@ _HEADER = b"%s%d %s %d\n" % (
     marshal.version,
 )
 _TEMP = ".tmp-"
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 def digest(raw: bytes) -> bytes:
@@ -61,8 +68,14 @@ def is_cache_file(name: str, record_file: Path) -> bool:
 def read(record_file: Path, key: bytes) -> Record | None:
     """The record the cache holds, when it was made from bytes hashing to `key`; else None
     (never an error: the record is then read from its text)."""
+    try:  # never through a link, never waiting on a FIFO someone put there
+        fd = os.open(cache_path(record_file), _READ_FLAGS)
+    except OSError:
+        return None
     try:
-        with open(cache_path(record_file), "rb") as handle:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
             if handle.read(len(_HEADER)) != _HEADER or handle.read(len(key)) != key:
                 return None
             body = handle.read()
@@ -70,7 +83,7 @@ def read(record_file: Path, key: bytes) -> Record | None:
         return None
     try:
         return record_from_plain(marshal.loads(body))
-    except (ValueError, EOFError, TypeError, KeyError, IndexError):
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
 
@@ -79,14 +92,15 @@ def write(record_file: Path, key: bytes, record: Record) -> None:
     written to just has no cache."""
     path = cache_path(record_file)
     temp = path.with_name(f"{path.name}{_TEMP}{os.getpid()}-{os.urandom(4).hex()}")
-    payload = _HEADER + key + marshal.dumps(plain(record))
+    body = marshal.dumps(plain(record))
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), MODE)
     except OSError:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            handle.write(_HEADER + key)
+            handle.write(body)
         # No fsync: a cache lost in a crash is made again; a torn one fails its header.
         os.replace(temp, path)
     except OSError:

@@ -167,7 +167,10 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         if collecting:
             gc.enable()
     if record is None:
-        record = _checked(text_of(raw, path), path, each)[0]
+        text = text_of(raw, path)
+        del raw  # memory: the text, its parsed data and the record are enough at once
+        record = _checked(text, path, each)[0]
+        del text
         record_cache.write(path, key, record)
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
