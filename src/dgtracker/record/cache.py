@@ -26,6 +26,7 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
+from dgtracker.progress import Walk, quietly
 from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import plain, record_from_plain
@@ -65,9 +66,9 @@ def is_cache_file(name: str, record_file: Path) -> bool:
     return name == own or name.startswith(own + _TEMP)
 
 
-def read(record_file: Path, key: bytes) -> Record | None:
+def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
     """The record the cache holds, when it was made from bytes hashing to `key`; else None
-    (never an error: the record is then read from its text)."""
+    (never an error: the record is then read from its text). `each` walks its candidates."""
     try:  # never through a link, never waiting on a FIFO someone put there
         fd = os.open(cache_path(record_file), _READ_FLAGS)
     except OSError:
@@ -82,7 +83,7 @@ def read(record_file: Path, key: bytes) -> Record | None:
     except OSError:
         return None
     try:
-        return record_from_plain(marshal.loads(body))
+        return record_from_plain(marshal.loads(body), each)
     except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
         return None
 

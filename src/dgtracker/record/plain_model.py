@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from dgtracker.dates import When
+from dgtracker.progress import Walk, quietly
 from dgtracker.record.model import (
     Action,
     Campaign,
@@ -181,16 +182,16 @@ def plain(record: Record) -> tuple[Any, ...]:
     )
 
 
-def record_from_plain(t: tuple[Any, ...]) -> Record:
-    """The record `plain` was given. Raises (TypeError, ValueError, KeyError, IndexError)
-    on data it did not write."""
+def record_from_plain(t: tuple[Any, ...], each: Walk = quietly) -> Record:
+    """The record `plain` was given (`each` walks its candidates, as a read of the text
+    does). Raises (TypeError, ValueError, KeyError, IndexError) on data it did not write."""
     campaign, stages, milestones, candidates, retention, number, schema = t[:7]
     criteria, panel, conflicts = t[7:]
     return Record(
         campaign=_untagged(campaign),
         stages=_untagged(stages),
         milestones=_untagged(milestones),
-        candidates=[_candidate_back(marshal.loads(c)) for c in candidates],
+        candidates=[_candidate_back(marshal.loads(c)) for c in each(candidates, "Reading")],
         retention=_untagged(retention),
         next_candidate_number=number,
         schema=schema,

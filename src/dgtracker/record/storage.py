@@ -162,7 +162,7 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
     collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
     gc.disable()
     try:
-        record = record_cache.read(path, key)
+        record = record_cache.read(path, key, each)
     finally:
         if collecting:
             gc.enable()
