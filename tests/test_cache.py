@@ -275,3 +275,11 @@ def test_a_conflicts_sides_keep_their_values_and_types(ours, theirs) -> None:
     back = _untagged(marshal.loads(marshal.dumps(_tagged(conflict))))
     assert back == conflict
     assert repr(back) == repr(conflict)
+
+
+def test_a_deleted_records_cache_goes_with_the_next_command_on_it(ada: Cli) -> None:
+    ada.path.unlink()
+    assert _cache(ada).exists()  # personal data, left by whoever deleted the record
+    result = ada("status")
+    assert result.exit_code != 0 and "No record at" in result.output
+    assert not _cache(ada).exists()

@@ -157,6 +157,8 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
     so, as a save keeps the text of each unchanged candidate, which the cache does not hold)."""
     if not cached:
         return load_with_layout(path, each)[0]
+    if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
+        record_cache.remove(path)
     raw = read_bytes(path)
     key = record_cache.digest(raw)
     collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
