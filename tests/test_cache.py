@@ -125,7 +125,7 @@ def test_an_edit_by_git_checkout_is_never_missed(ada: Cli, tmp_path: Path) -> No
     assert _name(ada, "c001") == "Augusta King"
 
 
-_HEADER = record_cache._HEADER
+_HEADER = record_cache._header()
 
 
 @pytest.mark.parametrize(

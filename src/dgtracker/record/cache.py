@@ -18,6 +18,7 @@ save of the record writes it anew, so it never holds more than the record.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -26,7 +27,9 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
+from dgtracker import __version__
 from dgtracker.progress import Walk, quietly
+from dgtracker.record import field_rules
 from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import plain, record_from_plain
@@ -34,13 +37,46 @@ from dgtracker.record.plain_model import plain, record_from_plain
 FORMAT = 2  # raise when plain_model's layout changes
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
-# marshal's format and the objects' layout belong to one interpreter
-_HEADER = b"%s%d %s %d\n" % (
-    _MAGIC,
-    FORMAT,
-    sys.implementation.cache_tag.encode("ascii"),
-    marshal.version,
-)
+
+
+def _rules() -> bytes:
+    """What the checks were: dgtracker's version and every field's rule. A cache of a record
+    checked by other rules (another release, a rule added) is no cache: the record is
+    checked again by these."""
+    tables = {
+        name: {key: repr(_sorted_choices(rule)) for key, rule in table.items()}
+        for name, table in sorted(vars(field_rules).items())
+        if type(table) is dict
+        and table
+        and all(type(r) is field_rules.Field for r in table.values())
+    }
+    text = repr((__version__, sorted((name, sorted(t.items())) for name, t in tables.items())))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16].encode("ascii")
+
+
+def _sorted_choices(rule: field_rules.Field) -> field_rules.Field:
+    """The rule with its sets in order: a set's order changes from one process to the next."""
+    choices = rule.choices
+    if isinstance(choices, (set, frozenset)):
+        return dataclasses.replace(rule, choices=tuple(sorted(choices)))
+    keys = rule.keys
+    if isinstance(keys, (set, frozenset)):
+        return dataclasses.replace(rule, keys=tuple(sorted(keys)))
+    return rule
+
+
+def _header() -> bytes:
+    # marshal's format and the objects' layout belong to one interpreter; the checks, to
+    # one set of rules
+    return b"%s%d %s %d %s\n" % (
+        _MAGIC,
+        FORMAT,
+        sys.implementation.cache_tag.encode("ascii"),
+        marshal.version,
+        _rules(),
+    )
+
+
 _TEMP = ".tmp-"
 _READ_FLAGS = (
     os.O_RDONLY
@@ -77,7 +113,8 @@ def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return None
-            if handle.read(len(_HEADER)) != _HEADER or handle.read(len(key)) != key:
+            header = _header()
+            if handle.read(len(header)) != header or handle.read(len(key)) != key:
                 return None
             body = handle.read()
     except OSError:
@@ -100,7 +137,7 @@ def write(record_file: Path, key: bytes, record: Record) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_HEADER + key)
+            handle.write(_header() + key)
             handle.write(body)
         # No fsync: a cache lost in a crash is made again; a torn one fails its header.
         os.replace(temp, path)

@@ -439,8 +439,7 @@ def save(
     if written is None:
         text = _dumps(meant)
         written = text, _verify(text, meant, path)
-    payload = written[0].encode("utf-8")
-    write_text_atomically(path, payload, lock=lock)
+    write_text_atomically(path, written[0], lock=lock)
     if cached:
         # What the text reads back as (parsed when it was checked), checked as a read
         # checks it: the cache says exactly what the file does, whatever the objects in
@@ -449,7 +448,7 @@ def save(
         if read_back is None:
             record_cache.remove(path)
         else:
-            record_cache.write(path, record_cache.digest(payload), read_back)
+            record_cache.write(path, record_cache.digest(written[0].encode("utf-8")), read_back)
 
 
 def _refuse_read_only(path: Path) -> None:
