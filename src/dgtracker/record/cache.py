@@ -11,9 +11,10 @@ sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it
 The cache is marshal (built-in types only, record/plain_model.py) behind a header that
 names its format, the Python that wrote it, the rules it was checked by, and the hash;
 anything else (missing, truncated, garbage, another format, Python or set of rules) is no
-cache at all, and the record is read from its text and the cache made again. It is written atomically (a temp file renamed over
-it), mode 0600: it holds the same personal data as the record. A purge removes it and every
-save of the record writes it anew, so it never holds more than the record.
+cache at all, and the record is read from its text and the cache made again. It is written
+atomically (a temp file renamed over it), mode 0600: it holds the same personal data as the
+record. A purge removes it and every save of the record writes it anew, so it never holds
+more than the record.
 """
 
 from __future__ import annotations
