@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import Cli
-from tests.git_team import git, git_identity  # noqa: F401 (autouse: git, HOME)
+from tests.git_team import git, git_identity, team  # noqa: F401 (autouse: git, HOME)
 from tests.test_team_random import BEFORE, DRAWS, _load
 
 from dgtracker.record import cache as record_cache
@@ -283,3 +283,25 @@ def test_a_deleted_records_cache_goes_with_the_next_command_on_it(ada: Cli) -> N
     result = ada("status")
     assert result.exit_code != 0 and "No record at" in result.output
     assert not _cache(ada).exists()
+
+
+def test_a_sync_that_brings_in_an_erasure_leaves_no_cache_of_the_person(
+    team: tuple[Path, list[Path]],  # noqa: F811 (the fixture imported above)
+) -> None:
+    """Bob's cache was made before Ada erased c001; his sync brings the erasure in, and
+    his cache of the older record goes with it."""
+    _, (ada_dir, bob_dir, _) = team
+    ada, bob = Cli(ada_dir / "campaign.toml"), Cli(bob_dir / "campaign.toml")
+    cid = ada.ok("add-candidate", "Currer Bell", "--email", "currer@haworth.example").strip()
+    ada.ok("sync")
+    bob.ok("sync")
+    assert json.loads(bob.ok("show", cid, "--json"))["name"] == "Currer Bell"
+    assert b"Currer" in _cache(bob).read_bytes()
+    ada.ok("purge", "--candidate", cid)
+    ada.ok("sync")
+
+    bob.ok("sync")
+
+    assert not _cache(bob).exists() or b"Currer" not in _cache(bob).read_bytes()
+    assert json.loads(bob.ok("show", cid, "--json"))["name"] == f"Anonymised ({cid})"
+    assert b"Currer" not in _cache(bob).read_bytes()
