@@ -278,3 +278,17 @@ def test_redact_finds_a_name_in_any_case_or_accent_and_keeps_the_rest(data) -> N
     result = redact(before + typed + after, who)
     assert result == before + "[erased]" + after
     assert redact(result, who) == result  # once erased, nothing more to find
+
+
+def test_the_cache_beside_the_record_holds_nothing_of_the_person(cli) -> None:
+    """The parsed record kept beside the file (record/cache.py) is a copy too."""
+    _charlotte(cli)
+    cli.ok("status")
+    cache = cli.path.with_name(f".{cli.path.name}.cache")
+    before = _folded(cache.read_bytes().decode("utf-8", "ignore"))
+    assert [form for form in FORMS if form in before]  # the forms are there to be found
+
+    cli.ok("purge", "--candidate", "c001")
+
+    for kept in (cache.read_bytes(), *(p.read_bytes() for p in cache.parent.glob(".*cache*"))):
+        assert [form for form in FORMS if form in _folded(kept.decode("utf-8", "ignore"))] == []

@@ -136,7 +136,7 @@ def open_record(
 ) -> tuple[Record, date]:
     """The record at `path` (checked against every rule, never locked) and today for it;
     with `as_of` before the latest recorded change, the record as it stood that day."""
-    record = storage.load(Path(path), each)
+    record = storage.load(Path(path), each, cached=True)
     today = today_in(record.campaign.timezone, as_of)
     if as_of is not None:  # a day in the past: the record as it stood then
         latest = latest_change(record)
@@ -203,7 +203,7 @@ def changing(
         change = Change(record, today, moment, who)
         yield change
         layout_kept = layout if change.record is record else None
-        storage.save(record_file, change.record, layout_kept, each, lock)
+        storage.save(record_file, change.record, layout_kept, each, lock, cached=True)
         if not shared:
             return
         if not change.summary:
@@ -317,6 +317,8 @@ def sync(path: PathLike, *, reread: bool = True) -> tuple[Synced, Record, Record
     with _locked(record_file):
         record = storage.load(record_file)
         synced = pull_and_push(record_file, [conflict.id for conflict in record.conflicts])
+        if synced.brought_in:  # the team's change, written by git: the next read caches it
+            storage.forget_cache(record_file)
         after = storage.load(record_file) if synced.brought_in and reread else record
     return synced, record, after
 
@@ -420,6 +422,9 @@ def purge(
             storage.tidy_leftovers(record_file)
             safe_files.tidy_dead_temps(Path(os.path.realpath(record_file)).parent)
             leftovers = storage.remove_merge_leftovers(record_file)
+            # The cache may be of an older record (before a sync brought in an erasure):
+            # gone first; the record's save below makes it anew from what it writes.
+            storage.forget_cache(record_file)
             record, day, plans = plan()
             forget(plans, day, walk)
             lines = privacy.describe_plans(plans, "Anonymised")
@@ -432,7 +437,12 @@ def purge(
                                 file_plan.record, due.candidate, by=who, today=day, now=moment
                             )
                     try:
-                        storage.save(file_plan.path, file_plan.record, lock=lock)
+                        storage.save(
+                            file_plan.path,
+                            file_plan.record,
+                            lock=lock,
+                            cached=file_plan.path == record_file,
+                        )
                     except RecordError as error:
                         raise _part_way(error, done) from None
                     done.append(file_plan.path)

@@ -31,11 +31,12 @@ import toml_rs
 from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.platform_calls import owned_by_me, place_new
 from dgtracker.progress import Walk, quietly
+from dgtracker.record import cache as record_cache
 from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, text_keeping_unchanged
+from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, written_keeping_unchanged
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -66,6 +67,11 @@ def read_text(path: Path) -> str:
     """The record's text. Anything but a regular file (a symlink to one is fine) is
     refused before a byte is read: a FIFO would hang every command (a writer holding the
     lock meanwhile), and /dev/zero never ends."""
+    return text_of(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The record's bytes, refused as `read_text` says."""
     try:  # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -98,6 +104,10 @@ def read_text(path: Path) -> str:
             raw = handle.read(MAX_RECORD_BYTES + 1)
         except OSError as error:
             raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    return raw
+
+
+def text_of(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -143,15 +153,47 @@ def _where(error: Exception) -> str:
     return f"{what} (at line {place['line']}, column {place['column']})"
 
 
-def load(path: Path, each: Walk = quietly) -> Record:
-    """Read and check the record; refuse one that breaks any rule."""
-    return load_with_layout(path, each)[0]
+def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
+    """Read and check the record; refuse one that breaks any rule. `cached`: from the
+    cache beside it when that was made from these very bytes (record/cache.py), else read
+    from its text and the cache made again (for reads only: nothing saves a record loaded
+    so, as a save keeps the text of each unchanged candidate, which the cache does not hold)."""
+    if not cached:
+        return load_with_layout(path, each)[0]
+    if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
+        record_cache.remove(path)
+    raw = read_bytes(path)
+    key = record_cache.digest(raw)
+    collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
+    gc.disable()
+    try:
+        record = record_cache.read(path, key, each)
+    finally:
+        if collecting:
+            gc.enable()
+    if record is None:
+        text = text_of(raw, path)
+        del raw  # memory: the text, its parsed data and the record are enough at once
+        record = _checked(text, path, each)[0]
+        del text
+        record_cache.write(path, key, record)
+        # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
+        # the record no longer holds must not outlive it.
+        if record_cache.digest(read_bytes(path)) != key:
+            record_cache.remove(path)
+    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
+    return record
 
 
 def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
     """The record, and where each candidate's text is (None when the text is not laid out
     one piece per candidate)."""
-    text = read_text(path)
+    record, layout = _checked(read_text(path), path, each)
+    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
+    return record, layout
+
+
+def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces | None]:
     # A large record is hundreds of thousands of new objects and no reference cycles:
     # the cycle collector would scan them again and again while they are built.
     collecting = gc.isenabled()
@@ -164,8 +206,6 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Candidat
             gc.enable()
     if record is None:
         raise InvalidRecord(str(path), problems)
-
-    record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return record, layout
 
 
@@ -211,8 +251,9 @@ def text_and_data(record: Record) -> tuple[str, dict[str, Any]]:
     return _dumps(data), data
 
 
-def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
-    """Refuse to save text that does not parse back to exactly what was meant."""
+def _verify(text: str, meant: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Refuse to save text that does not parse back to exactly what was meant; what it
+    parses to."""
     try:
         parsed = loads(text)
     except ValueError as error:  # toml_rs.TOMLDecodeError
@@ -225,6 +266,7 @@ def _verify(text: str, meant: dict[str, Any], path: Path) -> None:
             f"Refused to save {path}: the new record would not read back as written.",
             hint="Nothing was written. This is a bug in dgtracker: please report it.",
         )
+    return parsed
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -347,6 +389,11 @@ def settle_files(paths: list[Path], directory: Path) -> None:
         ) from None
 
 
+def forget_cache(path: Path) -> bool:
+    """Remove the cache beside the record (record/cache.py); whether there was one."""
+    return record_cache.remove(path)
+
+
 def remove_quietly(path: Path) -> None:
     with suppress(OSError):
         os.unlink(path)
@@ -406,24 +453,32 @@ def save(
     layout: CandidatePieces | None = None,
     each: Walk = quietly,
     lock: Held | None = None,
+    *,
+    cached: bool = False,
 ) -> None:
     """Write the record safely (call under the lock).
 
     Given the `layout` of the text it was loaded from, each candidate whose data did not
     change keeps its text and only the rest is written and checked again (record/text_pieces.py):
-    a record of thousands of candidates saves in a fraction of the time.
+    a record of thousands of candidates saves in a fraction of the time. `cached`: the
+    cache beside it is removed, to be made anew by the next read (record/cache.py).
     """
     from dgtracker.record.encode import record_to_data
 
     _refuse_read_only(path)
     meant = record_to_data(record)
-    text = None
+    written = None
     if layout is not None:
-        text = text_keeping_unchanged(meant, layout, _dumps, loads, each)
-    if text is None:
+        written = written_keeping_unchanged(meant, layout, _dumps, loads, each)
+    if written is None:
         text = _dumps(meant)
-        _verify(text, meant, path)
-    write_text_atomically(path, text, lock=lock)
+        written = text, _verify(text, meant, path)
+    write_text_atomically(path, written[0], lock=lock)
+    if cached:
+        # The cache no longer matches: the next read makes it anew from the file. Making it
+        # here would mean checking every candidate of what was written as a read does, which
+        # cost writes 40 % (1k) to 75 % (10k) more instructions (docs/performance.md).
+        record_cache.remove(path)
 
 
 def _refuse_read_only(path: Path) -> None:
@@ -497,7 +552,8 @@ def create(path: Path, record: Record, replace: bool, lock: Held) -> Path | None
             hint="Use --force to replace it (a backup is kept), or --file to choose another path.",
         )
     saved = backup(path) if exists else None
-    save(path, record, lock=lock)
+    forget_cache(path)  # the replaced record's
+    save(path, record, lock=lock, cached=True)
     return saved
 
 

@@ -82,6 +82,19 @@ def text_keeping_unchanged(
     """The text for `meant`, keeping the piece of each candidate whose data is unchanged
     and writing the rest with `dumps`, each new part checked to read back as meant.
     None when that cannot be done (write the whole record instead)."""
+    written = written_keeping_unchanged(meant, layout, dumps, loads, each)
+    return None if written is None else written[0]
+
+
+def written_keeping_unchanged(
+    meant: Table,
+    layout: CandidatePieces,
+    dumps: Callable[[Table], str],
+    loads: Callable[[str], Table],
+    each: Walk = quietly,
+) -> tuple[str, Table] | None:
+    """As `text_keeping_unchanged`, with what the text reads back as: the data a read of
+    it gives (TOML's own types, where `meant` may hold the model's enums)."""
     candidates = meant["candidates"]
     # tomli-w writes the candidates as [[candidates]] tables only when one of them is too
     # long for an inline table; one with a history always is (an event alone is ~80 wide).
@@ -91,18 +104,24 @@ def text_keeping_unchanged(
     top = {key: value for key, value in meant.items() if key != "candidates"}
     top_text = dumps(top)
     parts = [top_text]
+    read: list[Table] = []
     try:
-        if loads(top_text) != top:
+        read_top = loads(top_text)
+        if read_top != top:
             return None
         for candidate in each(candidates, "Saving"):
             old = layout.pieces.get(candidate["id"])
             if old is not None and old[0] == candidate:
                 parts.append(old[1])
+                read.append(old[0])
                 continue
             text = dumps({"candidates": [candidate]})
-            if not text.startswith(HEADER) or _only_candidate(loads(text)) != candidate:
+            read_back = _only_candidate(loads(text))
+            if not text.startswith(HEADER) or read_back is None or read_back != candidate:
                 return None
             parts.append(text.removeprefix(HEADER))
+            read.append(read_back)
     except ValueError:  # not TOML at all: writing it whole reports why, and writes nothing
         return None
-    return _SEPARATOR.join(parts)
+    read_top["candidates"] = read
+    return _SEPARATOR.join(parts), read_top

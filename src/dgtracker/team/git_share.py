@@ -20,8 +20,9 @@ from dgtracker.team import git_history
 from dgtracker.team.git_history import Git, _first_line, _operation
 
 IGNORED = (
-    "# dgtracker's working files: lock, temp files, backups",
+    "# dgtracker's working files: lock, cache, temp files, backups",
     ".*.lock",
+    ".*.cache",
     ".*.tmp-*",
     "*.bak-*",
     ".merge_file_*",

@@ -1,0 +1,213 @@
+"""A checked record as plain data that `marshal` can store, and back, with no check made
+again: what record/cache.py keeps beside the record.
+
+marshal stores only built-in types, so each object becomes a tuple of its fields in the
+dataclass's order: days as ordinals, moments as ISO text (naive or with their offset, as
+read), enums as their text. Candidates and their events are most of a record and have
+their own short functions; the few other objects (milestones, the panel, conflicts) go
+through one tagged walk. A value of any type (a conflict's sides) keeps its type: TOML data
+holds no tuples, so a tuple is always a tag.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import marshal
+from datetime import date, datetime, time
+from typing import Any
+
+from dgtracker.dates import When
+from dgtracker.progress import Walk, quietly
+from dgtracker.record import model
+from dgtracker.record.model import Action, Candidate, Event, Marks, Record, Slot
+
+_fromordinal = date.fromordinal
+_fromiso = datetime.fromisoformat
+_ACTIONS = {action.value: action for action in Action}
+
+# --- the few objects: one tagged walk ------------------------------------------------
+
+# Every dataclass and enum of the model (and the dates' When), found rather than listed:
+# an object added to the model is kept without a change here.
+_CLASSES: dict[str, type] = {
+    name: cls
+    for name, cls in {**vars(model), "When": When}.items()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+}
+_ENUMS: dict[str, type[enum.Enum]] = {
+    name: cls
+    for name, cls in vars(model).items()
+    if isinstance(cls, type) and issubclass(cls, enum.Enum) and cls.__module__ == model.__name__
+}
+
+
+def _tagged(value: Any) -> Any:
+    kind = type(value)
+    if value is None or kind in (str, int, bool, float):
+        return value
+    if kind is datetime:
+        return ("t", value.isoformat())
+    if kind is date:
+        return ("d", value.toordinal())
+    if kind is time:
+        return ("h", value.isoformat())
+    if kind is list:
+        return [_tagged(item) for item in value]
+    if kind is dict:
+        return {key: _tagged(item) for key, item in value.items()}
+    if kind is tuple:
+        return ("u", [_tagged(item) for item in value])
+    if isinstance(value, enum.Enum):
+        return ("e", kind.__name__, value.value)
+    if kind.__name__ in _CLASSES:
+        fields = [_tagged(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        return ("o", kind.__name__, fields)
+    raise TypeError(f"no plain form for {kind.__name__}")
+
+
+def _untagged(value: Any) -> Any:
+    kind = type(value)
+    if kind is list:
+        return [_untagged(item) for item in value]
+    if kind is dict:
+        return {key: _untagged(item) for key, item in value.items()}
+    if kind is not tuple:
+        return value
+    tag = value[0]
+    if tag == "t":
+        return _fromiso(value[1])
+    if tag == "d":
+        return _fromordinal(value[1])
+    if tag == "h":
+        return time.fromisoformat(value[1])
+    if tag == "u":
+        return tuple(_untagged(item) for item in value[1])
+    if tag == "e":
+        return _ENUMS[value[1]](value[2])
+    return _CLASSES[value[1]](*[_untagged(item) for item in value[2]])
+
+
+# --- candidates: most of a record, so their fields take a short way ------------------
+# Each object is the tuple of its dataclass's fields, in order, read from the dataclass
+# itself: a field added to the model is kept without a change here. The fields most
+# records hold many of are converted by name (a moment as ISO text, a day as its ordinal);
+# any other goes through the tagged walk above, whatever its type.
+
+
+def _day(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def _day_back(day: int | None) -> date | None:
+    return None if day is None else _fromordinal(day)
+
+
+def _moment(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _moment_back(text: str | None) -> datetime | None:
+    return None if text is None else _fromiso(text)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# Fields declared as these (the model's annotations are text) are kept as they are.
+_PLAIN_TYPES = {"str", "int", "bool", "float", "str | None", "int | None", "bool | None"}
+_EVENT_WAYS: dict[str, tuple[Any, Any]] = {
+    "at": (_moment, _moment_back),
+    "on": (_day, _day_back),
+    "recorded": (_day, _day_back),
+    "action": (lambda action: action.value, _ACTIONS.__getitem__),
+}
+_SLOT_WAYS: dict[str, tuple[Any, Any]] = {
+    "at": (_moment, _moment_back),
+    "booked": (_moment, _moment_back),
+    "cancelled": (_moment, _moment_back),
+}
+
+
+def _ways(cls: type, named: dict[str, tuple[Any, Any]]) -> tuple[tuple[str, Any, Any], ...]:
+    """(field, to plain, back) for each field of `cls`, in the dataclass's order."""
+    found = []
+    for field in dataclasses.fields(cls):
+        kept = (_same, _same) if field.type in _PLAIN_TYPES else (_tagged, _untagged)
+        there, back = named.get(field.name, kept)
+        found.append((field.name, there, back))
+    return tuple(found)
+
+
+def _to(ways: tuple[tuple[str, Any, Any], ...], obj: Any) -> tuple[Any, ...]:
+    return tuple(there(getattr(obj, name)) for name, there, _ in ways)
+
+
+def _from(cls: type, ways: tuple[tuple[str, Any, Any], ...], values: tuple[Any, ...]) -> Any:
+    if len(values) != len(ways):
+        raise ValueError("a cache of another layout")
+    return cls(*[back(value) for (_, _, back), value in zip(ways, values, strict=True)])
+
+
+_EVENT = _ways(Event, _EVENT_WAYS)
+_SLOT = _ways(Slot, _SLOT_WAYS)
+_MARKS = _ways(Marks, {"scores": (_same, _same)})
+_CANDIDATE = _ways(
+    Candidate,
+    {
+        "applied": (_day, _day_back),
+        "history": (
+            lambda history: [_to(_EVENT, e) for e in history],
+            lambda history: [_from(Event, _EVENT, e) for e in history],
+        ),
+        "marks": (
+            lambda marks: [_to(_MARKS, m) for m in marks],
+            lambda marks: [_from(Marks, _MARKS, m) for m in marks],
+        ),
+        "slots": (
+            lambda slots: [_to(_SLOT, s) for s in slots],
+            lambda slots: [_from(Slot, _SLOT, s) for s in slots],
+        ),
+    },
+)
+
+
+def _candidate(c: Candidate) -> tuple[Any, ...]:
+    return _to(_CANDIDATE, c)
+
+
+def _candidate_back(t: tuple[Any, ...]) -> Candidate:
+    return _from(Candidate, _CANDIDATE, t)  # type: ignore[no-any-return]
+
+
+# --- the record --------------------------------------------------------------------
+
+
+_RECORD = tuple(f.name for f in dataclasses.fields(Record) if f.name != "shared")
+
+
+def plain(record: Record) -> tuple[Any, ...]:
+    """The record as built-in types only (`record.shared` is not kept: it is the folder's)."""
+    return tuple(
+        # each candidate marshalled on its own: the whole record is never held twice over
+        # as plain data while it is written (at 10,000 candidates, about 20 MB less)
+        [marshal.dumps(_candidate(c)) for c in record.candidates]
+        if name == "candidates"
+        else _tagged(getattr(record, name))
+        for name in _RECORD
+    )
+
+
+def record_from_plain(t: tuple[Any, ...], each: Walk = quietly) -> Record:
+    """The record `plain` was given (`each` walks its candidates, as a read of the text
+    does). Raises (TypeError, ValueError, KeyError, IndexError) on data it did not write."""
+    if len(t) != len(_RECORD):
+        raise ValueError("a cache of another layout")
+    values: dict[str, Any] = {
+        name: [_candidate_back(marshal.loads(c)) for c in each(value, "Reading")]
+        if name == "candidates"
+        else _untagged(value)
+        for name, value in zip(_RECORD, t, strict=True)
+    }
+    return Record(**values)
