@@ -58,9 +58,10 @@ LIMITS = {
     "grade": 200,
     "salary": 200,
     "description": 10_000,
+    "adjustments": 2_000,
 }
 # Fields that may hold several lines (a pasted note, a reason, a panel's evidence).
-MULTILINE = {"note", "reason", "evidence", "description"}
+MULTILINE = {"note", "reason", "evidence", "description", "adjustments"}
 # Fields that are one word: not empty, no spaces, printable (a record edited by hand or
 # merged from elsewhere can hold anything; an id is shown everywhere and in cron mail).
 ONE_WORD = {"id"}

@@ -225,8 +225,10 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
         ("Phone", candidate.phone),
         ("Source", candidate.source),
         ("Applied", format_day(candidate.applied) if candidate.applied else None),
+        ("Disability Confident", "yes" if candidate.disability_confident else "no"),
     ):
         facts.add_row(label, safe(value or "—"))
+    facts.add_row("Adjustments", Text(visible(candidate.adjustments or "—", keep_newlines=True)))
     console.print(facts)
     history = _table("History")
     history.add_column("On", no_wrap=True)
