@@ -159,6 +159,7 @@ def agenda(
                     "assessment": item.slot.assessment,
                     "where": item.slot.where,
                     "absent": item.absent,
+                    "adjustments": bool(item.candidate.adjustments),
                 }
                 for item in items
             ]

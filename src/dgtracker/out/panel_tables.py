@@ -175,6 +175,7 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
             item.slot.assessment,
             visible(item.slot.where or "—"),
             visible(", ".join(item.absent)),
+            "yes" if item.candidate.adjustments else "no",
         ]
         for item in items
     ]
@@ -185,6 +186,7 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
         Column("Stage", optional=1),
         Column("Where", flexible=True),
         Column("Not sitting", flexible=True),
+        Column("Adjustments"),
     ]
     left_out = _print_table(console, columns, rows, say_left_out=False)  # says the stages
     stages = sorted({item.slot.assessment for item in items})
@@ -192,3 +194,5 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
         say(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")
     if any(item.absent for item in items):
         say(console, "Not sitting: a declared conflict of interest.", "dim")
+    if any(item.candidate.adjustments for item in items):
+        say(console, "Adjustments: the recruitment team has the details.", "dim")
