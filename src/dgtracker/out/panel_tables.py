@@ -175,7 +175,6 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
             item.slot.assessment,
             visible(item.slot.where or "—"),
             visible(", ".join(item.absent)),
-            "yes" if item.candidate.adjustments else "no",
         ]
         for item in items
     ]
@@ -186,8 +185,11 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
         Column("Stage", optional=1),
         Column("Where", flexible=True),
         Column("Not sitting", flexible=True),
-        Column("Adjustments"),
     ]
+    if any(item.candidate.adjustments for item in items):  # yes or no, never the details
+        columns.append(Column("Adjustments"))
+        for row, item in zip(rows, items, strict=True):
+            row.append("yes" if item.candidate.adjustments else "no")
     left_out = _print_table(console, columns, rows, say_left_out=False)  # says the stages
     stages = sorted({item.slot.assessment for item in items})
     if left_out:

@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from dgtracker.dates import format_day, format_when
+from dgtracker.process.diversity import diversity
 from dgtracker.process.queries import days_in_stage, merit_order, stage_title
 from dgtracker.record.model import Record
 from dgtracker.report.charts_svg import funnel_svg, timeline_svg
@@ -92,6 +93,7 @@ def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
     else:
         context["competition"] = competition_record(record, scrub)
         context["trail"] = change_trail(record, scrub)
+        context["diversity"] = diversity(record)  # in aggregate, small numbers suppressed
     return context
 
 
