@@ -41,6 +41,7 @@ def latest_change(record: Record) -> date | None:
     days = [event.day for c in record.candidates for event in c.history]
     days += [change.day for m in record.milestones for change in m.history]
     days += [m.done for m in record.milestones if m.done is not None]
+    days += [answer.on for c in record.candidates for answer in c.monitoring]
     return max(days, default=None)
 
 
