@@ -51,6 +51,7 @@ from dgtracker.record.model import (
 # The fast path's checks, made once from the same rules the Checker applies.
 _READ_CANDIDATE = compile_rules(CANDIDATE)
 _READ_EVENT = compile_rules(EVENT)
+_READ_ANSWER = compile_rules(ANSWER)
 
 # --- TOML data -> objects ----------------------------------------------------------
 
@@ -397,8 +398,12 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         return None
     (cid, name, email, phone, source, applied, stage, rank) = values[:8]
     raw_history, raw_marks, raw_slots, aliases, confident, adjustments, raw_answers = values[8:]
-    if raw_answers:
-        return None  # diversity answers are read by the checks (few candidates have them)
+    answers = []
+    for item in raw_answers or ():
+        read = _READ_ANSWER(item, stage_ids)
+        if read is None:
+            return None
+        answers.append(Answer(*read))
     history = []
     for item in raw_history or ():
         event = _plain_event(item, stage_ids)
@@ -428,4 +433,5 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         list(aliases) if aliases else [],
         bool(confident),
         adjustments,
+        answers,
     )
