@@ -34,7 +34,7 @@ def monitoring(
     answers: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[QUESTION=VALUE]...",
+            metavar="[QUESTION=VALUE...]",
             help="Answers to the diversity questions; none: print the answers given.",
         ),
     ] = None,
