@@ -113,7 +113,12 @@ def test_export_subject_gives_the_person_everything(cli) -> None:
 def test_disability_confident_met_the_bar_but_not_invited(cli) -> None:
     ada, grace = _two_alike(cli)
     record, _ = open_record(str(cli.path))
-    assert disability_confident_not_invited(record) == [ada]  # not grace, marked alike
+    listed = disability_confident_not_invited(record)
+    assert listed == [ada]
+    assert grace not in listed  # marked alike and rejected alike, without the opt-in
+    cli.ok("edit", grace, "--disability-confident")  # with it, they are listed too
+    record, _ = open_record(str(cli.path))
+    assert disability_confident_not_invited(record) == [ada, grace]
 
 
 def test_invited_or_below_the_bar_is_not_listed(cli) -> None:
