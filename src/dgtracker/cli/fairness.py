@@ -43,17 +43,17 @@ def monitoring(
 ) -> None:
     """A person's diversity monitoring answers (for the recruitment team only): record
     them, or print them."""
+    from dgtracker.out.fairness_json import answered_json, answers_json
     from dgtracker.out.plain import print_json
-    from dgtracker.record.model import current_answers
 
     if not answers:
         from dgtracker.process.candidate_actions import find_candidate
 
         record, _ = load_record(ctx)
         candidate = find_candidate(record, candidate_id)
-        given = current_answers(candidate.monitoring)
+        given = answers_json(candidate)["answers"]
         if json:
-            print_json({"id": candidate.id, "answers": given})
+            print_json(answers_json(candidate))
             return
         if not given:
             typer.echo(f"{candidate.id} has given no monitoring answers.")
@@ -69,7 +69,7 @@ def monitoring(
             change.record, candidate_id, typed, today=change.today, now=change.now
         )
     if json:
-        print_json({"id": candidate.id, "changed": changed})
+        print_json(answered_json(candidate, changed))
         return
     typer.echo(f"Recorded {candidate.id}'s answers: {', '.join(changed)}.")
 
@@ -83,7 +83,7 @@ def diversity(ctx: typer.Context, json: JsonFlag = False) -> None:
     record, _ = load_record(ctx)
     tables = counts_by_stage(record)
     if json:
-        from dgtracker.out.json_contract import diversity_json
+        from dgtracker.out.fairness_json import diversity_json
         from dgtracker.out.plain import print_json
 
         print_json(diversity_json(tables))

@@ -42,7 +42,6 @@ from dgtracker.record.model import (
 
 if TYPE_CHECKING:
     from dgtracker.exchange.sheet_import import ImportPlan
-    from dgtracker.process.diversity import StageCounts
     from dgtracker.process.privacy import FilePlan
     from dgtracker.team.merge_erasure import KeptErasure
 
@@ -442,13 +441,4 @@ def subject_access_json(record: Record, candidate: Candidate, today: date) -> di
             "appointed": is_appointed(record, candidate),
             "anonymise_on": due.isoformat() if due and personal_data_held(candidate) else None,
         },
-    }
-
-
-def diversity_json(tables: list[StageCounts]) -> dict[str, Any]:
-    """`diversity --json`: counts by stage and answer, where declared (null: suppressed)."""
-    return {
-        "stages": [
-            {"stage": table.stage, "total": table.total, "counts": table.counts} for table in tables
-        ]
     }

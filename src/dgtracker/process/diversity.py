@@ -17,9 +17,10 @@ Pure: a record in, plain data out.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from dgtracker.process.fairness import DIVERSITY_STAGES, diversity_stages
+from dgtracker.process.fairness import DIVERSITY_STAGES, DiversityStages
 from dgtracker.record.model import Record, current_answers
 
 SMALLEST = 5  # counts under this are never shown
@@ -33,28 +34,32 @@ class StageCounts:
 
 
 def raw_counts(record: Record) -> list[tuple[str, int, dict[str, dict[str, int]]]]:
-    """Every stage's total and counts, before suppression."""
+    """Every stage's total and counts, before suppression. People are tallied by the
+    stages they reached (a few distinct routes), then spread over those stages."""
     policy = record.monitoring_policy
+    stages_of = DiversityStages(record)
+    routes: Counter[tuple[str, ...]] = Counter()
+    answers: Counter[tuple[tuple[str, ...], str, str]] = Counter()
+    for candidate in record.candidates:
+        route = stages_of(candidate)
+        routes[route] += 1
+        for question, value in current_answers(candidate.monitoring).items():
+            answers[(route, question, value)] += 1
+    for kept in policy.kept:
+        answers[(kept.reached, kept.question, kept.value)] += 1
     totals = dict.fromkeys(DIVERSITY_STAGES, 0)
     counts = {
         stage: {q: dict.fromkeys(values, 0) for q, values in policy.questions.items()}
         for stage in DIVERSITY_STAGES
     }
-
-    def add(stages: tuple[str, ...], question: str, value: str) -> None:
-        for stage in stages:
-            by_value = counts[stage].get(question)
-            if by_value is not None and value in by_value:
-                by_value[value] += 1
-
-    for candidate in record.candidates:
-        reached = diversity_stages(record, candidate)
-        for stage in reached:
-            totals[stage] += 1
-        for question, value in current_answers(candidate.monitoring).items():
-            add(reached, question, value)
-    for kept in policy.kept:
-        add(tuple(s for s in kept.reached if s in totals), kept.question, kept.value)
+    for route, n in routes.items():
+        for stage in route:
+            totals[stage] += n
+    for (route, question, value), n in answers.items():
+        for stage in route:
+            by_value = counts.get(stage, {}).get(question)
+            if by_value is not None and value in by_value:  # the policy's answers alone
+                by_value[value] += n
     return [(stage, totals[stage], counts[stage]) for stage in DIVERSITY_STAGES]
 
 

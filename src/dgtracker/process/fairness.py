@@ -56,20 +56,28 @@ def met_the_bar(record: Record, candidate: Candidate, stage_id: str) -> bool:
     return all(c.id in agreed and agreed[c.id] >= c.bar for c in criteria)
 
 
-def reached_stage(record: Record, candidate: Candidate, stage_id: str) -> bool:
-    """At the stage or past it: it, or any later stage that is not an outcome, is where they
-    are or where a move that stands put them."""
+def _there(record: Record, stage_id: str) -> frozenset[str]:
+    """The stages that mean a candidate got to `stage_id`: it, and any later stage that is
+    not an outcome (an outcome, such as rejected, can follow any stage)."""
     index = next((i for i, s in enumerate(record.stages) if s.id == stage_id), None)
     if index is None:
-        return False
-    there = {
+        return frozenset()
+    return frozenset(
         stage.id
         for i, stage in enumerate(record.stages)
         if stage.id == stage_id or (i >= index and stage.kind != StageKind.OUTCOME)
-    }
-    if candidate.stage in there:
-        return True
-    return any(event.stage in there for event in moves_that_stand(candidate.history))
+    )
+
+
+def _reached(there: frozenset[str], candidate: Candidate, stood: list[str]) -> bool:
+    return candidate.stage in there or any(stage in there for stage in stood)
+
+
+def reached_stage(record: Record, candidate: Candidate, stage_id: str) -> bool:
+    """At the stage or past it: it, or any later stage that is not an outcome, is where they
+    are or where a move that stands put them."""
+    stood = [e.stage or "" for e in moves_that_stand(candidate.history)]
+    return _reached(_there(record, stage_id), candidate, stood)
 
 
 def invited_to_interview(record: Record, candidate: Candidate) -> bool:
@@ -98,23 +106,45 @@ def disability_confident_not_invited(record: Record) -> list[str]:
     ]
 
 
-def diversity_stages(record: Record, candidate: Candidate) -> tuple[str, ...]:
-    """The diversity stages the candidate reached, in DIVERSITY_STAGES order.
+class DiversityStages:
+    """The diversity stages each candidate reached, in DIVERSITY_STAGES order, with the
+    record's stage order worked out once for a whole list.
 
-    applied: everyone; sifted in: reached the stage after the first; shortlisted: reached
+    applied: everyone; sifted in: reached the record's second stage; shortlisted: reached
     `shortlist`; interviewed: invited to interview; appointable: met the bar at the last
     stage marked against criteria; appointed: at a stage of kind appointed."""
-    reached = ["applied"]
-    if len(record.stages) > 1 and reached_stage(record, candidate, record.stages[1].id):
-        reached.append("sifted_in")
-    if record.stage("shortlist") is not None and reached_stage(record, candidate, "shortlist"):
-        reached.append("shortlisted")
-    if invited_to_interview(record, candidate):
-        reached.append("interviewed")
-    marked = assessed_stages(record)
-    if marked and met_the_bar(record, candidate, marked[-1]):
-        reached.append("appointable")
-    stage = record.stage(candidate.stage)
-    if stage is not None and stage.kind == StageKind.APPOINTED:
-        reached.append("appointed")
-    return tuple(reached)
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        second = record.stages[1].id if len(record.stages) > 1 else None
+        self.sifted = _there(record, second) if second else frozenset()
+        self.shortlisted = _there(record, "shortlist")
+        self.interview = interview_stage(record)
+        self.interviewed = _there(record, self.interview) if self.interview else frozenset()
+        marked = assessed_stages(record)
+        self.last_marked = marked[-1] if marked else None
+        self.appointed = frozenset(
+            stage.id for stage in record.stages if stage.kind == StageKind.APPOINTED
+        )
+
+    def __call__(self, candidate: Candidate) -> tuple[str, ...]:
+        stood = [e.stage or "" for e in moves_that_stand(candidate.history)]
+        reached = ["applied"]
+        if _reached(self.sifted, candidate, stood):
+            reached.append("sifted_in")
+        if _reached(self.shortlisted, candidate, stood):
+            reached.append("shortlisted")
+        if _reached(self.interviewed, candidate, stood) or any(
+            s.assessment == self.interview and s.cancelled is None for s in candidate.slots
+        ):
+            reached.append("interviewed")
+        if self.last_marked and met_the_bar(self.record, candidate, self.last_marked):
+            reached.append("appointable")
+        if candidate.stage in self.appointed:
+            reached.append("appointed")
+        return tuple(reached)
+
+
+def diversity_stages(record: Record, candidate: Candidate) -> tuple[str, ...]:
+    """The diversity stages one candidate reached (DiversityStages, for one)."""
+    return DiversityStages(record)(candidate)
