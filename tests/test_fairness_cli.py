@@ -253,3 +253,36 @@ def test_monitoring_and_diversity_through_the_installed_script(run, tmp_path: Pa
     assert applied["total"] == 5 and applied["counts"]["sex"]["male"] == 5
     saved = tomllib.loads((tmp_path / "c.toml").read_text(encoding="utf-8"))
     assert saved["candidates"][0]["monitoring"][0]["value"] == "male"
+
+
+def test_check_refuses_a_flag_or_adjustments_that_break_their_rules(cli) -> None:
+    cli.ok("add-candidate", "Ada Lovelace", "--adjustments", ADJUSTMENTS)
+    text = cli.path.read_text(encoding="utf-8")
+    broken = text.replace(
+        f'adjustments = "{ADJUSTMENTS}"',
+        f'adjustments = "{"x" * 2001}"\ndisability_confident = "yes"',
+    )
+    cli.path.write_text(broken, encoding="utf-8")
+    checked = cli("check")
+    assert checked.exit_code == 3
+    assert "disability_confident: expected true or false, found text" in checked.output
+    assert "adjustments:" in checked.output and "2,000" in checked.output
+    assert cli("edit", "c001", "--adjustments", "Quiet").exit_code == 3  # unusable until fixed
+    cli.path.write_text(text, encoding="utf-8")
+    refused = cli("edit", "c001", "--adjustments", "x" * 2001)
+    assert refused.exit_code == 1 and "the limit is 2,000" in refused.output
+    assert cli.path.read_text(encoding="utf-8") == text
+
+
+def test_the_commission_report_carries_the_counts_where_declared(cli) -> None:
+    for number in range(1, 9):
+        cli.ok("add-candidate", f"Person {number}")
+        cli.ok("monitoring", f"c{number:03d}", "disability=yes" if number <= 6 else "disability=no")
+    page = cli.ok("report", "--for", "commission")
+    assert "Diversity by stage, where declared" in page
+    row = page.split("disability: yes</th>", 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
+    assert cells == ["*", "0", "0", "0", "0", "0"]  # 6 beside 2 (suppressed) and a total of 8
+    total = page.split("Total at the stage</th>", 1)[1].split("</tr>", 1)[0]
+    assert ">8<" in total
+    assert "Diversity by stage" not in cli.ok("report", "--for", "panel")
