@@ -985,7 +985,6 @@ def fairness_section(program: str, env: dict[str, str], runs: int, python: Timin
     commands: list[tuple[str, list[str], bool, int | None]] = [
         ("diversity", ["diversity"], False, DIVERSITY_TARGET_MS),
         ("diversity --json", ["diversity", "--json"], False, DIVERSITY_TARGET_MS),
-        ("monitoring c001 --json", ["monitoring", "c001", "--json"], False, None),
         ("monitoring c001 sex=prefer-not-to-say",
          ["monitoring", "c001", "sex=prefer-not-to-say"], True, None),
     ]  # fmt: skip
