@@ -1,4 +1,4 @@
-"""Diversity counts by stage and answer, for the Commission and the board: only ever in
+"""Diversity counts by stage and answer, for the recruitment team and the Commission: only ever in
 aggregate, "where declared", with small numbers suppressed.
 
 Each stage (process/fairness.py DIVERSITY_STAGES) counts everyone who reached it (its total)
@@ -10,7 +10,7 @@ on disclosure control for tables of counts:
 - secondary: a question's answers at a stage add up to at most the stage's total, so a
   group with exactly one suppressed count could have it worked out from the total and the
   others; the smallest count shown beside it is suppressed too (a zero, when nothing else
-  is left), until no group holds a single suppressed count.
+  is left), so that no group holds a single suppressed count.
 
 Pure: a record in, plain data out.
 """
@@ -77,10 +77,10 @@ def suppressed(stage: str, total: int, counts: dict[str, dict[str, int]]) -> Sta
         }
         if sum(1 for n in group.values() if n is None) == 1:
             # the one suppressed count could be worked out from the total: hide another
-            candidates = [value for value, n in group.items() if n is not None]
-            if candidates:
-                nonzero = [v for v in candidates if by_value[v] > 0]
-                pick = min(nonzero or candidates, key=lambda v: (by_value[v], v))
+            still_shown = [value for value, n in group.items() if n is not None]
+            if still_shown:
+                nonzero = [v for v in still_shown if by_value[v] > 0]
+                pick = min(nonzero or still_shown, key=lambda v: (by_value[v], v))
                 group[pick] = None
         shown[question] = group
     return StageCounts(stage, shown_total, shown)
