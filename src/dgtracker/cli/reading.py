@@ -1,10 +1,15 @@
-"""Commands that read the record: `status`, `candidates` and `show`."""
+"""Commands that read the record: `status`, `candidates` and `show`.
+
+Imports inside a command are what that command and form alone use: `status --json` loads
+no rich table and `status` no JSON contract (start-up budget).
+"""
 
 from typing import Annotated
 
 import typer
 
 from dgtracker.cli.context import CandidateId, Command, JsonFlag, example, load_record
+from dgtracker.out.terminal import rich_console
 
 commands = typer.Typer()
 
@@ -19,10 +24,9 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json(status_json(record, today))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_status
 
-    render_status(make_console(), record, today)
+    render_status(rich_console(), record, today)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker candidates --active"))
@@ -45,10 +49,9 @@ def candidates(
 
         print_json([candidate_json(c, record, today) for c in chosen])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_candidates
 
-    render_candidates(make_console(), record, chosen, today)
+    render_candidates(rich_console(), record, chosen, today)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker show c001"))
@@ -64,7 +67,6 @@ def show(ctx: typer.Context, candidate_id: CandidateId, json: JsonFlag = False) 
 
         print_json(candidate_detail_json(candidate, record, today))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_candidate
 
-    render_candidate(make_console(), record, candidate, today)
+    render_candidate(rich_console(), record, candidate, today)

@@ -3,6 +3,9 @@
 Documented in docs/json.md; fields are only ever added, never renamed or removed, and
 every field is always present (null when empty). What is true is process/queries.py's to decide;
 this module only spells it out.
+
+The merge's modules are imported only by the JSON of `check` and of a conflict: `status
+--json` loads none of them (start-up budget).
 """
 
 from __future__ import annotations
@@ -148,7 +151,7 @@ def candidate_detail_json(
     if for_team:
         detail.update(_team_only(candidate))
     detail["history"] = [event_json(event) for event in candidate.history]
-    detail["marks"] = marks_json(candidate)
+    detail["marks"] = marks_json(candidate, record.criteria)
     detail["slots"] = slots_json(candidate)
     return detail
 
@@ -223,6 +226,8 @@ def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, 
     """The whole record (`export json`): `status --json` plus everything behind it."""
     whole = status_json(record, today)
     whole["campaign"]["description"] = record.campaign.description or None
+    whole["campaign"]["band"] = record.campaign.band or None
+    whole["campaign"]["external"] = record.campaign.external
     whole["retention"] = {
         "anonymise_after_months": record.retention.anonymise_after_months,
         "reserve_months": record.retention.reserve_months,
@@ -284,7 +289,7 @@ def _plain(value: Any) -> Any:
 
 def _conflict(conflict: MergeConflict) -> dict[str, Any]:
     """A merge conflict waiting for `resolve`, as `check --json` lists it."""
-    from dgtracker.team.conflicts import describe
+    from dgtracker.team.conflicts import describe_conflict
 
     return {
         "id": conflict.id,
@@ -293,7 +298,7 @@ def _conflict(conflict: MergeConflict) -> dict[str, Any]:
         "base": _plain(conflict.base),
         "ours_by": conflict.ours_by,
         "theirs_by": conflict.theirs_by,
-        "message": describe(conflict),
+        "message": describe_conflict(conflict),
     }
 
 
