@@ -340,7 +340,9 @@ def render_import_plan(
 
 def render_diversity(console: Console, tables: list[StageCounts]) -> None:
     """Counts by stage (columns) and answer (rows), where declared; "*" where suppressed."""
-    print_folded(console, "Diversity by stage, where declared (counts under 5 suppressed: *)", "bold")
+    print_folded(
+        console, "Diversity by stage, where declared (counts under 5 suppressed: *)", "bold"
+    )
     table = _table()
     table.add_column("Question / answer", overflow="fold")
     for stage in tables:
