@@ -17,6 +17,7 @@ from dgtracker.cli.context import (
     example,
     load_record,
 )
+from dgtracker.out.terminal import echo
 
 commands = typer.Typer()
 
@@ -56,10 +57,10 @@ def monitoring(
             print_json(answers_json(candidate))
             return
         if not given:
-            typer.echo(f"{candidate.id} has given no monitoring answers.")
+            echo(f"{candidate.id} has given no monitoring answers.")
         for question in record.monitoring_policy.questions:
             if question in given:
-                typer.echo(f"{question}: {given[question]}")
+                echo(f"{question}: {given[question]}")
         return
     from dgtracker.process.monitoring import parse_answers, record_answers
 
@@ -71,7 +72,7 @@ def monitoring(
     if json:
         print_json(answered_json(candidate, changed))
         return
-    typer.echo(f"Recorded {candidate.id}'s answers: {', '.join(changed)}.")
+    echo(f"Recorded {candidate.id}'s answers: {', '.join(changed)}.")
 
 
 @commands.command(cls=Command, epilog=example("dgtracker diversity", "dgtracker diversity --json"))
