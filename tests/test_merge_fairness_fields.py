@@ -19,7 +19,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _data(record: Record) -> dict:
-    return storage.loads(storage.serialise(record)[0])
+    return storage.loads(storage.text_and_data(record)[0])
 
 
 def _record(data: dict) -> Record:
