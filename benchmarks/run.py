@@ -1035,6 +1035,64 @@ def panel_command_rows(program: str, env: dict[str, str], runs: int, pristine: P
     return rows
 
 
+# --- fairness: diversity counts and monitoring answers (issue 24) --------------------------
+# Every candidate of the panel's record has answered every monitoring question; one in
+# three is Disability Confident, with adjustments. `diversity` must stay within the target.
+
+DIVERSITY_TARGET_MS = 300
+
+
+def build_fairness_record(size: int = PANEL_SIZE) -> Record:
+    from dgtracker.record.model import MONITORING_QUESTIONS, Answer, default_monitoring
+
+    record = build_panel_record(size)
+    record.monitoring = default_monitoring()
+    stamp = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
+    for number, candidate in enumerate(record.candidates):
+        candidate.disability_confident = number % 3 == 0
+        candidate.adjustments = "Step-free room" if number % 3 == 0 else None
+        for question, values in MONITORING_QUESTIONS.items():
+            value = values[(number * 7 + len(question)) % len(values)]
+            candidate.monitoring.append(Answer(stamp, stamp.date(), question, value))
+    return record
+
+
+def fairness_section(program: str, env: dict[str, str], runs: int, python: Timing) -> list[str]:
+    from dgtracker.record import storage
+
+    folder = WORK / "dgtracker-fairness"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    pristine = folder / "campaign.toml"
+    storage.save(pristine, build_fairness_record())
+    working = folder / "working.toml"
+    commands: list[tuple[str, list[str], bool, int | None]] = [
+        ("diversity", ["diversity"], False, DIVERSITY_TARGET_MS),
+        ("diversity --json", ["diversity", "--json"], False, DIVERSITY_TARGET_MS),
+        ("monitoring c001 sex=prefer-not-to-say",
+         ["monitoring", "c001", "sex=prefer-not-to-say"], True, None),
+    ]  # fmt: skip
+    rows = []
+    for label, words, writes, target in commands:
+        argv = [program, "--file", str(working), "--as-of", "2026-03-04", *words]
+
+        def fresh_copy() -> None:
+            shutil.copyfile(pristine, working)
+
+        timing = None
+        if command_exists(program, words[:1]):
+            fresh_copy()
+            timing = measure(argv, env, runs, fresh_copy if writes else None)
+        rows.append(Row(label, timing, target))
+        shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
+        print(f"  fairness: {label}: {shown}", file=sys.stderr)
+    heading = (
+        f"### Fairness: {PANEL_SIZE:,} candidates, each with 8 monitoring answers "
+        f"({pristine.stat().st_size / 1e6:.1f} MB record)"
+    )
+    return ["", heading, "", *table(rows, python, None)]
+
+
 # --- team block: merging records and several campaigns (issue 12) -----------------------
 
 MERGE_TARGET_MS = 500  # merge-file on two 1,000-candidate records, each +50 and 100 moved
@@ -1309,6 +1367,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sections += run_size(size, program, env, args.runs, python)
         sections += run_corrections(size, program, env, args.runs, python)
     sections += panel_section(program, env, args.runs, python)
+    sections += fairness_section(program, env, args.runs, python)
     sections += bulk_section(program, env, args.runs, args.import_row_list, args.move_size)
     sections += team_sections(program, env, args.runs, python)
     lines = [*report(sections, args), *kept_notes(args.output)]

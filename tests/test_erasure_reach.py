@@ -55,6 +55,8 @@ def _charlotte(cli: Cli) -> None:
     cli.ok("add-candidate", "Emily Heights", "--source", "Currer Bell's list")
     cli.ok("move", "c003", "rejected", "--reason", "Weaker than Brontë at the sift")
     cli.ok("add-candidate", "Branwell Painter")  # mentions no one: left alone
+    cli.ok("edit", "c001", "--adjustments", "A quiet room; ask for Currer Bell at reception")
+    cli.ok("edit", "c002", "--adjustments", "Not the room after Charlotte Brontë")
     cli.ok("milestone", "rename", "interviews", "Final interviews (Brontë to confirm)")
     cli.ok(
         "milestone", "reschedule", "interviews", "2026-03-09..2026-03-13",
@@ -74,9 +76,9 @@ def test_erasure_redacts_every_mention_and_says_where_by_id(cli) -> None:
 
     assert _left(cli.path) == []
     # what purge says: ids and field names, never the person
-    assert "c001  name, email, phone, 1 note, 1 earlier value" in out
+    assert "c001  name, email, phone, adjustments, 1 note, 1 earlier value" in out
     assert (
-        "mentions of c001 erased in c002 (note), c003 (source, reason), "
+        "mentions of c001 erased in c002 (adjustments, note), c003 (source, reason), "
         "milestone interviews (title, earlier title, reason), panel conflict notes (1 note)"
     ) in out
     assert [form for form in FORMS if form in _folded(out)] == []
@@ -85,11 +87,15 @@ def test_erasure_redacts_every_mention_and_says_where_by_id(cli) -> None:
     notes = [e["note"] for e in c002["history"] if "note" in e]
     assert notes == ["Referred by [erased]", "Call [erased] or [erased] for a reference"]
     assert cli.candidate("c003")["source"] == "[erased]'s list"
+    assert c002["adjustments"] == "Not the room after [erased]"
+    assert "adjustments" not in cli.candidate("c001")
     assert cli.candidate("c003")["history"][1]["reason"] == "Weaker than [erased] at the sift"
     # each item changed says so in its history, by id
     redacted = c002["history"][-1]
     assert redacted["action"] == "redacted" and redacted["by"] == "tester"
-    assert redacted["reason"] == "Mention of c001 erased (note). Personal data erased on request."
+    assert redacted["reason"] == (
+        "Mention of c001 erased (adjustments, note). Personal data erased on request."
+    )
     assert not any(e["action"] == "redacted" for e in cli.candidate("c004")["history"])
     interviews = next(m for m in cli.data()["milestones"] if m["id"] == "interviews")
     assert interviews["title"] == "Final interviews ([erased] to confirm)"
@@ -157,15 +163,18 @@ def test_dry_run_lists_the_mentions_and_changes_nothing(cli) -> None:
     _charlotte(cli)
     before = cli.path.read_bytes()
     out = cli.ok("purge", "--candidate", "c001", "--dry-run")
-    assert "mentions of c001 erased in c002 (note), c003 (source, reason)" in out
+    assert "mentions of c001 erased in c002 (adjustments, note), c003 (source, reason)" in out
     assert cli.path.read_bytes() == before
     plan = json.loads(cli.ok("purge", "--candidate", "c001", "--dry-run", "--json"))
     [file] = plan["files"]
     assert file["candidates"] == [
-        {"id": "c001", "fields": ["name", "email", "phone", "1 note", "1 earlier value"]}
+        {
+            "id": "c001",
+            "fields": ["name", "email", "phone", "adjustments", "1 note", "1 earlier value"],
+        }
     ]
     assert file["mentions"][:2] == [
-        {"of": "c001", "kind": "candidate", "item": "c002", "fields": ["note"]},
+        {"of": "c001", "kind": "candidate", "item": "c002", "fields": ["adjustments", "note"]},
         {"of": "c001", "kind": "candidate", "item": "c003", "fields": ["source", "reason"]},
     ]
     assert file["conflicts_dropped"] == [] and plan["leftovers_removed"] == 0

@@ -1,7 +1,8 @@
 """`--as-of D` shows the record as it stood at the end of D (property-based).
 
 A random campaign is run day by day through the CLI: adds, moves, reinstatements, new
-ranks, edits, undos, notes, and milestone reschedules, renames, done and reopen. At the
+ranks, edits (reasonable adjustments and the Disability Confident opt-in among them),
+undos, notes, diversity answers, and milestone reschedules, renames, done and reopen. At the
 end of each day every read command's output is kept; once the whole history is written,
 each read command run again with `--as-of` that day must print exactly the same.
 """
@@ -28,6 +29,8 @@ operations = st.one_of(
     st.tuples(st.just("edit"), people, st.sampled_from(["a@example.org", "", "b@example.org"])),
     st.tuples(st.just("applied"), people, st.integers(0, 5)),
     st.tuples(st.just("note"), people),
+    st.tuples(st.just("fair"), people, st.sampled_from(["Quiet room", "", "Hearing loop"])),
+    st.tuples(st.just("monitoring"), people, st.sampled_from(["female", "male"])),
     st.tuples(st.just("reschedule"), st.sampled_from(MILESTONES), st.sampled_from(SCHEDULES)),
     st.tuples(st.just("reopen-reschedule"), st.sampled_from(MILESTONES), st.just("2026-05-01")),
     st.tuples(st.just("done"), st.sampled_from(MILESTONES)),
@@ -57,6 +60,11 @@ def _arguments(operation: tuple) -> list[str]:
         return ["edit", rest[0], "--applied", (START + timedelta(days=rest[1])).isoformat()]
     if kind == "note":
         return ["note", rest[0], "A note"]
+    if kind == "fair":
+        flag = "--disability-confident" if rest[1] else "--no-disability-confident"
+        return ["edit", rest[0], "--adjustments", rest[1], flag]
+    if kind == "monitoring":
+        return ["monitoring", rest[0], f"sex={rest[1]}", "disability=yes"]
     if kind == "reschedule":
         return ["milestone", "reschedule", rest[0], rest[1]]
     if kind == "reopen-reschedule":
@@ -77,15 +85,19 @@ READS = [
     ("remind", "--json", "--within", "60"),
     ("export", "json"),
     ("export", "csv"),
+    ("diversity", "--json"),
 ]
 
 
 def _reads(cli: Cli, day: str) -> dict[tuple[str, ...], str]:
     seen = {command: cli.ok(*command, as_of=day) for command in READS}
     for number in range(1, 5):
-        command = ("show", f"c{number:03d}", "--json")
-        result = cli(*command, as_of=day)
-        seen[command] = result.stdout if result.exit_code == 0 else f"exit {result.exit_code}"
+        for command in (
+            ("show", f"c{number:03d}", "--json"),
+            ("monitoring", f"c{number:03d}", "--json"),
+        ):
+            result = cli(*command, as_of=day)
+            seen[command] = result.stdout if result.exit_code == 0 else f"exit {result.exit_code}"
     return seen
 
 

@@ -51,6 +51,7 @@ from dgtracker.process import (
     candidate_actions,
     corrections,
     milestone_actions,
+    monitoring,
     new_records,
     privacy,
 )
@@ -94,7 +95,10 @@ COMMANDS: dict[str, list[str]] = {
     "purge": ["erase", "retention purge"],
     "import": ["import"],
     "mail": ["letter"],
+    "monitoring": ["monitoring"],
 }
+# The fields `edit` corrects, as drawn (the date applied is left alone: moves are dated by it).
+EDITED = ("name", "email", "phone", "source", "disability_confident", "adjustments")
 KINDS = [kind for kinds in COMMANDS.values() for kind in kinds]
 
 Op = tuple[str, int, int]  # what, which one (by position), which choice
@@ -211,12 +215,14 @@ class Copy:
         elif what == "edit":
             cid = self.someone(which)
             if cid:
-                field = ["name", "email", "phone", "source"][choice % 4]
-                value = {
+                field = EDITED[choice % len(EDITED)]
+                value: str | bool = {
                     "name": self.new_name("e"),
                     "email": f"{self.who}.{self.step}e@example.org",
                     "phone": f"07700 8{self.step:02}{DIGIT[self.who]}",
                     "source": f"Search firm {self.who}",
+                    "disability_confident": choice % 2 == 0,
+                    "adjustments": f"A quiet room, as {self.name_of(which)} said",
                 }[field]
                 corrections.edit_candidate(rec, cid, {field: value}, **at, reason="Corrected")
         elif what == "undo":
@@ -303,6 +309,11 @@ class Copy:
                 candidate_actions.log_letter(
                     rec, cid, template, subject, sent=choice % 2 == 0, **at
                 )
+        elif what == "monitoring":
+            cid = self.someone(which)
+            if cid:
+                answers = {"sex": ["female", "male", "prefer-not-to-say"][choice % 3]}
+                monitoring.record_answers(rec, cid, answers, today=TODAY, now=at["now"])
         elif what == "import":
             rows = [
                 f"{self.new_name(f'i{row}')},{self.who}.{self.step}i{row}@example.org"

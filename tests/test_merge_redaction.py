@@ -71,6 +71,7 @@ def _copies(tmp_path: Path) -> tuple[Cli, Cli, Cli]:
         copy.path.write_bytes(base.path.read_bytes())
     ada.ok("purge", "--candidate", "c001", "--by", "ada")
     bob.ok("note", "c002", "Called CHARLOTTE BRONTË on +44 7700 900456", "--by", "bob")
+    bob.ok("edit", "c002", "--adjustments", "Not the room Charlotte Brontë used", "--by", "bob")
     bob.ok("milestone", "add", "Call Charlotte Brontë", "2026-03-03", "--id", "call", "--by", "bob")
     bob.ok("milestone", "reschedule", "interviews", "2026-04-01", "--reason", "Bronte's notice")
     bob.ok("panel", "add", "Ann Judge", "--role", "member")
@@ -162,6 +163,7 @@ def test_what_the_other_copy_wrote_about_the_erased_person_is_redacted(
     data = merged.data()
     tom = merged.candidate("c002")
     assert "Called [erased] on [erased]" in [e.get("note") for e in tom["history"]]
+    assert tom["adjustments"] == "Not the room [erased] used"
     milestones = {m["id"]: m for m in data["milestones"]}
     assert milestones["call"]["title"] == "Call [erased]"
     assert milestones["sift"]["title"] == "Sift ([erased] away)"

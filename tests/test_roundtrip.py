@@ -12,15 +12,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dgtracker.dates import When
+from dgtracker.process.fairness import DIVERSITY_STAGES
 from dgtracker.record import storage
 from dgtracker.record.decode import record_from_data
 from dgtracker.record.model import (
     ENTERS_STAGE,
+    MONITORING_QUESTIONS,
+    Answer,
     Campaign,
     Candidate,
     Event,
+    KeptAnswer,
     Milestone,
     MilestoneChange,
+    Monitoring,
     Record,
     default_stages,
 )
@@ -100,6 +105,12 @@ emails = st.builds(
 )
 
 
+answers = st.sampled_from([(q, v) for q, values in MONITORING_QUESTIONS.items() for v in values])
+
+
+routes = st.lists(st.sampled_from(DIVERSITY_STAGES))
+
+
 @st.composite
 def records(draw: st.DrawFn) -> Record:
     count = draw(st.integers(0, 5))
@@ -131,6 +142,12 @@ def records(draw: st.DrawFn) -> Record:
                 applied=draw(st.none() | days),
                 rank=draw(st.none() | st.integers(1, 50)) if last.stage == "reserve" else None,
                 history=history,
+                disability_confident=draw(st.booleans()),
+                adjustments=draw(st.none() | note_text),
+                monitoring=[
+                    Answer(moment.astimezone(UTC).replace(microsecond=0), moment.date(), q, v)
+                    for moment, (q, v) in draw(st.lists(st.tuples(moments, answers), max_size=3))
+                ],
             )
         )
     milestone_count = draw(st.integers(0, 4))
@@ -155,13 +172,24 @@ def records(draw: st.DrawFn) -> Record:
         )
         for index in range(milestone_count)
     ]
+    drawn = draw(st.lists(st.tuples(answers, routes), max_size=3))
+    kept = [KeptAnswer(q, v, tuple(r), f"t{n}") for n, ((q, v), r) in enumerate(drawn)]
     return Record(
         campaign=Campaign(id="x", title=draw(safe_text), organisation=draw(safe_text)),
         stages=default_stages(),
         milestones=milestones,
         candidates=candidates,
         next_candidate_number=count + 1,
+        # a record made before the policy has none; one made since holds it, with answers
+        # kept from purges, listed sorted
+        monitoring=draw(
+            st.none() | st.just(Monitoring(dict(MONITORING_QUESTIONS), sorted(kept, key=_order)))
+        ),
     )
+
+
+def _order(kept: KeptAnswer) -> tuple:
+    return (kept.question, kept.value, kept.reached, kept.token)
 
 
 @given(records())

@@ -41,7 +41,8 @@ def tables(fields: field_rules.Fields) -> st.SearchStrategy[object]:
 
 
 @pytest.mark.parametrize(
-    "name", ["CANDIDATE", "EVENT", "STAGE", "MILESTONE", "MILESTONE_CHANGE", "MARKS", "SLOT"]
+    "name",
+    ["CANDIDATE", "EVENT", "STAGE", "MILESTONE", "MILESTONE_CHANGE", "MARKS", "SLOT", "ANSWER"],
 )
 @given(data=st.data())
 def test_the_fast_path_answers_as_each_field_does(name: str, data: st.DataObject) -> None:

@@ -161,7 +161,13 @@ def test_the_benchmark_runs_at_a_small_size(tmp_path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     table = output.read_text(encoding="utf-8")
     assert done.stdout.strip() == table.strip()
-    for row in ("`python -c pass`", "`dgtracker --help`", "`status`", "`add-candidate`"):
+    for row in (
+        "`python -c pass`",
+        "`dgtracker --help`",
+        "`status`",
+        "`add-candidate`",
+        "`diversity`",
+    ):
         assert row in table
     assert "## Machine" in table and "CPU:" in table
 

@@ -100,9 +100,21 @@ def draw_edit(record: dict, rng: random.Random, who: str, folder: Path) -> list[
     cid = _pick(rng, _candidates(record))
     if cid is None:
         return None
-    field = rng.choice(["--phone", "--email", "--source"])
+    field = rng.choice(["--phone", "--email", "--source", "--adjustments", "--flag"])
+    if field == "--flag":  # the Disability Confident opt-in, either way
+        return ["edit", cid, rng.choice(["--disability-confident", "--no-disability-confident"])]
     value = f"{who}{_n(rng)}@example.org" if field == "--email" else f"{who} {_n(rng)}"
     return ["edit", cid, field, value, "--reason", "corrected"]
+
+
+def draw_monitoring(record: dict, rng: random.Random, who: str, folder: Path) -> list[str] | None:
+    """Diversity answers: appended on each copy, so they merge without a conflict."""
+    cid = _pick(rng, _candidates(record))
+    if cid is None:
+        return None
+    answers = [f"sex={rng.choice(['female', 'male', 'prefer-not-to-say'])}"]
+    answers += [f"disability={rng.choice(['yes', 'no'])}"] if rng.random() < 0.5 else []
+    return ["monitoring", cid, *answers]
 
 
 def draw_undo(record: dict, rng: random.Random, who: str, folder: Path) -> list[str] | None:
@@ -256,6 +268,7 @@ WRITING: dict[str, Draw] = {
     "reserve": draw_reserve,
     "schedule": draw_schedule,
     "mail": draw_mail,
+    "monitoring": draw_monitoring,
 }
 # `move ID reserve --rank N` is drawn as well, beside `move` (`reserve` ranks from merit)
 DRAWS: list[tuple[str, Draw]] = [*WRITING.items(), ("move", draw_rank)]
@@ -359,7 +372,8 @@ def person(candidate: dict[str, Any]) -> tuple[Any, ...]:
 
 
 SCHEDULE = {"date", "at", "start", "end", "label", "tbc"}
-NOT_DECISIONS = {"id", "aliases", "history", "next_candidate_number", "booked"}
+# (a candidate's diversity answers are appended like the history: never a decision)
+NOT_DECISIONS = {"id", "aliases", "history", "monitoring", "next_candidate_number", "booked"}
 
 
 def decisions(record: dict[str, Any]) -> dict[tuple[Any, ...], Any]:

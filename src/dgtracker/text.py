@@ -60,9 +60,10 @@ LIMITS = {
     "description": 10_000,
     "subject": 200,  # a letter's subject line
     "sender": 300,  # a letter's sender: Name <address>
+    "adjustments": 2_000,
 }
 # Fields that may hold several lines (a pasted note, a reason, a panel's evidence).
-MULTILINE = {"note", "reason", "evidence", "description"}
+MULTILINE = {"note", "reason", "evidence", "description", "adjustments"}
 # Fields that are one word: not empty, no spaces, printable (a record edited by hand or
 # merged from elsewhere can hold anything; an id is shown everywhere and in cron mail).
 ONE_WORD = {"id"}

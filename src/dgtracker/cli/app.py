@@ -48,6 +48,8 @@ COMMAND_MODULES = {
     "export": "exchange",
     "purge": "privacy",
     "export-subject": "privacy",
+    "monitoring": "fairness",
+    "diversity": "fairness",
     "criteria": "panel",
     "panel": "panel",
     "score": "merit",

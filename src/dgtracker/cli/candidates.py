@@ -63,6 +63,18 @@ def add_candidate(
             "--allow-duplicate-email", help="Add even if another candidate has this email."
         ),
     ] = False,
+    disability_confident: Annotated[
+        bool,
+        typer.Option(
+            "--disability-confident/--no-disability-confident",
+            help="They opted in to the Disability Confident scheme (an interview if they "
+            "meet the minimum criteria).",
+        ),
+    ] = False,
+    adjustments: Annotated[
+        str | None,
+        typer.Option(help="Reasonable adjustments they asked for (shown by `show` only)."),
+    ] = None,
     json_output: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
@@ -73,6 +85,7 @@ def add_candidate(
     email, phone = optional_text("email", email), optional_text("phone", phone)
     source, note = optional_text("source", source), optional_text("note", note)
     reason = optional_text("reason", reason)
+    adjustments = optional_text("adjustments", adjustments)
     with changing(ctx, by) as change:
         candidate = add(
             change.record,
@@ -88,6 +101,8 @@ def add_candidate(
             source=source,
             note=note,
             reason=reason,
+            disability_confident=disability_confident,
+            adjustments=adjustments,
         )
     if json_output:
         from dgtracker.out.json_contract import added_json

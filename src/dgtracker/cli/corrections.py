@@ -48,6 +48,17 @@ def edit(
     phone: Annotated[str | None, typer.Option(help='The corrected phone ("" to clear).')] = None,
     source: Annotated[str | None, typer.Option(help='The corrected source ("" to clear).')] = None,
     applied: Annotated[str | None, typer.Option(help="The corrected date they applied.")] = None,
+    disability_confident: Annotated[
+        bool | None,
+        typer.Option(
+            "--disability-confident/--no-disability-confident",
+            help="Whether they opted in to the Disability Confident scheme.",
+            show_default=False,
+        ),
+    ] = None,
+    adjustments: Annotated[
+        str | None, typer.Option(help='The reasonable adjustments they asked for ("" to clear).')
+    ] = None,
     reason: ReasonOption = None,
     json_output: JsonFlag = False,
     by: ByOption = None,
@@ -61,17 +72,22 @@ def edit(
         "email": _typed("email", email),
         "phone": _typed("phone", phone),
         "source": _typed("source", source),
+        "adjustments": _typed("adjustments", adjustments),
     }
     reason_text = optional_text("reason", reason)
     with changing(ctx, by) as change:
-        given: dict[str, str | date | None] = {
+        given: dict[str, str | date | bool | None] = {
             field: value for field, value in typed.items() if value is not None
         }
+        if disability_confident is not None:
+            given["disability_confident"] = disability_confident
         if applied is not None:
             given["applied"] = typed_date(applied, change.today, "--applied")
         if not given:
             raise Refused(
-                "Say what to correct.", hint="Give --name, --email, --phone, --source or --applied."
+                "Say what to correct.",
+                hint="Give --name, --email, --phone, --source, --applied, "
+                "--(no-)disability-confident or --adjustments.",
             )
         candidate, changed = edit_candidate(
             change.record,

@@ -164,6 +164,7 @@ def agenda(
                     "assessment": item.slot.assessment,
                     "where": item.slot.where,
                     "absent": item.absent,
+                    "adjustments": bool(item.candidate.adjustments),
                 }
                 for item in items
             ]

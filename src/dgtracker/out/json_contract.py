@@ -40,6 +40,7 @@ from dgtracker.record.model import (
     MilestoneChange,
     Record,
     Stage,
+    current_answers,
 )
 
 if TYPE_CHECKING:
@@ -156,8 +157,22 @@ def event_json(event: Event) -> dict[str, Any]:
     }
 
 
-def candidate_detail_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
+def _team_only(candidate: Candidate) -> dict[str, Any]:
+    """What the recruitment team arranges and the panel never sees: in `show` only."""
+    return {
+        "disability_confident": candidate.disability_confident,
+        "adjustments": candidate.adjustments,
+    }
+
+
+def candidate_detail_json(
+    candidate: Candidate, record: Record, today: date, *, for_team: bool = True
+) -> dict[str, Any]:
+    """`show --json`; `for_team` False (the exported record, which may reach the panel)
+    leaves out what only the recruitment team sees."""
     detail = candidate_json(candidate, record, today)
+    if for_team:
+        detail.update(_team_only(candidate))
     detail["history"] = [event_json(event) for event in candidate.history]
     detail["marks"] = marks_json(candidate, record.criteria)
     detail["slots"] = slots_json(candidate)
@@ -182,7 +197,7 @@ def edited_json(
         "id": candidate.id,
         "changed": changed,
         "event": event_json(candidate.history[-1]),
-        "candidate": candidate_json(candidate, record, today),
+        "candidate": {**candidate_json(candidate, record, today), **_team_only(candidate)},
     }
 
 
@@ -247,7 +262,9 @@ def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, 
         shown["remind_days"] = list(milestone.reminder_days)
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
     candidates = each(record.candidates, "Exporting")
-    whole["candidates"] = [candidate_detail_json(c, record, today) for c in candidates]
+    whole["candidates"] = [
+        candidate_detail_json(c, record, today, for_team=False) for c in candidates
+    ]
     return whole
 
 
@@ -446,6 +463,7 @@ def subject_access_json(record: Record, candidate: Candidate, today: date) -> di
         "as_of": today.isoformat(),
         "campaign": {key: campaign[key] for key in ("id", "title", "organisation")},
         "candidate": candidate_detail_json(candidate, record, today),
+        "monitoring": current_answers(candidate.monitoring),
         "retention": {
             "anonymise_after_months": retention_months(record, candidate),
             "appointed": is_appointed(record, candidate),

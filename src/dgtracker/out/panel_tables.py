@@ -192,9 +192,15 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
         Column("Where", flexible=True),
         Column("Not sitting", flexible=True),
     ]
+    if any(item.candidate.adjustments for item in items):  # yes or no, never the details
+        columns.append(Column("Adjustments"))
+        for row, item in zip(rows, items, strict=True):
+            row.append("yes" if item.candidate.adjustments else "no")
     left_out = _print_table(console, columns, rows, say_left_out=False)  # says the stages
     stages = sorted({item.slot.assessment for item in items})
     if left_out:
         print_folded(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")
     if any(item.absent for item in items):
         print_folded(console, "Not sitting: a declared conflict of interest.", "dim")
+    if any(item.candidate.adjustments for item in items):
+        print_folded(console, "Adjustments: the recruitment team has the details.", "dim")

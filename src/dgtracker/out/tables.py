@@ -39,6 +39,7 @@ from dgtracker.text import one_line, visible
 
 if TYPE_CHECKING:
     from dgtracker.exchange.sheet_import import ImportPlan
+    from dgtracker.process.diversity import StageCounts
 
 _STATE_STYLE = {
     DONE: "green",
@@ -228,8 +229,10 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
         ("Phone", candidate.phone),
         ("Source", candidate.source),
         ("Applied", format_day(candidate.applied) if candidate.applied else None),
+        ("Disability Confident", "yes" if candidate.disability_confident else "no"),
     ):
         facts.add_row(label, safe(value or "—"))
+    facts.add_row("Adjustments", Text(visible(candidate.adjustments or "—", keep_newlines=True)))
     console.print(facts)
     history = _table("History")
     history.add_column("On", no_wrap=True)
@@ -335,3 +338,24 @@ def render_import_plan(
     )
     if plan.ignored_columns:
         console.print(safe(f"Columns not imported: {', '.join(plan.ignored_columns)}."))
+
+
+def render_diversity(console: Console, tables: list[StageCounts]) -> None:
+    """Counts by stage (columns) and answer (rows), where declared; "*" where suppressed."""
+    print_folded(
+        console, "Diversity by stage, where declared (counts under 5 suppressed: *)", "bold"
+    )
+    table = _table()
+    table.add_column("Question / answer", overflow="fold")
+    for stage in tables:
+        table.add_column(stage.stage.replace("_", " "), justify="right")
+
+    def shown(count: int | None) -> str:
+        return "*" if count is None else str(count)
+
+    table.add_row("Total", *(shown(stage.total) for stage in tables))
+    for question, by_value in tables[0].counts.items() if tables else ():
+        table.add_row(Text(question.replace("_", " "), style="bold"), *("" for _ in tables))
+        for value in by_value:
+            table.add_row(f"  {value}", *(shown(stage.counts[question][value]) for stage in tables))
+    console.print(table)

@@ -15,6 +15,7 @@ from datetime import date
 
 from dgtracker.dates import add_months
 from dgtracker.panel.merit import default_assessment, merit
+from dgtracker.process.fairness import disability_confident_not_invited
 from dgtracker.process.queries import outcome_date, reserve_list
 from dgtracker.record.model import (
     RESERVE_STAGE,
@@ -278,12 +279,15 @@ def from_ids(code: str, detail: str, todo: str, find: Callable[[Record], list[st
     return check
 
 
-# The Disability Confident rule: process/fairness.py's
-# `disability_confident_not_invited(record) -> list[str]` (candidate ids) is wired here,
-# as from_ids("disability-confident", "{count} Disability Confident candidate(s) met the
-# minimum criteria at the sift and were not invited to interview.", "Invite them: …",
-# disability_confident_not_invited); until then the rule is listed and skipped.
-DISABILITY_CONFIDENT_CHECK: Check | None = None
+# The Disability Confident rule: its check is process/fairness.py's, which names the ids.
+DISABILITY_CONFIDENT_CHECK: Check | None = from_ids(
+    "disability-confident",
+    "{count} Disability Confident candidate(s) met the minimum criteria at the sift and were "
+    "not invited to interview.",
+    "Offer them an interview (dgtracker move ID interview --reinstate --reason …), or record "
+    "why the guaranteed interview did not apply.",
+    disability_confident_not_invited,
+)
 
 
 RULES: tuple[Rule, ...] = (

@@ -153,6 +153,8 @@ def add_candidate(
     reason: str | None = None,
     allow_duplicate_email: bool = False,
     taken: set[str] | None = None,
+    disability_confident: bool = False,
+    adjustments: str | None = None,
 ) -> Candidate:
     """Add a candidate, with a new id (new_candidate_id). `taken`: the ids held
     (ids_held), kept up to date by a caller adding many."""
@@ -178,6 +180,8 @@ def add_candidate(
         phone=phone or None,
         source=source or None,
         applied=applied,
+        disability_confident=disability_confident,
+        adjustments=adjustments or None,
         history=[
             Event(
                 at=now,

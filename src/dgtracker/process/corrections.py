@@ -38,13 +38,18 @@ from dgtracker.record.model import (
 WITHDRAWN_STAGE = "withdrawn"  # where a person erased on request leaves the process to
 
 
-def _as_text(value: str | date | None) -> str:
-    if value is None:
+def _as_text(value: str | date | bool | None) -> str:
+    """A personal field's value as an event's `was` keeps it (a flag: "yes" or "")."""
+    if value is None or value is False:
         return ""
+    if value is True:
+        return "yes"
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _from_text(field: str, text: str) -> str | date | None:
+def _from_text(field: str, text: str) -> str | date | bool | None:
+    if field == "disability_confident":
+        return bool(text)
     if not text:
         return None
     return date.fromisoformat(text) if field == "applied" else text
@@ -53,7 +58,7 @@ def _from_text(field: str, text: str) -> str | date | None:
 def edit_candidate(
     record: Record,
     wanted: str,
-    changes: dict[str, str | date | None],
+    changes: dict[str, str | date | bool | None],
     *,
     by: str,
     today: date,
@@ -63,7 +68,8 @@ def edit_candidate(
     """Correct personal details. `changes`: field → new value ("" clears it). Returns the
     candidate and the fields that changed; the event keeps the values they replace."""
     candidate = find_candidate(record, wanted)
-    new = {f: (v or None) for f, v in changes.items() if (v or None) != getattr(candidate, f)}
+    wanted_values = {f: (v if isinstance(v, bool) else v or None) for f, v in changes.items()}
+    new = {f: v for f, v in wanted_values.items() if v != getattr(candidate, f)}
     if not new:
         raise Refused(f"Nothing to change: {candidate.id} already has those details.")
     if "name" in new and new["name"] is None:

@@ -17,6 +17,7 @@ from dgtracker.record.model import (
     CriterionKind,
     Milestone,
     Record,
+    default_monitoring,
     default_stages,
 )
 
@@ -93,6 +94,7 @@ def dhsc_campaign() -> Record:
             _tbc("appointment", "Appointment announced"),
         ],
         criteria=dhsc_criteria(),
+        monitoring=default_monitoring(),
     )
 
 
@@ -100,6 +102,7 @@ def blank_campaign(title: str, closes: When, organisation: str = "") -> Record:
     return Record(
         campaign=Campaign(id=slug(title), title=title, organisation=organisation),
         stages=default_stages(),
+        monitoring=default_monitoring(),
         milestones=[
             Milestone("closing", "Applications close", closes),
             _tbc("sift", "Sift and longlist"),

@@ -14,12 +14,14 @@ identifies the person (the panel's evidence among it).
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from dgtracker.dates import add_months, format_day
+from dgtracker.process.fairness import diversity_stages
 from dgtracker.process.queries import outcome_date
 from dgtracker.progress import Walk, quietly
 from dgtracker.record.mentions import (
@@ -36,9 +38,12 @@ from dgtracker.record.model import (
     Action,
     Candidate,
     Event,
+    KeptAnswer,
     Record,
     StageKind,
     anonymised_name,
+    current_answers,
+    default_monitoring,
 )
 from dgtracker.text import visible
 
@@ -87,6 +92,9 @@ def personal_data_held(candidate: Candidate) -> list[str]:
             ("email", candidate.email),
             ("phone", candidate.phone),
             ("source", candidate.source),
+            ("adjustments", candidate.adjustments),
+            ("disability confident", candidate.disability_confident),
+            ("diversity answers", candidate.monitoring),
         )
         if value
     ]
@@ -199,6 +207,7 @@ def forget(
     milestones' text, the panel's notes, and the conflicts waiting about them. What was
     erased where, by id."""
     for one in each(due, "Anonymising"):
+        keep_answers_apart(record, one.candidate)
         anonymise(one.candidate, why=one.why, by=by, today=today, now=now)
         anonymise_conflicts(record, one.candidate.id)
     erased = Erased(conflicts=drop_conflicts_about(record, {one.candidate.id for one in due}))
@@ -212,7 +221,9 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
     """Remove what identifies the person; keep stages, dates, rank and slot times; say that
     it happened."""
     candidate.name = anonymised_name(candidate.id)
-    candidate.email = candidate.phone = candidate.source = None
+    candidate.email = candidate.phone = candidate.source = candidate.adjustments = None
+    candidate.disability_confident = False
+    candidate.monitoring = []  # kept apart from them first, for the counts (keep_answers_apart)
     for event in candidate.history:
         event.note = None
         event.subject = None  # a letter's subject may name them; its template stays
@@ -230,6 +241,20 @@ def anonymise(candidate: Candidate, *, why: str, by: str, today: date, now: date
     candidate.history.append(Event(at=now, on=today, by=by, action=Action.PURGED, reason=why))
 
 
+def keep_answers_apart(record: Record, candidate: Candidate) -> None:
+    """Keep the person's diversity answers for the counts, apart from them: each answer on
+    its own, with the stages they reached, no id and no date (docs/fairness.md)."""
+    if not candidate.monitoring:
+        return
+    if record.monitoring is None:
+        record.monitoring = default_monitoring()
+    reached = diversity_stages(record, candidate)
+    record.monitoring.kept += [
+        KeptAnswer(question, value, reached, secrets.token_hex(8))
+        for question, value in current_answers(candidate.monitoring).items()
+    ]
+
+
 def anonymise_conflicts(record: Record, candidate_id: str) -> None:
     """A declared conflict stays (the panel's record), without its note about the person."""
     for member in record.panel:
@@ -239,7 +264,7 @@ def anonymise_conflicts(record: Record, candidate_id: str) -> None:
 
 
 def _anonymous_value(candidate_id: str, field: str, value: str) -> str:
-    if field == "applied":
+    if field in ("applied", "disability_confident"):
         return value  # a date, kept for the statistics like the others
     return anonymised_name(candidate_id) if field == "name" else ""
 

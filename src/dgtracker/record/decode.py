@@ -14,12 +14,15 @@ from zoneinfo import ZoneInfo
 from dgtracker.record import decode_milestones, decode_panel
 from dgtracker.record.field_rules import (
     ACTIONS,
+    ANSWER,
     CAMPAIGN,
     CANDIDATE,
     EVENT,
+    KEPT_ANSWER,
     KINDS,
     MAIL,
     MERGE_CONFLICT,
+    MONITORING,
     RETENTION,
     STAGE,
     TOP,
@@ -30,21 +33,27 @@ from dgtracker.record.field_rules import (
 )
 from dgtracker.record.model import (
     DEFAULT_TIMEZONE,
+    MONITORING_QUESTIONS,
     SCHEMA_VERSION,
     Action,
+    Answer,
     Campaign,
     Candidate,
     Event,
+    KeptAnswer,
     MergeConflict,
+    Monitoring,
     Record,
     Retention,
     Stage,
     StageKind,
+    default_monitoring,
 )
 
 # The fast path's checks, made once from the same rules the Checker applies.
 _READ_CANDIDATE = compile_rules(CANDIDATE)
 _READ_EVENT = compile_rules(EVENT)
+_READ_ANSWER = compile_rules(ANSWER)
 
 # --- TOML data -> objects ----------------------------------------------------------
 
@@ -70,7 +79,9 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     milestones = decode_milestones.milestones(check, data.get("milestones", []))
     conflicts = _conflicts(check, data.get("conflicts", []))
     check.unsettled = {c.path[1] for c in conflicts if c.path[0::2] == ["candidates", "stage"]}
+    monitoring = _monitoring(check, data.get("monitoring"))
     candidates, highest = _candidates(check, data.get("candidates", []))
+    _check_answers(check, candidates, monitoring or default_monitoring())
     next_number = top["next_candidate_number"] or 1
     if check.problems or campaign is None:
         return None, check.problems
@@ -85,9 +96,81 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         panel=panel,
         conflicts=conflicts,
         mail_from=mail_from,
+        monitoring=monitoring,
     )
     problems = decode_panel.reference_problems(record) + decode_panel.settle_grades(record)
     return (None, problems) if problems else (record, [])
+
+
+def _monitoring(check: Checker, raw: Any) -> Monitoring | None:
+    """The monitoring policy: each question's allowed values, and the answers kept."""
+    if raw is None:
+        return None
+    table = check.table(raw, "monitoring")
+    if table is None:
+        return None
+    got = check.fields(table, MONITORING, "monitoring")
+    questions: dict[str, tuple[str, ...]] = {}
+    for question, values in (got["questions"] or {}).items():
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(type(value) is str and value for value in values)
+        ):
+            check.note(f"monitoring.questions.{question}: expected a list of allowed values")
+            continue
+        questions[question] = tuple(values)
+    kept = []
+    for index, item in enumerate(got["kept"] or []):
+        where = f"monitoring.kept[{index}]"
+        entry = check.table(item, where)
+        if entry is None:
+            continue
+        fields = check.fields(entry, KEPT_ANSWER, where)
+        reached = fields["reached"] or []
+        if not all(type(stage) is str for stage in reached):
+            check.note(f"{where}.reached: expected a list of stage names")
+            continue
+        kept.append(
+            KeptAnswer(
+                fields["question"] or "",
+                fields["value"] or "",
+                tuple(reached),
+                fields["token"] or "",
+            )
+        )
+    return Monitoring(questions=questions or dict(MONITORING_QUESTIONS), kept=kept)
+
+
+def _answers(check: Checker, raw: Any, where: str) -> list[Answer]:
+    answers = []
+    for index, item in enumerate(raw or []):
+        a_where = f"{where}.monitoring[{index}]"
+        table = check.table(item, a_where)
+        if table is None:
+            continue
+        got = check.fields(table, ANSWER, a_where)
+        answers.append(
+            Answer(
+                at=got["at"] or datetime(1970, 1, 1, tzinfo=UTC),
+                on=got["on"] or date(1970, 1, 1),
+                question=got["question"] or "",
+                value=got["value"] or "",
+            )
+        )
+    return answers
+
+
+def _check_answers(check: Checker, candidates: list[Candidate], policy: Monitoring) -> None:
+    """Every answer is to a question of the policy, with one of its allowed values."""
+    for candidate in candidates:
+        for index, answer in enumerate(candidate.monitoring):
+            allowed = policy.questions.get(answer.question)
+            where = f"candidates ({candidate.id}).monitoring[{index}]"
+            if allowed is None:
+                check.note(f"{where}.question: '{answer.question}' is not a monitoring question")
+            elif answer.value not in allowed:
+                check.note(f"{where}.value: '{answer.value}' is not one of {', '.join(allowed)}")
 
 
 def _campaign(check: Checker, raw: Any) -> Campaign | None:
@@ -214,6 +297,9 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
                 marks=decode_panel.marks(check, got["marks"] or [], where),
                 slots=decode_panel.slots(check, got["slots"] or [], where),
                 aliases=_aliases(check, got["aliases"], where),
+                disability_confident=bool(got["disability_confident"]),
+                adjustments=got["adjustments"],
+                monitoring=_answers(check, got["monitoring"], where),
             )
         )
         _note_candidate_problems(check, candidates[-1], stages, where)
@@ -344,7 +430,13 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
     if values is None:
         return None
     (cid, name, email, phone, source, applied, stage, rank) = values[:8]
-    raw_history, raw_marks, raw_slots, aliases = values[8:]
+    raw_history, raw_marks, raw_slots, aliases, confident, adjustments, raw_answers = values[8:]
+    answers = []
+    for item in raw_answers or ():
+        read = _READ_ANSWER(item, stage_ids)
+        if read is None:
+            return None
+        answers.append(Answer(*read))
     history = []
     for item in raw_history or ():
         event = _plain_event(item, stage_ids)
@@ -372,4 +464,7 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         marks,
         slots,
         list(aliases) if aliases else [],
+        bool(confident),
+        adjustments,
+        answers,
     )

@@ -15,6 +15,7 @@ from dgtracker.record.model import (
     Marks,
     MergeConflict,
     Milestone,
+    Monitoring,
     PanelMember,
     Record,
     Slot,
@@ -77,6 +78,8 @@ def record_to_data(record: Record) -> dict[str, Any]:
         data["panel"] = {"members": [_member_data(m) for m in record.panel]}
     if record.conflicts:  # merge conflicts waiting for `resolve`
         data["conflicts"] = [_conflict_data(conflict) for conflict in record.conflicts]
+    if record.monitoring is not None:  # written at `init`; older records use the default
+        data["monitoring"] = _monitoring_data(record.monitoring)
     data["milestones"] = [_milestone_data(m) for m in record.milestones]
     frame = {c.id for c in record.criteria if c.frame}
     data["candidates"] = [_candidate_data(c, frame) for c in record.candidates]
@@ -170,6 +173,19 @@ def _milestone_data(milestone: Milestone) -> dict[str, Any]:
     return table
 
 
+def _monitoring_data(monitoring: Monitoring) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "questions": {question: list(values) for question, values in monitoring.questions.items()}
+    }
+    if monitoring.kept:  # sorted: the file's order says nothing about who gave which
+        kept = sorted(monitoring.kept, key=lambda k: (k.question, k.value, k.reached, k.token))
+        table["kept"] = [
+            {"question": k.question, "value": k.value, "reached": list(k.reached), "token": k.token}
+            for k in kept
+        ]
+    return table
+
+
 def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in table.items() if value is not None}
 
@@ -190,6 +206,14 @@ def _candidate_data(candidate: Candidate, frame: set[str]) -> dict[str, Any]:
         table["marks"] = [_marks_data(sheet, frame) for sheet in candidate.marks]
     if candidate.slots:
         table["slots"] = [_slot_data(slot) for slot in candidate.slots]
+    if candidate.disability_confident:
+        table["disability_confident"] = True
+    _put(table, "adjustments", candidate.adjustments)
+    if candidate.monitoring:
+        table["monitoring"] = [
+            {"at": _utc(a.at), "on": a.on, "question": a.question, "value": a.value}
+            for a in candidate.monitoring
+        ]
     return table
 
 

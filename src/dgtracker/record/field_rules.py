@@ -126,6 +126,7 @@ TOP = {
     "candidates": Field(list),
     "conflicts": Field(list),
     "mail": Field(dict),
+    "monitoring": Field(dict),
 }
 MAIL = {"from": Field(str, text="sender")}  # the sender of letters: Name <address>
 CAMPAIGN = {
@@ -185,6 +186,25 @@ CANDIDATE = {
     "marks": Field(list),
     "slots": Field(list),
     "aliases": Field(list),
+    "disability_confident": Field(bool),
+    "adjustments": Field(str, text="adjustments"),
+    "monitoring": Field(list),
+}
+# One answer to a diversity monitoring question (its value is checked against the
+# record's policy by record/decode.py, which knows it).
+ANSWER = {
+    "at": Field(datetime, required=True, aware=True),
+    "on": Field(date, required=True),
+    "question": Field(str, required=True, text="id"),
+    "value": Field(str, required=True, text="id"),
+}
+# The record's monitoring policy: questions -> allowed values, and the purged answers kept.
+MONITORING = {"questions": Field(dict), "kept": Field(list)}
+KEPT_ANSWER = {
+    "question": Field(str, required=True, text="id"),
+    "value": Field(str, required=True, text="id"),
+    "reached": Field(list),
+    "token": Field(str, required=True, text="id"),
 }
 EVENT = {
     "at": Field(datetime, required=True, aware=True),

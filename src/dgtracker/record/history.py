@@ -43,6 +43,7 @@ def latest_change(record: Record) -> date | None:
     days = [event.day for c in record.candidates for event in c.history]
     days += [change.day for m in record.milestones for change in m.history]
     days += [m.done for m in record.milestones if m.done is not None]
+    days += [answer.on for c in record.candidates for answer in c.monitoring]
     return max(days, default=None)
 
 
@@ -65,9 +66,12 @@ def _candidate(candidate: Candidate, day: date) -> Candidate | None:
     if added is None and candidate.applied is not None and candidate.applied > day:
         return None
     kept = _history_until(candidate.history, day)
-    if len(kept) == len(candidate.history):
+    later_answers = any(answer.on > day for answer in candidate.monitoring)
+    if len(kept) == len(candidate.history) and not later_answers:
         return candidate
-    details: dict[str, str | date | None] = {f: getattr(candidate, f) for f in PERSONAL_FIELDS}
+    details: dict[str, str | date | bool | None] = {
+        f: getattr(candidate, f) for f in PERSONAL_FIELDS
+    }
     for event in reversed([e for e in candidate.history if e.day > day]):
         _take_back(details, event)
     stage, rank = stage_and_rank(kept)
@@ -79,6 +83,9 @@ def _candidate(candidate: Candidate, day: date) -> Candidate | None:
         phone=_text(details["phone"]),
         source=_text(details["source"]),
         applied=details["applied"] if isinstance(details["applied"], date) else None,
+        disability_confident=details["disability_confident"] is True,
+        adjustments=_text(details["adjustments"]),
+        monitoring=[answer for answer in candidate.monitoring if answer.on <= day],
         stage=stage or candidate.stage,
         rank=rank,
         history=kept,
@@ -112,14 +119,16 @@ def _slots(candidate: Candidate, day: date) -> list[Slot]:
     return found
 
 
-def _text(value: str | date | None) -> str | None:
+def _text(value: str | date | bool | None) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _take_back(details: dict[str, str | date | None], event: Event) -> None:
+def _take_back(details: dict[str, str | date | bool | None], event: Event) -> None:
     """Undo a later change's effect on personal details (an edit, or the undo of one)."""
     for field, text in (event.was or {}).items():
-        if field == "applied":
+        if field == "disability_confident":
+            details[field] = bool(text)
+        elif field == "applied":
             details[field] = date.fromisoformat(text) if text else None
         else:
             details[field] = text or None

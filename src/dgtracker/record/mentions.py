@@ -385,6 +385,7 @@ def _may_name(item_id: str, who: Identifiers) -> bool:
 
 def _erase_in_candidate(candidate: Candidate, erase: Eraser) -> None:
     candidate.source = erase(candidate.source, "source")
+    candidate.adjustments = erase(candidate.adjustments, "adjustments")
     for event in candidate.history:
         event.note = erase(event.note, "note")
         event.reason = erase(event.reason, "reason")

@@ -156,8 +156,16 @@ class Event:
         return self.recorded if self.recorded is not None else self.on
 
 
-# Fields `edit` corrects, and an event's `was` may hold.
-PERSONAL_FIELDS = ("name", "email", "phone", "source", "applied")
+# Fields `edit` corrects, and an event's `was` may hold (a flag as "yes" or "").
+PERSONAL_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "source",
+    "applied",
+    "disability_confident",
+    "adjustments",
+)
 # A reason that named a person whose data was purged, as it reads afterwards.
 REMOVED_REASON = "(removed: it named a person whose data was purged)"
 
@@ -229,6 +237,22 @@ class Slot:
 
 
 @dataclass(slots=True)
+class Answer:
+    """One answer to a diversity monitoring question, as given on a day (the latest answer
+    to a question stands; the earlier ones stay so that `--as-of` shows the past)."""
+
+    at: datetime  # when it was recorded (UTC)
+    on: date  # the record's day it was written
+    question: str  # a question of the record's monitoring policy (sex, age_band, …)
+    value: str  # one of that question's allowed values
+
+
+def current_answers(answers: list[Answer]) -> dict[str, str]:
+    """Question -> the answer that stands (the latest given)."""
+    return {answer.question: answer.value for answer in answers}
+
+
+@dataclass(slots=True)
 class Candidate:
     id: str
     name: str
@@ -242,6 +266,9 @@ class Candidate:
     marks: list[Marks] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # ids an older merge renumbered it from
+    disability_confident: bool = False  # opted in to the Disability Confident scheme
+    adjustments: str | None = None  # reasonable adjustments asked for: the team's, not the panel's
+    monitoring: list[Answer] = field(default_factory=list)  # diversity answers, as given
 
     @property
     def notes(self) -> list[str]:
@@ -336,6 +363,74 @@ class PanelMember:
 
 
 @dataclass(slots=True)
+class KeptAnswer:
+    """A purged person's answer to one question, kept for the diversity counts apart from
+    who gave it: no id, no date, and not grouped with their other answers (a random token
+    tells two identical answers apart; the file lists them sorted)."""
+
+    question: str
+    value: str
+    reached: tuple[str, ...]  # the diversity stages they had reached (panel/diversity.py)
+    token: str
+
+
+@dataclass(slots=True)
+class Monitoring:
+    """The record's diversity monitoring policy: each question and its allowed values, and
+    the purged people's answers kept for the counts."""
+
+    questions: dict[str, tuple[str, ...]]
+    kept: list[KeptAnswer] = field(default_factory=list)
+
+
+PREFER_NOT = "prefer-not-to-say"
+# The Civil Service diversity questions (as asked by Civil Service Jobs; ONS harmonised
+# categories), each with "prefer not to say".
+MONITORING_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "sex": ("female", "male", PREFER_NOT),
+    "gender_identity": ("same-as-sex-at-birth", "different-from-sex-at-birth", PREFER_NOT),
+    "age_band": (
+        "16-24",
+        "25-29",
+        "30-34",
+        "35-39",
+        "40-44",
+        "45-49",
+        "50-54",
+        "55-59",
+        "60-64",
+        "65-plus",
+        PREFER_NOT,
+    ),
+    "ethnicity": ("asian", "black", "mixed", "white", "other", PREFER_NOT),
+    "disability": ("yes", "no", PREFER_NOT),
+    "sexual_orientation": ("heterosexual", "gay-or-lesbian", "bisexual", "other", PREFER_NOT),
+    "religion": (
+        "none",
+        "buddhist",
+        "christian",
+        "hindu",
+        "jewish",
+        "muslim",
+        "sikh",
+        "other",
+        PREFER_NOT,
+    ),
+    "socio_economic_background": (
+        "professional",
+        "intermediate",
+        "working-class",
+        "other",
+        PREFER_NOT,
+    ),
+}
+
+
+def default_monitoring() -> Monitoring:
+    return Monitoring(questions=dict(MONITORING_QUESTIONS))
+
+
+@dataclass(slots=True)
 class Record:
     campaign: Campaign
     stages: list[Stage]
@@ -348,9 +443,16 @@ class Record:
     panel: list[PanelMember] = field(default_factory=list)
     conflicts: list[MergeConflict] = field(default_factory=list)  # waiting for `resolve`
     mail_from: str | None = None  # [mail] from: the sender of letters (`mail`)
+    # The diversity monitoring policy; None: a record made before it, which uses the
+    # default questions and is written without the table.
+    monitoring: Monitoring | None = None
     # Whether copies of the record are changed apart (`dgtracker share`), as its folder
     # says when it is read; not written in it. New candidate ids are then drawn at random.
     shared: bool = field(default=False, compare=False)
+
+    @property
+    def monitoring_policy(self) -> Monitoring:
+        return self.monitoring if self.monitoring is not None else default_monitoring()
 
     def stage(self, stage_id: str) -> Stage | None:
         for stage in self.stages:

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from dgtracker.dates import format_day, format_when
 from dgtracker.panel.merit import assessed_at, default_assessment, merit
+from dgtracker.process.diversity import diversity
 from dgtracker.process.queries import (
     days_in_stage,
     merit_order,
@@ -110,6 +111,7 @@ def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
     else:
         context["competition"] = competition_record(record, scrub)
         context["trail"] = change_trail(record, scrub)
+        context["diversity"] = diversity(record)  # in aggregate, small numbers suppressed
     return context
 
 

@@ -140,6 +140,10 @@ def commit(record: Path, message: str, *, conflicts_left: int) -> str | None:
         return f"{conflicts_left} conflict(s) still to resolve before the {operation} ends."
     if operation == "merge":
         git.run("commit", "-q", "--no-edit")
+    elif operation == "cherry-pick" and git.ok("diff", "--cached", "--quiet", "HEAD"):
+        # every conflict settled as the record already was: the pick adds nothing, and
+        # git refuses to continue with an empty commit, so it is skipped
+        git.run("cherry-pick", "--skip")
     else:
         done = git.run("-c", "core.editor=true", operation, "--continue", check=False)
         if done.returncode != 0 and _operation(record.parent):

@@ -353,7 +353,7 @@ def _each_declared(data: Table, change: Callable[[Table], Table]) -> None:
 
 def _erased_in_candidate(candidate: Table, erase: Eraser) -> Table:
     """As privacy erases mentions in a candidate, on the record's data."""
-    new = _erase_keys(candidate, erase, source="source")
+    new = _erase_keys(candidate, erase, source="source", adjustments="adjustments")
     if isinstance(new.get("history"), list):
         new["history"] = [_erased_in_event(e, erase) for e in new["history"]]
     if isinstance(new.get("marks"), list):
