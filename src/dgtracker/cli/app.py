@@ -2,7 +2,7 @@
 end (a message and an exit code, never a traceback).
 
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
-privacy, panel, merit, slots, report, team, campaigns, shell, docs) holds its own commands, as
+privacy, panel, merit, slots, report, blind, team, campaigns, shell, docs) holds its own commands, as
 `commands`; this module only names them, and loads the one that is run.
 """
 
@@ -53,6 +53,7 @@ COMMAND_MODULES = {
     "schedule": "slots",
     "agenda": "slots",
     "report": "report",
+    "blind": "blind",
     "merge-file": "team",
     "resolve": "team",
     "share": "team",

@@ -10,7 +10,9 @@ from dgtracker.cli.context import (
     Command,
     ForceOption,
     OutputOption,
+    RevealOption,
     example,
+    load_panel_view,
     load_record,
     record_path,
 )
@@ -61,13 +63,18 @@ def report(
             "PATH, then where each system installs them).",
         ),
     ] = None,
+    reveal: RevealOption = False,
 ) -> None:
     """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
     from dgtracker.report.page import render_report
 
     if browser is not None and pdf is None:
         raise Refused("--browser is the program that prints --pdf.", hint="Add --pdf FILE.")
-    record, today = load_record(ctx)
+    if audience == Audience.PANEL:  # by name, except where the sift is name-blind
+        view, today = load_panel_view(ctx, reveal)
+        record = view.record
+    else:  # the Commission's page names no one already
+        record, today = load_record(ctx)
     html = render_report(record, today, audience.value)
     if pdf is not None:
         from dgtracker.report.browser import print_to_pdf

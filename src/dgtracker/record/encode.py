@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dgtracker.record.model import (
+    BlindSetting,
     Candidate,
     Criterion,
     Event,
@@ -62,6 +63,8 @@ def record_to_data(record: Record) -> dict[str, Any]:
         "stages": [_stage_data(stage) for stage in record.stages],
     }
     _put(data["campaign"], "calendar", campaign.calendar)
+    if record.blind:  # only once set: a record without it keeps the bytes it always had
+        data["blind"] = [_blind_data(setting) for setting in record.blind]
     # The panel's tables only once there is something in them: a record without them
     # keeps the bytes it always had.
     if record.criteria:
@@ -73,6 +76,12 @@ def record_to_data(record: Record) -> dict[str, Any]:
     data["milestones"] = [_milestone_data(m) for m in record.milestones]
     data["candidates"] = [_candidate_data(c) for c in record.candidates]
     return data
+
+
+def _blind_data(setting: BlindSetting) -> dict[str, Any]:
+    table: dict[str, Any] = {"at": _utc(setting.at), "on": setting.on, "by": setting.by}
+    _put(table, "until", setting.until)
+    return table
 
 
 def _criterion_data(criterion: Criterion) -> dict[str, Any]:

@@ -124,6 +124,7 @@ TOP = {
     "milestones": Field(list),
     "candidates": Field(list),
     "conflicts": Field(list),
+    "blind": Field(list),
 }
 CAMPAIGN = {
     "id": Field(str, required=True, text="title"),
@@ -136,6 +137,12 @@ CAMPAIGN = {
     "calendar": Field(str, text="id"),
 }
 RETENTION = {"anonymise_after_months": Field(int), "reserve_months": Field(int)}
+BLIND = {
+    "at": Field(datetime, required=True, aware=True),
+    "on": Field(date, required=True),
+    "by": Field(str, required=True, text="by"),
+    "until": Field(str, choices=STAGE_ID, noun="stage"),
+}
 STAGE = {
     "id": Field(str, required=True, text="id"),
     "title": Field(str, text="title"),
