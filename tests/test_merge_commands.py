@@ -48,6 +48,7 @@ from dgtracker.exchange.sheet_import import apply_import, plan_import
 from dgtracker.panel import changes as panel
 from dgtracker.panel import slots
 from dgtracker.process import (
+    blind,
     candidate_actions,
     corrections,
     milestone_actions,
@@ -93,6 +94,7 @@ COMMANDS: dict[str, list[str]] = {
     "schedule": ["book", "cancel"],
     "purge": ["erase", "retention purge"],
     "import": ["import"],
+    "blind": ["blind on", "blind off"],
 }
 KINDS = [kind for kinds in COMMANDS.values() for kind in kinds]
 
@@ -294,6 +296,10 @@ class Copy:
                 self.purge(privacy.erasure_plans, cid)
         elif what == "retention purge":
             self.purge(privacy.retention_plans, None)
+        elif what == "blind on":
+            blind.set_blind(rec, ["shortlist", "interview"][choice % 2], **at)
+        elif what == "blind off":
+            blind.set_blind(rec, None, **at)
         elif what == "import":
             rows = [
                 f"{self.new_name(f'i{row}')},{self.who}.{self.step}i{row}@example.org"

@@ -225,6 +225,11 @@ def draw_schedule(record: dict, rng: random.Random, who: str, folder: Path) -> l
     return ["schedule", cid, "interview", when, "--allow-overlap"]
 
 
+def draw_blind(record: dict, rng: random.Random, who: str, folder: Path) -> list[str]:
+    """The name-blind sift set until a stage, or opened: settings merge as entries."""
+    return ["blind", *rng.choice([["--until", "shortlist"], ["--until", "interview"], ["--off"]])]
+
+
 WRITING: dict[str, Draw] = {
     "add-candidate": draw_add,
     "move": draw_move,
@@ -247,6 +252,7 @@ WRITING: dict[str, Draw] = {
     "score": draw_score,
     "reserve": draw_reserve,
     "schedule": draw_schedule,
+    "blind": draw_blind,
 }
 # `move ID reserve --rank N` is drawn as well, beside `move` (`reserve` ranks from merit)
 DRAWS: list[tuple[str, Draw]] = [*WRITING.items(), ("move", draw_rank)]
