@@ -167,7 +167,7 @@ def _candidate(candidate: Candidate, blinded: bool, hide: Hide) -> Candidate:
 
 
 def _event(event: Event, blinded: bool, hide: Hide) -> Event:
-    was = event.was
+    note, reason, was = hide(event.note), hide(event.reason), event.was
     if was:
         was = {
             key: (
@@ -177,7 +177,9 @@ def _event(event: Event, blinded: bool, hide: Hide) -> Event:
             )
             for key, value in was.items()
         }
-    return replace(event, note=hide(event.note), reason=hide(event.reason), was=was)
+    if note is event.note and reason is event.reason and was == event.was:
+        return event  # nothing hidden in it: the same event (most are; replace is slow)
+    return replace(event, note=note, reason=reason, was=was)
 
 
 def _milestone(milestone: Milestone, hide: Hide) -> Milestone:
