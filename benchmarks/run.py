@@ -880,7 +880,7 @@ def run_blind(size: int, program: str, env: dict[str, str], runs: int, python: T
         shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
         print(f"  {label}: {shown}", file=sys.stderr)
     fresh_copy()
-    heading = f"### {size:,} candidates: the name-blind sift (until the preferred candidate: all hidden)"
+    heading = f"### {size:,} candidates: the name-blind sift (every name hidden)"
     return ["", heading, "", *table(rows, python, None)]
 
 

@@ -15,9 +15,7 @@ commands = typer.Typer()
 
 @commands.command(
     cls=Command,
-    epilog=example(
-        "dgtracker blind --until shortlist", "dgtracker blind", "dgtracker blind --off"
-    ),
+    epilog=example("dgtracker blind --until shortlist", "dgtracker blind", "dgtracker blind --off"),
 )
 def blind(
     ctx: typer.Context,
@@ -45,9 +43,7 @@ def blind(
     from dgtracker.process.blind import set_blind
 
     with changing(ctx, by) as change:
-        setting = set_blind(
-            change.record, until, by=change.by, now=change.now, today=change.today
-        )
+        setting = set_blind(change.record, until, by=change.by, now=change.now, today=change.today)
     _say(change.record, changed=setting is not None, json=json)
 
 

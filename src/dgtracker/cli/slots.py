@@ -14,7 +14,6 @@ from dgtracker.cli.context import (
     changing,
     example,
     load_panel_view,
-    load_record,
     optional_text,
     typed_date,
 )

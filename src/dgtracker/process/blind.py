@@ -3,8 +3,8 @@ panel reads it.
 
 While the sift is blind until a stage, every candidate who has not reached that stage is
 shown by id alone: no name, email, phone or source, and every mention of them in the
-record's free text (notes, reasons, earlier values, evidence, milestone titles, the
-panel's conflict notes) hidden. `blind_view` makes that copy of the record once, before
+record's free text (notes, reasons, earlier values, evidence, where slots are, milestone
+titles, the panel's conflict notes) hidden. `blind_view` makes that copy of the record once, before
 any table, sheet, agenda or report sees it, so no renderer can forget a name.
 """
 
@@ -32,6 +32,7 @@ from dgtracker.record.model import (
     MilestoneChangeKind,
     PanelMember,
     Record,
+    Slot,
     StageKind,
     moves_that_stand,
 )
@@ -101,7 +102,7 @@ def reached(candidate: Candidate, until: str, order: dict[str, int]) -> bool:
     bar = order.get(until)
     if bar is None:
         return True
-    places = [order.get(event.stage, -1) for event in moves_that_stand(candidate.history)]
+    places = [order.get(e.stage or "", -1) for e in moves_that_stand(candidate.history)]
     places.append(order.get(candidate.stage, -1))
     return max(places) >= bar
 
@@ -163,7 +164,13 @@ def _candidate(candidate: Candidate, blinded: bool, hide: Hide) -> Candidate:
         source=None if blinded else hide(candidate.source),
         history=[_event(event, blinded, hide) for event in candidate.history],
         marks=[replace(sheet, evidence=hide(sheet.evidence)) for sheet in candidate.marks],
+        slots=[_slot(slot, hide) for slot in candidate.slots],
     )
+
+
+def _slot(slot: Slot, hide: Hide) -> Slot:
+    where = hide(slot.where)
+    return slot if where is slot.where else replace(slot, where=where)
 
 
 def _event(event: Event, blinded: bool, hide: Hide) -> Event:
@@ -186,9 +193,7 @@ def _milestone(milestone: Milestone, hide: Hide) -> Milestone:
     return replace(
         milestone,
         title=hide(milestone.title) or milestone.title,
-        history=[
-            _milestone_change(change, hide) for change in milestone.history
-        ],
+        history=[_milestone_change(change, hide) for change in milestone.history],
     )
 
 
@@ -201,6 +206,4 @@ def _milestone_change(change: MilestoneChange, hide: Hide) -> MilestoneChange:
 
 
 def _member(member: PanelMember, hide: Hide) -> PanelMember:
-    return replace(
-        member, conflicts=[replace(c, note=hide(c.note)) for c in member.conflicts]
-    )
+    return replace(member, conflicts=[replace(c, note=hide(c.note)) for c in member.conflicts])

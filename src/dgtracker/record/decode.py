@@ -29,9 +29,9 @@ from dgtracker.record.field_rules import (
 )
 from dgtracker.record.model import (
     DEFAULT_TIMEZONE,
-    BlindSetting,
     SCHEMA_VERSION,
     Action,
+    BlindSetting,
     Campaign,
     Candidate,
     Event,
@@ -235,7 +235,9 @@ def _blind(check: Checker, raw: Any) -> list[BlindSetting]:
         got = check.fields(table, BLIND, where)
         if got["at"] is None or got["on"] is None:
             continue  # noted as missing by the checker
-        settings.append(BlindSetting(at=got["at"], on=got["on"], by=got["by"] or "", until=got["until"]))
+        settings.append(
+            BlindSetting(at=got["at"], on=got["on"], by=got["by"] or "", until=got["until"])
+        )
     return settings
 
 
