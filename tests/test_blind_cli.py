@@ -26,7 +26,7 @@ CRITERIA = ("transformation", "data-strategy", "big-picture", "leadership", "com
             "delivering")  # fmt: skip
 # What must never reach the panel about each candidate the sift holds blind.
 CHARLOTTE = ("Charlotte", "Bront", "Bronte", "BRONTË", "cb@example.org", "7700 900123",
-             "7700900123", "Hays Search")  # fmt: skip
+             "7700900123", "Hays Search", "charlotte@example.org")  # fmt: skip
 ADA = ("Ada Lovelace", "Lovelace", "ada@example.org")
 GRACE = ("Grace Hopper", "Hopper")
 
@@ -51,7 +51,12 @@ def sift(cli: Cli) -> Cli:
         ok(cli, "score", cid, "interview", *[f"{c}=5" for c in CRITERIA], "--agreed")
     ok(cli, "note", "c001", "Referee: BRONTË's old manager; call 07700 900123 first")
     ok(cli, "schedule", "c001", "interview", "2026-03-03 10:00", "--where", "Room 4")
-    ok(cli, "schedule", "c002", "interview", "2026-03-03 11:30", "--where", "Room 4")
+    ok(cli, "schedule", "c002", "interview", "2026-03-03 11:30", "--where",
+       "Room 4, by Grace Hopper's desk")  # fmt: skip
+    ok(cli, "edit", "c001", "--email", "charlotte@example.org", "--reason", "Typo")
+    ok(cli, "milestone", "add", "Call Charlotte Brontë's referee", "2026-03-04")
+    ok(cli, "panel", "add", "Raj Patel", "--role", "member")
+    ok(cli, "panel", "conflict", "Raj Patel", "c002", "--note", "Managed Ada Lovelace")
     said = ok(cli, "blind", "--until", "preferred")
     assert said == (
         "The sift is name-blind until Preferred candidate (preferred), since 2026-03-02: "
@@ -142,6 +147,11 @@ def test_no_panel_output_holds_personal_data_of_a_blinded_candidate(sift: Cli, t
     ]  # fmt: skip
     whole = json.loads(outputs["export json"])
     assert whole["blind"]["on"] is True and whole["blind"]["hidden"] == 3
+    said = "Name-blind sift: 3 candidate(s) not yet at Preferred candidate are shown by id only"
+    assert said in outputs["report"].decode()
+    # a panel member cannot find a hidden candidate by typing their name
+    by_name = sift("show", "Charlotte", as_of=DAY)
+    assert by_name.exit_code != 0 and "Bront" not in by_name.output
     # nothing of it was written to the record: the names are all still there
     assert [c["name"] for c in sift.data()["candidates"]] == [
         "Charlotte Brontë", "Ada Lovelace", "Grace Hopper"
@@ -154,7 +164,7 @@ def test_names_show_from_the_stage_on_for_those_who_reached_it(sift: Cli, tmp_pa
     for name in ("candidates", "candidates --json", "show c001", "export csv", "export json",
                  "export xlsx", "agenda", "merit", "report"):  # fmt: skip
         assert "Charlotte Brontë".encode() in outputs[name], name
-    assert b"cb@example.org" in outputs["export csv"]
+    assert b"charlotte@example.org" in outputs["export csv"]
     # Ada and Grace have not reached it (Grace was rejected at the sift): still by id only,
     # and Ada's note shows Charlotte's name now that she may be named
     assert _holding(outputs, ADA + GRACE) == []
@@ -165,7 +175,11 @@ def test_names_show_from_the_stage_on_for_those_who_reached_it(sift: Cli, tmp_pa
 def test_reveal_shows_names_to_the_recruitment_team_and_says_so(sift: Cli, tmp_path) -> None:
     result = sift("candidates", "--reveal", as_of=DAY)
     assert result.exit_code == 0 and "Charlotte Brontë" in result.stdout
-    assert "Names revealed: 3 candidate(s)" in result.stderr
+    assert result.stderr == (
+        "Names revealed: the sift is name-blind until Preferred candidate, and 3 candidate(s) "
+        "not yet there are shown by name for the recruitment team. Do not send this to the "
+        "panel.\n"
+    )
     listed = json.loads(ok(sift, "candidates", "--json", "--reveal"))
     assert [(c["name"], c["name_hidden"], c["name_revealed"]) for c in listed] == [
         ("Charlotte Brontë", False, True), ("Ada Lovelace", False, True),
@@ -201,7 +215,8 @@ def test_a_blind_sift_sheet_imports_back_by_id_and_keeps_the_names(sift: Cli, tm
     ok(sift, "import", str(no_names), "--update")
     data = {c["id"]: c for c in sift.data()["candidates"]}
     assert data["c001"]["stage"] == "preferred" and data["c001"]["name"] == "Charlotte Brontë"
-    assert data["c001"]["email"] == "cb@example.org" and data["c001"]["source"] == "Hays Search"
+    assert data["c001"]["email"] == "charlotte@example.org"
+    assert data["c001"]["source"] == "Hays Search"
 
 
 def test_two_copies_that_set_the_sift_apart_keep_both_and_the_later_is_in_force(

@@ -136,16 +136,13 @@ def load_panel_view(
     each candidate the name-blind sift holds blind by id only), and today for it. Every
     command whose output reaches the panel reads through here, so none can forget a name.
     `reveal`: the record as it is, and a line on standard error naming how many were shown."""
-    from dgtracker.process.blind import blind_view
+    from dgtracker.process.blind import blind_said, blind_view
 
     record, today = load_record(ctx, progress)
     view = blind_view(record, reveal=reveal)
-    if view.revealed:
-        typer.echo(
-            f"Names revealed: {len(view.revealed)} candidate(s) the name-blind sift shows "
-            f"by id only until {view.until} are shown by name.",
-            err=True,
-        )
+    said = blind_said(view)
+    if said:
+        typer.echo(said, err=True)
     return view, today
 
 

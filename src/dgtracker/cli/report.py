@@ -66,16 +66,19 @@ def report(
     reveal: RevealOption = False,
 ) -> None:
     """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
+    from dgtracker.process.blind import blind_said
     from dgtracker.report.page import render_report
 
     if browser is not None and pdf is None:
         raise Refused("--browser is the program that prints --pdf.", hint="Add --pdf FILE.")
+    said = None
     if audience == Audience.PANEL:  # by name, except where the sift is name-blind
         view, today = load_panel_view(ctx, reveal)
         record = view.record
+        said = blind_said(view)
     else:  # the Commission's page names no one already
         record, today = load_record(ctx)
-    html = render_report(record, today, audience.value)
+    html = render_report(record, today, audience.value, said)
     if pdf is not None:
         from dgtracker.report.browser import print_to_pdf
 

@@ -18,6 +18,7 @@ from dgtracker.errors import Refused
 from dgtracker.process.candidate_actions import resolve_stage
 from dgtracker.record.mentions import (
     Identifiers,
+    may_name,
     name_words,
     person_identifiers,
     redact,
@@ -137,7 +138,9 @@ def blind_view(record: Record, *, reveal: bool = False) -> BlindView:
     view = replace(
         record,
         candidates=[_candidate(c, c.id in hidden, hide) for c in record.candidates],
-        milestones=[_milestone(m, hide) for m in record.milestones],
+        milestones=[
+            _milestone(m, place, who, hide) for place, m in enumerate(record.milestones, 1)
+        ],
         panel=[_member(member, hide) for member in record.panel],
         conflicts=[
             replace(
@@ -150,6 +153,24 @@ def blind_view(record: Record, *, reveal: bool = False) -> BlindView:
         ],
     )
     return BlindView(view, until, hidden=hidden)
+
+
+def blind_said(view: BlindView) -> str | None:
+    """What the name-blind sift did to an output, in a sentence (None: nothing)."""
+    stage = view.record.stage(view.until) if view.until else None
+    title = stage.title if stage else view.until
+    if view.revealed:
+        return (
+            f"Names revealed: the sift is name-blind until {title}, and "
+            f"{len(view.revealed)} candidate(s) not yet there are shown by name for the "
+            "recruitment team. Do not send this to the panel."
+        )
+    if view.hidden:
+        return (
+            f"Name-blind sift: {len(view.hidden)} candidate(s) not yet at {title} are shown "
+            "by id only."
+        )
+    return None
 
 
 Hide = Callable[[str | None], str | None]
@@ -189,9 +210,13 @@ def _event(event: Event, blinded: bool, hide: Hide) -> Event:
     return replace(event, note=note, reason=reason, was=was)
 
 
-def _milestone(milestone: Milestone, hide: Hide) -> Milestone:
+def _milestone(milestone: Milestone, place: int, who: Identifiers, hide: Hide) -> Milestone:
+    # `milestone add` makes ids from titles ("call-charlotte-bront"): such an id is shown
+    # by the milestone's place instead, as a purge names it
+    shown = f"milestone-{place}" if may_name(milestone.id, who) else milestone.id
     return replace(
         milestone,
+        id=shown,
         title=hide(milestone.title) or milestone.title,
         history=[_milestone_change(change, hide) for change in milestone.history],
     )

@@ -356,7 +356,7 @@ def erase_mentions(
             milestone.history.append(
                 MilestoneChange(at=now, by=by, change=change, reason=reason, on=on)
             )
-            shown = f"#{place}" if _may_name(milestone.id, people[cid]) else milestone.id
+            shown = f"#{place}" if may_name(milestone.id, people[cid]) else milestone.id
             found.append(Mention(cid, "milestone", shown, fields))
     notes: Counter[str] = Counter()
     for member in record.panel:
@@ -374,7 +374,7 @@ def erase_mentions(
     return sorted(found, key=lambda mention: list(people).index(mention.of))
 
 
-def _may_name(item_id: str, who: Identifiers) -> bool:
+def may_name(item_id: str, who: Identifiers) -> bool:
     """Whether an id may hold the person's name: `milestone add` makes ids from titles
     ("call-charlotte-bront"), and ids never change, so purge shows such a milestone by its
     place instead. Any word of theirs of four letters or more whose start is in it."""
