@@ -80,6 +80,7 @@ def _panel_outputs(cli: Cli, tmp_path: Path, *extra: str) -> dict[str, bytes]:
         "merit": ok(cli, "merit", "interview", *extra),
         "merit --json": ok(cli, "merit", "interview", "--json", *extra),
         "report": ok(cli, "report", "--for", "panel", *extra),
+        "export ics": ok(cli, "export", "ics", "--slots", "--with-names", *extra),
     }
     shown = {name: text.encode("utf-8") for name, text in got.items()}
     book = tmp_path / f"sift{len(extra)}.xlsx"
@@ -186,7 +187,8 @@ def test_reveal_shows_names_to_the_recruitment_team_and_says_so(sift: Cli, tmp_p
         ("Grace Hopper", False, True),
     ]  # fmt: skip
     outputs = _panel_outputs(sift, tmp_path, "--reveal")
-    for name in ("export csv", "export xlsx", "agenda", "merit", "report", "show c001"):
+    for name in ("export csv", "export xlsx", "agenda", "merit", "report", "show c001",
+                 "export ics"):  # fmt: skip
         assert "Charlotte Brontë".encode() in outputs[name], name
     merit = json.loads(outputs["merit --json"])
     assert {row["name_revealed"] for row in merit} == {True}

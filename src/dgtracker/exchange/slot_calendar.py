@@ -28,7 +28,12 @@ def slot_events(record: Record, *, with_names: bool = False) -> list[Event]:
         for slot in candidate.slots:
             stage = record.stage(slot.assessment)
             what = stage.title if stage else slot.assessment
-            who = f"{candidate.id} {candidate.name}" if with_names else candidate.id
+            # no name: the name-blind sift hides it (process/blind.py)
+            who = (
+                f"{candidate.id} {candidate.name}"
+                if with_names and candidate.name
+                else candidate.id
+            )
             event = Event()
             event.add("uid", f"slot-{candidate.id}-{slot.assessment}@{uid_domain(record)}")
             changed = slot.cancelled or slot.booked or NO_CHANGE_STAMP
