@@ -251,3 +251,12 @@ def test_the_panel_pdf_holds_no_name_before_the_stage(sift: Cli, tmp_path) -> No
     ok(sift, "report", "--for", "panel", "--pdf", str(pdf), "--force")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Charlotte Brontë" in text and "Lovelace" not in text
+
+
+def test_a_hand_edited_setting_that_breaks_a_rule_is_refused_and_listed(cli: Cli) -> None:
+    cli.ok("blind", "--until", "shortlist")
+    text = cli.path.read_text("utf-8")
+    cli.path.write_text(text.replace('until = "shortlist"', 'until = "nowhere"'), "utf-8")
+    checked = cli("check")
+    assert checked.exit_code == 3 and "blind[0].until: unknown stage 'nowhere'" in checked.output
+    assert cli("candidates").exit_code == 3  # no reader goes on without knowing what to hide

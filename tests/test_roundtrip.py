@@ -16,6 +16,7 @@ from dgtracker.record import storage
 from dgtracker.record.decode import record_from_data
 from dgtracker.record.model import (
     ENTERS_STAGE,
+    BlindSetting,
     Campaign,
     Candidate,
     Event,
@@ -100,6 +101,13 @@ emails = st.builds(
 )
 
 
+# The name-blind sift's settings: until a stage, or ended (no until).
+blind_settings = st.builds(
+    BlindSetting, at=moments, on=days, by=st.sampled_from(["ada", "bob"]),
+    until=st.none() | st.sampled_from(STAGES),
+)  # fmt: skip
+
+
 @st.composite
 def records(draw: st.DrawFn) -> Record:
     count = draw(st.integers(0, 5))
@@ -161,6 +169,7 @@ def records(draw: st.DrawFn) -> Record:
         milestones=milestones,
         candidates=candidates,
         next_candidate_number=count + 1,
+        blind=draw(st.lists(blind_settings, max_size=3)),
     )
 
 
@@ -176,6 +185,8 @@ def test_serialised_record_loads_back_unchanged(record: Record) -> None:
     for milestone in record.milestones:
         for change in milestone.history:
             change.at = change.at.astimezone(UTC).replace(microsecond=0)
+    for setting in record.blind:
+        setting.at = setting.at.astimezone(UTC).replace(microsecond=0)
     assert loaded == record
     assert loaded is not None and storage.serialise(loaded)[0] == text  # same data, same bytes
 
