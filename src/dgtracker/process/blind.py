@@ -4,8 +4,8 @@ panel reads it.
 While the sift is blind until a stage, every candidate who has not reached that stage is
 shown by id alone: no name, email, phone or source, and every mention of them in the
 record's free text (notes, reasons, earlier values, evidence, where slots are, milestone
-titles, the panel's conflict notes) hidden. `blind_view` makes that copy of the record once, before
-any table, sheet, agenda or report sees it, so no renderer can forget a name.
+titles, the panel's conflict notes) hidden. `blind_view` makes that copy of the record
+once, before any table, sheet, agenda or report sees it, so no renderer can forget a name.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from dgtracker.record.model import (
 )
 
 HIDDEN = "[name hidden]"  # what a mention of a blinded candidate reads as
-_CONTACT_FIELDS = ("name", "email", "phone", "source")  # what an earlier value may hold
+# A hidden candidate's own details: left out, and so are the values an edit replaced.
+_CONTACT_FIELDS = ("name", "email", "phone", "source")
 
 
 @dataclass(frozen=True, slots=True)
