@@ -133,8 +133,15 @@ def blind_view(record: Record, *, reveal: bool = False) -> BlindView:
         person_identifiers(c, record, shared) for c in record.candidates if c.id in hidden
     )
 
+    said: dict[str, str] = {}  # the same note or reason recurs: each text redacted once
+
     def hide(text: str | None) -> str | None:
-        return redact(text, who, HIDDEN) if text else text
+        if not text:
+            return text
+        shown = said.get(text)
+        if shown is None:
+            shown = said[text] = redact(text, who, HIDDEN)
+        return shown
 
     view = replace(
         record,
@@ -192,7 +199,7 @@ def _candidate(candidate: Candidate, blinded: bool, hide: Hide) -> Candidate:
 
 def _slot(slot: Slot, hide: Hide) -> Slot:
     where = hide(slot.where)
-    return slot if where is slot.where else replace(slot, where=where)
+    return slot if where == slot.where else replace(slot, where=where)
 
 
 def _event(event: Event, blinded: bool, hide: Hide) -> Event:
@@ -206,7 +213,7 @@ def _event(event: Event, blinded: bool, hide: Hide) -> Event:
             )
             for key, value in was.items()
         }
-    if note is event.note and reason is event.reason and was == event.was:
+    if note == event.note and reason == event.reason and was == event.was:
         return event  # nothing hidden in it: the same event (most are; replace is slow)
     return replace(event, note=note, reason=reason, was=was)
 

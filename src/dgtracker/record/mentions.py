@@ -104,6 +104,13 @@ class Identifiers:
         )
 
     @cached_property
+    def word_starts(self) -> frozenset[str]:
+        """The first four letters of each word of four or more (`may_name`): made once, as
+        the blind view asks about every milestone for thousands of people at once."""
+        words = {word for phrase in self.phrases for word in _WORD.findall(phrase)} | self.words
+        return frozenset(word[:4] for word in words if len(word) >= 4)
+
+    @cached_property
     def by_first_word(self) -> dict[str, list[str]]:
         """The phrases by their first word: a text is searched only for the phrases whose
         first word it holds (fast for a page naming hundreds). A phrase with no word at
@@ -379,8 +386,7 @@ def may_name(item_id: str, who: Identifiers) -> bool:
     ("call-charlotte-bront"), and ids never change, so purge shows such a milestone by its
     place instead. Any word of theirs of four letters or more whose start is in it."""
     folded = fold(item_id)
-    words = {word for phrase in who.phrases for word in _WORD.findall(phrase)} | who.words
-    return any(word[:4] in folded for word in words if len(word) >= 4)
+    return any(start in folded for start in who.word_starts)
 
 
 def _erase_in_candidate(candidate: Candidate, erase: Eraser) -> None:
