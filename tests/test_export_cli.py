@@ -26,7 +26,7 @@ def _calendar(cli, *args: str, as_of: str = "2026-02-02") -> tuple[bytes, Calend
 
 
 def _events(calendar: Calendar) -> dict[str, object]:
-    # Keyed by UID with the record's random calendar token taken out (test_slot_cancel.py
+    # Keyed by UID with the record's random calendar token taken out (test_slots.py
     # checks the token itself).
     return {_token_aside(str(event["UID"])): event for event in calendar.walk("VEVENT")}
 

@@ -28,7 +28,7 @@ def _export(cli: Cli, *args: str) -> bytes:
 
 def _by_uid(raw: bytes) -> dict[str, dict]:
     """Each event as both parsers see it; they must agree on what matters."""
-    # Keyed by UID with the record's random calendar token taken out (test_slot_cancel.py
+    # Keyed by UID with the record's random calendar token taken out (test_slots.py
     # checks the token itself).
     first = {_token_aside(str(e["UID"])): e for e in Calendar.from_ical(raw).walk("VEVENT")}
     second = {

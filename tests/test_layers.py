@@ -73,6 +73,24 @@ def test_only_the_command_line_imports_the_cli_framework() -> None:
     assert not leaks
 
 
+def test_commands_print_through_the_one_writer() -> None:
+    """What a command prints goes through out/terminal.py (lines, text, tables' console) and
+    out/plain.py (JSON): no module of cli/ writes to a stream itself, except cli/app.py's
+    last words when a command fails (the writer itself may be what broke)."""
+    writes = []
+    for path in MODULES:
+        if path.relative_to(PACKAGE).parts[0] != "cli" or path.name == "app.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                called = ast.unparse(node.func)
+                if called in ("typer.echo", "click.echo", "print") or called.startswith(
+                    ("sys.stdout.write", "sys.stderr.write", "sys.stdout.buffer")
+                ):
+                    writes.append(f"{path.name}:{node.lineno}: {called}")
+    assert not writes
+
+
 # A layer's rank for the walk below: higher layers call lower ones. team/ and record/ share
 # the bottom; panel/ and process/ share a rank (the panel's rules sit on the process's).
 RANK = {"cli": 7, "app": 6, "out": 5, "report": 5, "exchange": 4, "panel": 3, "process": 3}
@@ -122,6 +140,8 @@ def test_a_move_climbs_back_up_the_layers_at_most_once(tmp_path, monkeypatch) ->
     finally:
         sys.setprofile(None)
     assert done.exit_code == 0, done.output
+    if "dgtracker.out.terminal" in entered:  # the walk ends where the words are printed,
+        entered = entered[: entered.index("dgtracker.out.terminal")]  # the bytes on disk
     ranked = [(m, _rank(m)) for m in dict.fromkeys(entered) if _rank(m) is not None]
     climbs = [(a, b) for (a, ra), (b, rb) in itertools.pairwise(ranked) if rb > ra]
     assert "dgtracker.record.storage" in dict(ranked)  # the walk reached the disk

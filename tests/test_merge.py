@@ -42,7 +42,7 @@ ops = st.lists(
 
 
 def as_data(record: Record) -> dict[str, Any]:
-    return storage.loads(storage.serialise(record)[0])
+    return storage.loads(storage.text_and_data(record)[0])
 
 
 def as_record(data: dict[str, Any]) -> Record:

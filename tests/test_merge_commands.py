@@ -105,7 +105,7 @@ clocks = st.integers(-240, 240)
 
 
 def as_data(record: Record) -> dict[str, Any]:
-    return storage.loads(storage.serialise(record)[0])
+    return storage.loads(storage.text_and_data(record)[0])
 
 
 def as_record(data: dict[str, Any]) -> Record:
@@ -250,14 +250,14 @@ class Copy:
                 cid, f"Criterion {cid}", "ability", scale=(1, 7), bar=4,
                 assess=("interview",), weight=1, lead=False,
             )  # fmt: skip
-            panel.add_criterion(rec, made)
+            panel.add_criterion(rec, made, at["today"])
         elif what == "criteria change":
             old = rec.criteria[which % len(rec.criteria)]
             changed = panel.new_criterion(
                 old.id, f"{old.title} ({self.who} {choice})", old.kind, scale=(old.low, old.high),
                 bar=1 + choice, assess=old.assess, weight=old.weight, lead=old.lead,
             )  # fmt: skip
-            panel.change_criterion(rec, old.id, changed)
+            panel.change_criterion(rec, old.id, changed, at["today"])
         elif what == "criteria remove":
             panel.remove_criterion(rec, rec.criteria[which % len(rec.criteria)].id)
         elif what == "panel add":

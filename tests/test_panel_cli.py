@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -336,6 +337,7 @@ def test_criteria_cannot_change_under_the_marks(marked) -> None:
         "bar": 5,
         "assess": ["interview"],
         "weight": 3,
+        "changed": date(2026, 2, 2),  # the record's day it was added (audit reads it)
     }
     refused = marked("criteria", "add", "odd", "Odd", "--kind", "charm")
     assert refused.exit_code == 1 and "not a kind of criterion" in refused.stderr
@@ -393,6 +395,7 @@ def test_export_json_holds_the_criteria_and_the_panel(marked) -> None:
         "name": "Kim Lee",
         "role": "adviser",
         "marks": False,
+        "commissioner": False,
         "conflicts": [],
     }
     assert whole["candidates"][0]["marks"] == [] and whole["candidates"][0]["slots"] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,8 @@ def _no_hard_links(source: object, target: object) -> None:
 @pytest.fixture
 def windows_like(monkeypatch: pytest.MonkeyPatch) -> None:
     """No effective user id, no os.kill, no fcntl, and a file system without hard links."""
-    monkeypatch.delattr(os, "geteuid")
-    monkeypatch.delattr(os, "kill")
+    monkeypatch.delattr(os, "geteuid", raising=False)
+    monkeypatch.delattr(os, "kill", raising=False)
     monkeypatch.setattr(os, "link", _no_hard_links)
     monkeypatch.setitem(sys.modules, "fcntl", None)  # `import fcntl` raises ImportError
 
@@ -155,6 +156,7 @@ def test_windows_is_asked_whether_a_writer_runs_never_sent_a_signal(kernel32, ru
     assert kernel32.closed == ([7] if kernel32.handle else [])
 
 
+@pytest.mark.skipif(not hasattr(os, "kill"), reason="the POSIX answer (os.kill)")
 def test_an_ended_writers_temp_file_goes_where_the_system_can_say(cli) -> None:
     left = cli.path.parent / f".subject.json.tmp-{_dead_pid()}-0badc0de"
     left.write_text("Ada Lovelace")
@@ -162,23 +164,32 @@ def test_an_ended_writers_temp_file_goes_where_the_system_can_say(cli) -> None:
     assert not left.exists()
 
 
-SHIM = """\
-import errno, os, sys
-del os.geteuid, os.getuid, os.kill
-def _link(source, target):
-    raise OSError(errno.EPERM, "Operation not permitted")
-os.link = _link
-sys.modules["fcntl"] = None
-"""
+WINDOWS_LIKE = Path(__file__).parent / "windows_like"  # its sitecustomize takes the calls away
+POSIX_ONLY = re.compile(
+    r"\bos\.(geteuid|getuid|getgid|kill|link|fchown|chown|getpgid|setsid)\b|"
+    r"\bimport (fcntl|pwd|grp|termios)\b|\bsignal\.SIG(KILL|STOP|HUP)\b"
+)
+
+
+def test_every_posix_only_call_is_made_in_platform_calls_alone() -> None:
+    """So the fallbacks written there are the only ones needed, and the whole suite run with
+    the calls taken away (.ci/run, tests/windows_like) reaches each of them."""
+    package = Path(platform_calls.__file__).parent
+    found = [
+        f"{path.relative_to(package)}:{number}: {line.strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "platform_calls.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if POSIX_ONLY.search(line)
+    ]
+    assert found == []
+    assert all(POSIX_ONLY.search(line) for line in ("os.kill(pid, 0)", "import fcntl"))
 
 
 def test_the_installed_cli_runs_with_the_posix_only_calls_removed(tmp_path) -> None:
     """As a CI job on Windows would: the installed script, its interpreter stripped of
     geteuid, kill, link and fcntl before dgtracker loads (a sitecustomize)."""
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "sitecustomize.py").write_text(SHIM, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(shim), "DGTRACKER_LOCK_TIMEOUT": "5"}
+    env = {**os.environ, "PYTHONPATH": str(WINDOWS_LIKE), "DGTRACKER_LOCK_TIMEOUT": "5"}
     record = tmp_path / "campaign.toml"
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -46,7 +46,7 @@ def test_a_move_rewrites_only_the_candidate_moved(cli) -> None:
     assert cli.candidate("c002")["stage"] == "longlist"
     assert cli.candidate("c002")["history"][-1]["note"] == "Strong application."
     # The file is exactly what writing the whole record would give.
-    assert after == storage.serialise(storage.load(cli.path))[0]
+    assert after == storage.text_and_data(storage.load(cli.path))[0]
 
 
 def test_comments_added_by_hand_survive_in_candidates_not_changed(cli) -> None:
@@ -71,7 +71,7 @@ def test_a_changed_candidate_is_written_in_the_usual_layout(cli) -> None:
     cli.ok("note", "c002", "Called to confirm availability.")
     saved = cli.path.read_text(encoding="utf-8")
     assert "hand-aligned" not in saved and 'name = "Grace Hopper"\n' in saved
-    assert saved == storage.serialise(storage.load(cli.path))[0]
+    assert saved == storage.text_and_data(storage.load(cli.path))[0]
 
 
 def _now() -> str:
@@ -112,7 +112,7 @@ def test_records_laid_out_by_hand_are_read_and_written_whole(cli, edit) -> None:
     for old, new in zip(meant["candidates"], saved["candidates"], strict=True):
         assert new["stage"] == old["stage"] and new["name"] == old["name"]
         assert new["history"][: len(old["history"])] == old["history"]
-    assert cli.path.read_text(encoding="utf-8") == storage.serialise(storage.load(cli.path))[0]
+    assert cli.path.read_text(encoding="utf-8") == storage.text_and_data(storage.load(cli.path))[0]
 
 
 def test_a_piece_that_reaches_outside_its_candidate_is_not_trusted(cli) -> None:
@@ -174,7 +174,7 @@ def test_any_change_saves_the_same_bytes_as_writing_the_whole_record(
     storage.save(path, loaded, layout)
     saved = path.read_text(encoding="utf-8")
     assert tomllib.loads(saved) == tomllib.loads(tomli_w.dumps(record_to_data(loaded)))
-    assert saved == storage.serialise(storage.load(path))[0]
+    assert saved == storage.text_and_data(storage.load(path))[0]
     assert saved == tomli_w.dumps(record_to_data(loaded))  # the layout is tomli-w's
 
 

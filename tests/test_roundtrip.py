@@ -175,7 +175,7 @@ def records(draw: st.DrawFn) -> Record:
 
 @given(records())
 def test_serialised_record_loads_back_unchanged(record: Record) -> None:
-    text, _ = storage.serialise(record)
+    text, _ = storage.text_and_data(record)
     loaded, problems = record_from_data(tomllib.loads(text))
     assert problems == []
     # Moments are stored in UTC to the second: compare them the same way.
@@ -188,7 +188,7 @@ def test_serialised_record_loads_back_unchanged(record: Record) -> None:
     for setting in record.blind:
         setting.at = setting.at.astimezone(UTC).replace(microsecond=0)
     assert loaded == record
-    assert loaded is not None and storage.serialise(loaded)[0] == text  # same data, same bytes
+    assert loaded is not None and storage.text_and_data(loaded)[0] == text  # same data, same bytes
 
 
 @given(records())
@@ -196,4 +196,4 @@ def test_saved_file_loads_back_unchanged(tmp_path_factory, record: Record) -> No
     path: Path = tmp_path_factory.mktemp("rt") / "campaign.toml"
     storage.save(path, record)
     assert storage.load(path) == storage.load(path)
-    assert storage.serialise(storage.load(path))[0] == path.read_text(encoding="utf-8")
+    assert storage.text_and_data(storage.load(path))[0] == path.read_text(encoding="utf-8")

@@ -261,7 +261,7 @@ def test_an_erasure_seen_before_is_known_again_under_a_renumbered_id(tmp_path: P
     seen = kept_erasures(record)
     assert [kept.candidate for kept in kept_since([], record)] == ["c001"]
     assert kept_since(seen, record) == []
-    data = storage.loads(storage.serialise(record)[0])
+    data = storage.loads(storage.text_and_data(record)[0])
     data["candidates"][0] |= {"id": "c009", "aliases": ["c001"]}
     renumbered, problems = record_from_data(data)
     assert renumbered is not None, problems

@@ -219,6 +219,29 @@ def test_sync_from_cron_bare_environment(team: tuple[Path, list[Path]], tmp_path
     assert git(bob, "status", "--porcelain").stdout == ""
 
 
+def test_a_commit_from_task_scheduler_is_by_the_windows_user(
+    team: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    """Windows names the user in USERNAME alone (no USER, no LOGNAME); with no git identity,
+    as under Task Scheduler, the commits are theirs, not an anonymous "dgtracker"."""
+    _, (ada, bob, _) = team
+    Cli(ada / "campaign.toml").ok("add-candidate", "Alice Able", "--by", "ada")
+    Cli(ada / "campaign.toml").ok("sync")
+    Cli(bob / "campaign.toml").ok("milestone", "done", "closing", "--early", "--by", "bob")
+    bare_home = tmp_path / "taskhome"
+    bare_home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(bare_home), "USERNAME": "bob"}
+    done = subprocess.run(
+        [installed_dgtracker(), "--file", str(bob / "campaign.toml"), "sync"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert git(bob, "log", "-1", "--format=%an <%ae>").stdout.strip() == "bob <bob@localhost>"
+
+
 def test_sync_says_no_remote_and_unreachable(tmp_path: Path) -> None:
     folder = tmp_path / "solo"
     folder.mkdir()

@@ -2,6 +2,8 @@
 
 `dgtracker --version` is answered here, before the command line (typer and every
 command) is loaded: it is what scripts and installers run to check the tool.
+
+Its imports are inside `main` so that `--version` loads nothing else (start-up budget).
 """
 
 import gc

@@ -9,6 +9,7 @@ from __future__ import annotations
 # Exit codes, documented in docs/commands.md.
 OK = 0
 REFUSED = 1
+FINDINGS = 1  # a check that ran and found something (`audit`), as a linter exits
 USAGE = 2
 RECORD_UNUSABLE = 3
 INTERNAL = 70  # a bug: the command line says so, without a traceback

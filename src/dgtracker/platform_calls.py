@@ -4,6 +4,8 @@ Windows has no effective user id, no flock, and `os.kill(pid, 0)` there ends the
 instead of asking about it; FAT drives and some network shares have no hard links. Every
 such call is made here and nowhere else, so each fallback is written once and tested
 (tests/test_platform_calls.py runs the commands with the POSIX-only calls taken away).
+
+fcntl and ctypes are imported where they are called: each exists on one system only.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ and not about to end (DGTRACKER_PROGRESS_AFTER overrides it). Short work never l
 for it, and on a pipe, in a file or under cron nothing is shown or loaded. The bar is
 redrawn five times a second and counted in batches, so long work is no more than a
 few percent slower for it.
+
+rich is imported only when a bar is shown, at a terminal (start-up budget).
 """
 
 from __future__ import annotations

@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.errors import RecordError, Refused
+from dgtracker.out.json_contract import milestone_json
+from dgtracker.process.queries import active_stage_ids, milestone_views, pipeline
+from dgtracker.record import storage
 from dgtracker.record.model import Record
+from dgtracker.text import visible
 
 
 def record_files(folder: Path) -> list[Path]:
@@ -26,7 +30,7 @@ def record_files(folder: Path) -> list[Path]:
 
 
 @dataclass(slots=True)
-class Campaign:
+class CampaignFile:
     """One record of the folder: read, with its day; or the reason it could not be."""
 
     path: Path
@@ -39,24 +43,19 @@ class Campaign:
         return self.record.campaign.id if self.record is not None else self.path.stem
 
 
-def each_campaign(folder: Path, today_in: Callable[[str], date]) -> Iterator[Campaign]:
+def each_campaign(folder: Path, today_in: Callable[[str], date]) -> Iterator[CampaignFile]:
     """Every record in `folder`, read (never locked), with today in its time zone."""
-    from dgtracker.record import storage
-
     for path in record_files(folder):
         try:
             record = storage.load(path)
         except RecordError as error:
-            yield Campaign(path, None, None, error.message.splitlines()[0])
+            yield CampaignFile(path, None, None, error.message.splitlines()[0])
             continue
-        yield Campaign(path, record, today_in(record.campaign.timezone))
+        yield CampaignFile(path, record, today_in(record.campaign.timezone))
 
 
-def campaign_json(campaign: Campaign) -> dict[str, Any]:
+def campaign_file_json(campaign: CampaignFile) -> dict[str, Any]:
     """One campaign of `dgtracker campaigns --json`: every field always present."""
-    from dgtracker.out.json_contract import milestone_json
-    from dgtracker.process.queries import active_stage_ids, milestone_views, pipeline
-
     record, today = campaign.record, campaign.today
     if record is None or today is None:
         return {
@@ -89,8 +88,6 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
 
 def campaign_line(summary: dict[str, Any]) -> str:
     """One campaign as a plain line: what it is, what comes next, where its people are."""
-    from dgtracker.text import visible
-
     if summary["problem"]:
         return f"{visible(summary['id'])}: cannot be read: {visible(summary['problem'])}"
     following = summary["next_milestone"]

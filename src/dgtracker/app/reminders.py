@@ -14,6 +14,8 @@ from itertools import pairwise
 from typing import Any
 
 from dgtracker.dates import add_months, format_day, format_when_inline
+from dgtracker.panel.slots import slot_reminders
+from dgtracker.process.privacy import anonymise_on, due_for_retention
 from dgtracker.process.queries import current_milestones, outcome_date, reserve_list
 from dgtracker.record.model import RESERVE_STAGE, Action, Milestone, Record, StageKind
 from dgtracker.text import visible
@@ -28,8 +30,9 @@ MILESTONE, OVERDUE, TBC, STAGE_LIMIT, RESERVE, PURGE = (
     "purge",
 )
 SLOT = "slot"  # a candidate's assessment slot tomorrow (slots.py)
+AUDIT = "audit"  # the competition breaks the Commission's rules (panel/audit.py)
 # Among reminders due on the same day, the more pressing kind comes first.
-_KIND_ORDER = (OVERDUE, PURGE, STAGE_LIMIT, RESERVE, TBC, SLOT, MILESTONE)
+_KIND_ORDER = (OVERDUE, AUDIT, PURGE, STAGE_LIMIT, RESERVE, TBC, SLOT, MILESTONE)
 CLOSING_MILESTONE = "closing"  # work on the first stage starts once applications close
 
 DEFAULT_STAGE_LIMIT_DAYS = 21  # for an active stage without its own limit_days
@@ -59,6 +62,7 @@ def due_reminders(record: Record, today: date, within: int | None = None) -> lis
         *_reserve_reminders(record, today, within),
         *_slot_reminders(record, today, within),
         *_purge_reminders(record, today),
+        *_audit_reminders(record, today),
     ]
     # sorted() is stable: reminders of the same day and kind stay in record order.
     return sorted(found, key=lambda r: (r.days, _KIND_ORDER.index(r.kind)))
@@ -198,8 +202,6 @@ def _work_opens(record: Record) -> date | None:
 
 def _purge_reminders(record: Record, today: date) -> Iterator[Reminder]:
     """How many people's data is due for anonymising: a count, never a name."""
-    from dgtracker.process.privacy import anonymise_on, due_for_retention
-
     outcome = outcome_date(record)
     due = due_for_retention(record, today, outcome)
     if not due:
@@ -208,6 +210,24 @@ def _purge_reminders(record: Record, today: date) -> Iterator[Reminder]:
     people = "1 candidate" if len(due) == 1 else f"{len(due)} candidates"
     message = f"Personal data of {people} is due for anonymisation: run dgtracker purge"
     yield Reminder(PURGE, PURGE, since, (since - today).days, message)
+
+
+def _audit_reminders(record: Record, today: date) -> Iterator[Reminder]:
+    """The audit's findings, by count and rule code (never a name or an id): on every day
+    there are any, as an overdue milestone is, so a daily run says it once a day. Only for
+    a record that keeps its panel: one used for the timetable alone is not told every day
+    that it has no chair (`audit` still says so)."""
+    if not record.panel:
+        return
+    from dgtracker.panel.audit import audit  # remind loads the audit only when run
+
+    findings = audit(record, today).findings
+    if not findings:
+        return
+    codes = ", ".join(dict.fromkeys(f.rule for f in findings))
+    count = "1 audit finding" if len(findings) == 1 else f"{len(findings)} audit findings"
+    message = f"{count} ({codes}): run dgtracker audit"
+    yield Reminder(AUDIT, AUDIT, today, 0, message)
 
 
 def _reserve_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
@@ -229,7 +249,5 @@ def _reserve_reminders(record: Record, today: date, within: int | None) -> Itera
 
 
 def _slot_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
-    from dgtracker.panel.slots import slot_reminders
-
     for subject, day, days, message in slot_reminders(record, today, within):
         yield Reminder(SLOT, subject, day, days, message)

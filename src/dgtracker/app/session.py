@@ -17,8 +17,9 @@ prints. A script makes the same calls::
 Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
 lock; a block that raises saves nothing; a shared record's change is committed, as the
 CLI's are, and `change.said` holds what git said), `create(path, record)` (init),
-`purge(path, ...)`, `sync(path)`, `rewrite_history(path, git)`, `share(path, command)`,
-`merge_file(base, ours, theirs)` (git's merge driver), and under a change,
+`purge(path, ...)`, `sync(path)`, `ready_to_rewrite(path)` then `rewrite_history(path, git)`,
+`share(path, command)`, `merge_file(base, ours, theirs)` (git's merge driver),
+`plan_table_import(record, today, table, ...)` (an import's dry run), and under a change,
 `resolve(change, conflict_id, side)` and `import_table(change, table, ...)`. This is the
 only module that takes the record's lock (record/locking.py; tests/test_session.py checks
 it). Beside it:
@@ -33,11 +34,14 @@ it). Beside it:
 - `dgtracker.app.reminders.due_reminders(record, today)`: what `remind` prints;
 - `dgtracker.record.model`: the record's objects, and `dgtracker.errors`: every failure, each
   with an `exit_code` and a `hint`.
-This module loads the others only when called, so the CLI pays for what a command uses.
+The record's own modules are imported at the top; the modules of one job (git, the merge,
+an import, purge, the date parser, getpass) only in the call that does it, so the CLI pays
+for what a command uses (start-up budget).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -45,9 +49,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from dgtracker.dates import ISO_DAY, format_day
 from dgtracker.errors import RecordError, Refused
+from dgtracker.process.new_records import calendar_token
 from dgtracker.progress import Walk, quietly
+from dgtracker.record import storage
+from dgtracker.record.decode import record_from_data
+from dgtracker.record.history import as_it_stood, latest_change
+from dgtracker.record.locking import locked
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -78,8 +89,6 @@ PathLike = str | os.PathLike[str]
 @contextmanager
 def _locked(path: Path) -> Iterator[Held]:
     """The record's lock: taken here alone, so every writer waits for the same one."""
-    from dgtracker.record.locking import locked
-
     with locked(path) as lock:
         yield lock
 
@@ -102,10 +111,6 @@ def now_utc() -> datetime:
 
 def today_in(timezone: str, as_of: str | None = None) -> date:
     """Today in the campaign's time zone, or the day `as_of` gives (--as-of's forms)."""
-    from zoneinfo import ZoneInfo
-
-    from dgtracker.dates import ISO_DAY
-
     real_today = datetime.now(ZoneInfo(timezone)).date()
     if as_of is None:
         return real_today
@@ -131,13 +136,9 @@ def open_record(
 ) -> tuple[Record, date]:
     """The record at `path` (checked against every rule, never locked) and today for it;
     with `as_of` before the latest recorded change, the record as it stood that day."""
-    from dgtracker.record import storage
-
     record = storage.load(Path(path), each)
     today = today_in(record.campaign.timezone, as_of)
     if as_of is not None:  # a day in the past: the record as it stood then
-        from dgtracker.record.history import as_it_stood, latest_change
-
         latest = latest_change(record)
         if latest is not None and today < latest:
             record = as_it_stood(record, today)
@@ -184,8 +185,6 @@ def changing(
     commit message: the command, the ids and stage given, the milestone and the candidates
     added. Without `command`: "change" and the ids of what changed. `each` walks the load
     and the save (progress.tracked shows a bar on a terminal)."""
-    from dgtracker.record import storage
-
     record_file = Path(path)
     who = user_name(by)
     if not os.path.lexists(record_file):
@@ -263,12 +262,8 @@ def _milestone_words(record: Record, given: Mapping[str, Any]) -> list[str]:
 def _not_before_the_record(record: Record, today: date) -> None:
     """A change is written on the record's today: never before a change it already holds
     (the history is in the order it was written, which `--as-of` replays)."""
-    from dgtracker.record.history import latest_change
-
     latest = latest_change(record)
     if latest is not None and today < latest:
-        from dgtracker.dates import format_day
-
         raise Refused(
             f"The record already holds changes made on {format_day(latest)}; a change "
             f"cannot be written as of {format_day(today)}, before them.",
@@ -294,10 +289,11 @@ def create(
 ) -> tuple[Path | None, str | None]:
     """Write a new record at `path` (init): an existing one is refused, or if `replace`
     backed up and replaced, under the lock, so two `init`s at once cannot both believe the
-    path was free. In a shared folder, committed ("init"). The backup kept, and what git
-    said."""
-    from dgtracker.record import storage
-
+    path was free. In a shared folder, committed ("init"). A record without a calendar token
+    is given one, so no two records share calendar UIDs however they were made. The backup
+    kept, and what git said."""
+    if record.campaign.calendar is None:
+        record.campaign.calendar = calendar_token()
     record_file = Path(path)
     storage.make_room(record_file)
     with _locked(record_file) as lock:  # as every change commits: never during a sync
@@ -315,7 +311,6 @@ def sync(path: PathLike, *, reread: bool = True) -> tuple[Synced, Record, Record
     works on git's own copies and takes no lock). A record that breaks a rule is never
     committed nor sent. The record before, and after (re-read if the team's work came in
     and `reread`)."""
-    from dgtracker.record import storage
     from dgtracker.team.git_share import sync as pull_and_push
 
     record_file = Path(path)
@@ -326,10 +321,19 @@ def sync(path: PathLike, *, reread: bool = True) -> tuple[Synced, Record, Record
     return synced, record, after
 
 
+def ready_to_rewrite(path: PathLike) -> Git:
+    """Refuse, before anything changes, a rewrite of a shared record's history that would
+    lose work (not shared, uncommitted changes, a stopped merge, team commits this copy
+    lacks); else the git to give `rewrite_history`."""
+    from dgtracker.team import git_history
+
+    return git_history.ready(Path(path))
+
+
 def rewrite_history(path: PathLike, git: Git) -> list[str]:
     """Rewrite a shared record's earlier commits so they hold no erased data (purge
     --rewrite-history), under the record's lock: no change is committed meanwhile. `git`:
-    what git_history.ready found. What happened, by count only."""
+    what `ready_to_rewrite` found. What happened, by count only."""
     from dgtracker.team import git_history
 
     record_file = Path(path)
@@ -372,7 +376,6 @@ def purge(
     """
     from dgtracker.exchange import safe_files
     from dgtracker.process import candidate_actions, corrections, privacy
-    from dgtracker.record import storage
 
     walk = each or quietly
     who, moment = user_name(by), now or now_utc()
@@ -406,8 +409,6 @@ def purge(
                 )
 
     if dry_run:  # reads only: saves are atomic, so no lock is needed
-        import copy
-
         record, day, plans = plan()
         plans = copy.deepcopy(plans)  # what would be erased, found on copies never saved
         forget(plans, day, quietly)
@@ -460,14 +461,11 @@ def _part_way(error: RecordError, done: list[Path]) -> RecordError:
 
 
 def _today_in(timezone: str) -> date:
-    from zoneinfo import ZoneInfo
-
     return datetime.now(ZoneInfo(timezone)).date()
 
 
 def _load_backups(path: Path) -> list[tuple[Path, Record]]:
     from dgtracker.exchange import safe_files
-    from dgtracker.record import storage
 
     loaded = []
     for backup in safe_files.backups_of(path):
@@ -488,7 +486,6 @@ def merge_file(
     result written over `ours`: what to say (ids, counts and actions, no personal data)
     and the exit code (1: a conflict, or two people under one id, `ours` then untouched).
     No lock: git runs the driver on its own temp copies, during a sync that holds it."""
-    from dgtracker.record import storage
     from dgtracker.team.merge import clash_says, merge
     from dgtracker.team.merge_erasure import driver_says
     from dgtracker.team.merge_inputs import checked_result, read_side
@@ -514,11 +511,10 @@ def merge_file(
 def resolve(change: Change, conflict_id: str, side: str) -> str:
     """Settle a conflict a merge left in the record under `change` (from `changing`),
     keeping `side`'s value ("ours" or "theirs"); what to say."""
-    from dgtracker.record import storage
     from dgtracker.team import conflicts
 
     conflict = conflicts.find(change.record.conflicts, conflict_id)
-    data = storage.loads(storage.serialise(change.record)[0])  # as a file holds it
+    data = storage.loads(storage.text_and_data(change.record)[0])  # as a file holds it
     if conflicts.is_history(conflict):  # a recorded history rewritten on a copy
         return _keep_history(change, data, conflict, side)
     return _keep_value(change, data, conflict, side)
@@ -526,7 +522,6 @@ def resolve(change: Change, conflict_id: str, side: str) -> str:
 
 def _keep_value(change: Change, data: dict[str, Any], conflict: MergeConflict, side: str) -> str:
     """One side's value at the conflict's place (a stage chosen: the losing moves undone)."""
-    from dgtracker.record.decode import record_from_data
     from dgtracker.team import conflicts
 
     kept = conflicts.settle(data, conflict, side)
@@ -560,7 +555,6 @@ def _keep_value(change: Change, data: dict[str, Any], conflict: MergeConflict, s
 def _keep_history(change: Change, data: dict[str, Any], conflict: MergeConflict, side: str) -> str:
     """`resolve c014.history`: one copy's history of the candidate, with the other's new
     entries; --ours or --theirs, whichever copy rewrote it."""
-    from dgtracker.record.decode import record_from_data
     from dgtracker.team.conflicts import settle_history
 
     settle_history(data, conflict, side)
@@ -578,7 +572,6 @@ def share(path: PathLike, command: list[str]) -> list[str]:
     """Keep the record in its own git repository (`share`): merge driver (`command` runs
     dgtracker), ignores, a commit per change. Only a record that exists and keeps the
     rules is shared. What was done."""
-    from dgtracker.record import storage
     from dgtracker.team.git_share import share as set_up
 
     record_file = Path(path)
@@ -599,9 +592,26 @@ def import_table(
     under `change` (from `changing`): every row, or none if any is bad. `name` names the
     file in what is said; `columns`: what a heading holds (exchange.sheet_import's
     parse_mapping). The plan, and the candidates added."""
-    from dgtracker.exchange.sheet_import import apply_import, plan_import
+    from dgtracker.exchange.sheet_import import apply_import
 
     record, today = change.record, change.today
-    plan = plan_import(table, name, record, today, update, columns, each=each)
+    plan = plan_table_import(record, today, table, name, update, columns, each=each)
     added = apply_import(record, plan, by=change.by, today=today, now=change.now, each=each)
     return plan, added
+
+
+def plan_table_import(
+    record: Record,
+    today: date,
+    table: Table,
+    name: str,
+    update: bool,
+    columns: dict[str, str] | None = None,
+    *,
+    each: Walk = quietly,
+) -> ImportPlan:
+    """What importing `table` into `record` would do, changing nothing (`import --dry-run`,
+    and the plan `import_table` applies): each row's add, update or skip, and why."""
+    from dgtracker.exchange.sheet_import import plan_import
+
+    return plan_import(table, name, record, today, update, columns, each=each)

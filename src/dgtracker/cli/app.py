@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.completion import completion_init  # type: ignore[attr-defined]
 from typer.core import TyperGroup
 from typer.main import get_group
 
 from dgtracker import __version__
 from dgtracker.cli.context import COMPLETE_VAR, Settings
-from dgtracker.errors import INTERNAL, RECORD_UNUSABLE, USAGE, DgError
+from dgtracker.errors import INTERNAL, RECORD_UNUSABLE, USAGE, DgError, Refused
+from dgtracker.out.terminal import echo
+from dgtracker.text import visible
 
 # Which topic module holds each command, in the order `dgtracker --help` lists them. Only
 # the module of the command being run is imported and built: building all of them (typer
@@ -50,6 +53,7 @@ COMMAND_MODULES = {
     "score": "merit",
     "merit": "merit",
     "reserve": "merit",
+    "audit": "audit",
     "schedule": "slots",
     "agenda": "slots",
     "report": "report",
@@ -77,8 +81,6 @@ def topic_commands(module_name: str) -> dict[str, Any]:
 
 def show_error(error: DgError) -> None:
     """The one place a failure reaches the user: its message and what to do, escaped."""
-    from dgtracker.text import visible
-
     sys.stderr.write(f"dgtracker: {visible(error.message, keep_newlines=True)}\n")
     if error.hint:
         sys.stderr.write(f"  {visible(error.hint, keep_newlines=True)}\n")
@@ -150,7 +152,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dgtracker {__version__}")
+        echo(f"dgtracker {__version__}")
         raise typer.Exit()
 
 
@@ -198,11 +200,9 @@ def main_options(
     Global options go before the command: dgtracker --as-of 2026-02-02 status
     """
     if ctx.invoked_subcommand is None:  # `dgtracker` alone: say what it can do
-        typer.echo(ctx.get_help())
+        echo(ctx.get_help())
         raise typer.Exit()
     if as_of is not None and not as_of.strip():
-        from dgtracker.errors import Refused
-
         show_error(Refused("--as-of / DGTRACKER_TODAY is empty.", hint="Give a date."))
         raise typer.Exit(Refused.exit_code)
     ctx.obj = Settings(file=file or None, as_of=as_of or None, folder=folder or None)
@@ -214,8 +214,6 @@ def main_options(
 def main() -> None:
     """Console entry point: typer handles dgtracker's own errors; this catches the rest."""
     if COMPLETE_VAR in os.environ:  # a shell asking for completions: typer's shell classes
-        from typer.completion import completion_init  # type: ignore[attr-defined]
-
         completion_init()
     _tolerate_legacy_encodings()
     try:

@@ -6,6 +6,7 @@ import typer
 
 from dgtracker.cli.context import ByOption, Command, JsonFlag, changing, example, load_record
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo
 
 if TYPE_CHECKING:
     from dgtracker.record.model import Record
@@ -69,4 +70,4 @@ def _say(record: "Record", changed: bool | None, json: bool) -> None:
         )
     if changed is False:
         said += " (Already so: nothing changed.)"
-    typer.echo(said)
+    echo(said)

@@ -2,7 +2,10 @@
 
 import typer
 
+from dgtracker.app.campaigns import campaign_file_json, campaign_line, each_campaign
 from dgtracker.cli.context import Command, JsonFlag, campaigns_folder, example, settings_of
+from dgtracker.out.plain import print_json
+from dgtracker.out.terminal import write
 
 commands = typer.Typer()
 
@@ -10,11 +13,8 @@ commands = typer.Typer()
 @commands.command(cls=Command, epilog=example("dgtracker --dir ~/campaigns campaigns"))
 def campaigns(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List every campaign in the folder (--dir): next milestone, countdown and pipeline."""
-    from dgtracker.app.campaigns import campaign_json, campaign_line, each_campaign
-    from dgtracker.out.plain import print_json, write
-
     summaries = [
-        campaign_json(c) for c in each_campaign(campaigns_folder(ctx), settings_of(ctx).today)
+        campaign_file_json(c) for c in each_campaign(campaigns_folder(ctx), settings_of(ctx).today)
     ]
     if json:
         print_json({"campaigns": summaries})

@@ -1,4 +1,8 @@
-"""Commands that change candidates: `add-candidate`, `move` and `note`."""
+"""Commands that change candidates: `add-candidate`, `move` and `note`.
+
+Imports inside a command are what that command alone uses (rich tables, the JSON
+contract, the bulk rules): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,8 +22,12 @@ from dgtracker.cli.context import (
     typed_date,
     user_name,
 )
+from dgtracker.dates import format_day
 from dgtracker.errors import Refused
-from dgtracker.text import clean_field
+from dgtracker.out.terminal import echo, write
+from dgtracker.progress import tracked
+from dgtracker.record.model import Action
+from dgtracker.text import clean_field, visible
 
 if TYPE_CHECKING:
     from dgtracker.record.model import Candidate, Record
@@ -87,7 +95,7 @@ def add_candidate(
 
         print_json(added_json(candidate, change.record, change.today))
         return
-    typer.echo(candidate.id)
+    echo(candidate.id)
 
 
 IdsThenStage = Annotated[
@@ -174,7 +182,7 @@ def move(
 
             print_json(moves_json([candidate], dry_run=False))
             return
-        typer.echo(said)
+        echo(said)
         return
 
     def chosen(record: "Record") -> list[str]:
@@ -194,7 +202,6 @@ def move(
 
     def move_them(change: Change) -> "list[Candidate]":
         from dgtracker.process.bulk import move_many
-        from dgtracker.progress import tracked
 
         wanted = chosen(change.record)
         return move_many(
@@ -254,9 +261,7 @@ def _move_one(
 
 def _moved_one(record: "Record", candidate: "Candidate") -> str:
     """The line that says what one move did."""
-    from dgtracker.dates import format_day
     from dgtracker.process.queries import stage_title
-    from dgtracker.record.model import Action
 
     last = candidate.history[-1]
     if last.action == Action.EDITED:  # a new place on the reserve list
@@ -271,9 +276,7 @@ def _show_moves(
     change: Change, moved: "list[Candidate]", json_output: bool, *, dry_run: bool
 ) -> None:
     """A line for each person moved (or who would be), then how many; or the JSON."""
-    from dgtracker.dates import format_day
     from dgtracker.process.queries import stage_title
-    from dgtracker.text import visible
 
     record = change.record
     if json_output:
@@ -300,7 +303,6 @@ def _show_moves(
         if dry_run
         else f"Moved {len(moved)} candidate(s) to {to} on {day}."
     )
-    from dgtracker.out.plain import write
 
     write("\n".join(lines) + "\n")
 
@@ -329,4 +331,4 @@ def note(
 
         print_json(noted_json(candidate))
         return
-    typer.echo(f"Noted on {candidate.id}.")
+    echo(f"Noted on {candidate.id}.")

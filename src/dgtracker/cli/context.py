@@ -2,12 +2,17 @@
 
 Command modules import from here, never from each other or from the app that gathers
 them, so imports run one way: cli.app → cli.<topic> → cli.context → the library.
+
+The bundled example and the date parser are imported only by the command that needs
+them (start-up budget).
 """
 
 # No `from __future__ import annotations` in the CLI: typer reads every command's
 # annotations at each start-up, and string annotations would be evaluated each time.
 
 import os
+import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +23,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from dgtracker.app import session
 from dgtracker.app.session import Change as Change  # what a change hands a command
+from dgtracker.app.session import today_in
+from dgtracker.app.session import user_name as cleaned
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo
+from dgtracker.progress import quietly, tracked
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -70,8 +80,6 @@ class Settings:
         return self.file if self.file is not None else DEFAULT_RECORD
 
     def today(self, timezone: str) -> date:
-        from dgtracker.app.session import today_in
-
         return today_in(timezone, self.as_of)
 
 
@@ -107,8 +115,6 @@ def now_utc() -> datetime:
 
 def user_name(by: str | None) -> str:
     """Who makes a change, cleaned by the `by` field's rule (app/session.py's rule)."""
-    from dgtracker.app.session import user_name as cleaned
-
     return cleaned(by)
 
 
@@ -121,8 +127,6 @@ def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, da
     """The record in use (checked, never locked) and today for it; with --as-of before
     the latest recorded change, the record as it stood at the end of that day.
     `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
-    from dgtracker.app import session
-
     settings = settings_of(ctx)
     if settings.file is None and not os.path.lexists(settings.path):
         return _bundled_example(ctx)
@@ -136,13 +140,14 @@ def load_panel_view(
     each candidate the name-blind sift holds blind by id only), and today for it. Every
     command whose output reaches the panel reads through here, so none can forget a name.
     `reveal`: the record as it is, and a line on standard error naming how many were shown."""
+    # here, not at the top: every command loads this module, few read through the view
     from dgtracker.process.blind import blind_said, blind_view
 
     record, today = load_record(ctx, progress)
     view = blind_view(record, reveal=reveal)
     said = blind_said(view)
     if said:
-        typer.echo(said, err=True)
+        echo(said, err=True)
     return view, today
 
 
@@ -151,7 +156,7 @@ def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
     the source tree holds no record, so nobody's data can be committed with the code."""
     from dgtracker.process.new_records import dhsc_campaign
 
-    typer.echo(
+    echo(
         f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
         "own with 'dgtracker init', or choose one with --file.)",
         err=True,
@@ -165,8 +170,6 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
     """The session's change (app/session.py) for this command: its options, its words and
     arguments for the commit message; what git said is printed. `progress`: show a bar
     while a large record is read and saved, on a terminal."""
-    from dgtracker.app import session
-
     with (
         session.changing(
             record_path(ctx),
@@ -180,12 +183,10 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
     ):
         yield change
     if change.said:
-        typer.echo(change.said, err=True)
+        echo(change.said, err=True)
 
 
 def _walk(progress: bool) -> "Walk":
-    from dgtracker.progress import quietly, tracked
-
     return tracked if progress else quietly
 
 
@@ -225,9 +226,6 @@ def example(*lines: str) -> str:
 
 def this_dgtracker() -> list[str]:
     """The command that started this process, as absolute paths cron can run."""
-    import shutil
-    import sys
-
     started_as = Path(sys.argv[0])
     if started_as.name in {"dgtracker", "dgtracker.exe"} and started_as.is_file():
         return [str(started_as.absolute())]

@@ -1,4 +1,8 @@
-"""Commands that correct a candidate, leaving a trace: `edit` and `undo`."""
+"""Commands that correct a candidate, leaving a trace: `edit` and `undo`.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract):
+the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +19,8 @@ from dgtracker.cli.context import (
     optional_text,
     typed_date,
 )
+from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -64,8 +70,6 @@ def edit(
         if applied is not None:
             given["applied"] = typed_date(applied, change.today, "--applied")
         if not given:
-            from dgtracker.errors import Refused
-
             raise Refused(
                 "Say what to correct.", hint="Give --name, --email, --phone, --source or --applied."
             )
@@ -84,7 +88,7 @@ def edit(
 
         print_json(edited_json(candidate, changed, change.record, change.today))
         return
-    typer.echo(f"Corrected {candidate.id}: {', '.join(changed)}.")
+    echo(f"Corrected {candidate.id}: {', '.join(changed)}.")
 
 
 @commands.command(
@@ -100,7 +104,7 @@ def undo(
 ) -> None:
     """Undo a candidate's last change (a move, a new rank or an edit) with a compensating
     history entry; nothing is deleted."""
-    from dgtracker.process.corrections import describe
+    from dgtracker.process.corrections import describe_event
     from dgtracker.process.corrections import undo as undo_change
     from dgtracker.process.queries import stage_title
 
@@ -122,4 +126,4 @@ def undo(
         print_json(undone_json(candidate, undone, change.record, change.today))
         return
     rank = f", place {candidate.rank}" if candidate.rank is not None else ""
-    typer.echo(f"Undid {describe(change.record, undone)}: {candidate.id} is at {where}{rank}.")
+    echo(f"Undid {describe_event(change.record, undone)}: {candidate.id} is at {where}{rank}.")

@@ -1,6 +1,11 @@
 """`docs`: the reference pages, carried by the installed tool, for whoever has no
-checkout of the repository (and no address to browse it at)."""
+checkout of the repository (and no address to browse it at).
 
+rich (and the console) is imported only to show a page at a terminal; a pipe gets the
+bytes (start-up budget).
+"""
+
+from difflib import get_close_matches
 from typing import Annotated
 
 import typer
@@ -8,6 +13,7 @@ import typer
 from dgtracker.cli.context import Command, example
 from dgtracker.doc_pages import command_for, page_files, page_text, title_of
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import rich_console, write_bytes
 
 commands = typer.Typer()
 
@@ -16,8 +22,6 @@ _FILES = page_files()
 
 def _known(topic: str | None) -> str | None:
     if topic is not None and topic not in _FILES:
-        from difflib import get_close_matches
-
         close = get_close_matches(topic, _FILES, n=1)
         guess = f" Did you mean {close[0]!r}?" if close else ""
         raise typer.BadParameter(
@@ -52,9 +56,8 @@ def docs(
             "This copy of dgtracker was installed without its reference pages.",
             hint="Reinstall it with pip from the package or a checkout of the repository.",
         )
-    from dgtracker.out.console import make_console
 
-    console = make_console()
+    console = rich_console()
     if topic is None:
         width = max(map(len, _FILES)) + 2
         for name, path in _FILES.items():
@@ -66,7 +69,6 @@ def docs(
     if not console.is_terminal:
         # A pipe or a file gets the Markdown itself, as written (less, grep, a converter),
         # in UTF-8 whatever the system's code page (Windows' would escape → and £).
-        from dgtracker.out.plain import write_bytes
 
         write_bytes(text.encode("utf-8"))
         return

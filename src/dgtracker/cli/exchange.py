@@ -1,4 +1,8 @@
-"""Commands that exchange data with calendars and spreadsheets: `export` and `import`."""
+"""Commands that exchange data with calendars and spreadsheets: `export` and `import`.
+
+Imports inside a command are what that command alone uses (openpyxl, the calendar, the
+import's readers): the lazy command table loads this module for each of them.
+"""
 
 import sys
 from enum import StrEnum
@@ -7,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import (
     ByOption,
     Command,
@@ -22,6 +27,9 @@ from dgtracker.cli.context import (
 )
 from dgtracker.errors import Refused
 from dgtracker.exchange.sheet_files import LIMIT_MB
+from dgtracker.out.terminal import echo, rich_console, write, write_bytes
+from dgtracker.progress import tracked
+from dgtracker.text import one_line, visible
 
 if TYPE_CHECKING:
     from datetime import date
@@ -113,7 +121,6 @@ def export_csv(
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
     from dgtracker.exchange.sheet_export import candidates_csv
-    from dgtracker.progress import tracked
 
     view, today = load_panel_view(ctx, reveal, progress=True)
     record = view.record
@@ -152,7 +159,6 @@ def export_json(
     """The whole record as JSON (the documented contract)."""
     from dgtracker.out.json_contract import record_json
     from dgtracker.out.plain import json_text
-    from dgtracker.progress import tracked
 
     view, today = load_panel_view(ctx, reveal, progress=True)
     record = view.record
@@ -166,14 +172,12 @@ def deliver(
 ) -> None:
     """Send an export to standard output, or to a new file named by -o."""
     if output is None or str(output) == "-":
-        from dgtracker.out.plain import write_bytes
-
         write_bytes(data)
         return
     from dgtracker.exchange.safe_files import write_export
 
     write_export(output, data, force=force, record_path=record_path(ctx))
-    typer.echo(f"Wrote {output}: {summary}.")
+    echo(f"Wrote {output}: {summary}.")
 
 
 # --- import -----------------------------------------------------------------------
@@ -231,8 +235,7 @@ def import_csv(
 ) -> None:
     """Add candidates from a spreadsheet (CSV, .xlsx or .ods): every row, or none if any is bad."""
     from dgtracker.exchange.sheet_files import read_input, read_table_file
-    from dgtracker.exchange.sheet_import import parse_mapping, plan_import
-    from dgtracker.progress import tracked
+    from dgtracker.exchange.sheet_import import parse_mapping
 
     if every_row and not dry_run:
         raise Refused("--all goes with --dry-run.", hint="Add --dry-run to see every row.")
@@ -241,10 +244,9 @@ def import_csv(
     columns = parse_mapping(mapping or [])
     if dry_run:
         record, today = load_record(ctx, progress=True)
-        plan = plan_import(table, name, record, today, update, columns, each=tracked)
+        plan = session.plan_table_import(record, today, table, name, update, columns, each=tracked)
         _show_plan(plan, name, record, today, json, every_row)
         return
-    from dgtracker.app import session
 
     with changing(ctx, by, progress=True) as change:  # one lock and one save for the file
         plan, added = session.import_table(change, table, name, update, columns, each=tracked)
@@ -269,8 +271,6 @@ def _show_plan(
         return
     if every_row:  # a line a row, written as it goes: cheap at any size, easy to grep
         from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
-        from dgtracker.out.plain import write
-        from dgtracker.text import one_line
 
         for outcome in plan.outcomes:
             row, existing = outcome.row, outcome.existing
@@ -294,30 +294,28 @@ def _show_plan(
             f"{plan.count(SKIP):,}. Nothing was written.\n"
         )
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_import_plan
 
-    render_import_plan(make_console(), plan, record, today)
+    render_import_plan(rich_console(), plan, record, today)
 
 
 def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "date") -> None:
     from dgtracker.exchange.sheet_import import ADD, SKIP, UPDATE
-    from dgtracker.text import visible
 
     for outcome in plan.outcomes:
         row, existing = outcome.row, outcome.existing
         if outcome.action == UPDATE and existing:
             detail = visible(outcome.detail)
-            typer.echo(f"row {row.row}: updated {visible(existing.id)}: {detail}")
+            echo(f"row {row.row}: updated {visible(existing.id)}: {detail}")
         elif outcome.action == SKIP and existing:
-            typer.echo(
+            echo(
                 f"row {row.row}: skipped {visible(row.email or '')} ({visible(existing.id)}): "
                 f"{visible(outcome.detail)}"
             )
     ids = f" ({added[0].id}–{added[-1].id})" if len(added) > 1 else ""
     ids = f" ({added[0].id})" if len(added) == 1 else ids
     skipped = plan.count(SKIP)
-    typer.echo(
+    echo(
         f"Added {len(added)} candidate(s){ids}; updated {plan.count(UPDATE)}; skipped {skipped}."
         + (" Use --update to update those already in the record." if skipped and not update else "")
     )
@@ -327,12 +325,12 @@ def _report(plan: "ImportPlan", added: "list[Candidate]", update: bool, today: "
         listed = ", ".join(undated[:10]) + (
             f" and {len(undated) - 10} more" if len(undated) > 10 else ""
         )
-        typer.echo(
+        echo(
             f"Note: {len(undated)} had no applied date in the file and were given today's, "
             f"{today.isoformat()} ({listed}); correct one with 'dgtracker edit ID --applied DATE'."
         )
     for note in plan.notes:
-        typer.echo(f"Note: {note}")
+        echo(f"Note: {note}")
     if plan.ignored_columns:
         ignored = ", ".join(visible(column) for column in plan.ignored_columns)
-        typer.echo(f"Columns not imported: {ignored}.")
+        echo(f"Columns not imported: {ignored}.")

@@ -1,4 +1,8 @@
-"""Commands for the panel's decision: `score`, `merit` and `reserve --from-merit`."""
+"""Commands for the panel's decision: `score`, `merit` and `reserve --from-merit`.
+
+Imports inside a command are what that command alone uses (the merit rules, tables, the
+JSON contract): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +21,7 @@ from dgtracker.cli.context import (
     optional_text,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, rich_console
 
 if TYPE_CHECKING:
     from dgtracker.panel.changes import ReservePlace
@@ -30,16 +35,19 @@ AssessmentArg = Annotated[
 ]
 
 
-def _scores(typed: list[str]) -> dict[str, int]:
-    scores: dict[str, int] = {}
+def _scores(typed: list[str]) -> dict[str, str]:
+    """The marks as typed, criterion -> text: whether each is a number or a grade of the
+    marking frame depends on its criterion (panel/changes.py `read_marks`)."""
+    scores: dict[str, str] = {}
     for item in typed:
         name, sep, value = item.partition("=")
         value = value.strip()
-        if not sep or not name.strip() or not value.lstrip("-").isdigit():
+        if not sep or not name.strip() or not value:
             raise Refused(
-                f"'{item}' is not a mark.", hint="Give CRITERION=N, such as leadership=5."
+                f"'{item}' is not a mark.",
+                hint="Give CRITERION=N, such as leadership=5 (or a grade, leadership=B/C).",
             )
-        scores[name.strip()] = int(value)
+        scores[name.strip()] = value
     return scores
 
 
@@ -55,7 +63,11 @@ def score(
     candidate_id: CandidateId,
     assessment: AssessmentArg,
     marks: Annotated[
-        list[str], typer.Argument(metavar="CRITERION=N...", help="The marks, such as leadership=5.")
+        list[str],
+        typer.Argument(
+            metavar="CRITERION=N...",
+            help="The marks, such as leadership=5 (on the marking frame: leadership=B/C).",
+        ),
     ],
     member: Annotated[str | None, typer.Option(help="The panel member marking.")] = None,
     agreed: Annotated[
@@ -66,7 +78,7 @@ def score(
     by: ByOption = None,
 ) -> None:
     """Record a panel member's marks (or the agreed marks) for a candidate."""
-    from dgtracker.panel.changes import marked_sheet
+    from dgtracker.panel.changes import marked_sheet, read_marks
     from dgtracker.panel.changes import score as record_marks
 
     if agreed == (member is not None):
@@ -78,7 +90,7 @@ def score(
             change.record,
             candidate_id,
             assessment,
-            scores,
+            read_marks(change.record, scores),
             member=member,
             evidence=evidence_text,
             by=change.by,
@@ -90,9 +102,9 @@ def score(
         from dgtracker.out.panel_json import score_json
         from dgtracker.out.plain import print_json
 
-        print_json(score_json(candidate, sheet))
+        print_json(score_json(candidate, sheet, change.record.criteria))
         return
-    typer.echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
+    echo(f"Recorded {len(scores)} mark(s) for {candidate.id}.")
 
 
 @commands.command(cls=Command, epilog=example("dgtracker merit interview"))
@@ -117,11 +129,10 @@ def merit(
 
         print_json(merit_json(rows, view))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_merit
     from dgtracker.panel.merit import assessed_at
 
-    render_merit(make_console(), record, stage_id, assessed_at(record, stage_id), rows)
+    render_merit(rich_console(), record, stage_id, assessed_at(record, stage_id), rows)
 
 
 def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRow]]":
@@ -188,7 +199,6 @@ def _show_reserve(plan: "list[ReservePlace]", stage_id: str, *, dry_run: bool, j
 
         print_json(reserve_json(plan, stage_id, dry_run))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_reserve_plan
 
-    render_reserve_plan(make_console(), plan, stage_id, dry_run)
+    render_reserve_plan(rich_console(), plan, stage_id, dry_run)

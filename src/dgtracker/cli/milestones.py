@@ -1,4 +1,8 @@
-"""The `milestone` commands: list, add, done and reschedule."""
+"""The `milestone` commands: list, add, done and reschedule.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract,
+the date parser): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +20,9 @@ from dgtracker.cli.context import (
     optional_text,
     typed_date,
 )
+from dgtracker.dates import format_day, format_when
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, rich_console
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -51,10 +57,9 @@ def milestone_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([milestone_json(view) for view in milestone_views(record, today)])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_milestones
 
-    render_milestones(make_console(), record, today, title=None, show_ids=True)
+    render_milestones(rich_console(), record, today, title=None, show_ids=True)
 
 
 def _print_done(change: Change, milestone: "Milestone") -> None:
@@ -110,7 +115,6 @@ def milestone_add(
     by: ByOption = None,
 ) -> None:
     """Add a milestone."""
-    from dgtracker.dates import format_when
     from dgtracker.process.milestone_actions import add_milestone
 
     cleaned, days = clean_field("title", title), _remind_days(remind)
@@ -128,7 +132,7 @@ def milestone_add(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
+    echo(f"Added milestone {milestone.id}: {format_when(milestone.when)}.")
 
 
 @commands.command(
@@ -145,7 +149,6 @@ def milestone_done(
     by: ByOption = None,
 ) -> None:
     """Mark a milestone done."""
-    from dgtracker.dates import format_day
     from dgtracker.process.milestone_actions import mark_done
 
     with changing(ctx, by) as change:
@@ -162,7 +165,7 @@ def milestone_done(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Marked {milestone.id} done on {format_day(when)}.")
+    echo(f"Marked {milestone.id} done on {format_day(when)}.")
 
 
 @commands.command(
@@ -186,7 +189,6 @@ def milestone_reschedule(
 ) -> None:
     """Move a milestone to a new date or window (the old one stays in its history); one
     marked done stays done unless --reopen."""
-    from dgtracker.dates import format_when
     from dgtracker.process.milestone_actions import reschedule
 
     reason_text = optional_text("reason", reason)
@@ -205,7 +207,7 @@ def milestone_reschedule(
         _print_done(change, milestone)
         return
     still = " It stays marked done (--reopen to open it again)." if milestone.done else ""
-    typer.echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
+    echo(f"Rescheduled {milestone.id}: {format_when(milestone.when)}.{still}")
 
 
 @commands.command(
@@ -236,7 +238,7 @@ def milestone_reopen(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Reopened {milestone.id}: it is no longer marked done.")
+    echo(f"Reopened {milestone.id}: it is no longer marked done.")
 
 
 @commands.command(
@@ -262,7 +264,7 @@ def milestone_rename(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Renamed {milestone.id}.")
+    echo(f"Renamed {milestone.id}.")
 
 
 @commands.command(
@@ -294,4 +296,4 @@ def milestone_remove(
     if json:
         _print_done(change, milestone)
         return
-    typer.echo(f"Removed {milestone.id} (kept in the record as cancelled).")
+    echo(f"Removed {milestone.id} (kept in the record as cancelled).")

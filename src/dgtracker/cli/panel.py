@@ -1,5 +1,9 @@
 """Commands for the panel itself: `criteria ...` (what it marks against) and `panel ...`
-(its members and their declared conflicts). Marks and merit order: cli/merit.py."""
+(its members and their declared conflicts). Marks and merit order: cli/merit.py.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract):
+the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +20,8 @@ from dgtracker.cli.context import (
     optional_text,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, rich_console
+from dgtracker.record.model import PanelRole
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -51,8 +57,14 @@ KindOption = Annotated[
     str, typer.Option("--kind", help="behaviour, experience, technical, strength or ability.")
 ]
 ScaleOption = Annotated[
-    str | None, typer.Option("--scale", metavar="LOW-HIGH", help="The marks (default 1-7).")
+    str | None,
+    typer.Option(
+        "--scale",
+        metavar="LOW-HIGH|frame",
+        help="The marks (default 1-7), or 'frame': the Commission's grades A, B, B/C, C, D, E.",
+    ),
 ]
+FRAME = "frame"
 BarOption = Annotated[int | None, typer.Option("--bar", help="The mark to meet (default 4).")]
 AssessOption = Annotated[
     str | None,
@@ -66,12 +78,26 @@ WeightOption = Annotated[
 
 
 def _scale(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
-    if text is None:
+    if text is None or text.strip().lower() == FRAME:
         return default
     low, sep, high = text.partition("-")
     if not sep or not low.strip().isdigit() or not high.strip().isdigit():
         raise Refused(f"--scale '{text}' is not a range.", hint="Give LOW-HIGH, such as 1-7.")
     return int(low), int(high)
+
+
+def _frame(scale: str | None, bar: int | None) -> bool:
+    """Whether --scale asks for the Commission's marking frame, whose bar is always C."""
+    frame = scale is not None and scale.strip().lower() == FRAME
+    if frame and bar is not None:
+        raise Refused("The marking frame's bar is always C; leave out --bar.")
+    return frame
+
+
+def _frame_kept(frame: bool, bar: int | None) -> bool:
+    if frame and bar is not None:
+        raise Refused("The marking frame's bar is always C; leave out --bar.")
+    return frame
 
 
 def _assess(record: "Record", text: str | None) -> tuple[str, ...] | None:
@@ -106,6 +132,7 @@ def criteria_add(
     from dgtracker.panel.changes import add_criterion, new_criterion
 
     title = clean_field("title", title)
+    frame = _frame(scale, bar)
     with changing(ctx, by) as change:
         criterion = new_criterion(
             criterion_id.strip(),
@@ -116,15 +143,16 @@ def criteria_add(
             assess=_assess(change.record, assess) or (),
             weight=1 if weight is None else weight,
             lead=lead,
+            frame=frame,
         )
-        add_criterion(change.record, criterion)
+        add_criterion(change.record, criterion, change.today)
     if json:
         from dgtracker.out.panel_json import criterion_done_json
         from dgtracker.out.plain import print_json
 
         print_json(criterion_done_json(criterion, removed=False))
         return
-    typer.echo(f"Added criterion {criterion.id}.")
+    echo(f"Added criterion {criterion.id}.")
 
 
 @criteria_app.command("list", cls=Command, epilog=example("dgtracker criteria list --json"))
@@ -137,10 +165,9 @@ def criteria_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([criterion_json(c) for c in record.criteria])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_criteria
 
-    render_criteria(make_console(), record)
+    render_criteria(rich_console(), record)
 
 
 @criteria_app.command(
@@ -179,15 +206,16 @@ def criteria_change(
             assess=_assess(change.record, assess) or old.assess,
             weight=old.weight if weight is None else weight,
             lead=old.lead if lead is None else lead,
+            frame=_frame(scale, bar) if scale is not None else _frame_kept(old.frame, bar),
         )
-        change_criterion(change.record, criterion_id, changed)
+        change_criterion(change.record, criterion_id, changed, change.today)
     if json:
         from dgtracker.out.panel_json import criterion_done_json
         from dgtracker.out.plain import print_json
 
         print_json(criterion_done_json(changed, removed=False))
         return
-    typer.echo(f"Changed criterion {old.id}.")
+    echo(f"Changed criterion {old.id}.")
 
 
 @criteria_app.command("remove", cls=Command, epilog=example("dgtracker criteria remove leadership"))
@@ -208,7 +236,7 @@ def criteria_remove(
 
         print_json(criterion_done_json(gone, removed=True))
         return
-    typer.echo(f"Removed criterion {gone.id}.")
+    echo(f"Removed criterion {gone.id}.")
 
 
 # --- the panel -----------------------------------------------------------------------
@@ -224,12 +252,17 @@ def panel_add(
         str,
         typer.Option(help="chair (the Commissioner), member, independent or adviser (no marks)."),
     ] = "member",
+    commissioner: Annotated[
+        bool,
+        typer.Option(
+            "--commissioner", help="A Civil Service Commissioner (who chairs SCS3 external)."
+        ),
+    ] = False,
     json: JsonFlag = False,
     by: ByOption = None,
 ) -> None:
     """Add a panel member."""
     from dgtracker.panel.changes import add_member
-    from dgtracker.record.model import PanelRole
 
     name = clean_field("name", name)
     try:
@@ -240,14 +273,15 @@ def panel_add(
             hint=f"Roles: {', '.join(r.value for r in PanelRole)}.",
         ) from None
     with changing(ctx, by) as change:
-        member = add_member(change.record, name, panel_role)
+        member = add_member(change.record, name, panel_role, commissioner=commissioner)
     if json:
         from dgtracker.out.panel_json import member_done_json
         from dgtracker.out.plain import print_json
 
         print_json(member_done_json(member))
         return
-    typer.echo(f"Added {name} to the panel ({panel_role}).")
+    said = f"{panel_role}, Civil Service Commissioner" if commissioner else str(panel_role)
+    echo(f"Added {name} to the panel ({said}).")
 
 
 @panel_app.command("list", cls=Command, epilog=example("dgtracker panel list"))
@@ -260,10 +294,9 @@ def panel_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json([member_json(m) for m in record.panel])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_panel
 
-    render_panel(make_console(), record)
+    render_panel(rich_console(), record)
 
 
 @panel_app.command(
@@ -291,4 +324,4 @@ def panel_conflict(
 
         print_json(member_done_json(member))
         return
-    typer.echo(f"Recorded {member.name}'s conflict with {candidate_id.strip().lower()}.")
+    echo(f"Recorded {member.name}'s conflict with {candidate_id.strip().lower()}.")

@@ -1,12 +1,16 @@
 """Commands for personal data (UK GDPR): `purge` and `export-subject`.
 
 Nothing here prints personal data: people are named by id, data by field name.
+
+Imports inside a command are what that command alone uses (the JSON contract, the
+subject-access export): the lazy command table loads this module for each of them.
 """
 
 from typing import Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import (
     ByOption,
     CandidateId,
@@ -22,6 +26,9 @@ from dgtracker.cli.context import (
     user_name,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, write
+from dgtracker.progress import tracked
+from dgtracker.record.storage import is_shared
 from dgtracker.text import visible
 
 commands = typer.Typer()
@@ -53,9 +60,6 @@ def purge(
     json: JsonFlag = False,
 ) -> None:
     """Anonymise personal data as the retention policy says (here and in backups)."""
-    from dgtracker.app import session
-    from dgtracker.progress import tracked
-
     if rewrite_history and dry_run:
         raise Refused(
             "--rewrite-history changes git history: it has no --dry-run.",
@@ -63,9 +67,7 @@ def purge(
         )
     git = None
     if rewrite_history:  # refused before anything changes: a dirty tree, a stopped merge
-        from dgtracker.team.git_history import ready
-
-        git = ready(record_path(ctx))
+        git = session.ready_to_rewrite(record_path(ctx))
     who = user_name(by)
     done = session.purge(
         record_path(ctx),
@@ -82,22 +84,19 @@ def purge(
 
         print_json(purge_json(done.plans, dry_run, len(done.leftovers)))
     else:
-        typer.echo("\n".join(done.lines))
+        echo("\n".join(done.lines))
     if done.said:  # a shared record: the purge was committed like any change
-        typer.echo(done.said, err=True)
+        echo(done.said, err=True)
     if git is not None:
         for line in session.rewrite_history(record_path(ctx), git):
-            typer.echo(line, err=json)
-    elif not dry_run and any(plan.due for plan in done.plans):
-        from dgtracker.record.storage import is_shared
-
-        if is_shared(record_path(ctx)):
-            typer.echo(
-                "Earlier commits of the shared record still hold the erased data; run "
-                "'dgtracker purge --rewrite-history' to rewrite them (see 'dgtracker docs "
-                "data-protection').",
-                err=True,
-            )
+            echo(line, err=json)
+    elif not dry_run and any(plan.due for plan in done.plans) and is_shared(record_path(ctx)):
+        echo(
+            "Earlier commits of the shared record still hold the erased data; run "
+            "'dgtracker purge --rewrite-history' to rewrite them (see 'dgtracker docs "
+            "data-protection').",
+            err=True,
+        )
 
 
 @commands.command(
@@ -113,7 +112,7 @@ def export_subject(
 ) -> None:
     """Everything held about one person, as JSON (a subject access request)."""
     from dgtracker.out.json_contract import subject_access_json
-    from dgtracker.out.plain import json_text, write
+    from dgtracker.out.plain import json_text
     from dgtracker.process.candidate_actions import find_candidate
 
     record, today = load_record(ctx)
@@ -125,4 +124,4 @@ def export_subject(
     from dgtracker.exchange.safe_files import write_export
 
     write_export(output, text, force=force, record_path=record_path(ctx))
-    typer.echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")
+    echo(f"Wrote everything held about {person.id} to {visible(str(output))}.")

@@ -1,4 +1,8 @@
-"""Commands that read the record: `status`, `candidates` and `show`."""
+"""Commands that read the record: `status`, `candidates` and `show`.
+
+Imports inside a command are what that command and form alone use: `status --json` loads
+no rich table and `status` no JSON contract (start-up budget).
+"""
 
 from typing import Annotated
 
@@ -13,6 +17,7 @@ from dgtracker.cli.context import (
     load_panel_view,
     load_record,
 )
+from dgtracker.out.terminal import rich_console
 
 commands = typer.Typer()
 
@@ -27,10 +32,9 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
 
         print_json(status_json(record, today))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_status
 
-    render_status(make_console(), record, today)
+    render_status(rich_console(), record, today)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker candidates --active"))
@@ -55,10 +59,9 @@ def candidates(
 
         print_json([candidate_json(c, record, today, view) for c in chosen])
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_candidates
 
-    render_candidates(make_console(), record, chosen, today)
+    render_candidates(rich_console(), record, chosen, today)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker show c001"))
@@ -80,7 +83,6 @@ def show(
 
         print_json(candidate_detail_json(candidate, record, today, view))
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.tables import render_candidate
 
-    render_candidate(make_console(), record, candidate, today)
+    render_candidate(rich_console(), record, candidate, today)

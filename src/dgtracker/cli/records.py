@@ -1,12 +1,22 @@
-"""Commands about the record file itself: `where`, `init` and `check`."""
+"""Commands about the record file itself: `where`, `init` and `check`.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract,
+the merge's words): the lazy command table loads this module for each of them.
+"""
 
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import Command, JsonFlag, example, record_path, settings_of
+from dgtracker.dates import When
 from dgtracker.errors import RECORD_UNUSABLE, Refused
-from dgtracker.text import clean_field
+from dgtracker.out.terminal import echo
+from dgtracker.process import new_records
+from dgtracker.record import storage
+from dgtracker.record.model import DEFAULT_TIMEZONE
+from dgtracker.text import clean_field, visible
 
 if TYPE_CHECKING:
     from dgtracker.record.model import Record
@@ -17,7 +27,7 @@ commands = typer.Typer()
 @commands.command(cls=Command, epilog=example("dgtracker where"))
 def where(ctx: typer.Context) -> None:
     """Print the path of the record in use."""
-    typer.echo(str(record_path(ctx).absolute()))
+    echo(str(record_path(ctx).absolute()))
 
 
 @commands.command(
@@ -45,10 +55,7 @@ def init(
     json: JsonFlag = False,
 ) -> None:
     """Create a new record (the DHSC campaign by default)."""
-    from dgtracker.app import session
     from dgtracker.date_input import parse_when
-    from dgtracker.dates import When
-    from dgtracker.process import new_records
 
     settings = settings_of(ctx)
     path = settings.path
@@ -57,14 +64,11 @@ def init(
             raise Refused("--closes and --organisation go with --title.")
         record = new_records.dhsc_campaign()
     else:
-        from dgtracker.record.model import DEFAULT_TIMEZONE
-
         today = settings.today(DEFAULT_TIMEZONE)
         closing = parse_when(closes, today) if closes else When()
         record = new_records.blank_campaign(
             clean_field("title", title), closing, clean_field("organisation", organisation)
         )
-    record.campaign.calendar = new_records.calendar_token()
     saved, said = session.create(path, record, replace=force)
     if json:
         from dgtracker.out.json_contract import created_json
@@ -73,19 +77,16 @@ def init(
         print_json(created_json(str(path), record, str(saved) if saved is not None else None))
     else:
         if saved is not None:
-            typer.echo(f"Kept the old record as {saved}")
-        typer.echo(f"Created {path} ({record.campaign.title}).")
+            echo(f"Kept the old record as {saved}")
+        echo(f"Created {path} ({record.campaign.title}).")
     if said:
-        typer.echo(said, err=True)
+        echo(said, err=True)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker check"))
 def check(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Validate the record; list every problem (exit 3 if any), any merge conflict (exit 1),
     and any erasure a merge kept over someone's changes (information only)."""
-    from dgtracker.record import storage
-    from dgtracker.text import visible
-
     path = record_path(ctx)
     if not path.exists():
         storage.read_text(path)  # raises the standard "no record" error
@@ -103,21 +104,19 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
     if record is None:
         for problem in problems:
             shown = visible(problem)
-            typer.echo(shown if shown.startswith(str(path)) else f"{path}: {shown}")
-        typer.echo(f"{len(problems)} problem(s) found.")
+            echo(shown if shown.startswith(str(path)) else f"{path}: {shown}")
+        echo(f"{len(problems)} problem(s) found.")
         raise typer.Exit(RECORD_UNUSABLE)
-    typer.echo(
+    echo(
         f"{path} is valid: {len(record.candidates)} candidate(s), "
         f"{len(record.milestones)} milestone(s), {len(record.stages)} stages."
     )
     if record.conflicts:
-        from dgtracker.team.conflicts import describe
+        from dgtracker.team.conflicts import describe_conflict
 
-        typer.echo(
-            f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:"
-        )
+        echo(f"{len(record.conflicts)} conflict(s) from merging two copies wait for a choice:")
         for conflict in record.conflicts:
-            typer.echo(f"  {visible(describe(conflict))}")
+            echo(f"  {visible(describe_conflict(conflict))}")
     _say_kept_erasures(record)
     if record.conflicts:
         raise typer.Exit(1)
@@ -127,7 +126,6 @@ def _say_kept_erasures(record: "Record") -> None:
     """Erasures a merge kept over someone's changes: information, never a failure, so a
     teammate who pulled the merged record learns their changes to that person were dropped."""
     from dgtracker.team.merge_erasure import kept_erasures, said
-    from dgtracker.text import visible
 
     for line in said(kept_erasures(record)):
-        typer.echo(visible(line))
+        echo(visible(line))

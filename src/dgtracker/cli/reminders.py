@@ -2,15 +2,18 @@
 
 `remind` runs under cron, so it prints plain lines (never rich) and nothing at all when
 nothing is due: cron mails any output, and silence means no mail.
+
+Imports inside a command are what that command alone uses (the folder of records, the
+JSON contract): the lazy command table loads this module for each of them.
 """
 
 import re
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import (
     Command,
     campaigns_folder,
@@ -20,7 +23,11 @@ from dgtracker.cli.context import (
     settings_of,
     this_dgtracker,
 )
-from dgtracker.errors import Refused
+from dgtracker.errors import DgError, Refused
+from dgtracker.out.terminal import echo, write
+from dgtracker.record import storage
+from dgtracker.record.storage import is_shared
+from dgtracker.text import visible
 
 commands = typer.Typer()
 
@@ -60,7 +67,7 @@ def remind(
 ) -> None:
     """What needs attention today, most urgent first; prints nothing when nothing is due."""
     from dgtracker.app.reminders import due_reminders, reminders_json
-    from dgtracker.out.plain import print_json, write
+    from dgtracker.out.plain import print_json
 
     if every:
         if sync:
@@ -80,10 +87,6 @@ def remind(
 def _bring_in_the_team(path: Path) -> None:
     """Sync a shared record, quietly (cron mails any output); when that cannot be done (no
     network, a conflict waiting), say so on stderr and let the reminders come from this copy."""
-    from dgtracker.app import session
-    from dgtracker.errors import DgError
-    from dgtracker.record.storage import is_shared
-
     if not is_shared(path):
         raise Refused(
             f"{path} is not shared: --sync has no team to bring in.",
@@ -92,20 +95,20 @@ def _bring_in_the_team(path: Path) -> None:
     try:
         synced = session.sync(path, reread=False)[0]  # as `sync`: no writer in between
     except DgError as error:
-        sys.stderr.write(
+        echo(
             f"dgtracker: could not bring in the team's latest, so these reminders are from "
-            f"this copy only: {error.message}\n"
+            f"this copy only: {error.message}",
+            err=True,
         )
         return
     if synced.unsent is not None:  # the team's work came in; ours waits for the next sync
-        sys.stderr.write(f"dgtracker: {synced.unsent.message}\n")
+        echo(f"dgtracker: {synced.unsent.message}", err=True)
 
 
 def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
     from dgtracker.app.campaigns import each_campaign
     from dgtracker.app.reminders import due_reminders, reminders_json
-    from dgtracker.out.plain import print_json, write
-    from dgtracker.text import visible
+    from dgtracker.out.plain import print_json
 
     found: dict[str, object] = {}
     lines = []
@@ -122,7 +125,7 @@ def _remind_all(ctx: typer.Context, json: bool, within: int | None) -> None:
     elif lines:
         write("".join(lines))
     if broken:
-        sys.stderr.write("".join(broken))
+        write("".join(broken), err=True)
         raise typer.Exit(3)
 
 
@@ -155,8 +158,6 @@ def cron(
     ] = False,
 ) -> None:
     """Print a crontab line that runs `remind` for this record each weekday morning."""
-    from dgtracker.record import storage
-
     hour, minute = _clock(at)
     if every:
         folder = campaigns_folder(ctx).absolute()
@@ -168,15 +169,13 @@ def cron(
         command = [*this_dgtracker(), "--file", str(path), *_remind_for(path)]
         name = path.stem
     if windows:
-        typer.echo(_schtasks(command, name, hour, minute))
+        echo(_schtasks(command, name, hour, minute))
     else:
-        typer.echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
+        echo(f"{minute} {hour} * * 1-5 {_crontab_command(command)}")
 
 
 def _remind_for(path: Path) -> list[str]:
     """A shared record brings in the team's latest first: else a clone reminds of old news."""
-    from dgtracker.record.storage import is_shared
-
     return ["remind", "--sync"] if is_shared(path) else ["remind"]
 
 

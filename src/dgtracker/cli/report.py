@@ -1,4 +1,7 @@
-"""The `report` command: the campaign as one HTML page (or PDF) for a panel or the Commission."""
+"""The `report` command: the campaign as one HTML page (or PDF) for a panel or the Commission.
+
+The PDF printer and the file writer are imported only when asked for (--pdf, -o).
+"""
 
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +20,9 @@ from dgtracker.cli.context import (
     record_path,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, write
+from dgtracker.process.blind import blind_said
+from dgtracker.report.page import render_report
 
 commands = typer.Typer()
 
@@ -66,9 +72,6 @@ def report(
     reveal: RevealOption = False,
 ) -> None:
     """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
-    from dgtracker.process.blind import blind_said
-    from dgtracker.report.page import render_report
-
     if browser is not None and pdf is None:
         raise Refused("--browser is the program that prints --pdf.", hint="Add --pdf FILE.")
     said = None
@@ -83,15 +86,13 @@ def report(
         from dgtracker.report.browser import print_to_pdf
 
         print_to_pdf(html, pdf, force=force, record_path=record_path(ctx), browser=browser)
-        typer.echo(f"Wrote {pdf}: the {audience.value} report as of {today.isoformat()}.")
+        echo(f"Wrote {pdf}: the {audience.value} report as of {today.isoformat()}.")
         if output is None:
             return
     if output is None or str(output) == "-":
-        from dgtracker.out.plain import write
-
         write(html)
         return
     from dgtracker.exchange.safe_files import write_export
 
     write_export(output, html, force=force, record_path=record_path(ctx))
-    typer.echo(f"Wrote {output}: the {audience.value} report as of {today.isoformat()}.")
+    echo(f"Wrote {output}: the {audience.value} report as of {today.isoformat()}.")

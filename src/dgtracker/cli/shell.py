@@ -6,8 +6,10 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from typer.completion import get_completion_script  # type: ignore[attr-defined]
 
 from dgtracker.cli.context import COMPLETE_VAR, Command, example
+from dgtracker.out.terminal import echo
 
 commands = typer.Typer()
 
@@ -33,8 +35,4 @@ def completion(
     shell: Annotated[Shell, typer.Argument(help="The shell: bash, zsh, fish or powershell.")],
 ) -> None:
     """Print the shell completion script for dgtracker (add it to your shell's start-up)."""
-    from typer.completion import get_completion_script  # type: ignore[attr-defined]
-
-    typer.echo(
-        get_completion_script(prog_name="dgtracker", complete_var=COMPLETE_VAR, shell=shell.value)
-    )
+    echo(get_completion_script(prog_name="dgtracker", complete_var=COMPLETE_VAR, shell=shell.value))

@@ -1,4 +1,8 @@
-"""Commands for candidates' slots: `schedule` and `agenda`."""
+"""Commands for candidates' slots: `schedule` and `agenda`.
+
+Imports inside a command are what that command alone uses (tables, the JSON contract,
+the calendar): the lazy command table loads this module for each of them.
+"""
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +22,7 @@ from dgtracker.cli.context import (
     typed_date,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo, rich_console
 
 if TYPE_CHECKING:
     from dgtracker.record.model import Candidate, Slot
@@ -100,7 +105,7 @@ def schedule(
         _print_slot(candidate, slot, earlier)
         return
     moved = f" (was {earlier.at:%Y-%m-%d %H:%M})" if earlier and not earlier.cancelled else ""
-    typer.echo(
+    echo(
         f"Booked {candidate.id} for {slot.assessment} at {slot.at:%Y-%m-%d %H:%M}, "
         f"{slot.minutes} minutes{moved}."
     )
@@ -123,7 +128,7 @@ def _cancel(
     if json:
         _print_slot(candidate, slot, None)
         return
-    typer.echo(f"Cancelled {candidate.id}'s {slot.assessment} slot at {slot.at:%Y-%m-%d %H:%M}.")
+    echo(f"Cancelled {candidate.id}'s {slot.assessment} slot at {slot.at:%Y-%m-%d %H:%M}.")
 
 
 def _print_slot(candidate: "Candidate", slot: "Slot", earlier: "Slot | None") -> None:
@@ -169,7 +174,6 @@ def agenda(
             ]
         )
         return
-    from dgtracker.out.console import make_console
     from dgtracker.out.panel_tables import render_agenda
 
-    render_agenda(make_console(), record, wanted, items)
+    render_agenda(rich_console(), record, wanted, items)

@@ -1,11 +1,16 @@
 """Commands for a record shared by a team: `share`, `sync`, `resolve` and git's merge
-driver `merge-file`."""
+driver `merge-file`.
+
+Imports inside a command are what that command alone uses (the merge's words, the JSON
+contract): the lazy command table loads this module for each of them.
+"""
 
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dgtracker.app import session
 from dgtracker.cli.context import (
     ByOption,
     Command,
@@ -16,6 +21,9 @@ from dgtracker.cli.context import (
     this_dgtracker,
 )
 from dgtracker.errors import Refused
+from dgtracker.out.terminal import echo
+from dgtracker.record.storage import is_shared
+from dgtracker.text import visible
 
 commands = typer.Typer()
 
@@ -36,13 +44,9 @@ def merge_file(
 ) -> None:
     """Merge two versions of a record by meaning (git's merge driver); exit 1 on a conflict
     or an input that breaks a rule (OURS is then left as it was)."""
-    import sys
-
-    from dgtracker.app import session
-
     said, code = session.merge_file(base, ours, theirs, git_path)
     for line in said:
-        sys.stderr.write(line + "\n")
+        echo(line, err=True)
     if code:
         raise typer.Exit(code)
 
@@ -66,8 +70,6 @@ def resolve(
     by: ByOption = None,
 ) -> None:
     """Settle a conflict a merge left in the record, keeping one side's value."""
-    from dgtracker.app import session
-
     if ours == theirs:
         raise Refused("Choose one side: --ours or --theirs.", hint="'dgtracker check' shows both.")
     from dgtracker.team.conflicts import find
@@ -82,25 +84,20 @@ def resolve(
 
         print_json(resolved_json(conflict, side, change.record))
         return
-    typer.echo(said)
+    echo(said)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker --file ~/dg-tdd/campaign.toml share"))
 def share(ctx: typer.Context) -> None:
     """Keep the record in its own git repository: merge driver, ignores, a commit per change."""
-    from dgtracker.app import session
-
     for line in session.share(record_path(ctx), this_dgtracker()):
-        typer.echo(line)
+        echo(line)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker sync"))
 def sync(ctx: typer.Context) -> None:
     """Fetch the team's changes, merge them by meaning, and send ours (a shared record)."""
-    from dgtracker.app import session
-    from dgtracker.record.storage import is_shared
     from dgtracker.team.merge_erasure import DRIVER_SAID, kept_erasures, kept_since, said
-    from dgtracker.text import visible
 
     path = record_path(ctx)
     if not is_shared(path):
@@ -108,14 +105,14 @@ def sync(ctx: typer.Context) -> None:
     synced, record, now = session.sync(path)  # under the lock for the whole run
     seen = kept_erasures(record)  # erasures kept that this copy already held
     for line in synced.said:
-        typer.echo(line)
+        echo(line)
     # every erasure kept that came in, merged here or by a teammate, said once as `check`
     # says it (the driver's own line for it would say it twice)
     for line in synced.told:
         if not DRIVER_SAID.match(line):
-            typer.echo(line)
+            echo(line)
     if synced.brought_in:
         for line in said(kept_since(seen, now)):
-            typer.echo(visible(line))
+            echo(visible(line))
     if synced.unsent is not None:
         raise synced.unsent

@@ -10,6 +10,8 @@ long as the record holds it: a calendar that imported the event then drops it, w
 it next reads the file. By default an event has one alarm, before its start (Outlook
 takes at most one, and reads a duration trigger as "before the start" whatever its sign,
 per Microsoft's MS-OXCICAL); `alarms="all"` gives one for each reminder day.
+
+The date parser (dateutil) is imported only for a milestone's free-text time (start-up budget).
 """
 
 from __future__ import annotations

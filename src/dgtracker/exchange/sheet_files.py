@@ -17,6 +17,9 @@ with the square of its sample on quotes and tabs); a workbook's shared strings a
 rows and columns are capped before openpyxl reads them (a zip of a few megabytes can
 unpack to gigabytes); an .ods's repeated rows and cells are counted before calamine
 writes them out in memory (a cell repeated a million times is a few bytes on disk).
+
+openpyxl and python-calamine are imported only by the file type that needs them (a CSV
+import loads neither).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO
+from zipfile import BadZipFile, ZipFile
 
 from dgtracker.errors import Refused
 
@@ -253,8 +257,6 @@ def _checked_header(header: list[str] | None, name: str) -> list[str]:
 
 def read_workbook(raw: bytes, name: str) -> Table:
     """The first sheet of an .xlsx workbook, its cells as text (dates as ISO dates)."""
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
 
     try:
@@ -284,8 +286,6 @@ def read_workbook(raw: bytes, name: str) -> Table:
 
 def _refuse_unpacking_far(raw: bytes, name: str) -> None:
     """Refuse a zip that unpacks to far more than it weighs (raises BadZipFile if not one)."""
-    from zipfile import ZipFile
-
     with ZipFile(io.BytesIO(raw)) as archive:
         unpacked = sum(entry.file_size for entry in archive.infolist())
     if unpacked > 20 * len(raw) + LIMIT_MB * 1024 * 1024:
@@ -328,8 +328,6 @@ _COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
 
 def _opendocument_type(raw: bytes) -> bytes | None:
     """The media type an OpenDocument file names in its entry 'mimetype', or None."""
-    from zipfile import BadZipFile, ZipFile
-
     try:
         with ZipFile(io.BytesIO(raw)) as archive, archive.open("mimetype") as entry:
             return entry.read(100).strip()
@@ -339,8 +337,6 @@ def _opendocument_type(raw: bytes) -> bytes | None:
 
 def read_opendocument(raw: bytes, name: str) -> Table:
     """The first sheet of an .ods spreadsheet, its cells as text (dates as ISO dates)."""
-    from zipfile import BadZipFile
-
     from python_calamine import CalamineError, CalamineWorkbook
 
     if _opendocument_type(raw) != _ODS_TYPE:
@@ -382,8 +378,6 @@ def _unreadable_ods(name: str, error: Exception) -> Refused:
 def _refuse_expanding_far(raw: bytes, name: str) -> None:
     """Refuse an .ods whose sheets, their repeated rows and cells written out as calamine
     holds them, take far more memory than its size."""
-    from zipfile import ZipFile
-
     budget = 20 * len(raw) + LIMIT_MB * 1024 * 1024
     with ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
         held = _ods_bytes_held(content, budget)

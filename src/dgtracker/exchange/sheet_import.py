@@ -159,7 +159,7 @@ _UPDATABLE = ("name", "phone", "source", "applied")  # the email is how rows are
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class RowPlan:
     row: Row
     action: str  # add | update | skip
     existing: Candidate | None = None  # the candidate already in the record with this email
@@ -180,7 +180,7 @@ class Outcome:
 
 @dataclass(slots=True)
 class ImportPlan:
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[RowPlan] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> the heading it came from
     read_as: str = ""  # the encoding, or "Excel workbook"
@@ -259,7 +259,7 @@ class _Index:
         return [found]
 
 
-def _outcome(row: Row, record: Record, index: _Index, update: bool, problems: list[str]) -> Outcome:
+def _outcome(row: Row, record: Record, index: _Index, update: bool, problems: list[str]) -> RowPlan:
     matches = index.matches(row, problems)
     if not matches:
         if not row.name and not problems:
@@ -267,10 +267,10 @@ def _outcome(row: Row, record: Record, index: _Index, update: bool, problems: li
         stage = record.stage(row.stage) if row.stage else None
         if stage is not None and stage.needs_reason and not row.reason:
             problems.append(f"stage '{stage.id}' needs a reason (give one in a 'reason' column)")
-        return Outcome(row, ADD)
+        return RowPlan(row, ADD)
     existing = matches[0]
     if not update:
-        return Outcome(row, SKIP, existing, detail="already in the record")
+        return RowPlan(row, SKIP, existing, detail="already in the record")
     if len(matches) > 1:
         ids = " and ".join(c.id for c in matches)
         problems.append(f"{len(matches)} candidates have this email ({ids}); update them by hand")
@@ -281,9 +281,9 @@ def _outcome(row: Row, record: Record, index: _Index, update: bool, problems: li
             problems.append(f"the {changed} of {existing.id} has '?' for its letters: {_LOST_SAID}")
     move_to = row.stage if row.stage is not None and row.stage != existing.stage else None
     if not changes and move_to is None:
-        return Outcome(row, SKIP, existing, detail="up to date")
+        return RowPlan(row, SKIP, existing, detail="up to date")
     detail = ", ".join([*changes, *([f"moved to {move_to}"] if move_to else [])])
-    return Outcome(row, UPDATE, existing, changes, detail, move_to)
+    return RowPlan(row, UPDATE, existing, changes, detail, move_to)
 
 
 def _given_and_different(row: Row, candidate: Candidate, name: str) -> bool:
@@ -292,7 +292,7 @@ def _given_and_different(row: Row, candidate: Candidate, name: str) -> bool:
     return value not in (None, "") and value != getattr(candidate, name)
 
 
-def _refused_moves(record: Record, outcomes: list[Outcome], today: date) -> list[tuple[int, str]]:
+def _refused_moves(record: Record, outcomes: list[RowPlan], today: date) -> list[tuple[int, str]]:
     """Each row whose move the rules refuse, with why: the moves tried, as `move` would make
     them, on a working copy of the record."""
     moving = [outcome for outcome in outcomes if outcome.move_to and outcome.existing]

@@ -15,6 +15,12 @@ import io
 from datetime import date
 from typing import TYPE_CHECKING
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+
 from dgtracker.exchange.sheet_export import (
     DATE_COLUMNS,
     EXPORT_COLUMNS,
@@ -42,10 +48,6 @@ LINE_HEIGHT = 15  # points: a line of the default font (Calibri 11)
 
 def candidates_xlsx(record: Record, today: date) -> bytes:
     """Every candidate as one sheet of a workbook, its bytes ready to write."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -82,9 +84,6 @@ def candidates_xlsx(record: Record, today: date) -> bytes:
 def _print_setup(sheet: Worksheet) -> None:
     """Landscape A4, one page wide (as many pages down as it takes), the header row on
     every page, grid lines, and the page number at the foot."""
-    from openpyxl.worksheet.page import PageMargins
-    from openpyxl.worksheet.properties import PageSetupProperties
-
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1

@@ -28,7 +28,7 @@ class Column(NamedTuple):
     optional: int = 0  # 0: always shown; else only when it fits whole (1 is tried first)
 
 
-class Layout(NamedTuple):
+class LaidOutTable(NamedTuple):
     lines: list[str]  # the header, a rule and each row
     left_out: list[str]  # the optional columns there was no room for, in their order
     full_width: int  # how wide a line with every column whole would be
@@ -42,7 +42,9 @@ class Layout(NamedTuple):
         return f"{' and '.join(self.left_out)} {needs} {self.full_width} columns"
 
 
-def lay_out(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None) -> Layout:
+def lay_out(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None
+) -> LaidOutTable:
     """The list as lines no wider than `width` where possible (None: as wide as it takes).
 
     Optional columns are shown only where they fit whole, so that an address is never
@@ -67,7 +69,7 @@ def lay_out(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
             cells = [parts[index] if index < len(parts) else "" for parts in folded]
             lines.append(_line(cells, kept, widths))
     left_out = [column.header for index, column in enumerate(columns) if index not in shown]
-    return Layout(lines, left_out, full_width)
+    return LaidOutTable(lines, left_out, full_width)
 
 
 def _natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[int]:

@@ -1,8 +1,9 @@
 """The console people read (rich's), and what is printed to it line by line: sentences
 folded to its width, and lists laid out by list_layout.
 
-Every table command makes its console here, so that one which lays its rows out with
-list_layout loads rich's console and text, not its tables. Colour is rich's to decide:
+Every table command's console is made here (through out/terminal.py's rich_console), so
+that one which lays its rows out with list_layout loads rich's console and text, not its
+tables. Colour is rich's to decide:
 none when stdout is not a terminal or NO_COLOR is set.
 """
 
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.segment import Segment, Segments
 from rich.text import Text
 
-from dgtracker.out.columns import Layout, fold
+from dgtracker.out.columns import LaidOutTable, fold
 
 
 class _Console(Console):
@@ -29,7 +30,7 @@ def make_console() -> Console:
     return _Console(highlight=False, emoji=False, soft_wrap=False)
 
 
-def say(console: Console, text: str, style: str = "") -> None:
+def print_folded(console: Console, text: str, style: str = "") -> None:
     """A sentence, folded at spaces to the console's width."""
     _print_lines(console, fold(text, console.width), style)
 
@@ -40,7 +41,7 @@ def list_width(console: Console) -> int | None:
     return console.width if console.is_terminal or os.environ.get("COLUMNS") else None
 
 
-def print_list(console: Console, layout: Layout) -> None:
+def print_list(console: Console, layout: LaidOutTable) -> None:
     """A list laid out by list_layout: its header in bold, its rule, then its rows."""
     header, rule, *rows = layout.lines
     _print_lines(console, [header], "bold")

@@ -3,6 +3,9 @@
 Documented in docs/json.md; fields are only ever added, never renamed or removed, and
 every field is always present (null when empty). What is true is process/queries.py's to decide;
 this module only spells it out.
+
+The merge's modules are imported only by the JSON of `check` and of a conflict: `status
+--json` loads none of them (start-up budget).
 """
 
 from __future__ import annotations
@@ -142,7 +145,7 @@ def candidate_detail_json(
 ) -> dict[str, Any]:
     detail = candidate_json(candidate, record, today, blinding)
     detail["history"] = [event_json(event) for event in candidate.history]
-    detail["marks"] = marks_json(candidate)
+    detail["marks"] = marks_json(candidate, record.criteria)
     detail["slots"] = slots_json(candidate)
     return detail
 
@@ -220,6 +223,8 @@ def record_json(
     `blinding`: as the name-blind sift shows it (process/blind.py)."""
     whole = status_json(record, today)
     whole["campaign"]["description"] = record.campaign.description or None
+    whole["campaign"]["band"] = record.campaign.band or None
+    whole["campaign"]["external"] = record.campaign.external
     whole["retention"] = {
         "anonymise_after_months": record.retention.anonymise_after_months,
         "reserve_months": record.retention.reserve_months,
@@ -298,7 +303,7 @@ def _plain(value: Any) -> Any:
 
 def _conflict(conflict: MergeConflict) -> dict[str, Any]:
     """A merge conflict waiting for `resolve`, as `check --json` lists it."""
-    from dgtracker.team.conflicts import describe
+    from dgtracker.team.conflicts import describe_conflict
 
     return {
         "id": conflict.id,
@@ -307,7 +312,7 @@ def _conflict(conflict: MergeConflict) -> dict[str, Any]:
         "base": _plain(conflict.base),
         "ours_by": conflict.ours_by,
         "theirs_by": conflict.theirs_by,
-        "message": describe(conflict),
+        "message": describe_conflict(conflict),
     }
 
 

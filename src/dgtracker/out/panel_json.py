@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dgtracker.panel.merit import MeritRow
-from dgtracker.record.model import Candidate, Criterion, Marks, PanelMember, Slot
+from dgtracker.record.model import FRAME_GRADES, Candidate, Criterion, Marks, PanelMember, Slot
 
 if TYPE_CHECKING:
     from dgtracker.panel.changes import ReservePlace
@@ -25,6 +25,9 @@ def criterion_json(criterion: Criterion) -> dict[str, Any]:
         "assess": list(criterion.assess),
         "weight": criterion.weight,
         "lead": criterion.lead,
+        "frame": criterion.frame,
+        "grades": list(FRAME_GRADES) if criterion.frame else None,
+        "changed": criterion.changed.isoformat() if criterion.changed else None,
     }
 
 
@@ -33,28 +36,37 @@ def member_json(member: PanelMember) -> dict[str, Any]:
         "name": member.name,
         "role": member.role,
         "marks": member.role != "adviser",
+        "commissioner": member.commissioner,
         "conflicts": [{"candidate": c.candidate, "note": c.note} for c in member.conflicts],
     }
 
 
-def sheet_json(sheet: Marks) -> dict[str, Any]:
+def written(scores: dict[str, int], criteria: list[Criterion]) -> dict[str, int | str]:
+    """Marks as written: numbers, and the grades of criteria on the marking frame."""
+    frame = {c.id: c for c in criteria if c.frame}
+    if not frame:
+        return dict(scores)
+    return {cid: frame[cid].as_written(m) if cid in frame else m for cid, m in scores.items()}
+
+
+def sheet_json(sheet: Marks, criteria: list[Criterion]) -> dict[str, Any]:
     """One member's (or the agreed) marks at one assessment."""
     return {
         "assessment": sheet.assessment,
         "member": sheet.member,
         "agreed": sheet.member is None,
-        "scores": dict(sheet.scores),
+        "scores": written(sheet.scores, criteria),
         "evidence": sheet.evidence,
     }
 
 
-def marks_json(candidate: Candidate) -> list[dict[str, Any]]:
-    return [sheet_json(sheet) for sheet in candidate.marks]
+def marks_json(candidate: Candidate, criteria: list[Criterion]) -> list[dict[str, Any]]:
+    return [sheet_json(sheet, criteria) for sheet in candidate.marks]
 
 
-def score_json(candidate: Candidate, sheet: Marks) -> dict[str, Any]:
+def score_json(candidate: Candidate, sheet: Marks, criteria: list[Criterion]) -> dict[str, Any]:
     """`score --json`: the sheet the marks landed on, whole (earlier marks on it too)."""
-    return {"id": candidate.id, **sheet_json(sheet)}
+    return {"id": candidate.id, **sheet_json(sheet, criteria)}
 
 
 def slot_json(slot: Slot) -> dict[str, Any]:
@@ -104,7 +116,7 @@ def merit_json(rows: list[MeritRow], blinding: BlindView | None = None) -> list[
             "appointable": row.appointable,
             "tie": row.tie,
             "tie_broken": row.tie_broken,
-            "marks": row.marks,
+            "marks": row.written,
             "missing": row.missing,
             "below_bar": row.below_bar,
             "moderate": row.moderate,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from dgtracker.dates import format_day
 from dgtracker.out.columns import Column, lay_out
-from dgtracker.out.console import list_width, print_list, say
+from dgtracker.out.console import list_width, print_folded, print_list
 from dgtracker.text import visible
 
 if TYPE_CHECKING:
@@ -32,21 +32,23 @@ def _print_table(
     layout = lay_out(columns, rows, list_width(console))
     print_list(console, layout)
     if layout.left_out and say_left_out:
-        say(console, f"{layout.left_out_said()} (--json has every field)", "dim")
+        print_folded(console, f"{layout.left_out_said()} (--json has every field)", "dim")
     return layout.left_out
 
 
 def render_criteria(console: Console, record: Record) -> None:
     if not record.criteria:
-        say(console, "No criteria yet. Add one with: dgtracker criteria add ID TITLE --kind KIND")
+        print_folded(
+            console, "No criteria yet. Add one with: dgtracker criteria add ID TITLE --kind KIND"
+        )
         return
     rows = [
         [
             c.id,
             visible(c.title),
             c.kind,
-            f"{c.low}–{c.high}",
-            str(c.bar),
+            "frame A–E" if c.frame else f"{c.low}–{c.high}",
+            c.shown(c.bar),
             ", ".join(c.assess) or "—",
             str(c.weight) + (" lead" if c.lead else ""),
         ]
@@ -66,7 +68,9 @@ def render_criteria(console: Console, record: Record) -> None:
 
 def render_panel(console: Console, record: Record) -> None:
     if not record.panel:
-        say(console, "No panel yet. Add a member with: dgtracker panel add NAME --role ROLE")
+        print_folded(
+            console, "No panel yet. Add a member with: dgtracker panel add NAME --role ROLE"
+        )
         return
     rows = []
     for member in record.panel:
@@ -89,19 +93,19 @@ def render_merit(
     console: Console, record: Record, stage_id: str, criteria: list[Criterion], rows: list[MeritRow]
 ) -> None:
     title = record.stage(stage_id)
-    say(console, f"Merit order at {visible(title.title if title else stage_id)}", "bold")
+    print_folded(console, f"Merit order at {visible(title.title if title else stage_id)}", "bold")
     if not criteria:
-        say(console, "No criteria are marked at this stage.")
+        print_folded(console, "No criteria are marked at this stage.")
         return
-    bars = {c.bar for c in criteria}
+    bars = {c.shown(c.bar) for c in criteria}
     bar = f"bar {bars.pop()}" if len(bars) == 1 else "bars differ"
-    say(console, f"Marks, in order: {_short(criteria)} ({bar})", "dim")
+    print_folded(console, f"Marks, in order: {_short(criteria)} ({bar})", "dim")
     if not rows:
-        say(console, "No candidates have reached this stage.")
+        print_folded(console, "No candidates have reached this stage.")
         return
     table = []
     for row in rows:
-        marks = " ".join("·" if m is None else str(m) for m in row.marks.values())
+        marks = " ".join("·" if m is None else str(m) for m in row.written.values())
         notes = []
         if row.appointable is False:
             notes.append(f"below the bar: {', '.join(row.below_bar)}")
@@ -137,35 +141,37 @@ def render_merit(
         footer += " '=' marks a tie" + (
             "." if any(c.lead for c in criteria) else " (no lead criterion to break it)."
         )
-    say(console, footer, "dim")
+    print_folded(console, footer, "dim")
 
 
 def render_reserve_plan(
     console: Console, plan: list[ReservePlace], stage_id: str, dry_run: bool
 ) -> None:
     if not plan:
-        say(console, f"No appointable candidate at {stage_id} is left for the reserve list.")
+        print_folded(
+            console, f"No appointable candidate at {stage_id} is left for the reserve list."
+        )
         return
     verb = "Would place" if dry_run else "Placed"
     for place in plan:
         candidate = place.candidate
         tie = ", tied" if place.tied else ""
-        say(
+        print_folded(
             console,
             f"{verb} {candidate.id} {visible(candidate.name)} at place {place.rank} "
             f"(merit rank {place.merit_rank}{tie})",
         )
     if dry_run:
-        say(console, "Nothing was changed (--dry-run).", "dim")
+        print_folded(console, "Nothing was changed (--dry-run).", "dim")
 
 
 def render_agenda(console: Console, record: Record, day: date, items: list[AgendaItem]) -> None:
-    say(console, f"Agenda for {format_day(day)}", "bold")
+    print_folded(console, f"Agenda for {format_day(day)}", "bold")
     if record.panel:
         members = ", ".join(f"{visible(m.name)} ({m.role})" for m in record.panel)
-        say(console, f"Panel: {members}", "dim")
+        print_folded(console, f"Panel: {members}", "dim")
     if not items:
-        say(console, "No slots booked on this day.")
+        print_folded(console, "No slots booked on this day.")
         return
     rows = [
         [
@@ -189,6 +195,6 @@ def render_agenda(console: Console, record: Record, day: date, items: list[Agend
     left_out = _print_table(console, columns, rows, say_left_out=False)  # says the stages
     stages = sorted({item.slot.assessment for item in items})
     if left_out:
-        say(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")
+        print_folded(console, f"Stage: {', '.join(stages)} (--json has every field)", "dim")
     if any(item.absent for item in items):
-        say(console, "Not sitting: a declared conflict of interest.", "dim")
+        print_folded(console, "Not sitting: a declared conflict of interest.", "dim")

@@ -1,4 +1,5 @@
-"""Plain output for scripts: JSON and lines of text, written without rich.
+"""The one JSON writer: what `--json` prints (docs/json.md is its contract), written
+without rich through out/terminal.py.
 
 rich is for people at a terminal; scripts get bytes they can rely on (no wrapping,
 no markup, no colour codes).
@@ -11,6 +12,7 @@ import re
 import sys
 from typing import Any
 
+from dgtracker.out.terminal import write
 from dgtracker.text import INVISIBLE
 
 # JSON already escapes C0 controls; C1 controls and characters that hide or disguise
@@ -37,29 +39,3 @@ def print_json(value: Any) -> None:
     """Indented for a person at a terminal; one line for scripts, which is several times
     faster for a large record (only the unindented encoder is compiled)."""
     write(json_text(value, indent=2 if sys.stdout.isatty() else None) + "\n")
-
-
-def write(text: str) -> None:
-    stream = sys.stdout
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        # A legacy console code page: keep every character, escaped, rather than fail.
-        stream.write(text.encode("ascii", "backslashreplace").decode("ascii"))
-    stream.flush()
-
-
-def write_bytes(data: bytes) -> None:
-    """Exact bytes (BOM, CRLF, UTF-8) where stdout allows, whatever the terminal's encoding."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        write(data.decode("utf-8"))
-        return
-    sys.stdout.flush()
-    buffer.write(data)
-    buffer.flush()
-
-
-def say(text: str) -> None:
-    """A line for the user that is not the command's result (goes to stderr)."""
-    sys.stderr.write(text + "\n")

@@ -4,6 +4,9 @@ Every piece of user text goes through `safe()`, which makes control, bidi and ze
 characters visible and wraps it in a rich Text, so that it is never read as markup.
 Colour is rich's to decide: none when stdout is not a terminal or NO_COLOR is set
 (out/console.py makes the console).
+
+Each table imports what only it draws (charts, the import plan, an undo's words), so a
+command loads only its own (start-up budget).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from rich.text import Text
 
 from dgtracker.dates import format_day, format_when
 from dgtracker.out.columns import Column, lay_out
-from dgtracker.out.console import list_width, print_list, say
+from dgtracker.out.console import list_width, print_folded, print_list
 from dgtracker.process.queries import (
     DONE,
     OVERDUE,
@@ -206,7 +209,7 @@ def render_candidates(
     footer = f"{len(candidates)} candidate(s)"
     if layout.left_out:
         footer += f"; {layout.left_out_said()} (--json has every field)"
-    say(console, footer, "dim")
+    print_folded(console, footer, "dim")
 
 
 def render_candidate(console: Console, record: Record, candidate: Candidate, today: date) -> None:
@@ -243,9 +246,9 @@ def render_candidate(console: Console, record: Record, candidate: Candidate, tod
         elif event.action == Action.ADDED:
             what = f"added at {stage_title(record, event.stage or '')}"
         elif event.action == Action.UNDONE and event.undoes is not None:
-            from dgtracker.process.corrections import describe
+            from dgtracker.process.corrections import describe_event
 
-            what = f"undid {describe(record, candidate.history[event.undoes])}"
+            what = f"undid {describe_event(record, candidate.history[event.undoes])}"
         elif event.was:
             what = f"edited {', '.join(event.was)}"
         else:

@@ -19,6 +19,9 @@ from dgtracker.process.candidate_actions import (
     slots_to_come,
 )
 from dgtracker.record.model import (
+    FRAME_BAR,
+    FRAME_GRADES,
+    FRAME_POINTS,
     RESERVE_STAGE,
     Action,
     Candidate,
@@ -57,7 +60,7 @@ def stage_ids(record: Record, typed: Iterable[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _check_rules(criterion: Criterion) -> None:
+def _check_rules(record: Record, criterion: Criterion) -> None:
     if criterion.low >= criterion.high:
         raise Refused(f"The scale {criterion.low}–{criterion.high} is empty; give LOW-HIGH.")
     if not criterion.low <= criterion.bar <= criterion.high:
@@ -66,9 +69,18 @@ def _check_rules(criterion: Criterion) -> None:
         )
     if criterion.weight < 1:
         raise Refused("The weight must be a whole number of at least 1.")
+    for other in record.criteria:
+        shared = [s for s in criterion.assess if s in other.assess]
+        if other.id != criterion.id and other.frame != criterion.frame and shared:
+            raise Refused(
+                f"'{other.id}' is marked at '{shared[0]}' on "
+                f"{'the marking frame' if other.frame else 'numbers'}; one assessment is "
+                "marked on one scale.",
+                hint="Use the same --scale as the other criteria marked there.",
+            )
 
 
-def add_criterion(record: Record, criterion: Criterion) -> Criterion:
+def add_criterion(record: Record, criterion: Criterion, today: date) -> Criterion:
     if not _ID_RE.fullmatch(criterion.id):
         raise Refused(
             f"'{criterion.id}' is not a usable id.",
@@ -76,7 +88,8 @@ def add_criterion(record: Record, criterion: Criterion) -> Criterion:
         )
     if any(c.id == criterion.id for c in record.criteria):
         raise Refused(f"There is already a criterion with id '{criterion.id}'.")
-    _check_rules(criterion)
+    _check_rules(record, criterion)
+    criterion.changed = today  # `audit` compares it with the closing date
     record.criteria.append(criterion)
     return criterion
 
@@ -92,11 +105,11 @@ def _marks_for(record: Record, criterion_id: str) -> list[tuple[str, int]]:
     ]
 
 
-def change_criterion(record: Record, wanted: str, changed: Criterion) -> Criterion:
+def change_criterion(record: Record, wanted: str, changed: Criterion, today: date) -> Criterion:
     """Replace a criterion's settings; once marked, only changes that leave every mark and
     the merit order as they were (title, kind, a wider scale, an assessment added)."""
     criterion = find_criterion(record, wanted)
-    _check_rules(changed)
+    _check_rules(record, changed)
     given = _marks_for(record, criterion.id)
     if given:
         unsafe = [
@@ -107,7 +120,8 @@ def change_criterion(record: Record, wanted: str, changed: Criterion) -> Criteri
                 ("lead", changed.lead == criterion.lead),
                 (
                     "scale",
-                    all(changed.low <= score <= changed.high for _, score in given),
+                    changed.frame == criterion.frame
+                    and all(changed.low <= score <= changed.high for _, score in given),
                 ),
                 ("assess", {stage for stage, _ in given} <= set(changed.assess)),
             )
@@ -120,13 +134,36 @@ def change_criterion(record: Record, wanted: str, changed: Criterion) -> Criteri
                 hint="Criteria are settled before the panel marks. Title, kind, a wider "
                 "scale and new assessments can still change.",
             )
-    criterion.title, criterion.kind = changed.title, changed.kind
+    settings = (
+        criterion.title,
+        criterion.kind,
+        criterion.low,
+        criterion.high,
+        criterion.bar,
+        criterion.assess,
+        criterion.weight,
+        criterion.lead,
+        criterion.frame,
+    )
+    criterion.title, criterion.kind, criterion.frame = changed.title, changed.kind, changed.frame
     criterion.low, criterion.high, criterion.bar = changed.low, changed.high, changed.bar
     criterion.assess, criterion.weight, criterion.lead = (
         changed.assess,
         changed.weight,
         changed.lead,
     )
+    if settings != (
+        changed.title,
+        changed.kind,
+        changed.low,
+        changed.high,
+        changed.bar,
+        changed.assess,
+        changed.weight,
+        changed.lead,
+        changed.frame,
+    ):
+        criterion.changed = today
     return criterion
 
 
@@ -157,12 +194,14 @@ def find_member(record: Record, wanted: str) -> PanelMember:
     )
 
 
-def add_member(record: Record, name: str, role: PanelRole) -> PanelMember:
+def add_member(
+    record: Record, name: str, role: PanelRole, *, commissioner: bool = False
+) -> PanelMember:
     if name.casefold() == AGREED:
         raise Refused(f"'{name}' is kept for the panel's agreed marks; give the member's name.")
     if any(m.name.casefold() == name.casefold() for m in record.panel):
         raise Refused(f"{name} is already on the panel.")
-    member = PanelMember(name, role)
+    member = PanelMember(name, role, commissioner=commissioner)
     record.panel.append(member)
     return member
 
@@ -241,8 +280,11 @@ def score(
     if sheet is None:
         sheet = Marks(stage_id, who)
         candidate.marks.append(sheet)
+    shown = {c.id: c.shown for c in record.criteria}
     changed = [
-        f"{cid} {sheet.scores[cid]}→{mark}" if cid in sheet.scores else f"{cid} {mark}"
+        f"{cid} {shown[cid](sheet.scores[cid])}→{shown[cid](mark)}"
+        if cid in sheet.scores
+        else f"{cid} {shown[cid](mark)}"
         for cid, mark in scores.items()
     ]
     sheet.scores.update(scores)
@@ -338,6 +380,7 @@ def new_criterion(
     assess: tuple[str, ...],
     weight: int,
     lead: bool,
+    frame: bool = False,
 ) -> Criterion:
     try:
         criterion_kind = CriterionKind(kind.strip().lower())
@@ -346,6 +389,32 @@ def new_criterion(
             f"'{kind}' is not a kind of criterion.",
             hint=f"Kinds: {', '.join(k.value for k in CriterionKind)}.",
         ) from None
+    if frame:  # the Commission's grades, A … E as 6 … 1, appointable at C
+        scale, bar = (FRAME_POINTS["E"], FRAME_POINTS["A"]), FRAME_BAR
     return Criterion(
-        criterion_id, title, criterion_kind, scale[0], scale[1], bar, assess, weight, lead
+        criterion_id, title, criterion_kind, scale[0], scale[1], bar, assess, weight, lead, frame
     )
+
+
+def read_marks(record: Record, typed: dict[str, str]) -> dict[str, int]:
+    """Marks as typed (criterion id -> text): a whole number on a numbered criterion, a
+    grade of the marking frame on a frame one; anything else refused with what is allowed."""
+    scores: dict[str, int] = {}
+    for criterion_id, text in typed.items():
+        criterion = find_criterion(record, criterion_id)
+        if criterion.frame:
+            grade = text.strip().upper()
+            if grade not in FRAME_POINTS:
+                raise Refused(
+                    f"{criterion.id}={text} is not a grade of the marking frame.",
+                    hint=f"Grades: {', '.join(FRAME_GRADES)} (C or better is appointable).",
+                )
+            scores[criterion.id] = FRAME_POINTS[grade]
+        elif text.strip().lstrip("-").isdigit():
+            scores[criterion.id] = int(text)
+        else:
+            raise Refused(
+                f"{criterion.id}={text} is not a mark.",
+                hint=f"'{criterion.id}' is marked {criterion.low}–{criterion.high}.",
+            )
+    return scores

@@ -29,6 +29,8 @@ class MeritRow:
     below_bar: list[str]
     moderate: list[str]  # criteria whose members' marks differ by MODERATE_SPREAD or more
     conflicts: list[str]  # panel members with a declared conflict
+    written: dict[str, int | str | None] = field(default_factory=dict)  # marks as written
+    # (grades on the marking frame)
     rank: int | None = None
     tie: bool = False
     tie_broken: bool = False  # level on the total with a neighbour, apart on a lead criterion
@@ -117,10 +119,24 @@ def _row(
         scores = by_member.get(criterion.id, [])
         if len(scores) > 1 and max(scores) - min(scores) >= MODERATE_SPREAD:
             moderate.append(criterion.id)
+    written: dict[str, int | str | None] = dict(marks)
+    for criterion in criteria:
+        mark = marks[criterion.id]
+        if criterion.frame and mark is not None:
+            written[criterion.id] = criterion.as_written(mark)
     if missing:
-        return MeritRow(candidate, marks, None, None, missing, below, moderate, conflicts)
+        return MeritRow(candidate, marks, None, None, missing, below, moderate, conflicts, written)
     return MeritRow(
-        candidate, marks, total, not below, [], below, moderate, conflicts, lead_marks=tuple(lead)
+        candidate,
+        marks,
+        total,
+        not below,
+        [],
+        below,
+        moderate,
+        conflicts,
+        written,
+        lead_marks=tuple(lead),
     )
 
 

@@ -19,7 +19,7 @@ from dgtracker.process.candidate_actions import (
     resolve_stage,
     slot_when,
 )
-from dgtracker.record.model import Action, Candidate, Event, Record, Slot
+from dgtracker.record.model import Action, Candidate, Event, Record, Slot, StageKind
 from dgtracker.text import visible
 
 SLOT = "slot"  # the reminder kind, part of the `remind --json` contract
@@ -55,6 +55,16 @@ def book(
     """Book (or move) a candidate's slot at an assessment; returns it and the slot before."""
     candidate = find_candidate(record, wanted)
     stage_id = resolve_stage(record, assessment)
+    at_stage = record.stage(candidate.stage)
+    if at_stage is not None and at_stage.kind != StageKind.ACTIVE:
+        # Their slots were cancelled when they left; a new one would sit in the diary for
+        # nobody (and take the place `undo` would restore a cancelled one into).
+        raise Refused(
+            f"{candidate.id} is at '{at_stage.id}', an outcome: a slot is booked only for "
+            "someone still in the process.",
+            hint=f"Reinstate them first (dgtracker undo {candidate.id} --reason TEXT, or "
+            f"dgtracker move {candidate.id} STAGE --reinstate --reason TEXT).",
+        )
     if minutes < 1:
         raise Refused("A slot lasts at least one minute.")
     where = where or None

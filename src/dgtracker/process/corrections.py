@@ -91,12 +91,14 @@ def edit_candidate(
 
 
 def _last_change(candidate: Candidate) -> tuple[int, Event]:
-    """The candidate's last change in force (notes and redactions aside): what `undo`
-    cancels."""
+    """The candidate's last change in force (notes, redactions and slot bookings aside):
+    what `undo` cancels. A slot is changed by `schedule` itself (booked again, or
+    --cancel); a slot a move cancelled comes back when the move is undone."""
     in_force = {id(event) for event in effective_history(candidate.history)}
+    skipped = (Action.NOTE, Action.REDACTED, Action.SCHEDULED)
     for index in range(len(candidate.history) - 1, -1, -1):
         event = candidate.history[index]
-        if id(event) not in in_force or event.action in (Action.NOTE, Action.REDACTED):
+        if id(event) not in in_force or event.action in skipped:
             continue
         if event.action == Action.ADDED:
             raise Refused(
@@ -147,7 +149,7 @@ def undo(
     return candidate, undone
 
 
-def describe(record: Record, event: Event) -> str:
+def describe_event(record: Record, event: Event) -> str:
     """An event in a few words, for messages ("the move to Appointed on Mon 1 Jun 2026")."""
     day = format_day(event.on)
     if event.action == Action.MOVED:

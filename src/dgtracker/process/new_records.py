@@ -73,6 +73,8 @@ def dhsc_campaign() -> Record:
             grade="Senior Civil Service pay band 3 (Director General)",
             salary="up to £285,000",
             description="Final panel chaired by a Civil Service Commissioner.",
+            band="SCS3",  # with external: the Commission's rules (a Commissioner chairs)
+            external=True,
         ),
         stages=default_stages(),
         milestones=[

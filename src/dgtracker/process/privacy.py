@@ -1,7 +1,7 @@
 """Candidates' personal data (UK GDPR): when it is due for anonymising, and how.
 
 Pure decisions on records and a day: who is due, and a purge's plan for the record and
-each of its backups. api.purge does the reading and writing; the CLI the showing.
+each of its backups. app/session.purge does the reading and writing; the CLI the showing.
 
 The retention policy lives in the record (`[retention]`): the personal data of those
 who were not appointed is anonymised `anonymise_after_months` after the campaign's

@@ -2,6 +2,9 @@
 
 Pure functions of a record and "today"; they decide, and leave showing to out/tables.py
 (tables) and out/json_contract.py (the JSON contract).
+
+candidate_actions is imported only by the selection that names stages: reading
+commands load no action (start-up budget).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dgtracker.record import decode_milestones, decode_panel
 from dgtracker.record.field_rules import (
@@ -86,7 +87,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         conflicts=conflicts,
         blind=blind,
     )
-    problems = decode_panel.reference_problems(record)
+    problems = decode_panel.reference_problems(record) + decode_panel.settle_grades(record)
     return (None, problems) if problems else (record, [])
 
 
@@ -110,12 +111,12 @@ def _campaign(check: Checker, raw: Any) -> Campaign | None:
         timezone=zone,
         description=got["description"] or "",
         calendar=got["calendar"] or None,
+        band=got["band"] or "",
+        external=bool(got["external"]),
     )
 
 
 def _known_timezone(name: str) -> bool:
-    from zoneinfo import ZoneInfo
-
     try:
         ZoneInfo(name)
     except (ValueError, KeyError, OSError):

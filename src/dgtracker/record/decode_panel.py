@@ -26,6 +26,9 @@ from dgtracker.record.field_rules import (
     compile_rules,
 )
 from dgtracker.record.model import (
+    FRAME_BAR,
+    FRAME_GRADES,
+    FRAME_POINTS,
     Conflict,
     Criterion,
     Marks,
@@ -56,8 +59,15 @@ def criteria(check: Checker, raw: Any) -> list[Criterion]:
         if read is None:
             continue
         _, got, where, _ = read
-        low, high = _scale(check, got["scale"], where)
-        bar = DEFAULT_BAR if got["bar"] is None else got["bar"]
+        frame = got["scale"] == "frame"
+        if frame:
+            low, high = FRAME_POINTS["E"], FRAME_POINTS["A"]
+            if got["bar"] is not None:
+                check.note(f"{where}.bar: the marking frame's bar is always C; remove 'bar'")
+            bar = FRAME_BAR
+        else:
+            low, high = _scale(check, got["scale"], where)
+            bar = DEFAULT_BAR if got["bar"] is None else got["bar"]
         if not low <= bar <= high:
             check.note(f"{where}.bar: {bar} is outside the scale {low}–{high}")
         assess = got["assess"] or []
@@ -78,17 +88,37 @@ def criteria(check: Checker, raw: Any) -> list[Criterion]:
                 assess=tuple(assess),
                 weight=weight,
                 lead=bool(got["lead"]),
+                frame=frame,
+                changed=got["changed"],
             )
         )
+    _no_mixed_scales(check, found)
     return found
+
+
+def _no_mixed_scales(check: Checker, found: list[Criterion]) -> None:
+    """One assessment is marked on numbers or on the frame, never both: a total of
+    numbers and grades would mean nothing."""
+    for stage_id in sorted({stage for c in found for stage in c.assess}):
+        kinds = {c.frame for c in found if stage_id in c.assess}
+        if len(kinds) > 1:
+            check.note(
+                f"criteria: '{stage_id}' is marked both on numbers and on the marking "
+                "frame; mark each assessment on one scale"
+            )
 
 
 def _scale(check: Checker, raw: list[Any] | None, where: str) -> tuple[int, int]:
     if raw is None:
         return DEFAULT_SCALE
-    if len(raw) == 2 and all(type(n) is int for n in raw) and raw[0] < raw[1]:
+    if (
+        isinstance(raw, list)
+        and len(raw) == 2
+        and all(type(n) is int for n in raw)
+        and raw[0] < raw[1]
+    ):
         return raw[0], raw[1]
-    check.note(f"{where}.scale: expected [lowest, highest], two whole numbers")
+    check.note(f'{where}.scale: expected [lowest, highest], two whole numbers, or "frame"')
     return DEFAULT_SCALE
 
 
@@ -119,7 +149,7 @@ def panel(check: Checker, raw: Any) -> list[PanelMember]:
                 c_got = check.fields(c_table, CONFLICT, c_where)
                 conflicts.append(Conflict(c_got["candidate"] or "", c_got["note"]))
         role = ROLES[fields["role"] or PanelRole.MEMBER]
-        members.append(PanelMember(name, role, conflicts))
+        members.append(PanelMember(name, role, conflicts, bool(fields["commissioner"])))
     return members
 
 
@@ -146,11 +176,43 @@ def _by_one(member: str | None, agreed: bool | None) -> bool:
 
 
 def _whole(scores: dict[str, Any]) -> bool:
-    """Every mark a whole number (exactly int: true is no mark)."""
-    return _WHOLE.issuperset(map(type, scores.values()))
+    """Every mark a whole number (exactly int: true is no mark) or a grade of the marking
+    frame (`settle_grades` turns grades into numbers once the criteria are known)."""
+    if _WHOLE.issuperset(map(type, scores.values())):
+        return True
+    return all(type(v) is int or (type(v) is str and v in FRAME_POINTS) for v in scores.values())
 
 
 _WHOLE = frozenset({int})
+
+
+def settle_grades(record: Record) -> list[str]:
+    """Marks on the frame read as grades become their points; a grade given for a numbered
+    criterion, or a number for a frame criterion, is a problem."""
+    frame = {c.id for c in record.criteria if c.frame}
+    grades = ", ".join(FRAME_GRADES)
+    problems = []
+    for candidate in record.candidates:
+        for sheet in candidate.marks:
+            scores: dict[str, Any] = sheet.scores
+            if str in map(type, scores.values()):
+                # A new table: the parsed data it came from stays as it was read.
+                scores = sheet.scores = dict(scores)
+            for criterion_id, mark in scores.items():
+                if type(mark) is str:
+                    if criterion_id in frame:
+                        scores[criterion_id] = FRAME_POINTS[mark]
+                    else:
+                        problems.append(
+                            f"candidate {candidate.id}: {criterion_id} = '{mark}' is a grade, "
+                            "but that criterion is marked in numbers"
+                        )
+                elif criterion_id in frame:
+                    problems.append(
+                        f"candidate {candidate.id}: {criterion_id} = {mark} is not a grade of "
+                        f"the marking frame ({grades})"
+                    )
+    return problems
 
 
 def marks(check: Checker, raw: list[Any], where: str) -> list[Marks]:
@@ -165,7 +227,10 @@ def marks(check: Checker, raw: list[Any], where: str) -> list[Marks]:
             check.note(f"{m_where}: give either 'member = \"NAME\"' or 'agreed = true'")
         scores = got["scores"] or {}
         if not _whole(scores):
-            check.note(f"{m_where}.scores: expected whole-number marks")
+            check.note(
+                f"{m_where}.scores: expected whole-number marks or grades of the marking "
+                f"frame ({', '.join(FRAME_GRADES)})"
+            )
             scores = {}
         found.append(Marks(got["assessment"] or "", got["member"], scores, got["evidence"]))
     return found

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dgtracker.record.model import (
+    FRAME_GRADES,
     BlindSetting,
     Candidate,
     Criterion,
@@ -63,6 +64,10 @@ def record_to_data(record: Record) -> dict[str, Any]:
         "stages": [_stage_data(stage) for stage in record.stages],
     }
     _put(data["campaign"], "calendar", campaign.calendar)
+    if campaign.band:  # written once said: a record without them keeps its bytes
+        data["campaign"]["band"] = campaign.band
+    if campaign.external:
+        data["campaign"]["external"] = True
     if record.blind:  # only once set: a record without it keeps the bytes it always had
         data["blind"] = [_blind_data(setting) for setting in record.blind]
     # The panel's tables only once there is something in them: a record without them
@@ -74,7 +79,8 @@ def record_to_data(record: Record) -> dict[str, Any]:
     if record.conflicts:  # merge conflicts waiting for `resolve`
         data["conflicts"] = [_conflict_data(conflict) for conflict in record.conflicts]
     data["milestones"] = [_milestone_data(m) for m in record.milestones]
-    data["candidates"] = [_candidate_data(c) for c in record.candidates]
+    frame = {c.id for c in record.criteria if c.frame}
+    data["candidates"] = [_candidate_data(c, frame) for c in record.candidates]
     return data
 
 
@@ -89,18 +95,23 @@ def _criterion_data(criterion: Criterion) -> dict[str, Any]:
         "id": criterion.id,
         "title": criterion.title,
         "kind": criterion.kind,
-        "scale": [criterion.low, criterion.high],
+        "scale": "frame" if criterion.frame else [criterion.low, criterion.high],
         "bar": criterion.bar,
         "assess": list(criterion.assess),
         "weight": criterion.weight,
     }
+    if criterion.frame:
+        del table["bar"]  # always C on the frame
     if criterion.lead:
         table["lead"] = True
+    _put(table, "changed", criterion.changed)
     return table
 
 
 def _member_data(member: PanelMember) -> dict[str, Any]:
     table: dict[str, Any] = {"name": member.name, "role": member.role}
+    if member.commissioner:
+        table["commissioner"] = True
     if member.conflicts:
         table["conflicts"] = [
             _drop_none({"candidate": c.candidate, "note": c.note}) for c in member.conflicts
@@ -167,7 +178,7 @@ def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in table.items() if value is not None}
 
 
-def _candidate_data(candidate: Candidate) -> dict[str, Any]:
+def _candidate_data(candidate: Candidate, frame: set[str]) -> dict[str, Any]:
     table: dict[str, Any] = {"id": candidate.id, "name": candidate.name}
     _put(table, "email", candidate.email)
     _put(table, "phone", candidate.phone)
@@ -180,19 +191,26 @@ def _candidate_data(candidate: Candidate) -> dict[str, Any]:
     if candidate.history:
         table["history"] = [event_data(event) for event in candidate.history]
     if candidate.marks:
-        table["marks"] = [_marks_data(sheet) for sheet in candidate.marks]
+        table["marks"] = [_marks_data(sheet, frame) for sheet in candidate.marks]
     if candidate.slots:
         table["slots"] = [_slot_data(slot) for slot in candidate.slots]
     return table
 
 
-def _marks_data(sheet: Marks) -> dict[str, Any]:
+def _marks_data(sheet: Marks, frame: set[str]) -> dict[str, Any]:
     table: dict[str, Any] = {"assessment": sheet.assessment}
     if sheet.member is None:
         table["agreed"] = True
     else:
         table["member"] = sheet.member
-    table["scores"] = dict(sheet.scores)
+    table["scores"] = (
+        {
+            cid: FRAME_GRADES[len(FRAME_GRADES) - m] if cid in frame else m
+            for cid, m in sheet.scores.items()
+        }
+        if frame
+        else dict(sheet.scores)
+    )
     _put(table, "evidence", sheet.evidence)
     return table
 

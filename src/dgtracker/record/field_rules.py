@@ -23,6 +23,7 @@ from dgtracker.dates import EARLIEST, LATEST, format_day, out_of_range
 from dgtracker.record.model import (
     PERSONAL_FIELDS,
     RESERVE_STAGE,
+    SCS_BANDS,
     Action,
     Candidate,
     CriterionKind,
@@ -135,6 +136,8 @@ CAMPAIGN = {
     "timezone": Field(str, text="id"),
     "description": Field(str, text="description"),
     "calendar": Field(str, text="id"),
+    "band": Field(str, choices=SCS_BANDS),
+    "external": Field(bool),
 }
 RETENTION = {"anonymise_after_months": Field(int), "reserve_months": Field(int)}
 BLIND = {
@@ -207,16 +210,18 @@ CRITERION = {
     "id": Field(str, required=True, text="id"),
     "title": Field(str, required=True, text="title"),
     "kind": Field(str, required=True, choices=tuple(CRITERION_KINDS)),
-    "scale": Field(list),  # [lowest, highest] whole numbers
+    "scale": Field(object),  # [lowest, highest] whole numbers, or "frame"
     "bar": Field(int),
     "assess": Field(list),  # stage ids
     "weight": Field(int),
     "lead": Field(bool),
+    "changed": Field(date),
 }
 PANEL = {"members": Field(list)}
 PANEL_MEMBER = {
     "name": Field(str, required=True, text="name"),
     "role": Field(str, choices=tuple(ROLES)),
+    "commissioner": Field(bool),
     "conflicts": Field(list),
 }
 CONFLICT = {"candidate": Field(str, required=True, text="id"), "note": Field(str, text="note")}

@@ -14,6 +14,8 @@ that what it prints on D can be printed again later, unchanged by what came afte
 
 A change's day is the record's own day when it was written (which --as-of sets), not
 the wall clock, nor the earlier day a backdated change took effect.
+
+The date parser (dateutil) is imported only for a milestone's free-text time (start-up budget).
 """
 
 from __future__ import annotations

@@ -4,12 +4,15 @@ The lock is a separate file beside the record (`.campaign.toml.lock`), held with
 POSIX and msvcrt (through filelock) on Windows (platform_calls.flock_module); the system
 releases it when the process ends, however it ends, so a killed command never leaves the
 record locked.
+
+filelock is imported only on Windows, where it takes the lock.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,8 +112,6 @@ def _take(fcntl: ModuleType, lock_file: Path, timeout: float) -> int:
     flock, the file at the path must be the one locked (same device and inode); if not,
     let go and lock again.
     """
-    import time
-
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -136,8 +137,6 @@ def _wait_for_flock(
     A try is one system call, so hundreds of commands can wait at once without starving
     the one holding the lock (filelock's polling costs about ten times as much).
     """
-    import time
-
     pause = 0.001
     while True:
         try:

@@ -86,6 +86,8 @@ class Campaign:
     timezone: str = DEFAULT_TIMEZONE
     description: str = ""
     calendar: str | None = None  # a token made at `init`: calendar UIDs unique to this record
+    band: str = ""  # the Senior Civil Service pay band competed for (SCS3 …), "" not said
+    external: bool = False  # open outside the Civil Service (the Commission's rules then apply)
 
 
 @dataclass(slots=True)
@@ -268,9 +270,20 @@ class Retention:
     reserve_months: int = 12
 
 
+# The Civil Service Commission's marking frame, best first: C or better is appointable.
+FRAME_GRADES = ("A", "B", "B/C", "C", "D", "E")
+# Each grade as a number for the merit order (A highest); the frame's bar is C.
+FRAME_POINTS = {grade: len(FRAME_GRADES) - place for place, grade in enumerate(FRAME_GRADES)}
+FRAME_BAR = FRAME_POINTS["C"]
+SCS_BANDS = ("SCS1", "SCS1A", "SCS2", "SCS3")
+
+
 @dataclass(slots=True)
 class Criterion:
-    """What the panel marks: a Success Profiles element, its scale and the bar to meet."""
+    """What the panel marks: a Success Profiles element, its scale and the bar to meet.
+
+    On the Commission's marking frame (`frame`), marks are the grades A to E, held as
+    FRAME_POINTS (1–6) so merit works on numbers, and written and shown as the grades."""
 
     id: str
     title: str
@@ -281,6 +294,19 @@ class Criterion:
     assess: tuple[str, ...] = ()  # the stage ids at which it is marked
     weight: int = 1
     lead: bool = False  # breaks ties in merit order (lead criteria in record order)
+    frame: bool = False  # marked on the Commission's frame (A … E), not numbers
+    changed: date | None = None  # the record's day it was added or last changed (None: before
+    # this was recorded)
+
+    def shown(self, mark: int) -> str:
+        """A mark as people write it: the grade on the frame, else the number."""
+        if self.frame:
+            return FRAME_GRADES[len(FRAME_GRADES) - mark] if 1 <= mark <= 6 else str(mark)
+        return str(mark)
+
+    def as_written(self, mark: int) -> int | str:
+        """A mark as the record and JSON hold it: the grade on the frame, else the number."""
+        return self.shown(mark) if self.frame else mark
 
 
 @dataclass(slots=True)
@@ -294,6 +320,7 @@ class PanelMember:
     name: str
     role: PanelRole = PanelRole.MEMBER
     conflicts: list[Conflict] = field(default_factory=list)
+    commissioner: bool = False  # a Civil Service Commissioner
 
     def conflicted(self, candidate_id: str) -> Conflict | None:
         for conflict in self.conflicts:

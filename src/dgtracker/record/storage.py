@@ -9,6 +9,9 @@ text of unchanged candidates: record/text_pieces.py), then writes a temp file in
 directory, fsyncs it, renames it over the record and fsyncs the directory: a reader sees
 the old record or the new one, never a mix, and a failed save leaves the original
 byte-for-byte as it was.
+
+The writers (record/encode.py, record/toml_writer.py) are imported only by a save: reading
+commands never need them (start-up budget).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import toml_rs
+
 from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.platform_calls import owned_by_me, place_new
 from dgtracker.progress import Walk, quietly
@@ -30,7 +35,7 @@ from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import Layout, parse_in_pieces, text_keeping_unchanged
+from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, text_keeping_unchanged
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -106,8 +111,6 @@ def loads(text: str) -> dict[str, Any]:
     """TOML 1.0 text as data. toml-rs reads it (compiled, wheels for Linux, macOS and
     Windows): a record's pieces parse twice as fast as with rtoml, with the same data.
     TOML 1.1 is refused so that a hand-edited record stays readable by every TOML tool."""
-    import toml_rs
-
     return toml_rs.loads(text, toml_version="1.0.0")
 
 
@@ -145,7 +148,7 @@ def load(path: Path, each: Walk = quietly) -> Record:
     return load_with_layout(path, each)[0]
 
 
-def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout | None]:
+def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
     """The record, and where each candidate's text is (None when the text is not laid out
     one piece per candidate)."""
     text = read_text(path)
@@ -168,7 +171,7 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Layout |
 
 def parse_record_text(
     text: str, path: Path, each: Walk = quietly
-) -> tuple[dict[str, Any], Layout | None]:
+) -> tuple[dict[str, Any], CandidatePieces | None]:
     """What the record's text holds: parsed a candidate at a time when it is laid out as
     dgtracker writes it, else whole (which names the place of any syntax error)."""
     parsed = parse_in_pieces(text, loads, each)
@@ -201,7 +204,7 @@ def _dumps(data: dict[str, Any]) -> str:
     return dumps(data)
 
 
-def serialise(record: Record) -> tuple[str, dict[str, Any]]:
+def text_and_data(record: Record) -> tuple[str, dict[str, Any]]:
     from dgtracker.record.encode import record_to_data  # writers only: reads never need it
 
     data = record_to_data(record)
@@ -369,7 +372,7 @@ def remove_merge_leftovers(path: Path) -> list[Path]:
 def save(
     path: Path,
     record: Record,
-    layout: Layout | None = None,
+    layout: CandidatePieces | None = None,
     each: Walk = quietly,
     lock: Held | None = None,
 ) -> None:

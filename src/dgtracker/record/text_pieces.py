@@ -30,7 +30,7 @@ Table = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Layout:
+class CandidatePieces:
     """Where each candidate's text is: its id -> (what its piece parsed to, the piece)."""
 
     pieces: dict[str, tuple[Table, str]]
@@ -38,14 +38,14 @@ class Layout:
 
 def parse_in_pieces(
     text: str, loads: Callable[[str], Table], each: Walk = quietly
-) -> tuple[Table, Layout] | None:
+) -> tuple[Table, CandidatePieces] | None:
     """The record's data and its layout, or None when the text does not split into a top
     part and one piece per candidate (parse it whole instead; any error is found there)."""
     top_text, *piece_texts = text.split(_SEPARATOR)
     try:
         top = loads(top_text)
         if not piece_texts:
-            return top, Layout({})
+            return top, CandidatePieces({})
         if "candidates" in top:
             return None
         candidates: list[Table] = []
@@ -61,7 +61,7 @@ def parse_in_pieces(
     except ValueError:  # the parsers' errors are ValueErrors; the whole text names the place
         return None
     top["candidates"] = candidates
-    return top, Layout(pieces)
+    return top, CandidatePieces(pieces)
 
 
 def _only_candidate(parsed: Table) -> Table | None:
@@ -74,7 +74,7 @@ def _only_candidate(parsed: Table) -> Table | None:
 
 def text_keeping_unchanged(
     meant: Table,
-    layout: Layout,
+    layout: CandidatePieces,
     dumps: Callable[[Table], str],
     loads: Callable[[str], Table],
     each: Walk = quietly,

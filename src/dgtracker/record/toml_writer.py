@@ -20,6 +20,8 @@ and escaping a string only when a regular expression finds something to escape:
 Any other type (a float, a tuple, a time of day, a str or int subclass but StrEnum, …)
 hands the whole document to tomli-w, so the text is tomli-w's whatever it is given.
 tests/test_toml_writer.py checks the two agree on any value a record can hold.
+
+tomli-w is imported only for the rare value the fast path hands over (start-up budget).
 """
 
 from __future__ import annotations

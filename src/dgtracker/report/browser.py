@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from dgtracker.errors import Refused
+from dgtracker.exchange.safe_files import check_target, write_export
 from dgtracker.platform_calls import is_root
 
 NAMES = (
@@ -129,7 +130,6 @@ def print_to_pdf(
         raise Refused(
             "No Chromium, Chrome or Edge was found to print the PDF.", hint=how_to_install()
         )
-    from dgtracker.exchange.safe_files import check_target, write_export
 
     # What -o refuses, --pdf refuses, before the browser is started.
     check_target(target, force=force, record_path=record_path, option="--pdf")

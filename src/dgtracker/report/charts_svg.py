@@ -13,7 +13,7 @@ from html import escape
 
 from dgtracker.dates import MONTHS
 from dgtracker.process.queries import DONE, OVERDUE
-from dgtracker.report.data import FunnelStage, TimelineItem, describe, timeline_range
+from dgtracker.report.data import FunnelStage, TimelineItem, describe_timeline_item, timeline_range
 from dgtracker.text import visible
 
 WIDTH = 960
@@ -130,8 +130,8 @@ def _mark(x: float, y: float, colour: str, filled: bool = True) -> str:
 def _item(item: TimelineItem, scale: _Scale, y: int) -> list[str]:
     middle = y + ROW // 2
     parts = [
-        f'<g role="listitem" aria-label="{_text(describe(item))}">',
-        f"<title>{_text(describe(item))}</title>",
+        f'<g role="listitem" aria-label="{_text(describe_timeline_item(item))}">',
+        f"<title>{_text(describe_timeline_item(item))}</title>",
         f'<text x="0" y="{middle + 5}" fill="{INK}">{_text(item.title, 38)}</text>',
     ]
     for span in item.earlier:  # earlier schedules, faint and dashed
@@ -187,7 +187,9 @@ def timeline_svg(items: list[TimelineItem], today: date, chart_id: str = "timeli
     scale = _Scale(first, last)
     bottom = TOP + ROW * max(len(dated), 1)
     height = bottom + 24
-    summary = "; ".join(describe(item) for item in dated) or "No milestone has a date yet."
+    summary = (
+        "; ".join(describe_timeline_item(item) for item in dated) or "No milestone has a date yet."
+    )
     parts = [
         f'<svg viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '

@@ -4,6 +4,8 @@
 Pure functions of a record and a day. Drawing is report/charts_svg.py's and out/charts.py's
 job; the page is report/page.py's. Nothing here returns a candidate's name, email or phone
 unless the caller asks for the panel's table, which is the only place they belong.
+
+The date parser (dateutil) is imported only for a milestone's free-text time (start-up budget).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dgtracker.dates import When, format_when
+from dgtracker.errors import Refused
 from dgtracker.process.queries import DONE, OVERDUE, TBC, milestone_state, stage_title
 from dgtracker.record.mentions import everyone_identifiers, redact, remove_any_email_or_phone
 from dgtracker.record.model import (
@@ -62,7 +65,6 @@ def _schedule(spec: str | None, today: date) -> When:
     if not spec:
         return When()
     from dgtracker.date_input import parse_when
-    from dgtracker.errors import Refused
 
     try:
         return parse_when(spec, today)
@@ -122,7 +124,7 @@ def timeline_range(items: list[TimelineItem], today: date) -> tuple[date, date]:
     return min(days), max(days)
 
 
-def describe(item: TimelineItem) -> str:
+def describe_timeline_item(item: TimelineItem) -> str:
     """The timeline item in words, for text alternatives and tables."""
     parts = [f"{item.title}: {format_when(item.when)}"]
     if item.moved:

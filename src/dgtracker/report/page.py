@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import jinja2
 from markupsafe import Markup, escape
 
 from dgtracker.dates import format_day, format_when
+from dgtracker.panel.merit import assessed_at, default_assessment, merit
 from dgtracker.process.queries import days_in_stage, merit_order, stage_title
 from dgtracker.record.model import Record
 from dgtracker.report.charts_svg import funnel_svg, timeline_svg
@@ -98,8 +100,6 @@ def page_context(record: Record, today: date, audience: str) -> dict[str, Any]:
 def merit_context(record: Record) -> dict[str, Any]:
     """The merit order at the latest assessment with marks (panel/merit.py), for the page:
     the panel sees names, the Commission ids only (the template decides)."""
-    from dgtracker.panel.merit import assessed_at, default_assessment, merit
-
     stage_id = default_assessment(record)
     rows = merit(record, stage_id) if stage_id is not None else []
     if stage_id is None or not any(v is not None for row in rows for v in row.marks.values()):
@@ -130,8 +130,6 @@ def breakable(text: str) -> Markup:
 
 def render_report(record: Record, today: date, audience: str, blind: str | None = None) -> str:
     """The page; `blind`: what the name-blind sift did to it, said under the heading."""
-    import jinja2
-
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("dgtracker.report", "templates"),
         autoescape=True,

@@ -134,7 +134,7 @@ def _who(by: str | None, at: datetime | None) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def describe(conflict: Conflict) -> str:
+def describe_conflict(conflict: Conflict) -> str:
     """One conflict in words: what, each side's value (only what differs) with who and
     when, what it was, how to settle."""
     if is_history(conflict):

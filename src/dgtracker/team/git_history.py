@@ -7,6 +7,9 @@ redacted as text, not loaded and saved as a record: an old version may predate t
 rules or layout (or hold a half-resolved merge) and would not load, and a text rewrite
 reaches the person wherever they are mentioned, in the record, in any other file committed
 beside it, and in commit messages.
+
+git-filter-repo is imported only by a rewrite (every commit to a shared record loads this
+module).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import tomllib
 import unicodedata
 from collections.abc import Iterator
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dgtracker.errors import Refused
+from dgtracker.record.locking import lock_timeout
 from dgtracker.record.model import anonymised_name
 from dgtracker.record.storage import is_shared
 
@@ -474,10 +479,6 @@ class Git:
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run git; while another git holds one of its own lock files (an editor's
         `git status`, a `git gc`), wait for it, as long as the record's lock would."""
-        import time
-
-        from dgtracker.record.locking import lock_timeout
-
         deadline = time.monotonic() + lock_timeout()
         pause = 0.01
         done = self._once(args)
@@ -525,7 +526,14 @@ class Git:
                 env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
                 check=False,
             )
-            user = os.environ.get("USER") or os.environ.get("LOGNAME") or "dgtracker"
+            user = next(
+                (
+                    os.environ[name]
+                    for name in ("USER", "LOGNAME", "USERNAME")
+                    if os.environ.get(name)
+                ),
+                "dgtracker",
+            )
             self._who = (
                 []
                 if probe.returncode == 0

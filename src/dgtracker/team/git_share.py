@@ -8,12 +8,15 @@ else, and never in its own source tree.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from dgtracker.errors import Refused
+from dgtracker.record import storage
 from dgtracker.record.storage import DRIVER, is_shared
+from dgtracker.team import git_history
 from dgtracker.team.git_history import Git, _first_line, _operation
 
 IGNORED = (
@@ -67,7 +70,6 @@ def share(record: Path, command: list[str]) -> list[str]:
     for line in IGNORED:
         if line:
             _add_line(folder / ".gitignore", line)
-    import shlex
 
     driver = " ".join(shlex.quote(part) for part in command) + " merge-file %O %A %B %P"
     git.run("config", f"merge.{DRIVER}.driver", driver)
@@ -228,8 +230,6 @@ def _onto_rewritten(git: Git, before: str, tracking: str) -> tuple[list[str], li
     """When the remote's history was rewritten (an erasure), this copy's unsent commits
     moved onto it: the sentence that says so, and what the merge driver said; else
     nothing."""
-    from dgtracker.team import git_history
-
     if not git_history.rewritten(git, before, tracking):
         return [], []
     moved, told = git_history.move_onto(git, before, tracking)
@@ -251,8 +251,6 @@ def _fetch(git: Git, remote: str, branch: str) -> bool:
 
 
 def _conflicts_now(record: Path) -> list[str]:
-    from dgtracker.record import storage
-
     try:
         return [conflict.id for conflict in storage.load(record).conflicts]
     except Exception:  # a record the driver could not merge: git's own markers

@@ -21,6 +21,9 @@ merged from the team (`kept_since`), and `check` lists them all afterwards
 (`kept_erasures`), read back from those `purged` events: a teammate who pulls the merged
 record learns that their changes to that person were dropped, again with ids, counts,
 kinds of change and team members only.
+
+record/mentions.py is imported only when someone was erased: a merge in which nobody
+was is spared it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from dgtracker.record.model import Action
+from dgtracker.record.model import Action, anonymised_name
 
 # privacy is imported only where someone was erased: the usual merge starts without it
 if TYPE_CHECKING:
@@ -251,8 +254,6 @@ def only_redacted(base: str, value: Any, who: Identifiers) -> bool:
 
 def _values(candidates: list[Table], key: str) -> list[str]:
     """Every value these copies of a person had for `key`: now, and before an edit."""
-    from dgtracker.record.model import anonymised_name
-
     found = []
     for candidate in candidates:
         found.append(candidate.get(key))

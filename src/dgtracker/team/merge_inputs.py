@@ -15,7 +15,7 @@ from dgtracker.errors import RecordError, Refused
 from dgtracker.record import storage
 from dgtracker.record.decode import record_from_data
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import Layout
+from dgtracker.record.text_pieces import CandidatePieces
 
 SHOWN = 5  # problems named; `check` on the file lists them all
 
@@ -33,7 +33,7 @@ def _listed(problems: list[str]) -> str:
 
 def read_side(
     path: Path, which: str, ours: Path, git_path: str | None = None
-) -> tuple[dict[str, Any], Layout | None]:
+) -> tuple[dict[str, Any], CandidatePieces | None]:
     """One input's data (and its text's layout), checked; Refused (exit 1) naming the input
     and the rule it breaks. An empty or missing base is {}: both sides added the file."""
     if which == "base" and not path.exists():

@@ -285,3 +285,42 @@ def test_a_slot_the_other_copy_booked_or_moved_does_not_come_back(tmp_path: Path
         assert done.exit_code == 0, done.output
         _no_slot_traces(merged)
         assert "is valid" in merged.ok("check", as_of=DAY)
+
+
+def test_nobody_at_an_outcome_is_booked_and_the_withdrawal_undone_restores_the_slot(
+    run, cli
+) -> None:
+    """A slot booked for someone withdrawn would sit in the diary for nobody, and take the
+    place the cancelled one comes back to when the withdrawal is undone."""
+    _booked(cli)
+    env = {"DGTRACKER_FILE": str(cli.path), "DGTRACKER_TODAY": DAY}
+    assert (
+        run("move", "c001", "withdrawn", "--reason", "Took another post", env=env).returncode == 0
+    )
+    before = cli.path.read_bytes()
+
+    refused = run("schedule", "c001", "interview", "2026-03-21 10:00", env=env)
+
+    assert refused.returncode == 1, refused.stderr
+    assert "c001 is at 'withdrawn', an outcome" in refused.stderr
+    assert "dgtracker undo c001" in refused.stderr and "Traceback" not in refused.stderr
+    assert cli.path.read_bytes() == before
+    assert run("undo", "c001", "--reason", "Withdrew by mistake", env=env).returncode == 0
+    assert _slot_events(cli) == {"slot-c001-interview": {"status": "CONFIRMED", "sequence": 2}}
+    assert "c001" in run("agenda", "2026-03-20", env=env).stdout
+
+
+def test_undo_passes_over_a_booking_to_the_last_move(cli) -> None:
+    """`undo` never says it undid a booking it left in place: bookings are changed by
+    `schedule`, so undo goes back to the last move, edit or place."""
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of=DAY)
+    cli.ok("move", "c001", "interview", as_of=DAY)
+    cli.ok("schedule", "c001", "interview", "2026-03-20 10:00", as_of=DAY)
+
+    out = cli.ok("undo", "c001", "--reason", "Not yet", as_of=DAY)
+
+    assert out.startswith("Undid the move to Final interview") and "c001 is at Applied" in out
+    candidate = cli.candidate("c001")
+    assert candidate["stage"] == "applied"
+    assert candidate["history"][-1]["undoes"] == 1  # the move, not the booking after it
+    assert str(candidate["slots"][0]["at"]) == "2026-03-20 10:00:00"  # untouched

@@ -186,7 +186,13 @@ def test_panel_criteria_and_schedule_answer_what_they_stored(cli) -> None:
     member = json.loads(cli.ok("panel", "add", "Sam Lee", "--role", "chair", "--json"))
     assert member == {
         "name": "Sam Lee",
-        "member": {"name": "Sam Lee", "role": "chair", "marks": True, "conflicts": []},
+        "member": {
+            "name": "Sam Lee",
+            "role": "chair",
+            "marks": True,
+            "commissioner": False,
+            "conflicts": [],
+        },
     }
     cli.ok("add-candidate", "Ada Lovelace")
     conflict = json.loads(cli.ok("panel", "conflict", "Sam Lee", "c001", "--json"))

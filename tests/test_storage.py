@@ -24,6 +24,8 @@ from dgtracker.cli.app import COMMAND_MODULES
 from dgtracker.record import storage
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX behaviour")
+# These end a process with a signal (tests/windows_like takes os.kill away).
+sends_signals = pytest.mark.skipif(not hasattr(os, "kill"), reason="the test sends a signal")
 
 
 def _leftovers(record: Path) -> list[Path]:
@@ -123,7 +125,7 @@ def test_the_rename_fails(cli, monkeypatch, error, why) -> None:
 
 
 @posix_only
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
+@pytest.mark.skipif(getattr(os, "getuid", lambda: -1)() == 0, reason="root may write anywhere")
 def test_a_read_only_folder(cli) -> None:
     before = cli.path.read_bytes()
     os.chmod(cli.path.parent, 0o500)
@@ -204,6 +206,7 @@ def lock_held_by_another_process(record: Path) -> Iterator[subprocess.Popen[str]
         holder.wait(timeout=30)
 
 
+@sends_signals
 def test_a_locked_record_waits_then_names_the_lock(cli, monkeypatch) -> None:
     before = cli.path.read_bytes()
     monkeypatch.setenv("DGTRACKER_LOCK_TIMEOUT", "0.3")
@@ -219,6 +222,7 @@ def test_a_locked_record_waits_then_names_the_lock(cli, monkeypatch) -> None:
 
 
 @posix_only
+@sends_signals
 def test_a_lock_left_by_a_killed_process_never_blocks(cli, monkeypatch) -> None:
     monkeypatch.setenv("DGTRACKER_LOCK_TIMEOUT", "5")
     with lock_held_by_another_process(cli.path) as holder:
