@@ -882,6 +882,58 @@ def run_corrections(
     return ["", heading, "", *table(rows, python, None)]
 
 
+# --- the name-blind sift (issue 24): a separate block ---------------------------------
+
+
+def blind_commands(size: int) -> list[tuple[str, list[str], bool, dict[int, int]]]:
+    """(label, the words after dgtracker --file F --as-of D, writes?, targets) on a record
+    whose sift hides every name: each reader makes the blind view."""
+    someone = someone_at_interview(size)
+    return [
+        ("blind", ["blind"], False, READ_TARGET_MS),
+        ("blind --until interview", ["blind", "--until", "interview"], True, WRITE_TARGET_MS),
+        ("candidates (blind)", ["candidates"], False, READ_TARGET_MS),
+        ("candidates --json (blind)", ["candidates", "--json"], False, READ_TARGET_MS),
+        ("candidates --json --reveal", ["candidates", "--json", "--reveal"], False,
+         READ_TARGET_MS),
+        (f"show {someone} (blind)", ["show", someone], False, READ_TARGET_MS),
+        ("export csv (blind)", ["export", "csv"], False, READ_TARGET_MS),
+        ("report --for panel (blind)", ["report", "--for", "panel"], False, REPORT_TARGET_MS),
+    ]  # fmt: skip
+
+
+def run_blind(size: int, program: str, env: dict[str, str], runs: int, python: Timing) -> list[str]:
+    """Times `blind` and the panel's reads while the sift hides every name (until the
+    preferred candidate, whom no one in the benchmark record has reached)."""
+    from dgtracker.record import storage
+    from dgtracker.record.model import BlindSetting
+
+    folder = WORK / f"dgtracker-blind-{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pristine, working = folder / "campaign.toml", folder / "working.toml"
+    record = build_record(size)
+    moment = datetime(2026, 1, 26, 9, 0, tzinfo=UTC)
+    record.blind.append(BlindSetting(moment, date(2026, 1, 26), "bench", "preferred"))
+    storage.save(pristine, record)
+
+    def fresh_copy() -> None:
+        shutil.copyfile(pristine, working)
+
+    fresh_copy()
+    rows = []
+    for label, words, writes, targets in blind_commands(size):
+        timing = None
+        if command_exists(program, words[:1]):
+            argv = [program, "--file", str(working), "--as-of", AS_OF, *words]
+            timing = measure(argv, env, runs, fresh_copy if writes else None)
+        rows.append(Row(label, timing, targets.get(size), PEAK_TARGET_MB.get(size)))
+        shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
+        print(f"  {label}: {shown}", file=sys.stderr)
+    fresh_copy()
+    heading = f"### {size:,} candidates: the name-blind sift (every name hidden)"
+    return ["", heading, "", *table(rows, python, None)]
+
+
 def startup(program: str, env: dict[str, str], runs: int) -> tuple[Timing, list[str]]:
     python = measure([sys.executable, "-c", "pass"], env, runs)
     rows = [
@@ -1366,6 +1418,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for size in args.size_list:
         sections += run_size(size, program, env, args.runs, python)
         sections += run_corrections(size, program, env, args.runs, python)
+        sections += run_blind(size, program, env, args.runs, python)
     sections += panel_section(program, env, args.runs, python)
     sections += fairness_section(program, env, args.runs, python)
     sections += bulk_section(program, env, args.runs, args.import_row_list, args.move_size)

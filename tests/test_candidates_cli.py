@@ -105,6 +105,8 @@ def test_candidates_table_filters_and_json(cli) -> None:
         "days_in_stage": 13,
         "rank": None,
         "notes": [],
+        "name_hidden": False,  # the name-blind sift is off
+        "name_revealed": False,
     }
     assert cli("candidates", "--stage", "nope").exit_code == 1
 

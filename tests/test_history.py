@@ -36,6 +36,7 @@ operations = st.one_of(
     st.tuples(st.just("done"), st.sampled_from(MILESTONES)),
     st.tuples(st.just("reopen"), st.sampled_from(MILESTONES)),
     st.tuples(st.just("rename"), st.sampled_from(MILESTONES), st.sampled_from(["A", "B"])),
+    st.tuples(st.just("blind"), st.sampled_from(["shortlist", "interview", None])),
 )
 days = st.lists(
     st.tuples(st.integers(0, 25), st.lists(operations, min_size=1, max_size=4)),
@@ -73,6 +74,8 @@ def _arguments(operation: tuple) -> list[str]:
         return ["milestone", "done", rest[0], "--early"]
     if kind == "reopen":
         return ["milestone", "reopen", rest[0]]
+    if kind == "blind":  # the name-blind sift: reads hide names as it stood that day
+        return ["blind", "--until", rest[0]] if rest[0] else ["blind", "--off"]
     return ["milestone", "rename", rest[0], rest[1]]
 
 
@@ -86,6 +89,7 @@ READS = [
     ("export", "json"),
     ("export", "csv"),
     ("diversity", "--json"),
+    ("blind", "--json"),
 ]
 
 

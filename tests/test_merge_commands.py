@@ -48,6 +48,7 @@ from dgtracker.exchange.sheet_import import apply_import, plan_import
 from dgtracker.panel import changes as panel
 from dgtracker.panel import slots
 from dgtracker.process import (
+    blind,
     candidate_actions,
     corrections,
     milestone_actions,
@@ -96,6 +97,7 @@ COMMANDS: dict[str, list[str]] = {
     "import": ["import"],
     "mail": ["letter"],
     "monitoring": ["monitoring"],
+    "blind": ["blind on", "blind off"],
 }
 # The fields `edit` corrects, as drawn (the date applied is left alone: moves are dated by it).
 EDITED = ("name", "email", "phone", "source", "disability_confident", "adjustments")
@@ -314,6 +316,10 @@ class Copy:
             if cid:
                 answers = {"sex": ["female", "male", "prefer-not-to-say"][choice % 3]}
                 monitoring.record_answers(rec, cid, answers, today=TODAY, now=at["now"])
+        elif what == "blind on":
+            blind.set_blind(rec, ["shortlist", "interview"][choice % 2], **at)
+        elif what == "blind off":
+            blind.set_blind(rec, None, **at)
         elif what == "import":
             rows = [
                 f"{self.new_name(f'i{row}')},{self.who}.{self.step}i{row}@example.org"

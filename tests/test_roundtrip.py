@@ -19,6 +19,7 @@ from dgtracker.record.model import (
     ENTERS_STAGE,
     MONITORING_QUESTIONS,
     Answer,
+    BlindSetting,
     Campaign,
     Candidate,
     Event,
@@ -109,6 +110,11 @@ answers = st.sampled_from([(q, v) for q, values in MONITORING_QUESTIONS.items() 
 
 
 routes = st.lists(st.sampled_from(DIVERSITY_STAGES))
+# The name-blind sift's settings: until a stage, or ended (no until).
+blind_settings = st.builds(
+    BlindSetting, at=moments, on=days, by=st.sampled_from(["ada", "bob"]),
+    until=st.none() | st.sampled_from(STAGES),
+)  # fmt: skip
 
 
 @st.composite
@@ -185,6 +191,7 @@ def records(draw: st.DrawFn) -> Record:
         monitoring=draw(
             st.none() | st.just(Monitoring(dict(MONITORING_QUESTIONS), sorted(kept, key=_order)))
         ),
+        blind=draw(st.lists(blind_settings, max_size=3)),
     )
 
 
@@ -204,6 +211,8 @@ def test_serialised_record_loads_back_unchanged(record: Record) -> None:
     for milestone in record.milestones:
         for change in milestone.history:
             change.at = change.at.astimezone(UTC).replace(microsecond=0)
+    for setting in record.blind:
+        setting.at = setting.at.astimezone(UTC).replace(microsecond=0)
     assert loaded == record
     assert loaded is not None and storage.text_and_data(loaded)[0] == text  # same data, same bytes
 

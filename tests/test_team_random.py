@@ -245,6 +245,11 @@ def draw_mail(record: dict, rng: random.Random, who: str, folder: Path) -> list[
     return ["mail", rng.choice(["regret", "withdrawn"]), cid, "--again"]
 
 
+def draw_blind(record: dict, rng: random.Random, who: str, folder: Path) -> list[str]:
+    """The name-blind sift set until a stage, or opened: settings merge as entries."""
+    return ["blind", *rng.choice([["--until", "shortlist"], ["--until", "interview"], ["--off"]])]
+
+
 WRITING: dict[str, Draw] = {
     "add-candidate": draw_add,
     "move": draw_move,
@@ -269,6 +274,7 @@ WRITING: dict[str, Draw] = {
     "schedule": draw_schedule,
     "mail": draw_mail,
     "monitoring": draw_monitoring,
+    "blind": draw_blind,
 }
 # `move ID reserve --rank N` is drawn as well, beside `move` (`reserve` ranks from merit)
 DRAWS: list[tuple[str, Draw]] = [*WRITING.items(), ("move", draw_rank)]

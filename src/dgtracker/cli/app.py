@@ -2,8 +2,8 @@
 end (a message and an exit code, never a traceback).
 
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
-privacy, panel, merit, slots, report, team, campaigns, shell, docs) holds its own commands, as
-`commands`; this module only names them, and loads the one that is run.
+privacy, panel, merit, slots, report, blind, team, campaigns, shell, docs) holds its own
+commands, as `commands`; this module only names them, and loads the one that is run.
 """
 
 import os
@@ -60,6 +60,7 @@ COMMAND_MODULES = {
     "agenda": "slots",
     "report": "report",
     "mail": "letters",
+    "blind": "blind",
     "merge-file": "team",
     "resolve": "team",
     "share": "team",

@@ -33,6 +33,7 @@ from dgtracker.progress import quietly, tracked
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
+    from dgtracker.process.blind import BlindView
     from dgtracker.progress import Walk
     from dgtracker.record.model import Record
 
@@ -56,6 +57,13 @@ OutputOption = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")]
 ReasonOption = Annotated[str | None, typer.Option(help="Why.")]
+RevealOption = Annotated[
+    bool,
+    typer.Option(
+        "--reveal",
+        help="Show the names the name-blind sift hides (for the recruitment team, not the panel).",
+    ),
+]
 CandidateId = Annotated[str, typer.Argument(metavar="ID", help="The candidate's id.")]
 
 
@@ -123,6 +131,24 @@ def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, da
     if settings.file is None and not os.path.lexists(settings.path):
         return _bundled_example(ctx)
     return session.open_record(settings.path, as_of=settings.as_of, each=_walk(progress))
+
+
+def load_panel_view(
+    ctx: typer.Context, reveal: bool, progress: bool = False
+) -> "tuple[BlindView, date]":
+    """The record as the panel may read it (load_record's, then process/blind.py's view:
+    each candidate the name-blind sift holds blind by id only), and today for it. Every
+    command whose output reaches the panel reads through here, so none can forget a name.
+    `reveal`: the record as it is, and a line on standard error naming how many were shown."""
+    # here, not at the top: every command loads this module, few read through the view
+    from dgtracker.process.blind import blind_said, blind_view
+
+    record, today = load_record(ctx, progress)
+    view = blind_view(record, reveal=reveal)
+    said = blind_said(view)
+    if said:
+        echo(said, err=True)
+    return view, today
 
 
 def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":

@@ -18,8 +18,10 @@ from dgtracker.cli.context import (
     ForceOption,
     JsonFlag,
     OutputOption,
+    RevealOption,
     changing,
     example,
+    load_panel_view,
     load_record,
     record_path,
 )
@@ -85,11 +87,13 @@ def export_ics(
             "all: one for each reminder day; none.",
         ),
     ] = Alarms.ONE,
+    reveal: RevealOption = False,
 ) -> None:
     """Milestones as calendar events (iCalendar), with a reminder alarm."""
     from dgtracker.exchange.calendar_export import calendar_bytes, is_cancelled, shown_when
 
-    record, _ = load_record(ctx)
+    # panel members receive it too: through the name-blind sift's view (process/blind.py)
+    record = load_panel_view(ctx, reveal)[0].record
     sent = [m for m in record.milestones if shown_when(m) is not None]
     cancelled = sum(1 for milestone in sent if is_cancelled(milestone))
     left_out = len(record.milestones) - len(sent)  # never dated
@@ -113,18 +117,23 @@ def export_csv(
     bom: Annotated[
         bool, typer.Option("--bom/--no-bom", help="Start with the byte-order mark Excel needs.")
     ] = True,
+    reveal: RevealOption = False,
 ) -> None:
     """Candidates as a spreadsheet (CSV, UTF-8), with formulas defused."""
     from dgtracker.exchange.sheet_export import candidates_csv
 
-    record, today = load_record(ctx, progress=True)
+    view, today = load_panel_view(ctx, reveal, progress=True)
+    record = view.record
     text = candidates_csv(record, today, bom=bom, each=tracked)
     deliver(ctx, text.encode("utf-8"), output, force, f"{len(record.candidates)} candidate(s)")
 
 
 @export_app.command("xlsx", cls=Command, epilog=example("dgtracker export xlsx -o candidates.xlsx"))
 def export_xlsx(
-    ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
+    ctx: typer.Context,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    reveal: RevealOption = False,
 ) -> None:
     """Candidates as an Excel workbook (.xlsx): typed dates, a frozen header, no formulas."""
     from dgtracker.exchange.workbook_export import candidates_xlsx
@@ -134,21 +143,26 @@ def export_xlsx(
             "A workbook is binary: it cannot be shown in the terminal.",
             hint="Give a file name with -o, as in -o candidates.xlsx.",
         )
-    record, today = load_record(ctx)
+    view, today = load_panel_view(ctx, reveal)
+    record = view.record
     data = candidates_xlsx(record, today)
     deliver(ctx, data, output, force, f"{len(record.candidates)} candidate(s)")
 
 
 @export_app.command("json", cls=Command, epilog=example("dgtracker export json > record.json"))
 def export_json(
-    ctx: typer.Context, output: OutputOption = None, force: ForceOption = False
+    ctx: typer.Context,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    reveal: RevealOption = False,
 ) -> None:
     """The whole record as JSON (the documented contract)."""
     from dgtracker.out.json_contract import record_json
     from dgtracker.out.plain import json_text
 
-    record, today = load_record(ctx, progress=True)
-    text = json_text(record_json(record, today, tracked)) + "\n"
+    view, today = load_panel_view(ctx, reveal, progress=True)
+    record = view.record
+    text = json_text(record_json(record, today, tracked, view)) + "\n"
     summary = f"{len(record.candidates)} candidate(s), {len(record.milestones)} milestone(s)"
     deliver(ctx, text.encode("utf-8"), output, force, summary)
 

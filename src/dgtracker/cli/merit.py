@@ -13,8 +13,10 @@ from dgtracker.cli.context import (
     CandidateId,
     Command,
     JsonFlag,
+    RevealOption,
     changing,
     example,
+    load_panel_view,
     load_record,
     optional_text,
 )
@@ -114,16 +116,18 @@ def merit(
             metavar="[ASSESSMENT]", help="The stage (default: the latest with agreed marks)."
         ),
     ] = None,
+    reveal: RevealOption = False,
     json: JsonFlag = False,
 ) -> None:
     """The merit order from the panel's agreed marks: appointable candidates first."""
-    record, _ = load_record(ctx)
+    view, _ = load_panel_view(ctx, reveal)
+    record = view.record
     stage_id, rows = _merit(record, assessment)
     if json:
         from dgtracker.out.panel_json import merit_json
         from dgtracker.out.plain import print_json
 
-        print_json(merit_json(rows))
+        print_json(merit_json(rows, view))
         return
     from dgtracker.out.panel_tables import render_merit
     from dgtracker.panel.merit import assessed_at

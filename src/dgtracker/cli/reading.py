@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import CandidateId, Command, JsonFlag, example, load_record
+from dgtracker.cli.context import (
+    CandidateId,
+    Command,
+    JsonFlag,
+    RevealOption,
+    example,
+    load_panel_view,
+    load_record,
+)
 from dgtracker.out.terminal import rich_console
 
 commands = typer.Typer()
@@ -36,18 +44,20 @@ def candidates(
     active: Annotated[
         bool, typer.Option("--active", help="Only candidates still in the process.")
     ] = False,
+    reveal: RevealOption = False,
     json: JsonFlag = False,
 ) -> None:
-    """List candidates."""
+    """List candidates (by id only where the sift is name-blind, unless --reveal)."""
     from dgtracker.process.queries import select_candidates
 
-    record, today = load_record(ctx)
+    view, today = load_panel_view(ctx, reveal)
+    record = view.record
     chosen = select_candidates(record, stage=stage, active=active)
     if json:
         from dgtracker.out.json_contract import candidate_json
         from dgtracker.out.plain import print_json
 
-        print_json([candidate_json(c, record, today) for c in chosen])
+        print_json([candidate_json(c, record, today, view) for c in chosen])
         return
     from dgtracker.out.tables import render_candidates
 
@@ -55,17 +65,23 @@ def candidates(
 
 
 @commands.command(cls=Command, epilog=example("dgtracker show c001"))
-def show(ctx: typer.Context, candidate_id: CandidateId, json: JsonFlag = False) -> None:
-    """One candidate, with their full history."""
+def show(
+    ctx: typer.Context,
+    candidate_id: CandidateId,
+    reveal: RevealOption = False,
+    json: JsonFlag = False,
+) -> None:
+    """One candidate, with their full history (by id only where the sift is name-blind)."""
     from dgtracker.process.candidate_actions import find_candidate
 
-    record, today = load_record(ctx)
+    view, today = load_panel_view(ctx, reveal)
+    record = view.record
     candidate = find_candidate(record, candidate_id)
     if json:
         from dgtracker.out.json_contract import candidate_detail_json
         from dgtracker.out.plain import print_json
 
-        print_json(candidate_detail_json(candidate, record, today))
+        print_json(candidate_detail_json(candidate, record, today, view))
         return
     from dgtracker.out.tables import render_candidate
 

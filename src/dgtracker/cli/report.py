@@ -13,12 +13,15 @@ from dgtracker.cli.context import (
     Command,
     ForceOption,
     OutputOption,
+    RevealOption,
     example,
+    load_panel_view,
     load_record,
     record_path,
 )
 from dgtracker.errors import Refused
 from dgtracker.out.terminal import echo, write
+from dgtracker.process.blind import blind_said
 from dgtracker.report.page import render_report
 
 commands = typer.Typer()
@@ -66,12 +69,19 @@ def report(
             "PATH, then where each system installs them).",
         ),
     ] = None,
+    reveal: RevealOption = False,
 ) -> None:
     """The campaign report: timeline, funnel and candidates, as a self-contained HTML page."""
     if browser is not None and pdf is None:
         raise Refused("--browser is the program that prints --pdf.", hint="Add --pdf FILE.")
-    record, today = load_record(ctx)
-    html = render_report(record, today, audience.value)
+    said = None
+    if audience == Audience.PANEL:  # by name, except where the sift is name-blind
+        view, today = load_panel_view(ctx, reveal)
+        record = view.record
+        said = blind_said(view)
+    else:  # the Commission's page names no one already
+        record, today = load_record(ctx)
+    html = render_report(record, today, audience.value, said)
     if pdf is not None:
         from dgtracker.report.browser import print_to_pdf
 

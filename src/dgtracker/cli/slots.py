@@ -14,9 +14,10 @@ from dgtracker.cli.context import (
     CandidateId,
     Command,
     JsonFlag,
+    RevealOption,
     changing,
     example,
-    load_record,
+    load_panel_view,
     optional_text,
     typed_date,
 )
@@ -143,12 +144,14 @@ def agenda(
     day: Annotated[
         str | None, typer.Argument(metavar="[DAY]", help="The day (default: today).")
     ] = None,
+    reveal: RevealOption = False,
     json: JsonFlag = False,
 ) -> None:
     """A day's slots: time, candidate, assessment, where, and who sits on the panel."""
     from dgtracker.panel.slots import agenda as day_agenda
 
-    record, today = load_record(ctx)
+    view, today = load_panel_view(ctx, reveal)
+    record = view.record
     wanted = typed_date(day, today, "DAY") or today
     items = day_agenda(record, wanted)
     if json:
@@ -160,11 +163,13 @@ def agenda(
                     "start": item.slot.at.isoformat(timespec="minutes"),
                     "end": item.slot.end.isoformat(timespec="minutes"),
                     "id": item.candidate.id,
-                    "name": item.candidate.name,
+                    "name": None if view.blinded(item.candidate.id) else item.candidate.name,
                     "assessment": item.slot.assessment,
                     "where": item.slot.where,
                     "absent": item.absent,
                     "adjustments": bool(item.candidate.adjustments),
+                    "name_hidden": view.blinded(item.candidate.id),
+                    "name_revealed": view.was_revealed(item.candidate.id),
                 }
                 for item in items
             ]

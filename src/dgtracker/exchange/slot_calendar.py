@@ -41,7 +41,8 @@ def slot_event(
     zone = ZoneInfo(record.campaign.timezone)
     stage = record.stage(slot.assessment)
     what = stage.title if stage else slot.assessment
-    who = f"{candidate.id} {candidate.name}" if with_names else candidate.id
+    # no name where the name-blind sift hides it (process/blind.py)
+    who = f"{candidate.id} {candidate.name}" if with_names and candidate.name else candidate.id
     event = Event()
     event.add("uid", slot_uid(record, candidate, slot))
     changed = slot.cancelled or slot.booked or NO_CHANGE_STAMP

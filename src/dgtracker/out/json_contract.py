@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from dgtracker.dates import format_when
 from dgtracker.out.panel_json import criterion_json, marks_json, member_json, slots_json
+from dgtracker.process.blind import BlindView, blind_until, hidden_ids, in_force
 from dgtracker.process.privacy import (
     anonymise_on,
     is_appointed,
@@ -100,11 +101,15 @@ def status_json(record: Record, today: date) -> dict[str, Any]:
     }
 
 
-def candidate_json(candidate: Candidate, record: Record, today: date) -> dict[str, Any]:
+def candidate_json(
+    candidate: Candidate, record: Record, today: date, blinding: BlindView | None = None
+) -> dict[str, Any]:
+    """A candidate; `blinding`: as the name-blind sift shows them (process/blind.py)."""
     stage = record.stage(candidate.stage)
+    hidden = blinding is not None and blinding.blinded(candidate.id)
     return {
         "id": candidate.id,
-        "name": candidate.name,
+        "name": None if hidden else candidate.name,
         "email": candidate.email,
         "phone": candidate.phone,
         "source": candidate.source,
@@ -115,6 +120,8 @@ def candidate_json(candidate: Candidate, record: Record, today: date) -> dict[st
         "days_in_stage": days_in_stage(candidate, today),
         "rank": candidate.rank,
         "notes": candidate.notes,
+        "name_hidden": hidden,
+        "name_revealed": blinding is not None and blinding.was_revealed(candidate.id),
     }
 
 
@@ -157,22 +164,30 @@ def event_json(event: Event) -> dict[str, Any]:
     }
 
 
-def _team_only(candidate: Candidate) -> dict[str, Any]:
-    """What the recruitment team arranges and the panel never sees: in `show` only."""
+def _team_only(candidate: Candidate, hidden: bool) -> dict[str, Any]:
+    """What the recruitment team arranges and the panel never sees: in `show` only (the
+    adjustments of someone the name-blind sift hides are left out too: they may name them)."""
     return {
         "disability_confident": candidate.disability_confident,
-        "adjustments": candidate.adjustments,
+        "adjustments": None if hidden else candidate.adjustments,
     }
 
 
 def candidate_detail_json(
-    candidate: Candidate, record: Record, today: date, *, for_team: bool = True
+    candidate: Candidate,
+    record: Record,
+    today: date,
+    blinding: BlindView | None = None,
+    *,
+    for_team: bool = True,
 ) -> dict[str, Any]:
     """`show --json`; `for_team` False (the exported record, which may reach the panel)
-    leaves out what only the recruitment team sees."""
-    detail = candidate_json(candidate, record, today)
+    leaves out what only the recruitment team sees; `blinding`: as the name-blind sift
+    shows them (process/blind.py)."""
+    detail = candidate_json(candidate, record, today, blinding)
     if for_team:
-        detail.update(_team_only(candidate))
+        hidden = blinding is not None and blinding.blinded(candidate.id)
+        detail.update(_team_only(candidate, hidden))
     detail["history"] = [event_json(event) for event in candidate.history]
     detail["marks"] = marks_json(candidate, record.criteria)
     detail["slots"] = slots_json(candidate)
@@ -197,7 +212,10 @@ def edited_json(
         "id": candidate.id,
         "changed": changed,
         "event": event_json(candidate.history[-1]),
-        "candidate": {**candidate_json(candidate, record, today), **_team_only(candidate)},
+        "candidate": {
+            **candidate_json(candidate, record, today),
+            **_team_only(candidate, hidden=False),
+        },
     }
 
 
@@ -245,8 +263,11 @@ def stage_json(stage: Stage) -> dict[str, Any]:
     }
 
 
-def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, Any]:
-    """The whole record (`export json`): `status --json` plus everything behind it."""
+def record_json(
+    record: Record, today: date, each: Walk = quietly, blinding: BlindView | None = None
+) -> dict[str, Any]:
+    """The whole record (`export json`): `status --json` plus everything behind it;
+    `blinding`: as the name-blind sift shows it (process/blind.py)."""
     whole = status_json(record, today)
     whole["campaign"]["description"] = record.campaign.description or None
     whole["campaign"]["band"] = record.campaign.band or None
@@ -263,9 +284,28 @@ def record_json(record: Record, today: date, each: Walk = quietly) -> dict[str, 
         shown["history"] = [milestone_change_json(change) for change in milestone.history]
     candidates = each(record.candidates, "Exporting")
     whole["candidates"] = [
-        candidate_detail_json(c, record, today, for_team=False) for c in candidates
+        candidate_detail_json(c, record, today, blinding, for_team=False) for c in candidates
     ]
+    whole["blind"] = blind_json(record, blinding)
     return whole
+
+
+def blind_json(record: Record, blinding: BlindView | None = None) -> dict[str, Any]:
+    """The name-blind sift: whether it is on, until which stage, since when, and how many
+    candidates it shows by id only (or, with --reveal, showed by name all the same)."""
+    setting = in_force(record)
+    until = blind_until(record)
+    stage = record.stage(until) if until else None
+    hidden = blinding.hidden if blinding is not None else hidden_ids(record)
+    return {
+        "on": until is not None,
+        "until": until,
+        "until_title": stage.title if stage else None,
+        "set_on": setting.on.isoformat() if setting is not None else None,
+        "set_by": setting.by if setting is not None else None,
+        "hidden": len(hidden),
+        "revealed": len(blinding.revealed) if blinding is not None else 0,
+    }
 
 
 def check_json(path: str, record: Record | None, problems: list[str]) -> dict[str, Any]:

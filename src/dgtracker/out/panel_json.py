@@ -12,6 +12,7 @@ from dgtracker.record.model import FRAME_GRADES, Candidate, Criterion, Marks, Pa
 
 if TYPE_CHECKING:
     from dgtracker.panel.changes import ReservePlace
+    from dgtracker.process.blind import BlindView
 
 
 def criterion_json(criterion: Criterion) -> dict[str, Any]:
@@ -103,13 +104,15 @@ def member_done_json(member: PanelMember) -> dict[str, Any]:
     return {"name": member.name, "member": member_json(member)}
 
 
-def merit_json(rows: list[MeritRow]) -> list[dict[str, Any]]:
-    """The `merit --json` contract."""
+def merit_json(rows: list[MeritRow], blinding: BlindView | None = None) -> list[dict[str, Any]]:
+    """The `merit --json` contract; `blinding`: as the name-blind sift shows the rows."""
+    hidden = blinding.hidden if blinding is not None else frozenset()
+    revealed = blinding.revealed if blinding is not None else frozenset()
     return [
         {
             "rank": row.rank,
             "id": row.candidate.id,
-            "name": row.candidate.name,
+            "name": None if row.candidate.id in hidden else row.candidate.name,
             "total": row.total,
             "appointable": row.appointable,
             "tie": row.tie,
@@ -119,6 +122,8 @@ def merit_json(rows: list[MeritRow]) -> list[dict[str, Any]]:
             "below_bar": row.below_bar,
             "moderate": row.moderate,
             "conflicts": row.conflicts,
+            "name_hidden": row.candidate.id in hidden,
+            "name_revealed": row.candidate.id in revealed,
         }
         for row in rows
     ]

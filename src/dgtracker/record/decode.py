@@ -15,6 +15,7 @@ from dgtracker.record import decode_milestones, decode_panel
 from dgtracker.record.field_rules import (
     ACTIONS,
     ANSWER,
+    BLIND,
     CAMPAIGN,
     CANDIDATE,
     EVENT,
@@ -37,6 +38,7 @@ from dgtracker.record.model import (
     SCHEMA_VERSION,
     Action,
     Answer,
+    BlindSetting,
     Campaign,
     Candidate,
     Event,
@@ -74,6 +76,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     stages = _stages(check, data.get("stages"))
     check.stages = stages
     check.stage_ids = frozenset(stage.id for stage in stages)
+    blind = _blind(check, data.get("blind", []))
     criteria = decode_panel.criteria(check, data.get("criteria"))
     panel = decode_panel.panel(check, data.get("panel"))
     milestones = decode_milestones.milestones(check, data.get("milestones", []))
@@ -97,6 +100,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         conflicts=conflicts,
         mail_from=mail_from,
         monitoring=monitoring,
+        blind=blind,
     )
     problems = decode_panel.reference_problems(record) + decode_panel.settle_grades(record)
     return (None, problems) if problems else (record, [])
@@ -317,6 +321,25 @@ def _aliases(check: Checker, raw: list[Any] | None, where: str) -> list[str]:
         check.note(f"{where}.aliases: expected a list of candidate ids")
         return []
     return list(raw)
+
+
+def _blind(check: Checker, raw: Any) -> list[BlindSetting]:
+    if not isinstance(raw, list):
+        check.note("blind: expected a list of [[blind]] tables")
+        return []
+    settings = []
+    for index, item in enumerate(raw):
+        where = f"blind[{index}]"
+        table = check.table(item, where)
+        if table is None:
+            continue
+        got = check.fields(table, BLIND, where)
+        if got["at"] is None or got["on"] is None:
+            continue  # noted as missing by the checker
+        settings.append(
+            BlindSetting(at=got["at"], on=got["on"], by=got["by"] or "", until=got["until"])
+        )
+    return settings
 
 
 def _conflicts(check: Checker, raw: Any) -> list[MergeConflict]:

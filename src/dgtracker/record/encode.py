@@ -9,6 +9,7 @@ from typing import Any
 
 from dgtracker.record.model import (
     FRAME_GRADES,
+    BlindSetting,
     Candidate,
     Criterion,
     Event,
@@ -70,6 +71,8 @@ def record_to_data(record: Record) -> dict[str, Any]:
         data["campaign"]["band"] = campaign.band
     if campaign.external:
         data["campaign"]["external"] = True
+    if record.blind:  # only once set: a record without it keeps the bytes it always had
+        data["blind"] = [_blind_data(setting) for setting in record.blind]
     # The panel's tables only once there is something in them: a record without them
     # keeps the bytes it always had.
     if record.criteria:
@@ -84,6 +87,12 @@ def record_to_data(record: Record) -> dict[str, Any]:
     frame = {c.id for c in record.criteria if c.frame}
     data["candidates"] = [_candidate_data(c, frame) for c in record.candidates]
     return data
+
+
+def _blind_data(setting: BlindSetting) -> dict[str, Any]:
+    table: dict[str, Any] = {"at": _utc(setting.at), "on": setting.on, "by": setting.by}
+    _put(table, "until", setting.until)
+    return table
 
 
 def _criterion_data(criterion: Criterion) -> dict[str, Any]:

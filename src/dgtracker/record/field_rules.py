@@ -127,6 +127,7 @@ TOP = {
     "conflicts": Field(list),
     "mail": Field(dict),
     "monitoring": Field(dict),
+    "blind": Field(list),
 }
 MAIL = {"from": Field(str, text="sender")}  # the sender of letters: Name <address>
 CAMPAIGN = {
@@ -142,6 +143,12 @@ CAMPAIGN = {
     "external": Field(bool),
 }
 RETENTION = {"anonymise_after_months": Field(int), "reserve_months": Field(int)}
+BLIND = {
+    "at": Field(datetime, required=True, aware=True),
+    "on": Field(date, required=True),
+    "by": Field(str, required=True, text="by"),
+    "until": Field(str, choices=STAGE_ID, noun="stage"),
+}
 STAGE = {
     "id": Field(str, required=True, text="id"),
     "title": Field(str, text="title"),

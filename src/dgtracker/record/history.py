@@ -8,6 +8,7 @@ that what it prints on D can be printed again later, unchanged by what came afte
   the changes in force on D (undos applied); personal details as they were, by taking
   back each later edit (a purge is never taken back: erased data stays erased); slots
   as they stood (one cancelled later standing, one booked later left out);
+- the name-blind sift: the settings made by D, the last of them in force;
 - milestones: present once added and not yet removed; schedule, title and done as they
   were, by taking back each later reschedule and rename; their history up to D.
 
@@ -44,6 +45,7 @@ def latest_change(record: Record) -> date | None:
     days += [change.day for m in record.milestones for change in m.history]
     days += [m.done for m in record.milestones if m.done is not None]
     days += [answer.on for c in record.candidates for answer in c.monitoring]
+    days += [setting.on for setting in record.blind]
     return max(days, default=None)
 
 
@@ -53,6 +55,7 @@ def as_it_stood(record: Record, day: date) -> Record:
         record,
         milestones=[m for m in (_milestone(m, day) for m in record.milestones) if m],
         candidates=[c for c in (_candidate(c, day) for c in record.candidates) if c],
+        blind=[setting for setting in record.blind if setting.on <= day],
     )
 
 

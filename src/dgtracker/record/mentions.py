@@ -104,6 +104,13 @@ class Identifiers:
         )
 
     @cached_property
+    def word_starts(self) -> frozenset[str]:
+        """The first four letters of each word of four or more (`may_name`): made once, as
+        the blind view asks about every milestone for thousands of people at once."""
+        words = {word for phrase in self.phrases for word in _WORD.findall(phrase)} | self.words
+        return frozenset(word[:4] for word in words if len(word) >= 4)
+
+    @cached_property
     def by_first_word(self) -> dict[str, list[str]]:
         """The phrases by their first word: a text is searched only for the phrases whose
         first word it holds (fast for a page naming hundreds). A phrase with no word at
@@ -356,7 +363,7 @@ def erase_mentions(
             milestone.history.append(
                 MilestoneChange(at=now, by=by, change=change, reason=reason, on=on)
             )
-            shown = f"#{place}" if _may_name(milestone.id, people[cid]) else milestone.id
+            shown = f"#{place}" if may_name(milestone.id, people[cid]) else milestone.id
             found.append(Mention(cid, "milestone", shown, fields))
     notes: Counter[str] = Counter()
     for member in record.panel:
@@ -374,13 +381,12 @@ def erase_mentions(
     return sorted(found, key=lambda mention: list(people).index(mention.of))
 
 
-def _may_name(item_id: str, who: Identifiers) -> bool:
+def may_name(item_id: str, who: Identifiers) -> bool:
     """Whether an id may hold the person's name: `milestone add` makes ids from titles
     ("call-charlotte-bront"), and ids never change, so purge shows such a milestone by its
     place instead. Any word of theirs of four letters or more whose start is in it."""
     folded = fold(item_id)
-    words = {word for phrase in who.phrases for word in _WORD.findall(phrase)} | who.words
-    return any(word[:4] in folded for word in words if len(word) >= 4)
+    return any(start in folded for start in who.word_starts)
 
 
 def _erase_in_candidate(candidate: Candidate, erase: Eraser) -> None:

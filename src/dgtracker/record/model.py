@@ -431,6 +431,17 @@ def default_monitoring() -> Monitoring:
 
 
 @dataclass(slots=True)
+class BlindSetting:
+    """One change to the name-blind sift: from `on` (the record's day), candidates not yet
+    at stage `until` are shown to the panel by id only; `until` None: the sift is open."""
+
+    at: datetime  # when it was recorded (UTC)
+    on: date  # the record's day it was set (what `--as-of` replays by)
+    by: str
+    until: str | None = None
+
+
+@dataclass(slots=True)
 class Record:
     campaign: Campaign
     stages: list[Stage]
@@ -446,6 +457,7 @@ class Record:
     # The diversity monitoring policy; None: a record made before it, which uses the
     # default questions and is written without the table.
     monitoring: Monitoring | None = None
+    blind: list[BlindSetting] = field(default_factory=list)  # the sift's settings, in order
     # Whether copies of the record are changed apart (`dgtracker share`), as its folder
     # says when it is read; not written in it. New candidate ids are then drawn at random.
     shared: bool = field(default=False, compare=False)

@@ -146,7 +146,8 @@ def breakable(text: str) -> Markup:
     return Markup("").join(parts)
 
 
-def render_report(record: Record, today: date, audience: str) -> str:
+def render_report(record: Record, today: date, audience: str, blind: str | None = None) -> str:
+    """The page; `blind`: what the name-blind sift did to it, said under the heading."""
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("dgtracker.report", "templates"),
         autoescape=True,
@@ -162,4 +163,5 @@ def render_report(record: Record, today: date, audience: str) -> str:
     environment.filters["day"] = lambda value: format_day(value) if value else "—"
     environment.globals["svg"] = Markup  # charts_svg escapes every piece of text itself
     context = page_context(record, today, audience)
+    context["blind"] = blind
     return environment.get_template("report.html.j2").render(**context)
