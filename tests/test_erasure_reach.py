@@ -298,6 +298,8 @@ def test_the_cache_beside_the_record_holds_nothing_of_the_person(cli) -> None:
     assert [form for form in FORMS if form in before]  # the forms are there to be found
 
     cli.ok("purge", "--candidate", "c001")
+    assert not cache.exists()  # a save removes it
+    cli.ok("status")  # and a read makes it anew, of the erased record
 
     for kept in (cache.read_bytes(), *(p.read_bytes() for p in cache.parent.glob(".*cache*"))):
         assert [form for form in FORMS if form in _folded(kept.decode("utf-8", "ignore"))] == []
