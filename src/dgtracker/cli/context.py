@@ -7,10 +7,8 @@ them, so imports run one way: cli.app → cli.<topic> → cli.context → the li
 # No `from __future__ import annotations` in the CLI: typer reads every command's
 # annotations at each start-up, and string annotations would be evaluated each time.
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,15 +17,16 @@ import typer
 from typer.core import TyperCommand
 
 from dgtracker.app.session import Change as Change  # what a change hands a command
+from dgtracker.cli.settings import COMPLETE_VAR as COMPLETE_VAR
+from dgtracker.cli.settings import DEFAULT_RECORD as DEFAULT_RECORD
+from dgtracker.cli.settings import Settings as Settings
+from dgtracker.cli.settings import read_record, walk
 from dgtracker.errors import Refused
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
-    from dgtracker.progress import Walk
     from dgtracker.record.model import Record
 
-DEFAULT_RECORD = Path("data") / "campaign.toml"
-COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions
 
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print JSON (the documented contract) instead of a table.")
@@ -47,24 +46,6 @@ OutputOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")]
 ReasonOption = Annotated[str | None, typer.Option(help="Why.")]
 CandidateId = Annotated[str, typer.Argument(metavar="ID", help="The candidate's id.")]
-
-
-@dataclass(slots=True)
-class Settings:
-    """The global options, resolved once and shared by every command."""
-
-    file: Path | None
-    as_of: str | None
-    folder: Path | None = None  # --dir: a folder of records
-
-    @property
-    def path(self) -> Path:
-        return self.file if self.file is not None else DEFAULT_RECORD
-
-    def today(self, timezone: str) -> date:
-        from dgtracker.app.session import today_in
-
-        return today_in(timezone, self.as_of)
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -110,29 +91,8 @@ def optional_text(field: str, value: str | None) -> str | None:
 
 
 def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, date]":
-    """The record in use (checked, never locked) and today for it; with --as-of before
-    the latest recorded change, the record as it stood at the end of that day.
-    `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
-    from dgtracker.app import session
-
-    settings = settings_of(ctx)
-    if settings.file is None and not os.path.lexists(settings.path):
-        return _bundled_example(ctx)
-    return session.open_record(settings.path, as_of=settings.as_of, each=_walk(progress))
-
-
-def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
-    """The DHSC campaign as bundled, read-only, when no record exists at the default path:
-    the source tree holds no record, so nobody's data can be committed with the code."""
-    from dgtracker.process.new_records import dhsc_campaign
-
-    typer.echo(
-        f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
-        "own with 'dgtracker init', or choose one with --file.)",
-        err=True,
-    )
-    record = dhsc_campaign()
-    return record, today_for(ctx, record)
+    """The record in use and today for it (cli/settings.py `read_record`)."""
+    return read_record(settings_of(ctx), progress)
 
 
 @contextmanager
@@ -148,7 +108,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
             by=by,
             as_of=settings_of(ctx).as_of,
             now=now_utc,  # the CLI's clock, read once the lock is held
-            each=_walk(progress),
+            each=walk(progress),
             command=" ".join(ctx.command_path.split()[1:]),
             given=ctx.params,
         ) as change
@@ -156,12 +116,6 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
         yield change
     if change.said:
         typer.echo(change.said, err=True)
-
-
-def _walk(progress: bool) -> "Walk":
-    from dgtracker.progress import quietly, tracked
-
-    return tracked if progress else quietly
 
 
 def typed_date(value: str | None, today: date, option: str) -> date | None:

@@ -1,10 +1,12 @@
-"""Commands that read the record: `status`, `candidates` and `show`."""
+"""Commands that read the record: `status`, `candidates` and `show` (their arguments;
+what they do is in cli/reads.py, which the light path runs too)."""
 
 from typing import Annotated
 
 import typer
 
-from dgtracker.cli.context import CandidateId, Command, JsonFlag, example, load_record
+from dgtracker.cli import reads
+from dgtracker.cli.context import CandidateId, Command, JsonFlag, example, settings_of
 
 commands = typer.Typer()
 
@@ -12,17 +14,7 @@ commands = typer.Typer()
 @commands.command(cls=Command, epilog=example("dgtracker --as-of 2026-02-02 status"))
 def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     """The dashboard: milestones, countdowns and pipeline."""
-    record, today = load_record(ctx)
-    if json:
-        from dgtracker.out.json_contract import status_json
-        from dgtracker.out.plain import print_json
-
-        print_json(status_json(record, today))
-        return
-    from dgtracker.out.console import make_console
-    from dgtracker.out.tables import render_status
-
-    render_status(make_console(), record, today)
+    reads.status(settings_of(ctx), json)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker candidates --active"))
@@ -35,36 +27,10 @@ def candidates(
     json: JsonFlag = False,
 ) -> None:
     """List candidates."""
-    from dgtracker.process.queries import select_candidates
-
-    record, today = load_record(ctx)
-    chosen = select_candidates(record, stage=stage, active=active)
-    if json:
-        from dgtracker.out.json_contract import candidate_json
-        from dgtracker.out.plain import print_json
-
-        print_json([candidate_json(c, record, today) for c in chosen])
-        return
-    from dgtracker.out.console import make_console
-    from dgtracker.out.tables import render_candidates
-
-    render_candidates(make_console(), record, chosen, today)
+    reads.candidates(settings_of(ctx), stage, active, json)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker show c001"))
 def show(ctx: typer.Context, candidate_id: CandidateId, json: JsonFlag = False) -> None:
     """One candidate, with their full history."""
-    from dgtracker.process.candidate_actions import find_candidate
-
-    record, today = load_record(ctx)
-    candidate = find_candidate(record, candidate_id)
-    if json:
-        from dgtracker.out.json_contract import candidate_detail_json
-        from dgtracker.out.plain import print_json
-
-        print_json(candidate_detail_json(candidate, record, today))
-        return
-    from dgtracker.out.console import make_console
-    from dgtracker.out.tables import render_candidate
-
-    render_candidate(make_console(), record, candidate, today)
+    reads.show(settings_of(ctx), candidate_id, json)

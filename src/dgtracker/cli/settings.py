@@ -1,0 +1,65 @@
+"""The global options, resolved once, and the record they name, read: typer-free, so the
+light path (cli/light.py) and the typer app (through cli/context.py) share them."""
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dgtracker.progress import Walk
+    from dgtracker.record.model import Record
+
+DEFAULT_RECORD = Path("data") / "campaign.toml"
+COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions
+
+
+@dataclass(slots=True)
+class Settings:
+    """The global options, resolved once and shared by every command."""
+
+    file: Path | None
+    as_of: str | None
+    folder: Path | None = None  # --dir: a folder of records
+
+    @property
+    def path(self) -> Path:
+        return self.file if self.file is not None else DEFAULT_RECORD
+
+    def today(self, timezone: str) -> date:
+        from dgtracker.app.session import today_in
+
+        return today_in(timezone, self.as_of)
+
+
+def read_record(settings: Settings, progress: bool = False) -> "tuple[Record, date]":
+    """The record in use (checked, never locked) and today for it; with --as-of before
+    the latest recorded change, the record as it stood at the end of that day.
+    `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
+    from dgtracker.app import session
+
+    if settings.file is None and not os.path.lexists(settings.path):
+        return _bundled_example(settings)
+    return session.open_record(settings.path, as_of=settings.as_of, each=walk(progress))
+
+
+def _bundled_example(settings: Settings) -> "tuple[Record, date]":
+    """The DHSC campaign as bundled, read-only, when no record exists at the default path:
+    the source tree holds no record, so nobody's data can be committed with the code."""
+    from dgtracker.process.new_records import dhsc_campaign
+
+    sys.stderr.write(
+        f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
+        "own with 'dgtracker init', or choose one with --file.)\n"
+    )
+    sys.stderr.flush()
+    record = dhsc_campaign()
+    return record, settings.today(record.campaign.timezone)
+
+
+def walk(progress: bool) -> "Walk":
+    from dgtracker.progress import quietly, tracked
+
+    return tracked if progress else quietly
