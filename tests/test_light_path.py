@@ -35,9 +35,7 @@ def _both(args: list[str], env: dict[str, str], cwd: Path) -> tuple[tuple, tuple
     full.pop("PYTHONPROFILEIMPORTTIME", None)
     ran = []
     for argv in ([installed_dgtracker()], [sys.executable, "-c", TYPER_APP]):
-        done = subprocess.run(
-            [*argv, *args], capture_output=True, env=full, cwd=cwd, timeout=120
-        )
+        done = subprocess.run([*argv, *args], capture_output=True, env=full, cwd=cwd, timeout=120)
         ran.append((done.returncode, done.stdout, done.stderr))
     return ran[0], ran[1]
 

@@ -82,9 +82,50 @@ def test_help_loads_no_heavy_module(run) -> None:
 
 
 def test_a_command_loads_only_its_own_topic_module(run, record) -> None:
-    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "status", "--json")
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "milestone", "list")
     topics = sorted(n for n in names if n.startswith("dgtracker.cli."))
-    assert topics == ["dgtracker.cli.app", "dgtracker.cli.context", "dgtracker.cli.reading"]
+    assert topics == [
+        "dgtracker.cli.app",
+        "dgtracker.cli.context",
+        "dgtracker.cli.ending",
+        "dgtracker.cli.light",
+        "dgtracker.cli.milestones",
+        "dgtracker.cli.reads",
+        "dgtracker.cli.settings",
+    ]
+
+
+# The hottest reads, as scripts, cron and people type them: the light path (cli/light.py)
+# runs them without typer (nor click) and without any other topic module.
+LIGHT_READS = [
+    ("status",),
+    ("status", "--json"),
+    ("candidates",),
+    ("candidates", "--json", "--active"),
+    ("show", "c001"),
+    ("show", "c001", "--json"),
+    ("remind",),
+    ("remind", "--within", "7", "--json"),
+]
+
+
+@pytest.mark.parametrize("words", LIGHT_READS, ids=" ".join)
+def test_the_hottest_reads_load_no_typer(run, record, words) -> None:
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
+    for framework in ("typer", "click"):
+        assert not loaded(names, framework), f"{' '.join(words)} imported {framework}"
+    topics = sorted(n for n in names if n.startswith("dgtracker.cli."))
+    assert topics == [
+        "dgtracker.cli.ending",
+        "dgtracker.cli.light",
+        "dgtracker.cli.reads",
+        "dgtracker.cli.settings",
+    ]
+
+
+def test_a_hot_read_with_help_still_gets_the_typer_apps_help(run, record) -> None:
+    names = imported_modules(run, "status", "--help")
+    assert "typer" in names
 
 
 READ_COMMANDS = [

@@ -6,8 +6,9 @@ docs/performance.md, "Start-up"). These four commands are the ones run many time
 and from cron, and their arguments are few and plain, so this module reads them itself and
 runs the same code their typer commands run (cli/reads.py), ending the same way
 (cli/ending.py). It handles only what it is sure of: a command line with anything else (a
-help option, an option it does not take, a value that needs checking, a usage error, a
-shell asking for completions) returns without doing anything, and the typer app runs it.
+help option, an option it does not take, a value that needs checking, a usage error)
+returns without doing anything, and the typer app runs it. A shell asking for completions
+is answered by cli/quick_completion.py when it can be, by the typer app otherwise.
 
 The options below must be every option the typer commands declare, each either read here
 or left to the typer app: tests/test_light_path.py checks this table against the built
@@ -16,6 +17,7 @@ code for the same command line.
 """
 
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,7 +164,18 @@ def _option(
 
 def run_light(argv: Sequence[str]) -> None:
     """Run the command here and exit, when the light path can; else return at once."""
-    if COMPLETE_VAR in os.environ:
+    if COMPLETE_VAR in os.environ:  # a Tab press: answered here when it can be
+        from dgtracker.cli.quick_completion import answer
+
+        answered = answer(os.environ, COMPLETE_VAR)
+        if answered is not None:
+            text, code = answered
+            tolerate_legacy_encodings()
+            try:
+                sys.stdout.write(text)
+            except OSError as error:
+                output_failed(error)
+            leave(code)
         return
     parsed = parse(argv, os.environ)
     if parsed is None:
