@@ -103,7 +103,6 @@ def _check(folder: Path, args: list[str], env: dict[str, str]) -> None:
     work.mkdir(exist_ok=True)
     light_run, typer_run = _both(args, env, work)
     assert light_run == typer_run, args
-    assert typer_run[1] or typer_run[2], f"{args}: said nothing at all"
 
 
 def test_both_paths_agree_on_each_command_line(folder) -> None:

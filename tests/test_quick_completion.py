@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from tests.conftest import installed_dgtracker
 
-from dgtracker.cli import quick_completion
+from dgtracker.cli import COMPLETE_VAR, quick_completion
 from dgtracker.cli.completion_table import HELP_OPTION_NAMES, TABLE, Node
-from dgtracker.cli.settings import COMPLETE_VAR
 
 
 def table_from_the_app() -> dict[str, Node]:

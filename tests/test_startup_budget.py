@@ -32,9 +32,9 @@ HEAVY_FOR_STARTUP = ("rich", "tomli_w", "dateutil", "icalendar", "openpyxl")
 TABLES = ("rich.console", "rich.table")
 
 
-def imported_modules(run, *args: str) -> set[str]:
+def imported_modules(run, *args: str, env: dict[str, str] | None = None) -> set[str]:
     """Every module the installed dgtracker imported while running `args`."""
-    done = run(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    done = run(*args, env={"PYTHONPROFILEIMPORTTIME": "1", **(env or {})})
     assert done.returncode == 0, done.stderr[-2000:]
     names = set()
     for line in done.stderr.splitlines():
@@ -267,3 +267,13 @@ def test_a_valid_candidate_takes_the_fast_path(cli) -> None:
     record, problems = decode.record_from_data(copy.deepcopy(data))
     assert record is not None and problems == []
     assert decode._plain_candidate(_candidate(data), stage_ids) == record.candidates[0]
+
+
+def test_a_tab_press_loads_no_typer(run) -> None:
+    """Completing a command's or an option's name: cli/quick_completion.py answers, with
+    neither typer nor the record's code loaded."""
+    for typed in ("dgtracker mo", "dgtracker move --re"):
+        env = {"_DGTRACKER_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": typed}
+        names = imported_modules(run, env=env)
+        for heavy in ("typer", "click", "rich", "dgtracker.record", "dgtracker.cli.light"):
+            assert not loaded(names, heavy), f"{typed!r} imported {heavy}"

@@ -7,6 +7,7 @@ no typer app; every other command line goes to the typer app (cli/app.py).
 """
 
 import gc
+import os
 import sys
 
 
@@ -20,6 +21,12 @@ def main() -> None:
     # reference cycles: the cycle collector would only scan the same objects again and
     # again, up to a tenth of a command's time. The memory is the system's at exit.
     gc.disable()
+    from dgtracker.cli import COMPLETE_VAR
+
+    if COMPLETE_VAR in os.environ:  # a Tab press
+        from dgtracker.cli.quick_completion import complete_quickly
+
+        complete_quickly()  # returns only when the typer app must answer
     from dgtracker.cli.light import run_light
 
     run_light(sys.argv[1:])  # returns only when the command line is not one it runs

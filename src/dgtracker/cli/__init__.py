@@ -8,3 +8,5 @@ the rest) and prints. What commands share is in cli/context.py (cli/settings.py 
 cli/ending.py for what the light path shares too). Nothing outside cli/ imports typer or
 click.
 """
+
+COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperCommand
 
 from dgtracker.app.session import Change as Change  # what a change hands a command
-from dgtracker.cli.settings import COMPLETE_VAR as COMPLETE_VAR
+from dgtracker.cli import COMPLETE_VAR as COMPLETE_VAR
 from dgtracker.cli.settings import DEFAULT_RECORD as DEFAULT_RECORD
 from dgtracker.cli.settings import Settings as Settings
 from dgtracker.cli.settings import read_record, walk

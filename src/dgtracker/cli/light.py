@@ -8,7 +8,8 @@ runs the same code their typer commands run (cli/reads.py), ending the same way
 (cli/ending.py). It handles only what it is sure of: a command line with anything else (a
 help option, an option it does not take, a value that needs checking, a usage error)
 returns without doing anything, and the typer app runs it. A shell asking for completions
-is answered by cli/quick_completion.py when it can be, by the typer app otherwise.
+is answered by cli/quick_completion.py (before this module loads) when it can be, by the
+typer app otherwise.
 
 The options below must be every option the typer commands declare, each either read here
 or left to the typer app: tests/test_light_path.py checks this table against the built
@@ -17,13 +18,12 @@ code for the same command line.
 """
 
 import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dgtracker.cli import reads
+from dgtracker.cli import COMPLETE_VAR, reads
 from dgtracker.cli.ending import (
     CLOSED_PIPE,
     internal_error,
@@ -33,7 +33,7 @@ from dgtracker.cli.ending import (
     silence_stdout,
     tolerate_legacy_encodings,
 )
-from dgtracker.cli.settings import COMPLETE_VAR, Settings
+from dgtracker.cli.settings import Settings
 from dgtracker.errors import DgError
 
 # How the light path treats an option.
@@ -77,7 +77,7 @@ LIGHT_COMMANDS = {
 }
 
 # Each command's options when not given (as its typer command declares them).
-_DEFAULTS = {FLAG: False, TEXT: None, COUNT: None}
+_DEFAULTS: dict[str, bool | int | str | None] = {FLAG: False, TEXT: None, COUNT: None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +164,7 @@ def _option(
 
 def run_light(argv: Sequence[str]) -> None:
     """Run the command here and exit, when the light path can; else return at once."""
-    if COMPLETE_VAR in os.environ:  # a Tab press: answered here when it can be
-        from dgtracker.cli.quick_completion import answer
-
-        answered = answer(os.environ, COMPLETE_VAR)
-        if answered is not None:
-            text, code = answered
-            tolerate_legacy_encodings()
-            try:
-                sys.stdout.write(text)
-            except OSError as error:
-                output_failed(error)
-            leave(code)
+    if COMPLETE_VAR in os.environ:  # a Tab press: __main__ asked cli/quick_completion.py
         return
     parsed = parse(argv, os.environ)
     if parsed is None:

@@ -10,6 +10,7 @@ terminal would wrap or rich would restyle) returns None, and the typer app answe
 """
 
 import os
+import sys
 from collections.abc import Mapping
 from contextlib import suppress
 
@@ -17,6 +18,23 @@ from dgtracker.cli.completion_table import HELP_OPTION_NAMES, TABLE, Node
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 _SAFE_WIDTH = 80  # rich's width when it finds no terminal and no COLUMNS
+
+
+def complete_quickly() -> None:
+    """Answer the shell and exit, when this module can; else return at once."""
+    from dgtracker.cli import COMPLETE_VAR
+    from dgtracker.cli.ending import leave, output_failed, tolerate_legacy_encodings
+
+    answered = answer(os.environ, COMPLETE_VAR)
+    if answered is None:
+        return
+    text, code = answered
+    tolerate_legacy_encodings()
+    try:
+        sys.stdout.write(text)
+    except OSError as error:  # as the typer app: a closed pipe or a full disk, exit 3
+        output_failed(error)
+    leave(code)
 
 
 def answer(environ: Mapping[str, str], complete_var: str) -> tuple[str, int] | None:
@@ -36,9 +54,13 @@ def answer(environ: Mapping[str, str], complete_var: str) -> tuple[str, int] | N
 
 def _words(environ: Mapping[str, str], shell: str) -> tuple[list[str], str] | None:
     """The words typed before the one being completed, and that one (as typer reads them)."""
-    from shlex import shlex
 
     def split(text: str) -> list[str]:
+        if not any(c in text for c in "'\"\\"):  # no quote, no escape: shlex's split
+            spaced = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+            return [word for word in spaced.split(" ") if word]
+        from shlex import shlex
+
         lex = shlex(text, posix=True)
         lex.whitespace_split = True
         lex.commenters = ""

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from dgtracker.record.model import Record
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
-COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions
 
 
 @dataclass(slots=True)
