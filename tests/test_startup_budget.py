@@ -90,7 +90,6 @@ def test_a_command_loads_only_its_own_topic_module(run, record) -> None:
         "dgtracker.cli.ending",
         "dgtracker.cli.light",
         "dgtracker.cli.milestones",
-        "dgtracker.cli.reads",
         "dgtracker.cli.settings",
     ]
 

@@ -17,24 +17,13 @@ commands, so the two cannot drift, and checks that both paths give the same byte
 code for the same command line.
 """
 
+# What the light path runs is imported once it knows it will run it: every other command
+# line passes through here on its way to the typer app, and should pay nothing for it.
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
-from dgtracker.cli import COMPLETE_VAR, reads
-from dgtracker.cli.ending import (
-    CLOSED_PIPE,
-    internal_error,
-    leave,
-    output_failed,
-    show_error,
-    silence_stdout,
-    tolerate_legacy_encodings,
-)
-from dgtracker.cli.settings import Settings
-from dgtracker.errors import DgError
+from dgtracker.cli import COMPLETE_VAR
 
 # How the light path treats an option.
 FLAG = "flag"  # on when given
@@ -49,23 +38,22 @@ GLOBAL_ENV = {"file": "DGTRACKER_FILE", "folder": "DGTRACKER_DIR", "as_of": "DGT
 GLOBAL_TYPER = ("--version", "-V", "--help", "-h")
 
 
-@dataclass(frozen=True, slots=True)
-class LightCommand:
-    run: Callable[..., None]  # cli/reads.py's function: (settings, *arguments, **options)
+class LightCommand(NamedTuple):
+    run: str  # the function of cli/reads.py: (settings, *arguments, **options)
     options: Mapping[str, tuple[str, str]]  # option → (how it is read, parameter name)
     arguments: int  # how many positional arguments it takes, exactly
 
 
 LIGHT_COMMANDS = {
-    "status": LightCommand(reads.status, {"--json": (FLAG, "json")}, 0),
+    "status": LightCommand("status", {"--json": (FLAG, "json")}, 0),
     "candidates": LightCommand(
-        reads.candidates,
+        "candidates",
         {"--stage": (TEXT, "stage"), "--active": (FLAG, "active"), "--json": (FLAG, "json")},
         0,
     ),
-    "show": LightCommand(reads.show, {"--json": (FLAG, "json")}, 1),
+    "show": LightCommand("show", {"--json": (FLAG, "json")}, 1),
     "remind": LightCommand(
-        reads.remind,
+        "remind",
         {
             "--json": (FLAG, "json"),
             "--within": (COUNT, "within"),
@@ -80,10 +68,9 @@ LIGHT_COMMANDS = {
 _DEFAULTS: dict[str, bool | int | str | None] = {FLAG: False, TEXT: None, COUNT: None}
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     command: LightCommand
-    settings: Settings
+    given: dict[str, str]  # the global options, by setting
     arguments: list[str]
     options: dict[str, Any]
 
@@ -138,12 +125,7 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Parsed | None:
             options[parameter] = value
     if len(arguments) != command.arguments:
         return None
-    settings = Settings(
-        file=Path(given["file"]) if "file" in given else None,
-        as_of=given.get("as_of"),
-        folder=Path(given["folder"]) if "folder" in given else None,
-    )
-    return Parsed(command, settings, arguments, options)
+    return Parsed(command, given, arguments, options)
 
 
 def _option(
@@ -169,11 +151,33 @@ def run_light(argv: Sequence[str]) -> None:
     parsed = parse(argv, os.environ)
     if parsed is None:
         return
+    from pathlib import Path
+
+    from dgtracker.cli import reads
+    from dgtracker.cli.ending import (
+        CLOSED_PIPE,
+        internal_error,
+        leave,
+        output_failed,
+        show_error,
+        silence_stdout,
+        tolerate_legacy_encodings,
+    )
+    from dgtracker.cli.settings import Settings
+    from dgtracker.errors import DgError
+
+    given = parsed.given
+    settings = Settings(
+        file=Path(given["file"]) if "file" in given else None,
+        as_of=given.get("as_of"),
+        folder=Path(given["folder"]) if "folder" in given else None,
+    )
+    run = getattr(reads, parsed.command.run)
     tolerate_legacy_encodings()
     code = 0
     try:
         try:
-            parsed.command.run(parsed.settings, *parsed.arguments, **parsed.options)
+            run(settings, *parsed.arguments, **parsed.options)
         except DgError as error:  # as the typer app's Commands.invoke
             show_error(error)
             code = error.exit_code
