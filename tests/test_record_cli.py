@@ -103,7 +103,7 @@ def test_where_follows_option_then_environment_then_default(tmp_path, monkeypatc
 
 
 def test_version(bare_cli) -> None:
-    result = bare_cli.runner.invoke(__import__("dgtracker.cli").cli.app, ["--version"])
+    result = bare_cli.runner.invoke(__import__("dgtracker.cli.app").cli.app.app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.strip() == f"dgtracker {__version__}"
 
