@@ -144,6 +144,16 @@ def test_the_light_path_runs_the_plain_command_lines(folder) -> None:
     assert light.parse(["status"], {"DGTRACKER_TODAY": ""}) is None
 
 
+def test_on_windows_what_typer_would_expand_is_left_to_it(monkeypatch) -> None:
+    """typer expands *, ~ and %VARIABLES% in arguments on Windows: such a command line is
+    handed over there, and run here elsewhere."""
+    args = ["--file", "~/campaign.toml", "show", "c00*"]
+    assert light.parse(args, {}) is not None
+    monkeypatch.setattr(light.os, "name", "nt")
+    assert light.parse(args, {}) is None
+    assert light.parse(["--file", "c.toml", "status"], {}) is not None
+
+
 def test_the_light_table_names_every_option_the_typer_commands_declare() -> None:
     """The light path's table against the built typer commands: the same options, flags
     where typer has flags, values where it takes values, the same number of arguments."""

@@ -64,6 +64,10 @@ LIGHT_COMMANDS = {
     ),
 }
 
+# What typer's start on Windows expands in an argument (click's _expand_args: a pattern, a
+# home folder, a variable): a command line with any of them is left to the typer app.
+_EXPANDED_ON_WINDOWS = "*?[~$%"
+
 # Each command's options when not given (as its typer command declares them).
 _DEFAULTS: dict[str, bool | int | str | None] = {FLAG: False, TEXT: None, COUNT: None}
 
@@ -78,6 +82,8 @@ class Parsed(NamedTuple):
 def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Parsed | None:
     """The command line, read as the typer app would read it; None for anything the light
     path does not run (then the typer app runs it, and says what is wrong, if anything)."""
+    if os.name == "nt" and any(c in word for word in argv for c in _EXPANDED_ON_WINDOWS):
+        return None  # typer expands patterns, ~ and variables in arguments on Windows
     given: dict[str, str] = {}
     words = list(argv)
     at = 0
