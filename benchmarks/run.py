@@ -51,6 +51,9 @@ READ_TARGET_MS = {1_000: 100, 10_000: 600}
 WRITE_TARGET_MS = {1_000: 150, 10_000: 1_000}
 PEAK_TARGET_MB = {1_000: 60, 10_000: 150}
 START_TARGET_MS = 80
+# A completion answer (a Tab press): at most 4 times `python -c pass` (issue 27).
+COMPLETION_TARGET_MS = 40
+COMPLETION_PRESSES = ("dgtracker mo", "dgtracker move --re")
 # The issue's figure for `python -c pass` on the machine the targets were set on: a target
 # times (python here / this) is the same target scaled to the machine measuring.
 REFERENCE_PYTHON_MS = 10
@@ -942,6 +945,9 @@ def startup(program: str, env: dict[str, str], runs: int) -> tuple[Timing, list[
         Row("dgtracker --version", measure([program, "--version"], env, runs), START_TARGET_MS),
         Row("dgtracker --help", measure([program, "--help"], env, runs), START_TARGET_MS),
     ]
+    for typed in COMPLETION_PRESSES:  # what the zsh script asks at each Tab press
+        asked = {**env, "_DGTRACKER_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": typed}
+        rows.append(Row(f"Tab: {typed}", measure([program], asked, runs), COMPLETION_TARGET_MS))
     print(f"  start-up: python {python.median_ms:.0f} ms", file=sys.stderr)
     return python, ["", "### Start-up (no record read)", "", *table(rows, python, None)]
 

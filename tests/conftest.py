@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
-from dgtracker.cli import app
+from dgtracker.cli.app import app
 
 AS_OF = "2026-02-02"  # a Monday, a week before the DHSC campaign closes
 

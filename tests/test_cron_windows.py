@@ -14,7 +14,7 @@ from tests.conftest import Cli
 from tests.git_team import git_identity  # noqa: F401 (a fixture: git without the user's config)
 from typer.testing import CliRunner
 
-from dgtracker.cli import app
+from dgtracker.cli.app import app
 from dgtracker.cli.context import this_dgtracker
 
 WEEKDAYS = "/SC WEEKLY /D MON,TUE,WED,THU,FRI"

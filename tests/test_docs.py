@@ -216,7 +216,7 @@ def test_every_environment_variable_the_code_reads_is_documented() -> None:
 def test_usage_lines_name_arguments_in_capitals(name: str) -> None:
     from typer.testing import CliRunner
 
-    from dgtracker.cli import app
+    from dgtracker.cli.app import app
 
     usage = CliRunner().invoke(app, [*name.split(), "--help"]).stdout.splitlines()[0]
     arguments = usage.split("[OPTIONS]", 1)[1].split()

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from dgtracker.cli import app
+from dgtracker.cli.app import app
 
 
 def _appointed_in_error(cli) -> None:

@@ -41,7 +41,7 @@ def test_unexpected_errors_are_reported_without_a_traceback(run, tmp_path) -> No
         "import sys, dgtracker.out.json_contract as v\n"
         "def boom(*a, **k): raise KeyError('secret')\n"
         "v.status_json = boom\n"
-        "from dgtracker.cli import main\n"
+        "from dgtracker.cli.app import main\n"
         f"sys.argv = ['dgtracker', '--file', {str(tmp_path / 'c.toml')!r}, 'status', '--json']\n"
         "main()\n"
     )

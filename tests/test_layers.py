@@ -114,7 +114,7 @@ def test_a_move_climbs_back_up_the_layers_at_most_once(tmp_path, monkeypatch) ->
 
     from typer.testing import CliRunner
 
-    from dgtracker.cli import app
+    from dgtracker.cli.app import app
 
     record = tmp_path / "campaign.toml"
     runner = CliRunner()

@@ -40,7 +40,7 @@ from tests.test_team_random import (
     reported,
 )
 
-from dgtracker.cli import app
+from dgtracker.cli.app import app
 from dgtracker.dates import When
 from dgtracker.errors import DgError
 from dgtracker.exchange.sheet_files import read_table_file

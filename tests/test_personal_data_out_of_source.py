@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import AS_OF, Cli
 from typer.testing import CliRunner
 
-from dgtracker.cli import app
+from dgtracker.cli.app import app
 
 SOURCE = Path(__file__).resolve().parents[1]
 

@@ -92,7 +92,7 @@ def test_missing_record_names_the_path_and_the_fix(bare_cli) -> None:
 def test_where_follows_option_then_environment_then_default(tmp_path, monkeypatch, bare_cli):
     from typer.testing import CliRunner
 
-    from dgtracker.cli import app
+    from dgtracker.cli.app import app
 
     runner = CliRunner()
     assert runner.invoke(app, ["where"]).stdout.strip() == str(tmp_path / "data" / "campaign.toml")
@@ -103,7 +103,7 @@ def test_where_follows_option_then_environment_then_default(tmp_path, monkeypatc
 
 
 def test_version(bare_cli) -> None:
-    result = bare_cli.runner.invoke(__import__("dgtracker.cli").cli.app, ["--version"])
+    result = bare_cli.runner.invoke(__import__("dgtracker.cli.app").cli.app.app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.strip() == f"dgtracker {__version__}"
 
@@ -166,7 +166,7 @@ def test_existing_mode_is_kept(cli) -> None:
 def test_first_init_makes_the_data_folder(tmp_path) -> None:
     from typer.testing import CliRunner
 
-    from dgtracker.cli import app
+    from dgtracker.cli.app import app
 
     result = CliRunner().invoke(app, ["init"])
     assert result.exit_code == 0, result.output

@@ -32,9 +32,9 @@ HEAVY_FOR_STARTUP = ("rich", "tomli_w", "dateutil", "icalendar", "openpyxl")
 TABLES = ("rich.console", "rich.table")
 
 
-def imported_modules(run, *args: str) -> set[str]:
+def imported_modules(run, *args: str, env: dict[str, str] | None = None) -> set[str]:
     """Every module the installed dgtracker imported while running `args`."""
-    done = run(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    done = run(*args, env={"PYTHONPROFILEIMPORTTIME": "1", **(env or {})})
     assert done.returncode == 0, done.stderr[-2000:]
     names = set()
     for line in done.stderr.splitlines():
@@ -82,9 +82,51 @@ def test_help_loads_no_heavy_module(run) -> None:
 
 
 def test_a_command_loads_only_its_own_topic_module(run, record) -> None:
-    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "status", "--json")
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "milestone", "list")
     topics = sorted(n for n in names if n.startswith("dgtracker.cli."))
-    assert topics == ["dgtracker.cli.app", "dgtracker.cli.context", "dgtracker.cli.reading"]
+    assert topics == [
+        "dgtracker.cli.app",
+        "dgtracker.cli.context",
+        "dgtracker.cli.ending",
+        "dgtracker.cli.light",
+        "dgtracker.cli.milestones",
+        "dgtracker.cli.settings",
+    ]
+
+
+# The hottest reads, as scripts, cron and people type them: the light path (cli/light.py)
+# runs them without typer (nor click) and without any other topic module.
+LIGHT_READS = [
+    ("status",),
+    ("status", "--json"),
+    ("candidates",),
+    ("candidates", "--json", "--active"),
+    ("show", "c001"),
+    ("show", "c001", "--json"),
+    ("remind",),
+    ("remind", "--within", "7", "--json"),
+]
+
+
+@pytest.mark.parametrize("words", LIGHT_READS, ids=" ".join)
+def test_the_hottest_reads_load_no_typer(run, record, words) -> None:
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
+    for framework in ("typer", "click"):
+        assert not loaded(names, framework), f"{' '.join(words)} imported {framework}"
+    if words[0] != "remind":  # the retention rules: remind's retention reminders need them
+        assert "dgtracker.process.privacy" not in names, f"{' '.join(words)} imported privacy"
+    topics = sorted(n for n in names if n.startswith("dgtracker.cli."))
+    assert topics == [
+        "dgtracker.cli.ending",
+        "dgtracker.cli.light",
+        "dgtracker.cli.reads",
+        "dgtracker.cli.settings",
+    ]
+
+
+def test_a_hot_read_with_help_still_gets_the_typer_apps_help(run, record) -> None:
+    names = imported_modules(run, "status", "--help")
+    assert "typer" in names
 
 
 READ_COMMANDS = [
@@ -232,3 +274,13 @@ def test_a_valid_candidate_takes_the_fast_path(cli) -> None:
     record, problems = decode.record_from_data(copy.deepcopy(data))
     assert record is not None and problems == []
     assert decode._plain_candidate(_candidate(data), stage_ids) == record.candidates[0]
+
+
+def test_a_tab_press_loads_no_typer(run) -> None:
+    """Completing a command's or an option's name: cli/quick_completion.py answers, with
+    neither typer nor the record's code loaded."""
+    for typed in ("dgtracker mo", "dgtracker move --re"):
+        env = {"_DGTRACKER_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": typed}
+        names = imported_modules(run, env=env)
+        for heavy in ("typer", "click", "rich", "dgtracker.record", "dgtracker.cli.light"):
+            assert not loaded(names, heavy), f"{typed!r} imported {heavy}"

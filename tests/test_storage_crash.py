@@ -29,7 +29,7 @@ import os, signal, sys
 from datetime import datetime, timezone
 
 import dgtracker.cli.context as context
-from dgtracker.cli import main
+from dgtracker.cli.app import main
 from dgtracker.record import storage
 
 point, argv = sys.argv[1], sys.argv[2:]

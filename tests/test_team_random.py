@@ -38,7 +38,7 @@ import typer.main
 from tests.conftest import Cli, installed_dgtracker
 from tests.git_team import git, git_identity, team
 
-from dgtracker.cli import app
+from dgtracker.cli.app import app
 
 __all__ = ["git_identity", "team"]  # fixtures, used by name
 

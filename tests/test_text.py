@@ -277,7 +277,7 @@ def test_a_hostile_as_of_or_record_path_is_made_harmless(cli, tmp_path) -> None:
     assert result.exit_code == 1 and "--as-of" in result.output
     _harmless(result.output)
     result = cli.runner.invoke(
-        __import__("dgtracker.cli").cli.app, ["--file", str(tmp_path / ESCAPE), "status"]
+        __import__("dgtracker.cli.app").cli.app.app, ["--file", str(tmp_path / ESCAPE), "status"]
     )
     assert result.exit_code == 3 and "No record" in result.output
     _harmless(result.output)

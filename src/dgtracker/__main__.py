@@ -1,12 +1,15 @@
 """The `dgtracker` command and `python -m dgtracker`.
 
 `dgtracker --version` is answered here, before the command line (typer and every
-command) is loaded: it is what scripts and installers run to check the tool.
+command) is loaded: it is what scripts and installers run to check the tool. The hottest
+reads (status, candidates, show, remind) run on the light path (cli/light.py), which builds
+no typer app; every other command line goes to the typer app (cli/app.py).
 
 Its imports are inside `main` so that `--version` loads nothing else (start-up budget).
 """
 
 import gc
+import os
 import sys
 
 
@@ -20,7 +23,16 @@ def main() -> None:
     # reference cycles: the cycle collector would only scan the same objects again and
     # again, up to a tenth of a command's time. The memory is the system's at exit.
     gc.disable()
-    from dgtracker.cli import main as run
+    from dgtracker.cli import COMPLETE_VAR
+
+    if COMPLETE_VAR in os.environ:  # a Tab press
+        from dgtracker.cli.quick_completion import complete_quickly
+
+        complete_quickly()  # returns only when the typer app must answer
+    from dgtracker.cli.light import run_light
+
+    run_light(sys.argv[1:])  # returns only when the command line is not one it runs
+    from dgtracker.cli.app import main as run
 
     run()
 

@@ -8,7 +8,6 @@ commands, as `commands`; this module only names them, and loads the one that is 
 
 import os
 import sys
-from contextlib import suppress
 from difflib import get_close_matches
 from functools import cache
 from pathlib import Path
@@ -21,9 +20,17 @@ from typer.main import get_group
 
 from dgtracker import __version__
 from dgtracker.cli.context import COMPLETE_VAR, Settings
-from dgtracker.errors import INTERNAL, RECORD_UNUSABLE, USAGE, DgError, Refused
+from dgtracker.cli.ending import (
+    CLOSED_PIPE,
+    internal_error,
+    leave,
+    output_failed,
+    show_error,
+    silence_stdout,
+    tolerate_legacy_encodings,
+)
+from dgtracker.errors import USAGE, DgError, Refused
 from dgtracker.out.terminal import echo
-from dgtracker.text import visible
 
 # Which topic module holds each command, in the order `dgtracker --help` lists them. Only
 # the module of the command being run is imported and built: building all of them (typer
@@ -82,16 +89,6 @@ def topic_commands(module_name: str) -> dict[str, Any]:
     return dict(get_group(holder).commands)
 
 
-def show_error(error: DgError) -> None:
-    """The one place a failure reaches the user: its message and what to do, escaped."""
-    sys.stderr.write(f"dgtracker: {visible(error.message, keep_newlines=True)}\n")
-    if error.hint:
-        sys.stderr.write(f"  {visible(error.hint, keep_newlines=True)}\n")
-
-
-CLOSED_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE (128 + 13)
-
-
 class Commands(TyperGroup):
     """The root command group: builds only the command asked for, and turns dgtracker's
     own failures into their exit codes."""
@@ -123,22 +120,13 @@ class Commands(TyperGroup):
             show_error(error)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:  # `dgtracker candidates | head -1`: the reader has gone
-            _silence_stdout()
+            silence_stdout()
             raise typer.Exit(CLOSED_PIPE) from None
 
 
 def every_command() -> dict[str, Any]:
     """Every top-level command, built (for help, documentation and tests)."""
     return {name: topic_commands(module)[name] for name, module in COMMAND_MODULES.items()}
-
-
-def _silence_stdout() -> None:
-    """Point stdout at nothing, so that flushing at exit does not fail a second time."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (a test runner's buffer)
-        pass
 
 
 app = typer.Typer(
@@ -218,7 +206,7 @@ def main() -> None:
     """Console entry point: typer handles dgtracker's own errors; this catches the rest."""
     if COMPLETE_VAR in os.environ:  # a shell asking for completions: typer's shell classes
         completion_init()
-    _tolerate_legacy_encodings()
+    tolerate_legacy_encodings()
     try:
         app(prog_name="dgtracker", complete_var=COMPLETE_VAR)
     except SystemExit as done:  # how typer ends every command, with its exit code
@@ -234,46 +222,18 @@ def main() -> None:
                 "  A name or text with spaces goes in quotes, as in\n"
                 f'  dgtracker {" ".join(before)} "{" ".join(text)}"\n'
             )
-        _leave(done.code)
+        leave(done.code)
     except BrokenPipeError:  # the reader left: end quietly, as at a closed pipe anywhere
-        _silence_stdout()
+        silence_stdout()
         os._exit(CLOSED_PIPE)
     except OSError as error:  # the output could not be written (/dev/full)
         if os.environ.get("DGTRACKER_DEBUG"):
             raise
-        _output_failed(error)
+        output_failed(error)
     except Exception as error:  # never show a traceback to a user
         if os.environ.get("DGTRACKER_DEBUG"):
             raise
-        sys.stderr.write(
-            f"dgtracker: unexpected internal error ({type(error).__name__}).\n"
-            "  The record is as it was before this command, or fully saved by it.\n"
-            "  Please report this; set DGTRACKER_DEBUG=1 to see the details.\n"
-        )
-        sys.exit(INTERNAL)
-
-
-def _tolerate_legacy_encodings() -> None:
-    """Where the output is not UTF-8 (a legacy code page, PYTHONIOENCODING=ascii), show a
-    character it cannot hold as an escape (\\xeb) rather than fail part-way."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        reconfigure = getattr(stream, "reconfigure", None)
-        if encoding and not encoding.startswith("utf") and reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-
-
-def _output_failed(error: OSError) -> None:
-    """A system error dgtracker's own checks did not turn into a message: almost always
-    the output (a full disk behind > FILE, a closed pipe). Exit 3 with the reason."""
-    where = f" ({error.filename})" if error.filename else " (writing the output)"
-    with suppress(OSError, ValueError):
-        sys.stderr.write(
-            f"dgtracker: {error.strerror or error}{where}.\n"
-            "  The record is as it was before this command, or fully saved by it.\n"
-        )
-        sys.stderr.flush()
-    os._exit(RECORD_UNUSABLE)  # exiting normally would try again to flush the output
+        internal_error(error)
 
 
 GLOBAL_OPTIONS = ("--file", "-f", "--dir", "--as-of")
@@ -331,27 +291,3 @@ def unquoted_text(argv: list[str]) -> tuple[list[str], list[str]] | None:
         return None
     name = "milestone rename" if command == "rename" else command or ""
     return [name, *words[: wanted - 1]], words[wanted - 1 :]
-
-
-def _leave(code: object) -> None:
-    """Exit as soon as the output is flushed, without tearing the interpreter down.
-
-    Tear-down frees every object one at a time (a large record is hundreds of thousands)
-    and can take longer than the command; the system reclaims the memory at once. Files
-    and the record's lock are closed by the time a command returns.
-    """
-    if code is None:
-        code = 0
-    if not isinstance(code, int):
-        raise SystemExit(code)
-    try:
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                stream.flush()
-    except BrokenPipeError:  # the reader left before the last of the output
-        os._exit(CLOSED_PIPE)
-    except OSError as error:  # a full disk behind > FILE: say so, exit 3
-        _output_failed(error)
-    except Exception:  # any other failure to flush: the usual exit reports it
-        raise SystemExit(code) from None
-    os._exit(code)

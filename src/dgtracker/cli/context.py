@@ -10,12 +10,10 @@ them (start-up budget).
 # No `from __future__ import annotations` in the CLI: typer reads every command's
 # annotations at each start-up, and string annotations would be evaluated each time.
 
-import os
 import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,20 +23,19 @@ from typer.core import TyperCommand
 
 from dgtracker.app import session
 from dgtracker.app.session import Change as Change  # what a change hands a command
-from dgtracker.app.session import today_in
 from dgtracker.app.session import user_name as cleaned
+from dgtracker.cli import COMPLETE_VAR as COMPLETE_VAR
+from dgtracker.cli.settings import DEFAULT_RECORD as DEFAULT_RECORD
+from dgtracker.cli.settings import Settings as Settings
+from dgtracker.cli.settings import read_panel_view, read_record, walk
 from dgtracker.errors import Refused
 from dgtracker.out.terminal import echo
-from dgtracker.progress import quietly, tracked
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
     from dgtracker.process.blind import BlindView
-    from dgtracker.progress import Walk
     from dgtracker.record.model import Record
 
-DEFAULT_RECORD = Path("data") / "campaign.toml"
-COMPLETE_VAR = "_DGTRACKER_COMPLETE"  # set by the shell when it asks for completions
 
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print JSON (the documented contract) instead of a table.")
@@ -65,22 +62,6 @@ RevealOption = Annotated[
     ),
 ]
 CandidateId = Annotated[str, typer.Argument(metavar="ID", help="The candidate's id.")]
-
-
-@dataclass(slots=True)
-class Settings:
-    """The global options, resolved once and shared by every command."""
-
-    file: Path | None
-    as_of: str | None
-    folder: Path | None = None  # --dir: a folder of records
-
-    @property
-    def path(self) -> Path:
-        return self.file if self.file is not None else DEFAULT_RECORD
-
-    def today(self, timezone: str) -> date:
-        return today_in(timezone, self.as_of)
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -124,45 +105,16 @@ def optional_text(field: str, value: str | None) -> str | None:
 
 
 def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, date]":
-    """The record in use (checked, never locked) and today for it; with --as-of before
-    the latest recorded change, the record as it stood at the end of that day.
-    `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
-    settings = settings_of(ctx)
-    if settings.file is None and not os.path.lexists(settings.path):
-        return _bundled_example(ctx)
-    return session.open_record(settings.path, as_of=settings.as_of, each=_walk(progress))
+    """The record in use and today for it (cli/settings.py `read_record`)."""
+    return read_record(settings_of(ctx), progress)
 
 
 def load_panel_view(
     ctx: typer.Context, reveal: bool, progress: bool = False
 ) -> "tuple[BlindView, date]":
-    """The record as the panel may read it (load_record's, then process/blind.py's view:
-    each candidate the name-blind sift holds blind by id only), and today for it. Every
-    command whose output reaches the panel reads through here, so none can forget a name.
-    `reveal`: the record as it is, and a line on standard error naming how many were shown."""
-    # here, not at the top: every command loads this module, few read through the view
-    from dgtracker.process.blind import blind_said, blind_view
-
-    record, today = load_record(ctx, progress)
-    view = blind_view(record, reveal=reveal)
-    said = blind_said(view)
-    if said:
-        echo(said, err=True)
-    return view, today
-
-
-def _bundled_example(ctx: typer.Context) -> "tuple[Record, date]":
-    """The DHSC campaign as bundled, read-only, when no record exists at the default path:
-    the source tree holds no record, so nobody's data can be committed with the code."""
-    from dgtracker.process.new_records import dhsc_campaign
-
-    echo(
-        f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
-        "own with 'dgtracker init', or choose one with --file.)",
-        err=True,
-    )
-    record = dhsc_campaign()
-    return record, today_for(ctx, record)
+    """The record as the panel may read it (cli/settings.py `read_panel_view`): every
+    command whose output reaches the panel reads through here, so none can forget a name."""
+    return read_panel_view(settings_of(ctx), reveal, progress)
 
 
 @contextmanager
@@ -176,7 +128,7 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
             by=by,
             as_of=settings_of(ctx).as_of,
             now=now_utc,  # the CLI's clock, read once the lock is held
-            each=_walk(progress),
+            each=walk(progress),
             command=" ".join(ctx.command_path.split()[1:]),
             given=ctx.params,
         ) as change
@@ -184,10 +136,6 @@ def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iter
         yield change
     if change.said:
         echo(change.said, err=True)
-
-
-def _walk(progress: bool) -> "Walk":
-    return tracked if progress else quietly
 
 
 def typed_date(value: str | None, today: date, option: str) -> date | None:

@@ -1,23 +1,19 @@
-"""Commands that read the record: `status`, `candidates` and `show`.
-
-Imports inside a command are what that command and form alone use: `status --json` loads
-no rich table and `status` no JSON contract (start-up budget).
-"""
+"""Commands that read the record: `status`, `candidates` and `show` (their arguments;
+what they do is in cli/reads.py, which the light path runs too)."""
 
 from typing import Annotated
 
 import typer
 
+from dgtracker.cli import reads
 from dgtracker.cli.context import (
     CandidateId,
     Command,
     JsonFlag,
     RevealOption,
     example,
-    load_panel_view,
-    load_record,
+    settings_of,
 )
-from dgtracker.out.terminal import rich_console
 
 commands = typer.Typer()
 
@@ -25,16 +21,7 @@ commands = typer.Typer()
 @commands.command(cls=Command, epilog=example("dgtracker --as-of 2026-02-02 status"))
 def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     """The dashboard: milestones, countdowns and pipeline."""
-    record, today = load_record(ctx)
-    if json:
-        from dgtracker.out.json_contract import status_json
-        from dgtracker.out.plain import print_json
-
-        print_json(status_json(record, today))
-        return
-    from dgtracker.out.tables import render_status
-
-    render_status(rich_console(), record, today)
+    reads.status(settings_of(ctx), json)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker candidates --active"))
@@ -48,20 +35,7 @@ def candidates(
     json: JsonFlag = False,
 ) -> None:
     """List candidates (by id only where the sift is name-blind, unless --reveal)."""
-    from dgtracker.process.queries import select_candidates
-
-    view, today = load_panel_view(ctx, reveal)
-    record = view.record
-    chosen = select_candidates(record, stage=stage, active=active)
-    if json:
-        from dgtracker.out.json_contract import candidate_json
-        from dgtracker.out.plain import print_json
-
-        print_json([candidate_json(c, record, today, view) for c in chosen])
-        return
-    from dgtracker.out.tables import render_candidates
-
-    render_candidates(rich_console(), record, chosen, today)
+    reads.candidates(settings_of(ctx), stage, active, json, reveal)
 
 
 @commands.command(cls=Command, epilog=example("dgtracker show c001"))
@@ -72,17 +46,4 @@ def show(
     json: JsonFlag = False,
 ) -> None:
     """One candidate, with their full history (by id only where the sift is name-blind)."""
-    from dgtracker.process.candidate_actions import find_candidate
-
-    view, today = load_panel_view(ctx, reveal)
-    record = view.record
-    candidate = find_candidate(record, candidate_id)
-    if json:
-        from dgtracker.out.json_contract import candidate_detail_json
-        from dgtracker.out.plain import print_json
-
-        print_json(candidate_detail_json(candidate, record, today, view))
-        return
-    from dgtracker.out.tables import render_candidate
-
-    render_candidate(rich_console(), record, candidate, today)
+    reads.show(settings_of(ctx), candidate_id, json, reveal)

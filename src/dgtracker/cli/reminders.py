@@ -14,11 +14,11 @@ from typing import Annotated
 import typer
 
 from dgtracker.app import session
+from dgtracker.cli import reads
 from dgtracker.cli.context import (
     Command,
     campaigns_folder,
     example,
-    load_record,
     record_path,
     settings_of,
     this_dgtracker,
@@ -66,9 +66,6 @@ def remind(
     ] = False,
 ) -> None:
     """What needs attention today, most urgent first; prints nothing when nothing is due."""
-    from dgtracker.app.reminders import due_reminders, reminders_json
-    from dgtracker.out.plain import print_json
-
     if every:
         if sync:
             raise Refused("--sync brings in one shared record; --all reads a folder.")
@@ -76,12 +73,7 @@ def remind(
         return
     if sync:
         _bring_in_the_team(record_path(ctx))
-    record, today = load_record(ctx)
-    reminders = due_reminders(record, today, within=within)
-    if json:
-        print_json(reminders_json(reminders))
-    elif reminders:
-        write("".join(f"{reminder.message}\n" for reminder in reminders))
+    reads.remind(settings_of(ctx), json, within)
 
 
 def _bring_in_the_team(path: Path) -> None:

@@ -1,0 +1,73 @@
+"""What `status`, `candidates`, `show` and `remind` do once their arguments are known:
+typer-free, so the typer commands (cli/reading.py, cli/reminders.py) and the light path
+(cli/light.py) run the very same code."""
+
+from dgtracker.cli.settings import Settings, read_panel_view, read_record
+
+
+def status(settings: Settings, json: bool) -> None:
+    record, today = read_record(settings)
+    if json:
+        from dgtracker.out.json_contract import status_json
+        from dgtracker.out.plain import print_json
+
+        print_json(status_json(record, today))
+        return
+    from dgtracker.out.tables import render_status
+    from dgtracker.out.terminal import rich_console
+
+    render_status(rich_console(), record, today)
+
+
+def candidates(
+    settings: Settings, stage: str | None, active: bool, json: bool, reveal: bool = False
+) -> None:
+    """By id only where the sift is name-blind, unless `reveal`."""
+    from dgtracker.process.queries import select_candidates
+
+    view, today = read_panel_view(settings, reveal)
+    record = view.record
+    chosen = select_candidates(record, stage=stage, active=active)
+    if json:
+        from dgtracker.out.json_contract import candidate_json
+        from dgtracker.out.plain import print_json
+
+        print_json([candidate_json(c, record, today, view) for c in chosen])
+        return
+    from dgtracker.out.tables import render_candidates
+    from dgtracker.out.terminal import rich_console
+
+    render_candidates(rich_console(), record, chosen, today)
+
+
+def show(settings: Settings, candidate_id: str, json: bool, reveal: bool = False) -> None:
+    """By id only where the sift is name-blind, unless `reveal`."""
+    from dgtracker.process.candidate_actions import find_candidate
+
+    view, today = read_panel_view(settings, reveal)
+    record = view.record
+    candidate = find_candidate(record, candidate_id)
+    if json:
+        from dgtracker.out.json_contract import candidate_detail_json
+        from dgtracker.out.plain import print_json
+
+        print_json(candidate_detail_json(candidate, record, today, view))
+        return
+    from dgtracker.out.tables import render_candidate
+    from dgtracker.out.terminal import rich_console
+
+    render_candidate(rich_console(), record, candidate, today)
+
+
+def remind(settings: Settings, json: bool, within: int | None) -> None:
+    """One record's reminders (not --all, not --sync)."""
+    from dgtracker.app.reminders import due_reminders, reminders_json
+    from dgtracker.out.plain import print_json
+    from dgtracker.out.terminal import write
+
+    record, today = read_record(settings)
+    reminders = due_reminders(record, today, within=within)
+    if json:
+        print_json(reminders_json(reminders))
+    elif reminders:
+        write("".join(f"{reminder.message}\n" for reminder in reminders))

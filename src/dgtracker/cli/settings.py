@@ -1,0 +1,82 @@
+"""The global options, resolved once, and the record they name, read: typer-free, so the
+light path (cli/light.py) and the typer app (through cli/context.py) share them."""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dgtracker.process.blind import BlindView
+    from dgtracker.progress import Walk
+    from dgtracker.record.model import Record
+
+DEFAULT_RECORD = Path("data") / "campaign.toml"
+
+
+@dataclass(slots=True)
+class Settings:
+    """The global options, resolved once and shared by every command."""
+
+    file: Path | None
+    as_of: str | None
+    folder: Path | None = None  # --dir: a folder of records
+
+    @property
+    def path(self) -> Path:
+        return self.file if self.file is not None else DEFAULT_RECORD
+
+    def today(self, timezone: str) -> date:
+        from dgtracker.app.session import today_in
+
+        return today_in(timezone, self.as_of)
+
+
+def read_record(settings: Settings, progress: bool = False) -> "tuple[Record, date]":
+    """The record in use (checked, never locked) and today for it; with --as-of before
+    the latest recorded change, the record as it stood at the end of that day.
+    `progress`: show a bar while a large record is read, on a terminal (progress.py)."""
+    from dgtracker.app import session
+
+    if settings.file is None and not os.path.lexists(settings.path):
+        return _bundled_example(settings)
+    return session.open_record(settings.path, as_of=settings.as_of, each=walk(progress))
+
+
+def read_panel_view(
+    settings: Settings, reveal: bool, progress: bool = False
+) -> "tuple[BlindView, date]":
+    """The record as the panel may read it (read_record's, then process/blind.py's view:
+    each candidate the name-blind sift holds blind by id only), and today for it.
+    `reveal`: the record as it is, and a line on standard error naming how many were shown."""
+    from dgtracker.out.terminal import echo
+    from dgtracker.process.blind import blind_said, blind_view
+
+    record, today = read_record(settings, progress)
+    view = blind_view(record, reveal=reveal)
+    said = blind_said(view)
+    if said:
+        echo(said, err=True)
+    return view, today
+
+
+def _bundled_example(settings: Settings) -> "tuple[Record, date]":
+    """The DHSC campaign as bundled, read-only, when no record exists at the default path:
+    the source tree holds no record, so nobody's data can be committed with the code."""
+    from dgtracker.out.terminal import echo
+    from dgtracker.process.new_records import dhsc_campaign
+
+    echo(
+        f"(The bundled DHSC example: there is no record at {DEFAULT_RECORD} yet. Start your "
+        "own with 'dgtracker init', or choose one with --file.)",
+        err=True,
+    )
+    record = dhsc_campaign()
+    return record, settings.today(record.campaign.timezone)
+
+
+def walk(progress: bool) -> "Walk":
+    from dgtracker.progress import quietly, tracked
+
+    return tracked if progress else quietly
