@@ -48,10 +48,15 @@ LIGHT_COMMANDS = {
     "status": LightCommand("status", {"--json": (FLAG, "json")}, 0),
     "candidates": LightCommand(
         "candidates",
-        {"--stage": (TEXT, "stage"), "--active": (FLAG, "active"), "--json": (FLAG, "json")},
+        {
+            "--stage": (TEXT, "stage"),
+            "--active": (FLAG, "active"),
+            "--reveal": (FLAG, "reveal"),
+            "--json": (FLAG, "json"),
+        },
         0,
     ),
-    "show": LightCommand("show", {"--json": (FLAG, "json")}, 1),
+    "show": LightCommand("show", {"--reveal": (FLAG, "reveal"), "--json": (FLAG, "json")}, 1),
     "remind": LightCommand(
         "remind",
         {

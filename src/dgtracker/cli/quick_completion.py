@@ -10,7 +10,6 @@ terminal would wrap or rich would restyle) returns None, and the typer app answe
 """
 
 import os
-import sys
 from collections.abc import Mapping
 from contextlib import suppress
 
@@ -30,8 +29,10 @@ def complete_quickly() -> None:
         return
     text, code = answered
     tolerate_legacy_encodings()
+    from dgtracker.out.terminal import write  # the one writer: it imports only sys
+
     try:
-        sys.stdout.write(text)
+        write(text)
     except OSError as error:  # as the typer app: a closed pipe or a full disk, exit 3
         output_failed(error)
     leave(code)
