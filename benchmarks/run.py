@@ -49,7 +49,7 @@ NOTES_HEADING = "## What changed"
 # Targets from the issue (median wall ms; peak MB), on a 2-core machine.
 READ_TARGET_MS = {1_000: 100, 10_000: 600}
 WRITE_TARGET_MS = {1_000: 150, 10_000: 1_000}
-PEAK_TARGET_MB = {1_000: 60, 10_000: 150}
+PEAK_TARGET_MB = {1_000: 60, 10_000: 100}
 START_TARGET_MS = 80
 # A completion answer (a Tab press): at most 4 times `python -c pass` (issue 27).
 COMPLETION_TARGET_MS = 40
@@ -297,8 +297,10 @@ def taskwarrior_setup(size: int, env: dict[str, str]) -> dict[str, str] | None:
     task_env = {**env, "TASKRC": str(rc), "TASKDATA": str(folder / "data")}
     entry = "20260105T090000Z"
     tasks = [
-        {"uuid": str(uuid.uuid4()), "description": f"Candidate {n} follow-up",
-         "status": "pending", "entry": entry, "project": "dgtdd"}
+        {"uuid": str(uuid.uuid4()), "description": f"Candidate {n}", "status": "pending",
+         "entry": entry, "project": "dgtdd", "tags": [ENDINGS[n % len(ENDINGS)][0]],
+         "annotations": [{"entry": entry, "description":
+                          "Strong record of leading digital change; referees to be contacted."}]}
         for n in range(1, size + 1)
     ]  # fmt: skip
     dump = folder / "tasks.json"
@@ -316,6 +318,144 @@ def taskwarrior_version() -> str | None:
         return None
     done = subprocess.run([task, "--version"], capture_output=True, text=True)
     return done.stdout.strip() or None
+
+
+# --- the peers: Taskwarrior and todoman on as many items ------------------------------
+
+# todoman is set up beside the benchmark, in a virtual environment of its own (its pins need
+# not agree with dgtracker's): python -m venv benchmarks/work/todoman &&
+# benchmarks/work/todoman/bin/pip install todoman
+TODOMAN_VENV = WORK / "todoman"
+
+
+def todoman_program() -> str | None:
+    for candidate in (TODOMAN_VENV / "bin" / "todo", shutil.which("todo")):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    return None
+
+
+_VTODO = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//dgtracker benchmark//EN\r\n"
+    "BEGIN:VTODO\r\nUID:{uid}\r\nDTSTAMP:20260105T090000Z\r\nCREATED:20260105T090000Z\r\n"
+    "SUMMARY:Candidate {n}\r\nDESCRIPTION:Strong record of leading digital change\\; "
+    "referees to be contacted.\r\nSTATUS:NEEDS-ACTION\r\nCATEGORIES:{stage}\r\n"
+    "END:VTODO\r\nEND:VCALENDAR\r\n"
+)
+
+
+def todoman_setup(size: int) -> Path | None:
+    """A throw-away todoman list of `size` todos (one .ics file each, as vdirsyncer keeps
+    them), one per candidate with its stage as a category; its configuration file, or
+    None without todoman."""
+    if todoman_program() is None:
+        return None
+    folder = WORK / f"todoman-{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    todos = folder / "lists" / "campaign"
+    todos.mkdir(parents=True)
+    for number in range(1, size + 1):
+        uid = str(uuid.UUID(int=number))
+        stage = ENDINGS[number % len(ENDINGS)][0]
+        (todos / f"{uid}.ics").write_text(
+            _VTODO.format(uid=uid, n=number, stage=stage), encoding="utf-8", newline=""
+        )
+    config = folder / "config.py"
+    config.write_text(
+        f"path = {str(folder / 'lists' / '*')!r}\ndate_format = '%Y-%m-%d'\n"
+        f"time_format = '%H:%M'\ndefault_list = 'campaign'\n"
+        f"cache_path = {str(folder / 'cache.sqlite3')!r}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def todoman_version() -> str | None:
+    todo = todoman_program()
+    if todo is None:
+        return None
+    done = subprocess.run([todo, "--version"], capture_output=True, text=True)
+    return done.stdout.strip() or None
+
+
+@dataclass(slots=True)
+class Peer:
+    """One dgtracker command and what does the same work in Taskwarrior and in todoman
+    (None: it has no such command)."""
+
+    label: str
+    task: list[str] | None
+    todo: list[str] | None
+
+
+def peer_commands(size: int) -> list[Peer]:
+    """status ↔ task summary, candidates ↔ task list / todo list, and so on. The item
+    shown and changed is the same number in each: the candidate moved by size_commands."""
+    someone = someone_at_interview(size)
+    number = str(int(someone[1:]))
+    return [
+        Peer("status", ["summary"], None),
+        Peer("candidates", ["list"], ["list"]),
+        Peer("candidates --json", ["export"], ["--porcelain", "list"]),
+        Peer(f"show {someone}", [number, "info"], ["show", number]),
+        Peer("remind", ["next"], None),
+        Peer("add-candidate", ["add", "Benchmark Person", "+applied"], ["new", "Benchmark Person"]),
+        Peer(f"move {someone} preferred", [number, "modify", "+preferred", "-interview"],
+             ["edit", number, "--category", "preferred"]),
+    ]  # fmt: skip
+
+
+def peer_rows(
+    size: int, env: dict[str, str], runs: int, task_env: dict[str, str] | None, ours: list[Row]
+) -> list[str]:
+    """A table of each dgtracker command beside its Taskwarrior and todoman equivalents,
+    each as its paired ratio to `python -c pass` and its peak memory."""
+    task, todo = shutil.which("task"), todoman_program()
+    config = todoman_setup(size)
+    by_label = {row.label: row.timing for row in ours}
+    task_data = WORK / f"task-{size}" / "data"
+    pristine = WORK / f"task-{size}" / "pristine"
+    if task_env is not None:
+        shutil.rmtree(pristine, ignore_errors=True)
+        shutil.copytree(task_data, pristine)
+
+    def fresh_tasks() -> None:  # a write starts from the same tasks, as dgtracker's do
+        shutil.rmtree(task_data)
+        shutil.copytree(pristine, task_data)
+
+    lines = [
+        "| dgtracker | × python | peak MB | Taskwarrior | × python | peak MB "
+        "| todoman | × python | peak MB |",
+        "|---|---:|---:|---|---:|---:|---|---:|---:|",
+    ]
+    for peer in peer_commands(size):
+        cells = [f"`{peer.label}`", *_cells(by_label.get(peer.label))]
+        writes = peer.label.startswith(("add-candidate", "move"))
+        if peer.task and task and task_env is not None:
+            timing = measure([task, *peer.task], task_env, runs, fresh_tasks if writes else None)
+            cells += [f"`task {' '.join(peer.task)}`", *_cells(timing)]
+        else:
+            cells += ["—", "", ""]
+        if peer.todo and todo and config is not None:
+            timing = measure([todo, "-c", str(config), *peer.todo], env, runs)
+            cells += [f"`todo {' '.join(peer.todo)}`", *_cells(timing)]
+        else:
+            cells += ["—", "", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+        print(f"  peers of {peer.label}: done", file=sys.stderr)
+    if task_env is not None:
+        fresh_tasks()
+    return lines
+
+
+def _cells(timing: Timing | None) -> list[str]:
+    """The paired ratio and the peak memory, or why there are none."""
+    if timing is None:
+        return ["n/a", ""]
+    if timing.exit_code != 0:
+        return [f"exit {timing.exit_code}", ""]
+    peak = f"{timing.peak_mb:.0f}" if timing.peak_mb is not None else "—"
+    return [_paired(timing), peak]
 
 
 # --- the machine -------------------------------------------------------------------
@@ -351,6 +491,7 @@ def machine_lines() -> list[str]:
         f"rich {package_version('rich')}, toml-rs {package_version('toml-rs')}, "
         f"tomli-w {package_version('tomli-w')}",
         f"- Taskwarrior: {task or 'not installed (the task column is left empty)'}",
+        f"- todoman: {todoman_version() or 'not installed (its columns are left empty)'}",
     ]
 
 
@@ -788,7 +929,11 @@ def run_size(size: int, program: str, env: dict[str, str], runs: int, python: Ti
     fresh_copy()
     size_mb = pristine.stat().st_size / 1e6
     heading = f"### {size:,} candidates ({size_mb:.1f} MB record, {size * 5:,} history events)"
-    return ["", heading, "", *table(rows, python, task)]
+    peers = peer_rows(size, env, runs, task_env, rows)
+    peers_heading = (
+        f"#### Beside Taskwarrior and todoman ({size:,} tasks or todos, one per candidate)"
+    )
+    return ["", heading, "", *table(rows, python, task), "", peers_heading, "", *peers]
 
 
 # --- the cache of the checked record (issue 27): a read with no cache ------------------
@@ -1348,6 +1493,47 @@ def _shared_record(
     return record, git_env
 
 
+# --- memory at the largest size: the panel's merit order and the merge driver -----------
+
+
+def memory_section(size: int, program: str, env: dict[str, str], runs: int) -> list[str]:
+    """`merit` on a panel record of `size` candidates (as panel_section builds it) and
+    `merge-file` of two copies of `size` candidates (as team_sections builds them), against
+    the peak memory target for that size: the commands whose own blocks use 1,000."""
+    from dgtracker.record import storage
+
+    folder = WORK / f"memory-{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    panel = folder / "panel.toml"
+    storage.save(panel, build_panel_record(size))
+    target = PEAK_TARGET_MB.get(size)
+    rows = []
+    for label, arguments in (("merit interview", ["interview"]), ("merit --json", ["--json"])):
+        argv = [program, "--file", str(panel), "--as-of", "2026-03-04", "merit", *arguments]
+        rows.append(Row(label, measure(argv, env, runs), None, target))
+    base, ours, theirs = (folder / f"{side}.toml" for side in ("base", "ours", "theirs"))
+    storage.save(base, build_record(size))
+    storage.save(ours, _team_side(build_record(size), "ada", range(0, size // 10)))
+    storage.save(
+        theirs, _team_side(build_record(size), "bob", range(size // 2, size // 2 + size // 10))
+    )
+    working = folder / "working.toml"
+    argv = [program, "merge-file", str(base), str(working), str(theirs)]
+    timing = measure(argv, env, runs, lambda: shutil.copyfile(ours, working))
+    rows.append(
+        Row(f"merge-file (+50 added, {size // 10:,} moved each side)", timing, None, target)
+    )
+    for row in rows:
+        print(f"  memory at {size:,}: {row.label}: {row.timing.peak_mb} MB", file=sys.stderr)
+    python = measure([sys.executable, "-c", "pass"], env, runs)
+    heading = (
+        f"### Memory at {size:,} candidates: the panel's merit order "
+        f"({panel.stat().st_size / 1e6:.1f} MB record) and the merge driver"
+    )
+    return ["", heading, "", *table(rows, python, None)]
+
+
 def kept_notes(output: Path) -> list[str]:
     """The hand-written notes from NOTES_HEADING onward, kept across runs."""
     try:
@@ -1429,6 +1615,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sections += fairness_section(program, env, args.runs, python)
     sections += bulk_section(program, env, args.runs, args.import_row_list, args.move_size)
     sections += team_sections(program, env, args.runs, python)
+    sections += memory_section(max(args.size_list), program, env, args.runs)
     lines = [*report(sections, args), *kept_notes(args.output)]
     text = "\n".join(lines) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)
