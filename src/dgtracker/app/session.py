@@ -519,15 +519,18 @@ def merge_file(
     from dgtracker.team.merge_inputs import checked_result, read_side
 
     # git gives an empty ancestor when both sides added the file
-    sides = [
-        read_side(path, which, ours, git_path)
-        for path, which in ((base, "base"), (ours, "ours"), (theirs, "theirs"))
-    ]
-    merged = merge(sides[0][0], sides[1][0], sides[2][0])
+    base_data = read_side(base, "base", ours, git_path)[0]  # only ours' layout is kept
+    ours_data, layout = read_side(ours, "ours", ours, git_path)
+    theirs_data = read_side(theirs, "theirs", ours, git_path)[0]
+    merged = merge(base_data, ours_data, theirs_data)
+    # The three inputs are let go before the merged record is built and saved: at 10,000
+    # candidates each takes about 50 MB as data (the layout keeps what the save compares).
+    del base_data, ours_data, theirs_data
     if merged.clashes:  # two people under one id: never mixed, never renumbered
         return [clash_says(merged.clashes, ours)], 1
     record = checked_result(merged.data, ours, git_path)
-    storage.save(ours, record, sides[1][1])  # our unchanged candidates keep their text
+    merged.data = {}  # the record holds it now; the save makes its own
+    storage.save(ours, record, layout)  # our unchanged candidates keep their text
     said = [driver_says(cid, dropped) for cid, dropped in merged.erased.items()]
     if merged.conflicts:
         ids = ", ".join(conflict["id"] for conflict in merged.conflicts)
