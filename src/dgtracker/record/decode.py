@@ -51,6 +51,7 @@ from dgtracker.record.model import (
     StageKind,
     default_monitoring,
 )
+from dgtracker.record.shared_values import one_day, one_text
 
 # The fast path's checks, made once from the same rules the Checker applies.
 _READ_CANDIDATE = compile_rules(CANDIDATE)
@@ -431,17 +432,17 @@ def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
     letter, subject, sent = values[12:]
     return Event(
         at,
-        on,
-        by,
+        one_day(on),  # type: ignore[arg-type]  # required: never None here
+        one_text(by),  # type: ignore[arg-type]
         ACTIONS[action],
-        stage,
-        from_stage,
+        one_text(stage),
+        one_text(from_stage),
         note,
         reason,
         rank,
         undoes,
         was,
-        recorded,
+        one_day(recorded),
         letter,
         subject,
         sent,

@@ -37,6 +37,7 @@ from dgtracker.record.model import (
     Record,
     Slot,
 )
+from dgtracker.record.shared_values import one_keys, one_text
 
 DEFAULT_SCALE = (1, 7)
 DEFAULT_BAR = 4
@@ -168,7 +169,7 @@ def plain_marks(items: Any, stage_ids: frozenset[str]) -> list[Marks] | None:
         assessment, member, agreed, scores, evidence = values
         if not (_by_one(member, agreed) and _whole(scores)):
             return None
-        found.append(Marks(assessment, member, scores, evidence))
+        found.append(Marks(one_text(assessment), one_text(member), one_keys(scores), evidence))  # type: ignore[arg-type]
     return found
 
 
