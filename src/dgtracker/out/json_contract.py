@@ -158,12 +158,11 @@ def event_json(event: Event) -> dict[str, Any]:
     }
 
 
-def _team_only(candidate: Candidate, hidden: bool) -> dict[str, Any]:
-    """What the recruitment team arranges and the panel never sees: in `show` only (the
-    adjustments of someone the name-blind sift hides are left out too: they may name them)."""
+def _team_only(candidate: Candidate) -> dict[str, Any]:
+    """What the recruitment team arranges and the panel never sees: in `show` only."""
     return {
         "disability_confident": candidate.disability_confident,
-        "adjustments": None if hidden else candidate.adjustments,
+        "adjustments": candidate.adjustments,
     }
 
 
@@ -180,8 +179,7 @@ def candidate_detail_json(
     shows them (process/blind.py)."""
     detail = candidate_json(candidate, record, today, blinding)
     if for_team:
-        hidden = blinding is not None and blinding.blinded(candidate.id)
-        detail.update(_team_only(candidate, hidden))
+        detail.update(_team_only(candidate))
     detail["history"] = [event_json(event) for event in candidate.history]
     detail["marks"] = marks_json(candidate, record.criteria)
     detail["slots"] = slots_json(candidate)
