@@ -206,7 +206,7 @@ def edited_json(
         "event": event_json(candidate.history[-1]),
         "candidate": {
             **candidate_json(candidate, record, today),
-            **_team_only(candidate, hidden=False),
+            **_team_only(candidate),
         },
     }
 
