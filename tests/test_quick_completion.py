@@ -141,11 +141,32 @@ def _requests(typed: str) -> list[dict[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("typed", TYPED)
-def test_each_shell_gets_typers_answer(typed: str) -> None:
+# The default run asks every shell about a few lines the quick path answers itself, of each
+# shape (a command, an option after an argument, the global options, a quote); the heavy
+# group asks about every line above (350 processes: about a minute on two cores).
+SAMPLE = [
+    "dgtracker mo",
+    "dgtracker move c001 --re",
+    "dgtracker --file=c.toml --as-of 2026-02-02 -",
+    "dgtracker 'mo",
+]
+
+
+def _same_answer(typed: str) -> None:
     for env in _requests(typed):
         quick = _ask(env, [installed_dgtracker()])
         assert quick == _ask(env, TYPER_APP), env
+
+
+@pytest.mark.parametrize("typed", SAMPLE)
+def test_each_shell_gets_typers_answer(typed: str) -> None:
+    _same_answer(typed)
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("typed", [typed for typed in TYPED if typed not in SAMPLE])
+def test_each_shell_gets_typers_answer_to_every_line(typed: str) -> None:
+    _same_answer(typed)
 
 
 def test_the_common_presses_are_answered_without_the_typer_app() -> None:

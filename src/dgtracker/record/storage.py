@@ -26,8 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import toml_rs
-
 from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.platform_calls import owned_by_me, place_new
 from dgtracker.progress import Walk, quietly
@@ -121,6 +119,10 @@ def loads(text: str) -> dict[str, Any]:
     """TOML 1.0 text as data. toml-rs reads it (compiled, wheels for Linux, macOS and
     Windows): a record's pieces parse twice as fast as with rtoml, with the same data.
     TOML 1.1 is refused so that a hand-edited record stays readable by every TOML tool."""
+    # toml_rs is compiled: imported at the first read, not with this module, so that `docs`
+    # and `--help` run where it cannot load (a plain zipapp: docs/windows.md)
+    import toml_rs
+
     return toml_rs.loads(text, toml_version="1.0.0")
 
 
