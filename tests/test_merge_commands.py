@@ -259,14 +259,17 @@ class Copy:
             )  # fmt: skip
             panel.add_criterion(rec, made, at["today"])
         elif what == "criteria change":
-            old = rec.criteria[which % len(rec.criteria)]
-            changed = panel.new_criterion(
-                old.id, f"{old.title} ({self.who} {choice})", old.kind, scale=(old.low, old.high),
-                bar=1 + choice, assess=old.assess, weight=old.weight, lead=old.lead,
-            )  # fmt: skip
-            panel.change_criterion(rec, old.id, changed, at["today"])
+            if rec.criteria:  # every one may have been removed
+                old = rec.criteria[which % len(rec.criteria)]
+                changed = panel.new_criterion(
+                    old.id, f"{old.title} ({self.who} {choice})", old.kind,
+                    scale=(old.low, old.high), bar=1 + choice, assess=old.assess,
+                    weight=old.weight, lead=old.lead,
+                )  # fmt: skip
+                panel.change_criterion(rec, old.id, changed, at["today"])
         elif what == "criteria remove":
-            panel.remove_criterion(rec, rec.criteria[which % len(rec.criteria)].id)
+            if rec.criteria:
+                panel.remove_criterion(rec, rec.criteria[which % len(rec.criteria)].id)
         elif what == "panel add":
             panel.add_member(rec, f"Panellist {self.who} {choice % 2}", PanelRole.MEMBER)
         elif what == "panel conflict":
@@ -494,6 +497,13 @@ def base_with(changes: list[Op]) -> tuple[dict[str, Any], dict[str, set[str]]]:
 )
 @example(  # a criterion removed on one copy, changed on the other
     [], [("criteria remove", 2, 0)], [("criteria change", 2, 1)], 30, 30
+)
+@example(  # every criterion removed, then one copy changes one
+    [("criteria remove", 0, 0)] * 4,
+    [],
+    [("criteria remove", 0, 0)] * 2 + [("criteria change", 0, 0)],
+    0,
+    0,
 )
 @example(  # a copy whose clock is behind the base's writes after it
     [("note", 0, 0), ("note", 0, 1)], [("note", 0, 2)], [("erase", 1, 0)], -200, 20
