@@ -58,10 +58,10 @@ def _rules() -> bytes:
 def _sorted_choices(rule: field_rules.Field) -> field_rules.Field:
     """The rule with its sets in order: a set's order changes from one process to the next."""
     choices = rule.choices
-    if isinstance(choices, (set, frozenset)):
+    if isinstance(choices, set | frozenset):
         return dataclasses.replace(rule, choices=tuple(sorted(choices)))
     keys = rule.keys
-    if isinstance(keys, (set, frozenset)):
+    if isinstance(keys, set | frozenset):
         return dataclasses.replace(rule, keys=tuple(sorted(keys)))
     return rule
 
