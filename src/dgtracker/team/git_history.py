@@ -499,8 +499,9 @@ class Git:
     def _once(self, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
+            who = self._identity() if _makes_commits(args) else []
             return subprocess.run(
-                ["git", *self._identity(), *args],
+                ["git", *who, *args],
                 cwd=self.folder,
                 capture_output=True,
                 text=True,
@@ -540,6 +541,19 @@ class Git:
                 else ["-c", f"user.name={user}", "-c", f"user.email={user}@localhost"]
             )
         return self._who
+
+
+# The commands that write a commit, and so need someone to write it as: the others run
+# without asking who that is (one git process fewer for each read of the repository).
+_COMMITTING = frozenset({"commit", "merge", "cherry-pick", "rebase", "revert"})
+
+
+def _makes_commits(args: tuple[str, ...]) -> bool:
+    """Whether git `args` (after any `-c name=value`) can write a commit."""
+    at = 0
+    while at + 1 < len(args) and args[at] == "-c":
+        at += 2
+    return at < len(args) and args[at] in _COMMITTING
 
 
 _GIT_BUSY = re.compile(r"Unable to create '[^']*\.lock': File exists")
