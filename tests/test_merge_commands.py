@@ -15,7 +15,8 @@ After merging the two copies in both orders:
   exactly where both copies changed one value differently.
 
 The commands drawn are checked against the CLI itself, so a new writing command cannot be
-left out. The deep profile (`--hypothesis-profile=deep`) tries forty times as many cases (2,000, against the 50 asked for here).
+left out. The deep profile (`--hypothesis-profile=deep`) tries 2,000 cases, forty times the
+50 asked for here.
 """
 
 from __future__ import annotations
