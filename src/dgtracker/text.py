@@ -170,7 +170,7 @@ def quick_text_check(field: str, value: str) -> str:
     limit, and for an id one word, for a name or title not all blanks, for an email empty
     or an address. "False" when no glance will do (a field without a limit). The record's
     fast reader (rules.compile_rules) is written with it, with GLANCE_NAMES in scope, and
-    so is `problems_in_text`'s first answer; tests/test_rules.py holds it to clean_field."""
+    so is `problems_in_text`'s first answer; tests/test_field_rules.py holds it to clean_field."""
     limit = LIMITS.get(field)
     if limit is None:
         return "False"

@@ -4,7 +4,7 @@
 twice over: `compile_rules` turns a table's Fields into one fast reader that builds a table
 keeping every rule straight away (most records break no rule, and a large one has tens of
 thousands of events); any other table goes through `Checker.fields`, which asks the same
-questions to say what is wrong and where. tests/test_rules.py holds the two to the same
+questions to say what is wrong and where. tests/test_field_rules.py holds the two to the same
 answers, so there is no second copy of a rule to drift from the first.
 
 (Over 400 lines on purpose: every table's fields and the rules across them stay in one
@@ -379,7 +379,7 @@ def compile_rules(fields: Fields) -> Reader:
     order of `fields`, or None when any rule is broken. It asks the questions
     `Field.problem` asks, written out once per table so that a large record is read at the
     speed of plain comparisons (asking each Field in turn costs 1.7 times as much);
-    tests/test_rules.py holds it to the same answers as `keeps_rules`."""
+    tests/test_field_rules.py holds it to the same answers as `keeps_rules`."""
     names: dict[str, Any] = {
         **GLANCE_NAMES,
         "problems_in_text": problems_in_text,
