@@ -202,3 +202,22 @@ def test_moments_in_a_zone_with_summer_time_are_saved_in_utc(tmp_path, cli) -> N
     storage.save(cli.path, record, layout)
     saved = cli.candidate("c001")["history"][0]["at"]
     assert saved == after_the_change.astimezone(UTC) and saved.tzinfo == UTC
+
+
+def test_a_copy_read_beside_another_holds_their_same_candidates_once() -> None:
+    """The merge driver reads the base, then ours and theirs given the base's layout: a
+    candidate whose text is the same on both is the base's data (one object, not another
+    parse of the same text), and one whose text differs is parsed as its own; the data
+    is what a read of the copy alone gives."""
+    history = '\n[[candidates.history]]\nat = 2026-01-05T09:00:00Z\naction = "added"\n'
+    one = f'[[candidates]]\nid = "c001"\nname = "A"\n{history}'
+    two = f'[[candidates]]\nid = "c002"\nname = "B"\n{history}'
+    base = f'[campaign]\nid = "x"\n\n{one}\n{two}'
+    copy = base.replace('name = "B"', 'name = "Bea"')
+    _, known = parse_in_pieces(base, storage.loads)
+    data, layout = parse_in_pieces(copy, storage.loads, known=known)
+    assert data == parse_in_pieces(copy, storage.loads)[0] == tomllib.loads(copy)
+    assert data["candidates"][0] is known.pieces["c001"][0]
+    assert layout.pieces["c001"][1] is known.pieces["c001"][1]
+    assert data["candidates"][1] is not known.pieces["c002"][0]
+    assert data["candidates"][1]["name"] == "Bea"

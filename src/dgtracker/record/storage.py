@@ -21,6 +21,7 @@ import gc
 import os
 import re
 import stat
+from collections.abc import Iterator
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, written_keeping_unchanged
+from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, parts_keeping_unchanged
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -174,10 +175,9 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         if collecting:
             gc.enable()
     if record is None:
-        text = text_of(raw, path)
+        text = [text_of(raw, path)]
         del raw  # memory: the text, its parsed data and the record are enough at once
-        record = _checked(text, path, each)[0]
-        del text
+        record = _checked(text.pop(), path, each)[0]  # which lets go of the text once parsed
         record_cache.write(path, key, record)
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
@@ -202,6 +202,7 @@ def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces
     gc.disable()
     try:
         data, layout = parse_record_text(text, path, each)
+        del text  # memory: the caller gave it up; the pieces the layout keeps are enough
         record, problems = record_from_data(data)
     finally:
         if collecting:
@@ -212,11 +213,13 @@ def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces
 
 
 def parse_record_text(
-    text: str, path: Path, each: Walk = quietly
+    text: str, path: Path, each: Walk = quietly, known: CandidatePieces | None = None
 ) -> tuple[dict[str, Any], CandidatePieces | None]:
     """What the record's text holds: parsed a candidate at a time when it is laid out as
-    dgtracker writes it, else whole (which names the place of any syntax error)."""
-    parsed = parse_in_pieces(text, loads, each)
+    dgtracker writes it, else whole (which names the place of any syntax error). `known`:
+    another copy's layout, whose pieces are taken as they are where the text is the same
+    (text_pieces.parse_in_pieces)."""
+    parsed = parse_in_pieces(text, loads, each, known)
     if parsed is not None:
         return parsed
     return parse_toml(text, path), None
@@ -292,6 +295,16 @@ def _failure(error: OSError, path: Path) -> RecordError:
     )
 
 
+def _encoded(text: str) -> Iterator[bytes]:
+    """The text's UTF-8 bytes, a megabyte of characters at a time: a large record is never
+    held twice over, as text and as bytes (a character is never split: each is whole)."""
+    for start in range(0, len(text), _CHUNK):
+        yield text[start : start + _CHUNK].encode("utf-8")
+
+
+_CHUNK = 1 << 20
+
+
 def write_text_atomically(
     path: Path,
     text: str | bytes,
@@ -321,7 +334,7 @@ def write_text_atomically(
         except FileNotFoundError:
             mode = NEW_FILE_MODE
     temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}"
-    payload = text.encode("utf-8") if isinstance(text, str) else text
+    payload = _encoded(text) if isinstance(text, str) else (text,)
     try:
         fd = os.open(
             temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), NEW_FILE_MODE
@@ -330,10 +343,11 @@ def write_text_atomically(
         raise _failure(error, path) from None
     try:
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for chunk in payload:
+                view = memoryview(chunk)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             # One fsync, never retried: after a failed fsync the kernel may have dropped
             # the dirty pages, so a second call could "succeed" over lost data.
             if synced:
@@ -468,14 +482,19 @@ def save(
     from dgtracker.record.encode import record_to_data
 
     _refuse_read_only(path)
-    meant = record_to_data(record)
-    written = None
-    if layout is not None:
-        written = written_keeping_unchanged(meant, layout, _dumps, loads, each)
-    if written is None:
+    parts = None
+    if layout is not None:  # each candidate's data made, compared and let go in turn
+        meant = record_to_data(record, one_at_a_time=True)
+        parts = parts_keeping_unchanged(meant, layout, _dumps, loads, each)
+    if parts is None:
+        meant = record_to_data(record)
         text = _dumps(meant)
-        written = text, _verify(text, meant, path)
-    write_text_atomically(path, written[0], lock=lock)
+        _verify(text, meant, path)
+        parts = [text]
+    del meant  # memory: what was meant is checked; its text is all the write needs
+    text = "".join(parts)
+    del parts
+    write_text_atomically(path, text, lock=lock)
     if cached:
         # The cache no longer matches: the next read makes it anew from the file. Making it
         # here would mean checking every candidate of what was written as a read does, which
