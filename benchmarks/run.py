@@ -822,7 +822,7 @@ def sift_update_row(program: str, env: dict[str, str], runs: int, folder: Path) 
     timing = measure(argv, env, runs, lambda: shutil.copyfile(pristine, working))
     label = f"import --update: a sift of {len(active):,} rows ({SIFT_SIZE:,} candidates)"
     print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
-    return Row(label, timing)
+    return Row(label, timing, None, PEAK_TARGET_MB.get(SIFT_SIZE))
 
 
 # --- the run -----------------------------------------------------------------------
