@@ -221,3 +221,21 @@ def test_a_copy_read_beside_another_holds_their_same_candidates_once() -> None:
     assert layout.pieces["c001"][1] is known.pieces["c001"][1]
     assert data["candidates"][1] is not known.pieces["c002"][0]
     assert data["candidates"][1]["name"] == "Bea"
+
+
+def test_a_load_keeps_each_candidates_text_and_not_its_data(cli) -> None:
+    """A command's load builds the record a candidate at a time and keeps only each
+    candidate's text for the save (which parses it again to compare): the data of every
+    candidate is not held for as long as the command runs."""
+    _with_three(cli)
+    record, layout = storage.load_with_layout(cli.path)
+    assert layout is not None
+    assert sorted(layout.pieces) == ["c001", "c002", "c003"]
+    assert all(data is None for data, _ in layout.pieces.values())
+    text = cli.path.read_text(encoding="utf-8")
+    assert all(piece in text for _, piece in layout.pieces.values())
+    cli.ok("move", "c002", "longlist")
+    after = cli.path.read_text(encoding="utf-8")
+    assert _piece(after, "c001") == _piece(text, "c001")
+    assert _piece(after, "c002") != _piece(text, "c002")
+    assert [c.id for c in record.candidates] == ["c001", "c002", "c003"]

@@ -35,7 +35,13 @@ from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, parts_keeping_unchanged
+from dgtracker.record.text_pieces import (
+    CandidatePieces,
+    NotInPieces,
+    parse_in_pieces,
+    parts_keeping_unchanged,
+    read_in_pieces,
+)
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -165,8 +171,7 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         return load_with_layout(path, each)[0]
     if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
         record_cache.remove(path)
-    raw = read_bytes(path)
-    key = record_cache.digest(raw)
+    key = record_cache.digest(read_bytes(path))  # memory: a cache read needs only the key
     collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
     gc.disable()
     try:
@@ -174,7 +179,9 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
     finally:
         if collecting:
             gc.enable()
-    if record is None:
+    if record is None:  # read again: the text read and the key of the cache made are one
+        raw = read_bytes(path)
+        key = record_cache.digest(raw)
         text = [text_of(raw, path)]
         del raw  # memory: the text, its parsed data and the record are enough at once
         record = _checked(text.pop(), path, each)[0]  # which lets go of the text once parsed
@@ -201,15 +208,34 @@ def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data, layout = parse_record_text(text, path, each)
-        del text  # memory: the caller gave it up; the pieces the layout keeps are enough
-        record, problems = record_from_data(data)
+        record, problems, layout = _decoded_in_pieces(text, each)
+        if layout is None:  # not laid out as dgtracker writes it: parsed whole
+            data = parse_toml(text, path)
+            del text  # memory: the caller gave it up
+            record, problems = record_from_data(data)
     finally:
         if collecting:
             gc.enable()
     if record is None:
         raise InvalidRecord(str(path), problems)
     return record, layout
+
+
+def _decoded_in_pieces(
+    text: str, each: Walk
+) -> tuple[Record | None, list[str], CandidatePieces | None]:
+    """The record read a candidate at a time, each candidate's data let go once its
+    objects are built (the layout keeps its text, which a save parses again to compare);
+    no layout when the text is not laid out so."""
+    read = read_in_pieces(text, loads, each)
+    if read is None:
+        return None, [], None
+    top, candidates, layout = read
+    try:
+        record, problems = record_from_data(top, candidates)
+    except NotInPieces:
+        return None, [], None
+    return record, problems, layout
 
 
 def parse_record_text(
