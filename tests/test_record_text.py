@@ -223,19 +223,43 @@ def test_a_copy_read_beside_another_holds_their_same_candidates_once() -> None:
     assert data["candidates"][1]["name"] == "Bea"
 
 
-def test_a_load_keeps_each_candidates_text_and_not_its_data(cli) -> None:
-    """A command's load builds the record a candidate at a time and keeps only each
-    candidate's text for the save (which parses it again to compare): the data of every
-    candidate is not held for as long as the command runs."""
+def test_a_small_record_keeps_each_candidates_data_for_the_save(cli) -> None:
+    """Up to storage.KEEP_DATA_UP_TO characters, a load keeps each candidate's data beside
+    its text, so that a save compares with it and parses nothing again."""
     _with_three(cli)
+    _, layout = storage.load_with_layout(cli.path)
+    assert layout is not None
+    assert all(data is not None for data, _ in layout.pieces.values())
+
+
+def test_a_large_record_keeps_each_candidates_text_and_not_its_data(cli, monkeypatch) -> None:
+    """Above storage.KEEP_DATA_UP_TO characters (here: any record), a load builds the
+    record a candidate at a time and keeps only each candidate's text for the save, which
+    parses it again to compare: the data of every candidate is not held for as long as the
+    command runs. What is saved is the same, byte for byte."""
+    _with_three(cli)
+    monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", 0)
+    text = cli.path.read_text(encoding="utf-8")
+    text = text.replace('id = "c001"\n', 'id = "c001"\n# referee: Prof. Babbage, by phone\n')
+    cli.path.write_text(text, encoding="utf-8")
     record, layout = storage.load_with_layout(cli.path)
     assert layout is not None
     assert sorted(layout.pieces) == ["c001", "c002", "c003"]
     assert all(data is None for data, _ in layout.pieces.values())
-    text = cli.path.read_text(encoding="utf-8")
     assert all(piece in text for _, piece in layout.pieces.values())
-    cli.ok("move", "c002", "longlist")
-    after = cli.path.read_text(encoding="utf-8")
-    assert _piece(after, "c001") == _piece(text, "c001")
-    assert _piece(after, "c002") != _piece(text, "c002")
     assert [c.id for c in record.candidates] == ["c001", "c002", "c003"]
+    for words in (
+        ["move", "c002", "longlist", "--note", "Strong application."],
+        ["add-candidate", "Katherine Johnson"],
+        ["edit", "c003", "--email", "turing@example.org"],
+    ):
+        before = cli.path.read_text(encoding="utf-8")
+        cli.ok(*words)
+        after = cli.path.read_text(encoding="utf-8")
+        assert _piece(after, "c001") == _piece(before, "c001")  # the comment kept with it
+        whole = storage.text_and_data(storage.load(cli.path))[0]
+        assert tomllib.loads(after) == tomllib.loads(whole)
+    assert "# referee: Prof. Babbage, by phone\n" in after
+    assert after.replace("# referee: Prof. Babbage, by phone\n", "") == whole
+    assert cli.candidate("c002")["stage"] == "longlist"
+    assert cli.candidate("c003")["email"] == "turing@example.org"

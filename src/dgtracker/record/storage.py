@@ -202,17 +202,29 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Candidat
     return record, layout
 
 
+# Up to this many characters of text (about 2,000 candidates), a load keeps each
+# candidate's data beside its text, and a save compares with it at no cost (about 7 MB at
+# 1,000 candidates); a larger record keeps only the text, which a save parses again (the
+# data would be about 55 MB at 10,000 candidates, over the memory target with the rest).
+KEEP_DATA_UP_TO = 2_000_000
+
+
 def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces | None]:
     # A large record is hundreds of thousands of new objects and no reference cycles:
     # the cycle collector would scan them again and again while they are built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        record, problems, layout = _decoded_in_pieces(text, each)
-        if layout is None:  # not laid out as dgtracker writes it: parsed whole
-            data = parse_toml(text, path)
-            del text  # memory: the caller gave it up
+        if len(text) <= KEEP_DATA_UP_TO:
+            data, layout = parse_record_text(text, path, each)
+            del text  # memory: the caller gave it up; the layout keeps the pieces
             record, problems = record_from_data(data)
+        else:
+            record, problems, layout = _decoded_in_pieces(text, each)
+            if layout is None:  # not laid out as dgtracker writes it: parsed whole
+                data = parse_toml(text, path)
+                del text  # memory: the caller gave it up
+                record, problems = record_from_data(data)
     finally:
         if collecting:
             gc.enable()
