@@ -70,7 +70,7 @@ def candidates_xlsx(record: Record, today: date) -> bytes:
     _print_setup(sheet)
     sheet.row_dimensions[1].height = LINE_HEIGHT * 2  # "days in stage" wraps
     bold = Font(bold=True)
-    sheet.append([_styled(sheet, heading, wrap, font=bold) for heading in EXPORT_COLUMNS])
+    sheet.append([_heading(sheet, heading, wrap, bold) for heading in EXPORT_COLUMNS])
     for number, values in enumerate(rows, start=2):
         # LibreOffice keeps a row one line high unless told (a wrapped note then
         # prints over the rows below it): the height its longest cell wraps to.
@@ -79,7 +79,7 @@ def candidates_xlsx(record: Record, today: date) -> bytes:
             sheet.row_dimensions[number].height = LINE_HEIGHT * lines
         sheet.append(
             [
-                None if value is None else _store(_styled(sheet, value, wrap), name, value)
+                None if value is None else _store(_styled(sheet, wrap), name, value)
                 for name, value in zip(EXPORT_COLUMNS, values, strict=True)
             ]
         )
@@ -88,16 +88,19 @@ def candidates_xlsx(record: Record, today: date) -> bytes:
     return out.getvalue()
 
 
-def _styled(
-    sheet: WriteOnlyWorksheet, value: Cell, wrap: Alignment, font: Font | None = None
-) -> SheetCell:
-    """A cell of the sheet holding `value`: text longer than its column wraps, never
+def _styled(sheet: WriteOnlyWorksheet, wrap: Alignment, font: Font | None = None) -> SheetCell:
+    """A cell of the sheet (its value set after): text longer than its column wraps, never
     spills over."""
     cell = WriteOnlyCell(sheet)
-    cell.value = value
     cell.alignment = wrap
     if font is not None:
         cell.font = font
+    return cell
+
+
+def _heading(sheet: WriteOnlyWorksheet, heading: str, wrap: Alignment, bold: Font) -> SheetCell:
+    cell = _styled(sheet, wrap, bold)
+    cell.value = heading
     return cell
 
 
