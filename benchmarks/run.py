@@ -726,7 +726,7 @@ def bulk_section(
     ]
     timing = measure(argv, env, runs, lambda: shutil.copyfile(pristine, working))
     label = f"move {len(ids):,} ids rejected ({move_size:,} candidates)"
-    rows.append(Row(label, timing, BULK_MOVE_TARGET_MS))
+    rows.append(Row(label, timing, BULK_MOVE_TARGET_MS, PEAK_TARGET_MB.get(move_size)))
     print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
     rows.append(sift_update_row(program, env, runs, folder))
     rows.append(regrets_row(program, env, runs, folder, min(REGRETS, move_size)))
@@ -822,7 +822,7 @@ def sift_update_row(program: str, env: dict[str, str], runs: int, folder: Path) 
     timing = measure(argv, env, runs, lambda: shutil.copyfile(pristine, working))
     label = f"import --update: a sift of {len(active):,} rows ({SIFT_SIZE:,} candidates)"
     print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
-    return Row(label, timing)
+    return Row(label, timing, None, PEAK_TARGET_MB.get(SIFT_SIZE))
 
 
 # --- the run -----------------------------------------------------------------------
@@ -922,7 +922,7 @@ def run_size(size: int, program: str, env: dict[str, str], runs: int, python: Ti
         rows.append(Row(label, timing, targets.get(size), PEAK_TARGET_MB.get(size)))
         shown = f"{timing.median_ms:.0f} ms" if timing else "n/a"
         print(f"  {label}: {shown}", file=sys.stderr)
-    rows += cache_rows(program, env, runs, working)  # the cache's block below
+    rows += cache_rows(program, env, runs, working, size)  # the cache's block below
     rows += report_rows(size, program, env, runs, working)  # the `report` block below
     if task:
         rows.append(Row("task list (Taskwarrior)", task))
@@ -947,7 +947,7 @@ NO_CACHE_COMMANDS = (
 )
 
 
-def cache_rows(program: str, env: dict[str, str], runs: int, working: Path) -> list[Row]:
+def cache_rows(program: str, env: dict[str, str], runs: int, working: Path, size: int) -> list[Row]:
     def no_cache() -> None:
         with contextlib.suppress(FileNotFoundError):
             working.with_name(f".{working.name}.cache").unlink()
@@ -956,7 +956,7 @@ def cache_rows(program: str, env: dict[str, str], runs: int, working: Path) -> l
     for label, words in NO_CACHE_COMMANDS:
         argv = [program, "--file", str(working), "--as-of", AS_OF, *words]
         timing = measure(argv, env, runs, no_cache)
-        rows.append(Row(label, timing))
+        rows.append(Row(label, timing, None, PEAK_TARGET_MB.get(size)))
         print(f"  {label}: {timing.median_ms:.0f} ms", file=sys.stderr)
     return rows
 
@@ -1497,9 +1497,10 @@ def _shared_record(
 
 
 def memory_section(size: int, program: str, env: dict[str, str], runs: int) -> list[str]:
-    """`merit` on a panel record of `size` candidates (as panel_section builds it) and
-    `merge-file` of two copies of `size` candidates (as team_sections builds them), against
-    the peak memory target for that size: the commands whose own blocks use 1,000."""
+    """`merit`, `score` and `reserve --from-merit` on a panel record of `size` candidates
+    (as panel_section builds it) and `merge-file` of two copies of `size` candidates (as
+    team_sections builds them), against the peak memory target for that size: the commands
+    whose own blocks use 1,000."""
     from dgtracker.record import storage
 
     folder = WORK / f"memory-{size}"
@@ -1512,6 +1513,17 @@ def memory_section(size: int, program: str, env: dict[str, str], runs: int) -> l
     for label, arguments in (("merit interview", ["interview"]), ("merit --json", ["--json"])):
         argv = [program, "--file", str(panel), "--as-of", "2026-03-04", "merit", *arguments]
         rows.append(Row(label, measure(argv, env, runs), None, target))
+    # Two of the panel's writes on the same record, each from a fresh copy (not timed).
+    marks = [f"{c.id}=5" for c in storage.load(panel).criteria if "interview" in c.assess]
+    working_panel = folder / "panel-working.toml"
+    for label, words in (
+        ("score c001 interview (one member)",
+         ["score", "c001", "interview", *marks, "--member", PANEL_MEMBERS[1]]),
+        ("reserve --from-merit interview", ["reserve", "--from-merit", "interview"]),
+    ):  # fmt: skip
+        argv = [program, "--file", str(working_panel), "--as-of", "2026-03-04", *words]
+        timing = measure(argv, env, runs, lambda: shutil.copyfile(panel, working_panel))
+        rows.append(Row(label, timing, None, target))
     base, ours, theirs = (folder / f"{side}.toml" for side in ("base", "ours", "theirs"))
     storage.save(base, build_record(size))
     storage.save(ours, _team_side(build_record(size), "ada", range(0, size // 10)))
@@ -1528,8 +1540,8 @@ def memory_section(size: int, program: str, env: dict[str, str], runs: int) -> l
         print(f"  memory at {size:,}: {row.label}: {row.timing.peak_mb} MB", file=sys.stderr)
     python = measure([sys.executable, "-c", "pass"], env, runs)
     heading = (
-        f"### Memory at {size:,} candidates: the panel's merit order "
-        f"({panel.stat().st_size / 1e6:.1f} MB record) and the merge driver"
+        f"### Memory at {size:,} candidates: the panel's merit order and two of its writes "
+        f"({panel.stat().st_size / 1e6:.1f} MB record), and the merge driver"
     )
     return ["", heading, "", *table(rows, python, None)]
 

@@ -202,3 +202,64 @@ def test_moments_in_a_zone_with_summer_time_are_saved_in_utc(tmp_path, cli) -> N
     storage.save(cli.path, record, layout)
     saved = cli.candidate("c001")["history"][0]["at"]
     assert saved == after_the_change.astimezone(UTC) and saved.tzinfo == UTC
+
+
+def test_a_copy_read_beside_another_holds_their_same_candidates_once() -> None:
+    """The merge driver reads the base, then ours and theirs given the base's layout: a
+    candidate whose text is the same on both is the base's data (one object, not another
+    parse of the same text), and one whose text differs is parsed as its own; the data
+    is what a read of the copy alone gives."""
+    history = '\n[[candidates.history]]\nat = 2026-01-05T09:00:00Z\naction = "added"\n'
+    one = f'[[candidates]]\nid = "c001"\nname = "A"\n{history}'
+    two = f'[[candidates]]\nid = "c002"\nname = "B"\n{history}'
+    base = f'[campaign]\nid = "x"\n\n{one}\n{two}'
+    copy = base.replace('name = "B"', 'name = "Bea"')
+    _, known = parse_in_pieces(base, storage.loads)
+    data, layout = parse_in_pieces(copy, storage.loads, known=known)
+    assert data == parse_in_pieces(copy, storage.loads)[0] == tomllib.loads(copy)
+    assert data["candidates"][0] is known.pieces["c001"][0]
+    assert layout.pieces["c001"][1] is known.pieces["c001"][1]
+    assert data["candidates"][1] is not known.pieces["c002"][0]
+    assert data["candidates"][1]["name"] == "Bea"
+
+
+def test_a_small_record_keeps_each_candidates_data_for_the_save(cli) -> None:
+    """Up to storage.KEEP_DATA_UP_TO characters, a load keeps each candidate's data beside
+    its text, so that a save compares with it and parses nothing again."""
+    _with_three(cli)
+    _, layout = storage.load_with_layout(cli.path)
+    assert layout is not None
+    assert all(data is not None for data, _ in layout.pieces.values())
+
+
+def test_a_large_record_keeps_each_candidates_text_and_not_its_data(cli, monkeypatch) -> None:
+    """Above storage.KEEP_DATA_UP_TO characters (here: any record), a load builds the
+    record a candidate at a time and keeps only each candidate's text for the save, which
+    parses it again to compare: the data of every candidate is not held for as long as the
+    command runs. What is saved is the same, byte for byte."""
+    _with_three(cli)
+    monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", 0)
+    text = cli.path.read_text(encoding="utf-8")
+    text = text.replace('id = "c001"\n', 'id = "c001"\n# referee: Prof. Babbage, by phone\n')
+    cli.path.write_text(text, encoding="utf-8")
+    record, layout = storage.load_with_layout(cli.path)
+    assert layout is not None
+    assert sorted(layout.pieces) == ["c001", "c002", "c003"]
+    assert all(data is None for data, _ in layout.pieces.values())
+    assert all(piece in text for _, piece in layout.pieces.values())
+    assert [c.id for c in record.candidates] == ["c001", "c002", "c003"]
+    for words in (
+        ["move", "c002", "longlist", "--note", "Strong application."],
+        ["add-candidate", "Katherine Johnson"],
+        ["edit", "c003", "--email", "turing@example.org"],
+    ):
+        before = cli.path.read_text(encoding="utf-8")
+        cli.ok(*words)
+        after = cli.path.read_text(encoding="utf-8")
+        assert _piece(after, "c001") == _piece(before, "c001")  # the comment kept with it
+        whole = storage.text_and_data(storage.load(cli.path))[0]
+        assert tomllib.loads(after) == tomllib.loads(whole)
+    assert "# referee: Prof. Babbage, by phone\n" in after
+    assert after.replace("# referee: Prof. Babbage, by phone\n", "") == whole
+    assert cli.candidate("c002")["stage"] == "longlist"
+    assert cli.candidate("c003")["email"] == "turing@example.org"

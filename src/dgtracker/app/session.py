@@ -518,10 +518,13 @@ def merge_file(
     from dgtracker.team.merge_erasure import driver_says
     from dgtracker.team.merge_inputs import checked_result, read_side
 
-    # git gives an empty ancestor when both sides added the file
-    base_data = read_side(base, "base", ours, git_path)[0]  # only ours' layout is kept
-    ours_data, layout = read_side(ours, "ours", ours, git_path)
-    theirs_data = read_side(theirs, "theirs", ours, git_path)[0]
+    # git gives an empty ancestor when both sides added the file. A candidate whose text
+    # ours or theirs has as the base has it is held once (the base's data): two copies
+    # that each changed a few candidates take little more memory than one.
+    base_data, known = read_side(base, "base", ours, git_path)
+    ours_data, layout = read_side(ours, "ours", ours, git_path, known)
+    theirs_data = read_side(theirs, "theirs", ours, git_path, known)[0]
+    del known  # only ours' layout is kept, for the save
     merged = merge(base_data, ours_data, theirs_data)
     # The three inputs are let go before the merged record is built and saved: at 10,000
     # candidates each takes about 50 MB as data (the layout keeps what the save compares).

@@ -121,7 +121,9 @@ def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
     except OSError:
         return None
     try:
-        return record_from_plain(marshal.loads(body), each)
+        kept = marshal.loads(body)
+        del body  # memory: what it held is unmarshalled
+        return record_from_plain(kept, each)
     except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
         return None
 

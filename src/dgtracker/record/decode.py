@@ -7,6 +7,7 @@ field with the same rules, to say what is wrong. record/encode.py writes a recor
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,8 +62,12 @@ _READ_ANSWER = compile_rules(ANSWER)
 # --- TOML data -> objects ----------------------------------------------------------
 
 
-def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
-    """Build a Record from parsed TOML; return it with every problem found (none: valid)."""
+def record_from_data(
+    data: dict[str, Any], candidates: Iterator[Any] | None = None
+) -> tuple[Record | None, list[str]]:
+    """Build a Record from parsed TOML; return it with every problem found (none: valid).
+    `candidates`: the candidates' data one at a time, when `data` is the rest of the
+    record (record/text_pieces.read_in_pieces): each is let go once its objects are built."""
     check = Checker()
     top = check.fields(data, TOP, "record")
     schema = top["schema"]
@@ -84,8 +89,9 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
     conflicts = _conflicts(check, data.get("conflicts", []))
     check.unsettled = {c.path[1] for c in conflicts if c.path[0::2] == ["candidates", "stage"]}
     monitoring = _monitoring(check, data.get("monitoring"))
-    candidates, highest = _candidates(check, data.get("candidates", []))
-    _check_answers(check, candidates, monitoring or default_monitoring())
+    raw = data.get("candidates", []) if candidates is None else candidates
+    built, highest = _candidates(check, raw)
+    _check_answers(check, built, monitoring or default_monitoring())
     next_number = top["next_candidate_number"] or 1
     if check.problems or campaign is None:
         return None, check.problems
@@ -93,7 +99,7 @@ def record_from_data(data: dict[str, Any]) -> tuple[Record | None, list[str]]:
         campaign=campaign,
         stages=stages,
         milestones=milestones,
-        candidates=candidates,
+        candidates=built,
         retention=retention,
         next_candidate_number=max(next_number, highest + 1),
         criteria=criteria,
@@ -267,7 +273,7 @@ def _stages(check: Checker, raw: Any) -> list[Stage]:
 
 
 def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
-    if not isinstance(raw, list):
+    if not isinstance(raw, (list, Iterator)):  # an Iterator: read_in_pieces's, each a table
         check.note("candidates: expected a list of [[candidates]] tables")
         return [], 0
     candidates: list[Candidate] = []

@@ -4,8 +4,9 @@ always becomes the same bytes (record/storage.py writes them; record/decode.py r
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from dgtracker.record.model import (
     FRAME_GRADES,
@@ -44,7 +45,32 @@ def _put(table: dict[str, Any], key: str, value: Any) -> None:
         table[key] = value
 
 
-def record_to_data(record: Record) -> dict[str, Any]:
+class CandidatesData(Sequence[dict[str, Any]]):
+    """The candidates' data, each made when it is asked for: a save goes through them one
+    at a time, so that the record is never held whole as data beside its objects."""
+
+    def __init__(self, candidates: list[Candidate], frame: set[str]) -> None:
+        self._candidates, self._frame = candidates, frame
+
+    def __len__(self) -> int:
+        return len(self._candidates)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [_candidate_data(c, self._frame) for c in self._candidates[index]]
+        return _candidate_data(self._candidates[index], self._frame)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        frame = self._frame
+        return (_candidate_data(c, frame) for c in self._candidates)
+
+
+def record_to_data(record: Record, *, one_at_a_time: bool = False) -> dict[str, Any]:
+    """The record as TOML data; `one_at_a_time`: its candidates as CandidatesData."""
     campaign = record.campaign
     data: dict[str, Any] = {
         "schema": record.schema,
@@ -85,7 +111,10 @@ def record_to_data(record: Record) -> dict[str, Any]:
         data["monitoring"] = _monitoring_data(record.monitoring)
     data["milestones"] = [_milestone_data(m) for m in record.milestones]
     frame = {c.id for c in record.criteria if c.frame}
-    data["candidates"] = [_candidate_data(c, frame) for c in record.candidates]
+    if one_at_a_time:
+        data["candidates"] = CandidatesData(record.candidates, frame)
+    else:
+        data["candidates"] = [_candidate_data(c, frame) for c in record.candidates]
     return data
 
 

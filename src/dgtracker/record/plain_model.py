@@ -205,9 +205,17 @@ def record_from_plain(t: tuple[Any, ...], each: Walk = quietly) -> Record:
     if len(t) != len(_RECORD):
         raise ValueError("a cache of another layout")
     values: dict[str, Any] = {
-        name: [_candidate_back(marshal.loads(c)) for c in each(value, "Reading")]
-        if name == "candidates"
-        else _untagged(value)
+        name: _candidates_back(value, each) if name == "candidates" else _untagged(value)
         for name, value in zip(_RECORD, t, strict=True)
     }
     return Record(**values)
+
+
+def _candidates_back(kept: list[bytes], each: Walk) -> list[Candidate]:
+    """Each candidate built from its marshalled bytes, which are let go once it is built:
+    the cache is not held beside the whole record it holds."""
+    built = []
+    for index in each(range(len(kept)), "Reading"):
+        built.append(_candidate_back(marshal.loads(kept[index])))
+        kept[index] = b""
+    return built

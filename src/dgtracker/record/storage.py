@@ -21,6 +21,7 @@ import gc
 import os
 import re
 import stat
+from collections.abc import Iterator
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,13 @@ from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.text_pieces import CandidatePieces, parse_in_pieces, written_keeping_unchanged
+from dgtracker.record.text_pieces import (
+    CandidatePieces,
+    NotInPieces,
+    parse_in_pieces,
+    parts_keeping_unchanged,
+    read_in_pieces,
+)
 
 NEW_FILE_MODE = 0o600  # records hold personal data
 
@@ -164,8 +171,7 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         return load_with_layout(path, each)[0]
     if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
         record_cache.remove(path)
-    raw = read_bytes(path)
-    key = record_cache.digest(raw)
+    key = record_cache.digest(read_bytes(path))  # memory: a cache read needs only the key
     collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
     gc.disable()
     try:
@@ -173,11 +179,12 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
     finally:
         if collecting:
             gc.enable()
-    if record is None:
-        text = text_of(raw, path)
+    if record is None:  # read again: the text read and the key of the cache made are one
+        raw = read_bytes(path)
+        key = record_cache.digest(raw)
+        text = [text_of(raw, path)]
         del raw  # memory: the text, its parsed data and the record are enough at once
-        record = _checked(text, path, each)[0]
-        del text
+        record = _checked(text.pop(), path, each)[0]  # which lets go of the text once parsed
         record_cache.write(path, key, record)
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
@@ -195,14 +202,29 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Candidat
     return record, layout
 
 
+# Up to this many characters of text (about 2,000 candidates), a load keeps each
+# candidate's data beside its text, and a save compares with it at no cost (about 7 MB at
+# 1,000 candidates); a larger record keeps only the text, which a save parses again (the
+# data would be about 55 MB at 10,000 candidates, over the memory target with the rest).
+KEEP_DATA_UP_TO = 2_000_000
+
+
 def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces | None]:
     # A large record is hundreds of thousands of new objects and no reference cycles:
     # the cycle collector would scan them again and again while they are built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data, layout = parse_record_text(text, path, each)
-        record, problems = record_from_data(data)
+        if len(text) <= KEEP_DATA_UP_TO:
+            data, layout = parse_record_text(text, path, each)
+            del text  # memory: the caller gave it up; the layout keeps the pieces
+            record, problems = record_from_data(data)
+        else:
+            record, problems, layout = _decoded_in_pieces(text, each)
+            if layout is None:  # not laid out as dgtracker writes it: parsed whole
+                data = parse_toml(text, path)
+                del text  # memory: the caller gave it up
+                record, problems = record_from_data(data)
     finally:
         if collecting:
             gc.enable()
@@ -211,12 +233,31 @@ def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces
     return record, layout
 
 
+def _decoded_in_pieces(
+    text: str, each: Walk
+) -> tuple[Record | None, list[str], CandidatePieces | None]:
+    """The record read a candidate at a time, each candidate's data let go once its
+    objects are built (the layout keeps its text, which a save parses again to compare);
+    no layout when the text is not laid out so."""
+    read = read_in_pieces(text, loads, each)
+    if read is None:
+        return None, [], None
+    top, candidates, layout = read
+    try:
+        record, problems = record_from_data(top, candidates)
+    except NotInPieces:
+        return None, [], None
+    return record, problems, layout
+
+
 def parse_record_text(
-    text: str, path: Path, each: Walk = quietly
+    text: str, path: Path, each: Walk = quietly, known: CandidatePieces | None = None
 ) -> tuple[dict[str, Any], CandidatePieces | None]:
     """What the record's text holds: parsed a candidate at a time when it is laid out as
-    dgtracker writes it, else whole (which names the place of any syntax error)."""
-    parsed = parse_in_pieces(text, loads, each)
+    dgtracker writes it, else whole (which names the place of any syntax error). `known`:
+    another copy's layout, whose pieces are taken as they are where the text is the same
+    (text_pieces.parse_in_pieces)."""
+    parsed = parse_in_pieces(text, loads, each, known)
     if parsed is not None:
         return parsed
     return parse_toml(text, path), None
@@ -292,6 +333,16 @@ def _failure(error: OSError, path: Path) -> RecordError:
     )
 
 
+def _encoded(text: str) -> Iterator[bytes]:
+    """The text's UTF-8 bytes, a megabyte of characters at a time: a large record is never
+    held twice over, as text and as bytes (a character is never split: each is whole)."""
+    for start in range(0, len(text), _CHUNK):
+        yield text[start : start + _CHUNK].encode("utf-8")
+
+
+_CHUNK = 1 << 20
+
+
 def write_text_atomically(
     path: Path,
     text: str | bytes,
@@ -321,7 +372,7 @@ def write_text_atomically(
         except FileNotFoundError:
             mode = NEW_FILE_MODE
     temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}"
-    payload = text.encode("utf-8") if isinstance(text, str) else text
+    payload = _encoded(text) if isinstance(text, str) else (text,)
     try:
         fd = os.open(
             temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), NEW_FILE_MODE
@@ -330,10 +381,11 @@ def write_text_atomically(
         raise _failure(error, path) from None
     try:
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for chunk in payload:
+                view = memoryview(chunk)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             # One fsync, never retried: after a failed fsync the kernel may have dropped
             # the dirty pages, so a second call could "succeed" over lost data.
             if synced:
@@ -468,14 +520,19 @@ def save(
     from dgtracker.record.encode import record_to_data
 
     _refuse_read_only(path)
-    meant = record_to_data(record)
-    written = None
-    if layout is not None:
-        written = written_keeping_unchanged(meant, layout, _dumps, loads, each)
-    if written is None:
+    parts = None
+    if layout is not None:  # each candidate's data made, compared and let go in turn
+        meant = record_to_data(record, one_at_a_time=True)
+        parts = parts_keeping_unchanged(meant, layout, _dumps, loads, each)
+    if parts is None:
+        meant = record_to_data(record)
         text = _dumps(meant)
-        written = text, _verify(text, meant, path)
-    write_text_atomically(path, written[0], lock=lock)
+        _verify(text, meant, path)
+        parts = [text]
+    del meant  # memory: what was meant is checked; its text is all the write needs
+    text = "".join(parts)
+    del parts
+    write_text_atomically(path, text, lock=lock)
     if cached:
         # The cache no longer matches: the next read makes it anew from the file. Making it
         # here would mean checking every candidate of what was written as a read does, which

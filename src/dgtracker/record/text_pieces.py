@@ -17,7 +17,7 @@ again whole, in tomli-w's layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,15 +33,68 @@ Table = dict[str, Any]
 class CandidatePieces:
     """Where each candidate's text is: its id -> (what its piece parsed to, the piece)."""
 
-    pieces: dict[str, tuple[Table, str]]
+    # None: the piece is parsed again when a save compares it (a command's load keeps only
+    # the text: at 10,000 candidates the data would take about 55 MB more)
+    pieces: dict[str, tuple[Table | None, str]]
+
+
+class NotInPieces(Exception):
+    """The text does not split into a top part and one piece per candidate after all."""
+
+
+def read_in_pieces(
+    text: str, loads: Callable[[str], Table], each: Walk = quietly
+) -> tuple[Table, Iterator[Table] | None, CandidatePieces] | None:
+    """The top part's data, the candidates' data one at a time as they are asked for, and
+    the layout, which keeps each candidate's text and not its data: who reads them (the
+    decoder) holds one candidate's data at a time. No candidates to ask for (None) when
+    the text has no piece: the top part is the whole record then. None when the top part
+    does not read on its own. The candidates raise NotInPieces at a piece that is not
+    exactly one candidate (or not TOML): parse the text whole instead, which names any
+    error."""
+    top_text, *piece_texts = text.split(_SEPARATOR)
+    try:
+        top = loads(top_text)
+    except ValueError:
+        return None
+    if not piece_texts:
+        return top, None, CandidatePieces({})
+    if "candidates" in top:
+        return None
+    pieces: dict[str, tuple[Table | None, str]] = {}
+
+    def candidates() -> Iterator[Table]:
+        for piece in each(piece_texts, "Reading"):
+            try:
+                candidate = _only_candidate(loads(HEADER + piece))
+            except ValueError:
+                raise NotInPieces from None
+            if candidate is None:
+                raise NotInPieces
+            cid = candidate.get("id")
+            if type(cid) is str:
+                pieces[cid] = (None, piece)
+            yield candidate
+
+    return top, candidates(), CandidatePieces(pieces)
 
 
 def parse_in_pieces(
-    text: str, loads: Callable[[str], Table], each: Walk = quietly
+    text: str,
+    loads: Callable[[str], Table],
+    each: Walk = quietly,
+    known: CandidatePieces | None = None,
 ) -> tuple[Table, CandidatePieces] | None:
     """The record's data and its layout, or None when the text does not split into a top
-    part and one piece per candidate (parse it whole instead; any error is found there)."""
+    part and one piece per candidate (parse it whole instead; any error is found there).
+
+    `known`: the layout of another copy of the record (the merge driver's base). A piece
+    whose text is the same as one of its pieces is not parsed again: the data and the text
+    are that copy's objects, so that copies that differ in a few candidates hold the rest
+    once. Whoever passes it must not change the data in place (the merge reads its inputs
+    and changes only what it builds)."""
     top_text, *piece_texts = text.split(_SEPARATOR)
+    same = {entry[1]: entry for entry in known.pieces.values()} if known else {}
     try:
         top = loads(top_text)
         if not piece_texts:
@@ -49,9 +102,14 @@ def parse_in_pieces(
         if "candidates" in top:
             return None
         candidates: list[Table] = []
-        pieces: dict[str, tuple[Table, str]] = {}
+        pieces: dict[str, tuple[Table | None, str]] = {}
         for piece in each(piece_texts, "Reading"):
-            candidate = _only_candidate(loads(HEADER + piece))
+            candidate: Table | None
+            entry = same.get(piece)
+            if entry is not None and entry[0] is not None:
+                candidate, piece = entry
+            else:
+                candidate = _only_candidate(loads(HEADER + piece))
             if candidate is None:
                 return None
             candidates.append(candidate)
@@ -62,6 +120,12 @@ def parse_in_pieces(
         return None
     top["candidates"] = candidates
     return top, CandidatePieces(pieces)
+
+
+def _read(entry: tuple[Table | None, str], loads: Callable[[str], Table]) -> Table | None:
+    """What a layout's piece holds: kept, or parsed again (a ValueError if not TOML)."""
+    data, piece = entry
+    return data if data is not None else _only_candidate(loads(HEADER + piece))
 
 
 def _only_candidate(parsed: Table) -> Table | None:
@@ -82,46 +146,43 @@ def text_keeping_unchanged(
     """The text for `meant`, keeping the piece of each candidate whose data is unchanged
     and writing the rest with `dumps`, each new part checked to read back as meant.
     None when that cannot be done (write the whole record instead)."""
-    written = written_keeping_unchanged(meant, layout, dumps, loads, each)
-    return None if written is None else written[0]
+    parts = parts_keeping_unchanged(meant, layout, dumps, loads, each)
+    return None if parts is None else "".join(parts)
 
 
-def written_keeping_unchanged(
+def parts_keeping_unchanged(
     meant: Table,
     layout: CandidatePieces,
     dumps: Callable[[Table], str],
     loads: Callable[[str], Table],
     each: Walk = quietly,
-) -> tuple[str, Table] | None:
-    """As `text_keeping_unchanged`, with what the text reads back as: the data a read of
-    it gives (TOML's own types, where `meant` may hold the model's enums)."""
-    candidates = meant["candidates"]
+) -> list[str] | None:
+    """As `text_keeping_unchanged`, with the text in parts that make it when put together
+    in order. What a new part reads back as is compared and let go: a save that changes
+    thousands of candidates does not hold them a second time as data."""
+    candidates = meant["candidates"]  # a list, or made one at a time (encode.CandidatesData)
     # tomli-w writes the candidates as [[candidates]] tables only when one of them is too
     # long for an inline table; one with a history always is (an event alone is ~80 wide).
-    # Otherwise (no candidates, or none with a history) the whole list goes inline.
-    if not any(candidate.get("history") for candidate in candidates):
-        return None
+    # Otherwise (no candidates, or none with a history) the whole list goes inline: asked
+    # as they go by, each candidate's data made once.
+    with_history = False
     top = {key: value for key, value in meant.items() if key != "candidates"}
     top_text = dumps(top)
     parts = [top_text]
-    read: list[Table] = []
     try:
-        read_top = loads(top_text)
-        if read_top != top:
+        if loads(top_text) != top:
             return None
         for candidate in each(candidates, "Saving"):
+            with_history = with_history or bool(candidate.get("history"))
             old = layout.pieces.get(candidate["id"])
-            if old is not None and old[0] == candidate:
-                parts.append(old[1])
-                read.append(old[0])
+            if old is not None and _read(old, loads) == candidate:
+                parts += (_SEPARATOR, old[1])
                 continue
             text = dumps({"candidates": [candidate]})
             read_back = _only_candidate(loads(text))
             if not text.startswith(HEADER) or read_back is None or read_back != candidate:
                 return None
-            parts.append(text.removeprefix(HEADER))
-            read.append(read_back)
+            parts += (_SEPARATOR, text.removeprefix(HEADER))
     except ValueError:  # not TOML at all: writing it whole reports why, and writes nothing
         return None
-    read_top["candidates"] = read
-    return _SEPARATOR.join(parts), read_top
+    return parts if with_history else None

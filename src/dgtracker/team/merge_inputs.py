@@ -32,17 +32,24 @@ def _listed(problems: list[str]) -> str:
 
 
 def read_side(
-    path: Path, which: str, ours: Path, git_path: str | None = None
+    path: Path,
+    which: str,
+    ours: Path,
+    git_path: str | None = None,
+    known: CandidatePieces | None = None,
 ) -> tuple[dict[str, Any], CandidatePieces | None]:
     """One input's data (and its text's layout), checked; Refused (exit 1) naming the input
-    and the rule it breaks. An empty or missing base is {}: both sides added the file."""
+    and the rule it breaks. An empty or missing base is {}: both sides added the file.
+    `known`: the layout of an input read before (the base): a candidate whose text is the
+    same on both is held once, as that input's data (the merge changes no input)."""
     if which == "base" and not path.exists():
         return {}, None
     try:
         text = storage.read_text(path)
         if which == "base" and not text.strip():
             return {}, None
-        data, layout = storage.parse_record_text(text, path)
+        data, layout = storage.parse_record_text(text, path, known=known)
+        del text  # memory: the pieces are kept, the whole text is not needed again
     except RecordError as error:  # unreadable, not UTF-8, not TOML: the words say where
         raise _refused(which, path, ours, git_path, error.message.rstrip(".")) from None
     problems = record_from_data(data)[1]
