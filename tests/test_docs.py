@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import in_process
 
 from dgtracker.cli.app import every_command
 
@@ -113,8 +114,8 @@ def test_the_property_profile_asked_for_is_the_one_in_force(pytestconfig) -> Non
 TOPICS = {"readme": ROOT / "README.md", **{path.stem: path for path in DOCS}}
 
 
-def test_docs_lists_every_page_with_its_title(run) -> None:
-    done = run("docs")
+def test_docs_lists_every_page_with_its_title() -> None:
+    done = in_process("docs")
     assert done.returncode == 0, done.stderr
     listed = dict(line.split(None, 1) for line in done.stdout.splitlines()[:-1])
     assert set(listed) == set(TOPICS)
@@ -124,13 +125,11 @@ def test_docs_lists_every_page_with_its_title(run) -> None:
 
 
 @pytest.mark.parametrize("topic", sorted(TOPICS))
-def test_each_page_prints_whole_with_links_that_work_outside_the_repository(
-    run, topic: str
-) -> None:
+def test_each_page_prints_whole_with_links_that_work_outside_the_repository(topic: str) -> None:
     """Piped, a page is its Markdown as written, but a link to another page names the
     command that prints it, and nothing points at a path a reader outside the repository
-    does not have."""
-    done = run("docs", topic)
+    does not have. (In-process: its output is no terminal either.)"""
+    done = in_process("docs", topic)
     assert done.returncode == 0, done.stderr
     written = TOPICS[topic].read_text(encoding="utf-8")
     printed = done.stdout
@@ -167,8 +166,8 @@ def test_the_readme_in_the_tool_sends_readers_to_its_pages() -> None:
     assert "```sh\n" + _quick_start_commands()[0] + "\n```" in shown  # code is untouched
 
 
-def test_an_unknown_page_is_a_usage_error_that_suggests_one(run) -> None:
-    done = run("docs", "tema")
+def test_an_unknown_page_is_a_usage_error_that_suggests_one() -> None:
+    done = in_process("docs", "tema")
     assert done.returncode == 2
     assert "there is no page 'tema'. Did you mean 'team'?" in done.stderr
     assert "Traceback" not in done.stderr
