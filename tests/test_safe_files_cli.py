@@ -97,12 +97,8 @@ def test_inits_racing_writers_create_the_record_once_and_lose_nothing(tmp_path) 
 def test_notes_acknowledged_while_a_cleaner_deletes_the_lock_file_all_land(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
     new_record(record)
-    assert (
-        in_process(
-            "--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace"
-        ).returncode
-        == 0
-    )
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     lock = tmp_path / ".campaign.toml.lock"
     # A cleaner (`git clean -fdX`, a temp reaper) deleting the lock file while writers run.
     cleaner = subprocess.Popen(
@@ -256,12 +252,8 @@ def test_a_backup_never_follows_a_planted_symlink(tmp_path) -> None:
 def test_a_planted_backup_neither_blocks_nor_misleads_a_purge(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
     new_record(record)
-    assert (
-        in_process(
-            "--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace"
-        ).returncode
-        == 0
-    )
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     planted = tmp_path / "campaign.toml.bak-x"
     planted.write_text("not a record at all [[[")
     os.chown(planted, NOBODY, NOBODY)
@@ -338,12 +330,8 @@ def test_a_symlink_loop_and_a_full_disk_get_a_message_not_exit_70(tmp_path) -> N
 def test_output_that_is_not_utf8_degrades_instead_of_failing(run, tmp_path) -> None:
     record = tmp_path / "campaign.toml"
     new_record(record)
-    assert (
-        in_process(
-            "--file", str(record), "--as-of", AS_OF, "add-candidate", "Zoë Brontë"
-        ).returncode
-        == 0
-    )
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Zoë Brontë")
+    assert added.returncode == 0, added.stderr
     ascii_only = {"PYTHONIOENCODING": "ascii"}
     for command in (("status",), ("candidates",), ("show", "c001"), ("milestone", "list")):
         done = subprocess.run(
@@ -367,12 +355,8 @@ def _with_backup(tmp_path: Path) -> tuple[Path, Path]:
     """A record holding Ada Lovelace, and a backup of it (init --force, then restored)."""
     record = tmp_path / "campaign.toml"
     new_record(record)
-    assert (
-        in_process(
-            "--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace"
-        ).returncode
-        == 0
-    )
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     kept = record.read_bytes()
     assert in_process("--file", str(record), "--as-of", AS_OF, "init", "--force").returncode == 0
     (backup,) = tmp_path.glob("campaign.toml.bak-*")
@@ -384,7 +368,7 @@ def test_erasure_reaches_a_reason_and_a_backup_under_an_earlier_name(tmp_path) -
     record, backup = _with_backup(tmp_path)
     base = ("--file", str(record), "--as-of", AS_OF)
     moved = in_process(*base, "milestone", "reschedule", "closing", "16 Feb 2026", "--reason",
-                "Ada Lovelace asked for another week")  # fmt: skip
+                       "Ada Lovelace asked for another week")  # fmt: skip
     assert moved.returncode == 0, moved.stderr
     text = record.read_text("utf-8")  # the name corrected by hand in the record
     record.write_text(text.replace('"Ada Lovelace"', '"Augusta Ada King"'), "utf-8")
@@ -498,12 +482,8 @@ def test_names_made_only_of_blank_looking_characters_are_refused(tmp_path) -> No
     for blank in ("\u3164", "\u115f", "\u2800", "\u3164 \u2800"):
         done = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", blank)
         assert done.returncode == 1 and "cannot be empty" in done.stderr, (blank, done.stderr)
-    assert (
-        in_process(
-            "--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace"
-        ).returncode
-        == 0
-    )
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     text = record.read_text("utf-8")
     record.write_text(text.replace('"Ada Lovelace"', '"\\u3164"'), "utf-8")
     checked = in_process("--file", str(record), "check")
@@ -525,12 +505,8 @@ def test_a_full_width_equals_sign_is_text_to_libreoffice(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
     new_record(record)
     for name in ("＝SUM(1;2)", "=1+1"):
-        assert (
-            in_process(
-                "--file", str(record), "--as-of", AS_OF, "add-candidate", "--", name
-            ).returncode
-            == 0
-        )
+        added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "--", name)
+        assert added.returncode == 0, added.stderr
     sheet = tmp_path / "candidates.csv"
     assert in_process("--file", str(record), "export", "csv", "-o", str(sheet)).returncode == 0
     converted = subprocess.run(
