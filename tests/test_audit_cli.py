@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.conftest import Cli
+from tests.conftest import Cli, in_process
 
 CLOSES = "2026-02-09"
 NAMES = ("Ada Quill", "Ben Oduya", "Cy Marsh")
@@ -37,12 +37,12 @@ def small(record_path: Path) -> Cli:
     return cli
 
 
-def test_a_missing_chair_is_a_finding_then_clean_once_a_commissioner_chairs(run, tmp_path):
+def test_a_missing_chair_is_a_finding_then_clean_once_a_commissioner_chairs(tmp_path):
     path = tmp_path / "campaign.toml"
     env = {"DGTRACKER_FILE": str(path), "DGTRACKER_TODAY": "2026-02-02"}
-    assert run("init", env=env).returncode == 0
+    assert in_process("init", env=env).returncode == 0
     before = path.read_bytes()
-    done = run("audit", env=env)
+    done = in_process("audit", env=env)
     assert done.returncode == 1
     assert done.stdout.startswith("no-chair: The panel has no chair.")
     assert "dgtracker panel add NAME --role chair --commissioner" in done.stdout
@@ -51,16 +51,16 @@ def test_a_missing_chair_is_a_finding_then_clean_once_a_commissioner_chairs(run,
     # The DHSC record is an SCS3 external competition, so the chair must be a Commissioner.
     data = path.read_text(encoding="utf-8")
     assert 'band = "SCS3"' in data and "external = true" in data
-    assert run("panel", "add", "Sam Lee", "--role", "chair", env=env).returncode == 0
-    done = run("audit", "--json", env=env)
+    assert in_process("panel", "add", "Sam Lee", "--role", "chair", env=env).returncode == 0
+    done = in_process("audit", "--json", env=env)
     assert done.returncode == 1
     report = json.loads(done.stdout)
     assert _rules(report) == ["chair-not-commissioner"]
     assert report["findings"][0]["ids"] == ["panel.members[0]"]
     assert "Sam Lee" not in done.stdout
-    assert run("panel", "add", "Dame Jo Bloggs", "--role", "chair", "--commissioner",
-               env=env).returncode == 0  # fmt: skip
-    done = run("audit", env=env)
+    assert in_process("panel", "add", "Dame Jo Bloggs", "--role", "chair", "--commissioner",
+                      env=env).returncode == 0  # fmt: skip
+    done = in_process("audit", env=env)
     assert done.returncode == 0, done.stdout
     assert "No findings" in done.stdout
     text = path.read_text(encoding="utf-8")

@@ -1,4 +1,8 @@
-"""Work in bulk through the installed dgtracker: one `move` for many people, all or none."""
+"""Work in bulk through the CLI: one `move` for many people, all or none.
+
+Commands run in-process; the installed script runs where a terminal or a pipe is the point
+(the progress bar on stderr).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF
+from conftest import AS_OF, in_process
 
 FIELD = 31  # the sift of a 31-person field
 
@@ -19,7 +23,7 @@ def candidates(path: Path) -> dict[str, dict]:
 
 
 @pytest.fixture
-def field(run, tmp_path) -> tuple[Path, callable]:
+def field(tmp_path) -> tuple[Path, callable]:
     """A record with 31 applicants (imported in one go), and a way to run dgtracker on it."""
     path = tmp_path / "campaign.toml"
     sheet = tmp_path / "applicants.csv"
@@ -27,7 +31,7 @@ def field(run, tmp_path) -> tuple[Path, callable]:
     sheet.write_text("name,email,applied\n" + "\n".join(rows) + "\n", encoding="utf-8")
 
     def dgtracker(*args: str, **kwargs):
-        return run("--file", str(path), "--as-of", AS_OF, *args, **kwargs)
+        return in_process("--file", str(path), "--as-of", AS_OF, *args, **kwargs)
 
     assert dgtracker("init").returncode == 0
     assert dgtracker("import", str(sheet)).returncode == 0
@@ -265,7 +269,7 @@ def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe(run, tmp_path, big_shee
     shown = tmp_path / "shown.toml"
     piped = tmp_path / "piped.toml"
     for path in (shown, piped):
-        assert run("--file", str(path), "init").returncode == 0
+        assert in_process("--file", str(path), "init").returncode == 0
     args = ["--as-of", AS_OF, "import", str(big_sheet)]
     code, stdout, on_terminal = run_with_stderr_on_a_pty(["--file", str(shown), *args], terminal)
     assert code == 0
@@ -289,15 +293,14 @@ def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe(run, tmp_path, big_shee
         assert code == 0 and quiet == "", quiet
 
 
-def test_bulk_moves_exports_and_purges_show_progress_on_a_terminal(
-    run, tmp_path, big_sheet
-) -> None:
+def test_bulk_moves_exports_and_purges_show_progress_on_a_terminal(tmp_path, big_sheet) -> None:
     terminal = {"TERM": "xterm-256color", "COLUMNS": "100", **SMALL_IS_LONG}
     path = tmp_path / "campaign.toml"
-    assert run("--file", str(path), "init").returncode == 0
-    assert run("--file", str(path), "--as-of", AS_OF, "import", str(big_sheet)).returncode == 0
+    assert in_process("--file", str(path), "init").returncode == 0
+    imported = in_process("--file", str(path), "--as-of", AS_OF, "import", str(big_sheet))
+    assert imported.returncode == 0
     base = ["--file", str(path), "--as-of", AS_OF]
-    assert run(*base, "move", "c001", "appointed").returncode == 0  # the campaign's outcome
+    assert in_process(*base, "move", "c001", "appointed").returncode == 0  # the campaign's outcome
     cases = [
         (
             ["move", "--from", "applied", "rejected", "--reason", "Not longlisted", "--yes"],
@@ -317,32 +320,32 @@ def test_bulk_moves_exports_and_purges_show_progress_on_a_terminal(
     assert all(p["name"] == f"Anonymised ({cid})" for cid, p in people.items())
 
 
-def test_an_import_dry_run_shows_the_first_rows_all_of_them_or_json(run, tmp_path) -> None:
+def test_an_import_dry_run_shows_the_first_rows_all_of_them_or_json(tmp_path) -> None:
     path = tmp_path / "campaign.toml"
     sheet = tmp_path / "applicants.csv"
     rows = [f"Person {n},person{n}@example.org" for n in range(1, 26)]
     sheet.write_text("name,email,shoe size\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    assert run("--file", str(path), "init").returncode == 0
+    assert in_process("--file", str(path), "init").returncode == 0
     before = path.read_bytes()
     base = ["--file", str(path), "--as-of", AS_OF, "import", str(sheet), "--dry-run"]
-    short = run(*base)
+    short = in_process(*base)
     assert short.returncode == 0, short.stderr
     assert "Person 20" in short.stdout and "Person 21" not in short.stdout
     assert (
         "… and 5 more row(s): --all lists every row, --json gives them to scripts." in short.stdout
     )
     assert "Would add 25, update 0 and skip 0. Nothing was written." in short.stdout
-    every = run(*base, "--all").stdout.splitlines()
+    every = in_process(*base, "--all").stdout.splitlines()
     assert every[0] == "row 2: add Person 1 <person1@example.org> at applied"
     assert every[24] == "row 26: add Person 25 <person25@example.org> at applied"
     assert every[25] == "Would add 25, update 0 and skip 0. Nothing was written."
-    plan = json.loads(run(*base, "--json").stdout)
+    plan = json.loads(in_process(*base, "--json").stdout)
     assert (plan["dry_run"], plan["counts"]["add"]) == (True, 25)
     assert plan["ignored_columns"] == ["shoe size"]
     assert [row["line"] for row in plan["rows"]] == list(range(2, 27))
     assert plan["rows"][0]["name"] == "Person 1" and plan["rows"][0]["stage"] == "applied"
     assert path.read_bytes() == before
-    real = run("--file", str(path), "import", str(sheet), "--json")  # imports, and says so
+    real = in_process("--file", str(path), "import", str(sheet), "--json")  # imports, and says so
     assert real.returncode == 0, real.stderr
     done = json.loads(real.stdout)
     assert (done["dry_run"], done["counts"], len(done["added"])) == (False, plan["counts"], 25)

@@ -2,6 +2,7 @@
 
 cron runs a job with almost no environment: `env -i PATH=/usr/bin:/bin HOME=/nonexistent
 LANG=C` is the same, and every run here uses it through the installed console script.
+The records they read are made in-process (`in_process`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import installed_dgtracker
+from conftest import in_process, installed_dgtracker
 
 BARE = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C"}
 # A terminal that wants colour, a narrow width and another locale: none may change the lines.
@@ -29,7 +30,7 @@ def _bare(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 
 @pytest.fixture
-def record(tmp_path: Path, run) -> Path:
+def record(tmp_path: Path) -> Path:
     """A record in a folder whose name needs quoting, with candidates past their limits."""
     path = tmp_path / "DG campaign" / "campaign.toml"
     path.parent.mkdir()
@@ -39,7 +40,7 @@ def record(tmp_path: Path, run) -> Path:
         ("add-candidate", "Grace Hopper", "--applied", "2026-01-20"),
     ]
     for step in steps:
-        done = run("--file", str(path), "--as-of", "2026-02-02", *step)
+        done = in_process("--file", str(path), "--as-of", "2026-02-02", *step)
         assert done.returncode == 0, done.stderr
     return path
 

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import in_process
 
 from dgtracker.cli.app import every_command
 
@@ -113,8 +114,8 @@ def test_the_property_profile_asked_for_is_the_one_in_force(pytestconfig) -> Non
 TOPICS = {"readme": ROOT / "README.md", **{path.stem: path for path in DOCS}}
 
 
-def test_docs_lists_every_page_with_its_title(run) -> None:
-    done = run("docs")
+def test_docs_lists_every_page_with_its_title() -> None:
+    done = in_process("docs")
     assert done.returncode == 0, done.stderr
     listed = dict(line.split(None, 1) for line in done.stdout.splitlines()[:-1])
     assert set(listed) == set(TOPICS)
@@ -127,13 +128,9 @@ def test_docs_lists_every_page_with_its_title(run) -> None:
 def test_each_page_prints_whole_with_links_that_work_outside_the_repository(topic: str) -> None:
     """Piped, a page is its Markdown as written, but a link to another page names the
     command that prints it, and nothing points at a path a reader outside the repository
-    does not have. (In-process: the installed script's `docs` is run by the test above.)"""
-    from typer.testing import CliRunner
-
-    from dgtracker.cli.app import app
-
-    done = CliRunner().invoke(app, ["docs", topic])
-    assert done.exit_code == 0, done.output
+    does not have. (In-process: its output is no terminal either.)"""
+    done = in_process("docs", topic)
+    assert done.returncode == 0, done.stderr
     written = TOPICS[topic].read_text(encoding="utf-8")
     printed = done.stdout
     assert printed.splitlines()[0] == written.splitlines()[0]
@@ -169,8 +166,8 @@ def test_the_readme_in_the_tool_sends_readers_to_its_pages() -> None:
     assert "```sh\n" + _quick_start_commands()[0] + "\n```" in shown  # code is untouched
 
 
-def test_an_unknown_page_is_a_usage_error_that_suggests_one(run) -> None:
-    done = run("docs", "tema")
+def test_an_unknown_page_is_a_usage_error_that_suggests_one() -> None:
+    done = in_process("docs", "tema")
     assert done.returncode == 2
     assert "there is no page 'tema'. Did you mean 'team'?" in done.stderr
     assert "Traceback" not in done.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli, installed_dgtracker
+from conftest import Cli, in_process, installed_dgtracker
 from libreoffice import CSV_UTF8_IN, convert, needs_libreoffice
 
 NAMES = ("Zoë Brontë", "Siân O'Connor")
@@ -434,12 +434,7 @@ def test_a_name_whose_letters_excel_turned_into_question_marks_is_refused(cli, t
     )
     assert b"?ukasz ?\xf3??" in sheet.read_bytes()
     before = cli.path.read_bytes()
-    done = subprocess.run(
-        [installed_dgtracker(), "--file", str(cli.path), "--as-of", "2026-02-02", "import", sheet],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = in_process("--file", str(cli.path), "--as-of", "2026-02-02", "import", str(sheet))
     assert done.returncode == 1, done.stderr
     assert "row 2: the name has '?' for a letter" in done.stderr
     assert "'CSV UTF-8'" in done.stderr
@@ -499,11 +494,12 @@ def test_a_file_over_the_size_limit_is_refused(cli, tmp_path) -> None:
     rows = "".join(f"Person {n},p{n}@example.org\r\n" for n in range(40_000))
     sheet.write_text("Name,Email\r\n" + rows, encoding="utf-8", newline="")
     before = cli.path.read_bytes()
-    done = _installed_import(cli, str(sheet), "--max-mb", "1")
+    base = ("--file", str(cli.path), "--as-of", "2026-02-02", "import", str(sheet))
+    done = in_process(*base, "--max-mb", "1")
     assert done.returncode == 1
     assert "is larger than 1 MB" in done.stderr and "--max-mb" in done.stderr
     assert cli.path.read_bytes() == before
-    assert _installed_import(cli, str(sheet), "--dry-run").returncode == 0  # within 50 MB
+    assert in_process(*base, "--dry-run").returncode == 0  # within 50 MB
 
 
 def test_quotes_and_tabs_that_slow_the_sniffer_are_read_in_a_bounded_sample(cli, tmp_path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, Cli, installed_dgtracker
+from conftest import AS_OF, Cli, in_process, installed_dgtracker
 from libreoffice import CSV_UTF8_IN, convert, needs_libreoffice
 
 
@@ -270,7 +270,7 @@ def test_a_bad_row_after_a_cell_of_several_lines_is_named_by_its_row(cli, tmp_pa
     """The bad row is row 3 in Excel and LibreOffice, though it starts on line 5."""
     path = tmp_path / "sift.csv"
     path.write_text(_MULTILINE, encoding="utf-8")
-    done = _installed(cli, "import", str(path))
+    done = in_process("--file", str(cli.path), "--as-of", AS_OF, "import", str(path))
     assert done.returncode == 1
     assert "row 3: The email does not look like an email address." in done.stderr
     assert "line 5" not in done.stderr and "row 5" not in done.stderr

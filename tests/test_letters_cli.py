@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from tests.conftest import Cli
+from tests.conftest import Cli, in_process
 from tests.git_team import git, git_identity  # noqa: F401 (autouse: git, HOME)
 
 ADA = "ada@example.org"
@@ -34,11 +34,11 @@ def _ada_with_a_slot(cli: Cli) -> None:
     cli.ok("schedule", "c001", "interview", "2026-03-09 10:00", "--where", "Room 4")
 
 
-def test_an_invitation_is_a_draft_with_the_slot_as_a_calendar_request(cli, run) -> None:
+def test_an_invitation_is_a_draft_with_the_slot_as_a_calendar_request(cli) -> None:
     _ada_with_a_slot(cli)
     folder = cli.path.parent / "mail"
 
-    done = run("--file", str(cli.path), "--as-of", "2026-02-02", "mail", "invite", "c001")
+    done = in_process("--file", str(cli.path), "--as-of", "2026-02-02", "mail", "invite", "c001")
 
     assert done.returncode == 0, done.stderr
     assert f"Wrote 1 letter(s) 'invite' to {folder}: c001." in done.stdout
@@ -460,9 +460,9 @@ def test_regrets_for_300_show_a_progress_bar_at_a_terminal_and_none_on_a_pipe(
     sheet.write_text("name,email\n" + "\n".join(rows) + "\n", encoding="utf-8")
     terminal = {"TERM": "xterm-256color", "COLUMNS": "100", **SMALL_IS_LONG}
     base = ["--file", str(tmp_path / "campaign.toml"), "--as-of", "2026-02-02"]
-    assert run(*base, "init").returncode == 0
-    assert run(*base, "import", str(sheet)).returncode == 0
-    moved = run(*base, "move", "--from", "applied", "rejected", "--reason", "Sift", "--yes")
+    assert in_process(*base, "init").returncode == 0
+    assert in_process(*base, "import", str(sheet)).returncode == 0
+    moved = in_process(*base, "move", "--from", "applied", "rejected", "--reason", "Sift", "--yes")
     assert moved.returncode == 0, moved.stderr
 
     code, stdout, shown = run_with_stderr_on_a_pty([*base, "mail", "regret", "--stage",

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.conftest import in_process
 
 GOLDEN = Path(__file__).parent / "golden"
 DAY = "2026-03-02"  # the Monday of interview week
@@ -491,11 +492,13 @@ def test_panel_tables_byte_for_byte(pinned, run, monkeypatch, words, columns, go
     assert done.stdout == (GOLDEN / golden).read_text(encoding="utf-8")
 
 
-def test_a_narrow_criteria_list_says_which_columns_it_left_out(dg) -> None:
+def test_a_narrow_criteria_list_says_which_columns_it_left_out(tmp_path: Path) -> None:
     """At 80 columns the criteria list has no room for Kind and Weight: it says so, as
     `candidates` does, rather than dropping them silently; wide enough, it says nothing."""
-    narrow = dg("criteria", "list", columns="80").stdout
+    env = {"DGTRACKER_FILE": str(tmp_path / "campaign.toml"), "DGTRACKER_TODAY": DAY}
+    assert in_process("init", env=env).returncode == 0
+    narrow = in_process("criteria", "list", env={**env, "COLUMNS": "80"}).stdout
     assert " Kind " not in narrow.splitlines()[0]
     assert "Kind and Weight need" in narrow and "(--json has every field)" in narrow
-    wide = dg("criteria", "list", columns="200").stdout
+    wide = in_process("criteria", "list", env={**env, "COLUMNS": "200"}).stdout
     assert " Kind " in wide.splitlines()[0] and "need" not in wide

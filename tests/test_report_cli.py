@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import in_process
 from tests.report_helpers import HOSTILE, Page, make_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +203,7 @@ def test_the_template_ships_in_the_package(tmp_path) -> None:
 @pytest.mark.parametrize("audience", ["panel", "commission"])
 def test_installed_script_writes_the_report(run, tmp_path, audience) -> None:
     record = str(tmp_path / "campaign.toml")
-    assert run("--file", record, "init").returncode == 0
+    assert in_process("--file", record, "init").returncode == 0
     out = tmp_path / "r.html"
     base = ["--file", record, "--as-of", "2026-02-02"]
     done = run(*base, "report", "--for", audience, "-o", str(out))
@@ -247,7 +248,9 @@ def test_the_merit_order_and_the_panel_are_in_the_report(cli, tmp_path) -> None:
 def test_pdf_refuses_what_o_refuses_before_printing(run, tmp_path) -> None:
     """--pdf FILE --force never replaces a pipe, a device or a link, as -o does not; the
     browser is not even started. The browser here only writes a PDF where it is told, so
-    the test is about the file, not the printing."""
+    the test is about the file, not the printing. (The pipe is tried by the installed
+    script, where a command that opened it would wait for a reader and time out rather than
+    hang the test run; the rest runs in-process.)"""
     browser = tmp_path / "browser"
     browser.write_text(
         f"#!{sys.executable}\n"
@@ -259,7 +262,7 @@ def test_pdf_refuses_what_o_refuses_before_printing(run, tmp_path) -> None:
     )
     browser.chmod(0o700)
     record = str(tmp_path / "campaign.toml")
-    assert run("--file", record, "init").returncode == 0
+    assert in_process("--file", record, "init").returncode == 0
     env = {"DGTRACKER_BROWSER": str(browser)}
     fifo = tmp_path / "panel.pdf"
     os.mkfifo(fifo)
@@ -270,11 +273,11 @@ def test_pdf_refuses_what_o_refuses_before_printing(run, tmp_path) -> None:
     (tmp_path / "elsewhere.pdf").write_bytes(b"")
     link = tmp_path / "link.pdf"
     link.symlink_to(tmp_path / "elsewhere.pdf")
-    done = run("--file", record, "report", "--pdf", str(link), "--force", env=env)
+    done = in_process("--file", record, "report", "--pdf", str(link), "--force", env=env)
     assert done.returncode == 1 and "symbolic link" in done.stderr
     assert (tmp_path / "elsewhere.pdf").read_bytes() == b""
     fine = tmp_path / "fine.pdf"
-    done = run("--file", record, "report", "--pdf", str(fine), env=env)
+    done = in_process("--file", record, "report", "--pdf", str(fine), env=env)
     assert done.returncode == 0, done.stderr
     assert fine.read_bytes() == b"%PDF-1.4 printed"
     assert stat.S_IMODE(fine.stat().st_mode) == 0o600

@@ -1,8 +1,12 @@
-"""Holes found by an adversarial review, each attacked again through the installed CLI.
+"""Holes found by an adversarial review, each attacked again through the CLI.
 
 Every test here plays the attacker: a hostile CSV heading, a record edited by hand, a
 second process deleting the lock, a planted symlink or FIFO. What reaches the terminal is
 captured through a real pseudo-terminal (pty), as a user's terminal would receive it.
+The installed script runs wherever a real process is the point (a terminal, racing
+writers, process ids, /dev/full behind stdout, umask, stdout's encoding, a FIFO or device
+that could hang or exhaust the process); set-up, and commands whose checked outcome is
+only the record, the output or the exit code, run in-process (`in_process`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.conftest import installed_dgtracker
+from tests.conftest import in_process, installed_dgtracker
 from tests.terminal import on_terminal
 
 AS_OF = "2026-02-02"
@@ -31,17 +35,17 @@ def user_text_escapes(received: bytes) -> list[bytes]:
     return RAW_CONTROL.findall(without_colour)
 
 
-def new_record(run, path: Path) -> None:
-    done = run("--file", str(path), "--as-of", AS_OF, "init")
+def new_record(path: Path) -> None:
+    done = in_process("--file", str(path), "--as-of", AS_OF, "init")
     assert done.returncode == 0, done.stderr
 
 
 # --- 1. a CSV heading reaches the terminal raw ------------------------------------------
 
 
-def test_an_unknown_csv_heading_is_escaped_on_the_terminal(run, tmp_path) -> None:
+def test_an_unknown_csv_heading_is_escaped_on_the_terminal(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     sheet = tmp_path / "people.csv"
     sheet.write_text(f"name,email,{OSC52}Notes{OSC8}\nAda Lovelace,ada@example.org,x\n", "utf-8")
 
@@ -90,13 +94,11 @@ def test_inits_racing_writers_create_the_record_once_and_lose_nothing(tmp_path) 
 
 
 @pytest.mark.heavy
-def test_notes_acknowledged_while_a_cleaner_deletes_the_lock_file_all_land(run, tmp_path) -> None:
+def test_notes_acknowledged_while_a_cleaner_deletes_the_lock_file_all_land(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
-    assert (
-        run("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace").returncode
-        == 0
-    )
+    new_record(record)
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     lock = tmp_path / ".campaign.toml.lock"
     # A cleaner (`git clean -fdX`, a temp reaper) deleting the lock file while writers run.
     cleaner = subprocess.Popen(
@@ -131,10 +133,10 @@ PLANTS = {
 }
 
 
-def _planted(run, tmp_path: Path, what: str) -> Path:
+def _planted(tmp_path: Path, what: str) -> Path:
     record = tmp_path / f"{what.replace(' ', '-')}.toml"
-    new_record(run, record)
-    added = run(
+    new_record(record)
+    added = in_process(
         "--file",
         str(record),
         "--as-of",
@@ -151,17 +153,17 @@ def _planted(run, tmp_path: Path, what: str) -> Path:
     return record
 
 
-def test_hostile_text_planted_in_any_field_never_reaches_the_terminal(run, tmp_path) -> None:
+def test_hostile_text_planted_in_any_field_never_reaches_the_terminal(tmp_path) -> None:
     for what in PLANTS:
-        record = _planted(run, tmp_path, what)
+        record = _planted(tmp_path, what)
         code, received = on_terminal("--file", str(record), "--as-of", AS_OF, "candidates")
         assert code == 3, (what, received)
         assert user_text_escapes(received) == [], (what, received)
         assert b"hidden or control character (U+001B" in received, (what, received)
 
 
-def test_a_planted_candidate_id_reaches_no_output(run, tmp_path) -> None:
-    record = _planted(run, tmp_path, "candidate id")
+def test_a_planted_candidate_id_reaches_no_output(tmp_path) -> None:
+    record = _planted(tmp_path, "candidate id")
     for command in (
         ("purge", "--dry-run"),
         ("export", "ics"),
@@ -198,9 +200,9 @@ def test_a_fifo_or_a_device_as_the_record_is_refused_at_once(run, tmp_path) -> N
 NOBODY = 65534
 
 
-def test_an_export_never_writes_through_a_planted_symlink(run, tmp_path) -> None:
+def test_an_export_never_writes_through_a_planted_symlink(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o1777)  # a shared sticky folder, like /tmp
@@ -210,36 +212,36 @@ def test_an_export_never_writes_through_a_planted_symlink(run, tmp_path) -> None
     planted.symlink_to(victim)
     os.lchown(planted, NOBODY, NOBODY)  # planted by another user
 
-    done = run("--file", str(record), "export", "csv", "-o", str(planted), "--force")
+    done = in_process("--file", str(record), "export", "csv", "-o", str(planted), "--force")
 
     assert done.returncode == 1 and "symbolic link" in done.stderr, done.stderr
     assert victim.read_text() == "the victim's own file\n"
     assert planted.is_symlink()
 
 
-def test_force_never_replaces_a_device(run, tmp_path) -> None:
+def test_force_never_replaces_a_device(tmp_path) -> None:
     """`-o /dev/null --force` as root replaced the device with a file: shown on a device
     node of our own (never the system's /dev/null, which an old build would destroy)."""
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     null = tmp_path / "null"
     try:
         os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     except PermissionError:
         pytest.skip("making a device node needs root")
 
-    done = run("--file", str(record), "export", "json", "-o", str(null), "--force")
+    done = in_process("--file", str(record), "export", "json", "-o", str(null), "--force")
 
     assert done.returncode == 1 and "not a regular file" in done.stderr, done.stderr
     assert stat.S_ISCHR(os.lstat(null).st_mode)
 
 
-def test_a_backup_never_follows_a_planted_symlink(run, tmp_path) -> None:
+def test_a_backup_never_follows_a_planted_symlink(tmp_path) -> None:
     """init --force's backup is linked to its name (never replacing one) with a 128-bit
     random suffix: no name can be guessed and planted ahead of it."""
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
-    done = run("--file", str(record), "--as-of", AS_OF, "init", "--force")
+    new_record(record)
+    done = in_process("--file", str(record), "--as-of", AS_OF, "init", "--force")
     assert done.returncode == 0, done.stderr
     (backup,) = tmp_path.glob("campaign.toml.bak-*")
     suffix = backup.name.rsplit("-", 1)[1]
@@ -247,19 +249,17 @@ def test_a_backup_never_follows_a_planted_symlink(run, tmp_path) -> None:
     assert backup.stat().st_mode & 0o777 == 0o600
 
 
-def test_a_planted_backup_neither_blocks_nor_misleads_a_purge(run, tmp_path) -> None:
+def test_a_planted_backup_neither_blocks_nor_misleads_a_purge(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
-    assert (
-        run("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace").returncode
-        == 0
-    )
+    new_record(record)
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     planted = tmp_path / "campaign.toml.bak-x"
     planted.write_text("not a record at all [[[")
     os.chown(planted, NOBODY, NOBODY)
     planted.chmod(0)
 
-    done = run("--file", str(record), "--as-of", AS_OF, "purge", "--candidate", "c001")
+    done = in_process("--file", str(record), "--as-of", AS_OF, "purge", "--candidate", "c001")
 
     assert done.returncode == 0, done.stderr
     assert "Ada Lovelace" not in record.read_text("utf-8")
@@ -269,13 +269,13 @@ def test_a_planted_backup_neither_blocks_nor_misleads_a_purge(run, tmp_path) -> 
 # --- 7. a read-only record was silently rewritten ----------------------------------------
 
 
-def test_a_read_only_record_is_never_rewritten(run, tmp_path) -> None:
+def test_a_read_only_record_is_never_rewritten(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     record.chmod(0o444)
     before = (record.read_bytes(), os.stat(record).st_ino)
     for command in (("add-candidate", "Ada Lovelace"), ("init", "--force"), ("purge",)):
-        done = run("--file", str(record), "--as-of", AS_OF, *command)
+        done = in_process("--file", str(record), "--as-of", AS_OF, *command)
         if command == ("purge",) and done.returncode == 0:
             assert "Nothing" in done.stdout or "nothing" in done.stdout  # nothing was due
             continue
@@ -288,32 +288,32 @@ def test_a_read_only_record_is_never_rewritten(run, tmp_path) -> None:
 # --- 8. exit 70 ("internal error") escaped the documented 0–3 ----------------------------
 
 
-def test_dates_beyond_what_a_record_can_hold_are_refused_with_the_reason(run, tmp_path) -> None:
+def test_dates_beyond_what_a_record_can_hold_are_refused_with_the_reason(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     base = ("--file", str(record), "--as-of", AS_OF)
     for when in ("+9999y", "9999-12-31", "w/c 27 December 9999", "31/12/1899"):
-        done = run(*base, "milestone", "add", "Far", when)
+        done = in_process(*base, "milestone", "add", "Far", when)
         assert done.returncode == 1, (when, done.stderr)
         assert "beyond the years a record can hold (1900 to 2999)" in done.stderr
-    assert run(*base, "milestone", "add", "Far", "2999-12-31").returncode == 0
-    assert run(*base, "export", "ics").returncode == 0
+    assert in_process(*base, "milestone", "add", "Far", "2999-12-31").returncode == 0
+    assert in_process(*base, "export", "ics").returncode == 0
 
     text = record.read_text("utf-8")  # a date typed into the file by hand
     record.write_text(text.replace("date = 2999-12-31", "date = 9999-12-31"), "utf-8")
-    done = run(*base, "export", "ics")
+    done = in_process(*base, "export", "ics")
     assert done.returncode == 3 and "outside the years a record can hold" in done.stderr
 
 
-def test_a_symlink_loop_and_a_full_disk_get_a_message_not_exit_70(run, tmp_path) -> None:
+def test_a_symlink_loop_and_a_full_disk_get_a_message_not_exit_70(tmp_path) -> None:
     loop = tmp_path / "loop.toml"
     loop.symlink_to(tmp_path / "back.toml")
     (tmp_path / "back.toml").symlink_to(loop)
-    done = run("--file", str(loop), "init")
+    done = in_process("--file", str(loop), "init")
     assert done.returncode == 3 and "Too many levels of symbolic links" in done.stderr, done
 
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     for command in (("status",), ("candidates",), ("export", "json"), ("export", "csv")):
         with open("/dev/full", "w") as full:
             finished = subprocess.run(
@@ -329,10 +329,9 @@ def test_a_symlink_loop_and_a_full_disk_get_a_message_not_exit_70(run, tmp_path)
 
 def test_output_that_is_not_utf8_degrades_instead_of_failing(run, tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
-    assert (
-        run("--file", str(record), "--as-of", AS_OF, "add-candidate", "Zoë Brontë").returncode == 0
-    )
+    new_record(record)
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Zoë Brontë")
+    assert added.returncode == 0, added.stderr
     ascii_only = {"PYTHONIOENCODING": "ascii"}
     for command in (("status",), ("candidates",), ("show", "c001"), ("milestone", "list")):
         done = subprocess.run(
@@ -352,31 +351,29 @@ def test_output_that_is_not_utf8_degrades_instead_of_failing(run, tmp_path) -> N
 # --- 9. personal data survived erasure -----------------------------------------------------
 
 
-def _with_backup(run, tmp_path: Path) -> tuple[Path, Path]:
+def _with_backup(tmp_path: Path) -> tuple[Path, Path]:
     """A record holding Ada Lovelace, and a backup of it (init --force, then restored)."""
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
-    assert (
-        run("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace").returncode
-        == 0
-    )
+    new_record(record)
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     kept = record.read_bytes()
-    assert run("--file", str(record), "--as-of", AS_OF, "init", "--force").returncode == 0
+    assert in_process("--file", str(record), "--as-of", AS_OF, "init", "--force").returncode == 0
     (backup,) = tmp_path.glob("campaign.toml.bak-*")
     record.write_bytes(kept)  # the user restored the record from the backup
     return record, backup
 
 
-def test_erasure_reaches_a_reason_and_a_backup_under_an_earlier_name(run, tmp_path) -> None:
-    record, backup = _with_backup(run, tmp_path)
+def test_erasure_reaches_a_reason_and_a_backup_under_an_earlier_name(tmp_path) -> None:
+    record, backup = _with_backup(tmp_path)
     base = ("--file", str(record), "--as-of", AS_OF)
-    moved = run(*base, "milestone", "reschedule", "closing", "16 Feb 2026", "--reason",
-                "Ada Lovelace asked for another week")  # fmt: skip
+    moved = in_process(*base, "milestone", "reschedule", "closing", "16 Feb 2026", "--reason",
+                       "Ada Lovelace asked for another week")  # fmt: skip
     assert moved.returncode == 0, moved.stderr
     text = record.read_text("utf-8")  # the name corrected by hand in the record
     record.write_text(text.replace('"Ada Lovelace"', '"Augusta Ada King"'), "utf-8")
 
-    done = run(*base, "purge", "--candidate", "c001")
+    done = in_process(*base, "purge", "--candidate", "c001")
 
     assert done.returncode == 0, done.stderr
     for path in (record, backup):
@@ -389,7 +386,7 @@ def test_a_killed_exports_temp_file_is_removed_by_the_next_export_and_by_purge(
     run, tmp_path
 ) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     gone = subprocess.run(["true"])  # a process that has ended: its pid names no writer
     dead_pid = subprocess.Popen(["true"])
     dead_pid.wait()
@@ -410,11 +407,11 @@ def test_a_killed_exports_temp_file_is_removed_by_the_next_export_and_by_purge(
     assert not other.exists() and running.exists()
 
 
-def test_a_purge_failing_part_way_says_what_it_changed(run, tmp_path) -> None:
-    record, backup = _with_backup(run, tmp_path)
+def test_a_purge_failing_part_way_says_what_it_changed(tmp_path) -> None:
+    record, backup = _with_backup(tmp_path)
     record.chmod(0o444)  # the record cannot be saved: the backup is anonymised first
 
-    done = run("--file", str(record), "--as-of", AS_OF, "purge", "--candidate", "c001")
+    done = in_process("--file", str(record), "--as-of", AS_OF, "purge", "--candidate", "c001")
 
     assert done.returncode == 3
     assert "nothing was changed" not in done.stderr.lower()
@@ -425,12 +422,12 @@ def test_a_purge_failing_part_way_says_what_it_changed(run, tmp_path) -> None:
 # --- 10. smaller holes -----------------------------------------------------------------------
 
 
-def test_a_history_that_cannot_be_true_is_refused_by_check_and_writers(run, tmp_path) -> None:
+def test_a_history_that_cannot_be_true_is_refused_by_check_and_writers(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     base = ("--file", str(record), "--as-of", AS_OF)
-    assert run(*base, "add-candidate", "Ada Lovelace").returncode == 0
-    assert run(*base, "move", "c001", "longlist").returncode == 0
+    assert in_process(*base, "add-candidate", "Ada Lovelace").returncode == 0
+    assert in_process(*base, "move", "c001", "longlist").returncode == 0
     good = record.read_text("utf-8")
     wrong_stage = good.replace('stage = "longlist"\n', 'stage = "offer"\n', 1)
     assert wrong_stage != good
@@ -441,9 +438,9 @@ def test_a_history_that_cannot_be_true_is_refused_by_check_and_writers(run, tmp_
         (out_of_order, "history[1] is out of time order"),
     ):
         record.write_text(text, "utf-8")
-        checked = run(*base, "check")
+        checked = in_process(*base, "check")
         assert checked.returncode == 3 and problem in checked.stdout, checked.stdout
-        written = run(*base, "note", "c001", "hello")
+        written = in_process(*base, "note", "c001", "hello")
         assert written.returncode == 3 and problem in written.stderr
         assert record.read_text("utf-8") == text
 
@@ -452,14 +449,14 @@ def test_a_history_that_cannot_be_true_is_refused_by_check_and_writers(run, tmp_
     os.environ.get("WINDOWS_LIKE") == "1",
     reason="its set-up makes a hard link (tests/windows_like)",
 )
-def test_a_hard_linked_record_is_never_split_in_two(run, tmp_path) -> None:
+def test_a_hard_linked_record_is_never_split_in_two(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     other = tmp_path / "same.toml"
     os.link(record, other)
     before = record.read_bytes()
     for path in (record, other):
-        done = run("--file", str(path), "add-candidate", "Ada Lovelace")
+        done = in_process("--file", str(path), "add-candidate", "Ada Lovelace")
         assert done.returncode == 3 and "has 2 hard links" in done.stderr, done.stderr
     assert os.stat(record).st_ino == os.stat(other).st_ino and record.read_bytes() == before
 
@@ -479,24 +476,22 @@ def test_folders_made_under_umask_000_are_private(tmp_path) -> None:
     assert record.stat().st_mode & 0o777 == 0o600
 
 
-def test_names_made_only_of_blank_looking_characters_are_refused(run, tmp_path) -> None:
+def test_names_made_only_of_blank_looking_characters_are_refused(tmp_path) -> None:
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     for blank in ("\u3164", "\u115f", "\u2800", "\u3164 \u2800"):
-        done = run("--file", str(record), "--as-of", AS_OF, "add-candidate", blank)
+        done = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", blank)
         assert done.returncode == 1 and "cannot be empty" in done.stderr, (blank, done.stderr)
-    assert (
-        run("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace").returncode
-        == 0
-    )
+    added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "Ada Lovelace")
+    assert added.returncode == 0, added.stderr
     text = record.read_text("utf-8")
     record.write_text(text.replace('"Ada Lovelace"', '"\\u3164"'), "utf-8")
-    checked = run("--file", str(record), "check")
+    checked = in_process("--file", str(record), "check")
     assert checked.returncode == 3 and "name: The name cannot be empty" in checked.stdout
 
 
 @pytest.mark.heavy
-def test_a_full_width_equals_sign_is_text_to_libreoffice(run, tmp_path) -> None:
+def test_a_full_width_equals_sign_is_text_to_libreoffice(tmp_path) -> None:
     """Decision, from what LibreOffice Calc does: an ASCII = at the start of a cell is a
     formula (so dgtracker defuses it); a full-width ＝ (U+FF1D) is read as text, so it is
     exported as typed rather than changed."""
@@ -508,14 +503,12 @@ def test_a_full_width_equals_sign_is_text_to_libreoffice(run, tmp_path) -> None:
     if soffice is None:
         pytest.skip("LibreOffice is not installed")
     record = tmp_path / "campaign.toml"
-    new_record(run, record)
+    new_record(record)
     for name in ("＝SUM(1;2)", "=1+1"):
-        assert (
-            run("--file", str(record), "--as-of", AS_OF, "add-candidate", "--", name).returncode
-            == 0
-        )
+        added = in_process("--file", str(record), "--as-of", AS_OF, "add-candidate", "--", name)
+        assert added.returncode == 0, added.stderr
     sheet = tmp_path / "candidates.csv"
-    assert run("--file", str(record), "export", "csv", "-o", str(sheet)).returncode == 0
+    assert in_process("--file", str(record), "export", "csv", "-o", str(sheet)).returncode == 0
     converted = subprocess.run(
         [
             soffice,

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from tests.conftest import in_process
 
 from dgtracker.app import reminders, session
 from dgtracker.errors import RecordError, Refused
@@ -150,7 +151,7 @@ def test_a_purge_from_python_records_who_as_the_cli_does(path: Path) -> None:
     assert {entry.by for entry in record.candidates[0].history[1:]} == {"dpo"}
 
 
-def test_records_made_from_python_never_share_calendar_uids(tmp_path: Path, run) -> None:
+def test_records_made_from_python_never_share_calendar_uids(tmp_path: Path) -> None:
     """Two records made from the DHSC template through the Python API are two campaigns to
     a calendar: each gets its own token at creation, as `init` gives one."""
     first, second = tmp_path / "a" / "campaign.toml", tmp_path / "b" / "campaign.toml"
@@ -160,7 +161,7 @@ def test_records_made_from_python_never_share_calendar_uids(tmp_path: Path, run)
     uids = []
     for record_file in (first, second):
         assert 'calendar = "' in record_file.read_text(encoding="utf-8")
-        done = run("export", "ics", env={"DGTRACKER_FILE": str(record_file)})
+        done = in_process("export", "ics", env={"DGTRACKER_FILE": str(record_file)})
         assert done.returncode == 0, done.stderr
         uids.append(set(re.findall(r"^UID:(.+)$", done.stdout, re.MULTILINE)))
     assert uids[0] and not uids[0] & uids[1]

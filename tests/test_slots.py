@@ -13,7 +13,7 @@ from pathlib import Path
 import vobject
 from icalendar import Calendar
 
-from conftest import Cli
+from conftest import Cli, in_process
 
 DAY = "2026-03-19"  # the record's day: the interview is tomorrow
 
@@ -48,19 +48,20 @@ def _booked(cli: Cli) -> Cli:
 
 def test_withdrawing_a_candidate_cancels_their_interview_everywhere(run, cli) -> None:
     """Through the installed script: the slot is sent cancelled one SEQUENCE on, leaves
-    `agenda` and `remind`, and is kept in the record and the history."""
+    `agenda` and `remind`, and is kept in the record and the history. (The move, `remind`
+    and `show` run the installed script; the other reads run in-process.)"""
     _booked(cli)
     env = {"DGTRACKER_FILE": str(cli.path), "DGTRACKER_TODAY": DAY}
-    assert "interview tomorrow at 10:00" in run("remind", env=env).stdout
+    assert "interview tomorrow at 10:00" in in_process("remind", env=env).stdout
     assert _slot_events(cli) == {"slot-c001-interview": {"status": "CONFIRMED", "sequence": 0}}
 
     moved = run("move", "c001", "withdrawn", "--reason", "Took another post", env=env)
     assert moved.returncode == 0, moved.stderr
     assert _slot_events(cli) == {"slot-c001-interview": {"status": "CANCELLED", "sequence": 1}}
-    assert "c001" not in run("agenda", "2026-03-20", env=env).stdout
-    assert "No slots booked on this day." in run("agenda", "2026-03-20", env=env).stdout
+    assert "c001" not in in_process("agenda", "2026-03-20", env=env).stdout
+    assert "No slots booked on this day." in in_process("agenda", "2026-03-20", env=env).stdout
     assert "interview tomorrow" not in run("remind", env=env).stdout
-    assert run("agenda", "2026-03-20", "--json", env=env).stdout.strip() == "[]"
+    assert in_process("agenda", "2026-03-20", "--json", env=env).stdout.strip() == "[]"
 
     [slot] = cli.candidate("c001")["slots"]
     assert slot["rescheduled"] == 1 and "cancelled" in slot
@@ -70,8 +71,8 @@ def test_withdrawing_a_candidate_cancels_their_interview_everywhere(run, cli) ->
         "cancelled (moved to withdrawn)"
         in run("show", "c001", env={**env, "COLUMNS": "200"}).stdout
     )
-    assert run("check", env=env).returncode == 0
-    shown = json.loads(run("show", "c001", "--json", env=env).stdout)["slots"]
+    assert in_process("check", env=env).returncode == 0
+    shown = json.loads(in_process("show", "c001", "--json", env=env).stdout)["slots"]
     assert [s["assessment"] for s in shown] == ["interview"] and shown[0]["cancelled"]
 
 
@@ -185,13 +186,16 @@ def test_merge_a_cancel_against_a_reschedule_is_a_conflict_and_alone_is_taken(
 
 def test_two_records_of_one_title_never_share_a_uid(run, tmp_path) -> None:
     """Through the installed script: two records made from the DHSC template give every
-    event a different UID; each record's UIDs are the same at every export."""
+    event a different UID; each record's UIDs are the same at every export. (`init` and the
+    exports run the installed script, each in a process of its own; the booking runs
+    in-process.)"""
     uids = []
     for name in ("one", "two"):
         env = {"DGTRACKER_FILE": str(tmp_path / f"{name}.toml"), "DGTRACKER_TODAY": DAY}
         assert run("init", env=env).returncode == 0
-        assert run("add-candidate", "Ada Lovelace", env=env).returncode == 0
-        assert run("schedule", "c001", "interview", "2026-03-20 10:00", env=env).returncode == 0
+        assert in_process("add-candidate", "Ada Lovelace", env=env).returncode == 0
+        booked = in_process("schedule", "c001", "interview", "2026-03-20 10:00", env=env)
+        assert booked.returncode == 0
         exports = [run("export", "ics", "--slots", env=env).stdout for _ in range(2)]
         assert exports[0] == exports[1]
         found = {str(e["UID"]) for e in Calendar.from_ical(exports[0]).walk("VEVENT")}
@@ -287,27 +291,24 @@ def test_a_slot_the_other_copy_booked_or_moved_does_not_come_back(tmp_path: Path
         assert "is valid" in merged.ok("check", as_of=DAY)
 
 
-def test_nobody_at_an_outcome_is_booked_and_the_withdrawal_undone_restores_the_slot(
-    run, cli
-) -> None:
+def test_nobody_at_an_outcome_is_booked_and_the_withdrawal_undone_restores_the_slot(cli) -> None:
     """A slot booked for someone withdrawn would sit in the diary for nobody, and take the
     place the cancelled one comes back to when the withdrawal is undone."""
     _booked(cli)
     env = {"DGTRACKER_FILE": str(cli.path), "DGTRACKER_TODAY": DAY}
-    assert (
-        run("move", "c001", "withdrawn", "--reason", "Took another post", env=env).returncode == 0
-    )
+    moved = in_process("move", "c001", "withdrawn", "--reason", "Took another post", env=env)
+    assert moved.returncode == 0, moved.stderr
     before = cli.path.read_bytes()
 
-    refused = run("schedule", "c001", "interview", "2026-03-21 10:00", env=env)
+    refused = in_process("schedule", "c001", "interview", "2026-03-21 10:00", env=env)
 
     assert refused.returncode == 1, refused.stderr
     assert "c001 is at 'withdrawn', an outcome" in refused.stderr
     assert "dgtracker undo c001" in refused.stderr and "Traceback" not in refused.stderr
     assert cli.path.read_bytes() == before
-    assert run("undo", "c001", "--reason", "Withdrew by mistake", env=env).returncode == 0
+    assert in_process("undo", "c001", "--reason", "Withdrew by mistake", env=env).returncode == 0
     assert _slot_events(cli) == {"slot-c001-interview": {"status": "CONFIRMED", "sequence": 2}}
-    assert "c001" in run("agenda", "2026-03-20", env=env).stdout
+    assert "c001" in in_process("agenda", "2026-03-20", env=env).stdout
 
 
 def test_undo_passes_over_a_booking_to_the_last_move(cli) -> None:

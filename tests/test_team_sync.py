@@ -1,7 +1,10 @@
-"""Syncs that lose nothing, through the installed CLI and real git: `sync` holds the
-record's lock for its whole run, a writer whose commit git refuses still says its change is
-saved (exit 0) and the next commit carries it, commit messages name ids only, and
-`remind --sync` brings in the team's latest first.
+"""Syncs that lose nothing, through the CLI and real git: `sync` holds the record's lock
+for its whole run, a writer whose commit git refuses still says its change is saved (exit 0)
+and the next commit carries it, commit messages name ids only, and `remind --sync` brings in
+the team's latest first.
+
+Commands run in-process (`here`) unless a real process is the point: a command running
+while another waits or races it, and `cron`, whose line names the script that runs it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from tests.conftest import AS_OF, installed_dgtracker
+from tests.conftest import AS_OF, in_process, installed_dgtracker
 from tests.git_team import data, git, git_identity, team
 
 __all__ = ["git_identity", "team"]  # fixtures, used by name
@@ -32,6 +35,13 @@ def dgtracker(
     return subprocess.run(
         [*base, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
     )
+
+
+def here(
+    clone: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The same command line, run in this process (commits through the same app/session)."""
+    return in_process("--file", str(clone / "campaign.toml"), "--as-of", AS_OF, *args, env=env)
 
 
 def start(clone: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -57,8 +67,8 @@ def wait_for(found: Callable[[], bool], what: str, running: subprocess.Popen[str
 
 
 def added(clone: Path, name: str) -> str:
-    """A candidate added with the installed script; their id, as it printed it."""
-    done = dgtracker(clone, "add-candidate", name)
+    """A candidate added; their id, as it printed it."""
+    done = here(clone, "add-candidate", name)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -90,16 +100,14 @@ def test_a_writer_cannot_change_the_record_while_a_sync_runs(
     to wait, it changes the record after the sync, and the next sync sends it."""
     _, (ada, bob, _) = team
     alice = added(ada, "Alice Able")
-    assert dgtracker(ada, "sync").returncode == 0
-    assert dgtracker(bob, "add-candidate", "Bob Baker", "--by", "bob").returncode == 0
+    assert here(ada, "sync").returncode == 0
+    assert here(bob, "add-candidate", "Bob Baker", "--by", "bob").returncode == 0
     started, release = hold_push(bob, tmp_path)
     syncing = start(bob, "sync")
     wait_for(started.exists, "the sync reached its push", syncing)
     before = (bob / "campaign.toml").read_bytes()
 
-    refused = dgtracker(
-        bob, "note", alice, "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "0"}
-    )
+    refused = here(bob, "note", alice, "Checked references", env={"DGTRACKER_LOCK_TIMEOUT": "0"})
     assert refused.returncode == 3, refused.stderr
     assert "locked by another dgtracker command" in refused.stderr
     assert (bob / "campaign.toml").read_bytes() == before  # the merged record, untouched
@@ -110,8 +118,8 @@ def test_a_writer_cannot_change_the_record_while_a_sync_runs(
     out, err = waiting.communicate(timeout=60)
     assert (waiting.returncode, out, err) == (0, f"Noted on {alice}.\n", "")
     assert git(bob, "status", "--porcelain").stdout == ""
-    assert "sent 1 commit(s)" in dgtracker(bob, "sync").stdout
-    assert dgtracker(ada, "sync").returncode == 0
+    assert "sent 1 commit(s)" in here(bob, "sync").stdout
+    assert here(ada, "sync").returncode == 0
     names = sorted(c["name"] for c in data(ada)["candidates"])
     assert names == ["Alice Able", "Bob Baker"]
     notes = [e.get("note") for c in data(ada)["candidates"] for e in c["history"]]
@@ -135,7 +143,7 @@ def test_a_change_git_cannot_commit_is_saved_said_and_committed_next(
     index_lock.write_text("", encoding="utf-8")
     busy = {"DGTRACKER_LOCK_TIMEOUT": "0"}
 
-    noted = dgtracker(ada, "note", alice, "References received", env=busy)
+    noted = here(ada, "note", alice, "References received", env=busy)
     assert noted.returncode == 0, noted.stderr
     assert noted.stdout == f"Noted on {alice}.\n"
     assert "The change is saved, but git could not commit it" in noted.stderr
@@ -144,21 +152,21 @@ def test_a_change_git_cannot_commit_is_saved_said_and_committed_next(
     assert git(ada, "rev-list", "--count", "HEAD").stdout == commits
 
     index_lock.unlink()
-    assert dgtracker(ada, "move", alice, "longlist").returncode == 0
+    assert here(ada, "move", alice, "longlist").returncode == 0
     assert git(ada, "status", "--porcelain").stdout == ""
     committed = git(ada, "show", "HEAD:campaign.toml").stdout
     assert "References received" in committed and 'stage = "longlist"' in committed
 
     index_lock.write_text("", encoding="utf-8")
-    assert dgtracker(ada, "note", alice, "Second note", env=busy).returncode == 0
+    assert here(ada, "note", alice, "Second note", env=busy).returncode == 0
     index_lock.unlink()
-    synced = dgtracker(ada, "sync")
+    synced = here(ada, "sync")
     assert synced.returncode == 0, synced.stderr
     assert git(ada, "status", "--porcelain").stdout == ""
     assert git(ada, "log", "-1", "--format=%s").stdout.strip() == (
         "changes to campaign.toml not committed before"
     )
-    assert dgtracker(bob, "sync").returncode == 0
+    assert here(bob, "sync").returncode == 0
     assert data(bob) == data(ada)
 
 
@@ -244,7 +252,7 @@ def test_no_commit_message_holds_anything_typed(
     ]
     printed = []
     for step in steps:
-        done = dgtracker(ada, *step, "--by", "ada")
+        done = here(ada, *step, "--by", "ada")
         assert done.returncode == 0, (step, done.stdout, done.stderr)
         assert "not commit" not in done.stderr, (step, done.stderr)
         printed.append(done.stdout)
@@ -272,9 +280,9 @@ def test_crons_line_for_a_shared_record_brings_in_the_teams_latest_first(
     """A teammate moved the sift to today; cron's remind in another clone says so (it once
     reminded from what that clone last synced, weeks before), and prints nothing else."""
     _, (ada, bob, _) = team
-    moved = dgtracker(bob, "milestone", "reschedule", "sift", AS_OF, "--reason", "Panel diary")
-    assert moved.returncode == 0 and dgtracker(bob, "sync").returncode == 0
-    assert "Sift and longlist today" not in dgtracker(ada, "remind").stdout
+    moved = here(bob, "milestone", "reschedule", "sift", AS_OF, "--reason", "Panel diary")
+    assert moved.returncode == 0 and here(bob, "sync").returncode == 0
+    assert "Sift and longlist today" not in here(ada, "remind").stdout
 
     line = dgtracker(ada, "cron").stdout.strip()
     command = line.split(" ", 5)[5]
@@ -297,7 +305,7 @@ def test_remind_sync_without_a_network_reminds_from_this_copy(
 ) -> None:
     _, (ada, _, _) = team
     git(ada, "remote", "set-url", "origin", str(tmp_path / "unreachable.git"))
-    offline = dgtracker(ada, "remind", "--sync")
+    offline = here(ada, "remind", "--sync")
     assert offline.returncode == 0, offline.stderr
     assert offline.stdout == "Applications close in 7 days (Mon 9 Feb 2026)\n"
     assert offline.stderr.startswith(
@@ -306,8 +314,8 @@ def test_remind_sync_without_a_network_reminds_from_this_copy(
     )
     alone = tmp_path / "alone"
     alone.mkdir()
-    assert dgtracker(alone, "init").returncode == 0
-    unshared = dgtracker(alone, "remind", "--sync")
+    assert here(alone, "init").returncode == 0
+    unshared = here(alone, "remind", "--sync")
     assert unshared.returncode == 1 and "is not shared" in unshared.stderr
     plain = dgtracker(alone, "cron").stdout
     assert plain.rstrip().endswith(" remind")  # a record kept alone has no team to sync
@@ -445,5 +453,5 @@ def test_a_change_through_the_python_api_git_cannot_commit_warns_and_raises_noth
     assert [c["name"] for c in data(ada)["candidates"]] == ["Alice Able"]
     (ada / ".git" / "index.lock").unlink()
     alice = data(ada)["candidates"][0]["id"]
-    assert dgtracker(ada, "note", alice, "Checked").returncode == 0
+    assert here(ada, "note", alice, "Checked").returncode == 0
     assert "Alice Able" in git(ada, "show", "HEAD:campaign.toml").stdout
