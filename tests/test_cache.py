@@ -12,6 +12,7 @@ import stat
 import sys
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -313,3 +314,46 @@ def test_a_sync_that_brings_in_an_erasure_leaves_no_cache_of_the_person(
     assert not _cache(bob).exists() or b"Currer" not in _cache(bob).read_bytes()
     assert json.loads(bob.ok("show", cid, "--json"))["name"] == f"Anonymised ({cid})"
     assert b"Currer" not in _cache(bob).read_bytes()
+
+
+class _Checks:
+    """The loader of record/cache.py as `_rules` sees it: the checking modules' code, one of
+    them changed (`changed`), or none readable (`changed` None)."""
+
+    def __init__(self, real: object, changed: str | None) -> None:
+        self.real, self.changed = real, changed
+
+    def get_data(self, path: str) -> bytes:
+        if self.changed is None:
+            raise OSError("no sources in this build")
+        code: bytes = self.real.get_data(path)  # type: ignore[attr-defined]
+        if Path(path).as_posix().endswith(self.changed):
+            code += b"\n# a rule added\n"
+        return code
+
+
+@pytest.mark.parametrize("module", record_cache._CHECKS)
+def test_a_cache_made_by_other_checks_is_no_cache(ada: Cli, monkeypatch, module: str) -> None:
+    """A release that changes a rule, or a check of the whole record, checks every record
+    again: the cache names the code of every checking module."""
+    raw = ada.path.read_bytes()
+    loader = _Checks(record_cache.__spec__.loader, module)
+    with monkeypatch.context() as changed:
+        changed.setattr(record_cache, "__spec__", SimpleNamespace(loader=loader))
+        record_cache._rules.cache_clear()
+        assert not _cached_record_is(ada, raw)
+        assert _name(ada, "c001") == "Ada Lovelace"  # read from the text, cached anew
+        assert _cached_record_is(ada, raw)
+    record_cache._rules.cache_clear()
+    assert not _cached_record_is(ada, raw)  # made by the changed code: not this code's
+
+
+def test_without_the_checks_code_nothing_is_cached(ada: Cli, monkeypatch) -> None:
+    loader = _Checks(record_cache.__spec__.loader, None)
+    with monkeypatch.context() as sourceless:
+        sourceless.setattr(record_cache, "__spec__", SimpleNamespace(loader=loader))
+        record_cache._rules.cache_clear()
+        _cache(ada).unlink()
+        assert _name(ada, "c001") == "Ada Lovelace"
+        assert not _cache(ada).exists()
+    record_cache._rules.cache_clear()

@@ -124,6 +124,19 @@ def test_the_hottest_reads_load_no_typer(run, record, words) -> None:
     ]
 
 
+@pytest.mark.parametrize("words", LIGHT_READS, ids=" ".join)
+def test_a_read_from_the_cache_loads_no_checks(run, record, words) -> None:
+    """The cache holds the checked record: only a read of the text (the first after a
+    change) loads the record's checks; the cache names them by their code's bytes."""
+    first = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
+    assert "dgtracker.record.decode" in first  # no cache yet: read from the text
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
+    for checks in ("dgtracker.record.decode", "dgtracker.record.decode_panel"):
+        assert checks not in names, f"{' '.join(words)} imported {checks}"
+    if words[0] != "show":  # finds the candidate by the candidate actions, which load them
+        assert "dgtracker.record.field_rules" not in names, f"{' '.join(words)}"
+
+
 def test_a_hot_read_with_help_still_gets_the_typer_apps_help(run, record) -> None:
     names = imported_modules(run, "status", "--help")
     assert "typer" in names

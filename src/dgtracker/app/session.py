@@ -35,7 +35,8 @@ it). Beside it:
 - `dgtracker.record.model`: the record's objects, and `dgtracker.errors`: every failure, each
   with an `exit_code` and a `hint`.
 The record's own modules are imported at the top; the modules of one job (git, the merge,
-an import, purge, the date parser, getpass) only in the call that does it, so the CLI pays
+an import, purge, the date parser, getpass, a new record's calendar token, the checks a
+resolved conflict is read back through) only in the call that does it, so the CLI pays
 for what a command uses (start-up budget).
 """
 
@@ -53,10 +54,8 @@ from zoneinfo import ZoneInfo
 
 from dgtracker.dates import ISO_DAY, format_day
 from dgtracker.errors import RecordError, Refused
-from dgtracker.process.new_records import calendar_token
 from dgtracker.progress import Walk, quietly
 from dgtracker.record import storage
-from dgtracker.record.decode import record_from_data
 from dgtracker.record.history import as_it_stood, latest_change
 from dgtracker.record.locking import locked
 from dgtracker.text import clean_field
@@ -293,6 +292,8 @@ def create(
     is given one, so no two records share calendar UIDs however they were made. The backup
     kept, and what git said."""
     if record.campaign.calendar is None:
+        from dgtracker.process.new_records import calendar_token  # init alone makes records
+
         record.campaign.calendar = calendar_token()
     record_file = Path(path)
     storage.make_room(record_file)
@@ -564,6 +565,8 @@ def _keep_value(change: Change, data: dict[str, Any], conflict: MergeConflict, s
         conflicts.keep_move(
             data, conflict, kept, side, by=change.by, today=change.today, now=change.now
         )
+    from dgtracker.record.decode import record_from_data
+
     settled, problems = record_from_data(data)
     if settled is None:
         raise Refused(
@@ -592,6 +595,8 @@ def _keep_history(change: Change, data: dict[str, Any], conflict: MergeConflict,
     from dgtracker.team.conflicts import settle_history
 
     settle_history(data, conflict, side)
+    from dgtracker.record.decode import record_from_data
+
     settled, problems = record_from_data(data)
     if settled is None:
         raise Refused(

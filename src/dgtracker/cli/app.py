@@ -4,6 +4,9 @@ end (a message and an exit code, never a traceback).
 Each topic module (records, reading, candidates, milestones, reminders, exchange,
 privacy, panel, merit, slots, report, blind, team, campaigns, shell, docs) holds its own
 commands, as `commands`; this module only names them, and loads the one that is run.
+The help's list of commands reads each command's help from cli/help_table.py (imported
+by the help alone), so `dgtracker --help` builds no command. It imports the settings
+from cli/settings.py, not cli/context.py, which loads the session for the commands.
 """
 
 import os
@@ -15,11 +18,11 @@ from typing import Annotated, Any
 
 import typer
 from typer.completion import completion_init  # type: ignore[attr-defined]
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.main import get_group
 
 from dgtracker import __version__
-from dgtracker.cli.context import COMPLETE_VAR, Settings
+from dgtracker.cli import COMPLETE_VAR
 from dgtracker.cli.ending import (
     CLOSED_PIPE,
     internal_error,
@@ -29,6 +32,7 @@ from dgtracker.cli.ending import (
     silence_stdout,
     tolerate_legacy_encodings,
 )
+from dgtracker.cli.settings import Settings
 from dgtracker.errors import USAGE, DgError, Refused
 from dgtracker.out.terminal import echo
 
@@ -89,9 +93,20 @@ def topic_commands(module_name: str) -> dict[str, Any]:
     return dict(get_group(holder).commands)
 
 
+def help_line(name: str) -> TyperCommand:
+    """A stand-in for a command in the help's list of commands: the first paragraph of
+    its help, which is all click reads of a command to shorten it to the terminal's width
+    (cli/help_table.py, generated from the commands themselves)."""
+    from dgtracker.cli.help_table import COMMAND_HELP  # only the help lists the commands
+
+    return TyperCommand(name, help=COMMAND_HELP[name])
+
+
 class Commands(TyperGroup):
     """The root command group: builds only the command asked for, and turns dgtracker's
     own failures into their exit codes."""
+
+    listing = False  # while the help lists the commands: their help lines, none built
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMAND_MODULES)
@@ -100,7 +115,19 @@ class Commands(TyperGroup):
         module_name = COMMAND_MODULES.get(cmd_name)
         if module_name is None:
             return None
+        if self.listing:
+            return help_line(cmd_name)
         return topic_commands(module_name).get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # The help lists every command by the start of its help: importing and building
+        # every command module for that was 457 M of the 690 M instructions `dgtracker
+        # --help` took (docs/performance.md, "Start-up").
+        self.listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.listing = False
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:

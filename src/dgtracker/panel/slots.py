@@ -4,6 +4,10 @@ reminder of tomorrow's slots.
 A campaign has one panel, so two slots that overlap in time are a clash, whoever they
 are for. Times are local to the campaign's time zone. Pure functions: the clock and the
 user are passed in.
+
+Booking and cancelling import the candidate actions they use in their own calls: `remind`
+reads tomorrow's slots here on every run, and needs none of them (nor the field rules they
+load; start-up budget).
 """
 
 from __future__ import annotations
@@ -13,12 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dgtracker.errors import Refused
-from dgtracker.process.candidate_actions import (
-    cancel_slot,
-    find_candidate,
-    resolve_stage,
-    slot_when,
-)
 from dgtracker.record.model import Action, Candidate, Event, Record, Slot, StageKind
 from dgtracker.text import visible
 
@@ -53,6 +51,8 @@ def book(
     now: datetime,
 ) -> tuple[Candidate, Slot | None]:
     """Book (or move) a candidate's slot at an assessment; returns it and the slot before."""
+    from dgtracker.process.candidate_actions import find_candidate, resolve_stage, slot_when
+
     candidate = find_candidate(record, wanted)
     stage_id = resolve_stage(record, assessment)
     at_stage = record.stage(candidate.stage)
@@ -99,6 +99,8 @@ def cancel(
     record: Record, wanted: str, assessment: str, *, by: str, today: date, now: datetime
 ) -> tuple[Candidate, Slot]:
     """Cancel a candidate's booked slot at an assessment."""
+    from dgtracker.process.candidate_actions import cancel_slot, find_candidate, resolve_stage
+
     candidate = find_candidate(record, wanted)
     stage_id = resolve_stage(record, assessment)
     slot = next((s for s in candidate.slots if s.assessment == stage_id), None)

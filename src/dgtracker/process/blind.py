@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from dgtracker.errors import Refused
-from dgtracker.process.candidate_actions import resolve_stage
 from dgtracker.record.mentions import (
     Identifiers,
     may_name,
@@ -74,6 +73,10 @@ def set_blind(
     record: Record, typed: str | None, *, by: str, now: datetime, today: date
 ) -> BlindSetting | None:
     """Make the sift blind until the stage typed (None: open it). None when it already was so."""
+    # Here, not at the top: every read the panel sees makes the blind view, and needs
+    # none of the candidate actions (nor the field rules they load).
+    from dgtracker.process.candidate_actions import resolve_stage
+
     until = None if typed is None else resolve_stage(record, typed)
     if until is not None:
         stage = record.stage(until)

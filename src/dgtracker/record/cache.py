@@ -9,17 +9,17 @@ stat can miss them (times are coarse on many file systems, inodes are reused, an
 sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it, hundreds.
 
 The cache is marshal (built-in types only, record/plain_model.py) behind a header that
-names its format, the Python that wrote it, the rules it was checked by, and the hash;
-anything else (missing, truncated, garbage, another format, Python or set of rules) is no
-cache at all, and the record is read from its text and the cache made again. It is written
-atomically (a temp file renamed over it), mode 0600: it holds the same personal data as the
-record. A purge removes it and every save of the record writes it anew, so it never holds
-more than the record.
+names its format, the Python that wrote it, the code it was checked by (`_rules`), and the
+hash; anything else (missing, truncated, garbage, another format, Python or checking code)
+is no cache at all, and the record is read from its text and the cache made again. It is
+written atomically (a temp file renamed over it), mode 0600: it holds the same personal
+data as the record. A purge removes it and every save of the record removes it (the next
+read makes it anew), so it never holds more than the record.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import hashlib
 import marshal
 import os
@@ -30,7 +30,6 @@ from pathlib import Path
 
 from dgtracker import __version__
 from dgtracker.progress import Walk, quietly
-from dgtracker.record import field_rules
 from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import plain, record_from_plain
@@ -40,41 +39,55 @@ MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
 
-def _rules() -> bytes:
-    """What the checks were: dgtracker's version and every field's rule. A cache of a record
-    checked by other rules (another release, a rule added) is no cache: the record is
-    checked again by these."""
-    tables = {
-        name: {key: repr(_sorted_choices(rule)) for key, rule in table.items()}
-        for name, table in sorted(vars(field_rules).items())
-        if type(table) is dict
-        and table
-        and all(type(r) is field_rules.Field for r in table.values())
-    }
-    text = repr((__version__, sorted((name, sorted(t.items())) for name, t in tables.items())))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16].encode("ascii")
+# The modules whose code decides whether a record is valid (its fields' rules, the checks
+# of the whole record, the rules for text and dates): a change to any of them makes every
+# cache no cache, and the record is checked again by the new code.
+_CHECKS = (
+    "record/field_rules.py",
+    "record/decode.py",
+    "record/decode_panel.py",
+    "record/decode_milestones.py",
+    "text.py",
+    "dates.py",
+)
 
 
-def _sorted_choices(rule: field_rules.Field) -> field_rules.Field:
-    """The rule with its sets in order: a set's order changes from one process to the next."""
-    choices = rule.choices
-    if isinstance(choices, set | frozenset):
-        return dataclasses.replace(rule, choices=tuple(sorted(choices)))
-    keys = rule.keys
-    if isinstance(keys, set | frozenset):
-        return dataclasses.replace(rule, keys=tuple(sorted(keys)))
-    return rule
+@functools.cache
+def _rules() -> bytes | None:
+    """What the checks were: dgtracker's version and the code of every module that checks a
+    record, as Python reads it (from the files, or from the archive a zipapp runs from).
+    A cache of a record checked by other code (another release, a rule added) is no cache:
+    the record is checked again by this code. Read, not imported: a read from the cache
+    needs none of the checks, and importing them was about a tenth of a read's
+    instructions (docs/performance.md, "Cache"). None when the code cannot be read (a build
+    without its sources): then nothing is cached."""
+    get_data = getattr(getattr(__spec__, "loader", None), "get_data", None)
+    if get_data is None:
+        return None
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    digest = hashlib.sha256(__version__.encode("utf-8"))
+    for name in _CHECKS:
+        try:
+            code = get_data(os.path.join(package, *name.split("/")))
+        except OSError:
+            return None
+        digest.update(b"%d %s\n" % (len(code), name.encode("ascii")))
+        digest.update(code)
+    return digest.hexdigest()[:16].encode("ascii")
 
 
-def _header() -> bytes:
+def _header() -> bytes | None:
     # marshal's format and the objects' layout belong to one interpreter; the checks, to
     # one set of rules
+    rules = _rules()
+    if rules is None:
+        return None
     return b"%s%d %s %d %s\n" % (
         _MAGIC,
         FORMAT,
         sys.implementation.cache_tag.encode("ascii"),
         marshal.version,
-        _rules(),
+        rules,
     )
 
 
@@ -106,6 +119,9 @@ def is_cache_file(name: str, record_file: Path) -> bool:
 def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
     """The record the cache holds, when it was made from bytes hashing to `key`; else None
     (never an error: the record is then read from its text). `each` walks its candidates."""
+    header = _header()
+    if header is None:
+        return None
     try:  # never through a link, never waiting on a FIFO someone put there
         fd = os.open(cache_path(record_file), _READ_FLAGS)
     except OSError:
@@ -114,7 +130,6 @@ def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return None
-            header = _header()
             if handle.read(len(header)) != header or handle.read(len(key)) != key:
                 return None
             body = handle.read()
@@ -131,6 +146,9 @@ def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
 def write(record_file: Path, key: bytes, record: Record) -> None:
     """Keep `record`, read from bytes hashing to `key`. Best effort: a folder that cannot be
     written to just has no cache."""
+    header = _header()
+    if header is None:
+        return
     path = cache_path(record_file)
     temp = path.with_name(f"{path.name}{_TEMP}{os.getpid()}-{os.urandom(4).hex()}")
     body = marshal.dumps(plain(record))
@@ -140,7 +158,7 @@ def write(record_file: Path, key: bytes, record: Record) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_header() + key)
+            handle.write(header + key)
             handle.write(body)
         # No fsync: a cache lost in a crash is made again; a torn one fails its header.
         os.replace(temp, path)

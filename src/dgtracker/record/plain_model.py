@@ -93,22 +93,19 @@ def _untagged(value: Any) -> Any:
 # itself: a field added to the model is kept without a change here. The fields most
 # records hold many of are converted by name (a moment as ISO text, a day as its ordinal);
 # any other goes through the tagged walk above, whatever its type.
+#
+# Back, each object is made by a function written out for its class's fields when this
+# module is imported (one unpacking, one call of the class, the conversions inline): a
+# read from the cache makes about 6 objects a candidate, and a general loop over the
+# fields, a function called for each, took twice as long (docs/performance.md, "Cache").
 
 
 def _day(day: date | None) -> int | None:
     return None if day is None else day.toordinal()
 
 
-def _day_back(day: int | None) -> date | None:
-    return None if day is None else _fromordinal(day)
-
-
 def _moment(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
-
-
-def _moment_back(text: str | None) -> datetime | None:
-    return None if text is None else _fromiso(text)
 
 
 def _same(value: Any) -> Any:
@@ -117,68 +114,82 @@ def _same(value: Any) -> Any:
 
 # Fields declared as these (the model's annotations are text) are kept as they are.
 _PLAIN_TYPES = {"str", "int", "bool", "float", "str | None", "int | None", "bool | None"}
-_EVENT_WAYS: dict[str, tuple[Any, Any]] = {
-    "at": (_moment, _moment_back),
-    "on": (_day, _day_back),
-    "recorded": (_day, _day_back),
-    "action": (lambda action: action.value, _ACTIONS.__getitem__),
+# How a field is made back, as an expression of its plain value `{v}`.
+_DAY_BACK = "(None if {v} is None else fromordinal({v}))"
+_MOMENT_BACK = "(None if {v} is None else fromiso({v}))"
+_EVENT_WAYS: dict[str, tuple[Any, str]] = {
+    "at": (_moment, _MOMENT_BACK),
+    "on": (_day, _DAY_BACK),
+    "recorded": (_day, _DAY_BACK),
+    "action": (lambda action: action.value, "actions[{v}]"),
 }
-_SLOT_WAYS: dict[str, tuple[Any, Any]] = {
-    "at": (_moment, _moment_back),
-    "booked": (_moment, _moment_back),
-    "cancelled": (_moment, _moment_back),
+_SLOT_WAYS: dict[str, tuple[Any, str]] = {
+    "at": (_moment, _MOMENT_BACK),
+    "booked": (_moment, _MOMENT_BACK),
+    "cancelled": (_moment, _MOMENT_BACK),
 }
 
 
-def _ways(cls: type, named: dict[str, tuple[Any, Any]]) -> tuple[tuple[str, Any, Any], ...]:
-    """(field, to plain, back) for each field of `cls`, in the dataclass's order."""
+def _ways(cls: type, named: dict[str, tuple[Any, str]]) -> tuple[tuple[str, Any, str], ...]:
+    """(field, to plain, the expression back) for each field of `cls`, in order."""
     found = []
     for field in dataclasses.fields(cls):
-        kept = (_same, _same) if field.type in _PLAIN_TYPES else (_tagged, _untagged)
+        kept = (_same, "{v}") if field.type in _PLAIN_TYPES else (_tagged, "untagged({v})")
         there, back = named.get(field.name, kept)
         found.append((field.name, there, back))
     return tuple(found)
 
 
-def _to(ways: tuple[tuple[str, Any, Any], ...], obj: Any) -> tuple[Any, ...]:
+def _to(ways: tuple[tuple[str, Any, str], ...], obj: Any) -> tuple[Any, ...]:
     return tuple(there(getattr(obj, name)) for name, there, _ in ways)
 
 
-def _from(cls: type, ways: tuple[tuple[str, Any, Any], ...], values: tuple[Any, ...]) -> Any:
-    if len(values) != len(ways):
-        raise ValueError("a cache of another layout")
-    return cls(*[back(value) for (_, _, back), value in zip(ways, values, strict=True)])
+def _maker(cls: type, ways: tuple[tuple[str, Any, str], ...], uses: dict[str, Any]) -> Any:
+    """The function from the tuple `_to` made back to a `cls`. A tuple of another length
+    (a cache of another layout) raises ValueError at the unpacking."""
+    names = [f"v{i}" for i in range(len(ways))]
+    values = ", ".join(back.format(v=name) for (_, _, back), name in zip(ways, names, strict=True))
+    source = f"def make(t):\n    {', '.join(names)}, = t\n    return cls({values})\n"
+    scope = {
+        "cls": cls,
+        "fromordinal": _fromordinal,
+        "fromiso": _fromiso,
+        "actions": _ACTIONS,
+        "untagged": _untagged,
+        **uses,
+    }
+    exec(source, scope)  # source made above from the dataclass's own fields alone
+    return scope["make"]
 
 
 _EVENT = _ways(Event, _EVENT_WAYS)
 _SLOT = _ways(Slot, _SLOT_WAYS)
-_MARKS = _ways(Marks, {"scores": (_same, _same)})
+_MARKS = _ways(Marks, {"scores": (_same, "{v}")})
 _CANDIDATE = _ways(
     Candidate,
     {
-        "applied": (_day, _day_back),
+        "applied": (_day, _DAY_BACK),
         "history": (
             lambda history: [_to(_EVENT, e) for e in history],
-            lambda history: [_from(Event, _EVENT, e) for e in history],
+            "[event(e) for e in {v}]",
         ),
-        "marks": (
-            lambda marks: [_to(_MARKS, m) for m in marks],
-            lambda marks: [_from(Marks, _MARKS, m) for m in marks],
-        ),
-        "slots": (
-            lambda slots: [_to(_SLOT, s) for s in slots],
-            lambda slots: [_from(Slot, _SLOT, s) for s in slots],
-        ),
+        "marks": (lambda marks: [_to(_MARKS, m) for m in marks], "[marks(m) for m in {v}]"),
+        "slots": (lambda slots: [_to(_SLOT, s) for s in slots], "[slot(s) for s in {v}]"),
+    },
+)
+_candidate_back = _maker(
+    Candidate,
+    _CANDIDATE,
+    {
+        "event": _maker(Event, _EVENT, {}),
+        "marks": _maker(Marks, _MARKS, {}),
+        "slot": _maker(Slot, _SLOT, {}),
     },
 )
 
 
 def _candidate(c: Candidate) -> tuple[Any, ...]:
     return _to(_CANDIDATE, c)
-
-
-def _candidate_back(t: tuple[Any, ...]) -> Candidate:
-    return _from(Candidate, _CANDIDATE, t)  # type: ignore[no-any-return]
 
 
 # --- the record --------------------------------------------------------------------

@@ -10,8 +10,9 @@ directory, fsyncs it, renames it over the record and fsyncs the directory: a rea
 the old record or the new one, never a mix, and a failed save leaves the original
 byte-for-byte as it was.
 
-The writers (record/encode.py, record/toml_writer.py) are imported only by a save: reading
-commands never need them (start-up budget).
+The writers (record/encode.py, record/toml_writer.py) are imported only by a save, and the
+checks (record/decode.py and the field rules) only where a text is read: a read from the
+cache (record/cache.py) needs neither (start-up budget).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.platform_calls import owned_by_me, place_new
 from dgtracker.progress import Walk, quietly
 from dgtracker.record import cache as record_cache
-from dgtracker.record.decode import record_from_data
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
@@ -218,13 +218,13 @@ def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces
         if len(text) <= KEEP_DATA_UP_TO:
             data, layout = parse_record_text(text, path, each)
             del text  # memory: the caller gave it up; the layout keeps the pieces
-            record, problems = record_from_data(data)
+            record, problems = _check(data)
         else:
             record, problems, layout = _decoded_in_pieces(text, each)
             if layout is None:  # not laid out as dgtracker writes it: parsed whole
                 data = parse_toml(text, path)
                 del text  # memory: the caller gave it up
-                record, problems = record_from_data(data)
+                record, problems = _check(data)
     finally:
         if collecting:
             gc.enable()
@@ -244,7 +244,7 @@ def _decoded_in_pieces(
         return None, [], None
     top, candidates, layout = read
     try:
-        record, problems = record_from_data(top, candidates)
+        record, problems = _check(top, candidates)
     except NotInPieces:
         return None, [], None
     return record, problems, layout
@@ -270,7 +270,17 @@ def examine(path: Path) -> tuple[Record | None, list[str]]:
         data, _ = parse_record_text(read_text(path), path)
     except RecordError as error:
         return None, [error.message]
-    return record_from_data(data)
+    return _check(data)
+
+
+def _check(
+    data: dict[str, Any], candidates: Iterator[Any] | None = None
+) -> tuple[Record | None, list[str]]:
+    """The record built from parsed text, with every problem in it (`candidates`: their
+    data one at a time, in place of data's own list)."""
+    from dgtracker.record.decode import record_from_data  # text read: not from the cache
+
+    return record_from_data(data, candidates)
 
 
 def problems_in(path: Path) -> list[str]:
