@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
@@ -42,12 +43,14 @@ def events(clone: Path) -> list[tuple]:
     return found
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> tuple[Path, list[Path]]:
-    """A bare remote and three clones of a shared DHSC record."""
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    first = tmp_path / "ada"
+TEAM = ("remote.git", "ada", "bob", "cy")
+
+
+def _make_team(folder: Path) -> None:
+    """A bare remote and three clones of a shared DHSC record, made in `folder`."""
+    remote = folder / "remote.git"
+    git(folder, "init", "-q", "--bare", str(remote))
+    first = folder / "ada"
     first.mkdir()
     ada = Cli(first / "campaign.toml")
     ada.ok("init")
@@ -55,9 +58,47 @@ def team(tmp_path: Path) -> tuple[Path, list[Path]]:
     assert "Committed campaign.toml" in out
     git(first, "remote", "add", "origin", str(remote))
     assert "sent 1 commit(s)" in ada.ok("sync")
-    clones = [first]
     for name in ("bob", "cy"):
-        git(tmp_path, "clone", "-q", str(remote), name)
-        Cli(tmp_path / name / "campaign.toml").ok("share")  # the driver is per clone
-        clones.append(tmp_path / name)
-    return remote, clones
+        git(folder, "clone", "-q", str(remote), name)
+        Cli(folder / name / "campaign.toml").ok("share")  # the driver is per clone
+
+
+_MADE: dict[str, Path] = {}  # the team made once in this process, by folder
+
+
+def _made_team(factory: pytest.TempPathFactory) -> Path:
+    """The team made once for the test process (about 30 git processes), in the
+    environment a test gives it (git_identity, clean_environment); each test gets a copy."""
+    if "team" in _MADE:
+        return _MADE["team"]
+    folder = factory.mktemp("team")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HOME", str(folder))
+        env.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for what in ("AUTHOR", "COMMITTER"):
+            env.setenv(f"GIT_{what}_NAME", "Team Member")
+            env.setenv(f"GIT_{what}_EMAIL", "member@example.org")
+        for name in ("DGTRACKER_FILE", "DGTRACKER_TODAY", "DGTRACKER_LOCK_TIMEOUT"):
+            env.delenv(name, raising=False)
+        env.setenv("USER", "tester")
+        env.setenv("LOGNAME", "tester")
+        git(folder, "config", "--global", "init.defaultBranch", "main")
+        _make_team(folder)
+    _MADE["team"] = folder
+    return folder
+
+
+@pytest.fixture
+def team(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> tuple[Path, list[Path]]:
+    """A bare remote and three clones of a shared DHSC record: a copy of the one made for
+    the process, each clone's remote pointed at the copy's."""
+    made_team = _made_team(tmp_path_factory)
+    for name in TEAM:
+        shutil.copytree(made_team / name, tmp_path / name, symlinks=True)
+    remote = tmp_path / "remote.git"
+    for name in TEAM[1:]:
+        config = tmp_path / name / ".git" / "config"
+        text = config.read_text(encoding="utf-8")
+        assert str(made_team / "remote.git") in text
+        config.write_text(text.replace(str(made_team / "remote.git"), str(remote)), "utf-8")
+    return remote, [tmp_path / name for name in TEAM[1:]]
