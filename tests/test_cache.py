@@ -15,9 +15,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from tests.conftest import Cli
+from tests.conftest import Cli, at_least
 from tests.git_team import git, git_identity, team  # noqa: F401 (autouse: git, HOME)
 from tests.test_team_random import BEFORE, DRAWS, _load
 
@@ -274,7 +274,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=200)
+@at_least(100)  # a cheap property: more than the quick profile's 20
 @given(ours=_VALUES, theirs=_VALUES)
 def test_a_conflicts_sides_keep_their_values_and_types(ours, theirs) -> None:
     """A conflict's sides are any TOML value: each comes back equal and of its type."""
