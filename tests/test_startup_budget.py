@@ -109,28 +109,25 @@ LIGHT_READS = [
 
 
 @pytest.mark.parametrize("words", LIGHT_READS, ids=" ".join)
-def test_the_hottest_reads_load_no_typer(run, record, words) -> None:
-    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
-    for framework in ("typer", "click"):
-        assert not loaded(names, framework), f"{' '.join(words)} imported {framework}"
-    if words[0] != "remind":  # the retention rules: remind's retention reminders need them
-        assert "dgtracker.process.privacy" not in names, f"{' '.join(words)} imported privacy"
-    topics = sorted(n for n in names if n.startswith("dgtracker.cli."))
-    assert topics == [
-        "dgtracker.cli.ending",
-        "dgtracker.cli.light",
-        "dgtracker.cli.reads",
-        "dgtracker.cli.settings",
-    ]
-
-
-@pytest.mark.parametrize("words", LIGHT_READS, ids=" ".join)
-def test_a_read_from_the_cache_loads_no_checks(run, record, words) -> None:
-    """The cache holds the checked record: only a read of the text (the first after a
-    change) loads the record's checks; the cache names them by their code's bytes."""
+def test_the_hottest_reads_load_no_typer_and_from_the_cache_no_checks(run, record, words) -> None:
+    """Neither read loads the command line (typer); the cache holds the checked record, so
+    only a read of the text (the first after a change) loads the record's checks; the cache
+    names them by their code's bytes."""
     first = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
     assert "dgtracker.record.decode" in first  # no cache yet: read from the text
     names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
+    for framework in ("typer", "click"):
+        assert not loaded(first | names, framework), f"{' '.join(words)} imported {framework}"
+    if words[0] != "remind":  # the retention rules: remind's retention reminders need them
+        assert "dgtracker.process.privacy" not in first | names, f"{' '.join(words)}: privacy"
+    for run_names in (first, names):
+        topics = sorted(n for n in run_names if n.startswith("dgtracker.cli."))
+        assert topics == [
+            "dgtracker.cli.ending",
+            "dgtracker.cli.light",
+            "dgtracker.cli.reads",
+            "dgtracker.cli.settings",
+        ]
     for checks in ("dgtracker.record.decode", "dgtracker.record.decode_panel"):
         assert checks not in names, f"{' '.join(words)} imported {checks}"
     if words[0] != "show":  # finds the candidate by the candidate actions, which load them
