@@ -208,10 +208,17 @@ def proxy() -> Iterator[tuple[str, list[str]]]:
 
 
 # Chromium's own service calls, which it makes whatever page it shows (even with background
-# networking off): the component updater, its clock check and the sign-in service. Listed
-# by exact host, so a page's request to any other Google host (fonts.googleapis.com, say)
-# still counts.
-BROWSER_OWN = {"accounts.google.com", "update.googleapis.com", "clients2.google.com"}
+# networking off): the component updater, its clock check and the sign-in service, and
+# www.google.com, which Chromium 150 connects to itself (it did with the control page,
+# which names only example.test and fonts.googleapis.com).
+# Listed by exact host, so a page's request to any other Google host (fonts.googleapis.com,
+# say) still counts.
+BROWSER_OWN = {
+    "accounts.google.com",
+    "update.googleapis.com",
+    "clients2.google.com",
+    "www.google.com",
+}
 
 
 def _host(request: str) -> str:
