@@ -273,7 +273,7 @@ def _stages(check: Checker, raw: Any) -> list[Stage]:
 
 
 def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
-    if not isinstance(raw, (list, Iterator)):  # an Iterator: read_in_pieces's, each a table
+    if not isinstance(raw, list | Iterator):  # an Iterator: read_in_pieces's, each a table
         check.note("candidates: expected a list of [[candidates]] tables")
         return [], 0
     candidates: list[Candidate] = []
