@@ -48,6 +48,11 @@ def loaded(names: set[str], package: str) -> list[str]:
     return sorted(n for n in names if n == package or n.startswith(f"{package}."))
 
 
+def cli_modules(names: set[str]) -> list[str]:
+    """The command-line modules among `names`, in order."""
+    return sorted(n for n in names if n.startswith("dgtracker.cli."))
+
+
 def command_exists(name: str) -> bool:
     return name in COMMAND_MODULES
 
@@ -83,7 +88,7 @@ def test_help_loads_no_heavy_module(run) -> None:
 
 def test_a_command_loads_only_its_own_topic_module(run, record) -> None:
     names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "milestone", "list")
-    topics = sorted(n for n in names if n.startswith("dgtracker.cli."))
+    topics = cli_modules(names)
     assert topics == [
         "dgtracker.cli.app",
         "dgtracker.cli.context",
@@ -121,7 +126,7 @@ def test_the_hottest_reads_load_no_typer_and_from_the_cache_no_checks(run, recor
     if words[0] != "remind":  # the retention rules: remind's retention reminders need them
         assert "dgtracker.process.privacy" not in first | names, f"{' '.join(words)}: privacy"
     for run_names in (first, names):
-        topics = sorted(n for n in run_names if n.startswith("dgtracker.cli."))
+        topics = cli_modules(run_names)
         assert topics == [
             "dgtracker.cli.ending",
             "dgtracker.cli.light",
