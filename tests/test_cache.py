@@ -332,7 +332,7 @@ class _Checks:
         return code
 
 
-@pytest.mark.parametrize("module", record_cache._CHECKS)
+@pytest.mark.parametrize("module", record_cache._CHECKS + record_cache._LAYOUT)
 def test_a_cache_made_by_other_checks_is_no_cache(ada: Cli, monkeypatch, module: str) -> None:
     """A release that changes a rule, or a check of the whole record, checks every record
     again: the cache names the code of every checking module."""
@@ -357,3 +357,46 @@ def test_without_the_checks_code_nothing_is_cached(ada: Cli, monkeypatch) -> Non
         assert _name(ada, "c001") == "Ada Lovelace"
         assert not _cache(ada).exists()
     record_cache._rules.cache_clear()
+
+
+# Imported by that code, but deciding nothing about a record's validity or the cache's
+# layout: interning of recurring values, a refusal's message, a long read's progress.
+_CHECKS_USE_BUT_ARE_NOT_CHECKS = {"record/shared_values.py", "errors.py", "progress.py"}
+
+
+def _dgtracker_imports(module: str) -> set[str]:
+    """The dgtracker modules `module` (a path under src/dgtracker) imports, directly or
+    through others, read from the code as written."""
+    import ast
+
+    package = Path(record_cache.__file__).resolve().parents[1]
+    seen: set[str] = set()
+    waiting = [module]
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            for target in targets:
+                if not target.startswith("dgtracker."):
+                    continue
+                parts = target.split(".")[1:]
+                for candidate in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
+                    if (package / candidate).is_file() and not candidate.endswith("__init__.py"):
+                        waiting.append(candidate)
+    return seen
+
+
+def test_every_module_the_checks_import_is_named_by_the_cache() -> None:
+    """A rule moved to a new module, or a new module the checks or the cache's layout
+    call, must change the cache's header when its code changes: the lists of modules are
+    written by hand, so they are compared here with what that code imports."""
+    checks = _dgtracker_imports("record/decode.py") | _dgtracker_imports("record/plain_model.py")
+    named = set(record_cache._CHECKS) | set(record_cache._LAYOUT)
+    assert checks - _CHECKS_USE_BUT_ARE_NOT_CHECKS == named

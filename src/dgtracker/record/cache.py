@@ -34,7 +34,7 @@ from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import plain, record_from_plain
 
-FORMAT = 3  # raise when plain_model's layout changes
+FORMAT = 3  # raise when the header's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
@@ -50,23 +50,29 @@ _CHECKS = (
     "text.py",
     "dates.py",
 )
+# The modules whose code decides what the cache holds (the model's fields, and how they are
+# made plain and back): a cache laid out by other code is no cache either.
+_LAYOUT = (
+    "record/model.py",
+    "record/plain_model.py",
+)
 
 
 @functools.cache
 def _rules() -> bytes | None:
     """What the checks were: dgtracker's version and the code of every module that checks a
-    record, as Python reads it (from the files, or from the archive a zipapp runs from).
-    A cache of a record checked by other code (another release, a rule added) is no cache:
-    the record is checked again by this code. Read, not imported: a read from the cache
-    needs none of the checks, and importing them was about a tenth of a read's
-    instructions (docs/performance.md, "Cache"). None when the code cannot be read (a build
-    without its sources): then nothing is cached."""
+    record or lays out its model, as Python reads it (from the files, or from the archive a
+    zipapp runs from). A cache of a record checked or laid out by other code (another
+    release, a rule or a field added) is no cache: the record is checked again by this code.
+    Read, not imported: a read from the cache needs none of the checks, and importing them
+    was about a tenth of a read's instructions (docs/performance.md, "Cache"). None when
+    the code cannot be read (a build without its sources): then nothing is cached."""
     get_data = getattr(getattr(__spec__, "loader", None), "get_data", None)
     if get_data is None:
         return None
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     digest = hashlib.sha256(__version__.encode("utf-8"))
-    for name in _CHECKS:
+    for name in _CHECKS + _LAYOUT:
         try:
             code = get_data(os.path.join(package, *name.split("/")))
         except OSError:
