@@ -14,12 +14,12 @@ identifies the person (the panel's evidence among it).
 from __future__ import annotations
 
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from dgtracker.compared import Compared, FrozenCompared
 from dgtracker.dates import add_months, format_day
 from dgtracker.process.fairness import diversity_stages
 from dgtracker.process.queries import outcome_date
@@ -116,8 +116,8 @@ def personal_data_held(candidate: Candidate) -> list[str]:
     return [item for item in held if item]
 
 
-@dataclass(frozen=True, slots=True)
-class Due:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Due(FrozenCompared):
     """A candidate whose personal data is to go, and why."""
 
     candidate: Candidate
@@ -248,6 +248,8 @@ def keep_answers_apart(record: Record, candidate: Candidate) -> None:
         return
     if record.monitoring is None:
         record.monitoring = default_monitoring()
+    import secrets  # only keeping answers needs it: `remind` loads this module too
+
     reached = diversity_stages(record, candidate)
     record.monitoring.kept += [
         KeptAnswer(question, value, reached, secrets.token_hex(8))
@@ -272,8 +274,8 @@ def _anonymous_value(candidate_id: str, field: str, value: str) -> str:
 # --- what names a person in text, and erasing it -----------------------------------
 
 
-@dataclass(slots=True)
-class FilePlan:
+@dataclass(slots=True, eq=False, repr=False)
+class FilePlan(Compared):
     """What a purge would do to one file."""
 
     path: Path
