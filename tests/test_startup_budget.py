@@ -152,6 +152,19 @@ def test_the_hottest_reads_load_no_typer_and_from_the_cache_no_checks(run, recor
         assert "json" not in names, f"{' '.join(words)} imported json"
 
 
+def test_a_list_on_a_pipe_loads_no_rich(run, record) -> None:
+    """`candidates` on a pipe prints on the plain console (out/terminal.py), rich's
+    console only where rich would print otherwise (here: FORCE_COLOR). Only the measure
+    of characters' widths (rich.cells) lays the list out."""
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "candidates")
+    for module in ("rich.console", "rich.text", "rich.segment", "rich.style"):
+        assert module not in names, f"candidates on a pipe imported {module}"
+    forced = imported_modules(
+        run, "--file", str(record), "--as-of", AS_OF, "candidates", env={"FORCE_COLOR": "1"}
+    )
+    assert "rich.console" in forced
+
+
 def test_a_hot_read_with_help_still_gets_the_typer_apps_help(run, record) -> None:
     names = imported_modules(run, "status", "--help")
     assert "typer" in names

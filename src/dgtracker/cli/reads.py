@@ -34,10 +34,10 @@ def candidates(
 
         print_json([candidate_json(c, record, today, view) for c in chosen])
         return
-    from dgtracker.out.tables import render_candidates
-    from dgtracker.out.terminal import rich_console
+    from dgtracker.out.candidate_list import render_candidates
+    from dgtracker.out.terminal import list_console
 
-    render_candidates(rich_console(), record, chosen, today)
+    render_candidates(list_console(), record, chosen, today)
 
 
 def show(settings: Settings, candidate_id: str, json: bool, reveal: bool = False) -> None:
