@@ -154,3 +154,15 @@ def test_add_months_agrees_with_relativedelta() -> None:
         day = first + timedelta(days=offset)
         for months in range(-40, 41):
             assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+
+
+def test_month_names_and_lengths_are_the_calendars() -> None:
+    """dates.py spells them out rather than load calendar (and locale) on every command."""
+    import calendar
+
+    from dgtracker.dates import MONTH_NAMES, days_in_month
+
+    assert tuple(calendar.month_name)[1:] == MONTH_NAMES
+    for year in (*range(1, 20), *range(1896, 2105), *range(9990, 10000)):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]

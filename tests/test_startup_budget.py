@@ -125,6 +125,9 @@ def test_the_hottest_reads_load_no_typer_and_from_the_cache_no_checks(run, recor
         assert not loaded(first | names, framework), f"{' '.join(words)} imported {framework}"
     if words[0] != "remind":  # the retention rules: remind's retention reminders need them
         assert "dgtracker.process.privacy" not in first | names, f"{' '.join(words)}: privacy"
+    # nor, with no one held blind, no one due for anonymising and no report, who mentions
+    # whom
+    assert "dgtracker.record.mentions" not in names, f"{' '.join(words)}: mentions"
     for run_names in (first, names):
         topics = cli_modules(run_names)
         assert topics == [
@@ -135,8 +138,32 @@ def test_the_hottest_reads_load_no_typer_and_from_the_cache_no_checks(run, recor
         ]
     for checks in ("dgtracker.record.decode", "dgtracker.record.decode_panel"):
         assert checks not in names, f"{' '.join(words)} imported {checks}"
-    if words[0] != "show":  # finds the candidate by the candidate actions, which load them
-        assert "dgtracker.record.field_rules" not in names, f"{' '.join(words)}"
+    # Nor the rules of the record's fields, nor the actions (show finds the candidate by
+    # process/finding.py), nor what only a change, a typo or a check needs.
+    for unused in (
+        "dgtracker.record.field_rules",
+        "dgtracker.process.candidate_actions",
+        "calendar",  # dates.py spells out the month names and lengths (calendar loads locale)
+        "locale",
+        "secrets",  # a drawn id and kept diversity answers only
+        "difflib",  # a suggestion for a candidate not found only
+    ):
+        assert unused not in names, f"{' '.join(words)} imported {unused}"
+    if "--json" not in words:
+        assert "json" not in names, f"{' '.join(words)} imported json"
+
+
+def test_a_list_on_a_pipe_loads_no_rich(run, record) -> None:
+    """`candidates` on a pipe prints on the plain console (out/terminal.py), rich's
+    console only where rich would print otherwise (here: FORCE_COLOR). Only the measure
+    of characters' widths (rich.cells) lays the list out."""
+    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "candidates")
+    for module in ("rich.console", "rich.text", "rich.segment", "rich.style"):
+        assert module not in names, f"candidates on a pipe imported {module}"
+    forced = imported_modules(
+        run, "--file", str(record), "--as-of", AS_OF, "candidates", env={"FORCE_COLOR": "1"}
+    )
+    assert "rich.console" in forced
 
 
 def test_a_hot_read_with_help_still_gets_the_typer_apps_help(run, record) -> None:

@@ -6,14 +6,31 @@ Reading what people type is date_input.py's job, loaded only by commands that ta
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from dgtracker.compared import FrozenCompared
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MONTH_NAMES = tuple(calendar.month_name)[1:]
+# calendar.month_name's, spelt out: Python's calendar loads locale to find them, and
+# their C locale (which Python never leaves for dates) is these (tests/test_dates.py).
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # the shape of 2026-02-09 (use fullmatch)
 # The days a record can hold: far wider than any campaign, and far enough from the ends of
 # Python's calendar (year 9999) that a window, an alarm or a day after still exists.
@@ -28,8 +45,8 @@ def out_of_range(day: date) -> str | None:
     return f"{day.isoformat()} is outside the years a record can hold (1900 to 2999)"
 
 
-@dataclass(frozen=True, slots=True)
-class When:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class When(FrozenCompared):
     """When a milestone happens: a day, a day and time, a window of days, or not yet known."""
 
     start: date | None = None
@@ -106,5 +123,11 @@ def add_months(day: date, months: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     if not 1 <= year <= 9999:
         raise ValueError(f"year {year} is out of range")
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days the month has (calendar.monthrange's second value)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]

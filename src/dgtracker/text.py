@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import cache
 
 from dgtracker.errors import Refused
 
@@ -35,8 +37,8 @@ BLANK_LOOKING = (
     " \t\xa0\u115f\u1160\u17b4\u17b5\u2800\u3000\u3164\uffa0"
     + "".join(map(chr, range(0x2000, 0x200B)))  # the spaces of typesetting
 )
-_CONTROL_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}]")
-_CONTROL_BUT_NEWLINE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]")
+_CONTROLS = f"[\x00-\x1f\x7f-\x9f{INVISIBLE}]"
+_CONTROLS_BUT_NEWLINE = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]"
 # Cc never changes (U+0000..U+001F and U+007F..U+009F, all in the patterns above).
 _HIDDEN_CATEGORIES = frozenset({"Cf", "Cs", "Zl", "Zp"})
 
@@ -68,7 +70,19 @@ MULTILINE = {"note", "reason", "evidence", "description", "adjustments"}
 # merged from elsewhere can hold anything; an id is shown everywhere and in cron mail).
 ONE_WORD = {"id"}
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+# The patterns are compiled on first use, not when this module loads: every command loads
+# it, and most show only printable text and check none (compiling them was a millisecond).
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def email_address(value: str) -> re.Match[str] | None:
+    """The match of `value` as a whole as an email address, or None."""
+    return _pattern(_EMAIL).match(value)
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -107,7 +121,7 @@ def visible(value: str, keep_newlines: bool = False) -> str:
     """Return `value` with every control, bidi and zero-width character shown as <U+XXXX>."""
     if value.isprintable():  # no character below is printable: the usual case, at once
         return value
-    pattern = _CONTROL_BUT_NEWLINE_RE if keep_newlines else _CONTROL_RE
+    pattern = _pattern(_CONTROLS_BUT_NEWLINE if keep_newlines else _CONTROLS)
     if keep_newlines:
         value = value.replace("\t", "    ")
     return _escape_by_category(pattern.sub(_escape_char, value))
@@ -125,9 +139,9 @@ def clean_field(field: str, value: str) -> str:
     multiline = field in MULTILINE
     if multiline:
         value = value.replace("\r\n", "\n")
-        found = _CONTROL_BUT_NEWLINE_RE.search(value.replace("\t", " "))
+        found = _pattern(_CONTROLS_BUT_NEWLINE).search(value.replace("\t", " "))
     else:
-        found = _CONTROL_RE.search(value)
+        found = _pattern(_CONTROLS).search(value)
     bad = found.group() if found else _hidden_by_category(value)
     if bad:
         raise Refused(
@@ -145,7 +159,7 @@ def clean_field(field: str, value: str) -> str:
         raise Refused(
             f"The {label} is {len(value):,} characters long; the limit is {limit:,}.",
         )
-    if field == "email" and value and not _EMAIL_RE.match(value):
+    if field == "email" and value and not email_address(value):
         # The value is not echoed: a record's stored emails must not leak into messages.
         raise Refused(
             f"The {label} does not look like an email address.",
@@ -185,17 +199,22 @@ def quick_text_check(field: str, value: str) -> str:
 
 
 # What the expressions of quick_text_check name besides the value.
-GLANCE_NAMES = {"BLANK_LOOKING": BLANK_LOOKING, "email_address": _EMAIL_RE.match}
-# Each field's quick answer as a function, from the same expression.
-_AT_A_GLANCE = {
-    field: eval(f"lambda value: {quick_text_check(field, 'value')}", dict(GLANCE_NAMES))
-    for field in LIMITS
-}
+GLANCE_NAMES = {"BLANK_LOOKING": BLANK_LOOKING, "email_address": email_address}
+# Each field's quick answer as a function, from the same expression: made by the first
+# check of a record's text (a read from the cache checks nothing, and makes none).
+_AT_A_GLANCE: dict[str, Callable[[str], object]] = {}
+
+
+def _glances() -> dict[str, Callable[[str], object]]:
+    for field in LIMITS:
+        source = f"lambda value: {quick_text_check(field, 'value')}"
+        _AT_A_GLANCE[field] = eval(source, dict(GLANCE_NAMES))
+    return _AT_A_GLANCE
 
 
 def problems_in_text(field: str, value: str) -> str | None:
     """The reason a stored value breaks the rules, or None (used when checking a record)."""
-    glance = _AT_A_GLANCE.get(field)
+    glance = (_AT_A_GLANCE or _glances()).get(field)
     if glance is not None and glance(value):
         return None
     try:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
+from dgtracker.compared import FrozenCompared
 from dgtracker.dates import add_months, add_working_days, format_day, format_when_inline
 from dgtracker.panel.slots import slot_reminders
 from dgtracker.process.privacy import anonymise_on, due_for_retention
@@ -54,8 +55,10 @@ DEFAULT_STAGE_LIMIT_DAYS = 21  # for an active stage without its own limit_days
 RESERVE_REMINDER_DAYS = (30, 14, 7, 3, 1, 0)  # days before the reserve list expires
 
 
-@dataclass(frozen=True, slots=True)
-class Reminder:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Reminder(FrozenCompared):
+    """One reminder, as `remind` says it."""
+
     kind: str
     subject: str  # a milestone id, a candidate id, or "reserve"
     due: date

@@ -34,15 +34,15 @@ def candidates(
 
         print_json([candidate_json(c, record, today, view) for c in chosen])
         return
-    from dgtracker.out.tables import render_candidates
-    from dgtracker.out.terminal import rich_console
+    from dgtracker.out.candidate_list import render_candidates
+    from dgtracker.out.terminal import list_console
 
-    render_candidates(rich_console(), record, chosen, today)
+    render_candidates(list_console(), record, chosen, today)
 
 
 def show(settings: Settings, candidate_id: str, json: bool, reveal: bool = False) -> None:
     """By id only where the sift is name-blind, unless `reveal`."""
-    from dgtracker.process.candidate_actions import find_candidate
+    from dgtracker.process.finding import find_candidate
 
     view, today = read_panel_view(settings, reveal)
     record = view.record
@@ -62,12 +62,13 @@ def show(settings: Settings, candidate_id: str, json: bool, reveal: bool = False
 def remind(settings: Settings, json: bool, within: int | None) -> None:
     """One record's reminders (not --all, not --sync)."""
     from dgtracker.app.reminders import due_reminders, reminders_json
-    from dgtracker.out.plain import print_json
     from dgtracker.out.terminal import write
 
     record, today = read_record(settings)
     reminders = due_reminders(record, today, within=within)
     if json:
+        from dgtracker.out.plain import print_json
+
         print_json(reminders_json(reminders))
     elif reminders:
         write("".join(f"{reminder.message}\n" for reminder in reminders))

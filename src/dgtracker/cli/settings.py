@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dgtracker.compared import Compared
+
 if TYPE_CHECKING:
     from dgtracker.process.blind import BlindView
     from dgtracker.progress import Walk
@@ -15,8 +17,8 @@ if TYPE_CHECKING:
 DEFAULT_RECORD = Path("data") / "campaign.toml"
 
 
-@dataclass(slots=True)
-class Settings:
+@dataclass(slots=True, eq=False, repr=False)
+class Settings(Compared):
     """The global options, resolved once and shared by every command."""
 
     file: Path | None

@@ -12,14 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dgtracker.compared import Compared, FrozenCompared
 from dgtracker.dates import MONTHS
 from dgtracker.process.queries import DONE, OVERDUE
 from dgtracker.report.data import TimelineItem
 from dgtracker.text import visible
 
 
-@dataclass(frozen=True, slots=True)
-class Glyphs:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Glyphs(FrozenCompared):
+    """The characters a chart is drawn with."""
+
     day: str
     window: str
     done: str
@@ -35,8 +38,10 @@ FANCY = Glyphs("◆", "━", "✓", "!", "│", "·", "█", "░", "…")
 PLAIN = Glyphs("o", "=", "*", "!", "|", ".", "#", "-", "~")
 
 
-@dataclass(slots=True)
-class Line:
+@dataclass(slots=True, eq=False, repr=False)
+class Line(Compared):
+    """One line of a chart, with the styles of its parts."""
+
     text: str
     styles: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, style
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from dgtracker.dates import format_day
 from dgtracker.out.columns import Column, lay_out
-from dgtracker.out.console import list_width, print_folded, print_list
+from dgtracker.out.lines import list_width, print_folded, print_list
 from dgtracker.text import visible
 
 if TYPE_CHECKING:

@@ -20,8 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dgtracker.dates import format_day, format_when
-from dgtracker.out.columns import Column, lay_out
-from dgtracker.out.console import list_width, print_folded, print_list
+from dgtracker.out.lines import print_folded
 from dgtracker.process.queries import (
     DONE,
     OVERDUE,
@@ -173,44 +172,6 @@ def render_pipeline(console: Console, record: Record, plain: bool = True) -> Non
     table.add_row(Text("Still in the process", style="bold"), Text(str(in_process), style="bold"))
     table.add_row(Text("All candidates"), Text(str(len(record.candidates))))
     console.print(table)
-
-
-def render_candidates(
-    console: Console, record: Record, candidates: list[Candidate], today: date
-) -> None:
-    """One row a candidate: laid out by list_layout, as a list can run to thousands."""
-    if not candidates:
-        console.print("No candidates match.")
-        return
-    columns = [
-        Column("Id"),
-        Column("Name", flexible=True),
-        Column("Stage", flexible=True),
-        Column("Days", right=True),
-        Column("Applied", optional=2),
-        Column("Email", optional=1),
-    ]
-    # views.stage_title, looked up once per stage rather than once per row
-    titles = {stage.id: visible(stage_title(record, stage.id)) for stage in record.stages}
-    rows = []
-    for candidate in candidates:
-        days = days_in_stage(candidate, today)
-        rows.append(
-            [
-                candidate.id,
-                visible(candidate.name),
-                titles.get(candidate.stage) or visible(candidate.stage),
-                "" if days is None else str(days),
-                candidate.applied.isoformat() if candidate.applied else "",
-                visible(candidate.email or ""),
-            ]
-        )
-    layout = lay_out(columns, rows, list_width(console))
-    print_list(console, layout)
-    footer = f"{len(candidates)} candidate(s)"
-    if layout.left_out:
-        footer += f"; {layout.left_out_said()} (--json has every field)"
-    print_folded(console, footer, "dim")
 
 
 def render_candidate(console: Console, record: Record, candidate: Candidate, today: date) -> None:

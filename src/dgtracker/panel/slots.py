@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dgtracker.compared import FrozenCompared
 from dgtracker.errors import Refused
 from dgtracker.record.model import Action, Candidate, Event, Record, Slot, StageKind
 from dgtracker.text import visible
@@ -114,8 +115,10 @@ def cancel(
     return candidate, slot
 
 
-@dataclass(frozen=True, slots=True)
-class AgendaItem:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class AgendaItem(FrozenCompared):
+    """One entry of the panel's agenda."""
+
     candidate: Candidate
     slot: Slot
     absent: list[str]  # panel members who do not sit for this candidate (a conflict)

@@ -13,16 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from dgtracker.compared import FrozenCompared
 from dgtracker.errors import Refused
-from dgtracker.record.mentions import (
-    Identifiers,
-    may_name,
-    name_words,
-    person_identifiers,
-    redact,
-    redact_value,
-)
 from dgtracker.record.model import (
     BlindSetting,
     Candidate,
@@ -37,13 +31,16 @@ from dgtracker.record.model import (
     moves_that_stand,
 )
 
+if TYPE_CHECKING:
+    from dgtracker.record.mentions import Identifiers
+
 HIDDEN = "[name hidden]"  # what a mention of a blinded candidate reads as
 # A hidden candidate's own details: left out, and so are the values an edit replaced.
 _CONTACT_FIELDS = ("name", "email", "phone", "source")
 
 
-@dataclass(frozen=True, slots=True)
-class BlindView:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class BlindView(FrozenCompared):
     """The record as a reader sees it, and what was hidden from it or revealed to them."""
 
     record: Record
@@ -131,6 +128,16 @@ def blind_view(record: Record, *, reveal: bool = False) -> BlindView:
         return BlindView(record, until)
     if reveal:
         return BlindView(record, until, revealed=hidden)
+    # Only a record with someone to hide finds their mentions: a read of any other record
+    # (`show`, `candidates`) loads no mentions (start-up budget).
+    from dgtracker.record.mentions import (
+        Identifiers,
+        name_words,
+        person_identifiers,
+        redact,
+        redact_value,
+    )
+
     shared = name_words(record)
     who = Identifiers.joined(
         person_identifiers(c, record, shared) for c in record.candidates if c.id in hidden
@@ -224,6 +231,8 @@ def _event(event: Event, blinded: bool, hide: Hide) -> Event:
 def _milestone(milestone: Milestone, place: int, who: Identifiers, hide: Hide) -> Milestone:
     # `milestone add` makes ids from titles ("call-charlotte-bront"): such an id is shown
     # by the milestone's place instead, as a purge names it
+    from dgtracker.record.mentions import may_name
+
     shown = f"milestone-{place}" if may_name(milestone.id, who) else milestone.id
     return replace(
         milestone,

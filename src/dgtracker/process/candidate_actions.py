@@ -1,5 +1,6 @@
 """Changes to a record's candidates: each checks the rules, then changes the record in
-memory; and finding a candidate, a milestone or a stage by what a person typed.
+memory; and finding a milestone or a stage by what a person typed (a candidate:
+process/finding.py's `find_candidate`, which `show` uses without loading this module).
 
 Callable from Python without the CLI; the CLI only parses input and saves the result.
 Milestones change in process/milestone_actions.py; many candidates at once in process/bulk.py.
@@ -7,14 +8,12 @@ Milestones change in process/milestone_actions.py; many candidates at once in pr
 
 from __future__ import annotations
 
-import difflib
-import secrets
-from collections.abc import Iterable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from dgtracker.dates import format_day
 from dgtracker.errors import Refused
+from dgtracker.process.finding import find_candidate as find_candidate
+from dgtracker.process.finding import suggest
 from dgtracker.record.field_rules import move_dated_too_early
 from dgtracker.record.model import (
     RESERVE_STAGE,
@@ -30,43 +29,6 @@ from dgtracker.record.model import (
 from dgtracker.text import clean_field
 
 
-def _suggest(wanted: str, known: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.5)
-    return f"Did you mean {' or '.join(close)}?" if close else None
-
-
-def find_candidate(record: Record, wanted: str) -> Candidate:
-    """A candidate by id (c001, in any case), else by a name or part of one that only
-    one candidate's name holds (ignoring case)."""
-    typed = wanted.strip()
-    wanted = typed.lower()
-    for candidate in record.candidates:
-        if candidate.id == wanted:
-            return candidate
-    for candidate in record.candidates:  # an id an older merge renumbered it from
-        if wanted in candidate.aliases:
-            return candidate
-    if typed and not typed.isdigit():
-        folded = typed.casefold()
-        named = [c for c in record.candidates if folded in c.name.casefold()]
-        if len(named) == 1:
-            return named[0]
-        if len(named) > 1:
-            raise Refused(
-                f"{len(named)} candidates' names hold '{typed}': "
-                f"{', '.join(c.id for c in named[:10])}{', …' if len(named) > 10 else ''}.",
-                hint="Give the id.",
-            )
-    if wanted.isdigit() and any(c.id == candidate_id(int(wanted)) for c in record.candidates):
-        hint: str | None = f"Did you mean {candidate_id(int(wanted))}?"
-    else:
-        hint = _suggest(wanted, (c.id for c in record.candidates))
-    raise Refused(
-        f"No candidate with id '{wanted}'.",
-        hint=hint or "Run 'dgtracker candidates' to list the ids.",
-    )
-
-
 def find_milestone(record: Record, wanted: str) -> Milestone:
     for milestone in record.milestones:
         if milestone.id == wanted:
@@ -76,7 +38,7 @@ def find_milestone(record: Record, wanted: str) -> Milestone:
                     hint="Add a new milestone if it is to happen after all.",
                 )
             return milestone
-    hint = _suggest(wanted, (m.id for m in record.milestones if m.removed is None))
+    hint = suggest(wanted, (m.id for m in record.milestones if m.removed is None))
     raise Refused(
         f"No milestone with id '{wanted}'.",
         hint=hint or "Run 'dgtracker milestone list' to list the ids.",
@@ -90,7 +52,7 @@ def resolve_stage(record: Record, typed: str) -> str:
         if wanted in (stage.id.casefold(), stage.title.casefold()):
             return stage.id
     names = [s.id for s in record.stages] + [s.title for s in record.stages]
-    hint = _suggest(typed.strip(), names)
+    hint = suggest(typed.strip(), names)
     raise Refused(
         f"'{typed}' is not a stage of this campaign.",
         hint=(hint + " " if hint else "") + f"Stages: {', '.join(s.id for s in record.stages)}.",
@@ -130,6 +92,8 @@ def new_candidate_id(record: Record, taken: set[str]) -> str:
             number += 1
         record.next_candidate_number = number + 1
         return candidate_id(number)
+    import secrets  # only a drawn id needs it
+
     while True:
         tail = "".join(secrets.choice(DRAWN_ID_LETTERS) for _ in range(DRAWN_ID_LENGTH))
         drawn = f"c{tail}"
@@ -358,6 +322,8 @@ def slot_when(slot: Slot) -> str:
 def slots_to_come(record: Record, candidate: Candidate, today: date, now: datetime) -> list[Slot]:
     """The candidate's standing slots that start after this moment of the record's day
     (the clock's time of day on `today`, so that --as-of decides the day)."""
+    from zoneinfo import ZoneInfo
+
     local = now.astimezone(ZoneInfo(record.campaign.timezone))
     moment = datetime.combine(today, local.time().replace(tzinfo=None))
     return [s for s in candidate.slots if s.cancelled is None and s.at > moment]

@@ -14,25 +14,17 @@ identifies the person (the panel's evidence among it).
 from __future__ import annotations
 
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from dgtracker.compared import Compared, FrozenCompared
 from dgtracker.dates import add_months, format_day
 from dgtracker.process.fairness import diversity_stages
 from dgtracker.process.queries import outcome_date
 from dgtracker.progress import Walk, quietly
-from dgtracker.record.mentions import (
-    Erased,
-    Identifiers,
-    counted,
-    drop_conflicts_about,
-    erase_mentions,
-    name_words,
-    person_identifiers,
-)
 from dgtracker.record.model import (
     RESERVE_STAGE,
     Action,
@@ -47,12 +39,19 @@ from dgtracker.record.model import (
 )
 from dgtracker.text import visible
 
-_BACKUP_STAMP_RE = re.compile(r"\.bak-(\d{8})T\d{6}Z")
+if TYPE_CHECKING:
+    from dgtracker.record.mentions import Erased, Identifiers
+
+# record/mentions.py (who names whom, and erasing it) is imported by what purges and what
+# counts a person's data, not at the top: `remind` loads this module for the retention
+# dates and, with no one due, needs none of it (start-up budget).
+
+_BACKUP_STAMP = r"\.bak-(\d{8})T\d{6}Z"  # compiled by `re` when first used (a purge)
 
 
 def backup_date(file_name: str) -> date | None:
     """The day a dgtracker backup was made, from its name (campaign.toml.bak-20260302T…)."""
-    match = _BACKUP_STAMP_RE.search(file_name)
+    match = re.search(_BACKUP_STAMP, file_name)
     if match is None:
         return None
     try:
@@ -83,6 +82,8 @@ def anonymise_on(record: Record, candidate: Candidate, outcome: date | None) -> 
 
 def personal_data_held(candidate: Candidate) -> list[str]:
     """What identifies the person, as field names and counts (never the values)."""
+    from dgtracker.record.mentions import counted
+
     held = []
     if candidate.name != anonymised_name(candidate.id):
         held.append("name")
@@ -116,8 +117,8 @@ def personal_data_held(candidate: Candidate) -> list[str]:
     return [item for item in held if item]
 
 
-@dataclass(frozen=True, slots=True)
-class Due:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Due(FrozenCompared):
     """A candidate whose personal data is to go, and why."""
 
     candidate: Candidate
@@ -183,6 +184,8 @@ def find_in_backups(person: Candidate, backups: list[tuple[Path, Record]]) -> li
 def people_of(plans: list[FilePlan]) -> dict[str, Identifiers]:
     """What names each person due, by id, in any of the files (before a purge): a name
     corrected by hand in the record is still found under the one a backup holds."""
+    from dgtracker.record.mentions import Identifiers, name_words, person_identifiers
+
     people: dict[str, Identifiers] = {}
     for plan in plans:
         shared = name_words(plan.record) if plan.due else Counter()
@@ -206,6 +209,8 @@ def forget(
     in it (`people`, as `people_of` gives them): mentions in other candidates' and the
     milestones' text, the panel's notes, and the conflicts waiting about them. What was
     erased where, by id."""
+    from dgtracker.record.mentions import Erased, drop_conflicts_about, erase_mentions
+
     for one in each(due, "Anonymising"):
         keep_answers_apart(record, one.candidate)
         anonymise(one.candidate, why=one.why, by=by, today=today, now=now)
@@ -248,6 +253,8 @@ def keep_answers_apart(record: Record, candidate: Candidate) -> None:
         return
     if record.monitoring is None:
         record.monitoring = default_monitoring()
+    import secrets  # only keeping answers needs it: `remind` loads this module too
+
     reached = diversity_stages(record, candidate)
     record.monitoring.kept += [
         KeptAnswer(question, value, reached, secrets.token_hex(8))
@@ -272,14 +279,20 @@ def _anonymous_value(candidate_id: str, field: str, value: str) -> str:
 # --- what names a person in text, and erasing it -----------------------------------
 
 
-@dataclass(slots=True)
-class FilePlan:
+@dataclass(slots=True, eq=False, repr=False)
+class FilePlan(Compared):
     """What a purge would do to one file."""
 
     path: Path
     record: Record
     due: list[Due]
-    erased: Erased = field(default_factory=lambda: Erased())  # beside the people due
+    erased: Erased = field(default_factory=lambda: _nothing_erased())  # beside the people due
+
+
+def _nothing_erased() -> Erased:
+    from dgtracker.record.mentions import Erased
+
+    return Erased()
 
 
 def retention_plans(

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from dgtracker.compared import FrozenCompared
 from dgtracker.dates import format_day
 from dgtracker.record.model import (
     RESERVE_STAGE,
@@ -36,8 +37,10 @@ DONE, TBC, UPCOMING, TODAY, UNDER_WAY, OVERDUE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class MilestoneView:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class MilestoneView(FrozenCompared):
+    """A milestone as the tables show it: its state and countdown."""
+
     milestone: Milestone
     state: str
     days_until: int | None  # to the start; negative once it has begun

@@ -50,10 +50,11 @@ _CHECKS = (
     "text.py",
     "dates.py",
 )
-# The modules whose code decides what the cache holds (the model's fields, and how they are
-# made plain and back): a cache laid out by other code is no cache either.
+# The modules whose code decides what the cache holds (the model's fields, how they compare,
+# and how they are made plain and back): a cache laid out by other code is no cache either.
 _LAYOUT = (
     "record/model.py",
+    "compared.py",
     "record/plain_model.py",
 )
 

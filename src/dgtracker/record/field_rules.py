@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from dgtracker.compared import FrozenCompared
 from dgtracker.dates import EARLIEST, LATEST, format_day, out_of_range
 from dgtracker.record.model import (
     PERSONAL_FIELDS,
@@ -57,8 +58,8 @@ def _describe(value: Any) -> str:
 INT_LOWEST, INT_HIGHEST = -(2**63), 2**63 - 1
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Field(FrozenCompared):
     """One field of a table and the rule it keeps."""
 
     kind: type  # the exact type TOML gives (datetime is a date and bool an int: not here)

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
+from dgtracker.compared import Compared, FrozenCompared
 from dgtracker.record.model import (
     Action,
     Candidate,
@@ -75,8 +76,8 @@ def _fold_mapped(text: str) -> tuple[str, list[int]]:
     return "".join(folded), where
 
 
-@dataclass(frozen=True)
-class Identifiers:
+@dataclass(frozen=True, eq=False, repr=False)
+class Identifiers(FrozenCompared):
     """What names people in text, folded (`fold`): whole names and emails (`phrases`,
     found with any punctuation or spacing between their words), single words found on
     their own (`words`: a surname), and phone numbers by their digits (`phones`)."""
@@ -281,8 +282,8 @@ def remove_any_email_or_phone(text: str, mark: str) -> str:
     return _PHONE.sub(mark, _EMAIL.sub(mark, text))
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Mention(FrozenCompared):
     """Where a purge erased mentions of a person: by ids and field names only."""
 
     of: str  # the candidate id of the person erased
@@ -295,8 +296,8 @@ class Mention:
         return f"{where} ({', '.join(self.fields)})"
 
 
-@dataclass(slots=True)
-class Erased:
+@dataclass(slots=True, eq=False, repr=False)
+class Erased(Compared):
     """What a purge erased in one file beside the people themselves."""
 
     mentions: list[Mention] = field(default_factory=list)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from dgtracker.compared import Compared
 from dgtracker.dates import When
 
 SCHEMA_VERSION = 1
@@ -77,8 +78,10 @@ class PanelRole(StrEnum):
 ENTERS_STAGE = frozenset({Action.ADDED, Action.MOVED})
 
 
-@dataclass(slots=True)
-class Campaign:
+@dataclass(slots=True, eq=False, repr=False)
+class Campaign(Compared):
+    """The campaign: the post it fills and who runs it."""
+
     id: str
     title: str
     organisation: str = ""
@@ -91,8 +94,10 @@ class Campaign:
     external: bool = False  # open outside the Civil Service (the Commission's rules then apply)
 
 
-@dataclass(slots=True)
-class Stage:
+@dataclass(slots=True, eq=False, repr=False)
+class Stage(Compared):
+    """A stage of the process, or an outcome a candidate leaves to."""
+
     id: str
     title: str
     kind: StageKind = StageKind.ACTIVE
@@ -101,8 +106,10 @@ class Stage:
     share_reason: bool = False  # the reason someone is here may go in their letter (`mail`)
 
 
-@dataclass(slots=True)
-class MilestoneChange:
+@dataclass(slots=True, eq=False, repr=False)
+class MilestoneChange(Compared):
+    """One change to a milestone, in its history."""
+
     at: datetime
     by: str
     change: MilestoneChangeKind
@@ -116,8 +123,10 @@ class MilestoneChange:
         return self.on if self.on is not None else self.at.date()
 
 
-@dataclass(slots=True)
-class Milestone:
+@dataclass(slots=True, eq=False, repr=False)
+class Milestone(Compared):
+    """A dated step of the campaign (the advert closes, the panel sits)."""
+
     id: str
     title: str
     when: When = field(default_factory=When)
@@ -132,8 +141,10 @@ class Milestone:
         return DEFAULT_REMINDER_DAYS if self.remind_days is None else self.remind_days
 
 
-@dataclass(slots=True)
-class Event:
+@dataclass(slots=True, eq=False, repr=False)
+class Event(Compared):
+    """One entry of a candidate's history."""
+
     at: datetime  # when it was recorded (UTC)
     on: date  # the day it took effect
     by: str
@@ -208,8 +219,8 @@ def stage_and_rank(history: list[Event]) -> tuple[str | None, int | None]:
     return stage, rank
 
 
-@dataclass(slots=True)
-class Marks:
+@dataclass(slots=True, eq=False, repr=False)
+class Marks(Compared):
     """One panel member's marks for a candidate at one assessment, or (member None) the
     panel's agreed, moderated marks: criterion id -> mark."""
 
@@ -219,8 +230,8 @@ class Marks:
     evidence: str | None = None
 
 
-@dataclass(slots=True)
-class Slot:
+@dataclass(slots=True, eq=False, repr=False)
+class Slot(Compared):
     """A candidate's booked time at one assessment (local time in the campaign's zone)."""
 
     assessment: str  # a stage id
@@ -236,8 +247,8 @@ class Slot:
         return self.at + timedelta(minutes=self.minutes)
 
 
-@dataclass(slots=True)
-class Answer:
+@dataclass(slots=True, eq=False, repr=False)
+class Answer(Compared):
     """One answer to a diversity monitoring question, as given on a day (the latest answer
     to a question stands; the earlier ones stay so that `--as-of` shows the past)."""
 
@@ -252,8 +263,10 @@ def current_answers(answers: list[Answer]) -> dict[str, str]:
     return {answer.question: answer.value for answer in answers}
 
 
-@dataclass(slots=True)
-class Candidate:
+@dataclass(slots=True, eq=False, repr=False)
+class Candidate(Compared):
+    """Someone who applied, with where they are and how they got there."""
+
     id: str
     name: str
     stage: str
@@ -280,8 +293,8 @@ class Candidate:
         return stood[-1].on if stood else self.applied
 
 
-@dataclass(slots=True)
-class MergeConflict:
+@dataclass(slots=True, eq=False, repr=False)
+class MergeConflict(Compared):
     """Two copies of the record merged with different decisions on one value: the record
     keeps the value from before until someone chooses (`dgtracker resolve`)."""
 
@@ -296,8 +309,10 @@ class MergeConflict:
     theirs_at: datetime | None = None
 
 
-@dataclass(slots=True)
-class Retention:
+@dataclass(slots=True, eq=False, repr=False)
+class Retention(Compared):
+    """How long personal data is kept after the campaign."""
+
     anonymise_after_months: int = 6
     reserve_months: int = 12
 
@@ -310,8 +325,8 @@ FRAME_BAR = FRAME_POINTS["C"]
 SCS_BANDS = ("SCS1", "SCS1A", "SCS2", "SCS3")
 
 
-@dataclass(slots=True)
-class Criterion:
+@dataclass(slots=True, eq=False, repr=False)
+class Criterion(Compared):
     """What the panel marks: a Success Profiles element, its scale and the bar to meet.
 
     On the Commission's marking frame (`frame`), marks are the grades A to E, held as
@@ -341,14 +356,18 @@ class Criterion:
         return self.shown(mark) if self.frame else mark
 
 
-@dataclass(slots=True)
-class Conflict:
+@dataclass(slots=True, eq=False, repr=False)
+class Conflict(Compared):
+    """A panel member's declared conflict of interest with a candidate."""
+
     candidate: str  # a candidate id
     note: str | None = None
 
 
-@dataclass(slots=True)
-class PanelMember:
+@dataclass(slots=True, eq=False, repr=False)
+class PanelMember(Compared):
+    """Someone on the panel, with their part and their conflicts."""
+
     name: str
     role: PanelRole = PanelRole.MEMBER
     conflicts: list[Conflict] = field(default_factory=list)
@@ -362,8 +381,8 @@ class PanelMember:
         return None
 
 
-@dataclass(slots=True)
-class KeptAnswer:
+@dataclass(slots=True, eq=False, repr=False)
+class KeptAnswer(Compared):
     """A purged person's answer to one question, kept for the diversity counts apart from
     who gave it: no id, no date, and not grouped with their other answers (a random token
     tells two identical answers apart; the file lists them sorted)."""
@@ -374,8 +393,8 @@ class KeptAnswer:
     token: str
 
 
-@dataclass(slots=True)
-class Monitoring:
+@dataclass(slots=True, eq=False, repr=False)
+class Monitoring(Compared):
     """The record's diversity monitoring policy: each question and its allowed values, and
     the purged people's answers kept for the counts."""
 
@@ -430,8 +449,8 @@ def default_monitoring() -> Monitoring:
     return Monitoring(questions=dict(MONITORING_QUESTIONS))
 
 
-@dataclass(slots=True)
-class BlindSetting:
+@dataclass(slots=True, eq=False, repr=False)
+class BlindSetting(Compared):
     """One change to the name-blind sift: from `on` (the record's day), candidates not yet
     at stage `until` are shown to the panel by id only; `until` None: the sift is open."""
 
@@ -441,8 +460,10 @@ class BlindSetting:
     until: str | None = None
 
 
-@dataclass(slots=True)
-class Record:
+@dataclass(slots=True, eq=False, repr=False)
+class Record(Compared):
+    """The whole campaign record."""
+
     campaign: Campaign
     stages: list[Stage]
     milestones: list[Milestone] = field(default_factory=list)

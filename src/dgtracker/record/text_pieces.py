@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from dgtracker.compared import FrozenCompared
 from dgtracker.progress import Walk, quietly
 
 HEADER = "[[candidates]]\n"
@@ -29,8 +30,8 @@ _SEPARATOR = "\n" + HEADER
 Table = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class CandidatePieces:
+@dataclass(frozen=True, eq=False, repr=False)
+class CandidatePieces(FrozenCompared):
     """Where each candidate's text is: its id -> (what its piece parsed to, the piece)."""
 
     # None: the piece is parsed again when a save compares it (a command's load keeps only

@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from dgtracker.compared import Compared, FrozenCompared
 from dgtracker.dates import When, format_when
 from dgtracker.errors import Refused
 from dgtracker.process.queries import DONE, OVERDUE, TBC, milestone_state, stage_title
-from dgtracker.record.mentions import everyone_identifiers, redact, remove_any_email_or_phone
 from dgtracker.record.model import (
     RESERVE_STAGE,
     Action,
@@ -32,14 +32,18 @@ from dgtracker.record.model import (
 # --- the timeline ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Span(FrozenCompared):
+    """A stretch of days on the timeline."""
+
     start: date
     end: date
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineItem:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class TimelineItem(FrozenCompared):
+    """One milestone on the timeline."""
+
     id: str
     title: str
     when: When  # as planned now
@@ -142,8 +146,10 @@ def describe_timeline_item(item: TimelineItem) -> str:
 # --- the funnel --------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class FunnelStage:
+@dataclass(slots=True, eq=False, repr=False)
+class FunnelStage(Compared):
+    """A stage of the funnel: how many reached it."""
+
     id: str
     title: str
     reached: int = 0
@@ -211,8 +217,8 @@ def furthest_stage(record: Record, candidate: Candidate) -> str:
 # --- the competition record (for the Commission) -----------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CompetitionRow:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class CompetitionRow(FrozenCompared):
     """One candidate, from application to outcome, with nothing that identifies them."""
 
     id: str
@@ -234,11 +240,17 @@ class Scrubber:
     everyone's identifiers at once)."""
 
     def __init__(self, record: Record) -> None:
+        # Only the report scrubs: `status`, which draws the timeline and the funnel from
+        # this module, loads no mentions.
+        from dgtracker.record.mentions import everyone_identifiers
+
         self.everyone = everyone_identifiers(record)
 
     def __call__(self, text: str | None) -> str:
         if not text:
             return ""
+        from dgtracker.record.mentions import redact, remove_any_email_or_phone
+
         return redact(remove_any_email_or_phone(text, REMOVED), self.everyone, REMOVED)
 
 
@@ -275,8 +287,10 @@ def competition_record(record: Record, scrub: Scrubber | None = None) -> list[Co
 # --- the change trail --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TrailRow:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class TrailRow(FrozenCompared):
+    """One row of the report's trail."""
+
     by: str
     what: str
     count: int
