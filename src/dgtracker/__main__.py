@@ -23,6 +23,9 @@ def main() -> None:
     # reference cycles: the cycle collector would only scan the same objects again and
     # again, up to a tenth of a command's time. The memory is the system's at exit.
     gc.disable()
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdecimal() and int(columns) == 0:  # "width unknown", as some shells set it
+        del os.environ["COLUMNS"]  # rich, click and dgtracker would lay out 0 columns
     from dgtracker.cli import COMPLETE_VAR
 
     if COMPLETE_VAR in os.environ:  # a Tab press

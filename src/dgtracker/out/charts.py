@@ -53,16 +53,20 @@ def _fit(text: str, width: int, glyphs: Glyphs) -> str:
     return text.ljust(width)
 
 
+_LEAST_ROOM = 8  # columns for the weeks: fewer cannot show a month's name and its days
+
+
 def timeline_strip(
     items: list[TimelineItem], today: date, width: int, plain: bool = False
 ) -> list[Line]:
-    """Weeks across, a row for each dated milestone, today marked; [] if none is dated."""
+    """Weeks across, a row for each dated milestone, today marked; [] if none is dated, or
+    the width leaves no room for the weeks beside the labels."""
     glyphs = PLAIN if plain else FANCY
     dated = [item for item in items if item.current is not None]
-    if not dated:
-        return []
     label = max(12, min(30, width // 3))
     room = width - label - 1
+    if not dated or room < _LEAST_ROOM:
+        return []
     first = min([today, *(item.current.start for item in dated if item.current)])
     first -= timedelta(days=first.weekday())
     last = max([today, *(item.current.end for item in dated if item.current)])
