@@ -131,6 +131,11 @@ def cache_path(record_file: Path) -> Path:
     return target.with_name(f".{target.name}.cache")
 
 
+def present(record_file: Path) -> bool:
+    """Whether there is anything under the cache's name (what, `read` finds out)."""
+    return os.path.lexists(cache_path(record_file))
+
+
 def is_cache_file(name: str, record_file: Path) -> bool:
     """The cache of the record, or a temp file of it a killed write left."""
     own = cache_path(record_file).name

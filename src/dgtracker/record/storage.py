@@ -229,29 +229,31 @@ def load_for_change(
     (no cache, a damaged one, a hand edit since) it is read and checked from its text, as
     `load_with_layout` does."""
     raw = read_bytes(path)
-    key = record_cache.digest(raw)
-    text = text_of(raw, path)
+    kept = None
+    if record_cache.present(path):  # else no hash: a first change after a save that removed it
+        key = record_cache.digest(raw)
+        collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
+        gc.disable()
+        try:
+            kept = record_cache.read_kept(path, key, each)
+        finally:
+            if collecting:
+                gc.enable()
+    given = [text_of(raw, path)]  # as read_text's: _checked lets go of it once parsed
     del raw  # memory: the text is enough
-    top_text, pieces = split_pieces(text)  # no piece parsed: cheap where no cache is used
-    collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
-    gc.disable()
-    try:
-        kept = record_cache.read_kept(path, key, each)
-    finally:
-        if collecting:
-            gc.enable()
-    if kept is not None and kept.laid_out and len(pieces) == len(kept.record.candidates):
-        del text, top_text  # memory: the pieces hold it
-        record = kept.record
-        ids = [candidate.id for candidate in record.candidates]
-        found = zip(ids, pieces, strict=True)
-        layout = CandidatePieces({cid: (None, piece) for cid, piece in found})
-        base = FromCache(dict(zip(ids, kept.candidates, strict=True)), kept.context)
-        record.shared = is_shared(path)  # new ids drawn at random
-        return record, layout, base
-    del kept, top_text, pieces
-    given = [text]  # as read_text's: _checked lets go of it once parsed
-    del text
+    if kept is not None and kept.laid_out:
+        top_text, pieces = split_pieces(given[0])
+        if len(pieces) == len(kept.record.candidates):
+            del given, top_text  # memory: the pieces hold the text
+            record = kept.record
+            ids = [candidate.id for candidate in record.candidates]
+            found = zip(ids, pieces, strict=True)
+            layout = CandidatePieces({cid: (None, piece) for cid, piece in found})
+            base = FromCache(dict(zip(ids, kept.candidates, strict=True)), kept.context)
+            record.shared = is_shared(path)  # new ids drawn at random
+            return record, layout, base
+        del top_text, pieces
+    del kept
     checked, found_layout = _checked(given.pop(), path, each)
     checked.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return checked, found_layout, None
