@@ -680,6 +680,9 @@ def _save_changes(
         return True
     del parts  # memory: the cache's body is made next; the pieces are used up
     layout.pieces.clear()
+    # Laid out a piece per candidate: written so, and no piece holds the separator line
+    # (toml_writer writes no multi-line string; a kept piece was read as one candidate).
+    # The next change checks the count of pieces all the same.
     if not record_cache.write(path, hashed.digest(), record, laid_out=True, candidates=plains):
         record_cache.remove(path)
     return True
