@@ -674,8 +674,13 @@ def _save_changes(
     hashed = hashlib.sha256()  # the key of the cache made below: the bytes as written
     write_text_atomically(path, parts, lock=lock, hashed=hashed)
     # The cache after the rename, keyed by the new bytes: until then the old one names the
-    # old bytes, which no read finds any more.
-    if not _reads_as_held(record, top_text, written, layout, base):
+    # old bytes, which no read finds any more. The record is saved: whatever goes wrong
+    # making the cache only leaves none, for the next read to make.
+    try:
+        held = _reads_as_held(record, top_text, written, layout, base)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        held = False
+    if not held:
         record_cache.remove(path)
         return True
     del parts  # memory: the cache's body is made next; the pieces are used up
