@@ -24,7 +24,7 @@ from tests.test_team_random import BEFORE, DRAWS, _load
 from dgtracker.record import cache as record_cache
 from dgtracker.record import storage
 from dgtracker.record.model import MergeConflict
-from dgtracker.record.plain_model import _tagged, _untagged
+from dgtracker.record.plain_model import _candidate, _tagged, _untagged, plain_context
 
 
 def _cache(cli: Cli) -> Path:
@@ -185,8 +185,10 @@ def test_every_save_leaves_no_cache_but_one_that_says_what_the_file_says(
     cli: Cli, tmp_path: Path
 ) -> None:
     """Every writing command, drawn at random: after each, any cache is of the new bytes
-    (a save removes it; a refused command leaves the file and its cache as they were), and
-    the next read makes one holding the record a read of the text gives."""
+    (a change read from the cache writes it for the bytes it wrote when what changed keeps
+    the record's rules, else the save removes it; a refused command leaves the file and its
+    cache as they were), and the next read finds or makes one holding the record a read of
+    the text gives."""
     rng = random.Random(27)
     for _ in range(2):
         for name, draw in DRAWS:
@@ -206,6 +208,11 @@ def test_every_save_leaves_no_cache_but_one_that_says_what_the_file_says(
                 from_text = storage.load(cli.path)
                 from_text.shared = False
                 assert cached == from_text, argv
+                # exactly, a moment's offset included (== compares the instants)
+                assert plain_context(cached) == plain_context(from_text), argv
+                assert [_candidate(c) for c in cached.candidates] == [
+                    _candidate(c) for c in from_text.candidates
+                ], argv
 
 
 def test_share_ignores_the_cache(cli: Cli, tmp_path: Path) -> None:

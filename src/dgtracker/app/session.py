@@ -190,7 +190,7 @@ def changing(
         storage.read_text(record_file)  # the standard "no record here: init" message
     with _locked(record_file) as lock:
         storage.tidy_leftovers(record_file)
-        record, layout = storage.load_with_layout(record_file, each)
+        record, layout, cached = storage.load_for_change(record_file, each)
         shared = storage.is_shared(record_file)
         named = _summary_words(record, given or {})
         known = {candidate.id for candidate in record.candidates}
@@ -201,8 +201,10 @@ def changing(
         moment = now if isinstance(now, datetime) else (now or now_utc)()
         change = Change(record, today, moment, who)
         yield change
-        layout_kept = layout if change.record is record else None
-        storage.save(record_file, change.record, layout_kept, each, lock, cached=True)
+        same = change.record is record
+        layout_kept = layout if same else None
+        base = cached if same else None  # a new record: written whole, the cache removed
+        storage.save(record_file, change.record, layout_kept, each, lock, cached=True, base=base)
         if not shared:
             return
         if not change.summary:

@@ -9,12 +9,19 @@ stat can miss them (times are coarse on many file systems, inodes are reused, an
 sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it, hundreds.
 
 The cache is marshal (built-in types only, record/plain_model.py) behind a header that
-names its format, the Python that wrote it, the code it was checked by (`_rules`), and the
-hash; anything else (missing, truncated, garbage, another format, Python or checking code)
-is no cache at all, and the record is read from its text and the cache made again. It is
-written atomically (a temp file renamed over it), mode 0600: it holds the same personal
-data as the record. A purge removes it and every save of the record removes it (the next
-read makes it anew), so it never holds more than the record.
+names its format, the Python that wrote it, the code it was checked by (`_rules`), the
+hash, and a CRC-32 of the body; anything else (missing, truncated, garbage, damaged,
+another format, Python or checking code) is no cache at all, and the record is read from
+its text and the cache made again. It is written atomically (a temp file renamed over it),
+mode 0600: it holds the same personal data as the record. A purge removes it, so it never
+holds more than the record.
+
+A change reads the record from it too (record/storage.load_for_change): the cache says
+whether the text is laid out a piece per candidate, in order, and keeps each candidate's
+plain form, so that the save finds what changed without parsing the text, writes only
+that, and makes the cache for the bytes it wrote (record/storage._reads_as_held, which says
+when it does and what is checked again); else the save removes it and the next read makes
+it anew.
 """
 
 from __future__ import annotations
@@ -25,16 +32,19 @@ import marshal
 import os
 import stat
 import sys
+import zlib
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dgtracker import __version__
 from dgtracker.progress import Walk, quietly
 from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
-from dgtracker.record.plain_model import plain, record_from_plain
+from dgtracker.record.plain_model import CANDIDATES, context, plain, record_from_plain
 
-FORMAT = 3  # raise when the header's own format changes (the layout is in _LAYOUT's code)
+FORMAT = 4  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
@@ -111,10 +121,26 @@ def digest(raw: bytes) -> bytes:
     return hashlib.sha256(raw).digest()
 
 
+_CHECK = 4
+
+
+def _checksum(body: bytes) -> bytes:
+    """The CRC-32 of the cache's body, after the key: a body damaged after it was written
+    (a bad disk sector, a stray edit) is no cache, where it could otherwise unmarshal to a
+    record the file does not hold, which a save would then write (2 ms at 10,000
+    candidates; SHA-256 twice that)."""
+    return zlib.crc32(body).to_bytes(_CHECK, "big")
+
+
 def cache_path(record_file: Path) -> Path:
     """Beside the record itself (through a symlink to it), hidden."""
     target = real_path(record_file)
     return target.with_name(f".{target.name}.cache")
+
+
+def present(record_file: Path) -> bool:
+    """Whether there is anything under the cache's name (what, `read` finds out)."""
+    return os.path.lexists(cache_path(record_file))
 
 
 def is_cache_file(name: str, record_file: Path) -> bool:
@@ -123,9 +149,32 @@ def is_cache_file(name: str, record_file: Path) -> bool:
     return name == own or name.startswith(own + _TEMP)
 
 
+@dataclass(slots=True)
+class Kept:
+    """What a cache holds beside the record it was made from: whether the record's text is
+    laid out a piece per candidate, in the record's order (record/text_pieces.py), each
+    candidate's plain form as marshalled (record/plain_model.plain_candidate, in order),
+    and the plain form of the rest (plain_model.context)."""
+
+    record: Record
+    laid_out: bool
+    candidates: list[bytes]
+    context: tuple[Any, ...]
+
+
 def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
     """The record the cache holds, when it was made from bytes hashing to `key`; else None
     (never an error: the record is then read from its text). `each` walks its candidates."""
+    kept = _read(record_file, key, each, keep=False)
+    return None if kept is None else kept.record
+
+
+def read_kept(record_file: Path, key: bytes, each: Walk = quietly) -> Kept | None:
+    """As `read`, with what a save compares the changed record with (`Kept`)."""
+    return _read(record_file, key, each, keep=True)
+
+
+def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | None:
     header = _header()
     if header is None:
         return None
@@ -139,39 +188,56 @@ def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
                 return None
             if handle.read(len(header)) != header or handle.read(len(key)) != key:
                 return None
+            check = handle.read(_CHECK)
             body = handle.read()
     except OSError:
         return None
+    if check != _checksum(body):  # damaged since it was written (a disk, a hand)
+        return None
     try:
-        kept = marshal.loads(body)
+        laid_out, kept = marshal.loads(body)
         del body  # memory: what it held is unmarshalled
-        return record_from_plain(kept, each)
+        if type(laid_out) is not bool or type(kept) is not tuple:
+            return None
+        candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
+        record = record_from_plain(kept, each)
+        return Kept(record, laid_out, candidates, context(kept) if keep else ())
     except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
 
-def write(record_file: Path, key: bytes, record: Record) -> None:
-    """Keep `record`, read from bytes hashing to `key`. Best effort: a folder that cannot be
-    written to just has no cache."""
+def write(
+    record_file: Path,
+    key: bytes,
+    record: Record,
+    *,
+    laid_out: bool = False,
+    candidates: list[bytes] | None = None,
+) -> bool:
+    """Keep `record`, read from bytes hashing to `key` (`laid_out`: a piece per candidate,
+    as `Kept` says; `candidates`: their plain forms, when made already). Best effort: a
+    folder that cannot be written to just has no cache; whether it was written."""
     header = _header()
     if header is None:
-        return
+        return False
     path = cache_path(record_file)
     temp = path.with_name(f"{path.name}{_TEMP}{os.getpid()}-{os.urandom(4).hex()}")
-    body = marshal.dumps(plain(record))
+    body = marshal.dumps((laid_out, plain(record, candidates)))
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), MODE)
     except OSError:
-        return
+        return False
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(header + key)
+            handle.write(header + key + _checksum(body))
             handle.write(body)
         # No fsync: a cache lost in a crash is made again; a torn one fails its header.
         os.replace(temp, path)
     except OSError:
         with suppress(OSError):
             os.unlink(temp)
+        return False
+    return True
 
 
 def remove(record_file: Path) -> bool:

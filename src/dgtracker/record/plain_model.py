@@ -144,6 +144,35 @@ def _to(ways: tuple[tuple[str, Any, str], ...], obj: Any) -> tuple[Any, ...]:
     return tuple(there(getattr(obj, name)) for name, there, _ in ways)
 
 
+# The plain forms the converters above give, written out inline (as `_maker` writes the
+# way back): a save compares every candidate's plain form with the cache's, and a call of
+# a function for each field took about twice as long.
+_INLINE = {
+    _same: "o.{f}",
+    _day: "(None if o.{f} is None else o.{f}.toordinal())",
+    _moment: "(None if o.{f} is None else o.{f}.isoformat())",
+}
+
+
+def _writer(ways: tuple[tuple[str, Any, str], ...], uses: dict[str, Any]) -> Any:
+    """The function from an object to the tuple `_to` makes of it, written out."""
+    scope: dict[str, Any] = dict(uses)
+    values = []
+    for index, (name, there, _) in enumerate(ways):
+        inline = _INLINE.get(there)
+        if there is _tagged:  # most such fields are None: no call for them
+            scope[f"f{index}"] = there
+            values.append(f"(None if o.{name} is None else f{index}(o.{name}))")
+        elif inline is None:
+            scope[f"f{index}"] = there
+            values.append(f"f{index}(o.{name})")
+        else:
+            values.append(inline.format(f=name))
+    source = f"def to(o):\n    return ({', '.join(values)},)\n"
+    exec(source, scope)  # source made from the dataclass's own fields alone
+    return scope["to"]
+
+
 def _maker(cls: type, ways: tuple[tuple[str, Any, str], ...], uses: dict[str, Any]) -> Any:
     """The function from the tuple `_to` made back to a `cls`. A tuple of another length
     (a cache of another layout) raises ValueError at the unpacking."""
@@ -177,6 +206,21 @@ _CANDIDATE = _ways(
         "slots": (lambda slots: [_to(_SLOT, s) for s in slots], "[slot(s) for s in {v}]"),
     },
 )
+_event_to = _writer(_EVENT, {})
+_marks_to = _writer(_MARKS, {})
+_slot_to = _writer(_SLOT, {})
+_candidate_to = _writer(
+    _ways(
+        Candidate,
+        {
+            "applied": (_day, _DAY_BACK),
+            "history": (lambda history: [_event_to(e) for e in history], ""),
+            "marks": (lambda marks: [_marks_to(m) for m in marks], ""),
+            "slots": (lambda slots: [_slot_to(s) for s in slots], ""),
+        },
+    ),
+    {},
+)
 _candidate_back = _maker(
     Candidate,
     _CANDIDATE,
@@ -189,25 +233,57 @@ _candidate_back = _maker(
 
 
 def _candidate(c: Candidate) -> tuple[Any, ...]:
-    return _to(_CANDIDATE, c)
+    return _candidate_to(c)  # type: ignore[no-any-return]
+
+
+def same_candidate(a: Candidate, b: Candidate) -> bool:
+    """Whether two candidates have the same plain form (a moment's offset counts)."""
+    return bool(_candidate_to(a) == _candidate_to(b))
+
+
+def plain_candidate(c: Candidate) -> bytes:
+    """One candidate's plain form, marshalled: as the cache keeps it."""
+    return marshal.dumps(_candidate_to(c))
 
 
 # --- the record --------------------------------------------------------------------
 
 
 _RECORD = tuple(f.name for f in dataclasses.fields(Record) if f.name != "shared")
+CANDIDATES = _RECORD.index("candidates")  # where a plain record holds its candidates
 
 
-def plain(record: Record) -> tuple[Any, ...]:
-    """The record as built-in types only (`record.shared` is not kept: it is the folder's)."""
+def plain(record: Record, candidates: list[bytes] | None = None) -> tuple[Any, ...]:
+    """The record as built-in types only (`record.shared` is not kept: it is the folder's).
+    `candidates`: each candidate's `plain_candidate`, when they are made already."""
     return tuple(
         # each candidate marshalled on its own: the whole record is never held twice over
         # as plain data while it is written (at 10,000 candidates, about 20 MB less)
-        [marshal.dumps(_candidate(c)) for c in record.candidates]
+        ([plain_candidate(c) for c in record.candidates] if candidates is None else candidates)
         if name == "candidates"
         else _tagged(getattr(record, name))
         for name in _RECORD
     )
+
+
+# What the candidates' own checks depend on: every part of the record but the candidates
+# and the next candidate number (record/decode.py: the stages, the conflicts, the
+# monitoring policy, the criteria and the panel are all here).
+_CONTEXT = tuple(
+    index
+    for index, name in enumerate(_RECORD)
+    if name not in ("candidates", "next_candidate_number")
+)
+
+
+def context(kept: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Of a record's plain form, all but its candidates and its next candidate number."""
+    return tuple(kept[index] for index in _CONTEXT)
+
+
+def plain_context(record: Record) -> tuple[Any, ...]:
+    """`context` of the record's plain form, made without its candidates."""
+    return tuple(_tagged(getattr(record, _RECORD[index])) for index in _CONTEXT)
 
 
 def record_from_plain(t: tuple[Any, ...], each: Walk = quietly) -> Record:

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import errno
 import gc
+import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,9 @@ from dgtracker.record.text_pieces import (
     NotInPieces,
     parse_in_pieces,
     parts_keeping_unchanged,
+    parts_with_changes,
     read_in_pieces,
+    split_pieces,
 )
 
 NEW_FILE_MODE = 0o600  # records hold personal data
@@ -184,8 +188,10 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         key = record_cache.digest(raw)
         text = [text_of(raw, path)]
         del raw  # memory: the text, its parsed data and the record are enough at once
-        record = _checked(text.pop(), path, each)[0]  # which lets go of the text once parsed
-        record_cache.write(path, key, record)
+        record, layout = _checked(text.pop(), path, each)  # which lets go of the text once parsed
+        laid_out = layout is not None  # a piece per candidate, in order: a save can use it
+        del layout  # memory: a read needs no text
+        record_cache.write(path, key, record, laid_out=laid_out)
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
         if record_cache.digest(read_bytes(path)) != key:
@@ -200,6 +206,57 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Candidat
     record, layout = _checked(read_text(path), path, each)
     record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return record, layout
+
+
+@dataclass(slots=True)
+class FromCache:
+    """A record taken from its cache for a change (`load_for_change`): what the save
+    compares the changed record with, to write only what changed and make the cache anew."""
+
+    candidates: dict[str, bytes]  # each candidate's plain form, as the cache holds it, by id
+    context: tuple[Any, ...]  # the plain form of the rest of the record (plain_model.context)
+
+
+def load_for_change(
+    path: Path, each: Walk = quietly
+) -> tuple[Record, CandidatePieces | None, FromCache | None]:
+    """The record to change (call under the lock), where each candidate's text is, and,
+    when it came from the cache, what the save compares with.
+
+    The bytes are read once. When the cache was made from these very bytes, and from a text
+    laid out a piece per candidate, the record is the cache's (checked by the same code for
+    these bytes) and the pieces are found by splitting the text, none parsed. Otherwise
+    (no cache, a damaged one, a hand edit since) it is read and checked from its text, as
+    `load_with_layout` does."""
+    raw = read_bytes(path)
+    kept = None
+    if record_cache.present(path):  # else no hash: a first change after a save that removed it
+        key = record_cache.digest(raw)
+        collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
+        gc.disable()
+        try:
+            kept = record_cache.read_kept(path, key, each)
+        finally:
+            if collecting:
+                gc.enable()
+    given = [text_of(raw, path)]  # as read_text's: _checked lets go of it once parsed
+    del raw  # memory: the text is enough
+    if kept is not None and kept.laid_out:
+        top_text, pieces = split_pieces(given[0])
+        if len(pieces) == len(kept.record.candidates):
+            del given, top_text  # memory: the pieces hold the text
+            record = kept.record
+            ids = [candidate.id for candidate in record.candidates]
+            found = zip(ids, pieces, strict=True)
+            layout = CandidatePieces({cid: (None, piece) for cid, piece in found})
+            base = FromCache(dict(zip(ids, kept.candidates, strict=True)), kept.context)
+            record.shared = is_shared(path)  # new ids drawn at random
+            return record, layout, base
+        del top_text, pieces
+    del kept
+    checked, found_layout = _checked(given.pop(), path, each)
+    checked.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
+    return checked, found_layout, None
 
 
 # Up to this many characters of text (about 2,000 candidates), a load keeps each
@@ -353,18 +410,34 @@ def _encoded(text: str) -> Iterator[bytes]:
 _CHUNK = 1 << 20
 
 
+def _encoded_parts(parts: list[str]) -> Iterator[bytes]:
+    """As `_encoded`, for a text in parts: never joined whole (a megabyte or so at a time)."""
+    batch: list[str] = []
+    size = 0
+    for part in parts:
+        batch.append(part)
+        size += len(part)
+        if size >= _CHUNK:
+            yield "".join(batch).encode("utf-8")
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
+
+
 def write_text_atomically(
     path: Path,
-    text: str | bytes,
+    text: str | bytes | list[str],
     mode: int | None = None,
     lock: Held | None = None,
     *,
     follow: bool = True,
     exclusive: bool = False,
     synced: bool = True,
+    hashed: Any = None,
 ) -> None:
-    """Replace `path` with `text` (or bytes), or leave it untouched; no temp file is left
-    behind.
+    """Replace `path` with `text` (or bytes, or the parts of a text in order), or leave it
+    untouched; no temp file is left behind. `hashed` (a hashlib object) is given every
+    byte written.
 
     `mode` defaults to the existing file's permissions, else 0600. Given the `lock`, it is
     confirmed still held just before the rename. `follow`: a symlinked record is updated
@@ -382,7 +455,12 @@ def write_text_atomically(
         except FileNotFoundError:
             mode = NEW_FILE_MODE
     temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}"
-    payload = _encoded(text) if isinstance(text, str) else (text,)
+    if isinstance(text, str):
+        payload: Iterable[bytes] = _encoded(text)
+    elif isinstance(text, list):
+        payload = _encoded_parts(text)
+    else:
+        payload = (text,)
     try:
         fd = os.open(
             temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), NEW_FILE_MODE
@@ -392,6 +470,8 @@ def write_text_atomically(
     try:
         try:
             for chunk in payload:
+                if hashed is not None:
+                    hashed.update(chunk)
                 view = memoryview(chunk)
                 while view:
                     written = os.write(fd, view)
@@ -519,17 +599,27 @@ def save(
     lock: Held | None = None,
     *,
     cached: bool = False,
+    base: FromCache | None = None,
 ) -> None:
     """Write the record safely (call under the lock).
 
     Given the `layout` of the text it was loaded from, each candidate whose data did not
     change keeps its text and only the rest is written and checked again (record/text_pieces.py):
     a record of thousands of candidates saves in a fraction of the time. `cached`: the
-    cache beside it is removed, to be made anew by the next read (record/cache.py).
+    cache beside it is removed, to be made anew by the next read (record/cache.py). `base`:
+    the record was taken from its cache (`load_for_change`): only the candidates whose plain
+    form differs from the cache's are turned into data, and the cache is made anew for
+    the bytes written when what changed passes the record's checks (`_reads_as_held`).
     """
     from dgtracker.record.encode import record_to_data
 
     _refuse_read_only(path)
+    if (
+        base is not None
+        and layout is not None
+        and _save_changes(path, record, layout, base, each, lock)
+    ):
+        return
     parts = None
     if layout is not None:  # each candidate's data made, compared and let go in turn
         meant = record_to_data(record, one_at_a_time=True)
@@ -548,6 +638,118 @@ def save(
         # here would mean checking every candidate of what was written as a read does, which
         # cost writes 40 % (1k) to 75 % (10k) more instructions (docs/performance.md).
         record_cache.remove(path)
+
+
+def _save_changes(
+    path: Path,
+    record: Record,
+    layout: CandidatePieces,
+    base: FromCache,
+    each: Walk,
+    lock: Held | None,
+) -> bool:
+    """`save` of a record taken from its cache; False when the text cannot be made so
+    (nothing written: the caller writes it as any other record)."""
+    from dgtracker.record.encode import record_to_data
+    from dgtracker.record.plain_model import plain_candidate
+
+    if not any(candidate.history for candidate in record.candidates):
+        return False  # written whole, inline (text_pieces.parts_keeping_unchanged)
+    plains = [plain_candidate(candidate) for candidate in record.candidates]
+    ids = [candidate.id for candidate in record.candidates]
+    kept = base.candidates
+
+    def unchanged(index: int) -> bool:  # each of the cache's let go once compared (memory)
+        return kept.pop(ids[index], None) == plains[index]
+
+    meant = record_to_data(record, one_at_a_time=True)
+    candidates = meant.pop("candidates")  # each made only when asked for
+    made = parts_with_changes(meant, candidates, ids, unchanged, layout, _dumps, loads, each)
+    if made is None:
+        return False
+    kept.clear()
+    parts, written = made
+    top_text = parts[0]
+    del meant, candidates
+    hashed = hashlib.sha256()  # the key of the cache made below: the bytes as written
+    write_text_atomically(path, parts, lock=lock, hashed=hashed)
+    # The cache after the rename, keyed by the new bytes: until then the old one names the
+    # old bytes, which no read finds any more. The record is saved: whatever goes wrong
+    # making the cache only leaves none, for the next read to make.
+    try:
+        held = _reads_as_held(record, top_text, written, layout, base)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        held = False
+    if not held:
+        record_cache.remove(path)
+        return True
+    del parts  # memory: the cache's body is made next; the pieces are used up
+    layout.pieces.clear()
+    # Laid out a piece per candidate: written so, and no piece holds the separator line
+    # (toml_writer writes no multi-line string; a kept piece was read as one candidate).
+    # The next change checks the count of pieces all the same.
+    if not record_cache.write(path, hashed.digest(), record, laid_out=True, candidates=plains):
+        record_cache.remove(path)
+    return True
+
+
+def _reads_as_held(
+    record: Record,
+    top_text: str,
+    written: list[tuple[int, dict[str, Any]]],
+    layout: CandidatePieces,
+    base: FromCache,
+) -> bool:
+    """Whether a read of the text just written would make the record held, so that the
+    cache can be made from it: the candidates kept unchanged were checked, in a record
+    whose other parts (the stages, the conflicts, the monitoring policy, the criteria, the
+    panel) are the same, so their checks stand; the rest of the record and every candidate
+    written anew are checked here, from what their text reads as, by the checks a read
+    runs (record/decode.py), with the candidates the panel names; and the rules across
+    all the candidates (one id each, the next candidate number) on them all. When not, the
+    save removes the cache and the next read makes it from the file."""
+    from dgtracker.record.plain_model import plain_context, same_candidate
+
+    context = plain_context(record)
+    if context != base.context:
+        return False
+    ids = [candidate.id for candidate in record.candidates]
+    if len(set(ids)) != len(ids):
+        return False
+    top = loads(top_text)  # what the file says, as the check reads it
+    highest = max(map(_id_number, ids), default=0)
+    if record.next_candidate_number != max(top["next_candidate_number"] or 1, highest + 1):
+        return False
+    named = {conflict.candidate for member in record.panel for conflict in member.conflicts}
+    checked_data = dict(written)
+    for index, cid in enumerate(ids):
+        if cid in named and index not in checked_data:
+            data = _only_read(layout.pieces[cid][1])
+            if data is None:
+                return False
+            checked_data[index] = data
+    order = sorted(checked_data)
+    checked, _ = _check({**top, "candidates": [checked_data[index] for index in order]})
+    if checked is None or plain_context(checked) != context:
+        return False
+    return all(
+        same_candidate(candidate, record.candidates[index])
+        for index, candidate in zip(order, checked.candidates, strict=True)
+    )
+
+
+def _only_read(piece: str) -> dict[str, Any] | None:
+    from dgtracker.record.text_pieces import HEADER, _only_candidate
+
+    try:
+        return _only_candidate(loads(HEADER + piece))
+    except ValueError:
+        return None
+
+
+def _id_number(cid: str) -> int:
+    """The number in an id such as c042 (0 for any other id), as record/decode.py reads it."""
+    return int(cid[1:]) if cid[:1] == "c" and cid[1:].isdigit() else 0
 
 
 def _refuse_read_only(path: Path) -> None:

@@ -17,7 +17,7 @@ again whole, in tomli-w's layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,3 +187,56 @@ def parts_keeping_unchanged(
     except ValueError:  # not TOML at all: writing it whole reports why, and writes nothing
         return None
     return parts if with_history else None
+
+
+def split_pieces(text: str) -> tuple[str, list[str]]:
+    """The text's top part and its candidates' pieces, split as a read splits them (no
+    piece parsed: whoever asks knows from elsewhere that the text is laid out so)."""
+    top_text, *piece_texts = text.split(_SEPARATOR)
+    return top_text, piece_texts
+
+
+def parts_with_changes(
+    top: Table,
+    candidates: Sequence[Table],
+    ids: list[str],
+    unchanged: Callable[[int], bool],
+    layout: CandidatePieces,
+    dumps: Callable[[Table], str],
+    loads: Callable[[str], Table],
+    each: Walk = quietly,
+) -> tuple[list[str], list[tuple[int, Table]]] | None:
+    """As `parts_keeping_unchanged`, where the caller knows which candidates are unchanged
+    without their data (`unchanged(index)`: the same as the candidate of that id whose
+    piece `layout` has): only the others' data is made (`candidates[index]`), compared with
+    their old piece and, when it differs, written and checked to read back as meant. The
+    parts, and each candidate not kept unchanged as (its index, what its text reads as).
+    `ids`: the candidates' ids, in order. None when that cannot be done (write the whole
+    record instead)."""
+    top_text = dumps(top)
+    parts = [top_text]
+    others: list[tuple[int, Table]] = []
+    try:
+        if loads(top_text) != top:
+            return None
+        for index in each(range(len(ids)), "Saving"):
+            old = layout.pieces.get(ids[index])
+            if old is not None and unchanged(index):
+                parts += (_SEPARATOR, old[1])
+                continue
+            candidate = candidates[index]
+            if old is not None:
+                read = _read(old, loads)
+                if read == candidate:
+                    parts += (_SEPARATOR, old[1])
+                    others.append((index, read))
+                    continue
+            text = dumps({"candidates": [candidate]})
+            read_back = _only_candidate(loads(text))
+            if not text.startswith(HEADER) or read_back is None or read_back != candidate:
+                return None
+            parts += (_SEPARATOR, text.removeprefix(HEADER))
+            others.append((index, read_back))
+    except ValueError:  # not TOML at all: writing it whole reports why, and writes nothing
+        return None
+    return parts, others

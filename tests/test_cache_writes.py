@@ -1,0 +1,209 @@
+"""A change to a record read from its cache (record/storage.load_for_change): the save
+writes only the candidates that changed, makes the cache for the bytes it wrote, and
+writes the same text, byte for byte, as a change read from the text; a cache that does
+not match the file (a hand edit, damage) is not used, and a change that breaks a rule
+across the record is never cached as if it kept it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import Cli
+
+from dgtracker.record import cache as record_cache
+from dgtracker.record import storage
+from dgtracker.record.model import Record
+from dgtracker.record.plain_model import CANDIDATES
+
+AT = datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
+PEOPLE = 30
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every change at the same moment: two copies changed alike are alike byte for byte."""
+    monkeypatch.setattr("dgtracker.cli.context.now_utc", lambda: AT)
+
+
+@pytest.fixture
+def many(cli: Cli, clock: None) -> Cli:
+    """A record of many candidates, some moved and noted, read once (the cache there)."""
+    for number in range(1, PEOPLE + 1):
+        cli.ok("add-candidate", f"Person {number:03}", "--email", f"p{number}@example.org")
+    cli.ok("move", "c004", "c005", "c006", "longlist")
+    cli.ok("note", "c007", "Strong on delivery.")
+    cli.ok("status")
+    assert _cache_content(cli.path) is not None
+    return cli
+
+
+def _twin(cli: Cli, folder: Path) -> Cli:
+    """A copy of the record in another folder, without its cache."""
+    folder.mkdir()
+    shutil.copyfile(cli.path, folder / cli.path.name)
+    return Cli(folder / cli.path.name)
+
+
+def _cache_file(path: Path) -> Path:
+    return path.with_name(f".{path.name}.cache")
+
+
+def _cache_content(path: Path) -> tuple[bytes, bool, tuple[Any, ...]] | None:
+    """What the cache holds: the key, whether the text is laid out in pieces, and the
+    plain record with each candidate unmarshalled (the bytes of one may differ with
+    marshal's sharing of equal objects, never what they hold)."""
+    if not _cache_file(path).exists():
+        return None
+    raw = _cache_file(path).read_bytes()
+    header = record_cache._header()
+    assert header is not None and raw.startswith(header)
+    key, body = raw[len(header) : len(header) + 32], raw[len(header) + 32 + 4 :]
+    laid_out, kept = marshal.loads(body)
+    plain = list(kept)
+    plain[CANDIDATES] = [marshal.loads(candidate) for candidate in plain[CANDIDATES]]
+    return key, laid_out, tuple(plain)
+
+
+STEPS = [
+    ("add-candidate", "Person 031", "--email", "p31@example.org", "--note", "New."),
+    ("move", "c012", "longlist", "--note", "Sifted in."),
+    ("edit", "c013", "--name", "Person Thirteen", "--reason", "Typo"),
+    ("note", "c014", "Called back."),
+    ("undo", "c012", "--reason", "Moved in error"),
+    ("move", "c004", "c005", "shortlist"),
+]
+
+
+def test_a_change_from_the_cache_writes_what_a_change_from_the_text_writes(
+    many: Cli, tmp_path: Path
+) -> None:
+    """Each change, made on the record read from its cache and on a copy read from its
+    text: the same bytes; and the cache the change left is the one a read of those bytes
+    makes from scratch, so every read after shows the same."""
+    for index, step in enumerate(STEPS):
+        twin = _twin(many, tmp_path / f"twin{index}")
+        assert _cache_content(twin.path) is None
+        many.ok(*step)
+        twin.ok(*step)
+        raw = many.path.read_bytes()
+        assert raw == twin.path.read_bytes(), step
+        left = _cache_content(many.path)
+        assert left is not None, step  # made by the save, for the bytes it wrote
+        assert left[0] == hashlib.sha256(raw).digest() and left[1] is True
+        assert _cache_content(twin.path) is None  # a change from the text removes it
+        for read in (("status", "--json"), ("candidates", "--json"), ("show", "c013", "--json")):
+            assert many.ok(*read) == twin.ok(*read), (step, read)
+        assert _cache_content(many.path) == left  # the reads used it as it was
+        assert _cache_content(twin.path) == left, step  # made from scratch: the same
+
+
+def test_a_same_size_hand_edit_within_the_second_is_seen_by_the_next_change(
+    many: Cli, tmp_path: Path
+) -> None:
+    before = many.path.stat()
+    raw = many.path.read_bytes()
+    assert raw.count(b'"Person 009"') == 1
+    with open(many.path, "r+b") as handle:  # in place, same size, the time put back
+        handle.write(raw.replace(b'"Person 009"', b'"Person 00X"'))
+    os.utime(many.path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert many.path.stat().st_size == before.st_size
+    twin = _twin(many, tmp_path / "twin")
+    many.ok("move", "c010", "longlist")
+    twin.ok("move", "c010", "longlist")
+    assert many.path.read_bytes() == twin.path.read_bytes()
+    assert b'"Person 00X"' in many.path.read_bytes()
+    assert json.loads(many.ok("show", "c009", "--json"))["name"] == "Person 00X"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw.replace(b"Person 009", b"Person 00X"), id="a-name"),
+        pytest.param(lambda raw: raw[:-200], id="truncated"),
+        pytest.param(lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]), id="one-bit"),
+        pytest.param(lambda raw: b"", id="empty"),
+    ],
+)
+def test_a_damaged_cache_is_not_used_by_a_read_nor_by_a_change(
+    many: Cli, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    cache = _cache_file(many.path)
+    damaged = damage(cache.read_bytes())
+    assert damaged != cache.read_bytes()
+    cache.write_bytes(damaged)
+    assert json.loads(many.ok("show", "c009", "--json"))["name"] == "Person 009"
+    cache.write_bytes(damaged)
+    twin = _twin(many, tmp_path / "twin")
+    many.ok("edit", "c009", "--phone", "0100 000 0009")
+    twin.ok("edit", "c009", "--phone", "0100 000 0009")
+    assert many.path.read_bytes() == twin.path.read_bytes()
+    assert b"Person 00X" not in many.path.read_bytes()
+    assert _cache_content(many.path) is None  # read from the text: removed, as before
+    assert json.loads(many.ok("show", "c009", "--json"))["name"] == "Person 009"
+
+
+def _unknown_stage(record: Record) -> None:
+    record.candidates[3].stage = "nowhere"
+
+
+def _two_under_one_id(record: Record) -> None:
+    record.candidates[3].id = record.candidates[4].id
+
+
+def _number_behind(record: Record) -> None:
+    record.next_candidate_number = 2  # a read makes it one past the highest id
+
+
+def _stage_renamed(record: Record) -> None:
+    record.stages[0].id = "received"  # the candidates at the old id are at no stage now
+
+
+def _assessed_stage_renamed(record: Record) -> None:
+    record.stages[1].id = "sift"  # the criteria assessed there too
+
+
+@pytest.mark.parametrize(
+    "breaks",
+    [_unknown_stage, _two_under_one_id, _number_behind, _stage_renamed, _assessed_stage_renamed],
+)
+def test_a_change_that_breaks_a_rule_across_the_record_is_never_cached(
+    many: Cli, tmp_path: Path, breaks: Callable[[Record], None]
+) -> None:
+    """Written as a change from the text writes it (a save checks what it reads back, not
+    the record's rules), the cache is not made from the record held: the next read checks
+    the text, and refuses it or reads it, exactly as after a change from the text."""
+    twin = _twin(many, tmp_path / "twin")
+    record, layout, base = storage.load_for_change(many.path)
+    assert base is not None  # from the cache
+    breaks(record)
+    storage.save(many.path, record, layout, cached=True, base=base)
+    other, other_layout = storage.load_with_layout(twin.path)
+    breaks(other)
+    storage.save(twin.path, other, other_layout, cached=True)
+    assert many.path.read_bytes() == twin.path.read_bytes()
+    assert _cache_content(many.path) is None
+    assert storage.problems_in(many.path) == storage.problems_in(twin.path)
+    for read in (("check",), ("status", "--json")):
+        ours, theirs = many(*read), twin(*read)
+        said = ours.output.replace(str(many.path), "RECORD")
+        assert (ours.exit_code, said) == (
+            theirs.exit_code,
+            theirs.output.replace(str(twin.path), "RECORD"),
+        )
+
+
+def test_a_change_read_from_the_text_is_still_written_as_before(many: Cli, tmp_path: Path) -> None:
+    """Without a cache of these bytes, the change reads and checks the text, as always."""
+    _cache_file(many.path).unlink()
+    record, layout, base = storage.load_for_change(many.path)
+    assert base is None and layout is not None
+    assert record == storage.load_with_layout(many.path)[0]
