@@ -466,7 +466,9 @@ def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
         read = _READ_ANSWER(item, stage_ids)
         if read is None:
             return None
-        answers.append(Answer(*read))
+        at, on, question, value = read
+        # the questions and their values are a few, shared (record/shared_values.py)
+        answers.append(Answer(at, one_day(on), one_text(question), one_text(value)))  # type: ignore[arg-type]
     history = []
     for item in raw_history or ():
         event = _plain_event(item, stage_ids)
