@@ -214,7 +214,7 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         if collecting:
             gc.enable()
     if record is None:  # read again: the text read and the key of the cache made are one
-        record, _, key = _read_record(path, each)
+        record, _, key = _read_record(path, each, keyed=True)
         record_cache.write(path, key, record)
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
@@ -227,7 +227,7 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
 def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
     """The record, and where each candidate's text is (None when the text is not laid out
     one piece per candidate)."""
-    record, layout, _ = _read_record(path, each)
+    record, layout, _ = _read_record(path, each, keyed=False)
     record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return record, layout
 
@@ -241,16 +241,19 @@ def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, Candidat
 KEEP_DATA_UP_TO = 2_000_000
 
 
-def _read_record(path: Path, each: Walk) -> tuple[Record, CandidatePieces | None, bytes]:
-    """The record checked, its layout, and the SHA-256 of the bytes it was read from."""
+def _read_record(
+    path: Path, each: Walk, *, keyed: bool
+) -> tuple[Record, CandidatePieces | None, bytes]:
+    """The record checked, its layout, and (`keyed`, else b"") the SHA-256 of the bytes it
+    was read from, the cache's key."""
     with _opened(path) as handle:
         large = os.fstat(handle.fileno()).st_size > KEEP_DATA_UP_TO
         if large:
-            read = _read_from_file(handle, path, each)
+            read = _read_from_file(handle, path, each, keyed)
             if read is not None:
                 return read
     raw = read_bytes(path)  # read whole: small, or not laid out a candidate at a time
-    key = record_cache.digest(raw)
+    key = record_cache.digest(raw) if keyed else b""
     text = [text_of(raw, path)]
     del raw  # memory: the text, its parsed data and the record are enough at once
     record, layout = _checked(text.pop(), path, each)  # which lets go of the text once parsed
@@ -258,13 +261,13 @@ def _read_record(path: Path, each: Walk) -> tuple[Record, CandidatePieces | None
 
 
 def _read_from_file(
-    handle: Any, path: Path, each: Walk
+    handle: Any, path: Path, each: Walk, keyed: bool
 ) -> tuple[Record, CandidatePieces | None, bytes] | None:
     """The record read from its open file a candidate at a time: where each piece is found
     first (a pass over the bytes, a megabyte at a time), then each piece read, parsed, built
     and let go; the layout keeps where it is (text_pieces.read_in_pieces). None when the
-    text is not laid out so (read it whole instead, which names any error). The digest is
-    of the bytes parsed, in order (the file's, read once over)."""
+    text is not laid out so (read it whole instead, which names any error). The digest
+    (`keyed`) is of the bytes parsed, in order (the file's, read once over)."""
     where = where_pieces_are(_chunks(handle, path))
     digest = hashlib.sha256()
 
@@ -274,9 +277,10 @@ def _read_from_file(
             raw: bytes = handle.read(size)
         except OSError as error:
             raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
-        if offset:
-            digest.update(_SEPARATOR_BYTES)
-        digest.update(raw)
+        if keyed:
+            if offset:
+                digest.update(_SEPARATOR_BYTES)
+            digest.update(raw)
         return raw
 
     collecting = gc.isenabled()  # as in _checked
@@ -295,7 +299,7 @@ def _read_from_file(
             gc.enable()
     if record is None:
         raise InvalidRecord(str(path), problems)
-    return record, layout, digest.digest()
+    return record, layout, digest.digest() if keyed else b""
 
 
 _SEPARATOR_BYTES = b"\n[[candidates]]\n"  # text_pieces' separator, as the file holds it

