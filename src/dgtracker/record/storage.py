@@ -41,6 +41,7 @@ from dgtracker.record.text_pieces import (
     NotInPieces,
     each_part_keeping_unchanged,
     parse_in_pieces,
+    parse_pieces_read,
     read_in_pieces,
     where_pieces_are,
 )
@@ -337,6 +338,29 @@ def parse_record_text(
     if parsed is not None:
         return parsed
     return parse_toml(text, path), None
+
+
+def parse_record_file(
+    path: Path, each: Walk = quietly, known: CandidatePieces | None = None
+) -> tuple[dict[str, Any], CandidatePieces] | None:
+    """As `parse_record_text` of the file's text, for a file of more than KEEP_DATA_UP_TO
+    bytes laid out a candidate at a time, read a piece at a time (the merge driver's
+    copies: the whole text is never held beside the data). None for a smaller file, or one
+    not laid out so: read its text whole instead, which names any error."""
+    with _opened(path) as handle:
+        if os.fstat(handle.fileno()).st_size <= KEEP_DATA_UP_TO:
+            return None
+        where = where_pieces_are(_chunks(handle, path))
+
+        def read(offset: int, size: int) -> bytes:
+            try:
+                handle.seek(offset)
+                raw: bytes = handle.read(size)
+            except OSError as error:
+                raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+            return raw
+
+        return parse_pieces_read(where, read, loads, each, known)
 
 
 def examine(path: Path) -> tuple[Record | None, list[str]]:

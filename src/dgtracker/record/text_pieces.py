@@ -172,6 +172,47 @@ def parse_in_pieces(
     return top, CandidatePieces(pieces)
 
 
+def parse_pieces_read(
+    where: list[tuple[int, int]],
+    read: Callable[[int, int], bytes],
+    loads: Callable[[str], Table],
+    each: Walk = quietly,
+    known: CandidatePieces | None = None,
+) -> tuple[Table, CandidatePieces] | None:
+    """As `parse_in_pieces`, for a file whose parts are `where` (`where_pieces_are`), read
+    with `read(offset, size)`: the whole text is never held, and a piece the same as one of
+    `known`'s is that copy's objects from the start. None when the file has no piece at all,
+    or does not split into a top part and one piece per candidate (read it whole instead:
+    any error is found there)."""
+    if len(where) == 1:
+        return None
+    same = {entry[1]: entry for entry in known.pieces.values()} if known else {}
+    try:
+        top = loads(read(*where[0]).decode("utf-8"))
+        if "candidates" in top:
+            return None
+        candidates: list[Table] = []
+        pieces: dict[str, tuple[Table | None, str | Span]] = {}
+        for offset, size in each(where[1:], "Reading"):
+            piece = read(offset, size).decode("utf-8")
+            candidate: Table | None
+            entry = same.get(piece)
+            if entry is not None and entry[0] is not None and isinstance(entry[1], str):
+                candidate, piece = entry[0], entry[1]  # the other copy's objects
+            else:
+                candidate = _only_candidate(loads(HEADER + piece))
+            if candidate is None:
+                return None
+            candidates.append(candidate)
+            cid = candidate.get("id")
+            if type(cid) is str:
+                pieces[cid] = (candidate, piece)
+    except ValueError:  # not UTF-8 or not TOML: the whole text names the place
+        return None
+    top["candidates"] = candidates
+    return top, CandidatePieces(pieces)
+
+
 def _only_candidate(parsed: Table) -> Table | None:
     candidates = parsed.get("candidates")
     if len(parsed) != 1 or type(candidates) is not list or len(candidates) != 1:
