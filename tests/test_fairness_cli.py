@@ -312,3 +312,29 @@ def test_the_commission_report_carries_the_counts_where_declared(cli) -> None:
     total = page.split("Total at the stage</th>", 1)[1].split("</tr>", 1)[0]
     assert ">8<" in total
     assert "Diversity by stage" not in cli.ok("report", "--for", "panel")
+
+
+def test_answers_given_together_keep_each_moment_as_written(cli) -> None:
+    """Answers read with the same moment share one object; one written with another offset
+    (the same instant) is not taken for it, though a save writes every answer's moment in
+    UTC, as it always has."""
+    cli.ok("add-candidate", "Ada Lovelace")
+    utc, london = "2026-02-02 09:00:00+00:00", "2026-02-02 10:00:00+01:00"
+    answers = "".join(
+        f'    {{ at = {at}, on = 2026-02-02, question = "{question}", value = "{value}" }},\n'
+        for at, question, value in (
+            (utc, "sex", "female"),
+            (utc, "age_band", "35-39"),
+            (london, "disability", "no"),
+        )
+    )
+    text = cli.path.read_text(encoding="utf-8")
+    mine = 'stage = "applied"\n'  # the candidate's own, before their history
+    text = text.replace(mine, f"{mine}monitoring = [\n{answers}]\n", 1)
+    cli.path.write_text(text, encoding="utf-8")
+    record, _ = open_record(cli.path)
+    first, second, third = record.candidates[0].monitoring
+    assert first.at is second.at and third.at == first.at and third.at is not first.at
+    cli.ok("monitoring", "c001", "ethnicity=white")  # the candidate written anew
+    saved = cli.path.read_text(encoding="utf-8")
+    assert saved.count(f"at = {utc},") == 3 and london not in saved

@@ -259,3 +259,47 @@ def test_sync_says_which_copy_broke_which_rule(team: tuple[Path, list[Path]]) ->
     assert "candidates[0].id: expected text, found a list" in said
     assert "Traceback" not in said
     assert (ada / "campaign.toml").read_bytes() == ours
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [("note", "moved"), ("moved", "moved-other"), ("added", "purged"), ("edited", "note")],
+)
+def test_a_large_copy_read_a_piece_at_a_time_merges_to_the_same_bytes(
+    variants: dict[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    ours: str,
+    theirs: str,
+) -> None:
+    """A copy of more than storage.KEEP_DATA_UP_TO bytes (here: any) is read from its file
+    a piece at a time, its whole text never held: the merge, what it says and what it
+    writes are the same as when the copies are read whole, and so is every refusal."""
+    from dgtracker.record import storage
+
+    whole = storage.KEEP_DATA_UP_TO
+    cases = {
+        "merged": {"base": variants["base"], "ours": variants[ours], "theirs": variants[theirs]},
+        "not UTF-8": {"base": variants["base"], "ours": variants[ours], "theirs": b"\xff"},
+        "not TOML": {
+            "base": variants["base"],
+            "ours": variants[ours] + b"x = [\n",
+            "theirs": variants[theirs],
+        },
+        "an id list": {
+            "base": variants["base"],
+            "ours": variants[ours],
+            "theirs": _with_id_list(variants[theirs]),
+        },
+    }
+    for name, files in cases.items():
+        seen = []
+        for keep in (whole, 0):
+            monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", keep)
+            folder = tmp_path / f"{name}-{keep}"
+            folder.mkdir()
+            base, mine, other = _written(folder, files)
+            result = Cli(mine)("merge-file", str(base), str(mine), str(other), as_of=None)
+            said = result.output.replace(str(folder), "FOLDER")
+            seen.append((result.exit_code, said, mine.read_bytes()))
+        assert seen[0] == seen[1], name

@@ -20,7 +20,7 @@ from tests.test_roundtrip import records, safe_text
 from dgtracker.record import storage
 from dgtracker.record.encode import record_to_data
 from dgtracker.record.model import Action, Candidate, Event, candidate_id
-from dgtracker.record.text_pieces import parse_in_pieces, text_keeping_unchanged
+from dgtracker.record.text_pieces import Span, parse_in_pieces, text_keeping_unchanged
 
 
 def _with_three(cli) -> None:
@@ -98,8 +98,12 @@ def _now() -> str:
     ],
     ids=["crlf", "spaced-header", "header-inside-a-note"],
 )
-def test_records_laid_out_by_hand_are_read_and_written_whole(cli, edit) -> None:
+@pytest.mark.parametrize("keep", [storage.KEEP_DATA_UP_TO, 0], ids=["small", "large"])
+def test_records_laid_out_by_hand_are_read_and_written_whole(cli, edit, keep, monkeypatch) -> None:
+    """Whole, whatever their size: a large record read from its file a candidate at a
+    time (KEEP_DATA_UP_TO 0) is read again whole when it does not split so."""
     _with_three(cli)
+    monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", keep)
     text = edit(cli.path.read_text(encoding="utf-8"))
     cli.path.write_bytes(text.encode("utf-8"))
     meant = tomllib.loads(text)
@@ -115,8 +119,10 @@ def test_records_laid_out_by_hand_are_read_and_written_whole(cli, edit) -> None:
     assert cli.path.read_text(encoding="utf-8") == storage.text_and_data(storage.load(cli.path))[0]
 
 
-def test_a_piece_that_reaches_outside_its_candidate_is_not_trusted(cli) -> None:
+@pytest.mark.parametrize("keep", [storage.KEEP_DATA_UP_TO, 0], ids=["small", "large"])
+def test_a_piece_that_reaches_outside_its_candidate_is_not_trusted(cli, keep, monkeypatch) -> None:
     _with_three(cli)
+    monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", keep)
     text = cli.path.read_text(encoding="utf-8")
     # Valid TOML whole, but this [retention] belongs to no candidate.
     text = text.replace("[retention]\nanonymise_after_months = 6\nreserve_months = 12\n", "")
@@ -232,21 +238,30 @@ def test_a_small_record_keeps_each_candidates_data_for_the_save(cli) -> None:
     assert all(data is not None for data, _ in layout.pieces.values())
 
 
-def test_a_large_record_keeps_each_candidates_text_and_not_its_data(cli, monkeypatch) -> None:
-    """Above storage.KEEP_DATA_UP_TO characters (here: any record), a load builds the
-    record a candidate at a time and keeps only each candidate's text for the save, which
-    parses it again to compare: the data of every candidate is not held for as long as the
-    command runs. What is saved is the same, byte for byte."""
+def test_a_large_record_keeps_where_each_candidates_text_is_and_not_its_data(
+    cli, monkeypatch
+) -> None:
+    """Above storage.KEEP_DATA_UP_TO bytes (here: any record), a load reads the record
+    from its file a candidate at a time and keeps only where each candidate's text is,
+    which the save reads again and parses to compare: neither the data of every candidate
+    nor the text is held for as long as the command runs. What is saved is the same, byte
+    for byte."""
     _with_three(cli)
     monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", 0)
     text = cli.path.read_text(encoding="utf-8")
     text = text.replace('id = "c001"\n', 'id = "c001"\n# referee: Prof. Babbage, by phone\n')
+    text = text.replace('name = "Ada Lovelace"', 'name = "Ada Lövelace"')  # bytes, not characters
     cli.path.write_text(text, encoding="utf-8")
     record, layout = storage.load_with_layout(cli.path)
-    assert layout is not None
+    assert layout is not None and layout.source == cli.path.resolve()
     assert sorted(layout.pieces) == ["c001", "c002", "c003"]
     assert all(data is None for data, _ in layout.pieces.values())
-    assert all(piece in text for _, piece in layout.pieces.values())
+    raw = cli.path.read_bytes()
+    for cid, (_, span) in layout.pieces.items():
+        assert isinstance(span, Span)
+        piece = raw[span.offset : span.offset + span.size].decode("utf-8")
+        assert "[[candidates]]\n" + piece == _piece(text, cid)
+    assert record.candidates[0].name == "Ada Lövelace"
     assert [c.id for c in record.candidates] == ["c001", "c002", "c003"]
     for words in (
         ["move", "c002", "longlist", "--note", "Strong application."],
@@ -263,3 +278,40 @@ def test_a_large_record_keeps_each_candidates_text_and_not_its_data(cli, monkeyp
     assert after.replace("# referee: Prof. Babbage, by phone\n", "") == whole
     assert cli.candidate("c002")["stage"] == "longlist"
     assert cli.candidate("c003")["email"] == "turing@example.org"
+
+
+def test_a_large_records_pieces_changed_under_the_save_are_written_anew(cli, monkeypatch) -> None:
+    """The save reads an unchanged candidate's piece again from the file, and keeps it only
+    when its bytes are those it was read from: a piece changed meanwhile (whoever changed
+    it), or moved by a change before it, is written anew from the record, as a changed
+    candidate is; the others keep their text, comments and all."""
+    _with_three(cli)
+    monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", 0)
+    text = cli.path.read_text(encoding="utf-8")
+    text = text.replace('id = "c001"\n', 'id = "c001"\n# kept: its bytes are the same\n')
+    cli.path.write_text(text, encoding="utf-8")
+    record, layout = storage.load_with_layout(cli.path)
+    changed = text.replace('id = "c002"\n', 'id = "c002"\n# changed after the read\n')
+    cli.path.write_text(changed, encoding="utf-8")
+    storage.save(cli.path, record, layout)
+    saved = cli.path.read_text(encoding="utf-8")
+    assert _piece(saved, "c001") == _piece(text, "c001")
+    assert "# changed after the read" not in saved
+    assert (
+        saved.replace("# kept: its bytes are the same\n", "") == (storage.text_and_data(record)[0])
+    )
+
+
+def test_a_large_record_that_is_not_utf8_is_refused_as_before(cli, monkeypatch) -> None:
+    """Read a candidate at a time, a record whose last candidate is not UTF-8 is refused
+    with the same words as when it is read whole: where the byte is in the file."""
+    _with_three(cli)
+    raw = cli.path.read_bytes().replace(b"Alan Turing", b"Alan \xffTuring")
+    cli.path.write_bytes(raw)
+    said = []
+    for keep in (storage.KEEP_DATA_UP_TO, 0):
+        monkeypatch.setattr(storage, "KEEP_DATA_UP_TO", keep)
+        result = cli("move", "c001", "longlist")
+        assert result.exit_code != 0 and cli.path.read_bytes() == raw
+        said.append(result.output)
+    assert said[0] == said[1] and f"byte {raw.index(bytes([0xFF]))}" in said[0]

@@ -64,6 +64,7 @@ def replace(source, target):
 
 def naive_write(path, text, mode=None, lock=None, **options):
     # What an unsafe tool does: truncate the record and write it in place.
+    text = text if isinstance(text, str) else "".join(text)  # a save's parts
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(text[: len(text) // 2])
         handle.flush()

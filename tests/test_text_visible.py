@@ -82,3 +82,21 @@ def test_json_escapes_hidden_characters_from_hand_edited_fields(cli) -> None:
     assert not re.search("[\u2028\u202e\U000e0041]", out)
     assert "\\u2028\\udb40\\udc41\\u202e" in out
     assert json.loads(out)["salary"].startswith("\u2028\U000e0041\u202e")
+
+
+def test_a_long_list_in_json_is_written_in_parts_as_the_same_text(cli, monkeypatch) -> None:
+    """A list of more than plain._ROWS items (500; here 1) goes out a part at a time: the
+    same text, byte for byte, as written whole, escapes and all."""
+    from dgtracker.out import plain
+
+    for name in ("Zoë Ångström", "Grace Hopper", "Alan Turing"):
+        cli.ok("add-candidate", name)
+    whole = cli.ok("candidates", "--json")
+    monkeypatch.setattr(plain, "_ROWS", 1)
+    assert cli.ok("candidates", "--json") == whole
+    assert json.loads(whole)[0]["name"] == "Zoë Ångström"
+    printed = []
+    monkeypatch.setattr(plain, "write", lambda text, err=False: printed.append(text))
+    rows = [{"note": "\u2028\U000e0041\u202eup to"}, {"note": "é"}, {"note": "plain"}]
+    plain.print_json(rows)
+    assert len(printed) > 2 and "".join(printed) == plain.json_text(rows, indent=None) + "\n"

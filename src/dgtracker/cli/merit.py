@@ -127,7 +127,9 @@ def merit(
         from dgtracker.out.panel_json import merit_json
         from dgtracker.out.plain import print_json
 
-        print_json(merit_json(rows, view))
+        answer = merit_json(rows, view)
+        del rows  # memory: the answer is all the printing needs (its room reused for the text)
+        print_json(answer)
         return
     from dgtracker.out.panel_tables import render_merit
     from dgtracker.panel.merit import assessed_at
@@ -136,7 +138,15 @@ def merit(
 
 
 def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRow]]":
-    from dgtracker.panel.merit import default_assessment, merit
+    from dgtracker.panel.merit import merit
+
+    stage_id = _assessed_stage(record, assessment)
+    return stage_id, merit(record, stage_id)
+
+
+def _assessed_stage(record: "Record", assessment: str | None) -> str:
+    """The stage whose merit order is asked for (default: the latest with agreed marks)."""
+    from dgtracker.panel.merit import default_assessment
     from dgtracker.process.candidate_actions import resolve_stage
 
     stage_id = resolve_stage(record, assessment) if assessment else default_assessment(record)
@@ -145,7 +155,7 @@ def _merit(record: "Record", assessment: str | None) -> "tuple[str, list[MeritRo
             "No criteria are set, so there is no merit order.",
             hint="Add criteria with 'dgtracker criteria add'.",
         )
-    return stage_id, merit(record, stage_id)
+    return stage_id
 
 
 @commands.command(
@@ -180,11 +190,11 @@ def reserve(
         )
     if dry_run:
         record, _ = load_record(ctx)
-        stage_id, _rows = _merit(record, assessment)
+        stage_id = _assessed_stage(record, assessment)  # the plan makes the merit order
         _show_reserve(reserve_plan(record, stage_id), stage_id, dry_run=True, json=json)
         return
     with changing(ctx, by) as change:
-        stage_id, _rows = _merit(change.record, assessment)
+        stage_id = _assessed_stage(change.record, assessment)  # the plan makes the merit order
         plan = reserve_plan(change.record, stage_id)
         done = apply_reserve(
             change.record, plan, stage_id, by=change.by, today=change.today, now=change.now

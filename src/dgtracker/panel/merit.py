@@ -119,10 +119,12 @@ def _row(
         scores = by_member.get(criterion.id, [])
         if len(scores) > 1 and max(scores) - min(scores) >= MODERATE_SPREAD:
             moderate.append(criterion.id)
-    written: dict[str, int | str | None] = dict(marks)
+    written: dict[str, int | str | None] = marks  # type: ignore[assignment]  # read only
     for criterion in criteria:
         mark = marks[criterion.id]
         if criterion.frame and mark is not None:
+            if written is marks:  # a copy only where a grade differs from the number
+                written = dict(marks)
             written[criterion.id] = criterion.as_written(mark)
     if missing:
         return MeritRow(candidate, marks, None, None, missing, below, moderate, conflicts, written)

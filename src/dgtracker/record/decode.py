@@ -455,18 +455,28 @@ def _plain_event(table: Any, stage_ids: frozenset[str]) -> Event | None:
     )
 
 
+def _same_moment(kept: datetime, read: datetime) -> bool:
+    """The same moment written the same way (the same offset object and fold): either may
+    stand for the other."""
+    return kept.tzinfo is read.tzinfo and kept.fold == read.fold and kept == read
+
+
 def _plain_candidate(table: Any, stage_ids: frozenset[str]) -> Candidate | None:
     values = _READ_CANDIDATE(table, stage_ids)
     if values is None:
         return None
     (cid, name, email, phone, source, applied, stage, rank) = values[:8]
     raw_history, raw_marks, raw_slots, aliases, confident, adjustments, raw_answers = values[8:]
-    answers = []
+    answers: list[Answer] = []
     for item in raw_answers or ():
         read = _READ_ANSWER(item, stage_ids)
         if read is None:
             return None
-        answers.append(Answer(*read))
+        at, on, question, value = read
+        if answers and _same_moment(answers[-1].at, at):  # given together: one object
+            at = answers[-1].at
+        # the questions and their values are a few, shared (record/shared_values.py)
+        answers.append(Answer(at, one_day(on), one_text(question), one_text(value)))  # type: ignore[arg-type]
     history = []
     for item in raw_history or ():
         event = _plain_event(item, stage_ids)

@@ -24,7 +24,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,11 +40,13 @@ from dgtracker.record.model import Record
 from dgtracker.record.text_pieces import (
     CandidatePieces,
     NotInPieces,
+    each_part_keeping_unchanged,
     parse_in_pieces,
-    parts_keeping_unchanged,
+    parse_pieces_read,
     parts_with_changes,
     read_in_pieces,
     split_pieces,
+    where_pieces_are,
 )
 
 NEW_FILE_MODE = 0o600  # records hold personal data
@@ -81,6 +83,42 @@ def read_text(path: Path) -> str:
 
 def read_bytes(path: Path) -> bytes:
     """The record's bytes, refused as `read_text` says."""
+    with _opened(path) as handle:
+        try:
+            raw: bytes = handle.read(MAX_RECORD_BYTES + 1)
+        except OSError as error:
+            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+    return raw
+
+
+_CHUNK_READ = 1 << 20
+
+
+def _chunks(handle: Any, path: Path) -> Iterator[bytes]:
+    """The file's bytes from where the handle is, a megabyte at a time."""
+    while True:
+        try:
+            chunk = handle.read(_CHUNK_READ)
+        except OSError as error:
+            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+        if not chunk:
+            return
+        yield chunk
+
+
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of the record's bytes (record/cache.py's key: the same digest as
+    `cache.digest` of them), read a megabyte at a time: the file is not held whole."""
+    digest = hashlib.sha256()
+    with _opened(path) as handle:
+        for chunk in _chunks(handle, path):
+            digest.update(chunk)
+    return digest.digest()
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[Any]:
+    """The record opened to read, refused as `read_text` says."""
     try:  # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -109,11 +147,7 @@ def read_bytes(path: Path) -> bytes:
                 f"({MAX_RECORD_BYTES:,}).",
                 hint="Choose the record file itself with --file PATH.",
             )
-        try:
-            raw = handle.read(MAX_RECORD_BYTES + 1)
-        except OSError as error:
-            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
-    return raw
+        yield handle
 
 
 def text_of(raw: bytes, path: Path) -> str:
@@ -175,7 +209,7 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         return load_with_layout(path, each)[0]
     if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
         record_cache.remove(path)
-    key = record_cache.digest(read_bytes(path))  # memory: a cache read needs only the key
+    key = file_digest(path)  # memory: a cache read needs only the key
     collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
     gc.disable()
     try:
@@ -184,17 +218,13 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
         if collecting:
             gc.enable()
     if record is None:  # read again: the text read and the key of the cache made are one
-        raw = read_bytes(path)
-        key = record_cache.digest(raw)
-        text = [text_of(raw, path)]
-        del raw  # memory: the text, its parsed data and the record are enough at once
-        record, layout = _checked(text.pop(), path, each)  # which lets go of the text once parsed
+        record, layout, key = _read_record(path, each, keyed=True)
         laid_out = layout is not None  # a piece per candidate, in order: a save can use it
         del layout  # memory: a read needs no text
         record_cache.write(path, key, record, laid_out=laid_out)
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
-        if record_cache.digest(read_bytes(path)) != key:
+        if file_digest(path) != key:
             record_cache.remove(path)
     record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return record
@@ -203,7 +233,7 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
 def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
     """The record, and where each candidate's text is (None when the text is not laid out
     one piece per candidate)."""
-    record, layout = _checked(read_text(path), path, each)
+    record, layout, _ = _read_record(path, each, keyed=False)
     record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return record, layout
 
@@ -239,12 +269,13 @@ def load_for_change(
         finally:
             if collecting:
                 gc.enable()
-    given = [text_of(raw, path)]  # as read_text's: _checked lets go of it once parsed
-    del raw  # memory: the text is enough
-    if kept is not None and kept.laid_out:
-        top_text, pieces = split_pieces(given[0])
+    laid_out = kept is not None and kept.laid_out
+    given = [text_of(raw, path)] if laid_out else []
+    del raw  # memory: the text is enough, and is read again below when there is no cache
+    if kept is not None and laid_out:
+        top_text, pieces = split_pieces(given.pop())
         if len(pieces) == len(kept.record.candidates):
-            del given, top_text  # memory: the pieces hold the text
+            del top_text  # memory: the pieces hold the text
             record = kept.record
             ids = [candidate.id for candidate in record.candidates]
             found = zip(ids, pieces, strict=True)
@@ -253,17 +284,83 @@ def load_for_change(
             record.shared = is_shared(path)  # new ids drawn at random
             return record, layout, base
         del top_text, pieces
-    del kept
-    checked, found_layout = _checked(given.pop(), path, each)
+    del kept  # memory: read again below, a candidate at a time when it is large
+    checked, found_layout, _ = _read_record(path, each, keyed=False)
     checked.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
     return checked, found_layout, None
 
 
-# Up to this many characters of text (about 2,000 candidates), a load keeps each
-# candidate's data beside its text, and a save compares with it at no cost (about 7 MB at
-# 1,000 candidates); a larger record keeps only the text, which a save parses again (the
-# data would be about 55 MB at 10,000 candidates, over the memory target with the rest).
+# Up to this many bytes of text (about 2,000 candidates), a load reads the text whole and
+# keeps each candidate's data beside its text, and a save compares with it at no cost
+# (about 7 MB at 1,000 candidates). A larger record is read from its file a candidate at a
+# time and keeps only where each candidate's text is, which a save reads again and parses
+# to compare (at 10,000 candidates the data would be about 55 MB, and the text 9 to 25 MB,
+# over the memory target with the rest).
 KEEP_DATA_UP_TO = 2_000_000
+
+
+def _read_record(
+    path: Path, each: Walk, *, keyed: bool
+) -> tuple[Record, CandidatePieces | None, bytes]:
+    """The record checked, its layout, and (`keyed`, else b"") the SHA-256 of the bytes it
+    was read from, the cache's key."""
+    with _opened(path) as handle:
+        large = os.fstat(handle.fileno()).st_size > KEEP_DATA_UP_TO
+        if large:
+            read = _read_from_file(handle, path, each, keyed)
+            if read is not None:
+                return read
+    raw = read_bytes(path)  # read whole: small, or not laid out a candidate at a time
+    key = record_cache.digest(raw) if keyed else b""
+    text = [text_of(raw, path)]
+    del raw  # memory: the text, its parsed data and the record are enough at once
+    record, layout = _checked(text.pop(), path, each)  # which lets go of the text once parsed
+    return record, layout, key
+
+
+def _read_from_file(
+    handle: Any, path: Path, each: Walk, keyed: bool
+) -> tuple[Record, CandidatePieces | None, bytes] | None:
+    """The record read from its open file a candidate at a time: where each piece is found
+    first (a pass over the bytes, a megabyte at a time), then each piece read, parsed, built
+    and let go; the layout keeps where it is (text_pieces.read_in_pieces). None when the
+    text is not laid out so (read it whole instead, which names any error). The digest
+    (`keyed`) is of the bytes parsed, in order (the file's, read once over)."""
+    where = where_pieces_are(_chunks(handle, path))
+    digest = hashlib.sha256()
+
+    def read(offset: int, size: int) -> bytes:
+        try:
+            handle.seek(offset)
+            raw: bytes = handle.read(size)
+        except OSError as error:
+            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+        if keyed:
+            if offset:
+                digest.update(_SEPARATOR_BYTES)
+            digest.update(raw)
+        return raw
+
+    collecting = gc.isenabled()  # as in _checked
+    gc.disable()
+    try:
+        read_so = read_in_pieces(where, read, loads, each, real_path(path))
+        if read_so is None:
+            return None
+        top, candidates, layout = read_so
+        try:
+            record, problems = _check(top, candidates)
+        except NotInPieces:
+            return None
+    finally:
+        if collecting:
+            gc.enable()
+    if record is None:
+        raise InvalidRecord(str(path), problems)
+    return record, layout, digest.digest() if keyed else b""
+
+
+_SEPARATOR_BYTES = b"\n[[candidates]]\n"  # text_pieces' separator, as the file holds it
 
 
 def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces | None]:
@@ -275,36 +372,16 @@ def _checked(text: str, path: Path, each: Walk) -> tuple[Record, CandidatePieces
         if len(text) <= KEEP_DATA_UP_TO:
             data, layout = parse_record_text(text, path, each)
             del text  # memory: the caller gave it up; the layout keeps the pieces
-            record, problems = _check(data)
-        else:
-            record, problems, layout = _decoded_in_pieces(text, each)
-            if layout is None:  # not laid out as dgtracker writes it: parsed whole
-                data = parse_toml(text, path)
-                del text  # memory: the caller gave it up
-                record, problems = _check(data)
+        else:  # a large text not laid out a candidate at a time (_read_from_file): whole
+            data, layout = parse_toml(text, path), None
+            del text  # memory: the caller gave it up
+        record, problems = _check(data)
     finally:
         if collecting:
             gc.enable()
     if record is None:
         raise InvalidRecord(str(path), problems)
     return record, layout
-
-
-def _decoded_in_pieces(
-    text: str, each: Walk
-) -> tuple[Record | None, list[str], CandidatePieces | None]:
-    """The record read a candidate at a time, each candidate's data let go once its
-    objects are built (the layout keeps its text, which a save parses again to compare);
-    no layout when the text is not laid out so."""
-    read = read_in_pieces(text, loads, each)
-    if read is None:
-        return None, [], None
-    top, candidates, layout = read
-    try:
-        record, problems = _check(top, candidates)
-    except NotInPieces:
-        return None, [], None
-    return record, problems, layout
 
 
 def parse_record_text(
@@ -318,6 +395,29 @@ def parse_record_text(
     if parsed is not None:
         return parsed
     return parse_toml(text, path), None
+
+
+def parse_record_file(
+    path: Path, each: Walk = quietly, known: CandidatePieces | None = None
+) -> tuple[dict[str, Any], CandidatePieces] | None:
+    """As `parse_record_text` of the file's text, for a file of more than KEEP_DATA_UP_TO
+    bytes laid out a candidate at a time, read a piece at a time (the merge driver's
+    copies: the whole text is never held beside the data). None for a smaller file, or one
+    not laid out so: read its text whole instead, which names any error."""
+    with _opened(path) as handle:
+        if os.fstat(handle.fileno()).st_size <= KEEP_DATA_UP_TO:
+            return None
+        where = where_pieces_are(_chunks(handle, path))
+
+        def read(offset: int, size: int) -> bytes:
+            try:
+                handle.seek(offset)
+                raw: bytes = handle.read(size)
+            except OSError as error:
+                raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+            return raw
+
+        return parse_pieces_read(where, read, loads, each, known)
 
 
 def examine(path: Path) -> tuple[Record | None, list[str]]:
@@ -407,11 +507,9 @@ def _encoded(text: str) -> Iterator[bytes]:
         yield text[start : start + _CHUNK].encode("utf-8")
 
 
-_CHUNK = 1 << 20
-
-
-def _encoded_parts(parts: list[str]) -> Iterator[bytes]:
-    """As `_encoded`, for a text in parts: never joined whole (a megabyte or so at a time)."""
+def _encoded_parts(parts: Iterable[str]) -> Iterator[bytes]:
+    """The parts' UTF-8 bytes, put together about a megabyte at a time as they are made:
+    the text is never held whole."""
     batch: list[str] = []
     size = 0
     for part in parts:
@@ -424,9 +522,12 @@ def _encoded_parts(parts: list[str]) -> Iterator[bytes]:
         yield "".join(batch).encode("utf-8")
 
 
+_CHUNK = 1 << 20
+
+
 def write_text_atomically(
     path: Path,
-    text: str | bytes | list[str],
+    text: str | bytes | Iterable[str],
     mode: int | None = None,
     lock: Held | None = None,
     *,
@@ -435,9 +536,9 @@ def write_text_atomically(
     synced: bool = True,
     hashed: Any = None,
 ) -> None:
-    """Replace `path` with `text` (or bytes, or the parts of a text in order), or leave it
-    untouched; no temp file is left behind. `hashed` (a hashlib object) is given every
-    byte written.
+    """Replace `path` with `text` (or bytes, or the text's parts in order, made as they
+    are written: an error they raise leaves `path` untouched), or leave it untouched; no
+    temp file is left behind. `hashed` (a hashlib object) is given every byte written.
 
     `mode` defaults to the existing file's permissions, else 0600. Given the `lock`, it is
     confirmed still held just before the rename. `follow`: a symlinked record is updated
@@ -455,12 +556,13 @@ def write_text_atomically(
         except FileNotFoundError:
             mode = NEW_FILE_MODE
     temp = directory / f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}"
+    payload: Iterable[bytes]
     if isinstance(text, str):
-        payload: Iterable[bytes] = _encoded(text)
-    elif isinstance(text, list):
-        payload = _encoded_parts(text)
-    else:
+        payload = _encoded(text)
+    elif isinstance(text, bytes):
         payload = (text,)
+    else:
+        payload = _encoded_parts(text)
     try:
         fd = os.open(
             temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), NEW_FILE_MODE
@@ -620,19 +722,22 @@ def save(
         and _save_changes(path, record, layout, base, each, lock)
     ):
         return
-    parts = None
-    if layout is not None:  # each candidate's data made, compared and let go in turn
+    written = False
+    if layout is not None:  # each candidate's data made, compared, written and let go in turn
         meant = record_to_data(record, one_at_a_time=True)
-        parts = parts_keeping_unchanged(meant, layout, _dumps, loads, each)
-    if parts is None:
+        parts = each_part_keeping_unchanged(meant, layout, _dumps, loads, each)
+        try:
+            write_text_atomically(path, parts, lock=lock)
+            written = True
+        except NotInPieces:  # nothing was replaced (the temp file is gone): write it whole
+            pass
+        del meant, parts
+    if not written:
         meant = record_to_data(record)
         text = _dumps(meant)
         _verify(text, meant, path)
-        parts = [text]
-    del meant  # memory: what was meant is checked; its text is all the write needs
-    text = "".join(parts)
-    del parts
-    write_text_atomically(path, text, lock=lock)
+        del meant  # memory: what was meant is checked; its text is all the write needs
+        write_text_atomically(path, text, lock=lock)
     if cached:
         # The cache no longer matches: the next read makes it anew from the file. Making it
         # here would mean checking every candidate of what was written as a read does, which
@@ -724,7 +829,8 @@ def _reads_as_held(
     checked_data = dict(written)
     for index, cid in enumerate(ids):
         if cid in named and index not in checked_data:
-            data = _only_read(layout.pieces[cid][1])
+            piece = layout.pieces[cid][1]
+            data = _only_read(piece) if isinstance(piece, str) else None
             if data is None:
                 return False
             checked_data[index] = data

@@ -44,12 +44,18 @@ def read_side(
     same on both is held once, as that input's data (the merge changes no input)."""
     if which == "base" and not path.exists():
         return {}, None
+    layout: CandidatePieces | None
     try:
-        text = storage.read_text(path)
-        if which == "base" and not text.strip():
-            return {}, None
-        data, layout = storage.parse_record_text(text, path, known=known)
-        del text  # memory: the pieces are kept, the whole text is not needed again
+        read = storage.parse_record_file(path, known=known)  # a large copy, a piece at a time
+        if read is not None:
+            data, layout = read
+        else:
+            text = storage.read_text(path)
+            if which == "base" and not text.strip():
+                return {}, None
+            data, layout = storage.parse_record_text(text, path, known=known)
+            del text  # memory: the pieces are kept, the whole text is not needed again
+        del read
     except RecordError as error:  # unreadable, not UTF-8, not TOML: the words say where
         raise _refused(which, path, ours, git_path, error.message.rstrip(".")) from None
     problems = record_from_data(data)[1]
