@@ -207,3 +207,39 @@ def test_a_change_read_from_the_text_is_still_written_as_before(many: Cli, tmp_p
     record, layout, base = storage.load_for_change(many.path)
     assert base is None and layout is not None
     assert record == storage.load_with_layout(many.path)[0]
+
+
+def test_a_large_record_is_changed_from_its_text_whatever_its_cache(
+    many: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above storage.CHANGE_FROM_CACHE_UP_TO bytes (here: any record), a change reads the
+    record from its file, a candidate at a time, as after a hand edit (memory): the same
+    bytes written, and the cache left for the next read to make."""
+    twin = _twin(many, tmp_path / "twin")
+    monkeypatch.setattr(storage, "CHANGE_FROM_CACHE_UP_TO", 0)
+    assert storage.load_for_change(many.path)[2] is None
+    for step in STEPS[:3]:
+        many.ok(*step)
+        twin.ok(*step)
+        assert many.path.read_bytes() == twin.path.read_bytes(), step
+        assert _cache_content(many.path) is None, step
+        assert many.ok("status", "--json") == twin.ok("status", "--json")
+
+
+def test_a_change_of_many_candidates_leaves_the_cache_to_the_next_read(
+    many: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More candidates changed than storage.RECHECK_UP_TO (here: one), and the save from
+    the cache writes the same bytes but makes no cache (memory): the next read makes it,
+    from the text, and shows what the file says."""
+    twin = _twin(many, tmp_path / "twin")
+    monkeypatch.setattr(storage, "RECHECK_UP_TO", 1)
+    step = ("move", "c020", "c021", "longlist")
+    many.ok(*step)
+    twin.ok(*step)
+    assert many.path.read_bytes() == twin.path.read_bytes()
+    assert _cache_content(many.path) is None
+    assert many.ok("candidates", "--json") == twin.ok("candidates", "--json")
+    assert _cache_content(many.path) == _cache_content(twin.path) is not None
+    many.ok("note", "c022", "One candidate: the cache made by the save.")
+    assert _cache_content(many.path) is not None

@@ -247,6 +247,22 @@ class FromCache:
     context: tuple[Any, ...]  # the plain form of the rest of the record (plain_model.context)
 
 
+# Up to this many bytes of text, a change takes the record from its cache. The save then
+# holds the text's pieces, each candidate's plain form and the cache's copy beside the
+# record: at 10,000 candidates (9 MB) a change peaks at 82 MB, on the panel's record (25 MB)
+# at 153 MB (`score`) to 348 MB (`reserve --from-merit`, which changes thousands). A larger
+# record is read from its file a candidate at a time, as after a hand edit (about 90 MB).
+CHANGE_FROM_CACHE_UP_TO = 12_000_000
+
+
+def _size(path: Path) -> int:
+    """The file's size; 0 when it cannot be asked (the read that follows says why)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def load_for_change(
     path: Path, each: Walk = quietly
 ) -> tuple[Record, CandidatePieces | None, FromCache | None]:
@@ -256,19 +272,19 @@ def load_for_change(
     The bytes are read once. When the cache was made from these very bytes, and from a text
     laid out a piece per candidate, the record is the cache's (checked by the same code for
     these bytes) and the pieces are found by splitting the text, none parsed. Otherwise
-    (no cache, a damaged one, a hand edit since) it is read and checked from its text, as
-    `load_with_layout` does."""
+    (no cache, a damaged one, a hand edit since, or a record larger than
+    CHANGE_FROM_CACHE_UP_TO) it is read and checked from its text, as `load_with_layout`
+    does."""
+    if not record_cache.present(path) or _size(path) > CHANGE_FROM_CACHE_UP_TO:
+        return (*load_with_layout(path, each), None)  # a candidate at a time when large
     raw = read_bytes(path)
-    kept = None
-    if record_cache.present(path):  # else no hash: a first change after a save that removed it
-        key = record_cache.digest(raw)
-        collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
-        gc.disable()
-        try:
-            kept = record_cache.read_kept(path, key, each)
-        finally:
-            if collecting:
-                gc.enable()
+    collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
+    gc.disable()
+    try:
+        kept = record_cache.read_kept(path, record_cache.digest(raw), each)
+    finally:
+        if collecting:
+            gc.enable()
     laid_out = kept is not None and kept.laid_out
     given = [text_of(raw, path)] if laid_out else []
     del raw  # memory: the text is enough, and is read again below when there is no cache
@@ -745,6 +761,13 @@ def save(
         record_cache.remove(path)
 
 
+# Up to this many candidates changed at once, a save from the cache checks them again and
+# makes the cache for the bytes it wrote; more (a bulk move of thousands), and the cache is
+# left for the next read to make: their data and the record checked from it would take the
+# memory of a large record's (a move of 2,000 of 10,000 candidates peaked at 99 MB).
+RECHECK_UP_TO = 500
+
+
 def _save_changes(
     path: Path,
     record: Record,
@@ -776,6 +799,11 @@ def _save_changes(
     parts, written = made
     top_text = parts[0]
     del meant, candidates
+    if len(written) > RECHECK_UP_TO:  # memory: the next read makes the cache from the text
+        del written, plains
+        write_text_atomically(path, parts, lock=lock)
+        record_cache.remove(path)
+        return True
     hashed = hashlib.sha256()  # the key of the cache made below: the bytes as written
     write_text_atomically(path, parts, lock=lock, hashed=hashed)
     # The cache after the rename, keyed by the new bytes: until then the old one names the
