@@ -1,4 +1,4 @@
-"""A change to a record read from its cache (record/storage.load_for_change): the save
+"""A change to a record read from its cache (record/cached_change.load_for_change): the save
 writes only the candidates that changed, makes the cache for the bytes it wrote, and
 writes the same text, byte for byte, as a change read from the text; a cache that does
 not match the file (a hand edit, damage) is not used, and a change that breaks a rule
@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import Cli
 
 from dgtracker.record import cache as record_cache
-from dgtracker.record import storage
+from dgtracker.record import cached_change, storage
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import CANDIDATES
 
@@ -182,10 +182,10 @@ def test_a_change_that_breaks_a_rule_across_the_record_is_never_cached(
     the record's rules), the cache is not made from the record held: the next read checks
     the text, and refuses it or reads it, exactly as after a change from the text."""
     twin = _twin(many, tmp_path / "twin")
-    record, layout, base = storage.load_for_change(many.path)
+    record, layout, base = cached_change.load_for_change(many.path)
     assert base is not None  # from the cache
     breaks(record)
-    storage.save(many.path, record, layout, cached=True, base=base)
+    cached_change.save(many.path, record, layout, base)
     other, other_layout = storage.load_with_layout(twin.path)
     breaks(other)
     storage.save(twin.path, other, other_layout, cached=True)
@@ -204,7 +204,7 @@ def test_a_change_that_breaks_a_rule_across_the_record_is_never_cached(
 def test_a_change_read_from_the_text_is_still_written_as_before(many: Cli, tmp_path: Path) -> None:
     """Without a cache of these bytes, the change reads and checks the text, as always."""
     _cache_file(many.path).unlink()
-    record, layout, base = storage.load_for_change(many.path)
+    record, layout, base = cached_change.load_for_change(many.path)
     assert base is None and layout is not None
     assert record == storage.load_with_layout(many.path)[0]
 
@@ -212,12 +212,12 @@ def test_a_change_read_from_the_text_is_still_written_as_before(many: Cli, tmp_p
 def test_a_large_record_is_changed_from_its_text_whatever_its_cache(
     many: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above storage.CHANGE_FROM_CACHE_UP_TO bytes (here: any record), a change reads the
+    """Above cached_change.CHANGE_FROM_CACHE_UP_TO bytes (here: any record), a change reads the
     record from its file, a candidate at a time, as after a hand edit (memory): the same
     bytes written, and the cache left for the next read to make."""
     twin = _twin(many, tmp_path / "twin")
-    monkeypatch.setattr(storage, "CHANGE_FROM_CACHE_UP_TO", 0)
-    assert storage.load_for_change(many.path)[2] is None
+    monkeypatch.setattr(cached_change, "CHANGE_FROM_CACHE_UP_TO", 0)
+    assert cached_change.load_for_change(many.path)[2] is None
     for step in STEPS[:3]:
         many.ok(*step)
         twin.ok(*step)
@@ -229,11 +229,11 @@ def test_a_large_record_is_changed_from_its_text_whatever_its_cache(
 def test_a_change_of_many_candidates_leaves_the_cache_to_the_next_read(
     many: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """More candidates changed than storage.RECHECK_UP_TO (here: one), and the save from
+    """More candidates changed than cached_change.RECHECK_UP_TO (here: one), and the save from
     the cache writes the same bytes but makes no cache (memory): the next read makes it,
     from the text, and shows what the file says."""
     twin = _twin(many, tmp_path / "twin")
-    monkeypatch.setattr(storage, "RECHECK_UP_TO", 1)
+    monkeypatch.setattr(cached_change, "RECHECK_UP_TO", 1)
     step = ("move", "c020", "c021", "longlist")
     many.ok(*step)
     twin.ok(*step)

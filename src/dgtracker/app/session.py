@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo
 from dgtracker.dates import ISO_DAY, format_day
 from dgtracker.errors import RecordError, Refused
 from dgtracker.progress import Walk, quietly
-from dgtracker.record import storage
+from dgtracker.record import cached_change, storage
 from dgtracker.record.history import as_it_stood, latest_change
 from dgtracker.record.locking import locked
 from dgtracker.text import clean_field
@@ -190,7 +190,7 @@ def changing(
         storage.read_text(record_file)  # the standard "no record here: init" message
     with _locked(record_file) as lock:
         storage.tidy_leftovers(record_file)
-        record, layout, cached = storage.load_for_change(record_file, each)
+        record, layout, cached = cached_change.load_for_change(record_file, each)
         shared = storage.is_shared(record_file)
         named = _summary_words(record, given or {})
         known = {candidate.id for candidate in record.candidates}
@@ -204,7 +204,7 @@ def changing(
         same = change.record is record
         layout_kept = layout if same else None
         base = cached if same else None  # a new record: written whole, the cache removed
-        storage.save(record_file, change.record, layout_kept, each, lock, cached=True, base=base)
+        cached_change.save(record_file, change.record, layout_kept, base, each, lock)
         if not shared:
             return
         if not change.summary:

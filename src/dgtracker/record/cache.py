@@ -16,12 +16,11 @@ its text and the cache made again. It is written atomically (a temp file renamed
 mode 0600: it holds the same personal data as the record. A purge removes it, so it never
 holds more than the record.
 
-A change reads the record from it too (record/storage.load_for_change): the cache says
-whether the text is laid out a piece per candidate, in order, and keeps each candidate's
-plain form, so that the save finds what changed without parsing the text, writes only
-that, and makes the cache for the bytes it wrote (record/storage._reads_as_held, which says
-when it does and what is checked again); else the save removes it and the next read makes
-it anew.
+A change reads the record from it too (record/cached_change.py): the cache says whether
+the text is laid out a piece per candidate, in order, and keeps each candidate's plain
+form, so that the save finds what changed without parsing the text, writes only that, and
+makes the cache for the bytes it wrote (`_reads_as_held` there says when it does and what
+is checked again); else the save removes it and the next read makes it anew.
 """
 
 from __future__ import annotations
