@@ -243,3 +243,19 @@ def test_a_change_of_many_candidates_leaves_the_cache_to_the_next_read(
     assert _cache_content(many.path) == _cache_content(twin.path) is not None
     many.ok("note", "c022", "One candidate: the cache made by the save.")
     assert _cache_content(many.path) is not None
+
+
+def test_a_record_with_crlf_line_ends_is_changed_from_its_text(many: Cli, tmp_path: Path) -> None:
+    """A record saved by a Windows editor (CRLF) has no piece a change can keep as it is:
+    the pieces split from it do not number the candidates, so the change reads the text
+    (as after any hand edit) and writes the record as it always has, in LF."""
+    many.path.write_bytes(many.path.read_bytes().replace(b"\n", b"\r\n"))
+    twin = _twin(many, tmp_path / "twin")
+    many.ok("status")  # the cache, made from the CRLF bytes
+    assert _cache_content(many.path) is not None
+    for step in STEPS[:2]:
+        many.ok(*step)
+        twin.ok(*step)
+        assert many.path.read_bytes() == twin.path.read_bytes(), step
+        assert b"\r\n" not in many.path.read_bytes()
+        assert many.ok("candidates", "--json") == twin.ok("candidates", "--json")
