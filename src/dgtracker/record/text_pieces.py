@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from dgtracker.compared import FrozenCompared
 from dgtracker.progress import Walk, quietly
+from dgtracker.record.shared_values import shared_values
 
 HEADER = "[[candidates]]\n"
 _SEPARATOR = "\n" + HEADER
@@ -194,6 +195,7 @@ def parse_pieces_read(
             return None
         candidates: list[Table] = []
         pieces: dict[str, tuple[Table | None, str | Span]] = {}
+        seen: dict[Any, Any] = {}  # each string and day read, held once
         for offset, size in each(where[1:], "Reading"):
             piece = read(offset, size).decode("utf-8")
             candidate: Table | None
@@ -202,6 +204,8 @@ def parse_pieces_read(
                 candidate, piece = entry[0], entry[1]  # the other copy's objects
             else:
                 candidate = _only_candidate(loads(HEADER + piece))
+                if candidate is not None:
+                    candidate = shared_values(candidate, seen)
             if candidate is None:
                 return None
             candidates.append(candidate)
