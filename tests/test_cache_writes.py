@@ -67,7 +67,7 @@ def _cache_content(path: Path) -> tuple[bytes, bool, tuple[Any, ...]] | None:
     header = record_cache._header()
     assert header is not None and raw.startswith(header)
     key, body = raw[len(header) : len(header) + 32], raw[len(header) + 32 + 4 :]
-    laid_out, kept = marshal.loads(body)
+    laid_out, kept = record_cache.unpacked(body)
     plain = list(kept)
     plain[CANDIDATES] = [marshal.loads(candidate) for candidate in plain[CANDIDATES]]
     return key, laid_out, tuple(plain)

@@ -8,7 +8,8 @@ renamed into place or a backup restored with its old times all change the bytes,
 stat can miss them (times are coarse on many file systems, inodes are reused, and `utime`
 sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it, hundreds.
 
-The cache is marshal (built-in types only, record/plain_model.py) behind a header that
+The cache is marshal (built-in types only, record/plain_model.py; the candidates each
+marshalled on their own, written one after another as they are made) behind a header that
 names its format, the Python that wrote it, the code it was checked by (`_rules`), the
 hash, and a CRC-32 of the body; anything else (missing, truncated, garbage, damaged,
 another format, Python or checking code) is no cache at all, and the record is read from
@@ -32,6 +33,7 @@ import os
 import stat
 import sys
 import zlib
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +43,15 @@ from dgtracker import __version__
 from dgtracker.progress import Walk, quietly
 from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
-from dgtracker.record.plain_model import CANDIDATES, context, plain, record_from_plain
+from dgtracker.record.plain_model import (
+    CANDIDATES,
+    context,
+    plain,
+    plain_candidate,
+    record_from_plain,
+)
 
-FORMAT = 4  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
+FORMAT = 5  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
@@ -194,10 +202,8 @@ def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | No
     if check != _checksum(body):  # damaged since it was written (a disk, a hand)
         return None
     try:
-        laid_out, kept = marshal.loads(body)
-        del body  # memory: what it held is unmarshalled
-        if type(laid_out) is not bool or type(kept) is not tuple:
-            return None
+        laid_out, kept = unpacked(body)
+        del body  # memory: what it held is unpacked
         candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
         record = record_from_plain(kept, each)
         return Kept(record, laid_out, candidates, context(kept) if keep else ())
@@ -221,15 +227,19 @@ def write(
         return False
     path = cache_path(record_file)
     temp = path.with_name(f"{path.name}{_TEMP}{os.getpid()}-{os.urandom(4).hex()}")
-    body = marshal.dumps((laid_out, plain(record, candidates)))
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), MODE)
     except OSError:
         return False
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(header + key + _checksum(body))
-            handle.write(body)
+            handle.write(header + key + bytes(_CHECK))  # the checksum, once the body is written
+            check = 0
+            for part in _body(record, laid_out, candidates):
+                handle.write(part)
+                check = zlib.crc32(part, check)
+            handle.seek(len(header) + len(key))
+            handle.write(check.to_bytes(_CHECK, "big"))
         # No fsync: a cache lost in a crash is made again; a torn one fails its header.
         os.replace(temp, path)
     except OSError:
@@ -237,6 +247,42 @@ def write(
             os.unlink(temp)
         return False
     return True
+
+
+_LENGTH = 4  # bytes of each part's length in the body
+
+
+def _body(record: Record, laid_out: bool, candidates: list[bytes] | None) -> Iterator[bytes]:
+    """The cache's body, in parts as they are made: the rest of the record's plain form
+    (its candidates left out), then each candidate's, each after its length. Never whole in
+    memory: at 10,000 candidates with marks, the candidates' forms and one body joined from
+    them were 26 MB at once (the first read of the panel's record peaked at 109 MB)."""
+    rest = list(plain(record, []))
+    head = marshal.dumps((laid_out, tuple(rest)))
+    yield len(head).to_bytes(_LENGTH, "big") + head
+    for one in candidates if candidates is not None else map(plain_candidate, record.candidates):
+        yield len(one).to_bytes(_LENGTH, "big") + one
+
+
+def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...]]:
+    """What a body holds: whether the text is laid out a piece per candidate, and the
+    record's plain form, with each candidate's marshalled bytes in place (ValueError,
+    EOFError or TypeError when it is not a body `_body` made)."""
+    size = int.from_bytes(body[:_LENGTH], "big")
+    laid_out, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
+    if type(laid_out) is not bool or type(rest) is not tuple:
+        raise TypeError("not a cache's body")
+    candidates = []
+    at, end = _LENGTH + size, len(body)
+    while at < end:
+        size = int.from_bytes(body[at : at + _LENGTH], "big")
+        if size == 0 or at + _LENGTH + size > end:
+            raise ValueError("a part cut short")
+        candidates.append(body[at + _LENGTH : at + _LENGTH + size])
+        at += _LENGTH + size
+    kept = list(rest)
+    kept[CANDIDATES] = candidates
+    return laid_out, tuple(kept)
 
 
 def remove(record_file: Path) -> bool:
