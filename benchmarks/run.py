@@ -1523,6 +1523,12 @@ def memory_section(size: int, program: str, env: dict[str, str], runs: int) -> l
     for label, arguments in (("merit interview", ["interview"]), ("merit --json", ["--json"])):
         argv = [program, "--file", str(panel), "--as-of", "2026-03-04", "merit", *arguments]
         rows.append(Row(label, measure(argv, env, runs), None, target))
+    # The first read after a change: the record parsed and checked, and its cache written.
+    panel_cache = panel.with_name(f".{panel.name}.cache")
+    argv = [program, "--file", str(panel), "--as-of", "2026-03-04", "status", "--json"]
+    timing = measure(argv, env, runs, lambda: panel_cache.unlink(missing_ok=True))
+    label = "status --json, no cache (the first read after a change)"
+    rows.append(Row(label, timing, None, target))
     # Two of the panel's writes on the same record, each from a fresh copy (not timed).
     marks = [f"{c.id}=5" for c in storage.load(panel).criteria if "interview" in c.assess]
     working_panel = folder / "panel-working.toml"
