@@ -53,8 +53,7 @@ class Compared:
     same class) and repr; not hashable, as a dataclass that is not frozen."""
 
     __slots__ = ()
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    __hash__ = None
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
