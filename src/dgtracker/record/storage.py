@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -273,13 +273,10 @@ def _read_from_file(
     (`keyed`) is of the bytes parsed, in order (the file's, read once over)."""
     where = where_pieces_are(_chunks(handle, path))
     digest = hashlib.sha256()
+    read_at = _reader(handle, path)
 
     def read(offset: int, size: int) -> bytes:
-        try:
-            handle.seek(offset)
-            raw: bytes = handle.read(size)
-        except OSError as error:
-            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raw = read_at(offset, size)
         if keyed:
             if offset:
                 digest.update(_SEPARATOR_BYTES)
@@ -303,6 +300,21 @@ def _read_from_file(
     if record is None:
         raise InvalidRecord(str(path), problems)
     return record, layout, digest.digest() if keyed else b""
+
+
+def _reader(handle: Any, path: Path) -> Callable[[int, int], bytes]:
+    """`read(offset, size)`: those bytes of the open record file (a RecordError if the
+    system cannot read them)."""
+
+    def read(offset: int, size: int) -> bytes:
+        try:
+            handle.seek(offset)
+            raw: bytes = handle.read(size)
+        except OSError as error:
+            raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
+        return raw
+
+    return read
 
 
 _SEPARATOR_BYTES = b"\n[[candidates]]\n"  # text_pieces' separator, as the file holds it
@@ -353,16 +365,7 @@ def parse_record_file(
         if os.fstat(handle.fileno()).st_size <= KEEP_DATA_UP_TO:
             return None
         where = where_pieces_are(_chunks(handle, path))
-
-        def read(offset: int, size: int) -> bytes:
-            try:
-                handle.seek(offset)
-                raw: bytes = handle.read(size)
-            except OSError as error:
-                raise RecordError(f"Cannot read {path}: {error.strerror or error}.") from None
-            return raw
-
-        return parse_pieces_read(where, read, loads, each, known)
+        return parse_pieces_read(where, _reader(handle, path), loads, each, known)
 
 
 def examine(path: Path) -> tuple[Record | None, list[str]]:
