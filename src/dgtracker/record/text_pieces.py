@@ -218,6 +218,18 @@ def parse_pieces_read(
     return top, CandidatePieces(pieces)
 
 
+def _new_piece(
+    candidate: Table, dumps: Callable[[Table], str], loads: Callable[[str], Table]
+) -> tuple[str, Table] | None:
+    """The candidate's piece written anew (without its header) and what it reads back as,
+    when that is exactly the candidate; else None (a ValueError if it is not TOML)."""
+    text = dumps({"candidates": [candidate]})
+    read_back = _only_candidate(loads(text))
+    if not text.startswith(HEADER) or read_back is None or read_back != candidate:
+        return None
+    return text.removeprefix(HEADER), read_back
+
+
 def _only_candidate(parsed: Table) -> Table | None:
     candidates = parsed.get("candidates")
     if len(parsed) != 1 or type(candidates) is not list or len(candidates) != 1:
@@ -289,12 +301,11 @@ def each_part_keeping_unchanged(
                     yield _SEPARATOR
                     yield piece
                     continue
-                text = dumps({"candidates": [candidate]})
-                read_back = _only_candidate(loads(text))
-                if not text.startswith(HEADER) or read_back is None or read_back != candidate:
+                written = _new_piece(candidate, dumps, loads)
+                if written is None:
                     raise NotInPieces
                 yield _SEPARATOR
-                yield text.removeprefix(HEADER)
+                yield written[0]
         except ValueError:  # not TOML at all: writing it whole reports why, and writes nothing
             raise NotInPieces from None
     if not with_history:
@@ -411,12 +422,11 @@ def parts_with_changes(
                     parts += (_SEPARATOR, piece)
                     others.append((index, read))
                     continue
-            text = dumps({"candidates": [candidate]})
-            read_back = _only_candidate(loads(text))
-            if not text.startswith(HEADER) or read_back is None or read_back != candidate:
+            written = _new_piece(candidate, dumps, loads)
+            if written is None:
                 return None
-            parts += (_SEPARATOR, text.removeprefix(HEADER))
-            others.append((index, read_back))
+            parts += (_SEPARATOR, written[0])
+            others.append((index, written[1]))
     except ValueError:  # not TOML at all: writing it whole reports why, and writes nothing
         return None
     return parts, others
