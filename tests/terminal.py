@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
+import time
 
 from tests.conftest import installed_dgtracker
 
@@ -24,13 +26,20 @@ def on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, byt
     )
     os.close(terminal)
     received = bytearray()
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the last process holding the terminal has ended
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(controller)
+    deadline = time.monotonic() + 60  # a command that never lets go of the terminal fails
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([controller], [], [], left)[0]:
+                process.kill()
+                raise AssertionError(f"still holding the terminal after 60 s: {received!r}")
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the last process holding the terminal has ended
+                break
+            if not chunk:
+                break
+            received += chunk
+    finally:
+        os.close(controller)
     return process.wait(timeout=60), bytes(received)
