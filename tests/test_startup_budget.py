@@ -218,8 +218,12 @@ def test_changes_load_no_tables_or_date_parser(run, record, words) -> None:
 
 
 def test_tables_are_still_drawn_for_people(run, record) -> None:
-    """The budget is about loading rich only when needed, not about never using it."""
-    names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, "status")
+    """The budget is about loading rich only when needed, not about never using it: on a
+    pipe status is laid out without rich (tests/test_plain_status.py), and where rich
+    would print otherwise (here: TTY_COMPATIBLE) rich draws its tables."""
+    words = ("--file", str(record), "--as-of", AS_OF, "status")
+    assert not loaded(imported_modules(run, *words), "rich")
+    names = imported_modules(run, *words, env={"TTY_COMPATIBLE": "0"})
     assert "rich.table" in names
 
 

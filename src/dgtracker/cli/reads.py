@@ -13,10 +13,9 @@ def status(settings: Settings, json: bool) -> None:
 
         print_json(status_json(record, today))
         return
-    from dgtracker.out.tables import render_status
-    from dgtracker.out.terminal import rich_console
+    from dgtracker.out.status import print_status
 
-    render_status(rich_console(), record, today)
+    print_status(record, today)
 
 
 def candidates(

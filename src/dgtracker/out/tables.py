@@ -19,34 +19,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dgtracker.dates import format_day, format_when
+from dgtracker.dates import format_day
 from dgtracker.out.lines import print_folded
-from dgtracker.process.queries import (
-    DONE,
-    OVERDUE,
-    TBC,
-    TODAY,
-    UNDER_WAY,
-    active_stage_ids,
-    days_in_stage,
-    milestone_views,
-    pipeline,
-    stage_title,
-)
-from dgtracker.record.model import Action, Candidate, Record, StageKind, moves_that_stand
+from dgtracker.process.queries import days_in_stage, stage_title
+from dgtracker.record.model import Action, Candidate, Record, moves_that_stand
 from dgtracker.text import one_line, visible
 
 if TYPE_CHECKING:
     from dgtracker.exchange.sheet_import import ImportPlan
+    from dgtracker.out.status_view import TableView
     from dgtracker.process.diversity import StageCounts
-
-_STATE_STYLE = {
-    DONE: "green",
-    OVERDUE: "bold red",
-    TODAY: "bold yellow",
-    UNDER_WAY: "bold yellow",
-    TBC: "dim",
-}
 
 
 def safe(value: str | None, style: str = "") -> Text:
@@ -68,14 +50,11 @@ def _marks(console: Console) -> tuple[str, str]:
 
 
 def render_status(console: Console, record: Record, today: date) -> None:
-    campaign = record.campaign
-    heading = Text(visible(campaign.title), style="bold")
-    console.print(heading)
-    facts = [campaign.organisation, campaign.grade, campaign.salary]
-    line = " · ".join(visible(fact) for fact in facts if fact)
-    if line:
-        console.print(Text(line))
-    console.print(Text(f"As of {format_day(today)}", style="dim"))
+    """The dashboard as rich draws it (out/status.py prints it without rich on a pipe)."""
+    from dgtracker.out.status_view import status_heading
+
+    for cell in status_heading(record, today):
+        console.print(Text(cell.text, style=cell.style))
     console.print()
     render_milestones(console, record, today, title="Milestones")
     plain = plain_glyphs(console)
@@ -95,11 +74,9 @@ def plain_glyphs(console: Console) -> bool:
 
 def render_timeline(console: Console, record: Record, today: date, plain: bool) -> None:
     """The dated milestones across the weeks (terminal_charts draws it)."""
-    from dgtracker.out.charts import timeline_strip
-    from dgtracker.report.data import timeline
+    from dgtracker.out.status_view import timeline_lines
 
-    items = timeline(record, today, with_history=False)
-    lines = timeline_strip(items, today, console.width, plain)
+    lines = timeline_lines(record, today, console.width, plain)
     if not lines:
         return
     console.print()
@@ -117,61 +94,36 @@ def render_timeline(console: Console, record: Record, today: date, plain: bool) 
 def render_milestones(
     console: Console, record: Record, today: date, title: str | None, show_ids: bool = False
 ) -> None:
-    table = _table(title)
-    table.add_column("", no_wrap=True, width=1)
-    if show_ids:
-        table.add_column("Id", no_wrap=True, style="dim")
-    table.add_column("Milestone", ratio=3, overflow="fold")
-    table.add_column("When", ratio=2, overflow="fold")
-    table.add_column("Countdown", ratio=2, overflow="fold")
-    marks = _marks(console)
-    for view in milestone_views(record, today):
-        style = "bold cyan" if view.is_next else _STATE_STYLE.get(view.state, "")
-        marker = marks[0] if view.is_next else (marks[1] if view.state == DONE else "")
-        when = view.milestone.when
-        cells = [Text(marker, style=style)]
-        if show_ids:
-            cells.append(safe(view.milestone.id))
-        cells += [
-            safe(view.milestone.title, "bold" if view.is_next else ""),
-            Text("tbc", style="dim") if when.is_tbc else safe(format_when(when)),
-            Text(view.countdown, style=style),
-        ]
-        table.add_row(*cells)
-    console.print(table)
+    from dgtracker.out.status_view import milestone_table
+
+    console.print(_rich_table(milestone_table(record, today, _marks(console), title, show_ids)))
 
 
 def render_pipeline(console: Console, record: Record, plain: bool = True) -> None:
     """How many are at each stage now and how many reached it, with the funnel's bars."""
-    from dgtracker.out.charts import funnel_bar
-    from dgtracker.report.data import funnel
+    from dgtracker.out.status_view import pipeline_table
 
-    counts = pipeline(record)
-    active = active_stage_ids(record)
-    reached = {stage.id: stage.reached for stage in funnel(record)}
-    most = max([*reached.values(), *counts.values(), 0])
-    bar_width = max(6, min(30, console.width - 48))
-    table = _table("Pipeline")
-    table.add_column("Stage", overflow="fold")
-    table.add_column("Candidates", justify="right")
-    table.add_column("Reached", justify="right")
-    table.add_column("", no_wrap=True, width=bar_width)
-    for stage in record.stages:
-        count = counts[stage.id]
-        label = safe(stage.title, "" if stage.kind == StageKind.ACTIVE else "italic")
-        if stage.id in reached:  # a stage of the process: the funnel's bar
-            got = reached[stage.id]
-            bar = Text(funnel_bar(got, most, bar_width, plain), style="cyan")
-            reached_text = Text(str(got), style="" if got else "dim")
-        else:  # an outcome: those who left to it
-            bar = Text(funnel_bar(count, most, bar_width, plain, gone=True), style="magenta")
-            reached_text = Text("")
-        table.add_row(label, Text(str(count), style="" if count else "dim"), reached_text, bar)
-    in_process = sum(n for stage_id, n in counts.items() if stage_id in active)
-    table.add_section()
-    table.add_row(Text("Still in the process", style="bold"), Text(str(in_process), style="bold"))
-    table.add_row(Text("All candidates"), Text(str(len(record.candidates))))
-    console.print(table)
+    console.print(_rich_table(pipeline_table(record, console.width, plain)))
+
+
+def _rich_table(view: TableView) -> Table:
+    """A table computed by out/status_view.py, as rich's Table."""
+    table = _table(view.title)
+    for column in view.columns:
+        table.add_column(
+            column.header,
+            justify=column.justify,  # type: ignore[arg-type]
+            overflow=column.overflow,  # type: ignore[arg-type]
+            width=column.width,
+            no_wrap=column.no_wrap,
+            ratio=column.ratio,
+            style=column.style or None,
+        )
+    for index, row in enumerate(view.rows):
+        table.add_row(*(Text(cell.text, style=cell.style) for cell in row))
+        if index in view.section_ends:
+            table.add_section()
+    return table
 
 
 def render_candidate(console: Console, record: Record, candidate: Candidate, today: date) -> None:
