@@ -16,17 +16,17 @@ import io
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, at_least
 from tests.test_startup_budget import imported_modules, loaded
 
 from dgtracker.out import table_layout
-from dgtracker.out.status import _MARKS, status_text
-from dgtracker.out.status_view import Cell, TableColumn, TableView, pipeline_table
+from dgtracker.out.status import status_text
+from dgtracker.out.status_view import MARKS, Cell, TableColumn, TableView, pipeline_table
 from dgtracker.out.tables import _rich_table, render_status
 from dgtracker.process.new_records import dhsc_campaign
 from dgtracker.record.model import StageKind
@@ -75,7 +75,7 @@ def _pipeline_columns(width: int) -> list[TableColumn]:
 
 
 milestone_rows = st.lists(
-    st.tuples(st.sampled_from(["", *_MARKS]), cell_texts, cell_texts, cell_texts).map(
+    st.tuples(st.sampled_from(["", *MARKS]), cell_texts, cell_texts, cell_texts).map(
         lambda row: [Cell(text) for text in row]
     ),
     max_size=6,
@@ -95,14 +95,14 @@ def _check_table(view: TableView, width: int) -> None:
     assert "".join(line + "\n" for line in plain) == _printed(width, _rich_table(view))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@at_least(200)
 @given(rows=milestone_rows, width=widths, title=st.sampled_from(["Milestones", None]))
 def test_the_milestones_table_is_riches(rows, width, title) -> None:
     rows = [row for row in rows if all(table_layout.single_cells(c.text) for c in row)]
     _check_table(TableView(title, MILESTONE_COLUMNS, rows, []), width)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@at_least(200)
 @given(rows=pipeline_rows, totals=pipeline_rows, width=widths)
 def test_the_pipeline_table_is_riches(rows, totals, width) -> None:
     rows = [row for row in rows if table_layout.single_cells(row[0].text)]
@@ -111,7 +111,7 @@ def test_the_pipeline_table_is_riches(rows, totals, width) -> None:
     _check_table(TableView("Pipeline", _pipeline_columns(width), rows, ends), width)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@at_least(200)
 @given(text=cell_texts, width=widths)
 def test_a_line_of_text_wraps_as_riches(text, width) -> None:
     if not table_layout.single_cells(text):
@@ -148,11 +148,7 @@ def test_the_tables_take_every_width() -> None:
 titles = st.text(alphabet=st.sampled_from(LETTERS), min_size=1, max_size=70)
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@at_least(50)
 @given(
     campaign=st.lists(titles, min_size=4, max_size=4),
     milestones=st.lists(titles, max_size=10),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from dgtracker.out.status_view import (
+    MARKS,
     Cell,
     milestone_table,
     pipeline_table,
@@ -19,9 +20,8 @@ from dgtracker.out.table_layout import single_cells, table_lines, wrap
 from dgtracker.out.terminal import PlainConsole, plain_console, rich_console, write
 from dgtracker.record.model import Record
 
-# What out/tables.py draws on a console that is not a terminal but takes UTF-8 (the
-# only one the plain console stands for): its milestones' marks and ASCII charts.
-_MARKS = ("▶", "✓")
+# The charts out/tables.py draws on a console that is not a terminal (the only one the
+# plain console stands for, and one that takes UTF-8: the milestones' marks are MARKS).
 _PLAIN_GLYPHS = True
 
 
@@ -50,7 +50,7 @@ def status_text(record: Record, today: date, width: int) -> str | None:
             return None
         lines += wrap(cell.text, width)
     lines.append("")
-    milestones = milestone_table(record, today, _MARKS, title="Milestones")
+    milestones = milestone_table(record, today, MARKS, title="Milestones")
     pipeline = pipeline_table(record, width, _PLAIN_GLYPHS)
     if not all(_covered(view.rows) for view in (milestones, pipeline)):
         return None

@@ -41,6 +41,11 @@ _STATE_STYLE = {
 }
 
 
+# The next milestone's and a done one's marks, where the output takes UTF-8, and in ASCII.
+MARKS = ("▶", "✓")
+ASCII_MARKS = (">", "x")
+
+
 class Cell(NamedTuple):
     text: str  # as shown: user text already through `visible`
     style: str = ""

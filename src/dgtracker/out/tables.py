@@ -44,9 +44,9 @@ def _table(title: str | None = None) -> Table:
 def _marks(console: Console) -> tuple[str, str]:
     """The next milestone's and a done one's marks: ▶ and ✓, or ASCII where the output
     cannot encode them (a legacy code page, PYTHONIOENCODING=ascii)."""
-    if console.encoding.lower().replace("-", "").startswith("utf"):
-        return "▶", "✓"
-    return ">", "x"
+    from dgtracker.out.status_view import ASCII_MARKS, MARKS
+
+    return MARKS if console.encoding.lower().replace("-", "").startswith("utf") else ASCII_MARKS
 
 
 def render_status(console: Console, record: Record, today: date) -> None:
