@@ -132,8 +132,11 @@ def _truncate(line: str, width: int, overflow: str, pad: bool = False) -> str:
 def table_lines(view: TableView, console_width: int) -> list[str] | None:
     """The table as rich prints it on a console `console_width` wide, with box
     SIMPLE_HEAD, the title on the left, no padding at the edges (out/tables.py's _table);
-    None where a column is left too narrow for its text, which is rich's to draw."""
+    None where a column is left no room within its padding, or the title or a heading is
+    not text `single_cells` takes (the cells are the caller's to check): rich's to draw."""
     columns = view.columns
+    if not all(single_cells(text) for text in (view.title or "", *(c.header for c in columns))):
+        return None
     count = len(columns)
     extra = 2 + count - 1  # the edges and a divider between columns
     cells = [
