@@ -11,6 +11,7 @@ command loads only its own (start-up budget).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from dgtracker.process.queries import (
     stage_title,
 )
 from dgtracker.record.model import Action, Candidate, Record, StageKind, moves_that_stand
+from dgtracker.record.summary import Summary, summaries_of
 from dgtracker.text import one_line, visible
 
 if TYPE_CHECKING:
@@ -67,7 +69,10 @@ def _marks(console: Console) -> tuple[str, str]:
     return ">", "x"
 
 
-def render_status(console: Console, record: Record, today: date) -> None:
+def render_status(
+    console: Console, record: Record, today: date, summaries: Sequence[Summary] | None = None
+) -> None:
+    """`summaries`: the candidates' (record/summary.py), for a record read without them."""
     campaign = record.campaign
     heading = Text(visible(campaign.title), style="bold")
     console.print(heading)
@@ -81,7 +86,7 @@ def render_status(console: Console, record: Record, today: date) -> None:
     plain = plain_glyphs(console)
     render_timeline(console, record, today, plain)
     console.print()
-    render_pipeline(console, record, plain)
+    render_pipeline(console, record, plain, summaries)
 
 
 def plain_glyphs(console: Console) -> bool:
@@ -141,14 +146,18 @@ def render_milestones(
     console.print(table)
 
 
-def render_pipeline(console: Console, record: Record, plain: bool = True) -> None:
-    """How many are at each stage now and how many reached it, with the funnel's bars."""
+def render_pipeline(
+    console: Console, record: Record, plain: bool = True, summaries: Sequence[Summary] | None = None
+) -> None:
+    """How many are at each stage now and how many reached it, with the funnel's bars, from
+    the candidates' summaries (`summaries`, or made from the record's candidates)."""
     from dgtracker.out.charts import funnel_bar
     from dgtracker.report.data import funnel
 
-    counts = pipeline(record)
+    summaries = summaries_of(record) if summaries is None else summaries
+    counts = pipeline(record, summaries)
     active = active_stage_ids(record)
-    reached = {stage.id: stage.reached for stage in funnel(record)}
+    reached = {stage.id: stage.reached for stage in funnel(record, summaries)}
     most = max([*reached.values(), *counts.values(), 0])
     bar_width = max(6, min(30, console.width - 48))
     table = _table("Pipeline")
@@ -170,7 +179,7 @@ def render_pipeline(console: Console, record: Record, plain: bool = True) -> Non
     in_process = sum(n for stage_id, n in counts.items() if stage_id in active)
     table.add_section()
     table.add_row(Text("Still in the process", style="bold"), Text(str(in_process), style="bold"))
-    table.add_row(Text("All candidates"), Text(str(len(record.candidates))))
+    table.add_row(Text("All candidates"), Text(str(len(summaries))))
     console.print(table)
 
 
