@@ -14,9 +14,10 @@ prints. A script makes the same calls::
         candidate_actions.move(change.record, "c001", "longlist", by=change.by,
                                today=change.today, now=change.now)
 
-Here: `open_record(path)` and `changing(path)` (the record, read, or changed under its
-lock; a block that raises saves nothing; a shared record's change is committed, as the
-CLI's are, and `change.said` holds what git said), `create(path, record)` (init),
+Here: `open_record(path)` (and `open_status(path)`, what `status` reads of it) and
+`changing(path)` (the record, read, or changed under its lock; a block that raises saves
+nothing; a shared record's change is committed, as the CLI's are, and `change.said` holds
+what git said), `create(path, record)` (init),
 `purge(path, ...)`, `sync(path)`, `ready_to_rewrite(path)` then `rewrite_history(path, git)`,
 `share(path, command)`, `merge_file(base, ours, theirs)` (git's merge driver),
 `plan_table_import(record, today, table, ...)` (an import's dry run), and under a change,
@@ -58,6 +59,7 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.record import cached_change, storage
 from dgtracker.record.history import as_it_stood, latest_change
 from dgtracker.record.locking import locked
+from dgtracker.record.summary import Summary, summaries_of
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -142,6 +144,35 @@ def open_record(
         if latest is not None and today < latest:
             record = as_it_stood(record, today)
     return record, today
+
+
+def open_status(
+    path: PathLike, *, as_of: str | None = None, each: Walk = quietly
+) -> tuple[Record, list[Summary], date]:
+    """What `status` reads: the record, each candidate's summary (record/summary.py, all
+    `status` reads of the candidates), and today for it, as `open_record` has them. From
+    the record's cache, when that was made from the file's very bytes, the record comes
+    without its candidates (their list empty: no candidate is built) and the summaries are
+    the cache's; else the record is read whole, and the summaries made as the cache is.
+    With `as_of` before the latest recorded change, the record as it stood then, whole,
+    and its summaries."""
+    record_file = Path(path)
+    outline = storage.load_outline(record_file)
+    if outline is None:
+        record, summaries = storage.load_summarised(record_file, each)
+    else:
+        record, summaries, key = outline
+    today = today_in(record.campaign.timezone, as_of)
+    if as_of is not None:  # a day in the past: the record as it stood then
+        latest = latest_change(record, summaries)
+        if latest is not None and today < latest:
+            # from the outline's cache (its hash not computed again), else as a read makes it
+            whole = (
+                record if outline is None else storage.load(record_file, each, cached=True, key=key)
+            )
+            record = as_it_stood(whole, today)
+            summaries = summaries_of(record)
+    return record, summaries, today
 
 
 @dataclass(slots=True)

@@ -2,20 +2,22 @@
 typer-free, so the typer commands (cli/reading.py, cli/reminders.py) and the light path
 (cli/light.py) run the very same code."""
 
-from dgtracker.cli.settings import Settings, read_panel_view, read_record
+from dgtracker.cli.settings import Settings, read_panel_view, read_record, read_status
 
 
 def status(settings: Settings, json: bool) -> None:
-    record, today = read_record(settings)
+    """From the candidates' summaries (read_status): no candidate is built when the record's
+    cache holds them."""
+    record, summaries, today = read_status(settings)
     if json:
         from dgtracker.out.json_contract import status_json
         from dgtracker.out.plain import print_json
 
-        print_json(status_json(record, today))
+        print_json(status_json(record, today, summaries))
         return
     from dgtracker.out.status import print_status
 
-    print_status(record, today)
+    print_status(record, today, summaries)
 
 
 def candidates(

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from dgtracker.process.blind import BlindView
     from dgtracker.progress import Walk
     from dgtracker.record.model import Record
+    from dgtracker.record.summary import Summary
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
 
@@ -44,6 +45,19 @@ def read_record(settings: Settings, progress: bool = False) -> "tuple[Record, da
     if settings.file is None and not os.path.lexists(settings.path):
         return _bundled_example(settings)
     return session.open_record(settings.path, as_of=settings.as_of, each=walk(progress))
+
+
+def read_status(settings: Settings) -> "tuple[Record, list[Summary], date]":
+    """What `status` reads (session.open_status): the record, without its candidates when
+    it comes from the cache, their summaries, and today for it."""
+    from dgtracker.app import session
+
+    if settings.file is None and not os.path.lexists(settings.path):
+        from dgtracker.record.summary import summaries_of
+
+        record, today = _bundled_example(settings)
+        return record, summaries_of(record), today
+    return session.open_status(settings.path, as_of=settings.as_of)
 
 
 def read_panel_view(

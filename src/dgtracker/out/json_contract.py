@@ -39,9 +39,12 @@ from dgtracker.record.model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dgtracker.exchange.letters import MailResult
     from dgtracker.exchange.sheet_import import ImportPlan
     from dgtracker.process.privacy import FilePlan
+    from dgtracker.record.summary import Summary
     from dgtracker.team.merge_erasure import KeptErasure
 
 
@@ -79,9 +82,12 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def status_json(record: Record, today: date) -> dict[str, Any]:
+def status_json(
+    record: Record, today: date, summaries: Sequence[Summary] | None = None
+) -> dict[str, Any]:
+    """`summaries`: the candidates' (record/summary.py), for a record read without them."""
     views = milestone_views(record, today)
-    counts = pipeline(record)
+    counts = pipeline(record, summaries)
     active = active_stage_ids(record)
     following = next((v.milestone.id for v in views if v.is_next), None)
     return {
@@ -90,7 +96,7 @@ def status_json(record: Record, today: date) -> dict[str, Any]:
         "next_milestone": following,
         "milestones": [milestone_json(view) for view in views],
         "pipeline": counts,
-        "candidates_total": len(record.candidates),
+        "candidates_total": len(record.candidates if summaries is None else summaries),
         "active_total": sum(n for stage, n in counts.items() if stage in active),
     }
 

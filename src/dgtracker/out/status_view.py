@@ -9,6 +9,7 @@ console, no rich.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -24,6 +25,7 @@ from dgtracker.process.queries import (
     pipeline,
 )
 from dgtracker.record.model import Record, StageKind
+from dgtracker.record.summary import Summary, summaries_of
 from dgtracker.text import visible
 
 if TYPE_CHECKING:
@@ -133,20 +135,24 @@ class PipelineCounts(NamedTuple):
     total: int  # every candidate
 
 
-def pipeline_counts(record: Record) -> PipelineCounts:
-    """The pipeline's counts: the one place the status reads them from the record."""
+def pipeline_counts(record: Record, summaries: Sequence[Summary] | None = None) -> PipelineCounts:
+    """The pipeline's counts: the one place the status reads them, from the candidates'
+    summaries (`summaries`, for a record read without its candidates, or made from them)."""
     from dgtracker.report.data import funnel
 
-    reached = {stage.id: stage.reached for stage in funnel(record)}
-    return PipelineCounts(pipeline(record), reached, len(record.candidates))
+    summaries = summaries_of(record) if summaries is None else summaries
+    reached = {stage.id: stage.reached for stage in funnel(record, summaries)}
+    return PipelineCounts(pipeline(record, summaries), reached, len(summaries))
 
 
-def pipeline_table(record: Record, width: int, plain: bool) -> TableView:
+def pipeline_table(
+    record: Record, width: int, plain: bool, summaries: Sequence[Summary] | None = None
+) -> TableView:
     """How many are at each stage now and how many reached it, with the funnel's bars
-    (`plain`: in ASCII), for a console `width` wide."""
+    (`plain`: in ASCII), for a console `width` wide; counted from `summaries` when given."""
     from dgtracker.out.charts import funnel_bar
 
-    counts = pipeline_counts(record)
+    counts = pipeline_counts(record, summaries)
     active = active_stage_ids(record)
     most = max([*counts.reached.values(), *counts.now.values(), 0])
     bar_width = max(6, min(30, width - 48))

@@ -11,6 +11,7 @@ command loads only its own (start-up budget).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from dgtracker.exchange.sheet_import import ImportPlan
     from dgtracker.out.status_view import TableView
     from dgtracker.process.diversity import StageCounts
+    from dgtracker.record.summary import Summary
 
 
 def safe(value: str | None, style: str = "") -> Text:
@@ -49,8 +51,11 @@ def _marks(console: Console) -> tuple[str, str]:
     return MARKS if console.encoding.lower().replace("-", "").startswith("utf") else ASCII_MARKS
 
 
-def render_status(console: Console, record: Record, today: date) -> None:
-    """The dashboard as rich draws it (out/status.py prints it without rich on a pipe)."""
+def render_status(
+    console: Console, record: Record, today: date, summaries: Sequence[Summary] | None = None
+) -> None:
+    """The dashboard as rich draws it (out/status.py prints it without rich on a pipe).
+    `summaries`: the candidates' (record/summary.py), for a record read without them."""
     from dgtracker.out.status_view import status_heading
 
     for cell in status_heading(record, today):
@@ -60,7 +65,7 @@ def render_status(console: Console, record: Record, today: date) -> None:
     plain = plain_glyphs(console)
     render_timeline(console, record, today, plain)
     console.print()
-    render_pipeline(console, record, plain)
+    render_pipeline(console, record, plain, summaries)
 
 
 def plain_glyphs(console: Console) -> bool:
@@ -99,11 +104,14 @@ def render_milestones(
     console.print(_rich_table(milestone_table(record, today, _marks(console), title, show_ids)))
 
 
-def render_pipeline(console: Console, record: Record, plain: bool = True) -> None:
-    """How many are at each stage now and how many reached it, with the funnel's bars."""
+def render_pipeline(
+    console: Console, record: Record, plain: bool = True, summaries: Sequence[Summary] | None = None
+) -> None:
+    """How many are at each stage now and how many reached it, with the funnel's bars
+    (counted from `summaries`, or from the record's candidates)."""
     from dgtracker.out.status_view import pipeline_table
 
-    console.print(_rich_table(pipeline_table(record, console.width, plain)))
+    console.print(_rich_table(pipeline_table(record, console.width, plain, summaries)))
 
 
 def _rich_table(view: TableView) -> Table:

@@ -10,6 +10,7 @@ commands load no action (start-up budget).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,7 @@ from dgtracker.record.model import (
     StageKind,
     effective_history,
 )
+from dgtracker.record.summary import Summary
 
 # Milestone states, part of the JSON contract.
 DONE, TBC, UPCOMING, TODAY, UNDER_WAY, OVERDUE = (
@@ -108,9 +110,13 @@ def milestone_views(record: Record, today: date) -> list[MilestoneView]:
     return views
 
 
-def pipeline(record: Record) -> dict[str, int]:
-    """How many candidates are at each stage, in the record's stage order (zeros included)."""
-    counts = Counter(candidate.stage for candidate in record.candidates)
+def pipeline(record: Record, summaries: Sequence[Summary] | None = None) -> dict[str, int]:
+    """How many candidates are at each stage, in the record's stage order (zeros included).
+    `summaries`: the candidates' (record/summary.py), for a record read without them."""
+    if summaries is None:
+        counts = Counter(candidate.stage for candidate in record.candidates)
+    else:
+        counts = Counter(summary.stage for summary in summaries)
     return {stage.id: counts.get(stage.id, 0) for stage in record.stages}
 
 

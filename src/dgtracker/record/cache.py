@@ -9,7 +9,9 @@ stat can miss them (times are coarse on many file systems, inodes are reused, an
 sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it, hundreds.
 
 The cache is marshal (built-in types only, record/plain_model.py; the candidates each
-marshalled on their own, written one after another as they are made) behind a header that
+marshalled on their own, written one after another as they are made, after a part that
+holds each candidate's summary, record/summary.py, which is all `status` reads of them:
+`read_outline` builds no candidate) behind a header that
 names its format, the Python that wrote it, the code it was checked by (`_rules`), the
 hash, and a CRC-32 of the body; anything else (missing, truncated, garbage, damaged,
 another format, Python or checking code) is no cache at all, and the record is read from
@@ -45,13 +47,19 @@ from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import (
     CANDIDATES,
+    PlainSummary,
     context,
+    marshalled_summaries,
     plain,
     plain_candidate,
+    plain_summaries_back,
+    plain_summary,
     record_from_plain,
+    summaries_from_plain,
 )
+from dgtracker.record.summary import Summary
 
-FORMAT = 5  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
+FORMAT = 6  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
@@ -73,6 +81,7 @@ _LAYOUT = (
     "record/model.py",
     "compared.py",
     "record/plain_model.py",
+    "record/summary.py",
 )
 
 
@@ -161,12 +170,14 @@ class Kept:
     """What a cache holds beside the record it was made from: whether the record's text is
     laid out a piece per candidate, in the record's order (record/text_pieces.py), each
     candidate's plain form as marshalled (record/plain_model.plain_candidate, in order),
-    and the plain form of the rest (plain_model.context)."""
+    the plain form of the rest (plain_model.context), and each candidate's summary as a
+    plain tuple (plain_model.plain_summary, in order)."""
 
     record: Record
     laid_out: bool
     candidates: list[bytes]
     context: tuple[Any, ...]
+    summaries: list[PlainSummary]
 
 
 def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
@@ -181,7 +192,50 @@ def read_kept(record_file: Path, key: bytes, each: Walk = quietly) -> Kept | Non
     return _read(record_file, key, each, keep=True)
 
 
+def read_outline(record_file: Path, key: bytes) -> tuple[Record, list[Summary]] | None:
+    """What `status` reads, when the cache was made from bytes hashing to `key`: the record
+    without its candidates (their list empty), and each candidate's summary
+    (record/summary.py), in the record's order; no candidate is built. Else None."""
+    body = _checked_body(record_file, key)
+    if body is None:
+        return None
+    try:
+        size = int.from_bytes(body[:_LENGTH], "big")
+        _, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
+        at = _LENGTH + size
+        size = int.from_bytes(body[at : at + _LENGTH], "big")
+        if type(rest) is not tuple or at + _LENGTH + size > len(body):
+            raise TypeError("not a cache's body")
+        summaries = summaries_from_plain(
+            plain_summaries_back(body[at + _LENGTH : at + _LENGTH + size])
+        )
+        del body  # memory: the candidates' bytes are not read
+        kept = list(rest)
+        kept[CANDIDATES] = []
+        return record_from_plain(tuple(kept)), summaries
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+
+
 def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | None:
+    body = _checked_body(record_file, key)
+    if body is None:
+        return None
+    try:
+        laid_out, kept, summaries = unpacked(body)
+        del body  # memory: what it held is unpacked
+        candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
+        record = record_from_plain(kept, each)
+        if not keep:
+            return Kept(record, laid_out, [], (), [])
+        return Kept(record, laid_out, candidates, context(kept), summaries)
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+
+
+def _checked_body(record_file: Path, key: bytes) -> bytes | None:
+    """The cache's body, when its header is this code's, its key is `key` and its
+    checksum holds; else None."""
     header = _header()
     if header is None:
         return None
@@ -201,14 +255,7 @@ def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | No
         return None
     if check != _checksum(body):  # damaged since it was written (a disk, a hand)
         return None
-    try:
-        laid_out, kept = unpacked(body)
-        del body  # memory: what it held is unpacked
-        candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
-        record = record_from_plain(kept, each)
-        return Kept(record, laid_out, candidates, context(kept) if keep else ())
-    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
-        return None
+    return body
 
 
 def write(
@@ -218,10 +265,12 @@ def write(
     *,
     laid_out: bool = False,
     candidates: list[bytes] | None = None,
+    summaries: list[PlainSummary] | None = None,
 ) -> bool:
     """Keep `record`, read from bytes hashing to `key` (`laid_out`: a piece per candidate,
-    as `Kept` says; `candidates`: their plain forms, when made already). Best effort: a
-    folder that cannot be written to just has no cache; whether it was written."""
+    as `Kept` says; `candidates` and `summaries`: their plain forms and summaries, when
+    made already). Best effort: a folder that cannot be written to just has no cache;
+    whether it was written."""
     header = _header()
     if header is None:
         return False
@@ -235,7 +284,7 @@ def write(
         with os.fdopen(fd, "wb") as handle:
             handle.write(header + key + bytes(_CHECK))  # the checksum, once the body is written
             check = 0
-            for part in _body(record, laid_out, candidates):
+            for part in _body(record, laid_out, candidates, summaries):
                 handle.write(part)
                 check = zlib.crc32(part, check)
             handle.seek(len(header) + len(key))
@@ -252,37 +301,60 @@ def write(
 _LENGTH = 4  # bytes of each part's length in the body
 
 
-def _body(record: Record, laid_out: bool, candidates: list[bytes] | None) -> Iterator[bytes]:
+def _body(
+    record: Record,
+    laid_out: bool,
+    candidates: list[bytes] | None,
+    summaries: list[PlainSummary] | None,
+) -> Iterator[bytes]:
     """The cache's body, in parts as they are made: the rest of the record's plain form
-    (its candidates left out), then each candidate's, each after its length. Never whole in
-    memory: at 10,000 candidates with marks, the candidates' forms and one body joined from
-    them were 26 MB at once (the first read of the panel's record peaked at 109 MB)."""
+    (its candidates left out), then the candidates' summaries (record/summary.py, all that
+    `status` reads of them: `read_outline`), then each candidate's plain form, each part
+    after its length. Never whole in memory: at 10,000 candidates with marks, the
+    candidates' forms and one body joined from them were 26 MB at once (the first read of
+    the panel's record peaked at 109 MB)."""
     rest = list(plain(record, []))
     head = marshal.dumps((laid_out, tuple(rest)))
     yield len(head).to_bytes(_LENGTH, "big") + head
+    if summaries is None:
+        summaries = [plain_summary(candidate) for candidate in record.candidates]
+    marshalled = marshalled_summaries(summaries)
+    yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
     for one in candidates if candidates is not None else map(plain_candidate, record.candidates):
         yield len(one).to_bytes(_LENGTH, "big") + one
 
 
-def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...]]:
-    """What a body holds: whether the text is laid out a piece per candidate, and the
-    record's plain form, with each candidate's marshalled bytes in place (ValueError,
-    EOFError or TypeError when it is not a body `_body` made)."""
+def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary]]:
+    """What a body holds: whether the text is laid out a piece per candidate, the
+    record's plain form, with each candidate's marshalled bytes in place, and the
+    candidates' plain summaries (ValueError,
+    EOFError or TypeError when it is not a body `_body` made). The summaries are read
+    too, and must be one a candidate: a cache `read_outline` cannot use is not used at all,
+    and the next read makes it again. (`read_outline` does not count the candidates' parts:
+    walking them was 45 M instructions at 10,000 candidates, a tenth of `status`; the
+    checksum and the header stand for what wrote them.)"""
     size = int.from_bytes(body[:_LENGTH], "big")
     laid_out, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
     if type(laid_out) is not bool or type(rest) is not tuple:
         raise TypeError("not a cache's body")
-    candidates = []
     at, end = _LENGTH + size, len(body)
+    size = int.from_bytes(body[at : at + _LENGTH], "big")
+    if at + _LENGTH + size > end:
+        raise ValueError("a part cut short")
+    summaries = plain_summaries_back(body[at + _LENGTH : at + _LENGTH + size])
+    at += _LENGTH + size
+    candidates = []
     while at < end:
         size = int.from_bytes(body[at : at + _LENGTH], "big")
         if size == 0 or at + _LENGTH + size > end:
             raise ValueError("a part cut short")
         candidates.append(body[at + _LENGTH : at + _LENGTH + size])
         at += _LENGTH + size
+    if len(candidates) != len(summaries):
+        raise ValueError("a summary for each candidate")
     kept = list(rest)
     kept[CANDIDATES] = candidates
-    return laid_out, tuple(kept)
+    return laid_out, tuple(kept), summaries
 
 
 def remove(record_file: Path) -> bool:

@@ -20,6 +20,7 @@ The date parser (dateutil) is imported only for a milestone's free-text time (st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -37,14 +38,19 @@ from dgtracker.record.model import (
     Slot,
     stage_and_rank,
 )
+from dgtracker.record.summary import Summary, latest_day
 
 
-def latest_change(record: Record) -> date | None:
-    """The day of the latest change the record holds (None: it holds none)."""
-    days = [event.day for c in record.candidates for event in c.history]
+def latest_change(record: Record, summaries: Sequence[Summary] | None = None) -> date | None:
+    """The day of the latest change the record holds (None: it holds none). `summaries`:
+    its candidates' (record/summary.py), for a record read without them."""
+    if summaries is None:
+        days = [day for day in map(latest_day, record.candidates) if day is not None]
+    else:
+        latest = max((s.latest for s in summaries if s.latest is not None), default=None)
+        days = [] if latest is None else [date.fromordinal(latest)]
     days += [change.day for m in record.milestones for change in m.history]
     days += [m.done for m in record.milestones if m.done is not None]
-    days += [answer.on for c in record.candidates for answer in c.monitoring]
     days += [setting.on for setting in record.blind]
     return max(days, default=None)
 

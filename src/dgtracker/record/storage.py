@@ -36,6 +36,8 @@ from dgtracker.record import cache as record_cache
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
+from dgtracker.record.plain_model import plain_summary, summaries_from_plain
+from dgtracker.record.summary import Summary, summaries_of
 from dgtracker.record.text_pieces import (
     CandidatePieces,
     NotInPieces,
@@ -197,16 +199,36 @@ def _where(error: Exception) -> str:
     return f"{what} (at line {place['line']}, column {place['column']})"
 
 
-def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
+def load(
+    path: Path, each: Walk = quietly, *, cached: bool = False, key: bytes | None = None
+) -> Record:
     """Read and check the record; refuse one that breaks any rule. `cached`: from the
     cache beside it when that was made from these very bytes (record/cache.py), else read
     from its text and the cache made again (for reads only: nothing saves a record loaded
-    so, as a save keeps the text of each unchanged candidate, which the cache does not hold)."""
+    so, as a save keeps the text of each unchanged candidate, which the cache does not hold).
+    `key`: the hash of the file's bytes, when a read has just computed it (`load_outline`)."""
     if not cached:
         return load_with_layout(path, each)[0]
+    return _load_cached(path, each, summarised=False, key=key)[0]
+
+
+def load_summarised(path: Path, each: Walk = quietly) -> tuple[Record, list[Summary]]:
+    """As `load(path, cached=True)`, with each candidate's summary (record/summary.py):
+    made once, when the record is read from its text, for the cache written and for the
+    caller."""
+    record, summaries = _load_cached(path, each, summarised=True)
+    return record, summaries if summaries is not None else summaries_of(record)
+
+
+def _load_cached(
+    path: Path, each: Walk, *, summarised: bool, key: bytes | None = None
+) -> tuple[Record, list[Summary] | None]:
+    """`load`'s read through the cache; with `summarised`, the summaries made for the cache
+    when it is made (else None)."""
     if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
         record_cache.remove(path)
-    key = file_digest(path)  # memory: a cache read needs only the key
+    if key is None:
+        key = file_digest(path)  # memory: a cache read needs only the key
     collecting = gc.isenabled()  # as in _checked: many new objects, no cycles
     gc.disable()
     try:
@@ -214,17 +236,43 @@ def load(path: Path, each: Walk = quietly, *, cached: bool = False) -> Record:
     finally:
         if collecting:
             gc.enable()
+    summaries = None
     if record is None:  # read again: the text read and the key of the cache made are one
         record, layout, key = _read_record(path, each, keyed=True)
         laid_out = layout is not None  # a piece per candidate, in order: a save can use it
         del layout  # memory: a read needs no text
-        record_cache.write(path, key, record, laid_out=laid_out)
+        plain = [plain_summary(candidate) for candidate in record.candidates]
+        record_cache.write(path, key, record, laid_out=laid_out, summaries=plain)
+        summaries = summaries_from_plain(plain) if summarised else None
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
         if file_digest(path) != key:
             record_cache.remove(path)
     record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
-    return record
+    return record, summaries
+
+
+def load_outline(path: Path) -> tuple[Record, list[Summary], bytes] | None:
+    """What `status` reads, from the cache beside the record when that was made from these
+    very bytes: the record without its candidates (their list empty), each candidate's
+    summary (record/cache.py `read_outline`), and the bytes' hash (for `load`, when the
+    record is wanted whole after all). None otherwise: `load` then reads the record whole,
+    and makes the cache."""
+    if not os.path.lexists(path):
+        return None  # `load` says so, and removes the cache
+    key = file_digest(path)
+    collecting = gc.isenabled()  # as in `load`
+    gc.disable()
+    try:
+        outline = record_cache.read_outline(path, key)
+    finally:
+        if collecting:
+            gc.enable()
+    if outline is None:
+        return None
+    record, summaries = outline
+    record.shared = is_shared(path)
+    return record, summaries, key
 
 
 def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
