@@ -212,7 +212,19 @@ def test_summaries_that_are_not_summaries_are_no_cache(kinds: Cli, shown: tuple[
     """Checksummed, but not what `plain_summaries` writes: neither `status` nor any other
     read uses the cache."""
     top, head, _, candidates = _parts(_cache(kinds))
-    for wrong in ({"not": "summaries"}, [("applied",)], ["applied", (), None, None], b""):
+    for wrong in (
+        {"not": "summaries"},
+        [("applied",)],
+        ["applied", (), None, None],
+        b"",
+        # the right shape, a field of another type: a day as text, a stage as a number,
+        # stages entered that are not a tuple of stage ids, a reason that is not text
+        [("applied", (), None, "2026-02-01")],
+        [(7, (), None, None)],
+        [("applied", "applied", None, None)],
+        [("applied", (1,), None, None)],
+        [("applied", (), 3, None)],
+    ):
         summaries = marshal.dumps(wrong)
         part = len(summaries).to_bytes(4, "big") + summaries
         _write(_cache(kinds), top, head + part + candidates)

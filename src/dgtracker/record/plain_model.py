@@ -276,13 +276,30 @@ def marshalled_summaries(summaries: list[PlainSummary]) -> bytes:
     )
 
 
+_TEXT = {str}
+_TEXT_OR_NONE = {str, type(None)}
+_DAY_OR_NONE = {int, type(None)}
+
+
 def plain_summaries_back(kept: bytes) -> list[PlainSummary]:
-    """What `marshalled_summaries` marshalled (TypeError on other data)."""
+    """What `marshalled_summaries` marshalled (TypeError on other data, down to each
+    field's type: a summary of another kind would stop `status` with an internal error,
+    where a cache that is not this code's must only be made again). The fields are checked
+    a column at a time, and the stages entered once for each distinct route."""
     plain_ones = marshal.loads(kept)
     if (
         type(plain_ones) is not list
         or not set(map(type, plain_ones)) <= {tuple}
         or not set(map(len, plain_ones)) <= {len(Summary._fields)}
+    ):
+        raise TypeError("not the candidates' summaries")
+    stages, routes, reasons, days = zip(*plain_ones, strict=True) if plain_ones else ((),) * 4
+    if (
+        not set(map(type, stages)) <= _TEXT
+        or not set(map(type, routes)) <= {tuple}
+        or not set(map(type, reasons)) <= _TEXT_OR_NONE
+        or not set(map(type, days)) <= _DAY_OR_NONE
+        or not {type(stage) for route in set(routes) for stage in route} <= _TEXT
     ):
         raise TypeError("not the candidates' summaries")
     return plain_ones
