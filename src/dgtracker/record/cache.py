@@ -200,16 +200,9 @@ def read_outline(record_file: Path, key: bytes) -> tuple[Record, list[Summary]] 
     if body is None:
         return None
     try:
-        size = int.from_bytes(body[:_LENGTH], "big")
-        _, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
-        at = _LENGTH + size
-        size = int.from_bytes(body[at : at + _LENGTH], "big")
-        if type(rest) is not tuple or at + _LENGTH + size > len(body):
-            raise TypeError("not a cache's body")
-        summaries = summaries_from_plain(
-            plain_summaries_back(body[at + _LENGTH : at + _LENGTH + size])
-        )
+        _, rest, plain_ones, _ = _head_and_summaries(body)
         del body  # memory: the candidates' bytes are not read
+        summaries = summaries_from_plain(plain_ones)
         kept = list(rest)
         kept[CANDIDATES] = []
         return record_from_plain(tuple(kept)), summaries
@@ -333,16 +326,8 @@ def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary]]:
     and the next read makes it again. (`read_outline` does not count the candidates' parts:
     walking them was 45 M instructions at 10,000 candidates, a tenth of `status`; the
     checksum and the header stand for what wrote them.)"""
-    size = int.from_bytes(body[:_LENGTH], "big")
-    laid_out, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
-    if type(laid_out) is not bool or type(rest) is not tuple:
-        raise TypeError("not a cache's body")
-    at, end = _LENGTH + size, len(body)
-    size = int.from_bytes(body[at : at + _LENGTH], "big")
-    if at + _LENGTH + size > end:
-        raise ValueError("a part cut short")
-    summaries = plain_summaries_back(body[at + _LENGTH : at + _LENGTH + size])
-    at += _LENGTH + size
+    laid_out, rest, summaries, at = _head_and_summaries(body)
+    end = len(body)
     candidates = []
     while at < end:
         size = int.from_bytes(body[at : at + _LENGTH], "big")
@@ -355,6 +340,25 @@ def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary]]:
     kept = list(rest)
     kept[CANDIDATES] = candidates
     return laid_out, tuple(kept), summaries
+
+
+def _head_and_summaries(
+    body: bytes,
+) -> tuple[bool, tuple[Any, ...], list[PlainSummary], int]:
+    """The body's first two parts: whether the text is laid out a piece per candidate, the
+    plain form of the rest of the record, the candidates' plain summaries, and where the
+    candidates' parts start (ValueError, EOFError or TypeError when it is not a body
+    `_body` made). What `read_outline` reads, and `unpacked` reads first."""
+    size = int.from_bytes(body[:_LENGTH], "big")
+    laid_out, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
+    if type(laid_out) is not bool or type(rest) is not tuple:
+        raise TypeError("not a cache's body")
+    at = _LENGTH + size
+    size = int.from_bytes(body[at : at + _LENGTH], "big")
+    if at + _LENGTH + size > len(body):
+        raise ValueError("a part cut short")
+    summaries = plain_summaries_back(body[at + _LENGTH : at + _LENGTH + size])
+    return laid_out, rest, summaries, at + _LENGTH + size
 
 
 def remove(record_file: Path) -> bool:
