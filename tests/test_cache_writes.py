@@ -61,19 +61,20 @@ def _cache_content(path: Path) -> tuple[bytes, bool, tuple[Any, ...]] | None:
     """What the cache holds: the key, whether the text is laid out in pieces, and the
     plain record with each candidate unmarshalled (the bytes of one may differ with
     marshal's sharing of equal objects, never what they hold), then the candidates'
-    summaries (record/summary.py) as `status` reads them."""
+    summaries (record/summary.py) as `status` reads them, and their listings as
+    `candidates` reads them."""
     if not _cache_file(path).exists():
         return None
     raw = _cache_file(path).read_bytes()
     header = record_cache._header()
     assert header is not None and raw.startswith(header)
     key, body = raw[len(header) : len(header) + 32], raw[len(header) + 32 + 4 :]
-    laid_out, kept, _ = record_cache.unpacked(body)
+    laid_out, kept, _, _ = record_cache.unpacked(body)
     plain = list(kept)
     plain[CANDIDATES] = [marshal.loads(candidate) for candidate in plain[CANDIDATES]]
-    outline = record_cache.read_outline(path, key)
-    assert outline is not None
-    return key, laid_out, (*plain, outline[1])
+    listed = record_cache.read_listed(path, key)
+    assert listed is not None
+    return key, laid_out, (*plain, listed[1], listed[2])
 
 
 STEPS = [

@@ -59,7 +59,7 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.record import cached_change, storage
 from dgtracker.record.history import as_it_stood, latest_change
 from dgtracker.record.locking import locked
-from dgtracker.record.summary import Summary, summaries_of
+from dgtracker.record.summary import Listing, Summary, listings_of, summaries_of
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -139,11 +139,17 @@ def open_record(
     with `as_of` before the latest recorded change, the record as it stood that day."""
     record = storage.load(Path(path), each, cached=True)
     today = today_in(record.campaign.timezone, as_of)
-    if as_of is not None:  # a day in the past: the record as it stood then
+    return _as_it_stood_then(record, today, as_of), today
+
+
+def _as_it_stood_then(record: Record, today: date, as_of: str | None) -> Record:
+    """With `as_of` (a day asked for) before the record's latest change, the record as it
+    stood at the end of that day; else the record."""
+    if as_of is not None:
         latest = latest_change(record)
         if latest is not None and today < latest:
-            record = as_it_stood(record, today)
-    return record, today
+            return as_it_stood(record, today)
+    return record
 
 
 def open_status(
@@ -173,6 +179,38 @@ def open_status(
             record = as_it_stood(whole, today)
             summaries = summaries_of(record)
     return record, summaries, today
+
+
+def open_listing(
+    path: PathLike, *, as_of: str | None = None, each: Walk = quietly
+) -> tuple[Record, list[Listing] | None, date]:
+    """What `candidates` reads: the record, each candidate's listing (record/summary.py,
+    all the list shows of them), and today for it, as `open_record` has them. From the
+    record's cache, as `open_status` reads it: the record without its candidates, and the
+    cache's listings; else the record whole, and the listings made from it. While the sift
+    is name-blind, the record whole and no listings: the list is made from the panel's view
+    of it (process/blind.py), which names only those who may be named."""
+    from dgtracker.process.blind import blind_until
+
+    record_file = Path(path)
+    listed = storage.load_listed(record_file)
+    if listed is None:
+        whole, listings = storage.load_with_listings(record_file, each)
+        today = today_in(whole.campaign.timezone, as_of)
+        record = _as_it_stood_then(whole, today, as_of)
+    else:
+        record, summaries, listings, key = listed
+        today = today_in(record.campaign.timezone, as_of)
+        latest = latest_change(record, summaries) if as_of is not None else None
+        replay = latest is not None and today < latest  # the record as it stood then
+        if not replay and blind_until(record) is None:
+            return record, listings, today
+        # from the same cache (its hash not computed again)
+        whole = storage.load(record_file, each, cached=True, key=key)
+        record = as_it_stood(whole, today) if replay else whole
+    if blind_until(record) is not None:
+        return record, None, today
+    return record, listings if record is whole else listings_of(record), today
 
 
 @dataclass(slots=True)

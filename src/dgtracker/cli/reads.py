@@ -2,7 +2,13 @@
 typer-free, so the typer commands (cli/reading.py, cli/reminders.py) and the light path
 (cli/light.py) run the very same code."""
 
-from dgtracker.cli.settings import Settings, read_panel_view, read_record, read_status
+from dgtracker.cli.settings import (
+    Settings,
+    read_list_view,
+    read_panel_view,
+    read_record,
+    read_status,
+)
 
 
 def status(settings: Settings, json: bool) -> None:
@@ -23,17 +29,18 @@ def status(settings: Settings, json: bool) -> None:
 def candidates(
     settings: Settings, stage: str | None, active: bool, json: bool, reveal: bool = False
 ) -> None:
-    """By id only where the sift is name-blind, unless `reveal`."""
+    """By id only where the sift is name-blind, unless `reveal`. From the candidates'
+    listings (read_list_view): no candidate is built when the record's cache holds them."""
     from dgtracker.process.queries import select_candidates
 
-    view, today = read_panel_view(settings, reveal)
+    view, listings, today = read_list_view(settings, reveal)
     record = view.record
-    chosen = select_candidates(record, stage=stage, active=active)
+    chosen = select_candidates(record, listings, stage=stage, active=active)
     if json:
-        from dgtracker.out.json_contract import candidate_json
+        from dgtracker.out.json_contract import listed_json
         from dgtracker.out.plain import print_json
 
-        print_json([candidate_json(c, record, today, view) for c in chosen])
+        print_json([listed_json(c, record, today, view) for c in chosen])
         return
     from dgtracker.out.candidate_list import render_candidates
     from dgtracker.out.terminal import list_console

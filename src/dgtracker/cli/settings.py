@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from dgtracker.process.blind import BlindView
     from dgtracker.progress import Walk
     from dgtracker.record.model import Record
-    from dgtracker.record.summary import Summary
+    from dgtracker.record.summary import Listing, Summary
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
 
@@ -66,15 +66,42 @@ def read_panel_view(
     """The record as the panel may read it (read_record's, then process/blind.py's view:
     each candidate the name-blind sift holds blind by id only), and today for it.
     `reveal`: the record as it is, and a line on standard error naming how many were shown."""
+    record, today = read_record(settings, progress)
+    return _panel_view(record, reveal), today
+
+
+def _panel_view(record: "Record", reveal: bool) -> "BlindView":
+    """The record as the panel may read it, and a line on standard error saying what the
+    name-blind sift hid or `reveal` showed."""
     from dgtracker.out.terminal import echo
     from dgtracker.process.blind import blind_said, blind_view
 
-    record, today = read_record(settings, progress)
     view = blind_view(record, reveal=reveal)
     said = blind_said(view)
     if said:
         echo(said, err=True)
-    return view, today
+    return view
+
+
+def read_list_view(settings: Settings, reveal: bool) -> "tuple[BlindView, list[Listing], date]":
+    """What `candidates` lists: the record as the panel may read it (read_panel_view's),
+    each candidate's listing (record/summary.py), and today for it. While the sift is not
+    name-blind, from the record's cache when it matches (session.open_listing: no
+    candidate built); while it is, the listings are made from the candidates as the panel's
+    view of the whole record shows them."""
+    from dgtracker.app import session
+    from dgtracker.process.blind import BlindView
+    from dgtracker.record.summary import listings_of
+
+    if settings.file is None and not os.path.lexists(settings.path):
+        record, today = _bundled_example(settings)
+        listings = None
+    else:
+        record, listings, today = session.open_listing(settings.path, as_of=settings.as_of)
+    if listings is not None:  # the sift is not blind: nobody hidden, nobody to reveal
+        return BlindView(record, None), listings, today
+    view = _panel_view(record, reveal)
+    return view, listings_of(view.record), today
 
 
 def _bundled_example(settings: Settings) -> "tuple[Record, date]":

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from dgtracker.out.columns import Column, lay_out
 from dgtracker.out.lines import list_width, print_folded, print_list, print_said
-from dgtracker.process.queries import days_in_stage, stage_title
-from dgtracker.record.model import Candidate, Record
+from dgtracker.process.queries import stage_title
+from dgtracker.record.model import Record
+from dgtracker.record.summary import Listing
 from dgtracker.text import visible
 
 if TYPE_CHECKING:
@@ -23,9 +24,10 @@ if TYPE_CHECKING:
 
 
 def render_candidates(
-    console: Console | PlainConsole, record: Record, candidates: list[Candidate], today: date
+    console: Console | PlainConsole, record: Record, candidates: list[Listing], today: date
 ) -> None:
-    """One row a candidate: laid out by list_layout, as a list can run to thousands."""
+    """One row a candidate, from their listing (record/summary.py): laid out by
+    out/columns.py, as a list can run to thousands."""
     if not candidates:
         print_said(console, "No candidates match.")
         return
@@ -39,16 +41,17 @@ def render_candidates(
     ]
     # views.stage_title, looked up once per stage rather than once per row
     titles = {stage.id: visible(stage_title(record, stage.id)) for stage in record.stages}
+    now = today.toordinal()
     rows = []
     for candidate in candidates:
-        days = days_in_stage(candidate, today)
+        since, applied = candidate.since, candidate.applied
         rows.append(
             [
                 candidate.id,
                 visible(candidate.name),
                 titles.get(candidate.stage) or visible(candidate.stage),
-                "" if days is None else str(days),
-                candidate.applied.isoformat() if candidate.applied else "",
+                "" if since is None else str(now - since),
+                date.fromordinal(applied).isoformat() if applied is not None else "",
                 visible(candidate.email or ""),
             ]
         )

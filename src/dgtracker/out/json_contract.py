@@ -20,7 +20,6 @@ from dgtracker.process.queries import (
     MilestoneView,
     active_stage_ids,
     current_milestones,
-    days_in_stage,
     milestone_views,
     outcome_date,
     pipeline,
@@ -37,6 +36,7 @@ from dgtracker.record.model import (
     Stage,
     current_answers,
 )
+from dgtracker.record.summary import Listing, Summary, list_entry
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from dgtracker.exchange.letters import MailResult
     from dgtracker.exchange.sheet_import import ImportPlan
     from dgtracker.process.privacy import FilePlan
-    from dgtracker.record.summary import Summary
     from dgtracker.team.merge_erasure import KeptErasure
 
 
@@ -105,24 +104,37 @@ def candidate_json(
     candidate: Candidate, record: Record, today: date, blinding: BlindView | None = None
 ) -> dict[str, Any]:
     """A candidate; `blinding`: as the name-blind sift shows them (process/blind.py)."""
-    stage = record.stage(candidate.stage)
-    hidden = blinding is not None and blinding.blinded(candidate.id)
+    return listed_json(list_entry(candidate), record, today, blinding)
+
+
+def listed_json(
+    listed: Listing, record: Record, today: date, blinding: BlindView | None = None
+) -> dict[str, Any]:
+    """A candidate, from their listing (record/summary.py): what `candidates --json` lists,
+    and `candidate_json` prints of anyone."""
+    stage = record.stage(listed.stage)
+    hidden = blinding is not None and blinding.blinded(listed.id)
+    since = listed.since
     return {
-        "id": candidate.id,
-        "name": None if hidden else candidate.name,
-        "email": candidate.email,
-        "phone": candidate.phone,
-        "source": candidate.source,
-        "applied": _iso(candidate.applied),
-        "stage": candidate.stage,
+        "id": listed.id,
+        "name": None if hidden else listed.name,
+        "email": listed.email,
+        "phone": listed.phone,
+        "source": listed.source,
+        "applied": _iso_ordinal(listed.applied),
+        "stage": listed.stage,
         "stage_title": stage.title if stage else None,
-        "stage_since": _iso(candidate.stage_since()),
-        "days_in_stage": days_in_stage(candidate, today),
-        "rank": candidate.rank,
-        "notes": candidate.notes,
+        "stage_since": _iso_ordinal(since),
+        "days_in_stage": None if since is None else today.toordinal() - since,
+        "rank": listed.rank,
+        "notes": list(listed.notes),
         "name_hidden": hidden,
-        "name_revealed": blinding is not None and blinding.was_revealed(candidate.id),
+        "name_revealed": blinding is not None and blinding.was_revealed(listed.id),
     }
+
+
+def _iso_ordinal(day: int | None) -> str | None:
+    return date.fromordinal(day).isoformat() if day is not None else None
 
 
 def mail_json(result: MailResult) -> dict[str, Any]:

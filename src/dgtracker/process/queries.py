@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol, TypeVar
 
 from dgtracker.compared import FrozenCompared
 from dgtracker.dates import format_day
@@ -26,7 +27,7 @@ from dgtracker.record.model import (
     StageKind,
     effective_history,
 )
-from dgtracker.record.summary import Summary
+from dgtracker.record.summary import Listing, Summary
 
 # Milestone states, part of the JSON contract.
 DONE, TBC, UPCOMING, TODAY, UNDER_WAY, OVERDUE = (
@@ -157,7 +158,19 @@ def stage_title(record: Record, stage_id: str) -> str:
     return stage.title if stage else stage_id
 
 
-def merit_order(candidates: list[Candidate]) -> list[Candidate]:
+class Ranked(Protocol):
+    """A candidate, or their summary (record/summary.py), as the reserve list orders them."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def rank(self) -> int | None: ...
+
+
+RankedT = TypeVar("RankedT", bound=Ranked)
+
+
+def merit_order(candidates: list[RankedT]) -> list[RankedT]:
     """The reserve list's order: by rank, those without one after, then by id."""
     return sorted(candidates, key=lambda c: (c.rank is None, c.rank or 0, c.id))
 
@@ -173,10 +186,12 @@ def reserve_list(record: Record) -> list[Candidate]:
     )
 
 
-def select_candidates(record: Record, *, stage: str | None, active: bool) -> list[Candidate]:
-    """The candidates a list asks for: at one stage (the reserve list in merit order),
-    still in the process, or all, in record order."""
-    chosen = record.candidates
+def select_candidates(
+    record: Record, listings: list[Listing], *, stage: str | None, active: bool
+) -> list[Listing]:
+    """The candidates a list asks for, by their listings (record/summary.py): at one stage
+    (the reserve list in merit order), still in the process, or all, in record order."""
+    chosen = listings
     if stage is not None:
         from dgtracker.process.candidate_actions import resolve_stage
 

@@ -11,7 +11,8 @@ sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it
 The cache is marshal (built-in types only, record/plain_model.py; the candidates each
 marshalled on their own, written one after another as they are made, after a part that
 holds each candidate's summary, record/summary.py, which is all `status` reads of them:
-`read_outline` builds no candidate) behind a header that
+`read_outline` builds no candidate, and a part that holds each one's listing, all that
+`candidates` reads: `read_listed`) behind a header that
 names its format, the Python that wrote it, the code it was checked by (`_rules`), the
 hash, and a CRC-32 of the body; anything else (missing, truncated, garbage, damaged,
 another format, Python or checking code) is no cache at all, and the record is read from
@@ -47,19 +48,23 @@ from dgtracker.record.locking import real_path
 from dgtracker.record.model import Record
 from dgtracker.record.plain_model import (
     CANDIDATES,
+    PlainListing,
     PlainSummary,
     context,
+    listings_from_plain,
     marshalled_summaries,
     plain,
     plain_candidate,
+    plain_listing,
+    plain_listings_back,
     plain_summaries_back,
     plain_summary,
     record_from_plain,
     summaries_from_plain,
 )
-from dgtracker.record.summary import Summary
+from dgtracker.record.summary import Listing, Summary
 
-FORMAT = 6  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
+FORMAT = 7  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
@@ -170,14 +175,15 @@ class Kept:
     """What a cache holds beside the record it was made from: whether the record's text is
     laid out a piece per candidate, in the record's order (record/text_pieces.py), each
     candidate's plain form as marshalled (record/plain_model.plain_candidate, in order),
-    the plain form of the rest (plain_model.context), and each candidate's summary as a
-    plain tuple (plain_model.plain_summary, in order)."""
+    the plain form of the rest (plain_model.context), and each candidate's summary and
+    listing as plain tuples (plain_model.plain_summary and plain_listing, in order)."""
 
     record: Record
     laid_out: bool
     candidates: list[bytes]
     context: tuple[Any, ...]
     summaries: list[PlainSummary]
+    listings: list[PlainListing]
 
 
 def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
@@ -210,18 +216,50 @@ def read_outline(record_file: Path, key: bytes) -> tuple[Record, list[Summary]] 
         return None
 
 
+def read_listed(
+    record_file: Path, key: bytes
+) -> tuple[Record, list[Summary], list[Listing]] | None:
+    """What `candidates` reads, when the cache was made from bytes hashing to `key`: as
+    `read_outline`, with each candidate's listing (record/summary.py); no candidate is
+    built. Else None; and a cache of these bytes whose listings are not this code's is
+    removed, for the read of the whole record that follows to make again (a read of the
+    whole record does not read the listings: at 10,000 candidates, about 10 ms)."""
+    body = _checked_body(record_file, key)
+    if body is None:
+        return None
+    try:
+        _, rest, plain_ones, at = _head_and_summaries(body)
+        listings = plain_listings_back(_part(body, at)[0])
+        del body  # memory: the candidates' bytes are not read
+        if len(listings) != len(plain_ones):
+            raise ValueError("a listing for each candidate")
+        kept = list(rest)
+        kept[CANDIDATES] = []
+        record = record_from_plain(tuple(kept))
+        return record, summaries_from_plain(plain_ones), listings_from_plain(listings)
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+        remove(record_file)
+        return None
+
+
 def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | None:
     body = _checked_body(record_file, key)
     if body is None:
         return None
     try:
-        laid_out, kept, summaries = unpacked(body)
+        laid_out, kept, summaries, listed = unpacked(body)
         del body  # memory: what it held is unpacked
+        # What a save keeps of the unchanged candidates, unmarshalled but not checked: copied
+        # into the cache it makes, they are checked where they are read (`read_listed`).
+        listings = marshal.loads(listed) if keep else []
+        if keep and (type(listings) is not list or len(listings) != len(summaries)):
+            raise ValueError("a listing for each candidate")
+        del listed
         candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
         record = record_from_plain(kept, each)
         if not keep:
-            return Kept(record, laid_out, [], (), [])
-        return Kept(record, laid_out, candidates, context(kept), summaries)
+            return Kept(record, laid_out, [], (), [], [])
+        return Kept(record, laid_out, candidates, context(kept), summaries, listings)
     except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
@@ -259,11 +297,12 @@ def write(
     laid_out: bool = False,
     candidates: list[bytes] | None = None,
     summaries: list[PlainSummary] | None = None,
+    listings: list[PlainListing] | None = None,
 ) -> bool:
     """Keep `record`, read from bytes hashing to `key` (`laid_out`: a piece per candidate,
-    as `Kept` says; `candidates` and `summaries`: their plain forms and summaries, when
-    made already). Best effort: a folder that cannot be written to just has no cache;
-    whether it was written."""
+    as `Kept` says; `candidates`, `summaries` and `listings`: their plain forms, summaries
+    and listings, when made already). Best effort: a folder that cannot be written to just
+    has no cache; whether it was written."""
     header = _header()
     if header is None:
         return False
@@ -277,7 +316,7 @@ def write(
         with os.fdopen(fd, "wb") as handle:
             handle.write(header + key + bytes(_CHECK))  # the checksum, once the body is written
             check = 0
-            for part in _body(record, laid_out, candidates, summaries):
+            for part in _body(record, laid_out, candidates, summaries, listings):
                 handle.write(part)
                 check = zlib.crc32(part, check)
             handle.seek(len(header) + len(key))
@@ -299,13 +338,15 @@ def _body(
     laid_out: bool,
     candidates: list[bytes] | None,
     summaries: list[PlainSummary] | None,
+    listings: list[PlainListing] | None,
 ) -> Iterator[bytes]:
     """The cache's body, in parts as they are made: the rest of the record's plain form
     (its candidates left out), then the candidates' summaries (record/summary.py, all that
-    `status` reads of them: `read_outline`), then each candidate's plain form, each part
-    after its length. Never whole in memory: at 10,000 candidates with marks, the
-    candidates' forms and one body joined from them were 26 MB at once (the first read of
-    the panel's record peaked at 109 MB)."""
+    `status` reads of them: `read_outline`), then their listings (all that `candidates`
+    reads: `read_listed`), then each candidate's plain form, each part after its length.
+    Never whole in memory: at 10,000 candidates with marks, the candidates' forms and one
+    body joined from them were 26 MB at once (the first read of the panel's record peaked
+    at 109 MB)."""
     rest = list(plain(record, []))
     head = marshal.dumps((laid_out, tuple(rest)))
     yield len(head).to_bytes(_LENGTH, "big") + head
@@ -313,20 +354,26 @@ def _body(
         summaries = [plain_summary(candidate) for candidate in record.candidates]
     marshalled = marshalled_summaries(summaries)
     yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
+    if listings is None:
+        listings = [plain_listing(candidate) for candidate in record.candidates]
+    marshalled = marshal.dumps(listings)
+    yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
     for one in candidates if candidates is not None else map(plain_candidate, record.candidates):
         yield len(one).to_bytes(_LENGTH, "big") + one
 
 
-def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary]]:
+def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], bytes]:
     """What a body holds: whether the text is laid out a piece per candidate, the
-    record's plain form, with each candidate's marshalled bytes in place, and the
-    candidates' plain summaries (ValueError,
+    record's plain form, with each candidate's marshalled bytes in place, the
+    candidates' plain summaries, and their listings' part as it is, unread (ValueError,
     EOFError or TypeError when it is not a body `_body` made). The summaries are read
     too, and must be one a candidate: a cache `read_outline` cannot use is not used at all,
     and the next read makes it again. (`read_outline` does not count the candidates' parts:
     walking them was 45 M instructions at 10,000 candidates, a tenth of `status`; the
-    checksum and the header stand for what wrote them.)"""
+    checksum and the header stand for what wrote them. `read_listed` checks the listings,
+    and removes a cache whose listings it cannot read.)"""
     laid_out, rest, summaries, at = _head_and_summaries(body)
+    listed, at = _part(body, at)
     end = len(body)
     candidates = []
     while at < end:
@@ -339,7 +386,15 @@ def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary]]:
         raise ValueError("a summary for each candidate")
     kept = list(rest)
     kept[CANDIDATES] = candidates
-    return laid_out, tuple(kept), summaries
+    return laid_out, tuple(kept), summaries, listed
+
+
+def _part(body: bytes, at: int) -> tuple[bytes, int]:
+    """The part of the body at `at` (after its length), and where the next starts."""
+    size = int.from_bytes(body[at : at + _LENGTH], "big")
+    if at + _LENGTH + size > len(body):
+        raise ValueError("a part cut short")
+    return body[at + _LENGTH : at + _LENGTH + size], at + _LENGTH + size
 
 
 def _head_and_summaries(
@@ -353,12 +408,8 @@ def _head_and_summaries(
     laid_out, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
     if type(laid_out) is not bool or type(rest) is not tuple:
         raise TypeError("not a cache's body")
-    at = _LENGTH + size
-    size = int.from_bytes(body[at : at + _LENGTH], "big")
-    if at + _LENGTH + size > len(body):
-        raise ValueError("a part cut short")
-    summaries = plain_summaries_back(body[at + _LENGTH : at + _LENGTH + size])
-    return laid_out, rest, summaries, at + _LENGTH + size
+    summarised, at = _part(body, _LENGTH + size)
+    return laid_out, rest, plain_summaries_back(summarised), at
 
 
 def remove(record_file: Path) -> bool:

@@ -24,7 +24,7 @@ from dgtracker.record import cache as record_cache
 from dgtracker.record import storage
 from dgtracker.record.locking import Held
 from dgtracker.record.model import Record
-from dgtracker.record.plain_model import PlainSummary
+from dgtracker.record.plain_model import PlainListing, PlainSummary
 from dgtracker.record.text_pieces import CandidatePieces, parts_with_changes, split_pieces
 
 
@@ -36,6 +36,7 @@ class FromCache:
     candidates: dict[str, bytes]  # each candidate's plain form, as the cache holds it, by id
     context: tuple[Any, ...]  # the plain form of the rest of the record (plain_model.context)
     summaries: dict[str, PlainSummary]  # each candidate's summary, as the cache holds it, by id
+    listings: dict[str, PlainListing]  # and their listing
 
 
 # Up to this many bytes of text, a change takes the record from its cache. The save then
@@ -91,6 +92,7 @@ def load_for_change(
                 dict(zip(ids, kept.candidates, strict=True)),
                 kept.context,
                 dict(zip(ids, kept.summaries, strict=True)),
+                dict(zip(ids, kept.listings, strict=True)),
             )
             record.shared = storage.is_shared(path)  # new ids drawn at random
             return record, layout, base
@@ -136,7 +138,7 @@ def _save_changes(
     """`save` of a record taken from its cache; False when the text cannot be made so
     (nothing written: the caller writes it as any other record)."""
     from dgtracker.record.encode import record_to_data
-    from dgtracker.record.plain_model import plain_candidate, plain_summary
+    from dgtracker.record.plain_model import plain_candidate, plain_listing, plain_summary
 
     if not any(candidate.history for candidate in record.candidates):
         return False  # written whole, inline (text_pieces.parts_keeping_unchanged)
@@ -184,15 +186,26 @@ def _save_changes(
     # Laid out a piece per candidate: written so, and no piece holds the separator line
     # (toml_writer writes no multi-line string; a kept piece was read as one candidate).
     # The next change checks the count of pieces all the same.
-    # A candidate the same as the cache's has the cache's summary: only those written anew
-    # are summarised again (all 10,000 took 14 % of a `move`'s instructions).
+    # A candidate the same as the cache's has the cache's summary and listing: only those
+    # written anew are summarised again (all 10,000 took 14 % of a `move`'s instructions).
     summaries = [
         base.summaries[ids[index]] if index in same else plain_summary(candidate)
         for index, candidate in enumerate(record.candidates)
     ]
+    listings = [
+        base.listings[ids[index]] if index in same else plain_listing(candidate)
+        for index, candidate in enumerate(record.candidates)
+    ]
     base.summaries.clear()
+    base.listings.clear()
     written_cache = record_cache.write(
-        path, hashed.digest(), record, laid_out=True, candidates=plains, summaries=summaries
+        path,
+        hashed.digest(),
+        record,
+        laid_out=True,
+        candidates=plains,
+        summaries=summaries,
+        listings=listings,
     )
     if not written_cache:
         record_cache.remove(path)

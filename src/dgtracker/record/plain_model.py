@@ -23,7 +23,7 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.record import model
 from dgtracker.record.heap import give_back
 from dgtracker.record.model import Action, Candidate, Event, Marks, Record, Slot
-from dgtracker.record.summary import Summary, summarise
+from dgtracker.record.summary import Listing, Summary, list_entry, summarise
 
 _fromordinal = date.fromordinal
 _fromiso = datetime.fromisoformat
@@ -276,9 +276,9 @@ def marshalled_summaries(summaries: list[PlainSummary]) -> bytes:
     )
 
 
-_TEXT = {str}
-_TEXT_OR_NONE = {str, type(None)}
-_DAY_OR_NONE = {int, type(None)}
+_TEXT: set[type] = {str}
+_TEXT_OR_NONE: set[type] = {str, type(None)}
+_DAY_OR_NONE: set[type] = {int, type(None)}
 
 
 def plain_summaries_back(kept: bytes) -> list[PlainSummary]:
@@ -312,6 +312,64 @@ _summary_of = functools.partial(tuple.__new__, Summary)
 
 def summaries_from_plain(plain_ones: list[PlainSummary]) -> list[Summary]:
     return list(map(_summary_of, plain_ones))
+
+
+# --- the candidates' listings (record/summary.py): all `candidates` reads of them --------
+
+PlainListing = tuple[Any, ...]  # a Listing's fields in a plain tuple, as the cache keeps it
+
+
+def plain_listing(candidate: Candidate) -> PlainListing:
+    """The candidate's listing as a plain tuple, as the cache keeps it."""
+    return tuple(list_entry(candidate))
+
+
+_NUMBER_OR_NONE = _DAY_OR_NONE
+# The types each field of a listing may hold, by Listing's fields; the notes are a tuple,
+# each of them checked apart.
+_LISTING_TYPES: dict[str, set[type]] = {
+    "id": _TEXT,
+    "name": _TEXT,
+    "stage": _TEXT,
+    "email": _TEXT_OR_NONE,
+    "phone": _TEXT_OR_NONE,
+    "source": _TEXT_OR_NONE,
+    "applied": _NUMBER_OR_NONE,
+    "rank": _NUMBER_OR_NONE,
+    "since": _NUMBER_OR_NONE,
+    "notes": {tuple},
+}
+_LISTING_KINDS = tuple(_LISTING_TYPES[name] for name in Listing._fields)  # each field named
+_NOTES = Listing._fields.index("notes")
+
+
+def plain_listings_back(kept: bytes) -> list[PlainListing]:
+    """The listings marshalled (TypeError on other data, down to each field's type, as
+    `plain_summaries_back`), checked a column at a time."""
+    plain_ones = marshal.loads(kept)
+    if (
+        type(plain_ones) is not list
+        or not set(map(type, plain_ones)) <= {tuple}
+        or not set(map(len, plain_ones)) <= {len(_LISTING_KINDS)}
+    ):
+        raise TypeError("not the candidates' listings")
+    if not plain_ones:
+        return plain_ones
+    columns = list(zip(*plain_ones, strict=True))
+    if not all(
+        set(map(type, c)) <= kinds for c, kinds in zip(columns, _LISTING_KINDS, strict=True)
+    ):
+        raise TypeError("not the candidates' listings")
+    if not {type(note) for notes in columns[_NOTES] for note in notes} <= _TEXT:
+        raise TypeError("not the candidates' listings")
+    return plain_ones
+
+
+_listing_of = functools.partial(tuple.__new__, Listing)  # in C, as `_summary_of`
+
+
+def listings_from_plain(plain_ones: list[PlainListing]) -> list[Listing]:
+    return list(map(_listing_of, plain_ones))
 
 
 # --- the record --------------------------------------------------------------------

@@ -36,8 +36,15 @@ from dgtracker.record import cache as record_cache
 from dgtracker.record.locking import Held, real_path
 from dgtracker.record.locking import lock_path as lock_path  # re-exported: where the lock is
 from dgtracker.record.model import Record
-from dgtracker.record.plain_model import plain_summary, summaries_from_plain
-from dgtracker.record.summary import Summary, summaries_of
+from dgtracker.record.plain_model import (
+    PlainListing,
+    PlainSummary,
+    listings_from_plain,
+    plain_listing,
+    plain_summary,
+    summaries_from_plain,
+)
+from dgtracker.record.summary import Listing, Summary, listings_of, summaries_of
 from dgtracker.record.text_pieces import (
     CandidatePieces,
     NotInPieces,
@@ -209,21 +216,28 @@ def load(
     `key`: the hash of the file's bytes, when a read has just computed it (`load_outline`)."""
     if not cached:
         return load_with_layout(path, each)[0]
-    return _load_cached(path, each, summarised=False, key=key)[0]
+    return _load_cached(path, each, key=key)[0]
 
 
 def load_summarised(path: Path, each: Walk = quietly) -> tuple[Record, list[Summary]]:
     """As `load(path, cached=True)`, with each candidate's summary (record/summary.py):
     made once, when the record is read from its text, for the cache written and for the
     caller."""
-    record, summaries = _load_cached(path, each, summarised=True)
-    return record, summaries if summaries is not None else summaries_of(record)
+    record, summaries, _ = _load_cached(path, each)
+    return record, (summaries_of(record) if summaries is None else summaries_from_plain(summaries))
+
+
+def load_with_listings(path: Path, each: Walk = quietly) -> tuple[Record, list[Listing]]:
+    """As `load(path, cached=True)`, with each candidate's listing (record/summary.py): made
+    once, when the record is read from its text, for the cache written and for the caller."""
+    record, _, listings = _load_cached(path, each)
+    return record, (listings_of(record) if listings is None else listings_from_plain(listings))
 
 
 def _load_cached(
-    path: Path, each: Walk, *, summarised: bool, key: bytes | None = None
-) -> tuple[Record, list[Summary] | None]:
-    """`load`'s read through the cache; with `summarised`, the summaries made for the cache
+    path: Path, each: Walk, *, key: bytes | None = None
+) -> tuple[Record, list[PlainSummary] | None, list[PlainListing] | None]:
+    """`load`'s read through the cache, with the summaries and listings made for the cache
     when it is made (else None)."""
     if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
         record_cache.remove(path)
@@ -236,20 +250,22 @@ def _load_cached(
     finally:
         if collecting:
             gc.enable()
-    summaries = None
+    summaries = listings = None
     if record is None:  # read again: the text read and the key of the cache made are one
         record, layout, key = _read_record(path, each, keyed=True)
         laid_out = layout is not None  # a piece per candidate, in order: a save can use it
         del layout  # memory: a read needs no text
-        plain = [plain_summary(candidate) for candidate in record.candidates]
-        record_cache.write(path, key, record, laid_out=laid_out, summaries=plain)
-        summaries = summaries_from_plain(plain) if summarised else None
+        summaries = [plain_summary(candidate) for candidate in record.candidates]
+        listings = [plain_listing(candidate) for candidate in record.candidates]
+        record_cache.write(
+            path, key, record, laid_out=laid_out, summaries=summaries, listings=listings
+        )
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
         if file_digest(path) != key:
             record_cache.remove(path)
     record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
-    return record, summaries
+    return record, summaries, listings
 
 
 def load_outline(path: Path) -> tuple[Record, list[Summary], bytes] | None:
@@ -273,6 +289,28 @@ def load_outline(path: Path) -> tuple[Record, list[Summary], bytes] | None:
     record, summaries = outline
     record.shared = is_shared(path)
     return record, summaries, key
+
+
+def load_listed(path: Path) -> tuple[Record, list[Summary], list[Listing], bytes] | None:
+    """What `candidates` reads, from the cache beside the record when that was made from
+    these very bytes: as `load_outline`, with each candidate's listing (record/cache.py
+    `read_listed`). None otherwise: `load` then reads the record whole, and makes the
+    cache."""
+    if not os.path.lexists(path):
+        return None  # `load` says so, and removes the cache
+    key = file_digest(path)
+    collecting = gc.isenabled()  # as in `load`
+    gc.disable()
+    try:
+        listed = record_cache.read_listed(path, key)
+    finally:
+        if collecting:
+            gc.enable()
+    if listed is None:
+        return None
+    record, summaries, listings = listed
+    record.shared = is_shared(path)
+    return record, summaries, listings, key
 
 
 def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
