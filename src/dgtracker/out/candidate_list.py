@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from dgtracker.out.columns import Column, lay_out
 from dgtracker.out.lines import list_width, print_folded, print_list, print_said
-from dgtracker.process.queries import days_in_stage, stage_title
+from dgtracker.process.queries import stage_title
 from dgtracker.record.model import Candidate, Record
 from dgtracker.text import visible
 
@@ -39,16 +39,25 @@ def render_candidates(
     ]
     # views.stage_title, looked up once per stage rather than once per row
     titles = {stage.id: visible(stage_title(record, stage.id)) for stage in record.stages}
+    # Thousands of candidates share a few hundred days: each day's text is made once
+    # (days_in_stage's count from the day they entered their stage, and the day applied).
+    in_stage: dict[date | None, str] = {None: ""}
+    applied_on: dict[date | None, str] = {None: ""}
     rows = []
     for candidate in candidates:
-        days = days_in_stage(candidate, today)
+        since = candidate.stage_since()
+        if since not in in_stage and since is not None:
+            in_stage[since] = str((today - since).days)
+        applied = candidate.applied
+        if applied not in applied_on and applied is not None:
+            applied_on[applied] = applied.isoformat()
         rows.append(
             [
                 candidate.id,
                 visible(candidate.name),
                 titles.get(candidate.stage) or visible(candidate.stage),
-                "" if days is None else str(days),
-                candidate.applied.isoformat() if candidate.applied else "",
+                in_stage[since],
+                applied_on[applied],
                 visible(candidate.email or ""),
             ]
         )
