@@ -41,17 +41,26 @@ def render_candidates(
     ]
     # views.stage_title, looked up once per stage rather than once per row
     titles = {stage.id: visible(stage_title(record, stage.id)) for stage in record.stages}
+    # Thousands of candidates share a few hundred days (ordinals): each day's text is made
+    # once (the days since they entered their stage, and the day they applied).
     now = today.toordinal()
+    in_stage: dict[int | None, str] = {None: ""}
+    applied_on: dict[int | None, str] = {None: ""}
     rows = []
     for candidate in candidates:
-        since, applied = candidate.since, candidate.applied
+        since = candidate.since
+        if since not in in_stage and since is not None:
+            in_stage[since] = str(now - since)
+        applied = candidate.applied
+        if applied not in applied_on and applied is not None:
+            applied_on[applied] = date.fromordinal(applied).isoformat()
         rows.append(
             [
                 candidate.id,
                 visible(candidate.name),
                 titles.get(candidate.stage) or visible(candidate.stage),
-                "" if since is None else str(now - since),
-                date.fromordinal(applied).isoformat() if applied is not None else "",
+                in_stage[since],
+                applied_on[applied],
                 visible(candidate.email or ""),
             ]
         )

@@ -3,13 +3,15 @@
 rich's Table measures and renders every cell through several layers, about a millisecond
 a row: seconds for a list of thousands of candidates. This lays out the same look (a bold
 header, a rule, columns three spaces apart, long text folded within its column) as plain
-strings, in one pass over the rows; a column that is only nice to have is left out, rather
-than split, when it does not fit. Pure: no console, no colour.
+strings; a column that is only nice to have is left out, rather than split, when it does
+not fit. Rows of ASCII text, the usual kind, are measured and padded a column at a time by
+str's own methods; any other row a cell at a time. Pure: no console, no colour.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 from rich.cells import cell_len, chop_cells
@@ -43,14 +45,29 @@ class LaidOutTable(NamedTuple):
 
 
 def lay_out(
-    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    width: int | None,
+    *,
+    cell_by_cell: bool = False,
 ) -> LaidOutTable:
-    """The list as lines no wider than `width` where possible (None: as wide as it takes).
+    """The list as lines no wider than `width` where possible (None: as wide as it takes);
+    each row has a cell per column.
 
     Optional columns are shown only where they fit whole, so that an address is never
     split; what must be shown is folded within its column when the line is too long.
+    A row all of ASCII text that needs no folding is padded a column at a time, as its
+    length is its width; any other row is laid out a cell at a time, as `cell_by_cell`
+    lays out every row (the same lines: tests compare the two).
     """
-    natural = _natural_widths(columns, rows)
+    # Column by column: an ASCII character takes one cell, so most columns are measured
+    # by len alone, and only the rows holding other text need measuring cell by cell.
+    by_column = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    ascii_columns = [not cell_by_cell and "".join(cells).isascii() for cells in by_column]
+    natural = [
+        max(cell_len(column.header), max(map(len if ascii else _cells, cells), default=0))
+        for column, cells, ascii in zip(columns, by_column, ascii_columns, strict=True)
+    ]
     full_width = _line_width(natural)
     shown = _shown(columns, natural, width)
     kept = [columns[index] for index in shown]
@@ -59,28 +76,82 @@ def lay_out(
     narrowed = [place for place, index in enumerate(shown) if widths[place] < natural[index]]
     rule = EDGE + "─" * (_line_width(widths) - 2 * len(EDGE))
     lines = [_line([column.header for column in kept], kept, widths), rule]
-    for full_row in rows:
-        row = [full_row[index] for index in shown]
-        if all(_cells(row[place]) <= widths[place] for place in narrowed):  # the usual row
-            lines.append(_line(row, kept, widths))
-            continue
-        folded = [fold(text, size) for text, size in zip(row, widths, strict=True)]
-        for index in range(max(len(parts) for parts in folded)):
-            cells = [parts[index] if index < len(parts) else "" for parts in folded]
-            lines.append(_line(cells, kept, widths))
+    if cell_by_cell or not shown:  # (no column: nothing to pad)
+        slow: Sequence[int] = range(len(rows))
+    else:
+        slow = _rows_to_measure(by_column, ascii_columns, shown, widths, narrowed)
+    padded = _padded_lines(by_column, shown, kept, widths) if len(slow) < len(rows) else []
+    start = 0
+    for stop in slow:  # the rows between are taken as padded
+        lines.extend(padded[start:stop])
+        lines.extend(_row_lines(rows[stop], shown, kept, widths, narrowed))
+        start = stop + 1
+    lines.extend(padded[start:])
     left_out = [column.header for index, column in enumerate(columns) if index not in shown]
     return LaidOutTable(lines, left_out, full_width)
 
 
-def _natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[int]:
-    """Each column as wide as its widest cell (or its header)."""
-    widths = [cell_len(column.header) for column in columns]
-    for row in rows:
-        for index, text in enumerate(row):
-            size = _cells(text)
-            if size > widths[index]:
-                widths[index] = size
-    return widths
+def _rows_to_measure(
+    by_column: Sequence[Sequence[str]],
+    ascii_columns: Sequence[bool],
+    shown: Sequence[int],
+    widths: Sequence[int],
+    narrowed: Sequence[int],
+) -> list[int]:
+    """The indexes, in order, of the rows to lay out a cell at a time: those with a shown
+    cell that is not ASCII, or with a cell longer than its narrowed column (perhaps
+    folded; for an ASCII cell its length is its width)."""
+    slow: set[int] = set()
+    for index in shown:
+        if not ascii_columns[index]:
+            slow.update(row for row, text in enumerate(by_column[index]) if not text.isascii())
+    for place in narrowed:
+        size = widths[place]
+        lengths = map(len, by_column[shown[place]])
+        slow.update(row for row, length in enumerate(lengths) if length > size)
+    return sorted(slow)
+
+
+def _padded_lines(
+    by_column: Sequence[Sequence[str]],
+    shown: Sequence[int],
+    kept: Sequence[Column],
+    widths: Sequence[int],
+) -> list[str]:
+    """Every row as one line, each cell padded to its width by code points: a column at a
+    time by str's own methods, with no Python code run per cell. Right only for a row
+    of ASCII text that needs no folding."""
+    pads: list[Callable[[str, int], str]] = [str.rjust if c.right else str.ljust for c in kept]
+    if not kept[-1].right:
+        pads[-1] = _unpadded  # its padding would be stripped from the line's end
+    columns = [
+        map(pad, by_column[index], repeat(size))
+        for pad, index, size in zip(pads, shown, widths, strict=True)
+    ]
+    joined = map(GAP.join, zip(*columns, strict=True))
+    return list(map(str.rstrip, map(EDGE.__add__, joined)))
+
+
+def _unpadded(text: str, _size: int) -> str:
+    return text
+
+
+def _row_lines(
+    full_row: Sequence[str],
+    shown: Sequence[int],
+    kept: Sequence[Column],
+    widths: Sequence[int],
+    narrowed: Sequence[int],
+) -> list[str]:
+    """One row's lines, measured a cell at a time: one line, or more where it is folded."""
+    row = [full_row[index] for index in shown]
+    if all(_cells(row[place]) <= widths[place] for place in narrowed):  # the usual row
+        return [_line(row, kept, widths)]
+    folded = [fold(text, size) for text, size in zip(row, widths, strict=True)]
+    return [
+        _line([parts[index] if index < len(parts) else "" for parts in folded], kept, widths)
+        for index in range(max(len(parts) for parts in folded))
+    ]
 
 
 def _cells(text: str) -> int:

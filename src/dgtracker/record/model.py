@@ -76,6 +76,9 @@ class PanelRole(StrEnum):
 
 # The events that put a candidate at a stage.
 ENTERS_STAGE = frozenset({Action.ADDED, Action.MOVED})
+# Looked up once: Action.UNDONE is a slow class attribute lookup (Python 3.11), and
+# effective_history checks it for each event of every candidate loaded.
+_UNDONE = Action.UNDONE
 
 
 @dataclass(slots=True, eq=False, repr=False)
@@ -185,19 +188,19 @@ def effective_history(history: list[Event]) -> list[Event]:
     """The events still in force: without those an undo cancelled, nor the undos (an
     undo that was itself undone cancels nothing)."""
     for event in history:  # a loop, not any(): this runs for every candidate loaded
-        if event.action == Action.UNDONE:
+        if event.action == _UNDONE:
             break
     else:
         return history
     cancelled: set[int] = set()
     for index in range(len(history) - 1, -1, -1):
         event = history[index]
-        if index not in cancelled and event.action == Action.UNDONE and event.undoes is not None:
+        if index not in cancelled and event.action == _UNDONE and event.undoes is not None:
             cancelled.add(event.undoes)
     return [
         event
         for index, event in enumerate(history)
-        if index not in cancelled and event.action != Action.UNDONE
+        if index not in cancelled and event.action != _UNDONE
     ]
 
 
@@ -288,9 +291,12 @@ class Candidate(Compared):
         return [event.note for event in self.history if event.note]
 
     def stage_since(self) -> date | None:
-        """The day the candidate entered the current stage."""
-        stood = moves_that_stand(self.history)
-        return stood[-1].on if stood else self.applied
+        """The day the candidate entered the current stage: that of the last of
+        moves_that_stand (found from the end, without listing them)."""
+        for event in reversed(effective_history(self.history)):
+            if event.action in ENTERS_STAGE and event.stage:
+                return event.on
+        return self.applied
 
 
 @dataclass(slots=True, eq=False, repr=False)
