@@ -317,12 +317,14 @@ def _change_both_ways(
     return ran[0], ran[1]
 
 
-def _check_change(folder: Path, args: list[str], env: dict[str, str] | None = None) -> None:
+def _check_change(folder: Path, args: list[str], env: dict[str, str] | None = None) -> tuple:
+    """What the light path did, having checked that the typer app did the same."""
     work = folder.parent / "changed"
     light_run, typer_run = _change_both_ways(folder, work, args, env or {})
     assert light_run[:3] == typer_run[:3], args
     assert light_run[3] == typer_run[3], args  # the record and its cache, byte for byte
     assert light_run[4] == typer_run[4], args  # a shared record's commits
+    return light_run
 
 
 def _change_ways(record: Path) -> list[tuple[list[str], dict[str, str]]]:
@@ -405,7 +407,7 @@ def shared(folder, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_both_paths_commit_a_shared_records_change_alike(shared, monkeypatch) -> None:
     """A shared record's change is committed, with the same message, by either path; and
-    without a git identity, the change is saved and what git said is said alike."""
+    without a git identity, committed alike under the identity dgtracker falls back to."""
     record = str(shared.parent / "changed" / "campaign.toml")
     changes = [
         ["add-candidate", "Edsger Dijkstra", "--email", "edsger@example.org"],
@@ -413,13 +415,23 @@ def test_both_paths_commit_a_shared_records_change_alike(shared, monkeypatch) ->
         ["move", "c002", "longlist", "--note", "Strong CV", "--by", "ada"],
         ["move", "c009", "longlist"],
     ]
-    for words in changes:
-        _check_change(shared, ["--file", record, "--as-of", AS_OF, *words])
+    logs = [
+        _check_change(shared, ["--file", record, "--as-of", AS_OF, *words])[4] for words in changes
+    ]
+    assert "Team Member <member@example.org> add-candidate c" in logs[0]
+    assert "add-candidate longlist c" in logs[1]
+    assert "move c002 longlist (by ada)" in logs[2]
+    assert logs[3].count("@example.org>") == 1  # refused: the share's commit alone
     for what in ("AUTHOR", "COMMITTER"):
         monkeypatch.delenv(f"GIT_{what}_NAME")
         monkeypatch.delenv(f"GIT_{what}_EMAIL")
     monkeypatch.setenv("EMAIL", "")
-    _check_change(shared, ["--file", record, "--as-of", AS_OF, *changes[2]])
+    returncode, _, stderr, _, log = _check_change(
+        shared, ["--file", record, "--as-of", AS_OF, *changes[2]]
+    )
+    assert returncode == 0, stderr
+    latest = log.splitlines()[0]  # committed as the user, dgtracker's fallback identity
+    assert latest.endswith(" move c002 longlist (by ada)") and "Team Member" not in latest
 
 
 def test_both_paths_say_alike_that_the_record_is_locked(folder, monkeypatch) -> None:
