@@ -334,6 +334,7 @@ def _change_ways(record: Path) -> list[tuple[list[str], dict[str, str]]]:
         ([f"--file={record}"], {"DGTRACKER_TODAY": AS_OF}),
         (["--as-of", AS_OF], {"DGTRACKER_FILE": str(record)}),
         (["-f", str(record), "--as-of", "2026-01-21"], {}),  # before the record's changes
+        (["--file", str(record.parent / "missing.toml"), "--as-of", AS_OF], {}),
     ]
 
 
