@@ -31,7 +31,7 @@ PEOPLE = 30
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every change at the same moment: two copies changed alike are alike byte for byte."""
-    monkeypatch.setattr("dgtracker.cli.context.now_utc", lambda: AT)
+    monkeypatch.setattr("dgtracker.cli.settings.now_utc", lambda: AT)
 
 
 @pytest.fixture

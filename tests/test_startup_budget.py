@@ -210,7 +210,17 @@ def test_only_a_typed_date_loads_the_date_parser(run, record) -> None:
     ids=lambda words: words[0],
 )
 def test_changes_load_no_tables_or_date_parser(run, record, words) -> None:
+    """Nor the command line: the light path (cli/light.py) makes the most frequent changes
+    too, through cli/writes.py, without typer or click."""
     names = imported_modules(run, "--file", str(record), "--as-of", AS_OF, *words)
+    for framework in ("typer", "click"):
+        assert not loaded(names, framework), f"{words[0]} imported {framework}"
+    assert cli_modules(names) == [
+        "dgtracker.cli.ending",
+        "dgtracker.cli.light",
+        "dgtracker.cli.settings",
+        "dgtracker.cli.writes",
+    ]
     assert not loaded(names, "rich"), f"{words[0]} imported {loaded(names, 'rich')}"
     for heavy in ("dateutil", "icalendar"):
         assert not loaded(names, heavy), f"{words[0]} imported {heavy}"

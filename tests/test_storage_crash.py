@@ -28,12 +28,12 @@ CRASHING_DGTRACKER = r"""
 import os, signal, sys
 from datetime import datetime, timezone
 
-import dgtracker.cli.context as context
+import dgtracker.cli.settings as settings
 from dgtracker.cli.app import main
 from dgtracker.record import storage
 
 point, argv = sys.argv[1], sys.argv[2:]
-context.now_utc = lambda: datetime(2026, 2, 2, 9, 30, tzinfo=timezone.utc)
+settings.now_utc = lambda: datetime(2026, 2, 2, 9, 30, tzinfo=timezone.utc)
 real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
 
 

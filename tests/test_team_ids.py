@@ -171,7 +171,7 @@ def test_two_people_added_in_one_second_by_one_person_on_two_clones_stay_two(
     second: their first history entries are identical, their ids are not."""
     _, clones = team
     second = datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
-    monkeypatch.setattr("dgtracker.cli.context.now_utc", lambda: second)
+    monkeypatch.setattr("dgtracker.cli.settings.now_utc", lambda: second)
     ada, laptop = Cli(clones[0] / "campaign.toml"), Cli(clones[1] / "campaign.toml")
     first = ada.ok("add-candidate", "Ann One", "--email", "ann@example.org", "--by", "cy")
     other = laptop.ok("add-candidate", "Ben Two", "--email", "ben@example.org", "--by", "cy")

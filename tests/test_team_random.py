@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import inspect
 import random
+import re
 import sys
 import tomllib
 from collections import Counter
@@ -311,12 +312,17 @@ def _leaves(group: Any, ctx: typer.Context, prefix: str = "") -> dict[str, Any]:
 
 def _writes(command: Any) -> bool:
     """Whether a command's code changes the record: it opens it for a change (the CLI's
-    `changing`), commits it, purges it, creates or saves it, or runs git on it."""
+    `changing`), commits it, purges it, creates or saves it, or runs git on it; or it hands
+    the change to cli/writes.py (what the light path runs too), whose function does."""
     source = inspect.getsource(inspect.unwrap(command.callback))
-    calls = ("changing(", "storage.save(", "git_share")
+    calls = ("changing(", "change_record(", "storage.save(", "git_share")
     calls += tuple(
         f"session.{name}(" for name in ("purge", "create", "sync", "share", "merge_file")
     )
+    from dgtracker.cli import writes
+
+    for name in re.findall(r"\bwrites\.(\w+)\(", source):
+        source += inspect.getsource(getattr(writes, name))
     return any(call in source for call in calls)
 
 

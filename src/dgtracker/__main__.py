@@ -2,8 +2,9 @@
 
 `dgtracker --version` is answered here, before the command line (typer and every
 command) is loaded: it is what scripts and installers run to check the tool. The hottest
-reads (status, candidates, show, remind) run on the light path (cli/light.py), which builds
-no typer app; every other command line goes to the typer app (cli/app.py).
+commands (status, candidates, show, remind, add-candidate, a one-candidate move) run on
+the light path (cli/light.py), which builds no typer app; every other command line goes
+to the typer app (cli/app.py).
 
 Its imports are inside `main` so that `--version` loads nothing else (start-up budget).
 """

@@ -1,4 +1,6 @@
-"""Commands that change candidates: `add-candidate`, `move` and `note`.
+"""Commands that change candidates: `add-candidate`, `move` and `note` (their arguments;
+what `add-candidate` and a one-candidate `move` do is in cli/writes.py, which the light
+path runs too).
 
 Imports inside a command are what that command alone uses (rich tables, the JSON
 contract, the bulk rules): the lazy command table loads this module for each of them.
@@ -8,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dgtracker.cli import writes
 from dgtracker.cli.context import (
     ByOption,
     CandidateId,
@@ -19,6 +22,7 @@ from dgtracker.cli.context import (
     load_record,
     now_utc,
     optional_text,
+    settings_of,
     typed_date,
     user_name,
 )
@@ -26,7 +30,6 @@ from dgtracker.dates import format_day
 from dgtracker.errors import Refused
 from dgtracker.out.terminal import echo, write
 from dgtracker.progress import tracked
-from dgtracker.record.model import Action
 from dgtracker.text import clean_field, visible
 
 if TYPE_CHECKING:
@@ -79,38 +82,22 @@ def add_candidate(
     by: ByOption = None,
 ) -> None:
     """Add a candidate; prints the new id."""
-    from dgtracker.process.candidate_actions import add_candidate as add
-
-    name = clean_field("name", name)
-    email, phone = optional_text("email", email), optional_text("phone", phone)
-    source, note = optional_text("source", source), optional_text("note", note)
-    reason = optional_text("reason", reason)
-    adjustments = optional_text("adjustments", adjustments)
-    with changing(ctx, by) as change:
-        candidate = add(
-            change.record,
-            by=change.by,
-            today=change.today,
-            now=change.now,
-            applied=typed_date(applied, change.today, "--applied") or change.today,
-            stage=stage,
-            allow_duplicate_email=allow_duplicate_email,
-            name=name,
-            email=email,
-            phone=phone,
-            source=source,
-            note=note,
-            reason=reason,
-            disability_confident=disability_confident,
-            adjustments=adjustments,
-        )
-    if json_output:
-        from dgtracker.out.json_contract import added_json
-        from dgtracker.out.plain import print_json
-
-        print_json(added_json(candidate, change.record, change.today))
-        return
-    echo(candidate.id)
+    writes.add_candidate(
+        settings_of(ctx),
+        name,
+        email,
+        phone,
+        source,
+        applied,
+        stage,
+        note,
+        reason,
+        allow_duplicate_email,
+        disability_confident,
+        adjustments,
+        json_output,
+        by,
+    )
 
 
 IdsThenStage = Annotated[
@@ -186,19 +173,12 @@ def move(
         )
     if rank is not None and (from_stage is not None or len(ids) > 1):
         raise Refused("--rank is one person's place on the reserve list; move them one at a time.")
-    note_text, reason_text = optional_text("note", note), optional_text("reason", reason)
     if from_stage is None and len(ids) == 1 and not dry_run:  # --rank is one person's
-        said, candidate = _move_one(
-            ctx, ids[0], stage, on, note_text, reason_text, rank, reinstate, by
+        writes.move(
+            settings_of(ctx), ids[0], stage, on, note, reason, reinstate, json_output, by, rank
         )
-        if json_output:
-            from dgtracker.out.json_contract import moves_json
-            from dgtracker.out.plain import print_json
-
-            print_json(moves_json([candidate], dry_run=False))
-            return
-        echo(said)
         return
+    note_text, reason_text = optional_text("note", note), optional_text("reason", reason)
 
     def chosen(record: "Record") -> list[str]:
         if from_stage is None:
@@ -241,50 +221,6 @@ def move(
     with changing(ctx, by, progress=True) as change:
         moved = move_them(change)
     _show_moves(change, moved, json_output, dry_run=False)
-
-
-def _move_one(
-    ctx: typer.Context,
-    candidate_id: str,
-    stage: str,
-    on: str | None,
-    note: str | None,
-    reason: str | None,
-    rank: int | None,
-    reinstate: bool,
-    by: str | None,
-) -> "tuple[str, Candidate]":
-    """One candidate's move (or new place on the reserve list), and the line saying so."""
-    from dgtracker.process.candidate_actions import move as move_candidate
-
-    with changing(ctx, by) as change:
-        candidate = move_candidate(
-            change.record,
-            candidate_id,
-            stage,
-            by=change.by,
-            today=change.today,
-            now=change.now,
-            on=typed_date(on, change.today, "--on") or change.today,
-            note=note,
-            reason=reason,
-            rank=rank,
-            reinstate=reinstate,
-        )
-        return _moved_one(change.record, candidate), candidate  # said before the save
-
-
-def _moved_one(record: "Record", candidate: "Candidate") -> str:
-    """The line that says what one move did."""
-    from dgtracker.process.queries import stage_title
-
-    last = candidate.history[-1]
-    if last.action == Action.EDITED:  # a new place on the reserve list
-        return f"{candidate.id} is now place {candidate.rank} on the list."
-    return (
-        f"{candidate.id} moved from {stage_title(record, last.from_stage or '')} to "
-        f"{stage_title(record, candidate.stage)} on {format_day(last.on)}."
-    )
 
 
 def _show_moves(

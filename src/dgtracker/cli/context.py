@@ -14,23 +14,23 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
 
-from dgtracker.app import session
 from dgtracker.app.session import Change as Change  # what a change hands a command
 from dgtracker.app.session import user_name as cleaned
 from dgtracker.cli import COMPLETE_VAR as COMPLETE_VAR
 from dgtracker.cli.settings import DEFAULT_RECORD as DEFAULT_RECORD
 from dgtracker.cli.settings import Settings as Settings
-from dgtracker.cli.settings import read_panel_view, read_record, walk
+from dgtracker.cli.settings import change_record, read_panel_view, read_record
+from dgtracker.cli.settings import now_utc as now_utc
+from dgtracker.cli.settings import optional_text as optional_text
+from dgtracker.cli.settings import typed_date as typed_date
 from dgtracker.errors import Refused
-from dgtracker.out.terminal import echo
-from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
     from dgtracker.process.blind import BlindView
@@ -90,18 +90,9 @@ def today_for(ctx: typer.Context, record: "Record") -> date:
     return settings_of(ctx).today(record.campaign.timezone)
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
 def user_name(by: str | None) -> str:
     """Who makes a change, cleaned by the `by` field's rule (app/session.py's rule)."""
     return cleaned(by)
-
-
-def optional_text(field: str, value: str | None) -> str | None:
-    """A typed value checked by the field's rules (text.clean_field), or None if not given."""
-    return clean_field(field, value) if value is not None else None
 
 
 def load_record(ctx: typer.Context, progress: bool = False) -> "tuple[Record, date]":
@@ -119,36 +110,13 @@ def load_panel_view(
 
 @contextmanager
 def changing(ctx: typer.Context, by: str | None, progress: bool = False) -> Iterator[Change]:
-    """The session's change (app/session.py) for this command: its options, its words and
-    arguments for the commit message; what git said is printed. `progress`: show a bar
-    while a large record is read and saved, on a terminal."""
-    with (
-        session.changing(
-            record_path(ctx),
-            by=by,
-            as_of=settings_of(ctx).as_of,
-            now=now_utc,  # the CLI's clock, read once the lock is held
-            each=walk(progress),
-            command=" ".join(ctx.command_path.split()[1:]),
-            given=ctx.params,
-        ) as change
-    ):
+    """The session's change (app/session.py) for this command (cli/settings.py
+    `change_record`): its words and arguments make the commit message of a shared record;
+    what git said is printed. `progress`: show a bar while a large record is read and
+    saved, on a terminal."""
+    command = " ".join(ctx.command_path.split()[1:])
+    with change_record(settings_of(ctx), by, command, ctx.params, progress) as change:
         yield change
-    if change.said:
-        echo(change.said, err=True)
-
-
-def typed_date(value: str | None, today: date, option: str) -> date | None:
-    """A date typed for `option` (date_input.py's forms), or None if not given."""
-    if value is None:
-        return None
-    from dgtracker.date_input import parse_date
-
-    try:
-        return parse_date(value, today)
-    except Refused as error:
-        error.message = f"{option}: {error.message}"
-        raise
 
 
 class Command(TyperCommand):

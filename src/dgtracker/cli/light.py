@@ -1,11 +1,11 @@
-"""The light path: `status`, `candidates`, `show` and `remind`, run without building the
-typer app.
+"""The light path: `status`, `candidates`, `show`, `remind`, `add-candidate` and a
+one-candidate `move`, run without building the typer app.
 
 Importing typer and building the app is most of a small command's start (measured in
-docs/performance.md, "Start-up"). These four commands are the ones run many times a day
-and from cron, and their arguments are few and plain, so this module reads them itself and
-runs the same code their typer commands run (cli/reads.py), ending the same way
-(cli/ending.py). It handles only what it is sure of: a command line with anything else (a
+docs/performance.md, "Start-up"). These commands are the ones run many times a day and
+from cron, and their arguments are few and plain, so this module reads them itself and
+runs the same code their typer commands run (cli/reads.py, cli/writes.py), ending the
+same way (cli/ending.py). It handles only what it is sure of: a command line with anything else (a
 help option, an option it does not take, a value that needs checking, a usage error)
 returns without doing anything, and the typer app runs it. A shell asking for completions
 is answered by cli/quick_completion.py (before this module loads) when it can be, by the
@@ -20,6 +20,7 @@ code for the same command line.
 # What the light path runs is imported once it knows it will run it: every other command
 # line passes through here on its way to the typer app, and should pay nothing for it.
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -27,6 +28,7 @@ from dgtracker.cli import COMPLETE_VAR
 
 # How the light path treats an option.
 FLAG = "flag"  # on when given
+OFF = "off"  # a flag's other name (--no-...): off when given
 TEXT = "text"  # takes any value (one not starting with "-")
 COUNT = "count"  # takes a whole number of ASCII digits (typer's int with min=0)
 TYPER = "typer"  # left to the typer app: a command line with it is not run here
@@ -39,9 +41,10 @@ GLOBAL_TYPER = ("--version", "-V", "--help", "-h")
 
 
 class LightCommand(NamedTuple):
-    run: str  # the function of cli/reads.py: (settings, *arguments, **options)
+    run: str  # the function of cli/reads.py or cli/writes.py: (settings, *arguments, **options)
     options: Mapping[str, tuple[str, str]]  # option → (how it is read, parameter name)
     arguments: int  # how many positional arguments it takes, exactly
+    module: str = "reads"  # where `run` is: reads or writes
 
 
 LIGHT_COMMANDS = {
@@ -67,6 +70,46 @@ LIGHT_COMMANDS = {
         },
         0,
     ),
+    "add-candidate": LightCommand(
+        "add_candidate",
+        {
+            "--email": (TEXT, "email"),
+            "--phone": (TEXT, "phone"),
+            "--source": (TEXT, "source"),
+            "--applied": (TEXT, "applied"),
+            "--stage": (TEXT, "stage"),
+            "--note": (TEXT, "note"),
+            "--reason": (TEXT, "reason"),
+            "--allow-duplicate-email": (FLAG, "allow_duplicate_email"),
+            "--disability-confident": (FLAG, "disability_confident"),
+            "--no-disability-confident": (OFF, "disability_confident"),
+            "--adjustments": (TEXT, "adjustments"),
+            "--json": (FLAG, "json_output"),
+            "--by": (TEXT, "by"),
+        },
+        1,
+        "writes",
+    ),
+    # One id, then the stage: a move of several people, chosen by --from or shown by
+    # --dry-run, is the typer command's own (process/bulk.py), and --rank is checked there.
+    "move": LightCommand(
+        "move",
+        {
+            "--on": (TEXT, "on"),
+            "--note": (TEXT, "note"),
+            "--reason": (TEXT, "reason"),
+            "--rank": (TYPER, "rank"),
+            "--reinstate": (FLAG, "reinstate"),
+            "--from": (TYPER, "from_stage"),
+            "--except": (TYPER, "leaving_out"),
+            "--dry-run": (TYPER, "dry_run"),
+            "--yes": (TYPER, "yes"),
+            "--json": (FLAG, "json_output"),
+            "--by": (TEXT, "by"),
+        },
+        2,
+        "writes",
+    ),
 }
 
 # What typer's start on Windows expands in an argument (click's _expand_args: a pattern, a
@@ -74,7 +117,7 @@ LIGHT_COMMANDS = {
 _EXPANDED_ON_WINDOWS = "*?[~$%"
 
 # Each command's options when not given (as its typer command declares them).
-_DEFAULTS: dict[str, bool | int | str | None] = {FLAG: False, TEXT: None, COUNT: None}
+_DEFAULTS: dict[str, bool | int | str | None] = {FLAG: False, OFF: False, TEXT: None, COUNT: None}
 
 
 class Parsed(NamedTuple):
@@ -119,8 +162,8 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Parsed | None:
             at += 1
             continue
         kind, parameter = command.options.get(word.split("=", 1)[0], (TYPER, ""))
-        if kind == FLAG and word in command.options:
-            options[parameter] = True
+        if kind in (FLAG, OFF) and word in command.options:
+            options[parameter] = kind == FLAG
             at += 1
             continue
         if kind not in (TEXT, COUNT):
@@ -164,7 +207,6 @@ def run_light(argv: Sequence[str]) -> None:
         return
     from pathlib import Path
 
-    from dgtracker.cli import reads
     from dgtracker.cli.ending import (
         CLOSED_PIPE,
         internal_error,
@@ -183,7 +225,9 @@ def run_light(argv: Sequence[str]) -> None:
         as_of=given.get("as_of"),
         folder=Path(given["folder"]) if "folder" in given else None,
     )
-    run = getattr(reads, parsed.command.run)
+    module = f"dgtracker.cli.{parsed.command.module}"
+    __import__(module)  # not importlib.import_module, which -X importtime does not see
+    run = getattr(sys.modules[module], parsed.command.run)
     tolerate_legacy_encodings()
     code = 0
     try:

@@ -1,15 +1,19 @@
-"""The global options, resolved once, and the record they name, read: typer-free, so the
-light path (cli/light.py) and the typer app (through cli/context.py) share them."""
+"""The global options, resolved once, and the record they name, read or changed, with what
+a command's values go through on the way (a field's rules, a typed date): typer-free, so
+the light path (cli/light.py) and the typer app (through cli/context.py) share them."""
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dgtracker.compared import Compared
 
 if TYPE_CHECKING:
+    from dgtracker.app.session import Change
     from dgtracker.process.blind import BlindView
     from dgtracker.progress import Walk
     from dgtracker.record.model import Record
@@ -123,3 +127,60 @@ def walk(progress: bool) -> "Walk":
     from dgtracker.progress import quietly, tracked
 
     return tracked if progress else quietly
+
+
+def now_utc() -> datetime:
+    """The CLI's clock (tests fix it here: every command's change reads it)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@contextmanager
+def change_record(
+    settings: Settings,
+    by: str | None,
+    command: str,
+    given: Mapping[str, Any],
+    progress: bool = False,
+) -> "Iterator[Change]":
+    """The session's change (app/session.py) of the record in use: `command` (its words)
+    and `given` (its arguments, by name) make the commit message of a shared record; what
+    git said is printed. `progress`: show a bar while a large record is read and saved, on
+    a terminal."""
+    from dgtracker.app import session
+    from dgtracker.out.terminal import echo
+
+    with session.changing(
+        settings.path,
+        by=by,
+        as_of=settings.as_of,
+        now=now_utc,  # the CLI's clock, read once the lock is held
+        each=walk(progress),
+        command=command,
+        given=given,
+    ) as change:
+        yield change
+    if change.said:
+        echo(change.said, err=True)
+
+
+def optional_text(field: str, value: str | None) -> str | None:
+    """A typed value checked by the field's rules (text.clean_field), or None if not given."""
+    if value is None:
+        return None
+    from dgtracker.text import clean_field
+
+    return clean_field(field, value)
+
+
+def typed_date(value: str | None, today: date, option: str) -> date | None:
+    """A date typed for `option` (date_input.py's forms), or None if not given."""
+    if value is None:
+        return None
+    from dgtracker.date_input import parse_date
+    from dgtracker.errors import Refused
+
+    try:
+        return parse_date(value, today)
+    except Refused as error:
+        error.message = f"{option}: {error.message}"
+        raise
