@@ -10,7 +10,7 @@ import random
 import shutil
 import stat
 import sys
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,8 +22,9 @@ from tests.git_team import git, git_identity, team  # noqa: F401 (autouse: git, 
 from tests.test_team_random import BEFORE, DRAWS, _load
 
 from dgtracker.record import cache as record_cache
-from dgtracker.record import storage
-from dgtracker.record.model import MergeConflict
+from dgtracker.record import plain_model, storage
+from dgtracker.record.heap import LARGE
+from dgtracker.record.model import Action, Candidate, Event, MergeConflict
 from dgtracker.record.plain_model import _candidate, _tagged, _untagged, plain_context
 
 
@@ -413,3 +414,28 @@ def test_every_module_the_checks_import_is_named_by_the_cache() -> None:
     checks = _dgtracker_imports("record/decode.py") | _dgtracker_imports("record/plain_model.py")
     named = set(record_cache._CHECKS) | set(record_cache._LAYOUT)
     assert checks - _CHECKS_USE_BUT_ARE_NOT_CHECKS == named
+
+
+@pytest.mark.parametrize(("note_length", "gives_back"), [(10, False), (2_000, True)])
+def test_freed_memory_is_given_back_only_after_reading_a_large_cache(
+    monkeypatch, note_length: int, gives_back: bool
+) -> None:
+    """The C library's heap is trimmed (record/heap.py, which loads ctypes) after building
+    candidates whose bytes reach heap.LARGE: 1,200 small candidates (a 1,000-candidate
+    record's cache is about 0.6 MB) are built without it."""
+    calls: list[None] = []
+    monkeypatch.setattr(plain_model, "give_back", lambda: calls.append(None))
+    moment = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+    one = Candidate(
+        "c001",
+        "Ada Lovelace",
+        "applied",
+        history=[
+            Event(moment, date(2026, 1, 20), "ada", Action.ADDED, "applied", note="n" * note_length)
+        ],
+    )
+    kept = [plain_model.plain_candidate(one)] * 1_200
+    assert (sum(map(len, kept)) >= LARGE) is gives_back
+    built = plain_model._candidates_back(kept, lambda items, _: items)
+    assert len(built) == 1_200 and built[0].history[0].note == "n" * note_length
+    assert bool(calls) is gives_back

@@ -21,7 +21,7 @@ from typing import Any
 from dgtracker.dates import When
 from dgtracker.progress import Walk, quietly
 from dgtracker.record import model
-from dgtracker.record.heap import give_back
+from dgtracker.record.heap import LARGE, give_back
 from dgtracker.record.model import Action, Candidate, Event, Marks, Record, Slot
 from dgtracker.record.summary import Listing, Summary, list_entry, summarise
 
@@ -428,7 +428,8 @@ def _candidates_back(kept: list[bytes], each: Walk) -> list[Candidate]:
     """Each candidate built from its marshalled bytes, which are let go once it is built:
     the cache is not held beside the whole record it holds."""
     built = []
-    large = len(kept) >= _GIVE_BACK_EVERY
+    # Below heap.LARGE bytes there is little to give back (and ctypes is not loaded).
+    large = len(kept) >= _GIVE_BACK_EVERY and sum(map(len, kept)) >= LARGE
     for index in each(range(len(kept)), "Reading"):
         built.append(_candidate_back(marshal.loads(kept[index])))
         kept[index] = b""
