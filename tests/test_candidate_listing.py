@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import marshal
 import os
-import zlib
 from pathlib import Path
 
 import pytest
+from tests.cache_reads import (
+    cache_file,
+    cache_parts,
+    no_candidate_is_built,
+    the_same_both_ways,
+    write_cache,
+)
 from tests.conftest import Cli
-from tests.terminal import on_terminal
 
-from dgtracker.progress import Walk
 from dgtracker.record import cache as record_cache
-from dgtracker.record import plain_model, storage
-from dgtracker.record.model import Candidate
+from dgtracker.record import storage
 from dgtracker.record.summary import Listing, listings_of
 
 LATEST = "2026-02-09"  # the day of the record's latest change (below)
@@ -37,10 +40,6 @@ SELECTIONS = [
     ("candidates", "--stage", "withdrawn", "--json"),
     ("candidates", "--reveal", "--json"),
 ]
-
-
-def _cache(cli: Cli) -> Path:
-    return cli.path.with_name(f".{cli.path.name}.cache")
 
 
 def _every_kind(cli: Cli) -> None:
@@ -76,17 +75,6 @@ def kinds(cli: Cli) -> Cli:
     return cli
 
 
-def _no_candidate_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A read that builds a candidate from the cache fails."""
-    real = plain_model._candidates_back
-
-    def refuse(kept: list[bytes], each: Walk) -> list[Candidate]:
-        assert not kept, "a candidate was built"
-        return real(kept, each)
-
-    monkeypatch.setattr(plain_model, "_candidates_back", refuse)
-
-
 def _listed(cli: Cli) -> list[Listing] | None:
     found = record_cache.read_listed(cli.path, storage.file_digest(cli.path))
     return None if found is None else found[2]
@@ -96,10 +84,10 @@ def _listed(cli: Cli) -> list[Listing] | None:
 def test_the_list_from_the_listings_builds_no_candidate_and_prints_the_same(
     kinds: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
-    _cache(kinds).unlink(missing_ok=True)
+    cache_file(kinds).unlink(missing_ok=True)
     whole = kinds.ok(*args, as_of=AFTER)  # read from the text, which makes the cache
-    assert _cache(kinds).exists()
-    _no_candidate_is_built(monkeypatch)
+    assert cache_file(kinds).exists()
+    no_candidate_is_built(monkeypatch)
     assert kinds.ok(*args, as_of=AFTER) == whole
     assert "c00" in whole
 
@@ -121,7 +109,7 @@ def test_the_listings_are_what_the_record_says(kinds: Cli) -> None:
 def test_the_list_is_the_same_from_the_listings_and_from_the_whole_record(
     kinds: Cli, as_of: str, args: tuple[str, ...]
 ) -> None:
-    _cache(kinds).unlink(missing_ok=True)
+    cache_file(kinds).unlink(missing_ok=True)
     whole = kinds.ok(*args, as_of=as_of)
     assert kinds.ok(*args, as_of=as_of) == whole
 
@@ -147,7 +135,7 @@ def test_after_changes_the_cache_they_make_lists_the_same(kinds: Cli) -> None:
     for args in (("candidates",), ("candidates", "--json")):
         listed = kinds.ok(*args, as_of=AFTER)
         assert "Rosalind Franklin" in listed and "grace@example.org" in listed
-        _cache(kinds).unlink()
+        cache_file(kinds).unlink()
         assert kinds.ok(*args, as_of=AFTER) == listed
 
 
@@ -158,7 +146,7 @@ def test_a_name_blind_sift_is_listed_from_the_whole_record(
     """While the sift is blind, the list is the panel's view of the whole record: those not
     at the shortlist by id only, and their mentions hidden."""
     kinds.ok("blind", "--until", "shortlist", "--by", "ada", as_of=AFTER)
-    _cache(kinds).unlink(missing_ok=True)
+    cache_file(kinds).unlink(missing_ok=True)
     whole = kinds.ok(*args, as_of=AFTER)
     assert "Grace Hopper" not in whole and "Ada Lovelace" in whole
     assert kinds.ok(*args, as_of=AFTER) == whole  # from the cache made
@@ -168,22 +156,11 @@ def test_a_name_blind_sift_is_listed_from_the_whole_record(
 
 def test_on_a_pipe_and_on_a_terminal_the_list_is_the_same_both_ways(kinds: Cli, run) -> None:
     line = ("--file", str(kinds.path), "--as-of", AFTER, "candidates")
-    for args in (line, (*line, "--json")):
-        _cache(kinds).unlink(missing_ok=True)
-        whole = run(*args)
-        listed = run(*args)
-        assert whole.returncode == listed.returncode == 0
-        assert listed.stdout == whole.stdout
-    _cache(kinds).unlink()
-    whole_code, whole_shown = on_terminal(*line)
-    listed_code, listed_shown = on_terminal(*line)
-    assert whole_code == listed_code == 0
-    assert listed_shown == whole_shown
-    assert b"Katherine Johnson" in listed_shown
+    assert b"Katherine Johnson" in the_same_both_ways(kinds, run, line)
 
 
 def test_a_record_without_candidates(cli: Cli) -> None:
-    _cache(cli).unlink(missing_ok=True)
+    cache_file(cli).unlink(missing_ok=True)
     whole = cli.ok("candidates", "--json", as_of=AFTER)
     assert whole.strip() == "[]"
     assert cli.ok("candidates", "--json", as_of=AFTER) == whole
@@ -196,28 +173,14 @@ def test_a_record_without_candidates(cli: Cli) -> None:
 def _parts(cache: Path) -> tuple[bytes, bytes, bytes, bytes, bytes]:
     """The cache as its header and key, then its body's parts, each after its length: the
     head, the summaries, the listings, and the candidates' parts together."""
-    raw = cache.read_bytes()
-    header = record_cache._header()
-    assert header is not None and raw.startswith(header)
-    start = len(header) + 32
-    top, rest = raw[:start], raw[start + 4 :]
-    parts = []
-    for _ in range(3):
-        size = 4 + int.from_bytes(rest[:4], "big")
-        parts.append(rest[:size])
-        rest = rest[size:]
-    return top, parts[0], parts[1], parts[2], rest
-
-
-def _write(cache: Path, top: bytes, body: bytes) -> None:
-    """A cache with this header and body, its checksum made for the body."""
-    cache.write_bytes(top + zlib.crc32(body).to_bytes(4, "big") + body)
+    top, (head, summaries, listings), rest = cache_parts(cache, 3)
+    return top, head, summaries, listings, rest
 
 
 @pytest.fixture
 def shown(kinds: Cli) -> tuple[str, str]:
     """What the list shows (from the record read whole), the cache made for it."""
-    _cache(kinds).unlink(missing_ok=True)
+    cache_file(kinds).unlink(missing_ok=True)
     expected = (kinds.ok("candidates", as_of=AFTER), kinds.ok("candidates", "--json", as_of=AFTER))
     assert _listed(kinds) is not None
     return expected
@@ -256,23 +219,23 @@ def test_listings_that_are_not_listings_are_no_cache(kinds: Cli, shown: tuple[st
     wrongs.append([(*good[:-1], (1, 2))] * 8)  # notes that are not text
     wrongs.append([good] * 7)  # one too few for the candidates
     for wrong in wrongs:
-        top, head, summaries, _, candidates = _parts(_cache(kinds))
+        top, head, summaries, _, candidates = _parts(cache_file(kinds))
         listings = marshal.dumps(wrong)
         part = len(listings).to_bytes(4, "big") + listings
-        _write(_cache(kinds), top, head + summaries + part + candidates)
+        write_cache(cache_file(kinds), top, head + summaries + part + candidates)
         assert record_cache.read_outline(kinds.path, storage.file_digest(kinds.path)) is not None
         assert _listed(kinds) is None, wrong
-        assert not _cache(kinds).exists()  # removed, for the read of the whole to make again
+        assert not cache_file(kinds).exists()  # removed, for the read of the whole to make again
         assert (kinds.ok("candidates", as_of=AFTER), shown[1]) == shown
         assert _listed(kinds) is not None  # made again, for these bytes
         assert kinds.ok("candidates", "--json", as_of=AFTER) == shown[1]
 
 
 def test_a_damaged_listings_part_is_no_cache(kinds: Cli, shown: tuple[str, str]) -> None:
-    raw = bytearray(_cache(kinds).read_bytes())
-    top, head, summaries, listings, _ = _parts(_cache(kinds))
+    raw = bytearray(cache_file(kinds).read_bytes())
+    top, head, summaries, listings, _ = _parts(cache_file(kinds))
     raw[len(top) + 4 + len(head) + len(summaries) + len(listings) // 2] ^= 0x01
-    _cache(kinds).write_bytes(bytes(raw))  # a bit flipped on the disk: the checksum fails
+    cache_file(kinds).write_bytes(bytes(raw))  # a bit flipped on the disk: the checksum fails
     assert _listed(kinds) is None
     assert kinds.ok("candidates", as_of=AFTER) == shown[0]  # read whole; the cache made again
     assert _listed(kinds) is not None

@@ -8,26 +8,25 @@ from __future__ import annotations
 
 import marshal
 import os
-import zlib
 from pathlib import Path
 
 import pytest
+from tests.cache_reads import (
+    cache_file,
+    cache_parts,
+    no_candidate_is_built,
+    the_same_both_ways,
+    write_cache,
+)
 from tests.conftest import Cli
-from tests.terminal import on_terminal
 
-from dgtracker.progress import Walk
 from dgtracker.record import cache as record_cache
-from dgtracker.record import plain_model, storage
-from dgtracker.record.model import Candidate
+from dgtracker.record import storage
 from dgtracker.record.summary import summaries_of
 
 LATEST = "2026-02-09"  # the day of the record's latest change (below)
 AFTER = "2026-02-20"  # status after it: from the summaries
 REPLAY = "2026-01-27"  # before it: the record as it stood, rebuilt from the whole record
-
-
-def _cache(cli: Cli) -> Path:
-    return cli.path.with_name(f".{cli.path.name}.cache")
 
 
 def _every_kind(cli: Cli) -> None:
@@ -58,23 +57,12 @@ def kinds(cli: Cli) -> Cli:
     return cli
 
 
-def _no_candidate_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A read that builds a candidate from the cache fails (it would print nothing)."""
-    real = plain_model._candidates_back
-
-    def refuse(kept: list[bytes], each: Walk) -> list[Candidate]:
-        assert not kept, "a candidate was built"
-        return real(kept, each)
-
-    monkeypatch.setattr(plain_model, "_candidates_back", refuse)
-
-
 def _whole_then_summaries(cli: Cli, args: tuple[str, ...], as_of: str) -> tuple[str, str]:
     """What `status` prints from the record read whole (its cache removed: read from the
     text, which makes the cache), then from the cache just made."""
-    _cache(cli).unlink(missing_ok=True)
+    cache_file(cli).unlink(missing_ok=True)
     whole = cli.ok(*args, as_of=as_of)
-    assert _cache(cli).exists()
+    assert cache_file(cli).exists()
     return whole, cli.ok(*args, as_of=as_of)
 
 
@@ -82,9 +70,9 @@ def _whole_then_summaries(cli: Cli, args: tuple[str, ...], as_of: str) -> tuple[
 def test_status_from_the_summaries_builds_no_candidate_and_prints_the_same(
     kinds: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
-    _cache(kinds).unlink(missing_ok=True)
+    cache_file(kinds).unlink(missing_ok=True)
     whole = kinds.ok(*args, as_of=AFTER)
-    _no_candidate_is_built(monkeypatch)
+    no_candidate_is_built(monkeypatch)
     assert kinds.ok(*args, as_of=AFTER) == whole
     assert "Withdrawn" in kinds.ok("status", as_of=AFTER)  # the guard lets status through
 
@@ -116,7 +104,7 @@ def test_a_replay_is_read_from_the_whole_record(kinds: Cli) -> None:
     then = kinds.ok("status", "--json", as_of=REPLAY)
     now = kinds.ok("status", "--json", as_of=AFTER)
     assert then != now
-    _cache(kinds).unlink()
+    cache_file(kinds).unlink()
     assert kinds.ok("status", "--json", as_of=REPLAY) == then
 
 
@@ -126,10 +114,10 @@ def test_after_a_change_the_cache_it_makes_gives_the_same_status(kinds: Cli) -> 
     kinds.ok("status", as_of=AFTER)  # the cache, for the change to start from
     kinds.ok("move", "c001", "assessment", as_of=AFTER)
     kinds.ok("move", "c004", "withdrawn", "--reason", "Family reasons", as_of=AFTER)
-    assert _cache(kinds).exists()  # made by the save
+    assert cache_file(kinds).exists()  # made by the save
     for args in (("status",), ("status", "--json")):
         summarised = kinds.ok(*args, as_of=AFTER)
-        _cache(kinds).unlink()
+        cache_file(kinds).unlink()
         assert kinds.ok(*args, as_of=AFTER) == summarised
 
 
@@ -138,18 +126,7 @@ def test_status_on_a_pipe_and_on_a_terminal_is_the_same_both_ways(
     kinds: Cli, run, as_of: str
 ) -> None:
     line = ("--file", str(kinds.path), "--as-of", as_of, "status")
-    for args in (line, (*line, "--json")):
-        _cache(kinds).unlink(missing_ok=True)
-        whole = run(*args)
-        summarised = run(*args)
-        assert whole.returncode == summarised.returncode == 0
-        assert summarised.stdout == whole.stdout
-    _cache(kinds).unlink()
-    whole_code, whole_shown = on_terminal(*line)
-    summarised_code, summarised_shown = on_terminal(*line)
-    assert whole_code == summarised_code == 0
-    assert summarised_shown == whole_shown
-    assert b"Withdrawn" in summarised_shown
+    assert b"Withdrawn" in the_same_both_ways(kinds, run, line)
 
 
 def test_a_record_without_candidates(cli: Cli) -> None:
@@ -163,21 +140,9 @@ def test_a_record_without_candidates(cli: Cli) -> None:
 
 def _parts(cache: Path) -> tuple[bytes, bytes, bytes, bytes]:
     """The cache as its header and key, the head of its body, its summaries' part and the
-    candidates' parts (each part after its length)."""
-    raw = cache.read_bytes()
-    header = record_cache._header()
-    assert header is not None and raw.startswith(header)
-    start = len(header) + 32
-    top, body = raw[:start], raw[start + 4 :]
-    size = 4 + int.from_bytes(body[:4], "big")
-    head, rest = body[:size], body[size:]
-    size = 4 + int.from_bytes(rest[:4], "big")
-    return top, head, rest[:size], rest[size:]
-
-
-def _write(cache: Path, top: bytes, body: bytes) -> None:
-    """A cache with this header and body, its checksum made for the body."""
-    cache.write_bytes(top + zlib.crc32(body).to_bytes(4, "big") + body)
+    rest (the listings' part and the candidates'), each part after its length."""
+    top, (head, summaries), rest = cache_parts(cache, 2)
+    return top, head, summaries, rest
 
 
 def _summarised(cli: Cli) -> bool:
@@ -193,25 +158,25 @@ def _status_reads_it_whole_and_makes_the_cache_again(cli: Cli, expected: tuple[s
 @pytest.fixture
 def shown(kinds: Cli) -> tuple[str, str]:
     """What status shows (from the record read whole), the cache made for it."""
-    _cache(kinds).unlink(missing_ok=True)
+    cache_file(kinds).unlink(missing_ok=True)
     expected = (kinds.ok("status", as_of=AFTER), kinds.ok("status", "--json", as_of=AFTER))
     assert _summarised(kinds)
     return expected
 
 
 def test_a_damaged_summaries_part_is_no_cache(kinds: Cli, shown: tuple[str, str]) -> None:
-    raw = bytearray(_cache(kinds).read_bytes())
-    top, head, summaries, _ = _parts(_cache(kinds))
+    raw = bytearray(cache_file(kinds).read_bytes())
+    top, head, summaries, _ = _parts(cache_file(kinds))
     at = len(top) + 4 + len(head) + len(summaries) // 2
     raw[at] ^= 0x01  # a bit flipped on the disk: the checksum fails
-    _cache(kinds).write_bytes(bytes(raw))
+    cache_file(kinds).write_bytes(bytes(raw))
     _status_reads_it_whole_and_makes_the_cache_again(kinds, shown)
 
 
 def test_summaries_that_are_not_summaries_are_no_cache(kinds: Cli, shown: tuple[str, str]) -> None:
     """Checksummed, but not what `plain_summaries` writes: neither `status` nor any other
     read uses the cache."""
-    top, head, _, candidates = _parts(_cache(kinds))
+    top, head, _, candidates = _parts(cache_file(kinds))
     for wrong in (
         {"not": "summaries"},
         [("applied",)],
@@ -227,16 +192,18 @@ def test_summaries_that_are_not_summaries_are_no_cache(kinds: Cli, shown: tuple[
     ):
         summaries = marshal.dumps(wrong)
         part = len(summaries).to_bytes(4, "big") + summaries
-        _write(_cache(kinds), top, head + part + candidates)
+        write_cache(cache_file(kinds), top, head + part + candidates)
         assert record_cache.read(kinds.path, storage.file_digest(kinds.path)) is None
         _status_reads_it_whole_and_makes_the_cache_again(kinds, shown)
 
 
 def test_a_read_of_the_whole_record_needs_a_summary_for_each_candidate(kinds: Cli) -> None:
     kinds.ok("status", as_of=AFTER)
-    top, head, _, candidates = _parts(_cache(kinds))
+    top, head, _, candidates = _parts(cache_file(kinds))
     summaries = marshal.dumps([("applied", (), None, None)] * 2)
-    _write(_cache(kinds), top, head + len(summaries).to_bytes(4, "big") + summaries + candidates)
+    write_cache(
+        cache_file(kinds), top, head + len(summaries).to_bytes(4, "big") + summaries + candidates
+    )
     assert record_cache.read(kinds.path, storage.file_digest(kinds.path)) is None
     assert kinds.ok("show", "c007", "--json", as_of=AFTER)  # read from the text
     assert record_cache.read(kinds.path, storage.file_digest(kinds.path)) is not None
@@ -247,11 +214,11 @@ def test_a_cache_of_the_format_before_the_summaries_is_no_cache(
 ) -> None:
     """Format 5 held no summaries: its body is the head, then the candidates. Named as its
     own format, or (had the format not been raised) as this one, it is not used."""
-    top, head, _, candidates = _parts(_cache(kinds))
+    top, head, _, candidates = _parts(cache_file(kinds))
     old_top = top.replace(b"\n%d " % record_cache.FORMAT, b"\n5 ", 1)
     assert old_top != top
     for named in (old_top, top):
-        _write(_cache(kinds), named, head + candidates)
+        write_cache(cache_file(kinds), named, head + candidates)
         assert record_cache.read(kinds.path, storage.file_digest(kinds.path)) is None
         _status_reads_it_whole_and_makes_the_cache_again(kinds, shown)
 
@@ -278,5 +245,5 @@ def test_a_same_size_hand_edit_in_the_same_second_is_seen_by_status(kinds: Cli) 
     assert '"interview": 1' in edited and '"shortlist": 0' in edited
     assert kinds.ok("status", "--json", as_of=AFTER) == edited  # from the cache made again
     text = kinds.ok("status", as_of=AFTER)
-    _cache(kinds).unlink()
+    cache_file(kinds).unlink()
     assert kinds.ok("status", as_of=AFTER) == text

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dgtracker.errors import InvalidRecord, RecordError, Refused
 from dgtracker.platform_calls import owned_by_me, place_new
@@ -274,20 +274,10 @@ def load_outline(path: Path) -> tuple[Record, list[Summary], bytes] | None:
     summary (record/cache.py `read_outline`), and the bytes' hash (for `load`, when the
     record is wanted whole after all). None otherwise: `load` then reads the record whole,
     and makes the cache."""
-    if not os.path.lexists(path):
-        return None  # `load` says so, and removes the cache
-    key = file_digest(path)
-    collecting = gc.isenabled()  # as in `load`
-    gc.disable()
-    try:
-        outline = record_cache.read_outline(path, key)
-    finally:
-        if collecting:
-            gc.enable()
-    if outline is None:
+    found = _from_cache_alone(path, record_cache.read_outline)
+    if found is None:
         return None
-    record, summaries = outline
-    record.shared = is_shared(path)
+    (record, summaries), key = found
     return record, summaries, key
 
 
@@ -296,21 +286,35 @@ def load_listed(path: Path) -> tuple[Record, list[Summary], list[Listing], bytes
     these very bytes: as `load_outline`, with each candidate's listing (record/cache.py
     `read_listed`). None otherwise: `load` then reads the record whole, and makes the
     cache."""
+    found = _from_cache_alone(path, record_cache.read_listed)
+    if found is None:
+        return None
+    (record, summaries, listings), key = found
+    return record, summaries, listings, key
+
+
+Read = TypeVar("Read", bound=tuple[Any, ...])
+
+
+def _from_cache_alone(
+    path: Path, read: Callable[[Path, bytes], Read | None]
+) -> tuple[Read, bytes] | None:
+    """What `read` finds in the cache made from the file's bytes as they are now (its first
+    item the record, without its candidates), and their hash; None when there is none."""
     if not os.path.lexists(path):
         return None  # `load` says so, and removes the cache
     key = file_digest(path)
     collecting = gc.isenabled()  # as in `load`
     gc.disable()
     try:
-        listed = record_cache.read_listed(path, key)
+        found = read(path, key)
     finally:
         if collecting:
             gc.enable()
-    if listed is None:
+    if found is None:
         return None
-    record, summaries, listings = listed
-    record.shared = is_shared(path)
-    return record, summaries, listings, key
+    found[0].shared = is_shared(path)
+    return found, key
 
 
 def load_with_layout(path: Path, each: Walk = quietly) -> tuple[Record, CandidatePieces | None]:
