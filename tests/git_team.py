@@ -13,14 +13,23 @@ from tests.conftest import Cli
 
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    home = tmp_path / "home"
+    set_git_identity(monkeypatch, tmp_path / "home")
+
+
+def set_git_identity(
+    monkeypatch: pytest.MonkeyPatch, home: Path, moment: str | None = None
+) -> None:
+    """A home of its own with the team member's git identity (and, given, the moment every
+    commit is made at), and `main` the first branch of a new repository."""
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for what in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{what}_NAME", "Team Member")
         monkeypatch.setenv(f"GIT_{what}_EMAIL", "member@example.org")
-    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
+        if moment is not None:
+            monkeypatch.setenv(f"GIT_{what}_DATE", moment)
+    git(home.parent, "config", "--global", "init.defaultBranch", "main")
 
 
 def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

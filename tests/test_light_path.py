@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import AS_OF, installed_dgtracker
+from tests.git_team import set_git_identity
 
 from dgtracker.cli import light
 from dgtracker.cli.app import app, every_command
@@ -388,15 +389,7 @@ def test_the_light_path_makes_the_plain_changes(folder) -> None:
 def shared(folder, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The folder's record shared (a git repository, a commit per change), with the
     commits' identity and moment fixed, so two runs of one change make the same commit."""
-    home = folder.parent / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for what in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{what}_NAME", "Team Member")
-        monkeypatch.setenv(f"GIT_{what}_EMAIL", "member@example.org")
-        monkeypatch.setenv(f"GIT_{what}_DATE", "2026-02-02T09:30:00+00:00")
-    subprocess.run(["git", "config", "--global", "init.defaultBranch", "main"], check=True)
+    set_git_identity(monkeypatch, folder.parent / "home", "2026-02-02T09:30:00+00:00")
     result = subprocess.run(
         [installed_dgtracker(), "--file", str(folder / "campaign.toml"), "share"],
         capture_output=True,
