@@ -231,6 +231,29 @@ def test_listings_that_are_not_listings_are_no_cache(kinds: Cli, shown: tuple[st
         assert kinds.ok("candidates", "--json", as_of=AFTER) == shown[1]
 
 
+@pytest.mark.parametrize("field", ["applied", "since"])
+@pytest.mark.parametrize("day", [0, -1, 10**9])
+def test_listings_with_a_day_that_is_no_day_are_no_cache(
+    kinds: Cli, shown: tuple[str, str], field: str, day: int
+) -> None:
+    """Checksummed, of the right types, but with a day no date has (date.fromordinal
+    refuses it): as any cache that is not what the cache writes, `candidates` reads the
+    record whole and prints the same list, never an internal error."""
+    good = _good(kinds)
+    at = Listing._fields.index(field)
+    top, head, summaries, _, candidates = _parts(_cache(kinds))
+    listings = marshal.dumps([(*good[:at], day, *good[at + 1 :])] * 8)
+    _write(
+        _cache(kinds),
+        top,
+        head + summaries + len(listings).to_bytes(4, "big") + listings + candidates,
+    )
+    assert _listed(kinds) is None
+    assert not _cache(kinds).exists()  # removed, for the read of the whole to make again
+    assert (kinds.ok("candidates", as_of=AFTER), shown[1]) == shown
+    assert kinds.ok("candidates", "--json", as_of=AFTER) == shown[1]
+
+
 def test_a_damaged_listings_part_is_no_cache(kinds: Cli, shown: tuple[str, str]) -> None:
     raw = bytearray(cache_file(kinds).read_bytes())
     top, head, summaries, listings, _ = _parts(cache_file(kinds))

@@ -341,11 +341,13 @@ _LISTING_TYPES: dict[str, set[type]] = {
 }
 _LISTING_KINDS = tuple(_LISTING_TYPES[name] for name in Listing._fields)  # each field named
 _NOTES = Listing._fields.index("notes")
+_DAYS = (Listing._fields.index("applied"), Listing._fields.index("since"))  # ordinals
+_LAST_DAY = date.max.toordinal()
 
 
 def plain_listings_back(kept: bytes) -> list[PlainListing]:
     """The listings marshalled (TypeError on other data, down to each field's type, as
-    `plain_summaries_back`), checked a column at a time."""
+    `plain_summaries_back`; ValueError on a day no date has), checked a column at a time."""
     plain_ones = marshal.loads(kept)
     if (
         type(plain_ones) is not list
@@ -362,6 +364,11 @@ def plain_listings_back(kept: bytes) -> list[PlainListing]:
         raise TypeError("not the candidates' listings")
     if not {type(note) for notes in columns[_NOTES] for note in notes} <= _TEXT:
         raise TypeError("not the candidates' listings")
+    for index in _DAYS:  # a day the list prints must be one (date.fromordinal's range)
+        days = set(columns[index])  # in C: thousands of candidates share a few hundred days
+        days.discard(None)
+        if days and (min(days) < 1 or max(days) > _LAST_DAY):
+            raise ValueError("not the candidates' listings")
     return plain_ones
 
 
