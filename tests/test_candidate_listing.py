@@ -241,15 +241,15 @@ def test_listings_with_a_day_that_is_no_day_are_no_cache(
     record whole and prints the same list, never an internal error."""
     good = _good(kinds)
     at = Listing._fields.index(field)
-    top, head, summaries, _, candidates = _parts(_cache(kinds))
+    top, head, summaries, _, candidates = _parts(cache_file(kinds))
     listings = marshal.dumps([(*good[:at], day, *good[at + 1 :])] * 8)
-    _write(
-        _cache(kinds),
+    write_cache(
+        cache_file(kinds),
         top,
         head + summaries + len(listings).to_bytes(4, "big") + listings + candidates,
     )
     assert _listed(kinds) is None
-    assert not _cache(kinds).exists()  # removed, for the read of the whole to make again
+    assert not cache_file(kinds).exists()  # removed, for the read of the whole to make again
     assert (kinds.ok("candidates", as_of=AFTER), shown[1]) == shown
     assert kinds.ok("candidates", "--json", as_of=AFTER) == shown[1]
 

@@ -189,6 +189,10 @@ def test_summaries_that_are_not_summaries_are_no_cache(kinds: Cli, shown: tuple[
         [("applied", "applied", None, None)],
         [("applied", (1,), None, None)],
         [("applied", (), 3, None)],
+        # a latest day no date has (date.fromordinal refuses it; `--as-of` compares with it)
+        [("applied", (), None, 0)] * 7,
+        [("applied", (), None, -1)] * 7,
+        [("applied", (), None, 10**9)] * 7,
     ):
         summaries = marshal.dumps(wrong)
         part = len(summaries).to_bytes(4, "big") + summaries

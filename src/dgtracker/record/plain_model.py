@@ -15,6 +15,7 @@ import dataclasses
 import enum
 import functools
 import marshal
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -279,6 +280,7 @@ def marshalled_summaries(summaries: list[PlainSummary]) -> bytes:
 _TEXT: set[type] = {str}
 _TEXT_OR_NONE: set[type] = {str, type(None)}
 _DAY_OR_NONE: set[type] = {int, type(None)}
+_LAST_DAY = date.max.toordinal()
 
 
 def plain_summaries_back(kept: bytes) -> list[PlainSummary]:
@@ -302,6 +304,8 @@ def plain_summaries_back(kept: bytes) -> list[PlainSummary]:
         or not {type(stage) for route in set(routes) for stage in route} <= _TEXT
     ):
         raise TypeError("not the candidates' summaries")
+    if not _all_days(days):  # `--as-of` compares today with the latest
+        raise ValueError("not the candidates' summaries")
     return plain_ones
 
 
@@ -342,7 +346,6 @@ _LISTING_TYPES: dict[str, set[type]] = {
 _LISTING_KINDS = tuple(_LISTING_TYPES[name] for name in Listing._fields)  # each field named
 _NOTES = Listing._fields.index("notes")
 _DAYS = (Listing._fields.index("applied"), Listing._fields.index("since"))  # ordinals
-_LAST_DAY = date.max.toordinal()
 
 
 def plain_listings_back(kept: bytes) -> list[PlainListing]:
@@ -364,12 +367,15 @@ def plain_listings_back(kept: bytes) -> list[PlainListing]:
         raise TypeError("not the candidates' listings")
     if not {type(note) for notes in columns[_NOTES] for note in notes} <= _TEXT:
         raise TypeError("not the candidates' listings")
-    for index in _DAYS:  # a day the list prints must be one (date.fromordinal's range)
-        days = set(columns[index])  # in C: thousands of candidates share a few hundred days
-        days.discard(None)
-        if days and (min(days) < 1 or max(days) > _LAST_DAY):
-            raise ValueError("not the candidates' listings")
+    if not all(_all_days(columns[index]) for index in _DAYS):  # the list prints them
+        raise ValueError("not the candidates' listings")
     return plain_ones
+
+
+def _all_days(ordinals: Sequence[int | None]) -> bool:
+    """Whether each ordinal (None aside) is a day a date has (date.fromordinal's range)."""
+    days = {day for day in set(ordinals) if day is not None}  # a few hundred distinct
+    return not days or (min(days) >= 1 and max(days) <= _LAST_DAY)
 
 
 _listing_of = functools.partial(tuple.__new__, Listing)  # in C, as `_summary_of`
