@@ -33,3 +33,19 @@ def test_a_very_narrow_width_still_draws_the_dashboard(record, run, columns: str
     assert "internal error" not in result.stderr
     assert "Pipeline" in result.stdout or columns == "1"  # at 1, a letter a line
     assert result.stdout.count("\n") > 20
+
+
+@pytest.mark.parametrize("command", [["candidates"], ["show", "c002"], ["status"]], ids=" ".join)
+def test_a_name_that_starts_with_a_combining_mark_is_folded_at_a_narrow_width(
+    record, run, command: list[str]
+) -> None:
+    """A word that starts with a combining accent (a name pasted with its accent before the
+    letter) cut into a narrow column: rich 14.3's chop_cells never returned on it, and the
+    list hung (rich 15.0 is the floor since)."""
+    record.ok("add-candidate", "\u0301Ada Lovelace", "--applied", "2026-01-20")
+    env = {"DGTRACKER_FILE": str(record.path), "DGTRACKER_TODAY": "2026-02-02"}
+    result = run(*command, env={**env, "COLUMNS": "20"}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    if command == ["candidates"]:
+        assert "c002" in result.stdout and "\u0301A" in result.stdout
