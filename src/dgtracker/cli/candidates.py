@@ -85,18 +85,18 @@ def add_candidate(
     writes.add_candidate(
         settings_of(ctx),
         name,
-        email,
-        phone,
-        source,
-        applied,
-        stage,
-        note,
-        reason,
-        allow_duplicate_email,
-        disability_confident,
-        adjustments,
-        json_output,
-        by,
+        email=email,
+        phone=phone,
+        source=source,
+        applied=applied,
+        stage=stage,
+        note=note,
+        reason=reason,
+        allow_duplicate_email=allow_duplicate_email,
+        disability_confident=disability_confident,
+        adjustments=adjustments,
+        json_output=json_output,
+        by=by,
     )
 
 
@@ -175,7 +175,16 @@ def move(
         raise Refused("--rank is one person's place on the reserve list; move them one at a time.")
     if from_stage is None and len(ids) == 1 and not dry_run:  # --rank is one person's
         writes.move(
-            settings_of(ctx), ids[0], stage, on, note, reason, reinstate, json_output, by, rank
+            settings_of(ctx),
+            ids[0],
+            stage,
+            on=on,
+            note=note,
+            reason=reason,
+            reinstate=reinstate,
+            json_output=json_output,
+            by=by,
+            rank=rank,
         )
         return
     note_text, reason_text = optional_text("note", note), optional_text("reason", reason)

@@ -5,11 +5,11 @@ Importing typer and building the app is most of a small command's start (measure
 docs/performance.md, "Start-up"). These commands are the ones run many times a day and
 from cron, and their arguments are few and plain, so this module reads them itself and
 runs the same code their typer commands run (cli/reads.py, cli/writes.py), ending the
-same way (cli/ending.py). It handles only what it is sure of: a command line with anything else (a
-help option, an option it does not take, a value that needs checking, a usage error)
-returns without doing anything, and the typer app runs it. A shell asking for completions
-is answered by cli/quick_completion.py (before this module loads) when it can be, by the
-typer app otherwise.
+same way (cli/ending.py). It handles only what it is sure of: a command line with
+anything else (a help option, an option it does not take, a value that needs checking, a
+usage error) returns without doing anything, and the typer app runs it. A shell asking for
+completions is answered by cli/quick_completion.py (before this module loads) when it can
+be, by the typer app otherwise.
 
 The options below must be every option the typer commands declare, each either read here
 or left to the typer app: tests/test_light_path.py checks this table against the built
