@@ -6,6 +6,7 @@ across the record is never cached as if it kept it."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import marshal
@@ -17,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cache_reads import cache_file, cache_parts, write_cache
 from tests.conftest import Cli
 
 from dgtracker.record import cache as record_cache
-from dgtracker.record import cached_change, storage
-from dgtracker.record.model import Record
+from dgtracker.record import cached_change, plain_model, storage
+from dgtracker.record.model import Candidate, Record
 from dgtracker.record.plain_model import CANDIDATES
+from dgtracker.record.unbuilt import unchanged_plain
 
 AT = datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
 PEOPLE = 30
@@ -263,3 +266,127 @@ def test_a_record_with_crlf_line_ends_is_changed_from_its_text(many: Cli, tmp_pa
         assert many.path.read_bytes() == twin.path.read_bytes(), step
         assert b"\r\n" not in many.path.read_bytes()
         assert many.ok("candidates", "--json") == twin.ok("candidates", "--json")
+
+
+# --- candidates built only when the change needs them (record/unbuilt.py) -------------
+
+
+def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the candidates built in full from their plain form, as they are built."""
+    built: list[str] = []
+    real = plain_model._candidate_back
+
+    def build(plain: tuple[Any, ...]) -> Candidate:
+        candidate = real(plain)
+        built.append(candidate.id)
+        return candidate
+
+    monkeypatch.setattr(plain_model, "_candidate_back", build)
+    return built
+
+
+@pytest.mark.parametrize(
+    ("step", "touched"),
+    [
+        (("move", "c012", "longlist", "--note", "Sifted in."), {"c012"}),
+        (("add-candidate", "Person 031", "--email", "p31@example.org"), set()),
+        (("note", "c014", "Called back."), {"c014"}),
+        (("move", "c004", "c005", "shortlist"), {"c004", "c005"}),
+    ],
+)
+def test_a_change_from_the_cache_builds_only_the_candidates_it_touches(
+    many: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    step: tuple[str, ...],
+    touched: set[str],
+) -> None:
+    """Of 30 candidates, the change builds those it changes (and the first, whose history
+    says how the record is laid out), and writes what a change from the text writes."""
+    twin = _twin(many, tmp_path / "twin")
+    built = _counting_builds(monkeypatch)
+    many.ok(*step)
+    assert set(built) <= touched | {"c001"} and touched <= set(built), built
+    twin.ok(*step)
+    assert many.path.read_bytes() == twin.path.read_bytes()
+    twin.ok("status")  # the cache a read of those bytes makes from scratch
+    assert _cache_content(many.path) == _cache_content(twin.path)
+
+
+def test_an_unbuilt_candidate_is_built_when_more_than_its_plain_fields_is_asked(
+    many: Cli,
+) -> None:
+    record, _, base = cached_change.load_for_change(many.path)
+    assert base is not None
+    whole = storage.load(many.path).candidates
+    unbuilt = record.candidates
+    assert all(type(candidate) is not Candidate for candidate in unbuilt)
+    # The plain fields: read without a build.
+    assert [(c.id, c.name, c.stage, c.email, c.rank, c.aliases) for c in unbuilt] == [
+        (c.id, c.name, c.stage, c.email, c.rank, c.aliases) for c in whole
+    ]
+    assert all(type(candidate) is not Candidate for candidate in unbuilt)
+    assert all(unchanged_plain(candidate) for candidate in unbuilt)
+    # Anything else builds the candidate into one like any other.
+    assert unbuilt[6].notes == whole[6].notes == ["Strong on delivery."]
+    assert type(unbuilt[6]) is Candidate and unbuilt[6] == whole[6]
+    assert unbuilt[7] == whole[7] and whole[8] == unbuilt[8]  # equality, either side
+    assert repr(unbuilt[9]) == repr(whole[9])
+    copied = copy.deepcopy(unbuilt[10])
+    assert type(copied) is Candidate and copied == whole[10]
+    unbuilt[11].stage = "longlist"  # a set builds it first
+    assert type(unbuilt[11]) is Candidate and unbuilt[11].history == whole[11].history
+    assert not unchanged_plain(unbuilt[11])
+    assert [type(c) is Candidate for c in unbuilt].count(True) == 6
+    # The one plain field that is a list: changed in place, the candidate is not the cache's.
+    unbuilt[12].aliases.append("c099")
+    assert type(unbuilt[12]) is not Candidate and not unchanged_plain(unbuilt[12])
+
+
+def test_an_alias_added_in_place_to_an_unbuilt_candidate_is_saved(
+    many: Cli, tmp_path: Path
+) -> None:
+    twin = _twin(many, tmp_path / "twin")
+    record, layout, base = cached_change.load_for_change(many.path)
+    record.candidates[12].aliases.append("c099")
+    cached_change.save(many.path, record, layout, base)
+    other, other_layout = storage.load_with_layout(twin.path)
+    other.candidates[12].aliases.append("c099")
+    storage.save(twin.path, other, other_layout, cached=True)
+    assert many.path.read_bytes() == twin.path.read_bytes()
+    assert b'"c099"' in many.path.read_bytes()
+    assert json.loads(many.ok("show", "c099", "--json"))["id"] == "c013"
+
+
+def test_a_forged_candidate_in_the_cache_stops_the_change_before_anything_is_written(
+    many: Cli, tmp_path: Path
+) -> None:
+    """A cache rewritten with its checksum made again, one candidate's history not a
+    history: the change that builds that candidate says so, writes nothing and removes the
+    cache; run again, it reads the text and writes what a change from the text writes."""
+    twin = _twin(many, tmp_path / "twin")
+    cache = cache_file(many)
+    top, parts, rest = cache_parts(cache, 3)
+    candidates = []
+    while rest:
+        size = int.from_bytes(rest[:4], "big")
+        candidates.append(marshal.loads(rest[4 : 4 + size]))
+        rest = rest[4 + size :]
+    history = [name for name, _ in plain_model.candidate_fields()].index("history")
+    forged = list(candidates[11])  # c012
+    forged[history] = [("not", "an", "event")]
+    candidates[11] = tuple(forged)
+    body = b"".join(parts) + b"".join(
+        len(one).to_bytes(4, "big") + one for one in map(marshal.dumps, candidates)
+    )
+    write_cache(cache, top, body)
+    before = many.path.read_bytes()
+    step = ("move", "c012", "longlist")
+    result = many(*step)
+    assert result.exit_code == 3, result.output
+    assert "does not hold what the record says" in result.output
+    assert "Run the command again" in result.output and "Traceback" not in result.output
+    assert many.path.read_bytes() == before and not cache.exists()
+    many.ok(*step)
+    twin.ok(*step)
+    assert many.path.read_bytes() == twin.path.read_bytes()

@@ -159,7 +159,10 @@ def _compared_classes() -> list[type]:
         cls = todo.pop()
         for sub in cls.__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("dgtracker.") and sub is not FrozenCompared:
+            # Declared with @dataclass (record/unbuilt.py's candidates not yet built are a
+            # subclass of one, with methods that build them first)
+            declared = "__dataclass_params__" in sub.__dict__
+            if sub.__module__.startswith("dgtracker.") and declared:
                 found.append(sub)
     return found
 

@@ -60,6 +60,7 @@ from dgtracker.record import cached_change, storage
 from dgtracker.record.history import as_it_stood, latest_change
 from dgtracker.record.locking import locked
 from dgtracker.record.summary import Listing, Summary, listings_of, summaries_of
+from dgtracker.record.unbuilt import NotThisRecords
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -261,19 +262,27 @@ def changing(
         storage.tidy_leftovers(record_file)
         record, layout, cached = cached_change.load_for_change(record_file, each)
         shared = storage.is_shared(record_file)
-        named = _summary_words(record, given or {})
-        known = {candidate.id for candidate in record.candidates}
-        before = _ids_and_items(record) if shared and command is None else {}
-        today = today_in(record.campaign.timezone, as_of)
-        if as_of is not None:
-            _not_before_the_record(record, today)
-        moment = now if isinstance(now, datetime) else (now or now_utc)()
-        change = Change(record, today, moment, who)
-        yield change
-        same = change.record is record
-        layout_kept = layout if same else None
-        base = cached if same else None  # a new record: written whole, the cache removed
-        cached_change.save(record_file, change.record, layout_kept, base, each, lock)
+        try:
+            named = _summary_words(record, given or {})
+            known = {candidate.id for candidate in record.candidates}
+            before = _ids_and_items(record) if shared and command is None else {}
+            today = today_in(record.campaign.timezone, as_of)
+            if as_of is not None:
+                _not_before_the_record(record, today, cached)
+            moment = now if isinstance(now, datetime) else (now or now_utc)()
+            change = Change(record, today, moment, who)
+            yield change
+            same = change.record is record
+            layout_kept = layout if same else None
+            base = cached if same else None  # a new record: written whole, the cache removed
+            cached_change.save(record_file, change.record, layout_kept, base, each, lock)
+        except NotThisRecords:  # a candidate of a forged cache (nothing was written)
+            storage.forget_cache(record_file)
+            raise RecordError(
+                "The record's cache beside it does not hold what the record says; it is "
+                "removed, and nothing was changed.",
+                hint="Run the command again: the record is read from its text.",
+            ) from None
         if not shared:
             return
         if not change.summary:
@@ -329,10 +338,13 @@ def _milestone_words(record: Record, given: Mapping[str, Any]) -> list[str]:
     return [typed] if typed and any(m.id == typed for m in record.milestones) else []
 
 
-def _not_before_the_record(record: Record, today: date) -> None:
+def _not_before_the_record(
+    record: Record, today: date, cached: cached_change.FromCache | None = None
+) -> None:
     """A change is written on the record's today: never before a change it already holds
-    (the history is in the order it was written, which `--as-of` replays)."""
-    latest = latest_change(record)
+    (the history is in the order it was written, which `--as-of` replays). `cached`: what
+    a record taken from its cache was taken with (its candidates' summaries say it)."""
+    latest = latest_change(record, None if cached is None else cached.summaries_now())
     if latest is not None and today < latest:
         raise Refused(
             f"The record already holds changes made on {format_day(latest)}; a change "

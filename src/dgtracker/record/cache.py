@@ -63,6 +63,7 @@ from dgtracker.record.plain_model import (
     summaries_from_plain,
 )
 from dgtracker.record.summary import Listing, Summary
+from dgtracker.record.unbuilt import unbuilt_candidates
 
 FORMAT = 7  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
@@ -256,7 +257,9 @@ def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | No
             raise ValueError("a listing for each candidate")
         del listed
         candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
-        record = record_from_plain(kept, each)
+        # A change builds each candidate when it needs more than its plain fields
+        # (record/unbuilt.py); a read builds them all.
+        record = record_from_plain(kept, each, unbuilt_candidates if keep else None)
         if not keep:
             return Kept(record, laid_out, [], (), [], [])
         return Kept(record, laid_out, candidates, context(kept), summaries, listings)
@@ -358,8 +361,17 @@ def _body(
         listings = [plain_listing(candidate) for candidate in record.candidates]
     marshalled = marshal.dumps(listings)
     yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
+    chunk: list[bytes] = []  # written a few hundred candidates at a time, not one by one
     for one in candidates if candidates is not None else map(plain_candidate, record.candidates):
-        yield len(one).to_bytes(_LENGTH, "big") + one
+        chunk += (len(one).to_bytes(_LENGTH, "big"), one)
+        if len(chunk) >= _CHUNK:
+            yield b"".join(chunk)
+            chunk.clear()
+    if chunk:
+        yield b"".join(chunk)
+
+
+_CHUNK = 1_000  # the candidates' parts (a length, then a plain form) joined before a write
 
 
 def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], bytes]:

@@ -24,7 +24,8 @@ from dgtracker.record import cache as record_cache
 from dgtracker.record import storage
 from dgtracker.record.locking import Held
 from dgtracker.record.model import Record
-from dgtracker.record.plain_model import PlainListing, PlainSummary
+from dgtracker.record.plain_model import PlainListing, PlainSummary, summaries_from_plain
+from dgtracker.record.summary import Summary
 from dgtracker.record.text_pieces import CandidatePieces, parts_with_changes, split_pieces
 
 
@@ -37,6 +38,10 @@ class FromCache:
     context: tuple[Any, ...]  # the plain form of the rest of the record (plain_model.context)
     summaries: dict[str, PlainSummary]  # each candidate's summary, as the cache holds it, by id
     listings: dict[str, PlainListing]  # and their listing
+
+    def summaries_now(self) -> list[Summary]:
+        """The candidates' summaries, as they stand before the change."""
+        return summaries_from_plain(list(self.summaries.values()))
 
 
 # Up to this many bytes of text, a change takes the record from its cache. The save then
@@ -139,12 +144,17 @@ def _save_changes(
     (nothing written: the caller writes it as any other record)."""
     from dgtracker.record.encode import record_to_data
     from dgtracker.record.plain_model import plain_candidate, plain_listing, plain_summary
+    from dgtracker.record.unbuilt import unchanged_plain
 
     if not any(candidate.history for candidate in record.candidates):
         return False  # written whole, inline (text_pieces.parts_keeping_unchanged)
-    plains = [plain_candidate(candidate) for candidate in record.candidates]
-    ids = [candidate.id for candidate in record.candidates]
     kept = base.candidates
+    # A candidate still unbuilt is the cache's (record/unbuilt.py): its plain form is too.
+    plains = [
+        kept[candidate.id] if unchanged_plain(candidate) else plain_candidate(candidate)
+        for candidate in record.candidates
+    ]
+    ids = [candidate.id for candidate in record.candidates]
     same: set[int] = set()  # the candidates whose plain form is the cache's
 
     def unchanged(index: int) -> bool:  # each of the cache's let go once compared (memory)

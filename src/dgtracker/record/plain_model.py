@@ -15,7 +15,7 @@ import dataclasses
 import enum
 import functools
 import marshal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -236,6 +236,17 @@ _candidate_back = _maker(
 )
 
 
+def candidate_from_plain(t: tuple[Any, ...]) -> Candidate:
+    """The candidate of this plain form (unmarshalled), as the cache holds it."""
+    return _candidate_back(t)  # type: ignore[no-any-return]
+
+
+def candidate_fields() -> list[tuple[str, bool]]:
+    """Candidate's fields in the order of its plain form: (name, whether the plain form
+    holds the value as it is)."""
+    return [(name, back == "{v}") for name, _, back in _CANDIDATE]
+
+
 def _candidate(c: Candidate) -> tuple[Any, ...]:
     return _candidate_to(c)  # type: ignore[no-any-return]
 
@@ -425,13 +436,19 @@ def plain_context(record: Record) -> tuple[Any, ...]:
     return tuple(_tagged(getattr(record, _RECORD[index])) for index in _CONTEXT)
 
 
-def record_from_plain(t: tuple[Any, ...], each: Walk = quietly) -> Record:
+def record_from_plain(
+    t: tuple[Any, ...],
+    each: Walk = quietly,
+    candidates_back: Callable[[list[bytes], Walk], list[Candidate]] | None = None,
+) -> Record:
     """The record `plain` was given (`each` walks its candidates, as a read of the text
-    does). Raises (TypeError, ValueError, KeyError, IndexError) on data it did not write."""
+    does; `candidates_back` makes them, when not built each in full: record/unbuilt.py).
+    Raises (TypeError, ValueError, KeyError, IndexError) on data it did not write."""
     if len(t) != len(_RECORD):
         raise ValueError("a cache of another layout")
+    back = candidates_back or _candidates_back
     values: dict[str, Any] = {
-        name: _candidates_back(value, each) if name == "candidates" else _untagged(value)
+        name: back(value, each) if name == "candidates" else _untagged(value)
         for name, value in zip(_RECORD, t, strict=True)
     }
     return Record(**values)
