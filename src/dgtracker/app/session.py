@@ -59,8 +59,8 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.record import cached_change, storage
 from dgtracker.record.history import as_it_stood, latest_change
 from dgtracker.record.locking import locked
+from dgtracker.record.plain_model import NotThisRecords
 from dgtracker.record.summary import Listing, Summary, listings_of, summaries_of
-from dgtracker.record.unbuilt import NotThisRecords
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:

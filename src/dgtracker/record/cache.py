@@ -63,7 +63,6 @@ from dgtracker.record.plain_model import (
     summaries_from_plain,
 )
 from dgtracker.record.summary import Listing, Summary
-from dgtracker.record.unbuilt import unbuilt_candidates
 
 FORMAT = 7  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
@@ -258,8 +257,13 @@ def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | No
         del listed
         candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
         # A change builds each candidate when it needs more than its plain fields
-        # (record/unbuilt.py); a read builds them all.
-        record = record_from_plain(kept, each, unbuilt_candidates if keep else None)
+        # (record/unbuilt.py, loaded by a change alone); a read builds them all.
+        if keep:
+            from dgtracker.record.unbuilt import unbuilt_candidates
+
+            record = record_from_plain(kept, each, unbuilt_candidates)
+        else:
+            record = record_from_plain(kept, each)
         if not keep:
             return Kept(record, laid_out, [], (), [], [])
         return Kept(record, laid_out, candidates, context(kept), summaries, listings)

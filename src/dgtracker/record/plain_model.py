@@ -236,6 +236,12 @@ _candidate_back = _maker(
 )
 
 
+class NotThisRecords(Exception):
+    """A candidate's plain form in the cache could not be made back, once the change that
+    read it needed it (record/unbuilt.py): the cache is not the one this code made from the
+    record. The change stops before anything is written; the cache is made again."""
+
+
 def candidate_from_plain(t: tuple[Any, ...]) -> Candidate:
     """The candidate of this plain form (unmarshalled), as the cache holds it."""
     return _candidate_back(t)  # type: ignore[no-any-return]

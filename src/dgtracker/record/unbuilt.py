@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from dgtracker.progress import Walk, quietly
 from dgtracker.record.model import Candidate
-from dgtracker.record.plain_model import candidate_fields, candidate_from_plain
+from dgtracker.record.plain_model import NotThisRecords, candidate_fields, candidate_from_plain
 
 # Each field of Candidate, as its plain form holds it: (name, kept as it is).
 _FIELDS = candidate_fields()
@@ -43,11 +43,6 @@ _LATER = tuple(
     for index, (name, _) in enumerate(_FIELDS)
     if index not in dict(_AT_ONCE)
 )
-
-
-class NotThisRecords(Exception):
-    """A candidate's plain form in the cache could not be built: the cache is not the one
-    this code made from the record (the change stops, and the cache is made again)."""
 
 
 class _Unbuilt(Candidate):
