@@ -7,6 +7,7 @@ across the record is never cached as if it kept it."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import marshal
@@ -25,6 +26,7 @@ from dgtracker.record import cache as record_cache
 from dgtracker.record import cached_change, plain_model, storage
 from dgtracker.record.model import Candidate, Record
 from dgtracker.record.plain_model import CANDIDATES
+from dgtracker.record.summary import Listing
 from dgtracker.record.unbuilt import unchanged_plain
 
 AT = datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
@@ -72,7 +74,7 @@ def _cache_content(path: Path) -> tuple[bytes, bool, tuple[Any, ...]] | None:
     header = record_cache._header()
     assert header is not None and raw.startswith(header)
     key, body = raw[len(header) : len(header) + 32], raw[len(header) + 32 + 4 :]
-    laid_out, kept, _, _ = record_cache.unpacked(body)
+    laid_out, kept, *_ = record_cache.unpacked(body)
     plain = list(kept)
     plain[CANDIDATES] = [marshal.loads(candidate) for candidate in plain[CANDIDATES]]
     listed = record_cache.read_listed(path, key)
@@ -326,7 +328,7 @@ def test_an_unbuilt_candidate_is_built_when_more_than_its_plain_fields_is_asked(
         (c.id, c.name, c.stage, c.email, c.rank, c.aliases) for c in whole
     ]
     assert all(type(candidate) is not Candidate for candidate in unbuilt)
-    assert all(unchanged_plain(candidate) for candidate in unbuilt)
+    assert all(unchanged_plain(candidate) is not None for candidate in unbuilt)
     # Anything else builds the candidate into one like any other.
     assert unbuilt[6].notes == whole[6].notes == ["Strong on delivery."]
     assert type(unbuilt[6]) is Candidate and unbuilt[6] == whole[6]
@@ -336,11 +338,11 @@ def test_an_unbuilt_candidate_is_built_when_more_than_its_plain_fields_is_asked(
     assert type(copied) is Candidate and copied == whole[10]
     unbuilt[11].stage = "longlist"  # a set builds it first
     assert type(unbuilt[11]) is Candidate and unbuilt[11].history == whole[11].history
-    assert not unchanged_plain(unbuilt[11])
+    assert unchanged_plain(unbuilt[11]) is None
     assert [type(c) is Candidate for c in unbuilt].count(True) == 6
     # The one plain field that is a list: changed in place, the candidate is not the cache's.
     unbuilt[12].aliases.append("c099")
-    assert type(unbuilt[12]) is not Candidate and not unchanged_plain(unbuilt[12])
+    assert type(unbuilt[12]) is not Candidate and unchanged_plain(unbuilt[12]) is None
 
 
 def test_an_alias_added_in_place_to_an_unbuilt_candidate_is_saved(
@@ -358,27 +360,40 @@ def test_an_alias_added_in_place_to_an_unbuilt_candidate_is_saved(
     assert json.loads(many.ok("show", "c099", "--json"))["id"] == "c013"
 
 
+def _forged_history(candidates: list[Any], listings: list[Any]) -> None:
+    history = [field.name for field in dataclasses.fields(Candidate)].index("history")
+    forged = list(candidates[11])  # c012
+    forged[history] = [("not", "an", "event")]
+    candidates[11] = tuple(forged)
+
+
+def _forged_listing(candidates: list[Any], listings: list[Any]) -> None:
+    forged = list(listings[11])  # c012's listing, its name another's (the types hold)
+    forged[Listing._fields.index("name")] = "Person 013"
+    listings[11] = tuple(forged)
+
+
+@pytest.mark.parametrize("forge", [_forged_history, _forged_listing])
 def test_a_forged_candidate_in_the_cache_stops_the_change_before_anything_is_written(
-    many: Cli, tmp_path: Path
+    many: Cli, tmp_path: Path, forge: Callable[[list[Any], list[Any]], None]
 ) -> None:
-    """A cache rewritten with its checksum made again, one candidate's history not a
-    history: the change that builds that candidate says so, writes nothing and removes the
-    cache; run again, it reads the text and writes what a change from the text writes."""
+    """A cache rewritten with its checksum made again: one candidate's history not a
+    history, or its listing (whence a change takes its name) not its own. The change that
+    builds that candidate says so, writes nothing and removes the cache; run again, it
+    reads the text and writes what a change from the text writes."""
     twin = _twin(many, tmp_path / "twin")
     cache = cache_file(many)
-    top, parts, rest = cache_parts(cache, 3)
+    top, (head, summaries, listed, aliases), rest = cache_parts(cache, 4)
     candidates = []
     while rest:
         size = int.from_bytes(rest[:4], "big")
         candidates.append(marshal.loads(rest[4 : 4 + size]))
         rest = rest[4 + size :]
-    history = [name for name, _ in plain_model.candidate_fields()].index("history")
-    forged = list(candidates[11])  # c012
-    forged[history] = [("not", "an", "event")]
-    candidates[11] = tuple(forged)
-    body = b"".join(parts) + b"".join(
-        len(one).to_bytes(4, "big") + one for one in map(marshal.dumps, candidates)
-    )
+    listings = marshal.loads(listed[4:])
+    forge(candidates, listings)
+    listed = marshal.dumps(listings)
+    body = b"".join((head, summaries, len(listed).to_bytes(4, "big"), listed, aliases))
+    body += b"".join(len(one).to_bytes(4, "big") + one for one in map(marshal.dumps, candidates))
     write_cache(cache, top, body)
     before = many.path.read_bytes()
     step = ("move", "c012", "longlist")
@@ -387,6 +402,27 @@ def test_a_forged_candidate_in_the_cache_stops_the_change_before_anything_is_wri
     assert "does not hold what the record says" in result.output
     assert "Run the command again" in result.output and "Traceback" not in result.output
     assert many.path.read_bytes() == before and not cache.exists()
+    many.ok(*step)
+    twin.ok(*step)
+    assert many.path.read_bytes() == twin.path.read_bytes()
+
+
+def test_aliases_in_the_cache_that_are_not_aliases_are_no_cache_for_a_change(
+    many: Cli, tmp_path: Path
+) -> None:
+    """The cache's part for the aliases, checksummed but of another shape: the change
+    reads the text, and writes what a change from the text writes."""
+    twin = _twin(many, tmp_path / "twin")
+    cache = cache_file(many)
+    top, (head, summaries, listed, _), rest = cache_parts(cache, 4)
+    aliases = marshal.dumps({11: "c099"})  # a text, not a list of ids
+    write_cache(
+        cache,
+        top,
+        b"".join((head, summaries, listed, len(aliases).to_bytes(4, "big"), aliases, rest)),
+    )
+    assert cached_change.load_for_change(many.path)[2] is None
+    step = ("move", "c012", "longlist")
     many.ok(*step)
     twin.ok(*step)
     assert many.path.read_bytes() == twin.path.read_bytes()

@@ -64,7 +64,7 @@ from dgtracker.record.plain_model import (
 )
 from dgtracker.record.summary import Listing, Summary
 
-FORMAT = 7  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
+FORMAT = 8  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
@@ -247,28 +247,38 @@ def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | No
     if body is None:
         return None
     try:
-        laid_out, kept, summaries, listed = unpacked(body)
+        laid_out, kept, summaries, listed, aliased = unpacked(body)
         del body  # memory: what it held is unpacked
-        # What a save keeps of the unchanged candidates, unmarshalled but not checked: copied
-        # into the cache it makes, they are checked where they are read (`read_listed`).
-        listings = marshal.loads(listed) if keep else []
-        if keep and (type(listings) is not list or len(listings) != len(summaries)):
-            raise ValueError("a listing for each candidate")
-        del listed
-        candidates = list(kept[CANDIDATES]) if keep else []  # the bytes, before they go
-        # A change builds each candidate when it needs more than its plain fields
-        # (record/unbuilt.py, loaded by a change alone); a read builds them all.
-        if keep:
-            from dgtracker.record.unbuilt import unbuilt_candidates
-
-            record = record_from_plain(kept, each, unbuilt_candidates)
-        else:
-            record = record_from_plain(kept, each)
         if not keep:
-            return Kept(record, laid_out, [], (), [], [])
+            return Kept(record_from_plain(kept, each), laid_out, [], (), [], [])
+        # A change sets each candidate's plain fields from its listing and aliases, checked
+        # for their types, and builds the candidate when it needs more (record/unbuilt.py,
+        # loaded by a change alone); a read builds them all.
+        from dgtracker.record.unbuilt import unbuilt_candidates
+
+        listings = plain_listings_back(listed)
+        aliases = _aliases_back(aliased, len(summaries))
+        del listed, aliased
+        candidates = list(kept[CANDIDATES])  # the bytes, before they go
+        record = record_from_plain(
+            kept, each, lambda plain, walk: unbuilt_candidates(plain, listings, aliases, walk)
+        )
         return Kept(record, laid_out, candidates, context(kept), summaries, listings)
     except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
         return None
+
+
+def _aliases_back(kept: bytes, count: int) -> dict[int, list[str]]:
+    """The candidates' aliases, by their place among `count` candidates, as `_body` wrote
+    them (TypeError on other data, as `plain_listings_back`)."""
+    aliases = marshal.loads(kept)
+    if (
+        type(aliases) is not dict
+        or not all(type(place) is int and 0 <= place < count for place in aliases)
+        or not all(type(ids) is list and set(map(type, ids)) <= {str} for ids in aliases.values())
+    ):
+        raise TypeError("not the candidates' aliases")
+    return aliases
 
 
 def _checked_body(record_file: Path, key: bytes) -> bytes | None:
@@ -350,7 +360,9 @@ def _body(
     """The cache's body, in parts as they are made: the rest of the record's plain form
     (its candidates left out), then the candidates' summaries (record/summary.py, all that
     `status` reads of them: `read_outline`), then their listings (all that `candidates`
-    reads: `read_listed`), then each candidate's plain form, each part after its length.
+    reads: `read_listed`), then the aliases of those that have any, by their place (with
+    the listings, what a change sets at once of each candidate: record/unbuilt.py), then
+    each candidate's plain form, each part after its length.
     Never whole in memory: at 10,000 candidates with marks, the candidates' forms and one
     body joined from them were 26 MB at once (the first read of the panel's record peaked
     at 109 MB)."""
@@ -365,6 +377,9 @@ def _body(
         listings = [plain_listing(candidate) for candidate in record.candidates]
     marshalled = marshal.dumps(listings)
     yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
+    aliases = {index: c.aliases for index, c in enumerate(record.candidates) if c.aliases}
+    marshalled = marshal.dumps(aliases)
+    yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
     chunk: list[bytes] = []  # written a few hundred candidates at a time, not one by one
     for one in candidates if candidates is not None else map(plain_candidate, record.candidates):
         chunk += (len(one).to_bytes(_LENGTH, "big"), one)
@@ -378,10 +393,11 @@ def _body(
 _CHUNK = 1_000  # the candidates' parts (a length, then a plain form) joined before a write
 
 
-def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], bytes]:
+def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], bytes, bytes]:
     """What a body holds: whether the text is laid out a piece per candidate, the
     record's plain form, with each candidate's marshalled bytes in place, the
-    candidates' plain summaries, and their listings' part as it is, unread (ValueError,
+    candidates' plain summaries, and the parts of their listings and of their aliases as
+    they are, unread (ValueError,
     EOFError or TypeError when it is not a body `_body` made). The summaries are read
     too, and must be one a candidate: a cache `read_outline` cannot use is not used at all,
     and the next read makes it again. (`read_outline` does not count the candidates' parts:
@@ -390,6 +406,7 @@ def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], by
     and removes a cache whose listings it cannot read.)"""
     laid_out, rest, summaries, at = _head_and_summaries(body)
     listed, at = _part(body, at)
+    aliased, at = _part(body, at)
     end = len(body)
     candidates = []
     while at < end:
@@ -402,7 +419,7 @@ def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], by
         raise ValueError("a summary for each candidate")
     kept = list(rest)
     kept[CANDIDATES] = candidates
-    return laid_out, tuple(kept), summaries, listed
+    return laid_out, tuple(kept), summaries, listed, aliased
 
 
 def _part(body: bytes, at: int) -> tuple[bytes, int]:

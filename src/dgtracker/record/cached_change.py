@@ -151,7 +151,7 @@ def _save_changes(
     kept = base.candidates
     # A candidate still unbuilt is the cache's (record/unbuilt.py): its plain form is too.
     plains = [
-        kept[candidate.id] if unchanged_plain(candidate) else plain_candidate(candidate)
+        unchanged_plain(candidate) or plain_candidate(candidate)
         for candidate in record.candidates
     ]
     ids = [candidate.id for candidate in record.candidates]

@@ -247,12 +247,6 @@ def candidate_from_plain(t: tuple[Any, ...]) -> Candidate:
     return _candidate_back(t)  # type: ignore[no-any-return]
 
 
-def candidate_fields() -> list[tuple[str, bool]]:
-    """Candidate's fields in the order of its plain form: (name, whether the plain form
-    holds the value as it is)."""
-    return [(name, back == "{v}") for name, _, back in _CANDIDATE]
-
-
 def _candidate(c: Candidate) -> tuple[Any, ...]:
     return _candidate_to(c)  # type: ignore[no-any-return]
 
