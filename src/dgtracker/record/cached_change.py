@@ -151,8 +151,7 @@ def _save_changes(
     kept = base.candidates
     # A candidate still unbuilt is the cache's (record/unbuilt.py): its plain form is too.
     plains = [
-        unchanged_plain(candidate) or plain_candidate(candidate)
-        for candidate in record.candidates
+        unchanged_plain(candidate) or plain_candidate(candidate) for candidate in record.candidates
     ]
     ids = [candidate.id for candidate in record.candidates]
     same: set[int] = set()  # the candidates whose plain form is the cache's
