@@ -60,6 +60,10 @@ class _Unbuilt(Candidate):
         _build(self)
         setattr(self, name, value)
 
+    def __delattr__(self, name: str) -> None:
+        _build(self)
+        delattr(self, name)
+
     def __eq__(self, other: object) -> bool:
         _build(self)
         return self == other
