@@ -190,7 +190,10 @@ def test_the_light_table_names_every_option_the_typer_commands_declare() -> None
             assert parameter == param.name, f"{name} {opt}"
             if kind == light.TYPER:
                 continue
-            assert (kind in (light.TEXT, light.COUNT)) == (typer_kind == light.TEXT), opt
+            assert (kind in (light.TEXT, light.COUNT, light.PLACE)) == (typer_kind == light.TEXT)
+            if kind == light.PLACE:  # typer's range, which the light path reads as its own
+                places = light._PLACES
+                assert (param.type.min, param.type.max) == (places[0], places[-1]), opt
             assert kind != light.OFF or typer_kind == light.OFF, f"{name} {opt}"
             assert param.default == light._DEFAULTS[kind], f"{name} {opt}"
             assert not param.multiple, f"{name} {opt}"
@@ -245,7 +248,8 @@ TYPER_AT_A_MOMENT = _CLOCK + "from dgtracker.cli.app import main\nmain()\n"
 
 # The words after the global options: what the light path runs (with what the record
 # refuses: a duplicate email, a missing reason, an unknown id or stage, a bad date) and
-# what it hands over (a move of several, --rank, --dry-run, a name without quotes).
+# what it hands over (a move of several, a --rank out of range, --dry-run, a name without
+# quotes).
 CHANGES = [
     ["add-candidate", "Edsger Dijkstra", "--email", "edsger@example.org", "--by", "ada"],
     ["add-candidate", "Barbara Liskov", "--json", "--source=advert", "--disability-confident"],
@@ -267,6 +271,9 @@ CHANGES = [
     ["move", "c002", "withdrawn", "--reason", "Took another post", "--on", "31/2/2026"],
     ["move", "c001", "c002", "shortlist"],
     ["move", "c001", "--rank", "2", "reserve"],
+    ["move", "c002", "reserve", "--rank=1", "--note", "Reserve list"],
+    ["move", "c002", "reserve", "--rank", "10001"],
+    ["move", "c002", "longlist", "--rank", "3"],
     ["move", "c002", "longlist", "--dry-run"],
     ["move", "c002"],
 ]
@@ -359,20 +366,25 @@ def test_both_paths_make_every_change_alike(folder) -> None:
 
 def test_the_light_path_makes_the_plain_changes(folder) -> None:
     """The changes a user types most are made here, not handed over; a move of several,
-    a --rank, a --dry-run and anything unsure are the typer app's."""
+    a place out of --rank's range, a --dry-run and anything unsure are the typer app's."""
     record = str(folder / "campaign.toml")
     runs = [
         ["-f", record, "add-candidate", "Ann", "--email", "ann@example.org", "--note", "CV"],
         ["add-candidate", "Ann", "--no-disability-confident", "--json", "--by=ada"],
         ["-f", record, "move", "c001", "preferred", "--note", "Moved"],
         ["move", "--reinstate", "c003", "longlist", "--on=1/2/2026", "--reason", "Appeal"],
+        ["move", "c001", "reserve", "--rank", "1"],
+        ["move", "c001", "reserve", "--rank=10000"],
     ]
     for args in runs:
         assert light.parse(args, {}) is not None, args
     handed_over = [
         ["move", "c001", "c002", "longlist"],
         ["move", "--from", "applied", "longlist"],
-        ["move", "c001", "reserve", "--rank", "1"],
+        ["move", "c001", "reserve", "--rank", "0"],
+        ["move", "c001", "reserve", "--rank", "10001"],
+        ["move", "c001", "reserve", "--rank", "+1"],
+        ["move", "c001", "reserve", "--rank", "１"],
         ["move", "c001", "longlist", "--dry-run"],
         ["move", "c001", "longlist", "--yes"],
         ["move", "c001", "longlist", "--note", "-"],

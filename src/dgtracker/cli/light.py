@@ -31,6 +31,7 @@ FLAG = "flag"  # on when given
 OFF = "off"  # a flag's other name (--no-...): off when given
 TEXT = "text"  # takes any value (one not starting with "-")
 COUNT = "count"  # takes a whole number of ASCII digits (typer's int with min=0)
+PLACE = "place"  # a place on the reserve list: ASCII digits, 1 to 10,000 (typer's min and max)
 TYPER = "typer"  # left to the typer app: a command line with it is not run here
 
 # The global options (cli/app.py main_options), by the setting each fills, with the
@@ -91,14 +92,14 @@ LIGHT_COMMANDS = {
         "writes",
     ),
     # One id, then the stage: a move of several people, chosen by --from or shown by
-    # --dry-run, is the typer command's own (process/bulk.py), and --rank is checked there.
+    # --dry-run, is the typer command's own (process/bulk.py).
     "move": LightCommand(
         "move",
         {
             "--on": (TEXT, "on"),
             "--note": (TEXT, "note"),
             "--reason": (TEXT, "reason"),
-            "--rank": (TYPER, "rank"),
+            "--rank": (PLACE, "rank"),
             "--reinstate": (FLAG, "reinstate"),
             "--from": (TYPER, "from_stage"),
             "--except": (TYPER, "leaving_out"),
@@ -117,7 +118,14 @@ LIGHT_COMMANDS = {
 _EXPANDED_ON_WINDOWS = "*?[~$%"
 
 # Each command's options when not given (as its typer command declares them).
-_DEFAULTS: dict[str, bool | int | str | None] = {FLAG: False, OFF: False, TEXT: None, COUNT: None}
+_DEFAULTS: dict[str, bool | int | str | None] = {
+    FLAG: False,
+    OFF: False,
+    TEXT: None,
+    COUNT: None,
+    PLACE: None,
+}
+_PLACES = range(1, 10_001)  # cli/candidates.py `move`'s --rank: typer says why another is not
 
 
 class Parsed(NamedTuple):
@@ -166,13 +174,15 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Parsed | None:
             options[parameter] = kind == FLAG
             at += 1
             continue
-        if kind not in (TEXT, COUNT):
+        if kind not in (TEXT, COUNT, PLACE):
             return None
         _, value, at = _option(words, at, command.options)
         if value is None or value.startswith("-"):
             return None
-        if kind == COUNT:
+        if kind in (COUNT, PLACE):
             if not (value.isascii() and value.isdigit()):
+                return None
+            if kind == PLACE and int(value) not in _PLACES:
                 return None
             options[parameter] = int(value)
         else:
