@@ -362,29 +362,25 @@ def test_an_alias_added_in_place_to_an_unbuilt_candidate_is_saved(
     assert json.loads(many.ok("show", "c099", "--json"))["id"] == "c013"
 
 
-def _forged_history(candidates: list[Any], listings: list[Any]) -> None:
+def _forged_history(candidates: list[Any], listings: list[Any], index: int) -> None:
     history = [field.name for field in dataclasses.fields(Candidate)].index("history")
-    forged = list(candidates[11])  # c012
+    forged = list(candidates[index])
     forged[history] = [("not", "an", "event")]
-    candidates[11] = tuple(forged)
+    candidates[index] = tuple(forged)
 
 
-def _forged_listing(candidates: list[Any], listings: list[Any]) -> None:
-    forged = list(listings[11])  # c012's listing, its name another's (the types hold)
-    forged[Listing._fields.index("name")] = "Person 013"
-    listings[11] = tuple(forged)
+def _forged_listing(candidates: list[Any], listings: list[Any], index: int) -> None:
+    forged = list(listings[index])  # its name another's (the types hold)
+    forged[Listing._fields.index("name")] = "Person 099"
+    listings[index] = tuple(forged)
 
 
-@pytest.mark.parametrize("forge", [_forged_history, _forged_listing])
-def test_a_forged_candidate_in_the_cache_stops_the_change_before_anything_is_written(
-    many: Cli, tmp_path: Path, forge: Callable[[list[Any], list[Any]], None]
-) -> None:
-    """A cache rewritten with its checksum made again: one candidate's history not a
-    history, or its listing (whence a change takes its name) not its own. The change that
-    builds that candidate says so, writes nothing and removes the cache; run again, it
-    reads the text and writes what a change from the text writes."""
-    twin = _twin(many, tmp_path / "twin")
-    cache = cache_file(many)
+Forgery = Callable[[list[Any], list[Any], int], None]
+
+
+def _forge(cache: Path, forge: Forgery, index: int) -> None:
+    """The cache rewritten with its checksum made again, the candidate at `index` (its plain
+    form or its listing) forged."""
     top, (head, summaries, listed, aliases), rest = cache_parts(cache, 4)
     candidates = []
     while rest:
@@ -392,11 +388,24 @@ def test_a_forged_candidate_in_the_cache_stops_the_change_before_anything_is_wri
         candidates.append(marshal.loads(rest[4 : 4 + size]))
         rest = rest[4 + size :]
     listings = marshal.loads(listed[4:])
-    forge(candidates, listings)
+    forge(candidates, listings, index)
     listed = marshal.dumps(listings)
     body = b"".join((head, summaries, len(listed).to_bytes(4, "big"), listed, aliases))
     body += b"".join(len(one).to_bytes(4, "big") + one for one in map(marshal.dumps, candidates))
     write_cache(cache, top, body)
+
+
+@pytest.mark.parametrize("forge", [_forged_history, _forged_listing])
+def test_a_forged_candidate_in_the_cache_stops_the_change_before_anything_is_written(
+    many: Cli, tmp_path: Path, forge: Forgery
+) -> None:
+    """A cache rewritten with its checksum made again: one candidate's history not a
+    history, or its listing (whence a change takes its name) not its own. The change that
+    builds that candidate says so, writes nothing and removes the cache; run again, it
+    reads the text and writes what a change from the text writes."""
+    twin = _twin(many, tmp_path / "twin")
+    cache = cache_file(many)
+    _forge(cache, forge, 11)  # c012
     before = many.path.read_bytes()
     step = ("move", "c012", "longlist")
     result = many(*step)
@@ -407,6 +416,27 @@ def test_a_forged_candidate_in_the_cache_stops_the_change_before_anything_is_wri
     many.ok(*step)
     twin.ok(*step)
     assert many.path.read_bytes() == twin.path.read_bytes()
+
+
+@pytest.mark.parametrize("forge", [_forged_history, _forged_listing])
+@pytest.mark.parametrize("json_output", [(), ("--json",)])
+def test_a_forged_candidate_the_change_left_alone_is_read_from_the_text_after_the_save(
+    many: Cli, tmp_path: Path, forge: Forgery, json_output: tuple[str, ...]
+) -> None:
+    """The forged candidate is not the change's, which is saved; what the command shows
+    after the save reads every candidate (`blind --until` counts whom the panel sees): that
+    one is read from the text just written, and the command ends as a change from the text
+    does (not with an internal error after a save), the forged cache removed."""
+    twin = _twin(many, tmp_path / "twin")
+    cache = cache_file(many)
+    _forge(cache, forge, 19)  # c020, at Applied: blind changes no candidate
+    step = ("blind", "--until", "shortlist", *json_output)
+    result = many(*step)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == twin.ok(*step)
+    assert many.path.read_bytes() == twin.path.read_bytes()
+    assert not cache.exists()
+    assert many.ok("show", "c020", "--json") == twin.ok("show", "c020", "--json")
 
 
 def test_aliases_in_the_cache_that_are_not_aliases_are_no_cache_for_a_change(

@@ -23,7 +23,7 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.record import cache as record_cache
 from dgtracker.record import storage
 from dgtracker.record.locking import Held
-from dgtracker.record.model import Record
+from dgtracker.record.model import Candidate, Record
 from dgtracker.record.plain_model import PlainListing, PlainSummary, summaries_from_plain
 from dgtracker.record.summary import Summary
 from dgtracker.record.text_pieces import CandidatePieces, parts_with_changes, split_pieces
@@ -144,7 +144,7 @@ def _save_changes(
     (nothing written: the caller writes it as any other record)."""
     from dgtracker.record.encode import record_to_data
     from dgtracker.record.plain_model import plain_candidate, plain_listing, plain_summary
-    from dgtracker.record.unbuilt import unchanged_plain
+    from dgtracker.record.unbuilt import saved_to, unchanged_plain
 
     if not any(candidate.history for candidate in record.candidates):
         return False  # written whole, inline (text_pieces.parts_keeping_unchanged)
@@ -176,10 +176,12 @@ def _save_changes(
     if len(written) > RECHECK_UP_TO:  # memory: the next read makes the cache from the text
         del written, plains
         storage.write_text_atomically(path, parts, lock=lock)
+        saved_to(record.candidates, lambda: _from_text(path))
         record_cache.remove(path)
         return True
     hashed = hashlib.sha256()  # the key of the cache made below: the bytes as written
     storage.write_text_atomically(path, parts, lock=lock, hashed=hashed)
+    saved_to(record.candidates, lambda: _from_text(path))  # a forged one: from the text
     # The cache after the rename, keyed by the new bytes: until then the old one names the
     # old bytes, which no read finds any more. The record is saved: whatever goes wrong
     # making the cache only leaves none, for the next read to make.
@@ -219,6 +221,13 @@ def _save_changes(
     if not written_cache:
         record_cache.remove(path)
     return True
+
+
+def _from_text(path: Path) -> list[Candidate]:
+    """The candidates of the text a change just wrote, read when one it left unbuilt is not
+    what its cache said (record/unbuilt.py): the cache is removed."""
+    storage.forget_cache(path)
+    return storage.load(path).candidates
 
 
 def _reads_as_held(

@@ -18,7 +18,9 @@ builds it first), unless its aliases were changed in place (the one such field t
 list, compared by `unchanged_plain`), so its plain form is the cache's. A candidate whose
 plain form cannot be built, or whose listing or aliases are not what it is built as (a
 cache forged with its checksum made again), stops the change with NotThisRecords before
-anything is written.
+anything is written. Once the change is written (`saved_to`), what the command shows after
+may still read such a candidate, which the change left as the file had it: it is then read
+from the text just written, as a change from the text shows it.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ class _Unbuilt(Candidate):
     # By id() of each candidate not yet built: its plain form as marshalled (the bytes the
     # cache's copy holds, unmarshalled only for a build), and its aliases as read.
     _plain: ClassVar[dict[int, tuple[bytes, list[str]]]]
+    # Once the change is written (`saved_to`): what reads the candidates of the text just
+    # written, and what it read, for a candidate left alone whose plain form is not its own.
+    _written: ClassVar[Callable[[], list[Candidate]] | None] = None
+    _from_text: ClassVar[dict[str, Candidate] | None] = None
 
     def __getattr__(self, name: str) -> Any:  # called only for a slot not yet set
         _build(self)
@@ -81,17 +87,48 @@ class _Unbuilt(Candidate):
 
 def _build(candidate: _Unbuilt) -> None:
     """Fill the fields not set yet from the plain form, and make it a Candidate. The fields
-    set at once must be the plain form's: else the cache is not what this code made."""
-    kept, aliases = type(candidate)._plain.pop(id(candidate))
+    set at once must be the plain form's: else the cache is not what this code made, and
+    the change stops (NotThisRecords) or, once written, reads the candidate from its text."""
+    cls = type(candidate)
+    kept, aliases = cls._plain.pop(id(candidate))
     try:
         built = candidate_from_plain(marshal_loads(kept))
     except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError) as error:
-        raise NotThisRecords(str(error)) from None
+        _from_the_text(candidate, str(error))
+        return
     if _listed(built) != _listed(candidate) or built.aliases != aliases:
-        raise NotThisRecords("a listing that is not its candidate's")
+        _from_the_text(candidate, "a listing that is not its candidate's")
+        return
     for slot in _LATER:
         slot.__set__(candidate, slot.__get__(built))
     object.__setattr__(candidate, "__class__", Candidate)
+
+
+def _from_the_text(candidate: _Unbuilt, why: str) -> None:
+    """A candidate whose plain form is not its own: before the change is written, the
+    change stops; after, the candidate (which the change left as the file had it) is made
+    the one of its id in the text just written (read once), every field of it."""
+    cls = type(candidate)
+    if cls._written is None:
+        raise NotThisRecords(why)
+    if cls._from_text is None:
+        cls._from_text = {found.id: found for found in cls._written()}
+    found = cls._from_text.get(candidate.id)
+    if found is None:  # the file changed again since the change wrote it
+        raise NotThisRecords(why)
+    for slot in _SLOTS.values():
+        slot.__set__(candidate, slot.__get__(found))
+    object.__setattr__(candidate, "__class__", Candidate)
+
+
+def saved_to(candidates: list[Candidate], read: Callable[[], list[Candidate]]) -> None:
+    """The change of these candidates is written: from now on, an unbuilt one whose plain
+    form is not its own is taken from `read()` (the candidates of the text written)."""
+    for candidate in candidates:
+        kind: Any = type(candidate)
+        if "_plain" in vars(kind):
+            kind._written = read
+            return
 
 
 def _filler() -> Callable[[Any, PlainListing, list[str]], None]:
