@@ -458,3 +458,18 @@ def test_both_paths_say_alike_that_the_record_is_locked(folder, monkeypatch) -> 
         ran.append((done.returncode, done.stdout, done.stderr, _files(work)))
     assert ran[0] == ran[1]
     assert ran[0][0] != 0 and b"lock" in ran[0][2].lower()
+
+
+def test_a_number_longer_than_python_reads_is_left_to_typer(folder) -> None:
+    """A --within or --rank of more digits than int() converts (4,300: a ValueError, once a
+    traceback with exit 1 on the light path) is typer's to refuse, as any value it cannot
+    read: both paths say alike that it is not a number they take (exit 2)."""
+    long = "0" * 4_300 + "2"
+    record = str(folder / "campaign.toml")
+    lines = [
+        ["-f", record, "--as-of", AS_OF, "remind", "--within", long],
+        ["-f", record, "--as-of", AS_OF, "move", "c002", "reserve", f"--rank={long}"],
+    ]
+    for args in lines:
+        assert light.parse(args, {}) is None, args[4:6]
+        assert _check_change(folder, args)[0] == 2, args[4:6]

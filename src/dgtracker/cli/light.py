@@ -180,16 +180,24 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Parsed | None:
         if value is None or value.startswith("-"):
             return None
         if kind in (COUNT, PLACE):
-            if not (value.isascii() and value.isdigit()):
+            if not (value.isascii() and value.isdigit()) or _too_long(value):
                 return None
-            if kind == PLACE and int(value) not in _PLACES:
+            number = int(value)
+            if kind == PLACE and number not in _PLACES:
                 return None
-            options[parameter] = int(value)
+            options[parameter] = number
         else:
             options[parameter] = value
     if len(arguments) != command.arguments:
         return None
     return Parsed(command, given, arguments, options)
+
+
+def _too_long(digits: str) -> bool:
+    """Whether int() refuses these digits, as more than the interpreter converts (4,300 by
+    default; 0: no limit): typer then says the value is not a number it takes."""
+    limit = sys.get_int_max_str_digits()
+    return 0 < limit < len(digits)
 
 
 def _option(
