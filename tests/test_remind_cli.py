@@ -356,3 +356,15 @@ def test_a_digest_never_hides_todays_reminders(cli) -> None:
     assert "Applications close in 14 days" in daily
     digest = cli.ok("remind", "--within", "7", as_of="2026-01-26")
     assert "Applications close in 14 days" in digest
+
+
+def test_within_more_days_than_the_calendar_has_lists_everything_ahead(cli) -> None:
+    """A digest over more days than are left before the last date a calendar has (9999)
+    lists everything ahead, as any long one does (the slots' last day overflowed: an
+    internal error, exit 70), on a record with an interview booked too."""
+    cli.ok("add-candidate", "Grace Hopper", "--applied", "2026-01-20")
+    cli.ok("schedule", "c001", "interview", "2026-03-03 10:00", as_of="2026-02-23")
+    everything = _remind(cli, "--within", "100000", as_of="2026-02-23")
+    assert any("c001" in line and "interview" in line.lower() for line in everything)
+    for days in ("2913000", "99999999999"):
+        assert _remind(cli, "--within", days, as_of="2026-02-23") == everything, days

@@ -148,7 +148,8 @@ def slot_reminders(
     record: Record, today: date, within: int | None
 ) -> Iterator[tuple[str, date, int, str]]:
     """(subject, day, days ahead, message) for each slot tomorrow (or within a digest)."""
-    last = today + timedelta(days=max(1, within or 1))
+    ahead = max(1, within or 1)  # a digest may ask past the calendar's last day: up to it
+    last = date.max if ahead > (date.max - today).days else today + timedelta(days=ahead)
     coming = sorted(
         (
             (slot.at, candidate.id, candidate, slot)
