@@ -397,13 +397,12 @@ def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], by
     """What a body holds: whether the text is laid out a piece per candidate, the
     record's plain form, with each candidate's marshalled bytes in place, the
     candidates' plain summaries, and the parts of their listings and of their aliases as
-    they are, unread (ValueError,
-    EOFError or TypeError when it is not a body `_body` made). The summaries are read
-    too, and must be one a candidate: a cache `read_outline` cannot use is not used at all,
-    and the next read makes it again. (`read_outline` does not count the candidates' parts:
-    walking them was 45 M instructions at 10,000 candidates, a tenth of `status`; the
-    checksum and the header stand for what wrote them. `read_listed` checks the listings,
-    and removes a cache whose listings it cannot read.)"""
+    they are, unread (ValueError, EOFError or TypeError when it is not a body `_body`
+    made). The summaries are read too, and must be one a candidate: a cache `read_outline`
+    cannot use is not used at all, and the next read makes it again. (`read_outline` does
+    not count the candidates' parts: walking them was 45 M instructions at 10,000
+    candidates, a tenth of `status`; the checksum and the header stand for what wrote them.
+    `read_listed` checks the listings, and removes a cache whose listings it cannot read.)"""
     laid_out, rest, summaries, at = _head_and_summaries(body)
     listed, at = _part(body, at)
     aliased, at = _part(body, at)

@@ -237,9 +237,10 @@ _candidate_back = _maker(
 
 
 class NotThisRecords(Exception):
-    """A candidate's plain form in the cache could not be made back, once the change that
-    read it needed it (record/unbuilt.py): the cache is not the one this code made from the
-    record. The change stops before anything is written; the cache is made again."""
+    """A candidate's plain form in the cache could not be made back, or is not the one its
+    listing was made from, once the change that read it needed it (record/unbuilt.py): the
+    cache is not the one this code made from the record. Before the change is written, it
+    stops, and the cache is removed for the next read to make again."""
 
 
 def candidate_from_plain(t: tuple[Any, ...]) -> Candidate:
