@@ -37,8 +37,8 @@ def no_candidate_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def cache_parts(cache: Path, count: int) -> tuple[bytes, list[bytes], bytes]:
     """The cache as its header and key, the first `count` parts of its body (the head, the
-    summaries, the listings), each with its length before it, and the rest (the candidates'
-    parts)."""
+    summaries, the listings, the aliases, the watches), each with its length before it, and
+    the rest (the parts after them: the candidates' parts after the fifth)."""
     raw = cache.read_bytes()
     header = record_cache._header()
     assert header is not None and raw.startswith(header)

@@ -381,17 +381,18 @@ Forgery = Callable[[list[Any], list[Any], int], None]
 def _forge(cache: Path, forge: Forgery, index: int) -> None:
     """The cache rewritten with its checksum made again, the candidate at `index` (its plain
     form or its listing) forged."""
-    top, (head, summaries, listed, aliases), rest = cache_parts(cache, 4)
+    top, (head, summaries, listed, aliases, watches), rest = cache_parts(cache, 5)
     candidates = []
-    while rest:
+    while rest:  # the candidates' plain forms, marshalled, a few hundred to a part
         size = int.from_bytes(rest[:4], "big")
-        candidates.append(marshal.loads(rest[4 : 4 + size]))
+        candidates += map(marshal.loads, marshal.loads(rest[4 : 4 + size]))
         rest = rest[4 + size :]
     listings = marshal.loads(listed[4:])
     forge(candidates, listings, index)
     listed = marshal.dumps(listings)
-    body = b"".join((head, summaries, len(listed).to_bytes(4, "big"), listed, aliases))
-    body += b"".join(len(one).to_bytes(4, "big") + one for one in map(marshal.dumps, candidates))
+    body = b"".join((head, summaries, len(listed).to_bytes(4, "big"), listed, aliases, watches))
+    forms = marshal.dumps([marshal.dumps(candidate) for candidate in candidates])
+    body += len(forms).to_bytes(4, "big") + forms
     write_cache(cache, top, body)
 
 
@@ -446,12 +447,14 @@ def test_aliases_in_the_cache_that_are_not_aliases_are_no_cache_for_a_change(
     reads the text, and writes what a change from the text writes."""
     twin = _twin(many, tmp_path / "twin")
     cache = cache_file(many)
-    top, (head, summaries, listed, _), rest = cache_parts(cache, 4)
+    top, (head, summaries, listed, _, watches), rest = cache_parts(cache, 5)
     aliases = marshal.dumps({11: "c099"})  # a text, not a list of ids
     write_cache(
         cache,
         top,
-        b"".join((head, summaries, listed, len(aliases).to_bytes(4, "big"), aliases, rest)),
+        b"".join(
+            (head, summaries, listed, len(aliases).to_bytes(4, "big"), aliases, watches, rest)
+        ),
     )
     assert cached_change.load_for_change(many.path)[2] is None
     step = ("move", "c012", "longlist")

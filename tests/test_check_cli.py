@@ -6,7 +6,11 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import Cli
+
+from dgtracker.record.decode import highest_id_number, id_number
 
 
 def _edit(cli, old: str, new: str) -> bytes:
@@ -281,3 +285,33 @@ def test_check_json_lists_a_conflict_over_a_time_as_text(tmp_path) -> None:
     assert conflict["id"] == "interviews.when"
     assert conflict["ours"] == {"at": "2026-03-04T10:00:00"}
     assert conflict["theirs"] == {"at": "2026-03-05T11:00:00"}
+
+
+def test_an_id_with_a_digit_that_is_no_number_is_read(cli) -> None:
+    """A hand-written id "c²": a digit to `str.isdigit`, no number to `int`, which read it
+    as the candidate's number and stopped every read with an internal error (exit 70). It
+    is an id like any other, and the next candidate's number is counted from the others."""
+    cli.ok("add-candidate", "Ada Lovelace")
+    cli.ok("add-candidate", "Grace Hopper")
+    cli.path.write_text(
+        cli.path.read_text(encoding="utf-8").replace('id = "c002"', 'id = "c²"'),
+        encoding="utf-8",
+    )
+    assert "is valid" in cli.ok("check")
+    assert "c²" in cli.ok("candidates")
+    assert cli.ok("add-candidate", "Alan Turing").strip() == "c003"
+    assert cli.ok("move", "c²", "longlist").startswith("c² moved")
+    assert cli.candidate("c²")["stage"] == "longlist"
+
+
+_IDS = st.one_of(
+    st.text(max_size=6),
+    st.builds("c{}".format, st.text(alphabet="0123456789²٣७ x", max_size=5)),
+)
+
+
+@given(st.lists(_IDS, max_size=20))
+def test_the_highest_id_number_is_that_of_each_id_in_turn(ids: list[str]) -> None:
+    """What a change checks the next candidate number with, over every candidate at once,
+    is what a read finds one candidate at a time: decimal digits of any script, the rest 0."""
+    assert highest_id_number(ids) == max(map(id_number, ids), default=0)

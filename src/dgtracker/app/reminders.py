@@ -3,35 +3,33 @@
 Pure functions of a record, "today" and the options; they decide, and leave printing to
 cli/reminders.py. Every message shows user text through `visible`, because the output
 is read in a terminal or a cron mail.
+
+Of the candidates they read only what record/summary.py's `Watch` keeps of each, so that
+`remind` reads those from the record's cache and builds no candidate (docs/performance.md,
+"What remind reads"); the Commission's audit alone reads the whole record, and runs only
+for a record that keeps its panel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
 from dgtracker.compared import FrozenCompared
 from dgtracker.dates import add_months, add_working_days, format_day, format_when_inline
 from dgtracker.panel.slots import slot_reminders
-from dgtracker.process.privacy import anonymise_on, due_for_retention
 from dgtracker.process.queries import (
     current_milestones,
+    merit_order,
     outcome_date,
     outcome_decided,
-    reserve_list,
-    told_of_outcome,
+    told_since,
 )
-from dgtracker.record.model import (
-    RESERVE_STAGE,
-    Action,
-    Candidate,
-    Milestone,
-    Record,
-    StageKind,
-)
+from dgtracker.record.model import RESERVE_STAGE, Milestone, Record, StageKind
+from dgtracker.record.summary import Watch, watches_of
 from dgtracker.text import visible
 
 # Reminder kinds, part of the `remind --json` contract.
@@ -66,21 +64,31 @@ class Reminder(FrozenCompared):
     message: str
 
 
-def due_reminders(record: Record, today: date, within: int | None = None) -> list[Reminder]:
+def due_reminders(
+    record: Record,
+    today: date,
+    within: int | None = None,
+    watches: list[Watch] | None = None,
+) -> list[Reminder]:
     """The reminders due today, most urgent first.
 
     Without `within`, an upcoming date is reminded on its reminder days only; with it,
     everything due in the next `within` days is listed (a weekly digest). Anything past
-    due is reminded every day until it is dealt with.
+    due is reminded every day until it is dealt with. `watches`: what `remind` reads of
+    each of the record's candidates, in order, when the cache holds them (the record's
+    candidates then are not read, unless it keeps its panel: the audit reads them); else
+    made from the candidates, as the cache makes them.
     """
+    if watches is None:
+        watches = watches_of(record)
     found = [
         *_milestone_reminders(record, today, within),
         *_tbc_reminders(record, today),
-        *_stage_limit_reminders(record, today, within),
-        *_untold_reminders(record, today, within),
-        *_reserve_reminders(record, today, within),
-        *_slot_reminders(record, today, within),
-        *_purge_reminders(record, today),
+        *_stage_limit_reminders(record, watches, today, within),
+        *_untold_reminders(record, watches, today, within),
+        *_reserve_reminders(record, watches, today, within),
+        *_slot_reminders(watches, today, within),
+        *_purge_reminders(record, watches, today),
         *_audit_reminders(record, today),
     ]
     # sorted() is stable: reminders of the same day and kind stay in record order.
@@ -180,26 +188,35 @@ def _tbc_reminders(record: Record, today: date) -> Iterator[Reminder]:
 # --- candidates ---------------------------------------------------------------------
 
 
-def _stage_limit_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
+def _stage_limit_reminders(
+    record: Record, watches: list[Watch], today: date, within: int | None
+) -> Iterator[Reminder]:
     """Candidates at an active stage longer than its limit; a digest adds those about to be."""
     first = record.stages[0].id if record.stages else None
     opens = _work_opens(record)
-    for candidate in record.candidates:
-        stage = record.stage(candidate.stage)
-        since = candidate.stage_since()
-        if stage is None or stage.kind != StageKind.ACTIVE or since is None:
+    # Each active stage's limit, its title as shown, and the day its count starts from at
+    # the earliest (no one can act on applications before they close), as ordinals: this
+    # runs for every candidate, and reads nothing else of the record.
+    watched: dict[str, tuple[int, str, int]] = {}
+    for stage in reversed(record.stages):  # the first of an id wins, as in record.stage
+        if stage.kind == StageKind.ACTIVE:
+            floor = opens.toordinal() if stage.id == first and opens is not None else 0
+            limit = stage.limit_days or DEFAULT_STAGE_LIMIT_DAYS
+            watched[stage.id] = (limit, visible(stage.title), floor)
+    now = today.toordinal()
+    for candidate in watches:
+        found = watched.get(candidate.stage)
+        if found is None or candidate.since is None:
             continue
-        if any(event.action == Action.PURGED for event in candidate.history):
+        if candidate.purged:
             continue  # anonymised: never named again
-        if stage.id == first and opens is not None:
-            since = max(since, opens)  # no one can act on applications before they close
-        limit = stage.limit_days or DEFAULT_STAGE_LIMIT_DAYS
-        limit_day = since + timedelta(days=limit)
-        days = (limit_day - today).days
+        limit, at, floor = found
+        start = max(candidate.since, floor)
+        days = start + limit - now
         if not _wanted(days, (), within):
             continue
-        who, at = visible(f"{candidate.id} {candidate.name}"), visible(stage.title)
-        in_stage = max(0, (today - since).days)
+        who = visible(f"{candidate.id} {candidate.name}")
+        in_stage = max(0, now - start)
         if days < 0:
             message = f"{who} has been at {at} for {_count_days(in_stage)} (limit {limit})"
         else:
@@ -207,20 +224,25 @@ def _stage_limit_reminders(record: Record, today: date, within: int | None) -> I
                 f"{who} reaches the {limit}-day limit at {at} {_in_days(days)} "
                 f"({_count_days(in_stage)} so far)"
             )
-        yield Reminder(STAGE_LIMIT, candidate.id, limit_day, days, message)
+        yield Reminder(STAGE_LIMIT, candidate.id, date.fromordinal(start + limit), days, message)
 
 
-def _untold_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
+def _untold_reminders(
+    record: Record, watches: list[Watch], today: date, within: int | None
+) -> Iterator[Reminder]:
     """People whose outcome was decided and who have had no letter since (the log that
     `mail` keeps), TELL_WITHIN_WORKING_DAYS working days on; a digest adds those about to be.
     Only once the record logs letters at all: a team that writes them elsewhere is not
     reminded of every outcome."""
-    logging = any(e.action == Action.LETTER for c in record.candidates for e in c.history)
-    for candidate in record.candidates if logging else ():
+    logging = any(candidate.logged for candidate in watches)
+    for candidate in watches if logging else ():
         decided = outcome_decided(record, candidate)
-        if decided is None or told_of_outcome(record, candidate) is not None:
+        if (
+            decided is None
+            or told_since(decided, map(date.fromordinal, candidate.letters)) is not None
+        ):
             continue
-        if any(event.action == Action.PURGED for event in candidate.history):
+        if candidate.purged:
             continue  # anonymised: never named again
         due = add_working_days(decided, TELL_WITHIN_WORKING_DAYS)
         days = (due - today).days
@@ -238,7 +260,7 @@ def _untold_reminders(record: Record, today: date, within: int | None) -> Iterat
         yield Reminder(UNTOLD, candidate.id, due, days, message)
 
 
-def stage_title(record: Record, candidate: Candidate) -> str:
+def stage_title(record: Record, candidate: Watch) -> str:
     stage = record.stage(candidate.stage)
     return stage.title if stage else candidate.stage
 
@@ -252,13 +274,25 @@ def _work_opens(record: Record) -> date | None:
     return None
 
 
-def _purge_reminders(record: Record, today: date) -> Iterator[Reminder]:
-    """How many people's data is due for anonymising: a count, never a name."""
-    outcome = outcome_date(record)
-    due = due_for_retention(record, today, outcome)
+def _purge_reminders(record: Record, watches: list[Watch], today: date) -> Iterator[Reminder]:
+    """How many people's data is due for anonymising: a count, never a name. Those
+    process/privacy.py `due_for_retention` finds: not appointed, their retention ended by
+    today, and holding personal data."""
+    outcome = outcome_date(record, watches)
+    if outcome is None:
+        return  # nobody is due before the outcome (privacy.py `anonymise_on`)
+    from dgtracker.process.privacy import anonymise_on  # loaded once there is an outcome
+
+    due = [
+        on
+        for candidate in watches
+        if (on := anonymise_on(record, candidate, outcome)) is not None
+        and on <= today
+        and candidate.holds
+    ]
     if not due:
         return
-    since = min(anonymise_on(record, d.candidate, outcome) or today for d in due)
+    since = min(due)
     people = "1 candidate" if len(due) == 1 else f"{len(due)} candidates"
     message = f"Personal data of {people} is due for anonymisation: run dgtracker purge"
     yield Reminder(PURGE, PURGE, since, (since - today).days, message)
@@ -282,9 +316,12 @@ def _audit_reminders(record: Record, today: date) -> Iterator[Reminder]:
     yield Reminder(AUDIT, AUDIT, today, 0, message)
 
 
-def _reserve_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
-    waiting = reserve_list(record)
-    appointed_on = outcome_date(record)
+def _reserve_reminders(
+    record: Record, watches: list[Watch], today: date, within: int | None
+) -> Iterator[Reminder]:
+    # process/queries.py `reserve_list`: in merit order, those whose data was purged gone
+    waiting = merit_order([c for c in watches if c.stage == RESERVE_STAGE and not c.purged])
+    appointed_on = outcome_date(record, watches)
     if not waiting or appointed_on is None:
         return
     expires = add_months(appointed_on, record.retention.reserve_months)
@@ -300,6 +337,6 @@ def _reserve_reminders(record: Record, today: date, within: int | None) -> Itera
     yield Reminder(RESERVE, RESERVE_STAGE, expires, days, message)
 
 
-def _slot_reminders(record: Record, today: date, within: int | None) -> Iterator[Reminder]:
-    for subject, day, days, message in slot_reminders(record, today, within):
+def _slot_reminders(watches: list[Watch], today: date, within: int | None) -> Iterator[Reminder]:
+    for subject, day, days, message in slot_reminders(watches, today, within):
         yield Reminder(SLOT, subject, day, days, message)

@@ -60,7 +60,14 @@ from dgtracker.record import cached_change, storage
 from dgtracker.record.history import as_it_stood, latest_change
 from dgtracker.record.locking import locked
 from dgtracker.record.plain_model import NotThisRecords
-from dgtracker.record.summary import Listing, Summary, listings_of, summaries_of
+from dgtracker.record.summary import (
+    Listing,
+    Summary,
+    Watch,
+    listings_of,
+    summaries_of,
+    watches_of,
+)
 from dgtracker.text import clean_field
 
 if TYPE_CHECKING:
@@ -212,6 +219,34 @@ def open_listing(
     if blind_until(record) is not None:
         return record, None, today
     return record, listings if record is whole else listings_of(record), today
+
+
+def open_watched(
+    path: PathLike, *, as_of: str | None = None, each: Walk = quietly
+) -> tuple[Record, list[Watch], date]:
+    """What `remind` reads: the record, what it reads of each candidate (record/summary.py
+    `Watch`), and today for it, as `open_record` has them. From the record's cache, as
+    `open_status` reads it: the record without its candidates, and the cache's watches;
+    else the record whole, and the watches made from it. The record is whole too, from the
+    same cache, when it keeps its panel (the Commission's audit reads every candidate) or
+    with `as_of` before the latest recorded change (the record as it stood then)."""
+    record_file = Path(path)
+    found = storage.load_watched(record_file)
+    key = None  # the bytes' hash, when the record has no candidates (from the cache)
+    if found is None:
+        record, watches = storage.load_with_watches(record_file, each)
+    else:
+        record, watches, key = found
+    today = today_in(record.campaign.timezone, as_of)
+    latest = latest_change(record, watches) if as_of is not None else None
+    replay = latest is not None and today < latest  # the record as it stood then
+    if key is not None and (replay or record.panel):
+        # whole, from the same cache (its hash not computed again)
+        record = storage.load(record_file, each, cached=True, key=key)
+    if replay:
+        record = as_it_stood(record, today)
+        watches = watches_of(record)
+    return record, watches, today
 
 
 @dataclass(slots=True)

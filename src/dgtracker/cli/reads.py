@@ -6,8 +6,8 @@ from dgtracker.cli.settings import (
     Settings,
     read_list_view,
     read_panel_view,
-    read_record,
     read_status,
+    read_watched,
 )
 
 
@@ -72,8 +72,8 @@ def remind(settings: Settings, json: bool, within: int | None) -> None:
     from dgtracker.app.reminders import due_reminders, reminders_json
     from dgtracker.out.terminal import write
 
-    record, today = read_record(settings)
-    reminders = due_reminders(record, today, within=within)
+    record, watches, today = read_watched(settings)
+    reminders = due_reminders(record, today, within=within, watches=watches)
     if json:
         from dgtracker.out.plain import print_json
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from dgtracker.process.blind import BlindView
     from dgtracker.progress import Walk
     from dgtracker.record.model import Record
-    from dgtracker.record.summary import Listing, Summary
+    from dgtracker.record.summary import Listing, Summary, Watch
 
 DEFAULT_RECORD = Path("data") / "campaign.toml"
 
@@ -62,6 +62,20 @@ def read_status(settings: Settings) -> "tuple[Record, list[Summary], date]":
         record, today = _bundled_example(settings)
         return record, summaries_of(record), today
     return session.open_status(settings.path, as_of=settings.as_of)
+
+
+def read_watched(settings: Settings) -> "tuple[Record, list[Watch], date]":
+    """What `remind` reads (session.open_watched): the record, without its candidates when
+    it comes from the cache and keeps no panel, what `remind` reads of each candidate
+    (record/summary.py `Watch`), and today for it."""
+    from dgtracker.app import session
+
+    if settings.file is None and not os.path.lexists(settings.path):
+        from dgtracker.record.summary import watches_of
+
+        record, today = _bundled_example(settings)
+        return record, watches_of(record), today
+    return session.open_watched(settings.path, as_of=settings.as_of)
 
 
 def read_panel_view(

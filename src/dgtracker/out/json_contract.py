@@ -508,12 +508,8 @@ def subject_access_json(record: Record, candidate: Candidate, today: date) -> di
     """Everything the record holds about one person (a subject access request)."""
     # Only export-subject needs the retention rules: loading them costs every other
     # reader (status --json, candidates --json) about 50 M instructions.
-    from dgtracker.process.privacy import (
-        anonymise_on,
-        is_appointed,
-        personal_data_held,
-        retention_months,
-    )
+    from dgtracker.process.privacy import anonymise_on, is_appointed, retention_months
+    from dgtracker.record.personal_data import personal_data_held
 
     due = anonymise_on(record, candidate, outcome_date(record))
     campaign = campaign_json(record.campaign)

@@ -15,11 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from dgtracker.compared import FrozenCompared
 from dgtracker.errors import Refused
 from dgtracker.record.model import Action, Candidate, Event, Record, Slot, StageKind
 from dgtracker.text import visible
+
+if TYPE_CHECKING:
+    from dgtracker.record.summary import Watch
 
 SLOT = "slot"  # the reminder kind, part of the `remind --json` contract
 
@@ -145,27 +149,31 @@ def agenda(record: Record, day: date) -> list[AgendaItem]:
 
 
 def slot_reminders(
-    record: Record, today: date, within: int | None
+    watches: list[Watch], today: date, within: int | None
 ) -> Iterator[tuple[str, date, int, str]]:
-    """(subject, day, days ahead, message) for each slot tomorrow (or within a digest)."""
+    """(subject, day, days ahead, message) for each slot tomorrow (or within a digest),
+    from the slots booked and not cancelled that `remind` keeps of each candidate
+    (record/summary.py `Watch`)."""
     ahead = max(1, within or 1)  # a digest may ask past the calendar's last day: up to it
     last = date.max if ahead > (date.max - today).days else today + timedelta(days=ahead)
     coming = sorted(
         (
-            (slot.at, candidate.id, candidate, slot)
-            for candidate in record.candidates
-            for slot in candidate.slots
-            if today < slot.at.date() <= last and slot.cancelled is None
+            (at, candidate.id, candidate.name, assessment, where)
+            for candidate in watches
+            for at, assessment, where in map(_booked, candidate.slots)
+            if today < at.date() <= last
         ),
         key=lambda item: item[:2],
     )
-    for _, _, candidate, slot in coming:
-        day = slot.at.date()
+    for at, cid, name, assessment, where in coming:
+        day = at.date()
         days = (day - today).days
         when = "tomorrow" if days == 1 else f"in {days} days"
-        where = f" ({visible(slot.where)})" if slot.where else ""
-        message = (
-            f"{candidate.id} {visible(candidate.name)}: {slot.assessment} {when} at "
-            f"{slot.at:%H:%M}{where}"
-        )
-        yield candidate.id, day, days, message
+        place = f" ({visible(where)})" if where else ""
+        message = f"{cid} {visible(name)}: {assessment} {when} at {at:%H:%M}{place}"
+        yield cid, day, days, message
+
+
+def _booked(slot: tuple[str, str, str | None]) -> tuple[datetime, str, str | None]:
+    at, assessment, where = slot
+    return datetime.fromisoformat(at), assessment, where

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from dgtracker.compared import Compared, FrozenCompared
 from dgtracker.dates import add_months, format_day
 from dgtracker.process.fairness import diversity_stages
-from dgtracker.process.queries import outcome_date
+from dgtracker.process.queries import AtStage, outcome_date
 from dgtracker.progress import Walk, quietly
 from dgtracker.record.model import (
     RESERVE_STAGE,
@@ -37,6 +37,7 @@ from dgtracker.record.model import (
     current_answers,
     default_monitoring,
 )
+from dgtracker.record.personal_data import personal_data_held
 from dgtracker.text import visible
 
 if TYPE_CHECKING:
@@ -60,12 +61,12 @@ def backup_date(file_name: str) -> date | None:
         return None
 
 
-def is_appointed(record: Record, candidate: Candidate) -> bool:
+def is_appointed(record: Record, candidate: AtStage) -> bool:
     stage = record.stage(candidate.stage)
     return stage is not None and stage.kind == StageKind.APPOINTED
 
 
-def retention_months(record: Record, candidate: Candidate) -> int:
+def retention_months(record: Record, candidate: AtStage) -> int:
     """How long after the outcome a candidate who was not appointed keeps their data."""
     months = record.retention.anonymise_after_months
     if candidate.stage == RESERVE_STAGE:
@@ -73,48 +74,12 @@ def retention_months(record: Record, candidate: Candidate) -> int:
     return months
 
 
-def anonymise_on(record: Record, candidate: Candidate, outcome: date | None) -> date | None:
-    """The day the candidate's data is due to go; None when appointed or no outcome yet."""
+def anonymise_on(record: Record, candidate: AtStage, outcome: date | None) -> date | None:
+    """The day the candidate's data is due to go; None when appointed or no outcome yet
+    (for a candidate, or what `remind` keeps of them)."""
     if outcome is None or is_appointed(record, candidate):
         return None
     return add_months(outcome, retention_months(record, candidate))
-
-
-def personal_data_held(candidate: Candidate) -> list[str]:
-    """What identifies the person, as field names and counts (never the values)."""
-    from dgtracker.record.mentions import counted
-
-    held = []
-    if candidate.name != anonymised_name(candidate.id):
-        held.append("name")
-    held += [
-        label
-        for label, value in (
-            ("email", candidate.email),
-            ("phone", candidate.phone),
-            ("source", candidate.source),
-            ("adjustments", candidate.adjustments),
-            ("disability confident", candidate.disability_confident),
-            ("diversity answers", candidate.monitoring),
-        )
-        if value
-    ]
-    earlier = sum(
-        1
-        for event in candidate.history
-        for field, value in (event.was or {}).items()
-        if field != "applied" and value and value != anonymised_name(candidate.id)
-    )
-    notes = sum(1 for event in candidate.history if event.note)
-    reasons = sum(
-        1 for event in candidate.history if event.reason and event.action != Action.PURGED
-    )
-    held += [counted(notes, "note"), counted(reasons, "reason"), counted(earlier, "earlier value")]
-    subjects = sum(1 for event in candidate.history if event.subject)
-    held += [counted(subjects, "letter subject")]
-    evidence = sum(1 for sheet in candidate.marks if sheet.evidence)
-    held += [f"{evidence} evidence"] if evidence else []
-    return [item for item in held if item]
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)

@@ -10,7 +10,7 @@ commands load no action (start-up budget).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, TypeVar
@@ -128,16 +128,26 @@ def active_stage_ids(record: Record) -> set[str]:
 APPOINTMENT_MILESTONE = "appointment"
 
 
-def outcome_date(record: Record) -> date | None:
+class AtStage(Protocol):
+    """A candidate, or what `remind` keeps of them (record/summary.py `Watch`), as the
+    outcome and the retention dates count them."""
+
+    @property
+    def stage(self) -> str: ...
+    def stage_since(self) -> date | None: ...
+
+
+def outcome_date(record: Record, people: Iterable[AtStage] | None = None) -> date | None:
     """When the campaign reached its outcome, from what is true now: the latest day on
     which someone now at an appointed stage entered it, else the day the "appointment"
     milestone was marked done; None if neither. An appointment undone since (a
     reinstating move) sets no date. Reserve-list expiry, the retention policy and a
-    subject access export all count from it: this is the one place it is decided."""
+    subject access export all count from it: this is the one place it is decided.
+    `people`: the record's candidates as `remind` keeps them, when it has not built them."""
     appointed = {stage.id for stage in record.stages if stage.kind == StageKind.APPOINTED}
     days = [
         since
-        for candidate in record.candidates
+        for candidate in (record.candidates if people is None else people)
         if candidate.stage in appointed and (since := candidate.stage_since()) is not None
     ]
     if days:
@@ -208,7 +218,7 @@ def select_candidates(
 # --- who has been told their outcome (the log of letters, `mail`) -------------------------
 
 
-def outcome_decided(record: Record, candidate: Candidate) -> date | None:
+def outcome_decided(record: Record, candidate: AtStage) -> date | None:
     """The day the candidate reached the outcome they are at (appointed, reserve list,
     not progressed, withdrawn), or None while they are still in the process."""
     stage = record.stage(candidate.stage)
@@ -220,10 +230,12 @@ def outcome_decided(record: Record, candidate: Candidate) -> date | None:
 def told_of_outcome(record: Record, candidate: Candidate) -> date | None:
     """The day a letter (drafted or sent) was first logged to them since their outcome
     was decided, or None: not told yet (or no outcome)."""
-    decided = outcome_decided(record, candidate)
+    letters = (e.day for e in effective_history(candidate.history) if e.action == Action.LETTER)
+    return told_since(outcome_decided(record, candidate), letters)
+
+
+def told_since(decided: date | None, letters: Iterable[date]) -> date | None:
+    """The first of the days letters were logged (in order) on or after `decided`."""
     if decided is None:
         return None
-    for event in effective_history(candidate.history):
-        if event.action == Action.LETTER and event.day >= decided:
-            return event.day
-    return None
+    return next((day for day in letters if day >= decided), None)

@@ -11,8 +11,9 @@ sets any time). Hashing a 9 MB record takes about 10 ms; parsing and checking it
 The cache is marshal (built-in types only, record/plain_model.py; the candidates each
 marshalled on their own, written one after another as they are made, after a part that
 holds each candidate's summary, record/summary.py, which is all `status` reads of them:
-`read_outline` builds no candidate, and a part that holds each one's listing, all that
-`candidates` reads: `read_listed`) behind a header that
+`read_outline` builds no candidate, a part that holds each one's listing, all that
+`candidates` reads: `read_listed`, and a part that holds what `remind` reads of each:
+`read_watched`) behind a header that
 names its format, the Python that wrote it, the code it was checked by (`_rules`), the
 hash, and a CRC-32 of the body; anything else (missing, truncated, garbage, damaged,
 another format, Python or checking code) is no cache at all, and the record is read from
@@ -50,6 +51,7 @@ from dgtracker.record.plain_model import (
     CANDIDATES,
     PlainListing,
     PlainSummary,
+    PlainWatch,
     context,
     listings_from_plain,
     marshalled_summaries,
@@ -59,12 +61,15 @@ from dgtracker.record.plain_model import (
     plain_listings_back,
     plain_summaries_back,
     plain_summary,
+    plain_watch,
+    plain_watches_back,
     record_from_plain,
     summaries_from_plain,
+    watches_from_plain,
 )
-from dgtracker.record.summary import Listing, Summary
+from dgtracker.record.summary import Listing, Summary, Watch
 
-FORMAT = 8  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
+FORMAT = 9  # raise when the cache's own format changes (the layout is in _LAYOUT's code)
 MODE = 0o600
 _MAGIC = b"dgtracker-cache\n"
 
@@ -87,6 +92,7 @@ _LAYOUT = (
     "compared.py",
     "record/plain_model.py",
     "record/summary.py",
+    "record/personal_data.py",
 )
 
 
@@ -175,8 +181,9 @@ class Kept:
     """What a cache holds beside the record it was made from: whether the record's text is
     laid out a piece per candidate, in the record's order (record/text_pieces.py), each
     candidate's plain form as marshalled (record/plain_model.plain_candidate, in order),
-    the plain form of the rest (plain_model.context), and each candidate's summary and
-    listing as plain tuples (plain_model.plain_summary and plain_listing, in order)."""
+    the plain form of the rest (plain_model.context), and each candidate's summary,
+    listing and watch as plain tuples (plain_model.plain_summary, plain_listing and
+    plain_watch, in order)."""
 
     record: Record
     laid_out: bool
@@ -184,6 +191,7 @@ class Kept:
     context: tuple[Any, ...]
     summaries: list[PlainSummary]
     listings: list[PlainListing]
+    watches: list[PlainWatch]
 
 
 def read(record_file: Path, key: bytes, each: Walk = quietly) -> Record | None:
@@ -242,15 +250,39 @@ def read_listed(
         return None
 
 
+def read_watched(record_file: Path, key: bytes) -> tuple[Record, list[Watch]] | None:
+    """What `remind` reads, when the cache was made from bytes hashing to `key`: the
+    record without its candidates (their list empty), as `read_outline` has it, and what
+    `remind` reads of each candidate (record/summary.py `Watch`, which holds the day of
+    their latest change, as their summary does); no candidate is built, and no summary
+    read. Else None; and a cache of these bytes whose watches are not this code's is
+    removed, as `read_listed` removes one."""
+    body = _checked_body(record_file, key)
+    if body is None:
+        return None
+    try:
+        _, rest, at = _head(body)
+        for _ in range(3):  # the summaries, the listings and the aliases, unread
+            at = _after(body, at)
+        watches = plain_watches_back(_part(body, at)[0])
+        del body  # memory: the candidates' bytes are not read
+        kept = list(rest)
+        kept[CANDIDATES] = []
+        return record_from_plain(tuple(kept)), watches_from_plain(watches)
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+        remove(record_file)
+        return None
+
+
 def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | None:
     body = _checked_body(record_file, key)
     if body is None:
         return None
     try:
-        laid_out, kept, summaries, listed, aliased = unpacked(body)
+        laid_out, kept, summaries, listed, aliased, watched = unpacked(body)
         del body  # memory: what it held is unpacked
         if not keep:
-            return Kept(record_from_plain(kept, each), laid_out, [], (), [], [])
+            return Kept(record_from_plain(kept, each), laid_out, [], (), [], [], [])
         # A change sets each candidate's plain fields from its listing and aliases, checked
         # for their types, and builds the candidate when it needs more (record/unbuilt.py,
         # loaded by a change alone); a read builds them all.
@@ -258,12 +290,17 @@ def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | No
 
         listings = plain_listings_back(listed)
         aliases = _aliases_back(aliased, len(summaries))
-        del listed, aliased
+        # carried to the next cache for the candidates a change leaves alone; `remind`
+        # checks them when it reads them (read_watched)
+        watches = marshal.loads(watched)
+        if type(watches) is not list or len(watches) != len(summaries):
+            raise TypeError("not the candidates' watches")
+        del listed, aliased, watched
         candidates = list(kept[CANDIDATES])  # the bytes, before they go
         record = record_from_plain(
             kept, each, lambda plain, walk: unbuilt_candidates(plain, listings, aliases, walk)
         )
-        return Kept(record, laid_out, candidates, context(kept), summaries, listings)
+        return Kept(record, laid_out, candidates, context(kept), summaries, listings, watches)
     except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
@@ -315,11 +352,12 @@ def write(
     candidates: list[bytes] | None = None,
     summaries: list[PlainSummary] | None = None,
     listings: list[PlainListing] | None = None,
+    watches: list[PlainWatch] | None = None,
 ) -> bool:
     """Keep `record`, read from bytes hashing to `key` (`laid_out`: a piece per candidate,
-    as `Kept` says; `candidates`, `summaries` and `listings`: their plain forms, summaries
-    and listings, when made already). Best effort: a folder that cannot be written to just
-    has no cache; whether it was written."""
+    as `Kept` says; `candidates`, `summaries`, `listings` and `watches`: their plain forms,
+    summaries, listings and watches, when made already). Best effort: a folder that cannot
+    be written to just has no cache; whether it was written."""
     header = _header()
     if header is None:
         return False
@@ -333,7 +371,7 @@ def write(
         with os.fdopen(fd, "wb") as handle:
             handle.write(header + key + bytes(_CHECK))  # the checksum, once the body is written
             check = 0
-            for part in _body(record, laid_out, candidates, summaries, listings):
+            for part in _body(record, laid_out, candidates, summaries, listings, watches):
                 handle.write(part)
                 check = zlib.crc32(part, check)
             handle.seek(len(header) + len(key))
@@ -356,13 +394,16 @@ def _body(
     candidates: list[bytes] | None,
     summaries: list[PlainSummary] | None,
     listings: list[PlainListing] | None,
+    watches: list[PlainWatch] | None,
 ) -> Iterator[bytes]:
     """The cache's body, in parts as they are made: the rest of the record's plain form
     (its candidates left out), then the candidates' summaries (record/summary.py, all that
     `status` reads of them: `read_outline`), then their listings (all that `candidates`
     reads: `read_listed`), then the aliases of those that have any, by their place (with
     the listings, what a change sets at once of each candidate: record/unbuilt.py), then
-    each candidate's plain form, each part after its length.
+    their watches (all that `remind` reads: `read_watched`), then the candidates' plain
+    forms, `_CHUNK` to a part (a marshalled list of their bytes), each part after its
+    length.
     Never whole in memory: at 10,000 candidates with marks, the candidates' forms and one
     body joined from them were 26 MB at once (the first read of the panel's record peaked
     at 109 MB)."""
@@ -380,53 +421,76 @@ def _body(
     aliases = {index: c.aliases for index, c in enumerate(record.candidates) if c.aliases}
     marshalled = marshal.dumps(aliases)
     yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
-    chunk: list[bytes] = []  # written a few hundred candidates at a time, not one by one
+    if watches is None:
+        watches = [plain_watch(candidate) for candidate in record.candidates]
+    marshalled = marshal.dumps(watches)
+    yield len(marshalled).to_bytes(_LENGTH, "big") + marshalled
+    chunk: list[bytes] = []
     for one in candidates if candidates is not None else map(plain_candidate, record.candidates):
-        chunk += (len(one).to_bytes(_LENGTH, "big"), one)
-        if len(chunk) >= _CHUNK:
-            yield b"".join(chunk)
+        chunk.append(one)
+        if len(chunk) == _CHUNK:
+            yield _chunk_part(chunk)
             chunk.clear()
     if chunk:
-        yield b"".join(chunk)
+        yield _chunk_part(chunk)
 
 
-_CHUNK = 1_000  # the candidates' parts (a length, then a plain form) joined before a write
+# The candidates' plain forms are kept this many to a part, as a marshalled list of their
+# bytes: read back in C (one by one, the loop over 10,000 parts was about 50 M
+# instructions of every read of the whole record and every change), and never all in one
+# bytes object beside the candidates' own (memory, above).
+_CHUNK = 500
 
 
-def unpacked(body: bytes) -> tuple[bool, tuple[Any, ...], list[PlainSummary], bytes, bytes]:
+def _chunk_part(chunk: list[bytes]) -> bytes:
+    marshalled = marshal.dumps(chunk)
+    return len(marshalled).to_bytes(_LENGTH, "big") + marshalled
+
+
+def unpacked(
+    body: bytes,
+) -> tuple[bool, tuple[Any, ...], list[PlainSummary], bytes, bytes, bytes]:
     """What a body holds: whether the text is laid out a piece per candidate, the
     record's plain form, with each candidate's marshalled bytes in place, the
-    candidates' plain summaries, and the parts of their listings and of their aliases as
-    they are, unread (ValueError, EOFError or TypeError when it is not a body `_body`
-    made). The summaries are read too, and must be one a candidate: a cache `read_outline`
-    cannot use is not used at all, and the next read makes it again. (`read_outline` does
-    not count the candidates' parts: walking them was 45 M instructions at 10,000
-    candidates, a tenth of `status`; the checksum and the header stand for what wrote them.
-    `read_listed` checks the listings, and removes a cache whose listings it cannot read.)"""
+    candidates' plain summaries, and the parts of their listings, of their aliases and of
+    their watches as they are, unread (ValueError, EOFError or TypeError when it is not a
+    body `_body` made). The summaries are read too, and must be one a candidate: a cache
+    `read_outline` cannot use is not used at all, and the next read makes it again.
+    (`read_outline` does not count the candidates' parts: walking them was 45 M
+    instructions at 10,000 candidates, a tenth of `status`; the checksum and the header
+    stand for what wrote them. `read_listed` checks the listings, and removes a cache whose
+    listings it cannot read; `read_watched` the same of the watches.)"""
     laid_out, rest, summaries, at = _head_and_summaries(body)
     listed, at = _part(body, at)
     aliased, at = _part(body, at)
+    watched, at = _part(body, at)
     end = len(body)
-    candidates = []
+    candidates: list[bytes] = []
     while at < end:
-        size = int.from_bytes(body[at : at + _LENGTH], "big")
-        if size == 0 or at + _LENGTH + size > end:
-            raise ValueError("a part cut short")
-        candidates.append(body[at + _LENGTH : at + _LENGTH + size])
-        at += _LENGTH + size
+        marshalled, at = _part(body, at)
+        chunk = marshal.loads(marshalled)
+        if type(chunk) is not list or not set(map(type, chunk)) <= {bytes} or not all(chunk):
+            raise TypeError("not the candidates' plain forms")
+        candidates += chunk
     if len(candidates) != len(summaries):
         raise ValueError("a summary for each candidate")
     kept = list(rest)
     kept[CANDIDATES] = candidates
-    return laid_out, tuple(kept), summaries, listed, aliased
+    return laid_out, tuple(kept), summaries, listed, aliased, watched
 
 
 def _part(body: bytes, at: int) -> tuple[bytes, int]:
     """The part of the body at `at` (after its length), and where the next starts."""
+    end = _after(body, at)
+    return body[at + _LENGTH : end], end
+
+
+def _after(body: bytes, at: int) -> int:
+    """Where the part after the one at `at` starts (the part itself not copied)."""
     size = int.from_bytes(body[at : at + _LENGTH], "big")
     if at + _LENGTH + size > len(body):
         raise ValueError("a part cut short")
-    return body[at + _LENGTH : at + _LENGTH + size], at + _LENGTH + size
+    return at + _LENGTH + size
 
 
 def _head_and_summaries(
@@ -436,12 +500,19 @@ def _head_and_summaries(
     plain form of the rest of the record, the candidates' plain summaries, and where the
     candidates' parts start (ValueError, EOFError or TypeError when it is not a body
     `_body` made). What `read_outline` reads, and `unpacked` reads first."""
+    laid_out, rest, at = _head(body)
+    summarised, at = _part(body, at)
+    return laid_out, rest, plain_summaries_back(summarised), at
+
+
+def _head(body: bytes) -> tuple[bool, tuple[Any, ...], int]:
+    """The body's first part: whether the text is laid out a piece per candidate, the
+    plain form of the rest of the record, and where the next part starts."""
     size = int.from_bytes(body[:_LENGTH], "big")
     laid_out, rest = marshal.loads(body[_LENGTH : _LENGTH + size])
     if type(laid_out) is not bool or type(rest) is not tuple:
         raise TypeError("not a cache's body")
-    summarised, at = _part(body, _LENGTH + size)
-    return laid_out, rest, plain_summaries_back(summarised), at
+    return laid_out, rest, _LENGTH + size
 
 
 def remove(record_file: Path) -> bool:

@@ -24,7 +24,12 @@ from dgtracker.record import cache as record_cache
 from dgtracker.record import storage
 from dgtracker.record.locking import Held
 from dgtracker.record.model import Candidate, Record
-from dgtracker.record.plain_model import PlainListing, PlainSummary, summaries_from_plain
+from dgtracker.record.plain_model import (
+    PlainListing,
+    PlainSummary,
+    PlainWatch,
+    summaries_from_plain,
+)
 from dgtracker.record.summary import Summary
 from dgtracker.record.text_pieces import CandidatePieces, parts_with_changes, split_pieces
 
@@ -38,6 +43,7 @@ class FromCache:
     context: tuple[Any, ...]  # the plain form of the rest of the record (plain_model.context)
     summaries: dict[str, PlainSummary]  # each candidate's summary, as the cache holds it, by id
     listings: dict[str, PlainListing]  # and their listing
+    watches: dict[str, PlainWatch]  # and their watch
 
     def summaries_now(self) -> list[Summary]:
         """The candidates' summaries, as they stand before the change."""
@@ -98,6 +104,7 @@ def load_for_change(
                 kept.context,
                 dict(zip(ids, kept.summaries, strict=True)),
                 dict(zip(ids, kept.listings, strict=True)),
+                dict(zip(ids, kept.watches, strict=True)),
             )
             record.shared = storage.is_shared(path)  # new ids drawn at random
             return record, layout, base
@@ -143,7 +150,12 @@ def _save_changes(
     """`save` of a record taken from its cache; False when the text cannot be made so
     (nothing written: the caller writes it as any other record)."""
     from dgtracker.record.encode import record_to_data
-    from dgtracker.record.plain_model import plain_candidate, plain_listing, plain_summary
+    from dgtracker.record.plain_model import (
+        plain_candidate,
+        plain_listing,
+        plain_summary,
+        plain_watch,
+    )
     from dgtracker.record.unbuilt import saved_to, unchanged_plain
 
     if not any(candidate.history for candidate in record.candidates):
@@ -197,7 +209,7 @@ def _save_changes(
     # Laid out a piece per candidate: written so, and no piece holds the separator line
     # (toml_writer writes no multi-line string; a kept piece was read as one candidate).
     # The next change checks the count of pieces all the same.
-    # A candidate the same as the cache's has the cache's summary and listing: only those
+    # A candidate the same as the cache's has the cache's summary, listing and watch: only those
     # written anew are summarised again (all 10,000 took 14 % of a `move`'s instructions).
     summaries = [
         base.summaries[ids[index]] if index in same else plain_summary(candidate)
@@ -207,8 +219,13 @@ def _save_changes(
         base.listings[ids[index]] if index in same else plain_listing(candidate)
         for index, candidate in enumerate(record.candidates)
     ]
+    watches = [
+        base.watches[ids[index]] if index in same else plain_watch(candidate)
+        for index, candidate in enumerate(record.candidates)
+    ]
     base.summaries.clear()
     base.listings.clear()
+    base.watches.clear()
     written_cache = record_cache.write(
         path,
         hashed.digest(),
@@ -217,6 +234,7 @@ def _save_changes(
         candidates=plains,
         summaries=summaries,
         listings=listings,
+        watches=watches,
     )
     if not written_cache:
         record_cache.remove(path)
@@ -245,6 +263,7 @@ def _reads_as_held(
     runs (record/decode.py), with the candidates the panel names; and the rules across
     all the candidates (one id each, the next candidate number) on them all. When not, the
     save removes the cache and the next read makes it from the file."""
+    from dgtracker.record.decode import highest_id_number  # the checks, loaded below anyway
     from dgtracker.record.plain_model import plain_context, same_candidate
 
     context = plain_context(record)
@@ -254,7 +273,7 @@ def _reads_as_held(
     if len(set(ids)) != len(ids):
         return False
     top = storage.loads(top_text)  # what the file says, as the check reads it
-    highest = max(map(_id_number, ids), default=0)
+    highest = highest_id_number(ids)
     if record.next_candidate_number != max(top["next_candidate_number"] or 1, highest + 1):
         return False
     named = {conflict.candidate for member in record.panel for conflict in member.conflicts}
@@ -283,8 +302,3 @@ def _only_read(piece: str) -> dict[str, Any] | None:
         return _only_candidate(storage.loads(HEADER + piece))
     except ValueError:
         return None
-
-
-def _id_number(cid: str) -> int:
-    """The number in an id such as c042 (0 for any other id), as record/decode.py reads it."""
-    return int(cid[1:]) if cid[:1] == "c" and cid[1:].isdigit() else 0

@@ -7,7 +7,7 @@ field with the same rules, to say what is wrong. record/encode.py writes a recor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -285,7 +285,7 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
         plain = _plain_candidate(item, stage_ids)
         if plain is not None and plain.id not in seen:
             seen.add(plain.id)
-            highest = max(highest, _id_number(plain.id))
+            highest = max(highest, id_number(plain.id))
             candidates.append(plain)
             _note_candidate_problems(check, plain, stages, f"candidates[{index}] ({plain.id})")
             continue
@@ -293,7 +293,7 @@ def _candidates(check: Checker, raw: Any) -> tuple[list[Candidate], int]:
         if read is None:
             continue
         _, got, where, cid = read
-        highest = max(highest, _id_number(cid))
+        highest = max(highest, id_number(cid))
         candidates.append(
             Candidate(
                 id=got["id"] or "",
@@ -387,9 +387,17 @@ def _note_candidate_problems(
         check.note(f"{where}.{problem}")
 
 
-def _id_number(cid: str) -> int:
-    """The number in an id such as c042 (0 for any other id)."""
-    return int(cid[1:]) if cid[:1] == "c" and cid[1:].isdigit() else 0
+def id_number(cid: str) -> int:
+    """The number in an id such as c042 (0 for any other id). Decimal digits, as `int`
+    reads them: "c²" is a digit to `isdigit` and no number to `int`."""
+    return int(cid[1:]) if cid[:1] == "c" and cid[1:].isdecimal() else 0
+
+
+def highest_id_number(ids: Iterable[str]) -> int:
+    """The highest `id_number` of `ids` (0 for none), with the per-id work in C: a change
+    checks it over every candidate (at 10,000, 5 ms one id at a time, 3 ms so)."""
+    numbered = [cid[1:] for cid in ids if cid[:1] == "c"]
+    return max(map(int, filter(str.isdecimal, numbered)), default=0)
 
 
 def _events(check: Checker, raw: list[Any], where: str) -> list[Event]:

@@ -38,12 +38,15 @@ from dgtracker.record.model import (
     Slot,
     stage_and_rank,
 )
-from dgtracker.record.summary import Summary, latest_day
+from dgtracker.record.summary import Summary, Watch, latest_day
 
 
-def latest_change(record: Record, summaries: Sequence[Summary] | None = None) -> date | None:
+def latest_change(
+    record: Record, summaries: Sequence[Summary | Watch] | None = None
+) -> date | None:
     """The day of the latest change the record holds (None: it holds none). `summaries`:
-    its candidates' (record/summary.py), for a record read without them."""
+    its candidates' summaries or watches (record/summary.py; each holds the day of their
+    latest change), for a record read without them."""
     if summaries is None:
         days = [day for day in map(latest_day, record.candidates) if day is not None]
     else:

@@ -30,14 +30,7 @@ from dgtracker.record.model import (
     Record,
     anonymised_name,
 )
-
-
-def counted(number: int, noun: str) -> str:
-    """ "1 note", "3 notes"; nothing for none."""
-    if not number:
-        return ""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
+from dgtracker.record.personal_data import counted
 
 ERASED = "[erased]"  # what a mention of an erased person reads as afterwards
 # Surnames that are also everyday words: not erased on their own (the whole name still is).

@@ -24,7 +24,7 @@ from dgtracker.progress import Walk, quietly
 from dgtracker.record import model
 from dgtracker.record.heap import LARGE, give_back
 from dgtracker.record.model import Action, Candidate, Event, Marks, Record, Slot
-from dgtracker.record.summary import Listing, Summary, list_entry, summarise
+from dgtracker.record.summary import Listing, Summary, Watch, list_entry, summarise, watch_entry
 
 _fromordinal = date.fromordinal
 _fromiso = datetime.fromisoformat
@@ -395,6 +395,78 @@ _listing_of = functools.partial(tuple.__new__, Listing)  # in C, as `_summary_of
 
 def listings_from_plain(plain_ones: list[PlainListing]) -> list[Listing]:
     return list(map(_listing_of, plain_ones))
+
+
+# --- what `remind` reads of each candidate (record/summary.py `Watch`) -----------------
+
+PlainWatch = tuple[Any, ...]  # a Watch's fields in a plain tuple, as the cache keeps it
+
+
+def plain_watch(candidate: Candidate) -> PlainWatch:
+    """What `remind` reads of the candidate, as a plain tuple, as the cache keeps it."""
+    return tuple(watch_entry(candidate))
+
+
+_FLAG: set[type] = {bool}
+# The types each field of a watch may hold, by Watch's fields; the letters and slots are
+# tuples, each of them checked apart.
+_WATCH_TYPES: dict[str, set[type]] = {
+    "id": _TEXT,
+    "name": _TEXT,
+    "stage": _TEXT,
+    "since": _NUMBER_OR_NONE,
+    "rank": _NUMBER_OR_NONE,
+    "purged": _FLAG,
+    "logged": _FLAG,
+    "letters": {tuple},
+    "slots": {tuple},
+    "holds": _FLAG,
+    "latest": _NUMBER_OR_NONE,
+}
+_WATCH_KINDS = tuple(_WATCH_TYPES[name] for name in Watch._fields)  # each field named
+_SINCE, _LETTERS, _SLOTS, _LATEST = (
+    Watch._fields.index(name) for name in ("since", "letters", "slots", "latest")
+)
+
+
+def plain_watches_back(kept: bytes) -> list[PlainWatch]:
+    """The watches marshalled (TypeError or ValueError on other data, down to each field's
+    type and each day and moment, as `plain_listings_back`: a slot's moment is read as
+    `remind` reads it, naive), checked a column at a time."""
+    plain_ones = marshal.loads(kept)
+    if (
+        type(plain_ones) is not list
+        or not set(map(type, plain_ones)) <= {tuple}
+        or not set(map(len, plain_ones)) <= {len(_WATCH_KINDS)}
+    ):
+        raise TypeError("not the candidates' watches")
+    if not plain_ones:
+        return plain_ones
+    columns = list(zip(*plain_ones, strict=True))
+    if not all(set(map(type, c)) <= kinds for c, kinds in zip(columns, _WATCH_KINDS, strict=True)):
+        raise TypeError("not the candidates' watches")
+    letters = [day for days in columns[_LETTERS] for day in days]
+    slots = [slot for booked in columns[_SLOTS] for slot in booked]
+    if (
+        not set(map(type, letters)) <= {int}
+        or not set(map(type, slots)) <= {tuple}
+        or not set(map(len, slots)) <= {3}
+        or not {type(field) for at, stage, _ in slots for field in (at, stage)} <= _TEXT
+        or not {type(where) for *_, where in slots} <= _TEXT_OR_NONE
+    ):
+        raise TypeError("not the candidates' watches")
+    if not (_all_days(columns[_SINCE]) and _all_days(columns[_LATEST]) and _all_days(letters)):
+        raise ValueError("not the candidates' watches")
+    if any(_fromiso(at).tzinfo is not None for at, *_ in slots):  # ValueError: no moment
+        raise ValueError("not the candidates' watches")
+    return plain_ones
+
+
+_watch_of = functools.partial(tuple.__new__, Watch)  # in C, as `_summary_of`
+
+
+def watches_from_plain(plain_ones: list[PlainWatch]) -> list[Watch]:
+    return list(map(_watch_of, plain_ones))
 
 
 # --- the record --------------------------------------------------------------------

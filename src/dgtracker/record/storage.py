@@ -39,12 +39,22 @@ from dgtracker.record.model import Record
 from dgtracker.record.plain_model import (
     PlainListing,
     PlainSummary,
+    PlainWatch,
     listings_from_plain,
     plain_listing,
     plain_summary,
+    plain_watch,
     summaries_from_plain,
+    watches_from_plain,
 )
-from dgtracker.record.summary import Listing, Summary, listings_of, summaries_of
+from dgtracker.record.summary import (
+    Listing,
+    Summary,
+    Watch,
+    listings_of,
+    summaries_of,
+    watches_of,
+)
 from dgtracker.record.text_pieces import (
     CandidatePieces,
     NotInPieces,
@@ -223,22 +233,29 @@ def load_summarised(path: Path, each: Walk = quietly) -> tuple[Record, list[Summ
     """As `load(path, cached=True)`, with each candidate's summary (record/summary.py):
     made once, when the record is read from its text, for the cache written and for the
     caller."""
-    record, summaries, _ = _load_cached(path, each)
+    record, summaries, _, _ = _load_cached(path, each)
     return record, (summaries_of(record) if summaries is None else summaries_from_plain(summaries))
 
 
 def load_with_listings(path: Path, each: Walk = quietly) -> tuple[Record, list[Listing]]:
     """As `load(path, cached=True)`, with each candidate's listing (record/summary.py): made
     once, when the record is read from its text, for the cache written and for the caller."""
-    record, _, listings = _load_cached(path, each)
+    record, _, listings, _ = _load_cached(path, each)
     return record, (listings_of(record) if listings is None else listings_from_plain(listings))
+
+
+def load_with_watches(path: Path, each: Walk = quietly) -> tuple[Record, list[Watch]]:
+    """As `load(path, cached=True)`, with each candidate's watch (record/summary.py), as
+    `load_with_listings` has their listings."""
+    record, _, _, watches = _load_cached(path, each)
+    return record, (watches_of(record) if watches is None else watches_from_plain(watches))
 
 
 def _load_cached(
     path: Path, each: Walk, *, key: bytes | None = None
-) -> tuple[Record, list[PlainSummary] | None, list[PlainListing] | None]:
-    """`load`'s read through the cache, with the summaries and listings made for the cache
-    when it is made (else None)."""
+) -> tuple[Record, list[PlainSummary] | None, list[PlainListing] | None, list[PlainWatch] | None]:
+    """`load`'s read through the cache, with the summaries, listings and watches made for
+    the cache when it is made (else None)."""
     if not os.path.lexists(path):  # the record deleted: its cache (personal data) goes too
         record_cache.remove(path)
     if key is None:
@@ -250,22 +267,29 @@ def _load_cached(
     finally:
         if collecting:
             gc.enable()
-    summaries = listings = None
+    summaries = listings = watches = None
     if record is None:  # read again: the text read and the key of the cache made are one
         record, layout, key = _read_record(path, each, keyed=True)
         laid_out = layout is not None  # a piece per candidate, in order: a save can use it
         del layout  # memory: a read needs no text
         summaries = [plain_summary(candidate) for candidate in record.candidates]
         listings = [plain_listing(candidate) for candidate in record.candidates]
+        watches = [plain_watch(candidate) for candidate in record.candidates]
         record_cache.write(
-            path, key, record, laid_out=laid_out, summaries=summaries, listings=listings
+            path,
+            key,
+            record,
+            laid_out=laid_out,
+            summaries=summaries,
+            listings=listings,
+            watches=watches,
         )
         # A save (a purge's, say) may have replaced the record meanwhile: a cache of bytes
         # the record no longer holds must not outlive it.
         if file_digest(path) != key:
             record_cache.remove(path)
     record.shared = is_shared(path)  # new ids drawn at random (actions.new_candidate_id)
-    return record, summaries, listings
+    return record, summaries, listings, watches
 
 
 def load_outline(path: Path) -> tuple[Record, list[Summary], bytes] | None:
@@ -291,6 +315,18 @@ def load_listed(path: Path) -> tuple[Record, list[Summary], list[Listing], bytes
         return None
     (record, summaries, listings), key = found
     return record, summaries, listings, key
+
+
+def load_watched(path: Path) -> tuple[Record, list[Watch], bytes] | None:
+    """What `remind` reads, from the cache beside the record when that was made from these
+    very bytes: as `load_outline`, with what `remind` reads of each candidate
+    (record/cache.py `read_watched`). None otherwise: `load` then reads the record whole,
+    and makes the cache."""
+    found = _from_cache_alone(path, record_cache.read_watched)
+    if found is None:
+        return None
+    (record, watches), key = found
+    return record, watches, key
 
 
 Read = TypeVar("Read", bound=tuple[Any, ...])
