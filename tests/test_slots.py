@@ -153,6 +153,23 @@ def test_as_of_shows_a_slot_cancelled_later_still_standing(cli) -> None:
     assert "interview in 8 days" in cli.ok("remind", "--within", "8", as_of="2026-03-12")
 
 
+def test_as_of_shows_no_slot_that_was_booked_and_cancelled_later(cli) -> None:
+    """Booked on the 12th and cancelled on the 14th: on the 11th there was no slot at all.
+    The cancel counts in the slot's sequence, which read as a slot moved since, so a
+    replay showed it booked, in the agenda, the reminders and the calendar."""
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of="2026-03-10")
+    cli.ok("schedule", "c001", "interview", "2026-03-20 10:00", as_of="2026-03-12")
+    cli.ok("schedule", "c001", "interview", "--cancel", as_of="2026-03-14")
+    assert cli.ok("agenda", "2026-03-20", "--json", as_of="2026-03-11").count('"id"') == 0
+    assert "Ada Lovelace: interview" not in cli.ok("remind", "--within", "10", as_of="2026-03-11")
+    assert _slot_events(cli, as_of="2026-03-11") == {}
+    assert "Ada Lovelace: interview in 7 days" in cli.ok(
+        "remind", "--within", "8", as_of="2026-03-13"
+    )
+    cancelled = {"slot-c001-interview": {"status": "CANCELLED", "sequence": 1}}
+    assert _slot_events(cli, as_of="2026-03-15") == cancelled
+
+
 def _copy(tmp_path: Path, base: Cli, side: str) -> Cli:
     copy = Cli(tmp_path / f"{side}.toml")
     copy.path.write_bytes(base.path.read_bytes())

@@ -282,6 +282,7 @@ def _read(record_file: Path, key: bytes, each: Walk, *, keep: bool) -> Kept | No
         laid_out, kept, summaries, listed, aliased, watched = unpacked(body)
         del body  # memory: what it held is unpacked
         if not keep:
+            del listed, aliased, watched  # memory: a read builds each candidate, whole
             return Kept(record_from_plain(kept, each), laid_out, [], (), [], [], [])
         # A change sets each candidate's plain fields from its listing and aliases, checked
         # for their types, and builds the candidate when it needs more (record/unbuilt.py,
@@ -466,9 +467,10 @@ def unpacked(
     watched, at = _part(body, at)
     end = len(body)
     candidates: list[bytes] = []
+    view = memoryview(body)  # each part read in place, not copied first
     while at < end:
-        marshalled, at = _part(body, at)
-        chunk = marshal.loads(marshalled)
+        start, at = at + _LENGTH, _after(body, at)
+        chunk = marshal.loads(view[start:at])
         if type(chunk) is not list or not set(map(type, chunk)) <= {bytes} or not all(chunk):
             raise TypeError("not the candidates' plain forms")
         candidates += chunk

@@ -108,25 +108,35 @@ def _slots(candidate: Candidate, day: date) -> list[Slot]:
     """The slots as they stood: one booked later left out, one cancelled later standing,
     one brought back later by an undo still cancelled (or, undone before its cancel,
     standing). Each change is found in the history by its kind and moment, which the slot
-    keeps (the last of one kind at one moment: changes in one second share it)."""
-    change: dict[tuple[Action, datetime | None], Event] = {
-        (event.action, event.at): event for event in candidate.history
-    }
+    keeps (the last of one kind at one moment: changes in one second share it; a booking
+    is the last before its cancel, which may share its second)."""
+    history = candidate.history
+    places: dict[tuple[Action, datetime | None], list[int]] = {}
+    for index, event in enumerate(history):
+        places.setdefault((event.action, event.at), []).append(index)
+
+    def last(action: Action, at: datetime | None, before: int) -> tuple[int, Event | None]:
+        found = [index for index in places.get((action, at), ()) if index < before]
+        return (found[-1], history[found[-1]]) if found else (before, None)
+
+    end = len(history)
     found = []
     for slot in candidate.slots:
-        restore = change.get((Action.UNDONE, slot.booked))
+        restore = last(Action.UNDONE, slot.booked, end)[1]
         restored_later = restore is not None and restore.day > day
         if restored_later and restore is not None and restore.undoes is not None:
-            undone = candidate.history[restore.undoes]
+            undone = history[restore.undoes]
             before = 1 if undone.day <= day else 2  # the restore, and the cancel if later
             cancelled = undone.at if before == 1 else None
             slot = replace(slot, cancelled=cancelled, rescheduled=slot.rescheduled - before)
-        booking = None if restored_later else change.get((Action.SCHEDULED, slot.booked))
-        if booking is not None and booking.day > day and slot.rescheduled == 0:
-            continue  # booked later
-        cancel = change.get((Action.SCHEDULED, slot.cancelled))
+        # A cancel after the day first (it counts in `rescheduled`): a slot booked after
+        # the day and cancelled since was never booked on it, not moved.
+        cancelled_at, cancel = last(Action.SCHEDULED, slot.cancelled, end)
         if cancel is not None and cancel.day > day:
             slot = replace(slot, cancelled=None, rescheduled=slot.rescheduled - 1)
+        booking = None if restored_later else last(Action.SCHEDULED, slot.booked, cancelled_at)[1]
+        if booking is not None and booking.day > day and slot.rescheduled == 0:
+            continue  # booked later
         found.append(slot)
     return found
 
