@@ -5,6 +5,7 @@ command run both ways (from the whole record and from the cache) on a pipe and a
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,38 @@ from dgtracker.record.model import Candidate
 
 def cache_file(cli: Cli) -> Path:
     return cli.path.with_name(f".{cli.path.name}.cache")
+
+
+def edit_in_place_keeping_times(path: Path, old: bytes, new: bytes, count: int = 1) -> None:
+    """A hand edit the file's size, times and inode do not show: `old` (found `count`
+    times) replaced by `new` of the same length, in place, the times put back."""
+    stat = path.stat()
+    raw = path.read_bytes()
+    assert raw.count(old) == count and len(new) == len(old)
+    with open(path, "r+b") as handle:  # in place: the same inode
+        handle.write(raw.replace(old, new))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ino,
+    )
+
+
+def from_the_cache_as_from_the_text(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], as_of: str
+) -> str:
+    """`args` run from the record read whole (its cache removed: read from the text, which
+    makes the cache), then from the cache just made, building no candidate: the same
+    output both ways, which is returned."""
+    cache_file(cli).unlink(missing_ok=True)
+    whole = cli.ok(*args, as_of=as_of)
+    assert cache_file(cli).exists()
+    with monkeypatch.context() as guarded:
+        no_candidate_is_built(guarded)
+        assert cli.ok(*args, as_of=as_of) == whole
+    return whole
 
 
 def no_candidate_is_built(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.cache_reads import edit_in_place_keeping_times
 from tests.conftest import Cli, at_least
 from tests.git_team import git, git_identity, team  # noqa: F401 (autouse: git, HOME)
 from tests.test_team_random import BEFORE, DRAWS, _load
@@ -71,25 +72,8 @@ def test_the_cache_is_used_when_it_matches(ada: Cli) -> None:
     assert _name(ada, "c001") == "Cached Name"
 
 
-def _same_size_edit(path: Path, old: bytes, new: bytes) -> None:
-    """Edit the bytes in place, same size, and put the times back as they were."""
-    assert len(old) == len(new)
-    before = path.stat()
-    raw = path.read_bytes()
-    assert raw.count(old) == 1
-    with open(path, "r+b") as handle:  # in place: the same inode
-        handle.write(raw.replace(old, new))
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    after = path.stat()
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        before.st_size,
-        before.st_mtime_ns,
-        before.st_ino,
-    )
-
-
 def test_a_same_size_hand_edit_with_its_time_put_back_is_never_missed(ada: Cli) -> None:
-    _same_size_edit(ada.path, b'"Ada Lovelace"', b'"Ada Byron-Lo"')
+    edit_in_place_keeping_times(ada.path, b'"Ada Lovelace"', b'"Ada Byron-Lo"')
     assert _name(ada, "c001") == "Ada Byron-Lo"
     assert _cached_record_is(ada, ada.path.read_bytes())  # made again, for these bytes
 

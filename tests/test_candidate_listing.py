@@ -8,14 +8,14 @@ and a hand edit are read the whole way, as before."""
 from __future__ import annotations
 
 import marshal
-import os
 from pathlib import Path
 
 import pytest
 from tests.cache_reads import (
     cache_file,
     cache_parts,
-    no_candidate_is_built,
+    edit_in_place_keeping_times,
+    from_the_cache_as_from_the_text,
     the_same_both_ways,
     write_cache,
 )
@@ -84,12 +84,7 @@ def _listed(cli: Cli) -> list[Listing] | None:
 def test_the_list_from_the_listings_builds_no_candidate_and_prints_the_same(
     kinds: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
-    cache_file(kinds).unlink(missing_ok=True)
-    whole = kinds.ok(*args, as_of=AFTER)  # read from the text, which makes the cache
-    assert cache_file(kinds).exists()
-    no_candidate_is_built(monkeypatch)
-    assert kinds.ok(*args, as_of=AFTER) == whole
-    assert "c00" in whole
+    assert "c00" in from_the_cache_as_from_the_text(kinds, monkeypatch, args, AFTER)
 
 
 def test_the_listings_are_what_the_record_says(kinds: Cli) -> None:
@@ -270,18 +265,7 @@ def test_a_same_size_hand_edit_in_the_same_second_is_seen_by_the_list(kinds: Cli
     the list shows the name the file holds, not the cache's."""
     before_edit = kinds.ok("candidates", as_of=AFTER)
     assert _listed(kinds) is not None
-    stat = kinds.path.stat()
-    raw = kinds.path.read_bytes()
-    assert raw.count(b'"Grace Hopper"') == 1
-    with open(kinds.path, "r+b") as handle:  # in place: the same inode
-        handle.write(raw.replace(b'"Grace Hopper"', b'"Grace Harper"'))
-    os.utime(kinds.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    after = kinds.path.stat()
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        stat.st_size,
-        stat.st_mtime_ns,
-        stat.st_ino,
-    )
+    edit_in_place_keeping_times(kinds.path, b'"Grace Hopper"', b'"Grace Harper"')
     edited = kinds.ok("candidates", as_of=AFTER)
     assert "Grace Harper" in edited and "Grace Hopper" not in edited
     assert edited == before_edit.replace("Grace Hopper", "Grace Harper")

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 
 import pytest
 from tests.cache_reads import (
     cache_file,
     cache_parts,
-    no_candidate_is_built,
+    edit_in_place_keeping_times,
+    from_the_cache_as_from_the_text,
     the_same_both_ways,
     write_cache,
 )
@@ -85,12 +85,7 @@ def test_every_kind_a_candidate_gives_is_reminded(kinds: Cli) -> None:
 def test_remind_from_the_watches_builds_no_candidate_and_prints_the_same(
     kinds: Cli, monkeypatch: pytest.MonkeyPatch, as_of: str, line: tuple[str, ...]
 ) -> None:
-    cache_file(kinds).unlink(missing_ok=True)
-    whole = kinds.ok(*line, as_of=as_of)  # read from the text, which makes the cache
-    assert cache_file(kinds).exists()
-    no_candidate_is_built(monkeypatch)
-    assert kinds.ok(*line, as_of=as_of) == whole
-    assert "c00" in whole
+    assert "c00" in from_the_cache_as_from_the_text(kinds, monkeypatch, line, as_of)
 
 
 def test_the_watches_are_what_the_record_says(kinds: Cli) -> None:
@@ -238,18 +233,7 @@ def test_a_same_size_hand_edit_in_the_same_second_is_seen_by_remind(kinds: Cli) 
     `remind` names them as the file does, not as the cache did."""
     before_edit = kinds.ok("remind", as_of=LATEST)
     assert _watched(kinds) is not None and "c007 Person 7" in before_edit
-    stat = kinds.path.stat()
-    raw = kinds.path.read_bytes()
-    assert raw.count(b'"Person 7"') == 1
-    with open(kinds.path, "r+b") as handle:  # in place: the same inode
-        handle.write(raw.replace(b'"Person 7"', b'"Person X"'))
-    os.utime(kinds.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    after = kinds.path.stat()
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        stat.st_size,
-        stat.st_mtime_ns,
-        stat.st_ino,
-    )
+    edit_in_place_keeping_times(kinds.path, b'"Person 7"', b'"Person X"')
     edited = kinds.ok("remind", as_of=LATEST)
     assert edited == before_edit.replace("Person 7", "Person X")
     assert kinds.ok("remind", as_of=LATEST) == edited  # from the cache made again

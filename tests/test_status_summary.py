@@ -7,13 +7,14 @@ damaged or of another format, and a hand edit are read the whole way, as before.
 from __future__ import annotations
 
 import marshal
-import os
 from pathlib import Path
 
 import pytest
 from tests.cache_reads import (
     cache_file,
     cache_parts,
+    edit_in_place_keeping_times,
+    from_the_cache_as_from_the_text,
     no_candidate_is_built,
     the_same_both_ways,
     write_cache,
@@ -70,10 +71,8 @@ def _whole_then_summaries(cli: Cli, args: tuple[str, ...], as_of: str) -> tuple[
 def test_status_from_the_summaries_builds_no_candidate_and_prints_the_same(
     kinds: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
-    cache_file(kinds).unlink(missing_ok=True)
-    whole = kinds.ok(*args, as_of=AFTER)
+    from_the_cache_as_from_the_text(kinds, monkeypatch, args, AFTER)
     no_candidate_is_built(monkeypatch)
-    assert kinds.ok(*args, as_of=AFTER) == whole
     assert "Withdrawn" in kinds.ok("status", as_of=AFTER)  # the guard lets status through
 
 
@@ -232,18 +231,8 @@ def test_a_same_size_hand_edit_in_the_same_second_is_seen_by_status(kinds: Cli) 
     put back): status counts it there, not where the cache had it."""
     before_edit = kinds.ok("status", "--json", as_of=AFTER)
     assert _summarised(kinds)
-    stat = kinds.path.stat()
-    raw = kinds.path.read_bytes()
-    assert raw.count(b'stage = "shortlist"') == 2  # c001's stage and the move that put it there
-    with open(kinds.path, "r+b") as handle:  # in place: the same inode
-        handle.write(raw.replace(b'stage = "shortlist"', b'stage = "interview"'))
-    os.utime(kinds.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    after = kinds.path.stat()
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        stat.st_size,
-        stat.st_mtime_ns,
-        stat.st_ino,
-    )
+    # c001's stage and the move that put it there
+    edit_in_place_keeping_times(kinds.path, b'stage = "shortlist"', b'stage = "interview"', 2)
     edited = kinds.ok("status", "--json", as_of=AFTER)
     assert edited != before_edit
     assert '"interview": 1' in edited and '"shortlist": 0' in edited
