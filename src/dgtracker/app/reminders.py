@@ -6,8 +6,8 @@ is read in a terminal or a cron mail.
 
 Of the candidates they read only what record/summary.py's `Watch` keeps of each, so that
 `remind` reads those from the record's cache and builds no candidate (docs/performance.md,
-"What remind reads"); the Commission's audit alone reads the whole record, and runs only
-for a record that keeps its panel.
+"`remind` from the candidates' watches"); the Commission's audit alone reads the whole
+record, and runs only for a record that keeps its panel.
 """
 
 from __future__ import annotations
