@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import marshal
+from datetime import date
 
 import pytest
 from tests.cache_reads import (
@@ -22,6 +23,7 @@ from tests.cache_reads import (
 )
 from tests.conftest import Cli
 
+from dgtracker.dates import LATEST as LAST_DAY
 from dgtracker.record import cache as record_cache
 from dgtracker.record import storage
 from dgtracker.record.summary import Watch, watches_of
@@ -237,3 +239,35 @@ def test_a_same_size_hand_edit_in_the_same_second_is_seen_by_remind(kinds: Cli) 
     edited = kinds.ok("remind", as_of=LATEST)
     assert edited == before_edit.replace("Person 7", "Person X")
     assert kinds.ok("remind", as_of=LATEST) == edited  # from the cache made again
+
+
+def test_watches_with_days_no_record_holds_are_no_cache(kinds: Cli) -> None:
+    """Checksummed watches whose days are dates Python has but no record holds (after
+    2999, dates.LATEST, up to the calendar's last day): the reminders counted from them
+    (a stage's limit, an outcome's letter, the reserve list's and the retention's months)
+    ran past the calendar's end, an internal error (exit 70). Not this code's watches: the
+    record is read whole, the same reminders as from the text, and the cache made again."""
+    line = ("remind", "--within", "99999999")
+    cache_file(kinds).unlink(missing_ok=True)
+    expected = {day: kinds.ok(*line, as_of=day) for day in ("2026-02-11", "2027-03-01")}
+    watched = _watched(kinds)
+    assert watched is not None
+    by_id = {watch.id: index for index, watch in enumerate(watched)}
+    beyond = date(LAST_DAY.year + 1, 1, 1).toordinal()
+    since, letters = Watch._fields.index("since"), Watch._fields.index("letters")
+    for cid, field, value in [
+        ("c001", since, date.max.toordinal()),  # at an active stage: its limit
+        ("c001", since, beyond),
+        ("c006", since, beyond),  # appointed: the outcome's day
+        ("c002", since, beyond),  # told of their outcome: the letter's due day
+        ("c002", letters, (beyond,)),
+    ]:
+        plain = [tuple(watch) for watch in watched]
+        changed = list(plain[by_id[cid]])
+        changed[field] = value
+        plain[by_id[cid]] = tuple(changed)
+        for day, whole in expected.items():
+            _with_watches(kinds, plain)
+            assert _watched(kinds) is None, (cid, value)
+            assert kinds.ok(*line, as_of=day) == whole, (cid, value, day)
+            assert _watched(kinds) == watched  # made again, from the text

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from dgtracker.dates import When
+from dgtracker.dates import EARLIEST, LATEST, When
 from dgtracker.progress import Walk, quietly
 from dgtracker.record import model
 from dgtracker.record.heap import LARGE, give_back
@@ -431,8 +431,8 @@ _SINCE, _LETTERS, _SLOTS, _LATEST = (
 
 def plain_watches_back(kept: bytes) -> list[PlainWatch]:
     """The watches marshalled (TypeError or ValueError on other data, down to each field's
-    type and each day and moment, as `plain_listings_back`: a slot's moment is read as
-    `remind` reads it, naive), checked a column at a time."""
+    type and each day and moment, as `plain_listings_back`: a day one a record holds, a
+    slot's moment read as `remind` reads it, naive), checked a column at a time."""
     plain_ones = marshal.loads(kept)
     if (
         type(plain_ones) is not list
@@ -455,11 +455,22 @@ def plain_watches_back(kept: bytes) -> list[PlainWatch]:
         or not {type(where) for *_, where in slots} <= _TEXT_OR_NONE
     ):
         raise TypeError("not the candidates' watches")
-    if not (_all_days(columns[_SINCE]) and _all_days(columns[_LATEST]) and _all_days(letters)):
+    if not all(map(_record_days, (columns[_SINCE], columns[_LATEST], letters))):
         raise ValueError("not the candidates' watches")
     if any(_fromiso(at).tzinfo is not None for at, *_ in slots):  # ValueError: no moment
         raise ValueError("not the candidates' watches")
     return plain_ones
+
+
+_FIRST_RECORD_DAY, _LAST_RECORD_DAY = EARLIEST.toordinal(), LATEST.toordinal()
+
+
+def _record_days(ordinals: Sequence[int | None]) -> bool:
+    """Whether each ordinal (None aside) is a day a record holds (dates.EARLIEST to
+    dates.LATEST, as the record's checks have its days): `remind` counts months and days
+    on from them, which from a later day Python has ran past its calendar's end."""
+    days = {day for day in set(ordinals) if day is not None}
+    return not days or (min(days) >= _FIRST_RECORD_DAY and max(days) <= _LAST_RECORD_DAY)
 
 
 _watch_of = functools.partial(tuple.__new__, Watch)  # in C, as `_summary_of`
