@@ -315,3 +315,30 @@ def test_the_highest_id_number_is_that_of_each_id_in_turn(ids: list[str]) -> Non
     """What a change checks the next candidate number with, over every candidate at once,
     is what a read finds one candidate at a time: decimal digits of any script, the rest 0."""
     assert highest_id_number(ids) == max(map(id_number, ids), default=0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ("limit_days = 14", "limit_days = 10000000", "limit_days: must be at most 36525"),
+        ("reserve_months = 12", "reserve_months = 1000000000", "must be at most 1200"),
+        ("anonymise_after_months = 6", "anonymise_after_months = 1201", "must be at most 1200"),
+        ("minutes = 60", "minutes = 1000000000000", "minutes: must be at most 1440 (a day)"),
+        ("minutes = 60", "minutes = 0", "minutes: must be at least 1"),
+    ],
+)
+def test_spans_past_the_calendar_are_refused(cli, old, new, why) -> None:
+    """A stage's limit, the retention's months and a slot's length written by hand so long
+    that a day counted from them ran past the year 9999: `remind`, `agenda` and the
+    calendar ended in an internal error (exit 70), and `check` passed them (a slot of 0
+    minutes too, when the record was read the quick way). Now `check` names them, and
+    every command says to run it."""
+    cli.ok("add-candidate", "Ada Lovelace", "--applied", "2026-01-20", as_of="2026-01-20")
+    cli.ok("move", "c001", "longlist", as_of="2026-01-25")
+    cli.ok("schedule", "c001", "interview", "2026-03-03 10:00", as_of="2026-01-25")
+    _edit(cli, old, new)
+    result = cli("check")
+    assert result.exit_code == 3 and why in result.output, result.output
+    for command in (("remind", "--within", "99999999"), ("agenda", "2026-03-03")):
+        refused = cli(*command, as_of="2027-03-01")
+        assert refused.exit_code == 3 and "dgtracker check" in refused.output, command

@@ -23,6 +23,7 @@ from dgtracker.cli.context import (
 )
 from dgtracker.errors import Refused
 from dgtracker.out.terminal import echo, rich_console
+from dgtracker.record.model import MOST_SLOT_MINUTES
 
 if TYPE_CHECKING:
     from dgtracker.record.model import Candidate, Slot
@@ -62,7 +63,9 @@ def schedule(
         str | None,
         typer.Argument(metavar="[WHEN]", help="Day and time, such as '2026-03-02 10:00'."),
     ] = None,
-    minutes: Annotated[int, typer.Option(min=1, max=24 * 60, help="How long it lasts.")] = 60,
+    minutes: Annotated[
+        int, typer.Option(min=1, max=MOST_SLOT_MINUTES, help="How long it lasts.")
+    ] = 60,
     where: Annotated[str | None, typer.Option(help="The room or call link.")] = None,
     allow_overlap: Annotated[
         bool, typer.Option("--allow-overlap", help="Book even if it overlaps another slot.")

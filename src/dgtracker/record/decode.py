@@ -36,6 +36,8 @@ from dgtracker.record.field_rules import (
 from dgtracker.record.model import (
     DEFAULT_TIMEZONE,
     MONITORING_QUESTIONS,
+    MOST_LIMIT_DAYS,
+    MOST_RETENTION_MONTHS,
     SCHEMA_VERSION,
     Action,
     Answer,
@@ -225,6 +227,8 @@ def _retention(check: Checker, raw: Any) -> Retention:
     for key, value in got.items():
         if value is not None and value < 0:
             check.note(f"retention.{key}: must not be negative")
+        elif value is not None and value > MOST_RETENTION_MONTHS:
+            check.note(f"retention.{key}: must be at most {MOST_RETENTION_MONTHS} (100 years)")
     months, reserve = got["anonymise_after_months"], got["reserve_months"]
     return Retention(
         anonymise_after_months=6 if months is None else months,
@@ -259,6 +263,8 @@ def _stages(check: Checker, raw: Any) -> list[Stage]:
         limit = got["limit_days"]
         if limit is not None and limit < 1:
             check.note(f"{where}.limit_days: must be at least 1")
+        elif limit is not None and limit > MOST_LIMIT_DAYS:
+            check.note(f"{where}.limit_days: must be at most {MOST_LIMIT_DAYS} (100 years)")
         stages.append(
             Stage(
                 id=got["id"] or "",

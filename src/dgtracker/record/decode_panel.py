@@ -29,6 +29,7 @@ from dgtracker.record.model import (
     FRAME_BAR,
     FRAME_GRADES,
     FRAME_POINTS,
+    MOST_SLOT_MINUTES,
     Conflict,
     Criterion,
     Marks,
@@ -246,13 +247,14 @@ def plain_slots(items: Any, stage_ids: frozenset[str]) -> list[Slot] | None:
         if values is None:
             return None
         assessment, at, minutes, where, booked, rescheduled, cancelled = values
-        if at.tzinfo is not None:
-            return None
+        minutes = 60 if minutes is None else minutes
+        if at.tzinfo is not None or not 1 <= minutes <= MOST_SLOT_MINUTES:
+            return None  # the checked path says what is wrong
         found.append(
             Slot(
                 assessment,
                 at,
-                60 if minutes is None else minutes,
+                minutes,
                 where,
                 booked,
                 rescheduled or 0,
@@ -276,6 +278,8 @@ def slots(check: Checker, raw: list[Any], where: str) -> list[Slot]:
         minutes = 60 if got["minutes"] is None else got["minutes"]
         if minutes < 1:
             check.note(f"{s_where}.minutes: must be at least 1")
+        elif minutes > MOST_SLOT_MINUTES:
+            check.note(f"{s_where}.minutes: must be at most {MOST_SLOT_MINUTES} (a day)")
         found.append(
             Slot(
                 got["assessment"] or "",

@@ -17,6 +17,12 @@ SCHEMA_VERSION = 1
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_REMINDER_DAYS = (14, 7, 3, 1, 0)
 RESERVE_STAGE = "reserve"  # the stage id of the reserve list, ordered by rank
+# The longest a record's spans may be: a slot a day at most (as `schedule --minutes`), a
+# stage's limit and the retention's months 100 years. A day after them is one Python's
+# calendar has (a record's days end in 2999), where larger ones ran past its end.
+MOST_SLOT_MINUTES = 24 * 60
+MOST_LIMIT_DAYS = 36_525
+MOST_RETENTION_MONTHS = 1_200
 
 
 class StageKind(StrEnum):
