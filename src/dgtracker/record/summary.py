@@ -16,7 +16,9 @@ this module's code: a summary computed otherwise makes every cache no cache.
 
 A candidate's listing is what a row of the list shows (`candidates`, out/candidate_list.py
 and out/json_contract.py `listed_json`), kept in the cache beside the summaries in the same
-way, and apart from them: `status` never reads them.
+way, and apart from them: `status` never reads them. A candidate's watch is all the
+reminders read of them (`remind`, app/reminders.py), kept in the cache in a part of its
+own again.
 """
 
 from __future__ import annotations
