@@ -26,6 +26,7 @@ from dgtracker.process.queries import (
     merit_order,
     outcome_date,
     outcome_decided,
+    stage_title,
     told_since,
 )
 from dgtracker.record.model import RESERVE_STAGE, Milestone, Record, StageKind
@@ -196,9 +197,10 @@ def _stage_limit_reminders(
     opens = _work_opens(record)
     # Each active stage's limit, its title as shown, and the day its count starts from at
     # the earliest (no one can act on applications before they close), as ordinals: this
-    # runs for every candidate, and reads nothing else of the record.
+    # runs for every candidate, and reads nothing else of the record. (A stage's id is
+    # its own: the checks refuse a record that gives two stages one.)
     watched: dict[str, tuple[int, str, int]] = {}
-    for stage in reversed(record.stages):  # the first of an id wins, as in record.stage
+    for stage in record.stages:
         if stage.kind == StageKind.ACTIVE:
             floor = opens.toordinal() if stage.id == first and opens is not None else 0
             limit = stage.limit_days or DEFAULT_STAGE_LIMIT_DAYS
@@ -250,7 +252,7 @@ def _untold_reminders(
             continue  # not yet due (a digest names those due within its days)
         who, at = (
             visible(f"{candidate.id} {candidate.name}"),
-            visible(stage_title(record, candidate)),
+            visible(stage_title(record, candidate.stage)),
         )
         since = f"{at} since {format_day(decided)}"
         if days <= 0:
@@ -258,11 +260,6 @@ def _untold_reminders(
         else:
             message = f"{who} should be told their outcome {_in_days(days)} ({since})"
         yield Reminder(UNTOLD, candidate.id, due, days, message)
-
-
-def stage_title(record: Record, candidate: Watch) -> str:
-    stage = record.stage(candidate.stage)
-    return stage.title if stage else candidate.stage
 
 
 def _work_opens(record: Record) -> date | None:
